@@ -1,0 +1,23 @@
+/**
+ * The `neuroswipe` command line. Each command lives in its own file under `lib/cli/` and exports a
+ * `register(program)` function; this file only assembles them.
+ */
+import { Command } from 'commander';
+import { register as registerInfo } from './info.js';
+
+/** Builds the commander program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('neuroswipe')
+    .description('Gesture-keyboard (swipe) decoding with TorchScript transformer models')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerInfo(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` (as in `process.argv`). Errors reject the returned promise. */
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,109 @@
+/**
+ * Keyboard grids as they appear in the competition data (`curve.grid`) and in `gridname_to_grid.json`.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** A key's touch area: top-left corner and size, in pixels. */
+export interface Hitbox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One key: either a `label` (a character) or an `action` (`shift`, `space`, …), plus its hitbox. */
+export interface GridKey {
+  label?: string;
+  action?: string;
+  hitbox: Hitbox;
+}
+
+/** A keyboard layout. Member order in the original files: `width, height, keys, grid_name`. */
+export interface Grid {
+  width: number;
+  height: number;
+  keys: GridKey[];
+  grid_name: string;
+}
+
+/** Grid name → grid, as in `gridname_to_grid.json`. */
+export type GridMap = Record<string, Grid>;
+
+/** Path of the bundled real grids (`default` and `extra`). */
+export const DEFAULT_GRIDS_PATH = fileURLToPath(new URL('../../data/gridname_to_grid.json', import.meta.url));
+
+function fail(file: string, field: string, message: string): never {
+  throw new Error(`${file}: ${field}: ${message}`);
+}
+
+function checkInt(v: unknown, file: string, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(file, field, `expected an integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Validates an untyped value as a grid and returns it typed.
+ * @param value - parsed JSON
+ * @param file - file name used in error messages
+ * @param field - dotted path of the value inside the file, used in error messages
+ * @throws Error naming the file and the field when anything is missing or of the wrong type
+ */
+export function validateGrid(value: unknown, file: string, field: string): Grid {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(file, field, 'expected an object');
+  const g = value as Record<string, unknown>;
+  const width = checkInt(g.width, file, `${field}.width`);
+  const height = checkInt(g.height, file, `${field}.height`);
+  if (width <= 0 || height <= 0) fail(file, field, `width and height must be positive, got ${width}x${height}`);
+  if (typeof g.grid_name !== 'string') fail(file, `${field}.grid_name`, 'expected a string');
+  if (!Array.isArray(g.keys) || g.keys.length === 0) fail(file, `${field}.keys`, 'expected a non-empty array');
+  const keys: GridKey[] = g.keys.map((k: unknown, i: number) => {
+    const kf = `${field}.keys[${i}]`;
+    if (typeof k !== 'object' || k === null) fail(file, kf, 'expected an object');
+    const key = k as Record<string, unknown>;
+    if (key.label === undefined && key.action === undefined) fail(file, kf, 'has neither label nor action');
+    if (key.label !== undefined && typeof key.label !== 'string') fail(file, `${kf}.label`, 'expected a string');
+    if (key.action !== undefined && typeof key.action !== 'string') fail(file, `${kf}.action`, 'expected a string');
+    const hb = key.hitbox as Record<string, unknown> | undefined;
+    if (typeof hb !== 'object' || hb === null) fail(file, `${kf}.hitbox`, 'expected an object');
+    const hitbox = {
+      x: checkInt(hb.x, file, `${kf}.hitbox.x`),
+      y: checkInt(hb.y, file, `${kf}.hitbox.y`),
+      w: checkInt(hb.w, file, `${kf}.hitbox.w`),
+      h: checkInt(hb.h, file, `${kf}.hitbox.h`),
+    };
+    const out: GridKey = { hitbox };
+    if (key.label !== undefined) out.label = key.label as string;
+    if (key.action !== undefined) out.action = key.action as string;
+    return out;
+  });
+  return { width, height, keys, grid_name: g.grid_name };
+}
+
+/**
+ * Loads and validates a `gridname_to_grid.json` file.
+ * @param path - the file; defaults to the bundled real grids
+ */
+export function loadGrids(path: string = DEFAULT_GRIDS_PATH): GridMap {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: cannot read grids: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(path, '(root)', 'expected an object mapping grid name to grid');
+  const out: GridMap = {};
+  for (const [name, g] of Object.entries(parsed as Record<string, unknown>)) {
+    const grid = validateGrid(g, path, name);
+    if (grid.grid_name !== name) fail(path, `${name}.grid_name`, `is ${JSON.stringify(grid.grid_name)} but the map key is ${JSON.stringify(name)}`);
+    out[name] = grid;
+  }
+  return out;
+}
+
+/** The key's label: `label` if present, else `action` (seed `get_kb_label`). */
+export function keyLabel(key: GridKey): string {
+  if (key.label !== undefined) return key.label;
+  if (key.action !== undefined) return key.action;
+  throw new Error('key has neither label nor action');
+}
