@@ -1,0 +1,30 @@
+/** `neuroswipe info`: what the addon's libtorch can do on this machine. */
+import type { Command } from 'commander';
+import { runtimeInfo, setNumThreads, defaultThreadCount } from '../runtime.js';
+
+/** Registers `info`. */
+export function register(program: Command): void {
+  program
+    .command('info')
+    .description("print the addon's libtorch version, CUDA availability, devices and thread count")
+    .option('--json', 'print as JSON')
+    .option('--threads <n>', 'intra-op threads to use', String(defaultThreadCount()))
+    .action((opts: { json?: boolean; threads: string }) => {
+      setNumThreads(Number(opts.threads));
+      const info = runtimeInfo();
+      const device = info.cudaAvailable ? 'cuda:0' : 'cpu';
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ...info, defaultDevice: device }, null, 2) + '\n');
+        return;
+      }
+      const rows: [string, string][] = [
+        ['libtorch', info.libtorch],
+        ['libtorch from', info.torchSource],
+        ['CUDA', info.cudaAvailable ? `yes, ${info.cudaDeviceCount} device(s)` : 'no'],
+        ['default device', device],
+        ['threads', `${info.threads} intra-op, ${info.interopThreads} inter-op`],
+      ];
+      const w = Math.max(...rows.map((r) => r[0].length));
+      for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+    });
+}

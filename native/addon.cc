@@ -1,0 +1,24 @@
+// Registers the addon's classes and functions. Nothing else lives here.
+#include <napi.h>
+
+#include <memory>
+
+#include "addon_data.h"
+#include "runtime_info.h"
+#include "script_model_wrap.h"
+
+namespace neuroswipe {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto data = std::make_unique<AddonData>();
+  env.SetInstanceData<AddonData>(data.release());
+  InitRuntimeInfo(env, exports);
+  ScriptModelWrap::Init(env, exports);
+  return exports;
+}
+
+}  // namespace neuroswipe
+
+static Napi::Object InitNeuroswipe(Napi::Env env, Napi::Object exports) { return neuroswipe::Init(env, exports); }
+
+NODE_API_MODULE(neuroswipe, InitNeuroswipe)

@@ -1,0 +1,55 @@
+// A TorchScript swipe model in neuroswipe's model contract (docs/MODEL_FORMAT.md).
+#pragma once
+
+#include <torch/script.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neuroswipe {
+
+/** Picks the device for a request: "auto", "cpu", "cuda" or "cuda:N". Throws UserError when absent. */
+c10::Device ResolveDevice(const std::string& request);
+
+/**
+ * A loaded model: its module on one device, the raw `neuroswipe.json` metadata and which optional
+ * methods it has. Methods may be called from several threads at once.
+ */
+class ScriptModel {
+ public:
+  /** Loads `path` onto `device` and checks the contract; throws UserError naming what is wrong. */
+  ScriptModel(const std::string& path, const std::string& device);
+
+  const std::string& path() const { return path_; }
+  const std::string& metadata_json() const { return metadata_json_; }
+  c10::Device device() const { return device_; }
+  bool has_decode_last() const { return has_decode_last_; }
+
+  /** encode(traj [S,B,F], keys, src_pad_mask [B,S] or none) → memory [S,B,D]. */
+  torch::Tensor Encode(const torch::Tensor& traj, const torch::Tensor& keys,
+                       const std::optional<torch::Tensor>& pad_mask) const;
+
+  /** decode(tokens [T,B] int64, memory [S,B,D], memory_pad_mask or none) → logits [T,B,C]. */
+  torch::Tensor Decode(const torch::Tensor& tokens, const torch::Tensor& memory,
+                       const std::optional<torch::Tensor>& pad_mask) const;
+
+  /**
+   * Logits at each row's last position: [B,C]. Uses the model's `decode_last` when present, else
+   * `decode` and a gather.
+   */
+  torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
+                           const torch::Tensor& memory, const std::optional<torch::Tensor>& pad_mask) const;
+
+ private:
+  torch::IValue Call(const char* method, std::vector<torch::IValue> args) const;
+
+  std::string path_;
+  c10::Device device_;
+  std::string metadata_json_;
+  bool has_decode_last_ = false;
+  mutable torch::jit::Module module_;
+};
+
+}  // namespace neuroswipe

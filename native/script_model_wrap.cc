@@ -1,0 +1,191 @@
+#include "script_model_wrap.h"
+
+#include <torch/script.h>
+
+#include "addon_data.h"
+#include "native_error.h"
+#include "promise_worker.h"
+#include "tensor_convert.h"
+
+namespace neuroswipe {
+namespace {
+
+std::string DeviceName(const c10::Device& d) { return d.str(); }
+
+void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* method) {
+  if (info.Length() < n) {
+    throw Napi::TypeError::New(info.Env(), std::string("ScriptModel.") + method + ": expected " + std::to_string(n) +
+                                               " arguments, got " + std::to_string(info.Length()));
+  }
+}
+
+void RequireRank(const std::vector<int64_t>& shape, size_t rank, Napi::Env env, const std::string& what) {
+  if (shape.size() != rank) {
+    throw Napi::RangeError::New(env, what + ": expected " + std::to_string(rank) + " dimensions, got " +
+                                         std::to_string(shape.size()));
+  }
+}
+
+}  // namespace
+
+void ScriptModelWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(
+      env, "ScriptModel",
+      {
+          StaticMethod("load", &ScriptModelWrap::Load),
+          InstanceMethod("encode", &ScriptModelWrap::Encode),
+          InstanceMethod("decode", &ScriptModelWrap::Decode),
+          InstanceMethod("decodeLast", &ScriptModelWrap::DecodeLast),
+          InstanceMethod("dispose", &ScriptModelWrap::Dispose),
+          InstanceAccessor("metadata", &ScriptModelWrap::GetMetadata, nullptr),
+          InstanceAccessor("device", &ScriptModelWrap::GetDevice, nullptr),
+          InstanceAccessor("path", &ScriptModelWrap::GetPath, nullptr),
+          InstanceAccessor("hasDecodeLast", &ScriptModelWrap::GetHasDecodeLast, nullptr),
+      });
+  GetAddonData(env).script_model_ctor = Napi::Persistent(ctor);
+  exports.Set("ScriptModel", ctor);
+}
+
+ScriptModelWrap::ScriptModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ScriptModelWrap>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "ScriptModel cannot be constructed directly: use ScriptModel.load()");
+  }
+  model_ = *info[0].As<Napi::External<std::shared_ptr<const ScriptModel>>>().Data();
+}
+
+std::shared_ptr<const ScriptModel> ScriptModelWrap::ModelOf(const Napi::Value& value, const char* what) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(GetAddonData(env).script_model_ctor.Value())) {
+    throw Napi::TypeError::New(env, std::string(what) + ": expected a ScriptModel");
+  }
+  auto* self = Napi::ObjectWrap<ScriptModelWrap>::Unwrap(value.As<Napi::Object>());
+  if (!self->model_) throw Napi::Error::New(env, std::string(what) + ": the model has been disposed");
+  return self->model_;
+}
+
+const ScriptModel& ScriptModelWrap::Model(Napi::Env env) const {
+  if (!model_) throw Napi::Error::New(env, "ScriptModel: the model has been disposed");
+  return *model_;
+}
+
+Napi::Value ScriptModelWrap::Load(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "ScriptModel.load(path: string, device: string)");
+  }
+  auto path = info[0].As<Napi::String>().Utf8Value();
+  auto device = info[1].As<Napi::String>().Utf8Value();
+  auto slot = std::make_shared<std::shared_ptr<const ScriptModel>>();
+  return PromiseWorker::Start(
+      env, "neuroswipe.load",
+      [slot, path, device] { *slot = std::make_shared<const ScriptModel>(path, device); },
+      [slot](Napi::Env env) -> Napi::Value {
+        auto external = Napi::External<std::shared_ptr<const ScriptModel>>::New(env, slot.get());
+        return GetAddonData(env).script_model_ctor.New({external});
+      });
+}
+
+Napi::Value ScriptModelWrap::Encode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireArgs(info, 5, "encode");
+  auto model = ModelOf(info.This(), "ScriptModel.encode");
+  auto traj_shape = ReadShape(info[1], "trajShape");
+  RequireRank(traj_shape, 3, env, "trajShape");
+  auto keys_shape = ReadShape(info[3], "keysShape");
+  if (keys_shape.size() < 2 || keys_shape[0] != traj_shape[0] || keys_shape[1] != traj_shape[1]) {
+    throw Napi::RangeError::New(env, "keysShape: must start with the trajectory's [S, B]");
+  }
+  auto traj = CopyTypedArray(info[0], traj_shape, "traj");
+  if (traj.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "traj: expected a Float32Array");
+  auto keys = CopyTypedArray(info[2], keys_shape, "keys");
+  auto mask = CopyOptionalTypedArray(info[4], {traj_shape[1], traj_shape[0]}, "padMask");
+  auto out = std::make_shared<HostTensor>();
+  return PromiseWorker::Start(
+      env, "neuroswipe.encode",
+      [model, traj, keys, mask, out] {
+        c10::InferenceMode guard;
+        const auto dev = model->device();
+        std::optional<torch::Tensor> m;
+        if (mask) m = mask->to(dev);
+        *out = ToHost(model->Encode(traj.to(dev), keys.to(dev), m));
+      },
+      [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
+}
+
+Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireArgs(info, 5, "decode");
+  auto model = ModelOf(info.This(), "ScriptModel.decode");
+  auto tok_shape = ReadShape(info[1], "tokensShape");
+  RequireRank(tok_shape, 2, env, "tokensShape");
+  auto mem_shape = ReadShape(info[3], "memoryShape");
+  RequireRank(mem_shape, 3, env, "memoryShape");
+  if (mem_shape[1] != tok_shape[1]) throw Napi::RangeError::New(env, "memoryShape: batch differs from tokensShape");
+  auto tokens = CopyTypedArray(info[0], tok_shape, "tokens");
+  if (tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
+  auto memory = CopyTypedArray(info[2], mem_shape, "memory");
+  if (memory.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "memory: expected a Float32Array");
+  auto mask = CopyOptionalTypedArray(info[4], {mem_shape[1], mem_shape[0]}, "padMask");
+  auto out = std::make_shared<HostTensor>();
+  return PromiseWorker::Start(
+      env, "neuroswipe.decode",
+      [model, tokens, memory, mask, out] {
+        c10::InferenceMode guard;
+        const auto dev = model->device();
+        std::optional<torch::Tensor> m;
+        if (mask) m = mask->to(dev);
+        *out = ToHost(model->Decode(tokens.to(dev), memory.to(dev), m));
+      },
+      [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
+}
+
+Napi::Value ScriptModelWrap::DecodeLast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireArgs(info, 6, "decodeLast");
+  auto model = ModelOf(info.This(), "ScriptModel.decodeLast");
+  auto tok_shape = ReadShape(info[1], "tokensShape");
+  RequireRank(tok_shape, 2, env, "tokensShape");
+  auto mem_shape = ReadShape(info[4], "memoryShape");
+  RequireRank(mem_shape, 3, env, "memoryShape");
+  if (mem_shape[1] != tok_shape[1]) throw Napi::RangeError::New(env, "memoryShape: batch differs from tokensShape");
+  auto tokens = CopyTypedArray(info[0], tok_shape, "tokens");
+  if (tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
+  auto lengths = CopyTypedArray(info[2], {tok_shape[1]}, "lengths");
+  if (lengths.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
+  if (lengths.numel() > 0 && (lengths.min().item<int64_t>() < 1 || lengths.max().item<int64_t>() > tok_shape[0])) {
+    throw Napi::RangeError::New(env, "lengths: each must be in 1..T");
+  }
+  auto memory = CopyTypedArray(info[3], mem_shape, "memory");
+  if (memory.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "memory: expected a Float32Array");
+  auto mask = CopyOptionalTypedArray(info[5], {mem_shape[1], mem_shape[0]}, "padMask");
+  auto out = std::make_shared<HostTensor>();
+  return PromiseWorker::Start(
+      env, "neuroswipe.decodeLast",
+      [model, tokens, lengths, memory, mask, out] {
+        c10::InferenceMode guard;
+        const auto dev = model->device();
+        std::optional<torch::Tensor> m;
+        if (mask) m = mask->to(dev);
+        *out = ToHost(model->DecodeLast(tokens.to(dev), lengths.to(dev), memory.to(dev), m));
+      },
+      [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
+}
+
+Napi::Value ScriptModelWrap::GetMetadata(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Model(info.Env()).metadata_json());
+}
+Napi::Value ScriptModelWrap::GetDevice(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), DeviceName(Model(info.Env()).device()));
+}
+Napi::Value ScriptModelWrap::GetPath(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Model(info.Env()).path());
+}
+Napi::Value ScriptModelWrap::GetHasDecodeLast(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Model(info.Env()).has_decode_last());
+}
+Napi::Value ScriptModelWrap::Dispose(const Napi::CallbackInfo& info) {
+  model_.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace neuroswipe
