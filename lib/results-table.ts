@@ -1,0 +1,176 @@
+/**
+ * The evaluation results table (seed `src/evaluate.py`): a CSV with one row per evaluated prediction
+ * file, written like pandas' `to_csv(index=False)`, rows appended only when no existing row is equal in
+ * every column.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { EvaluationResult } from './evaluate.js';
+
+/** Prediction-record columns, in the seed's order. */
+export const RECORD_COLUMNS = [
+  'model_name',
+  'model_weights',
+  'generator_name',
+  'generator_call_kwargs',
+  'use_vocab_for_generation',
+  'grid_name',
+  'dataset_split',
+  'include_coords',
+  'include_time',
+  'include_velocities',
+  'include_accelerations',
+  'transform_name',
+] as const;
+
+/** All columns: the seed's (record columns, `mmr`, `accuracy`) then `swipes` and `predictions_path`. */
+export const RESULTS_COLUMNS: readonly string[] = [...RECORD_COLUMNS, 'mmr', 'accuracy', 'swipes', 'predictions_path'];
+
+/**
+ * Formats a number as Python's `repr(float)` does (shortest round-trip digits; scientific notation with a
+ * two-digit signed exponent outside 1e-4 ≤ |x| < 1e16; `.0` on integral values).
+ * @param x - the number
+ */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mant, expStr] = x.toExponential().split('e');
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  let body: string;
+  if (exp >= -4 && exp < 16) {
+    if (exp < 0) body = `0.${'0'.repeat(-exp - 1)}${digits}`;
+    else if (digits.length <= exp + 1) body = `${digits}${'0'.repeat(exp + 1 - digits.length)}.0`;
+    else body = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  } else {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    body = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return neg ? `-${body}` : body;
+}
+
+/**
+ * Serialises a value like Python's `json.dumps` with default arguments (separators `, ` and `: `,
+ * non-ASCII characters escaped). Integral numbers are written as integers.
+ * @param v - a JSON-compatible value
+ */
+export function pyJsonDumps(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(', ')}]`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${pyJsonDumps(k)}: ${pyJsonDumps(x)}`)
+    .join(', ')}}`;
+}
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
+  if (typeof v === 'string') return v;
+  return pyJsonDumps(v);
+}
+
+/**
+ * The table row of an evaluation result, as strings in {@link RESULTS_COLUMNS} order. Metadata fields
+ * the file lacks are empty; `generator_call_kwargs` is serialised like Python's `json.dumps`.
+ * @param r - the evaluation result
+ */
+export function resultsRow(r: EvaluationResult): string[] {
+  const meta = r.meta ?? {};
+  const rec = RECORD_COLUMNS.map((c) => (c === 'generator_call_kwargs' && meta[c] !== undefined ? pyJsonDumps(meta[c]) : cell(meta[c])));
+  return [...rec, pyFloatRepr(r.mrr), pyFloatRepr(r.accuracy), String(r.swipes), r.path];
+}
+
+/** Quotes a CSV field when it holds a comma, a quote or a line break (pandas' minimal quoting). */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Parses CSV text (comma separated, `"` quoting with doubled quotes inside quoted fields).
+ * @param text - the whole file
+ * @param file - file name for error messages
+ * @throws Error on an unterminated quoted field
+ */
+export function parseCsv(text: string, file: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += ch;
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+    i += 1;
+  }
+  if (quoted) throw new Error(`${file}: unterminated quoted field at the end of the file`);
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Adds evaluation results to a results table: creates it with a header when it does not exist, otherwise
+ * checks its header and appends each row that no existing row equals in every column. The file is
+ * rewritten through a temporary file.
+ * @param path - the CSV file
+ * @param results - evaluation results in order
+ * @returns how many rows were added
+ * @throws Error naming the file when its header differs or a row has the wrong number of fields
+ */
+export function appendResults(path: string, results: readonly EvaluationResult[]): number {
+  const existing: string[][] = [];
+  if (existsSync(path)) {
+    const rows = parseCsv(readFileSync(path, 'utf8'), path);
+    const header = rows.shift() ?? [];
+    if (header.join(',') !== RESULTS_COLUMNS.join(',')) {
+      throw new Error(`${path}: header is ${JSON.stringify(header.join(','))}, expected ${JSON.stringify(RESULTS_COLUMNS.join(','))}`);
+    }
+    rows.forEach((r, i) => {
+      if (r.length !== RESULTS_COLUMNS.length) throw new Error(`${path}:${i + 2}: expected ${RESULTS_COLUMNS.length} fields, got ${r.length}`);
+      for (const c of ['mmr', 'accuracy', 'swipes']) {
+        const v = r[RESULTS_COLUMNS.indexOf(c)];
+        if (v === '' || Number.isNaN(Number(v))) throw new Error(`${path}:${i + 2}: ${c}: expected a number, got ${JSON.stringify(v)}`);
+      }
+    });
+    existing.push(...rows);
+  }
+  const before = existing.length;
+  for (const r of results) {
+    const row = resultsRow(r);
+    if (!existing.some((e) => e.every((v, k) => v === row[k]))) existing.push(row);
+  }
+  const text = [RESULTS_COLUMNS, ...existing].map((r) => r.map(csvField).join(',') + '\n').join('');
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, 'utf8');
+  renameSync(tmp, path);
+  return existing.length - before;
+}
