@@ -1,0 +1,82 @@
+/**
+ * Feature extraction for one transform over swipes of several grids.
+ */
+import type { Swipe } from '../dataset.js';
+import type { GridMap } from '../keyboard/grid.js';
+import { GridFeatureContext } from './grid-context.js';
+import { nearestKeyOnly } from './nearest-key-only.js';
+import { trajFeatsAndDistanceWeights } from './traj-feats-and-distance-weights.js';
+import { trajFeatsAndDistances } from './traj-feats-and-distances.js';
+import { trajFeatsAndNearestKey } from './traj-feats-and-nearest-key.js';
+import { trajFeatsAndXy } from './traj-feats-and-xy.js';
+import type { TrajOptions } from './traj.js';
+import { normalizeTransformSpec, type SwipeFeatures, type TransformSpec } from './types.js';
+
+/**
+ * Computes one transform's features. Lookups and caches are built once per grid name, on first use;
+ * grids are looked up in `grids` at that moment, so a map that is still being filled (for example by a
+ * `SwipeReader` collecting inline grids) can be passed.
+ *
+ * @example
+ * const fx = new FeatureExtractor(loadGrids(), { name: 'traj_feats_and_nearest_key', includeTime: false,
+ *   includeVelocities: true, includeAccelerations: true });
+ * const f = fx.extract(swipe); // f.traj: Float32Array [S][6], f.keys: Int32Array [S]
+ */
+export class FeatureExtractor {
+  /** The transform with defaults filled in. */
+  readonly spec: ReturnType<typeof normalizeTransformSpec>;
+  private readonly grids: GridMap;
+  private readonly contexts = new Map<string, GridFeatureContext>();
+  private readonly traj: TrajOptions;
+
+  /**
+   * @param grids - grid name → grid
+   * @param spec - transform and flags
+   * @throws TypeError / RangeError for an invalid spec
+   */
+  constructor(grids: GridMap, spec: TransformSpec) {
+    this.grids = grids;
+    this.spec = normalizeTransformSpec(spec);
+    this.traj = {
+      includeTime: this.spec.includeTime,
+      includeVelocities: this.spec.includeVelocities,
+      includeAccelerations: this.spec.includeAccelerations,
+      seedCompatible: this.spec.seedCompatible,
+    };
+  }
+
+  /** The per-grid context of a grid name (built on first use). */
+  context(gridName: string): GridFeatureContext {
+    let ctx = this.contexts.get(gridName);
+    if (ctx === undefined) {
+      const grid = Object.prototype.hasOwnProperty.call(this.grids, gridName) ? this.grids[gridName] : undefined;
+      if (grid === undefined) throw new Error(`unknown grid name ${JSON.stringify(gridName)} (known: ${Object.keys(this.grids).join(', ') || 'none'})`);
+      ctx = new GridFeatureContext(grid, this.spec.weightsFunction);
+      this.contexts.set(gridName, ctx);
+    }
+    return ctx;
+  }
+
+  /**
+   * Features of one swipe.
+   * @throws Error when the swipe's grid is unknown or the x/y/t lengths differ
+   */
+  extract(swipe: Swipe): SwipeFeatures {
+    if (swipe.y.length !== swipe.x.length || swipe.t.length !== swipe.x.length) {
+      throw new Error(`swipe ${swipe.index}: x, y and t have different lengths (${swipe.x.length}, ${swipe.y.length}, ${swipe.t.length})`);
+    }
+    const ctx = this.context(swipe.gridName);
+    switch (this.spec.name) {
+      case 'traj_feats_and_nearest_key':
+        return trajFeatsAndNearestKey(ctx, swipe, this.traj);
+      case 'nearest_key_only':
+        return nearestKeyOnly(ctx, swipe);
+      case 'traj_feats_and_distance_weights':
+        return trajFeatsAndDistanceWeights(ctx, swipe, this.traj, this.spec.weightsFunction.name);
+      case 'traj_feats_and_distances__actual':
+        return trajFeatsAndDistances(ctx, swipe, this.traj);
+      case 'traj_feats_and_xy':
+        return trajFeatsAndXy(ctx, swipe, this.traj);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Per-grid state shared by the transforms (lookups and caches), built lazily once per grid.
+ */
+import { DistancesLookup } from '../keyboard/distances.js';
+import type { Grid } from '../keyboard/grid.js';
+import { avgHalfKeyDiagonal } from '../keyboard/half-diagonal.js';
+import { NearestKeyLookup } from '../keyboard/nearest-key.js';
+import { DISTANCE_COLUMNS, KeyboardTokenizer } from '../tokenizer.js';
+import type { WeightsFunctionSpec } from './types.js';
+import { SigmoidWeights } from './weights-functions.js';
+
+/** Lookups and caches of one grid. */
+export class GridFeatureContext {
+  /** The grid. */
+  readonly grid: Grid;
+  private readonly weightsSpec: Required<WeightsFunctionSpec>;
+  private nearestLookup?: NearestKeyLookup;
+  private tokensByAllowed?: Int32Array;
+  private distancesLookup?: DistancesLookup;
+  private sigmoidWeights?: SigmoidWeights;
+  private missingColumns?: Uint8Array;
+
+  /**
+   * @param grid - the keyboard
+   * @param weightsSpec - weight function parameters (only used by the weights transform)
+   */
+  constructor(grid: Grid, weightsSpec: Required<WeightsFunctionSpec>) {
+    this.grid = grid;
+    this.weightsSpec = weightsSpec;
+  }
+
+  /** Nearest-key lookup with the seed's allowed keys. */
+  get nearest(): NearestKeyLookup {
+    this.nearestLookup ??= new NearestKeyLookup(this.grid);
+    return this.nearestLookup;
+  }
+
+  /** Keyboard token of each allowed key of {@link nearest} (index = `nearest.nearestIndex(...)`). */
+  get nearestTokens(): Int32Array {
+    if (this.tokensByAllowed === undefined) {
+      const kb = new KeyboardTokenizer();
+      this.tokensByAllowed = Int32Array.from(this.nearest.labels, (l) => kb.getToken(l));
+    }
+    return this.tokensByAllowed;
+  }
+
+  /** Distances lookup over the seed's 37 columns. */
+  get distances(): DistancesLookup {
+    this.distancesLookup ??= new DistancesLookup(this.grid, DISTANCE_COLUMNS);
+    return this.distancesLookup;
+  }
+
+  /** `missing[k] = 1` when column `k` has no key on this grid. */
+  get missing(): Uint8Array {
+    this.missingColumns ??= Uint8Array.from(this.distances.centerX, (cx) => (cx === -1 ? 1 : 0));
+    return this.missingColumns;
+  }
+
+  /** Sigmoid weights with this grid's half key diagonal. */
+  get sigmoid(): SigmoidWeights {
+    if (this.sigmoidWeights === undefined) {
+      const { width, height } = this.grid;
+      const { bias, scale } = this.weightsSpec;
+      this.sigmoidWeights = new SigmoidWeights(avgHalfKeyDiagonal(this.grid), bias, scale, width * width + height * height);
+    }
+    return this.sigmoidWeights;
+  }
+
+  /** Nearest-key token per point. */
+  nearestKeyTokens(x: ArrayLike<number>, y: ArrayLike<number>): Int32Array {
+    const lookup = this.nearest;
+    const tokens = this.nearestTokens;
+    const out = new Int32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = tokens[lookup.nearestIndex(x[i], y[i])];
+    return out;
+  }
+}
