@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Writes the TorchScript fixtures the native addon's tests use (fixed seeds, reproducible).
+
+Usage: python3 scripts/make_test_models.py --out DIR [--force]
+
+DIR receives:
+  <arch>.pt              random-initialised contract exports of m1_bigger,
+                         v3_weighted_and_traj_transformer_bigger and v3_nearest_only_transformer_bigger
+                         (grid names ["default"], the competition char tokens)
+  <arch>.reference.json  inputs and PyTorch outputs of encode / decode / decode_last for a padded batch
+                         (B=3, swipe lengths 7, 5, 3; token prefixes 4, 2, 1) and an unpadded B=1 case
+                         with masks null; tensors as {"shape", "dtype", "data": flat array}
+  vocab.txt              a tiny vocabulary using all 33 competition characters
+  no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt
+                         files that break the model contract in one way each
+  manifest.json          every file with its size and SHA-256, plus a hash of the generator's inputs
+
+Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
+the recorded size, nothing is written.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import warnings
+from typing import Dict, List, Optional
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+warnings.filterwarnings("ignore", message=".*ScriptModule constants.*")
+
+import torch  # noqa: E402
+from torch import Tensor, nn  # noqa: E402
+
+from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, check_inputs,  # noqa: E402
+                                      make_metadata, prepare_model, save_checked, to_torchscript, write_archive)
+from neuroswipe_models.registry import resolve_transform  # noqa: E402
+from neuroswipe_models.tokenizer import COMPETITION_CHARS, char_tokens_from_text  # noqa: E402
+
+ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_only_transformer_bigger"]
+VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
+               "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
+SEED = 20240601
+FORMAT_VERSION = 1  # bump when the fixture layout changes
+
+
+def vocab_text() -> str:
+    """Words covering the 33 competition characters; ``ёж`` is written with ``е`` (no ``ё`` in the vocabulary)."""
+    words = [w.replace("ё", "е") for w in VOCAB_WORDS]
+    text = "\n".join(words) + "\n"
+    missing = set(COMPETITION_CHARS) - set(text)
+    assert not missing, f"vocabulary lacks {sorted(missing)}"
+    assert set(text) - {"\n"} == set(COMPETITION_CHARS)
+    return text
+
+
+def inputs_hash() -> str:
+    """Hash of everything the fixtures depend on: the generator, the model package and the torch version."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    paths = [os.path.abspath(__file__)]
+    pkg = os.path.join(here, "neuroswipe_models")
+    paths += sorted(os.path.join(pkg, f) for f in os.listdir(pkg) if f.endswith(".py"))
+    for path in paths:
+        digest.update(os.path.basename(path).encode())
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    digest.update(torch.__version__.encode())
+    digest.update(str(FORMAT_VERSION).encode())
+    return digest.hexdigest()
+
+
+def tensor_json(t: Optional[Tensor]) -> Optional[dict]:
+    """``{"shape", "dtype", "data"}``; float32 values as Python floats (exact float32 round trip)."""
+    if t is None:
+        return None
+    t = t.detach().cpu().contiguous()
+    if t.dtype == torch.bool:
+        data: List = [bool(v) for v in t.reshape(-1).tolist()]
+    elif t.dtype.is_floating_point:
+        data = [float(v) for v in t.reshape(-1).tolist()]
+    else:
+        data = [int(v) for v in t.reshape(-1).tolist()]
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
+
+
+def reference_case(name: str, model, tcfg, seed: int, lengths: List[int], token_lengths: List[int],
+                   masked: bool) -> dict:
+    traj, keys, pad, tokens, tl = check_inputs(tcfg, model, seed, lengths, token_lengths)
+    mask = pad if masked else None
+    with torch.no_grad():
+        memory = model.encode(traj, keys, mask)
+        logits = model.decode(tokens, memory, mask)
+        last = model.decode_last(tokens, tl, memory, mask)
+    return {
+        "name": name,
+        "swipe_lengths": lengths,
+        "token_lengths": token_lengths,
+        "inputs": {"traj": tensor_json(traj), "keys": tensor_json(keys), "src_pad_mask": tensor_json(mask),
+                   "tokens": tensor_json(tokens), "lengths": tensor_json(tl)},
+        "outputs": {"memory": tensor_json(memory), "logits": tensor_json(logits), "decode_last": tensor_json(last)},
+    }
+
+
+class _DecodeOnly(nn.Module):
+    @torch.jit.export
+    def decode(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
+        return memory[: tokens.size(0)]
+
+
+class _BadArity(nn.Module):
+    @torch.jit.export
+    def encode(self, traj: Tensor, keys: Tensor) -> Tensor:
+        return traj
+
+    @torch.jit.export
+    def decode(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
+        return memory[: tokens.size(0)]
+
+
+def write_text(path: str, text: str) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def generate(out: str) -> Dict[str, str]:
+    """Writes every fixture; returns file name → description."""
+    os.makedirs(out, exist_ok=True)
+    files: Dict[str, str] = {}
+    vocab = vocab_text()
+    write_text(os.path.join(out, "vocab.txt"), vocab)
+    files["vocab.txt"] = "vocabulary with all 33 competition characters"
+    char_tokens = char_tokens_from_text(vocab)
+    scripted_m1 = None
+    meta_m1 = None
+    for i, arch in enumerate(ARCHS):
+        tcfg = resolve_transform(arch)
+        model = prepare_model(arch, tcfg, seed=SEED + i)
+        meta = make_metadata(arch, tcfg, char_tokens, ["default"])
+        diff = save_checked(model, tcfg, meta, os.path.join(out, f"{arch}.pt"))
+        print(f"{arch}.pt: self-check max abs difference {diff:.3g}")
+        files[f"{arch}.pt"] = f"random-initialised {arch} export"
+        reference = {
+            "architecture": arch,
+            "metadata": meta,
+            "pad_token": PAD_TOKEN,
+            "sos_token": SOS_TOKEN,
+            "cases": [
+                reference_case("batch3_padded", model, tcfg, SEED + 100 + i, [7, 5, 3], [4, 2, 1], True),
+                reference_case("batch1_unpadded", model, tcfg, SEED + 200 + i, [6], [3], False),
+            ],
+        }
+        write_text(os.path.join(out, f"{arch}.reference.json"), json.dumps(reference, ensure_ascii=False))
+        files[f"{arch}.reference.json"] = f"inputs and PyTorch outputs of {arch}.pt"
+        if arch == "m1_bigger":
+            scripted_m1, meta_m1 = to_torchscript(model), meta
+
+    write_archive(torch.jit.script(_DecodeOnly()), os.path.join(out, "no_encode.pt"),
+                  {METADATA_FILE: json.dumps(meta_m1)})
+    files["no_encode.pt"] = "decode but no encode"
+    write_archive(torch.jit.script(_BadArity()), os.path.join(out, "bad_arity.pt"),
+                  {METADATA_FILE: json.dumps(meta_m1)})
+    files["bad_arity.pt"] = "encode takes 2 arguments instead of 3"
+    write_archive(scripted_m1, os.path.join(out, "no_metadata.pt"), {})
+    files["no_metadata.pt"] = "valid m1_bigger methods, no neuroswipe.json"
+    write_archive(scripted_m1, os.path.join(out, "bad_metadata.pt"), {METADATA_FILE: "{not json: "})
+    files["bad_metadata.pt"] = "neuroswipe.json is not JSON"
+    lacking = {k: v for k, v in meta_m1.items() if k != "n_classes"}
+    write_archive(scripted_m1, os.path.join(out, "metadata_missing_field.pt"), {METADATA_FILE: json.dumps(lacking)})
+    files["metadata_missing_field.pt"] = "neuroswipe.json lacks n_classes"
+    rng = random.Random(SEED)
+    write_bytes(os.path.join(out, "corrupt.pt"), bytes(rng.getrandbits(8) for _ in range(4096)))
+    files["corrupt.pt"] = "random bytes"
+    return files
+
+
+def sha256(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def up_to_date(out: str, wanted_hash: str) -> bool:
+    path = os.path.join(out, "manifest.json")
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            manifest = json.load(f)
+        if manifest.get("inputs_hash") != wanted_hash:
+            return False
+        return all(os.path.getsize(os.path.join(out, e["file"])) == e["size"] for e in manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Write TorchScript test fixtures for the native addon.")
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--force", action="store_true", help="regenerate even when the manifest matches")
+    args = parser.parse_args(argv)
+    wanted = inputs_hash()
+    if not args.force and up_to_date(args.out, wanted):
+        print(f"{args.out}: fixtures up to date")
+        return 0
+    torch.set_num_threads(1)
+    files = generate(args.out)
+    manifest = {
+        "generator": "scripts/make_test_models.py",
+        "inputs_hash": wanted,
+        "torch": torch.__version__,
+        "files": [{"file": name, "description": desc, "size": os.path.getsize(os.path.join(args.out, name)),
+                   "sha256": sha256(os.path.join(args.out, name))} for name, desc in files.items()],
+    }
+    write_text(os.path.join(args.out, "manifest.json"), json.dumps(manifest, ensure_ascii=False, indent=1))
+    print(f"{args.out}: wrote {len(files)} fixtures and manifest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

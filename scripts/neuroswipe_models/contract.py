@@ -1,0 +1,43 @@
+"""The one model contract of docs/MODEL_FORMAT.md, wrapped around either seed family.
+
+``encode(traj, keys, src_pad_mask)``, ``decode(tokens, memory, memory_pad_mask)`` and
+``decode_last(tokens, lengths, memory, memory_pad_mask)``. The legacy family's memory-first ``decode``
+is adapted here so that both families expose the same signatures.
+"""
+from typing import Optional
+
+import torch
+from torch import Tensor, nn
+
+
+class NeuroswipeModel(nn.Module):
+    """TorchScript-able wrapper; ``model`` is a seed model with ``encode``, ``decode_hidden``, ``project``."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model.eval()
+
+    def forward(self, traj: Tensor, keys: Tensor, src_pad_mask: Optional[Tensor], tokens: Tensor) -> Tensor:
+        """Teacher-forced logits ``(T, B, C)`` (the seed's ``forward`` without a target padding mask)."""
+        memory = self.encode(traj, keys, src_pad_mask)
+        return self.decode(tokens, memory, src_pad_mask)
+
+    @torch.jit.export
+    def encode(self, traj: Tensor, keys: Tensor, src_pad_mask: Optional[Tensor]) -> Tensor:
+        """``traj [S,B,F]`` float32, ``keys`` (int64 ``[S,B]`` or float32 ``[S,B,K]``) → memory ``[S,B,D]``."""
+        return self.model.encode(traj, keys, src_pad_mask)
+
+    @torch.jit.export
+    def decode(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
+        """``tokens [T,B]`` int64 → logits ``[T,B,C]`` under a causal mask."""
+        hidden = self.model.decode_hidden(tokens, memory, memory_pad_mask)
+        return self.model.project(hidden)
+
+    @torch.jit.export
+    def decode_last(self, tokens: Tensor, lengths: Tensor, memory: Tensor,
+                    memory_pad_mask: Optional[Tensor]) -> Tensor:
+        """Logits ``[B,C]``: row ``b`` at position ``lengths[b] − 1``; the output layer runs on those rows only."""
+        hidden = self.model.decode_hidden(tokens, memory, memory_pad_mask)
+        batch = torch.arange(hidden.size(1), device=hidden.device)
+        rows = hidden[lengths.to(hidden.device).long() - 1, batch]
+        return self.model.project(rows)

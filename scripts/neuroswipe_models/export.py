@@ -1,0 +1,203 @@
+"""Scripting, checking and atomically saving a seed model in the neuroswipe contract (docs/MODEL_FORMAT.md)."""
+import json
+import os
+import tempfile
+from typing import Callable, Dict, List, Optional, Tuple
+
+import torch
+from torch import Tensor, nn
+
+from .checkpoint import load_strict, sha256_file
+from .contract import NeuroswipeModel
+from .gaussian import present_keys_from_state_dict
+from .registry import TransformConfig, arch_spec, build_model
+
+METADATA_FILE = "neuroswipe.json"
+D_MODEL = 128
+N_CLASSES = 35
+MAX_CURVE_LEN = 299
+MAX_TOKEN_LEN = 35
+N_KB_TOKENS = 36  # keyboard tokenizer ids 0..35 (§4.2)
+PAD_TOKEN = 35
+SOS_TOKEN = 36
+TOLERANCE = 1e-5
+_GAUSSIAN_PREFIX = "enc_in_emb_model.weights_getter."
+
+
+class SelfCheckError(RuntimeError):
+    """The saved TorchScript does not reproduce the eager model."""
+
+
+def prepare_model(arch: str, tcfg: TransformConfig, state_dict: Optional[Dict[str, Tensor]] = None,
+                  source: str = "checkpoint", seed: int = 0) -> NeuroswipeModel:
+    """The eager contract wrapper of ``arch``: random-initialised with ``seed``, or loaded strictly."""
+    present = None
+    if state_dict is not None and arch.startswith("v3_trainable_gaussian"):
+        present = present_keys_from_state_dict(state_dict, _GAUSSIAN_PREFIX) or None
+    torch.manual_seed(seed)
+    model = build_model(arch, tcfg.n_traj_feats, present)
+    if state_dict is not None:
+        load_strict(model, state_dict, source)
+    return NeuroswipeModel(model).eval()
+
+
+def make_metadata(arch: str, tcfg: TransformConfig, char_tokens: List[str], grid_names: List[str],
+                  weights_path: Optional[str] = None) -> dict:
+    """The ``neuroswipe.json`` object of docs/MODEL_FORMAT.md."""
+    arch_spec(arch)
+    n_classes = len(char_tokens) - 2
+    if n_classes != N_CLASSES:
+        raise ValueError(f"--vocab: the vocabulary gives {len(char_tokens)} char tokens ({n_classes} classes); "
+                         f"the seed models predict {N_CLASSES} classes, which needs {N_CLASSES + 2} tokens")
+    if not grid_names or any(not g for g in grid_names):
+        raise ValueError(f"--grids: expected comma-separated grid names, got {grid_names!r}")
+    meta = {
+        "format": "neuroswipe-model",
+        "format_version": 1,
+        "architecture": arch,
+        "transform": tcfg.to_json(),
+        "n_traj_feats": tcfg.n_traj_feats,
+        "key_input": tcfg.key_input,
+        "n_key_columns": tcfg.n_key_columns,
+        "char_tokens": list(char_tokens),
+        "n_classes": n_classes,
+        "d_model": D_MODEL,
+        "max_curve_len": MAX_CURVE_LEN,
+        "max_token_len": MAX_TOKEN_LEN,
+        "grid_names": list(grid_names),
+        "exported_with": {"torch": torch.__version__},
+    }
+    if weights_path is not None:
+        meta["source_weights"] = {"path": weights_path, "sha256": sha256_file(weights_path)}
+    return meta
+
+
+def to_torchscript(model: NeuroswipeModel) -> torch.jit.ScriptModule:
+    """``torch.jit.script`` of the eval-mode wrapper."""
+    return torch.jit.script(model.eval())
+
+
+def write_archive(scripted: torch.jit.ScriptModule, out_path: str, extra_files: Dict[str, str],
+                  verify: Optional[Callable[[str], None]] = None) -> None:
+    """Saves to a temporary file in the target directory, runs ``verify(tmp_path)``, then renames it into
+    place; on any failure the temporary file is removed and an existing ``out_path`` is left untouched."""
+    directory = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pt", dir=directory)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        torch.jit.save(scripted, tmp, _extra_files=extra_files)
+        if verify is not None:
+            verify(tmp)
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def random_keys(tcfg: TransformConfig, model: NeuroswipeModel, s: int, b: int, gen: torch.Generator) -> Tensor:
+    """Plausible random ``keys`` for the model's key input."""
+    if tcfg.key_input == "nearest":
+        return torch.randint(0, N_KB_TOKENS, (s, b), generator=gen, dtype=torch.int64)
+    if tcfg.key_input == "weights":
+        w = torch.rand(s, b, tcfg.n_key_columns, generator=gen)
+        return w * (torch.rand(s, b, tcfg.n_key_columns, generator=gen) > 0.3).float()
+    if tcfg.key_input == "distances":
+        d = torch.rand(s, b, tcfg.n_key_columns, generator=gen) * 500
+        return torch.where(torch.rand(s, b, tcfg.n_key_columns, generator=gen) > 0.2, d, torch.full_like(d, -1.0))
+    # xy: points near the keys' Gaussian means, so that log-densities stay moderate
+    dists = list(model.model.enc_in_emb_model.weights_getter.distributions.values())
+    picks = torch.randint(0, len(dists), (s, b), generator=gen)
+    xy = torch.empty(s, b, 2)
+    with torch.no_grad():
+        for i in range(s):
+            for j in range(b):
+                d = dists[int(picks[i, j])]
+                std = torch.diagonal(d._psd_sym_matrix()).clamp_min(1e-6).sqrt()
+                xy[i, j] = d.mean + std * torch.randn(2, generator=gen)
+    return xy
+
+
+def check_inputs(tcfg: TransformConfig, model: NeuroswipeModel, seed: int, lengths: List[int],
+                 token_lengths: List[int]) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    """Random padded batch: ``traj, keys, src_pad_mask, tokens, token lengths`` (tokens start with ``<sos>``)."""
+    gen = torch.Generator().manual_seed(seed)
+    s, b, t = max(lengths), len(lengths), max(token_lengths)
+    traj = torch.randn(s, b, tcfg.n_traj_feats, generator=gen)
+    keys = random_keys(tcfg, model, s, b, gen)
+    pad = torch.zeros(b, s, dtype=torch.bool)
+    for j, n in enumerate(lengths):
+        pad[j, n:] = True
+        traj[n:, j] = 0
+        if tcfg.key_input == "nearest":
+            keys[n:, j] = PAD_TOKEN
+        else:
+            keys[n:, j] = 0
+    tokens = torch.randint(0, N_CLASSES, (t, b), generator=gen, dtype=torch.int64)
+    tokens[0] = SOS_TOKEN
+    for j, n in enumerate(token_lengths):
+        tokens[n:, j] = PAD_TOKEN
+    return traj, keys, pad, tokens, torch.tensor(token_lengths, dtype=torch.int64)
+
+
+def _max_diff(a: Tensor, b: Tensor) -> float:
+    if a.shape != b.shape:
+        raise SelfCheckError(f"shape mismatch: eager {list(a.shape)} vs TorchScript {list(b.shape)}")
+    return float((a - b).abs().max()) if a.numel() else 0.0
+
+
+def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: TransformConfig,
+               seed: int = 1234) -> float:
+    """Compares TorchScript ``encode``/``decode``/``decode_last`` with the eager model on random inputs.
+
+    Returns the largest absolute difference; raises ``SelfCheckError`` above ``TOLERANCE``.
+    """
+    worst = 0.0
+    cases = [([11, 7, 2], [5, 3, 1], True), ([9], [4], False)]
+    with torch.no_grad():
+        for k, (lengths, token_lengths, masked) in enumerate(cases):
+            traj, keys, pad, tokens, tl = check_inputs(tcfg, eager, seed + k, lengths, token_lengths)
+            mask = pad if masked else None
+            mem_e = eager.encode(traj, keys, mask)
+            mem_s = scripted.encode(traj, keys, mask)
+            log_e = eager.decode(tokens, mem_e, mask)
+            log_s = scripted.decode(tokens, mem_e, mask)
+            last_e = log_e[tl - 1, torch.arange(len(lengths))]
+            last_s = scripted.decode_last(tokens, tl, mem_e, mask)
+            if not torch.isfinite(mem_e).all() or not torch.isfinite(log_e).all():
+                raise SelfCheckError("the eager model gives non-finite outputs on the check inputs")
+            worst = max(worst, _max_diff(mem_e, mem_s), _max_diff(log_e, log_s), _max_diff(last_e, last_s))
+    if worst > TOLERANCE:
+        raise SelfCheckError(f"TorchScript differs from the eager model: max abs difference {worst:.3g} > {TOLERANCE}")
+    return worst
+
+
+def gaussian_reference_diff(eager: NeuroswipeModel, tcfg: TransformConfig, seed: int = 99) -> float:
+    """Largest relative difference between the closed-form log-densities and ``torch.distributions``."""
+    getter = eager.model.enc_in_emb_model.weights_getter
+    gen = torch.Generator().manual_seed(seed)
+    xy = random_keys(tcfg, eager, 13, 2, gen)
+    with torch.no_grad():
+        ours, ref = getter(xy), getter.reference(xy)
+    return float(((ours - ref).abs() / ref.abs().clamp_min(1.0)).max())
+
+
+def save_checked(eager: NeuroswipeModel, tcfg: TransformConfig, meta: Optional[dict], out_path: str,
+                 extra_files: Optional[Dict[str, str]] = None) -> float:
+    """Scripts, saves to a temporary file, reloads and self-checks it, then renames it to ``out_path``.
+
+    ``meta`` becomes ``neuroswipe.json``; ``extra_files`` (used for test fixtures) replaces it when given.
+    """
+    scripted = to_torchscript(eager)
+    files = extra_files if extra_files is not None else {METADATA_FILE: json.dumps(meta, ensure_ascii=False, indent=1)}
+    result = []
+
+    def verify(path: str) -> None:
+        result.append(self_check(eager, torch.jit.load(path, map_location="cpu"), tcfg))
+
+    write_archive(scripted, out_path, files, verify)
+    return result[0]

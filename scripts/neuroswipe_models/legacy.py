@@ -1,0 +1,101 @@
+"""The legacy seed family ``SwipeCurveTransformer``: ``m1``, ``m1_bigger``, ``m1_smaller`` (SEED-SPEC §5.3).
+
+Sub-module names and registration order reproduce the seed state dict exactly (§5.4): ``char_embedding``,
+``key_embedding``, ``encoder`` (``first_encoder_layer``, ``liner``, ``transformer_encoder``),
+``char_pos_encoder``, ``key_pos_encoder``, ``decoder`` (``decoder_layer`` — the unused prototype —,
+``transformer_decoder``, ``out``).
+"""
+from typing import Optional
+
+import torch
+from torch import Tensor, nn
+
+from .common import PositionalEncoding, causal_mask, encoder_stack
+
+CHAR_VOCAB_SIZE = 37
+N_CLASSES = CHAR_VOCAB_SIZE - 2
+MAX_TOKEN_LEN = 35
+MAX_CURVE_LEN = 299
+N_COORD_FEATS = 6
+D_MODEL = 128
+DIM_FEEDFORWARD = 128
+NHEAD = 4
+DROPOUT = 0.1
+
+#: name → (key_emb_size, encoder layers including the first, decoder layers)
+LEGACY_HPARAMS = {
+    "m1": (54, 4, 3),
+    "m1_bigger": (66, 4, 4),
+    "m1_smaller": (54, 3, 3),
+}
+
+
+class LegacyEncoder(nn.Module):
+    """First encoder layer at width ``6 + E``, a linear map to 128, then ``layers − 1`` layers (no final norm)."""
+
+    def __init__(self, input_size: int, num_layers: int) -> None:
+        super().__init__()
+        self.first_encoder_layer = nn.TransformerEncoderLayer(input_size, NHEAD, DIM_FEEDFORWARD, DROPOUT)
+        self.liner = nn.Linear(input_size, D_MODEL)
+        # Every seed legacy model has at least one layer after the first one.
+        self.transformer_encoder = encoder_stack(
+            nn.TransformerEncoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT), num_layers - 1, None
+        )
+
+    def forward(self, x: Tensor, pad_mask: Optional[Tensor]) -> Tensor:
+        x = self.first_encoder_layer(x, src_key_padding_mask=pad_mask)
+        x = self.liner(x)
+        return self.transformer_encoder(x, src_key_padding_mask=pad_mask)
+
+
+class LegacyDecoder(nn.Module):
+    """``transformer_decoder`` (no final norm) then ``out``; ``decoder_layer`` is the seed's unused prototype."""
+
+    def __init__(self, num_layers: int) -> None:
+        super().__init__()
+        self.decoder_layer = nn.TransformerDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT)
+        self.transformer_decoder = nn.TransformerDecoder(self.decoder_layer, num_layers)
+        self.out = nn.Linear(D_MODEL, N_CLASSES)
+
+
+class SwipeCurveTransformer(nn.Module):
+    """Seed legacy encoder-decoder. ``encode``/``decode_hidden`` follow the seed's op order exactly."""
+
+    def __init__(self, key_emb_size: int, num_encoder_layers: int, num_decoder_layers: int) -> None:
+        super().__init__()
+        self.char_embedding_dropout = nn.Dropout(DROPOUT)
+        self.key_embedding_dropout = nn.Dropout(DROPOUT)
+        self.char_embedding = nn.Embedding(CHAR_VOCAB_SIZE, D_MODEL)
+        self.key_embedding = nn.Embedding(CHAR_VOCAB_SIZE, key_emb_size)
+        self.encoder = LegacyEncoder(N_COORD_FEATS + key_emb_size, num_encoder_layers)
+        self.char_pos_encoder = PositionalEncoding(D_MODEL, MAX_TOKEN_LEN)
+        self.key_pos_encoder = PositionalEncoding(key_emb_size, MAX_CURVE_LEN)
+        self.decoder = LegacyDecoder(num_decoder_layers)
+
+    def encode(self, traj: Tensor, kb_tokens: Tensor, pad_mask: Optional[Tensor]) -> Tensor:
+        """``key_embedding → dropout → + pe → cat(traj, k) → first layer → liner → transformer_encoder``."""
+        k = self.key_embedding(kb_tokens)
+        k = self.key_embedding_dropout(k)
+        k = self.key_pos_encoder(k)
+        x = torch.cat((traj, k), dim=-1)
+        return self.encoder(x, pad_mask)
+
+    def decode_hidden(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
+        """Decoder output before ``decoder.out``: ``(T, B, 128)``."""
+        y = self.char_embedding(tokens)
+        y = self.char_embedding_dropout(y)
+        y = self.char_pos_encoder(y)
+        mask = causal_mask(y.size(0), y.device)
+        return self.decoder.transformer_decoder(
+            y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask
+        )
+
+    def project(self, hidden: Tensor) -> Tensor:
+        """The output layer: hidden states → logits over the 35 classes."""
+        return self.decoder.out(hidden)
+
+
+def build_legacy(name: str) -> SwipeCurveTransformer:
+    """Builds the legacy model registered as ``name`` (``m1``, ``m1_bigger`` or ``m1_smaller``)."""
+    key_emb_size, n_enc, n_dec = LEGACY_HPARAMS[name]
+    return SwipeCurveTransformer(key_emb_size, n_enc, n_dec)
