@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { register as registerInfo } from './info.js';
+import { register as registerSynth } from './synth.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
+  registerSynth(program);
   return program;
 }
 

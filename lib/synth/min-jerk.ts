@@ -1,0 +1,151 @@
+/**
+ * Minimum-jerk trajectory through via-points (Todorov & Jordan 1998), as in the seed's synthetic data
+ * generator (SEED-SPEC §11): the curve is a chain of quintic segments, one per pair of consecutive
+ * via-points; positions are met exactly at the passage times, the endpoint velocities and accelerations
+ * are zero, and the interior velocities/accelerations solve the linear system that makes jerk and snap
+ * continuous at each via-point (which is what minimises the integrated squared jerk).
+ *
+ * Passage times: the seed optimises them with Nelder–Mead on the jerk cost; this implementation takes them
+ * as inputs, and {@link proportionalKnots} gives times proportional to segment lengths (plus a floor so
+ * that very short segments still take time).
+ */
+
+/** State of the trajectory at every via-point, per dimension. */
+interface ViaStates {
+  v: number[][];
+  a: number[][];
+}
+
+/**
+ * Solves the 2(N−2) system of §11 for the interior accelerations and velocities of every dimension.
+ * Unknowns are interleaved `[a_1, v_1, a_2, v_2, …]`; endpoint velocities and accelerations are zero.
+ */
+function solveViaStates(pos: ReadonlyArray<ReadonlyArray<number>>, knots: ReadonlyArray<number>): ViaStates {
+  const n = pos.length;
+  const dims = pos[0].length;
+  const v = pos.map(() => new Array<number>(dims).fill(0));
+  const a = pos.map(() => new Array<number>(dims).fill(0));
+  const m = 2 * (n - 2);
+  if (m <= 0) return { v, a };
+  // Augmented matrix: m rows, m unknowns + one right-hand side per dimension.
+  const rows: number[][] = Array.from({ length: m }, () => new Array<number>(m + dims).fill(0));
+  for (let k = 1; k <= n - 2; k++) {
+    const T0 = knots[k] - knots[k - 1];
+    const T1 = knots[k + 1] - knots[k];
+    const rA = rows[2 * (k - 1)];
+    const rB = rows[2 * (k - 1) + 1];
+    // Coefficients on (a_{k−1}, v_{k−1}, a_k, v_k, a_{k+1}, v_{k+1}).
+    const cA = [-6 / T0, -48 / T0 ** 2, 18 * (1 / T0 + 1 / T1), 72 * (1 / T1 ** 2 - 1 / T0 ** 2), -6 / T1, 48 / T1 ** 2];
+    const cB = [48 / T0 ** 2, 336 / T0 ** 3, 72 * (1 / T1 ** 2 - 1 / T0 ** 2), 384 * (1 / T1 ** 3 + 1 / T0 ** 3), -48 / T1 ** 2, 336 / T1 ** 3];
+    for (let j = 0; j < 3; j++) {
+      const p = k - 1 + j; // via-point whose (a, v) the pair of coefficients multiplies
+      if (p === 0 || p === n - 1) continue; // endpoint terms: a = v = 0, nothing moves to the rhs
+      const col = 2 * (p - 1);
+      rA[col] += cA[2 * j];
+      rA[col + 1] += cA[2 * j + 1];
+      rB[col] += cB[2 * j];
+      rB[col + 1] += cB[2 * j + 1];
+    }
+    for (let d = 0; d < dims; d++) {
+      const x0 = pos[k - 1][d];
+      const x = pos[k][d];
+      const x1 = pos[k + 1][d];
+      rA[m + d] = (120 * (x0 - x)) / T0 ** 3 + (120 * (x1 - x)) / T1 ** 3;
+      rB[m + d] = (720 * (x - x0)) / T0 ** 4 + (720 * (x1 - x)) / T1 ** 4;
+    }
+  }
+  gaussSolve(rows, m, dims);
+  for (let k = 1; k <= n - 2; k++) {
+    for (let d = 0; d < dims; d++) {
+      a[k][d] = rows[2 * (k - 1)][m + d];
+      v[k][d] = rows[2 * (k - 1) + 1][m + d];
+    }
+  }
+  return { v, a };
+}
+
+/** In-place Gauss–Jordan elimination with partial pivoting; solutions end up in the rhs columns. */
+function gaussSolve(rows: number[][], m: number, nRhs: number): void {
+  const width = m + nRhs;
+  for (let c = 0; c < m; c++) {
+    let piv = c;
+    for (let r = c + 1; r < m; r++) if (Math.abs(rows[r][c]) > Math.abs(rows[piv][c])) piv = r;
+    if (rows[piv][c] === 0 || !Number.isFinite(rows[piv][c])) throw new Error('min-jerk: singular via-point system (passage times must be strictly increasing)');
+    if (piv !== c) [rows[c], rows[piv]] = [rows[piv], rows[c]];
+    const pr = rows[c];
+    const inv = 1 / pr[c];
+    for (let j = c; j < width; j++) pr[j] *= inv;
+    for (let r = 0; r < m; r++) {
+      if (r === c) continue;
+      const f = rows[r][c];
+      if (f === 0) continue;
+      const row = rows[r];
+      for (let j = c; j < width; j++) row[j] -= f * pr[j];
+    }
+  }
+}
+
+/** Position of one quintic segment of duration `T` at local time `tau` (SEED-SPEC §11 formula). */
+function quintic(tau: number, T: number, x0: number, v0: number, a0: number, x1: number, v1: number, a1: number): number {
+  const T2 = T * T;
+  const c3 = ((-3 * a0 * T2) / 2 + (a1 * T2) / 2 - 6 * T * v0 - 4 * T * v1 - 10 * x0 + 10 * x1) / (T2 * T);
+  const c4 = ((3 * a0 * T2) / 2 - a1 * T2 + 8 * T * v0 + 7 * T * v1 + 15 * x0 - 15 * x1) / (T2 * T2);
+  const c5 = ((-a0 * T2) / 2 + (a1 * T2) / 2 - 3 * T * v0 - 3 * T * v1 - 6 * x0 + 6 * x1) / (T2 * T2 * T);
+  return x0 + tau * (v0 + tau * (a0 / 2 + tau * (c3 + tau * (c4 + tau * c5))));
+}
+
+/**
+ * Samples the minimum-jerk trajectory through `pos` (N×D via-points, N ≥ 2) with passage times `knots`
+ * (N strictly increasing values, the first and last being the start and end of the movement) at the
+ * given `times` (ascending, inside `[knots[0], knots[N−1]]`; values outside are clamped).
+ * @returns one D-vector per sample time
+ * @throws RangeError on mismatched lengths or non-increasing knots
+ */
+export function minJerk(pos: ReadonlyArray<ReadonlyArray<number>>, knots: ReadonlyArray<number>, times: ReadonlyArray<number>): number[][] {
+  const n = pos.length;
+  if (n < 2) throw new RangeError(`pos: expected at least 2 via-points, got ${n}`);
+  if (knots.length !== n) throw new RangeError(`knots: expected ${n} passage times, got ${knots.length}`);
+  for (let i = 1; i < n; i++) {
+    if (!(knots[i] > knots[i - 1])) throw new RangeError(`knots: must be strictly increasing (knots[${i}] = ${knots[i]} after ${knots[i - 1]})`);
+  }
+  const dims = pos[0].length;
+  const { v, a } = solveViaStates(pos, knots);
+  const out: number[][] = [];
+  let seg = 0;
+  for (const raw of times) {
+    const t = Math.min(Math.max(raw, knots[0]), knots[n - 1]);
+    while (seg < n - 2 && t > knots[seg + 1]) seg++;
+    while (seg > 0 && t < knots[seg]) seg--;
+    const T = knots[seg + 1] - knots[seg];
+    const tau = t - knots[seg];
+    const p = new Array<number>(dims);
+    for (let d = 0; d < dims; d++) {
+      p[d] = quintic(tau, T, pos[seg][d], v[seg][d], a[seg][d], pos[seg + 1][d], v[seg + 1][d], a[seg + 1][d]);
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Passage times proportional to segment lengths: segment i lasts `duration · (len_i + floor) / Σ(len + floor)`,
+ * where `floor` (same unit as the positions) keeps near-zero segments from getting near-zero time.
+ * @returns N knots from 0 to `duration`
+ */
+export function proportionalKnots(pos: ReadonlyArray<ReadonlyArray<number>>, duration: number, floor: number): number[] {
+  const weights: number[] = [];
+  for (let i = 1; i < pos.length; i++) {
+    let s = 0;
+    for (let d = 0; d < pos[i].length; d++) s += (pos[i][d] - pos[i - 1][d]) ** 2;
+    weights.push(Math.sqrt(s) + floor);
+  }
+  const total = weights.reduce((x, y) => x + y, 0);
+  const knots = [0];
+  let acc = 0;
+  for (const w of weights) {
+    acc += w;
+    knots.push((duration * acc) / total);
+  }
+  knots[knots.length - 1] = duration;
+  return knots;
+}

@@ -1,0 +1,183 @@
+/**
+ * Synthetic swipe data sets: words drawn from a vocabulary, one generated curve each, written as
+ * competition JSONL (temporary file, then rename).
+ */
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { DEFAULT_GRIDS_PATH, loadGrids } from '../keyboard/grid.js';
+import { formatSwipeLine, type GridStyle } from './format.js';
+import { generateSwipe, type SwipeCurve, type SwipeOptions } from './generator.js';
+import { letterLayout, type LetterLayout } from './layout.js';
+import { checkCount, checkSeed, invalidOption, resolveSwipeOptions } from './options.js';
+import { Prng } from './prng.js';
+import { WORD_SAMPLINGS, WordSampler, type WordSampling } from './sampler.js';
+import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
+import { readVocab } from './vocab.js';
+
+/** One synthetic sample. */
+export interface SynthSample {
+  word: string;
+  curve: SwipeCurve;
+}
+
+/**
+ * Generates `count` samples from one seeded stream: for each, a word index from `sampling`, then its curve.
+ * The same arguments always give the same samples.
+ */
+export function* synthesizeSwipes(words: readonly TraceableWord[], layout: LetterLayout, count: number, seed: number, sampling: WordSampling = 'uniform', options?: Partial<SwipeOptions>): Generator<SynthSample> {
+  checkCount(count);
+  const rng = new Prng(checkSeed(seed));
+  const resolved = resolveSwipeOptions(options);
+  if (words.length === 0) throw new Error(`no word of the vocabulary can be swiped on grid ${JSON.stringify(layout.gridName)}`);
+  const sampler = new WordSampler(words.length, sampling);
+  for (let i = 0; i < count; i++) {
+    const w = words[sampler.next(rng)];
+    yield { word: w.word, curve: generateSwipe(w.trace, layout, rng, resolved) };
+  }
+}
+
+/** Settings of {@link synthesizeToFile}. */
+export interface SynthFileRequest {
+  /** grids file (`gridname_to_grid.json`); default: the bundled real grids */
+  gridsPath?: string;
+  /** grid to draw on. Default `default`. */
+  gridName?: string;
+  /** word-per-line vocabulary file */
+  vocabPath: string;
+  /** number of swipes, ≥ 1 */
+  count: number;
+  /** random seed (safe integer). Default 0. */
+  seed?: number;
+  /** output JSONL file */
+  out: string;
+  /** write the full grid object in each line (original format) instead of `grid_name`. Default false. */
+  inlineGrid?: boolean;
+  /** include the `word` member. Default true. */
+  withWord?: boolean;
+  /** also write the words, one per line (`valid.ref` style) */
+  refOut?: string;
+  /** words with a letter that has no key. Default `skip`. */
+  missing?: MissingLetterPolicy;
+  /** word distribution over the vocabulary's line order. Default `uniform`. */
+  sampling?: WordSampling;
+  /** generator settings */
+  swipe?: Partial<SwipeOptions>;
+  /** called every `progressEvery` swipes and at the end */
+  onProgress?: (done: number, total: number) => void;
+  /** swipes between progress calls. Default 10,000. */
+  progressEvery?: number;
+}
+
+/** What {@link synthesizeToFile} did. */
+export interface SynthSummary {
+  written: number;
+  /** words usable on the grid */
+  vocabularySize: number;
+  skipped: SkippedWord[];
+  substituted: number;
+}
+
+/** Buffered writer to a temporary file renamed into place by `commit`. */
+class AtomicWriter {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private buf: string[] = [];
+  private size = 0;
+
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp-${process.pid}`;
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw new Error(`${path}: cannot write: ${(err as Error).message}`);
+    }
+  }
+
+  line(s: string): void {
+    this.buf.push(s, '\n');
+    this.size += s.length + 1;
+    if (this.size > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buf.length > 0) writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  commit(): void {
+    renameSync(this.tmp, this.path);
+  }
+
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+function gridStyle(gridsPath: string, gridName: string, inline: boolean): GridStyle {
+  if (!inline) return { kind: 'separated', gridName };
+  const raw = JSON.parse(readFileSync(gridsPath, 'utf8')) as Record<string, unknown>;
+  return { kind: 'inline', gridJson: JSON.stringify(raw[gridName]) };
+}
+
+/**
+ * Writes a synthetic data set: validates the settings, loads the grid and vocabulary, filters the
+ * vocabulary for the grid, generates and writes `count` lines (and the words to `refOut` if given).
+ * @throws Error with a clear message for an unknown grid, an unreadable or empty vocabulary, a vocabulary
+ *   with no word usable on the grid, or bad settings (TypeError/RangeError naming the option)
+ */
+export function synthesizeToFile(req: SynthFileRequest): SynthSummary {
+  const count = checkCount(req.count);
+  const seed = checkSeed(req.seed ?? 0);
+  const missing = req.missing ?? 'skip';
+  if (!MISSING_LETTER_POLICIES.includes(missing)) throw invalidOption('missing', MISSING_LETTER_POLICIES.join(' | '), missing);
+  const sampling = req.sampling ?? 'uniform';
+  if (!WORD_SAMPLINGS.includes(sampling)) throw invalidOption('sampling', WORD_SAMPLINGS.join(' | '), sampling);
+  const swipe = resolveSwipeOptions(req.swipe);
+  const gridsPath = req.gridsPath ?? DEFAULT_GRIDS_PATH;
+  const gridName = req.gridName ?? 'default';
+  const grids = loadGrids(gridsPath);
+  const grid = grids[gridName];
+  if (grid === undefined) throw new Error(`${gridsPath}: unknown grid ${JSON.stringify(gridName)} (available: ${Object.keys(grids).join(', ')})`);
+  const layout = letterLayout(grid);
+  const vocab = readVocab(req.vocabPath);
+  const filtered = filterVocabForGrid(vocab, layout, missing, req.vocabPath);
+  if (filtered.words.length === 0) {
+    throw new Error(`${req.vocabPath}: no word can be swiped on grid ${JSON.stringify(gridName)} (${filtered.skipped.length} words have letters without a key)`);
+  }
+  const style = gridStyle(gridsPath, gridName, req.inlineGrid ?? false);
+  const withWord = req.withWord ?? true;
+  const every = req.progressEvery ?? 10_000;
+
+  const out = new AtomicWriter(req.out);
+  let ref: AtomicWriter | null = null;
+  try {
+    ref = req.refOut !== undefined ? new AtomicWriter(req.refOut) : null;
+    let done = 0;
+    for (const s of synthesizeSwipes(filtered.words, layout, count, seed, sampling, swipe)) {
+      out.line(formatSwipeLine(withWord ? s.word : null, s.curve, style));
+      ref?.line(s.word);
+      done++;
+      if (req.onProgress && done % every === 0 && done < count) req.onProgress(done, count);
+    }
+    out.close();
+    ref?.close();
+  } catch (err) {
+    out.abort();
+    ref?.abort();
+    throw err;
+  }
+  out.commit();
+  ref?.commit();
+  req.onProgress?.(count, count);
+  return { written: count, vocabularySize: filtered.words.length, skipped: filtered.skipped, substituted: filtered.substituted };
+}
