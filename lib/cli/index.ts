@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { register as registerInfo } from './info.js';
 import { register as registerSynth } from './synth.js';
+import { register as registerSeparateGrid } from './separate-grid.js';
+import { register as registerFeatures } from './features.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
   registerSynth(program);
+  registerSeparateGrid(program);
+  registerFeatures(program);
   return program;
 }
 
