@@ -13,6 +13,17 @@ class CheckpointMismatch(ValueError):
     """The weights do not fit the architecture; the message lists missing and unexpected keys."""
 
 
+def _load(path: str) -> object:
+    """``torch.load`` on CPU; tensors-only loading first where supported (torch >= 1.13), then full
+    unpickling, which Lightning checkpoints need (they also store hyper-parameters and callback state)."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except TypeError:  # torch without weights_only
+        return torch.load(path, map_location="cpu")
+    except Exception:  # noqa: BLE001 - not loadable as tensors only: a Lightning checkpoint or not a checkpoint
+        return torch.load(path, map_location="cpu", weights_only=False)
+
+
 def read_state_dict(path: str) -> "OrderedDict[str, Tensor]":
     """A seed weights file as a state dict.
 
@@ -20,7 +31,7 @@ def read_state_dict(path: str) -> "OrderedDict[str, Tensor]":
     ``state_dict`` member whose keys carry the ``model.`` prefix, stripped once like ``ckpt_to_pt.py``).
     """
     try:
-        obj = torch.load(path, map_location="cpu")
+        obj = _load(path)
     except Exception as exc:  # noqa: BLE001 - torch raises many kinds for unreadable files
         raise ValueError(f"{path}: cannot read the checkpoint: {exc}") from exc
     if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):

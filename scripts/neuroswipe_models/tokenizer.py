@@ -20,8 +20,11 @@ def char_tokens_from_text(text: str) -> List[str]:
 
 def char_tokens_from_file(path: str) -> List[str]:
     """``char_tokens_from_text`` of a UTF-8 vocabulary file (one word per line)."""
-    with open(path, "r", encoding="utf-8") as f:
-        text = f.read()
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc})") from exc
     tokens = char_tokens_from_text(text)
     if len(tokens) == len(SPECIAL_TOKENS):
         raise ValueError(f"{path}: the vocabulary file has no characters")
