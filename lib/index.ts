@@ -12,3 +12,29 @@ export { DEFAULT_SWIPE_OPTIONS, generateSwipe, type SwipeCurve, type SwipeOption
 export { formatSwipeLine, type GridStyle } from './synth/format.js';
 export { resolveSwipeOptions } from './synth/options.js';
 export { synthesizeSwipes, synthesizeToFile, type SynthFileRequest, type SynthSample, type SynthSummary } from './synth/synthesize.js';
+// Data layer: datasets, keyboards, features, tokenizers, batches
+export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './dataset.js';
+export { BadLineError, BadLineReport } from './data/bad-line.js';
+export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
+export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
+export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './data/python-json.js';
+export { AtomicTextWriter } from './data/atomic-write.js';
+export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
+export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
+export { floatCenter, truncatedCenter, type Point } from './keyboard/centers.js';
+export { NearestKeyLookup } from './keyboard/nearest-key.js';
+export { DistancesLookup } from './keyboard/distances.js';
+export { avgHalfKeyDiagonal } from './keyboard/half-diagonal.js';
+export { CharTokenizer, KeyboardTokenizer, CHAR_SPECIAL_TOKENS, DISTANCE_COLUMNS } from './tokenizer.js';
+export {
+  TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, N_KEY_COLUMNS, normalizeTransformSpec, trajFeatureCount,
+  type TransformName, type TransformSpec, type WeightsFunctionName, type WeightsFunctionSpec, type KeyKind, type SwipeFeatures,
+} from './features/types.js';
+export { FeatureExtractor } from './features/extractor.js';
+export { GridFeatureContext } from './features/grid-context.js';
+export { centralDifference, trajColumnCount, trajFeatures, type TrajOptions } from './features/traj.js';
+export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.js';
+export { keyWeights } from './features/traj-feats-and-distance-weights.js';
+export { keyDistances } from './features/traj-feats-and-distances.js';
+export { formatFloat32, featuresJsonLine } from './features/json-line.js';
+export { packBatch, type PackedBatch } from './predict/batcher.js';
