@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register } from '../../lib/cli/synth.js';
+import { DEFAULT_GRIDS_PATH } from '../../lib/keyboard/grid.js';
+import { synthesizeToFile } from '../../lib/synth/synthesize.js';
+import { SMALL_VOCAB } from './helpers.js';
+
+let dir: string;
+const stderr: string[] = [];
+const realWrite = process.stderr.write.bind(process.stderr);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'neuroswipe-synth-'));
+  process.stderr.write = ((s: string) => {
+    stderr.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
+});
+afterAll(() => {
+  process.stderr.write = realWrite;
+});
+
+async function synth(...args: string[]): Promise<void> {
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  register(program);
+  await program.parseAsync(['node', 'neuroswipe', 'synth', ...args]);
+}
+
+const file = (name: string): string => join(dir, name);
+const lines = (path: string): string[] => readFileSync(path, 'utf8').trimEnd().split('\n');
+
+describe('neuroswipe synth', () => {
+  it('writes the same bytes for the same seed and different bytes for another seed', async () => {
+    await synth('--vocab', SMALL_VOCAB, '--count', '300', '--seed', '7', '--out', file('a.jsonl'));
+    await synth('--vocab', SMALL_VOCAB, '--count', '300', '--seed', '7', '--out', file('b.jsonl'));
+    await synth('--vocab', SMALL_VOCAB, '--count', '300', '--seed', '8', '--out', file('c.jsonl'));
+    const a = readFileSync(file('a.jsonl'));
+    expect(a.equals(readFileSync(file('b.jsonl')))).toBe(true);
+    expect(a.equals(readFileSync(file('c.jsonl')))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('writes the separated-grid format with the word first', async () => {
+    await synth('--vocab', SMALL_VOCAB, '--count', '50', '--seed', '1', '--grid', 'extra', '--out', file('sep.jsonl'), '--ref-out', file('sep.ref'));
+    const rows = lines(file('sep.jsonl')).map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(50);
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(['word', 'curve']);
+      expect(Object.keys(r.curve)).toEqual(['x', 'y', 't', 'grid_name']);
+      expect(r.curve.grid_name).toBe('extra');
+      expect(r.curve.x.length).toBe(r.curve.t.length);
+    }
+    expect(lines(file('sep.ref'))).toEqual(rows.map((r) => r.word));
+  });
+
+  it('writes the original format with the full grid object, and test-file style without the word', async () => {
+    await synth('--vocab', SMALL_VOCAB, '--count', '20', '--seed', '1', '--inline-grid', '--no-word', '--out', file('inl.jsonl'));
+    const raw = JSON.parse(readFileSync(DEFAULT_GRIDS_PATH, 'utf8')).default;
+    for (const l of lines(file('inl.jsonl'))) {
+      const r = JSON.parse(l);
+      expect(Object.keys(r)).toEqual(['curve']);
+      expect(Object.keys(r.curve)).toEqual(['x', 'y', 't', 'grid']);
+      expect(Object.keys(r.curve.grid)).toEqual(['width', 'height', 'keys', 'grid_name']);
+      expect(r.curve.grid).toEqual(raw);
+    }
+    // Same seed, same curves as the separated format.
+    await synth('--vocab', SMALL_VOCAB, '--count', '20', '--seed', '1', '--out', file('sep2.jsonl'));
+    const a = lines(file('inl.jsonl')).map((l) => JSON.parse(l).curve.x);
+    expect(lines(file('sep2.jsonl')).map((l) => JSON.parse(l).curve.x)).toEqual(a);
+  });
+
+  it('reports skipped vocabulary words on stderr', async () => {
+    writeFileSync(file('mixed.txt'), 'объем\nдом\nподъезд\n');
+    stderr.length = 0;
+    await synth('--vocab', file('mixed.txt'), '--count', '30', '--out', file('mixed.jsonl'));
+    expect(stderr.join('')).toMatch(/skipped 2 vocabulary words .* grid default: объем \(line 1, ъ\), подъезд \(line 3, ъ\)/);
+    expect(new Set(lines(file('mixed.jsonl')).map((l) => JSON.parse(l).word))).toEqual(new Set(['дом']));
+    await synth('--vocab', file('mixed.txt'), '--count', '30', '--missing', 'substitute', '--out', file('mixed2.jsonl'));
+    expect(new Set(lines(file('mixed2.jsonl')).map((l) => JSON.parse(l).word))).toEqual(new Set(['дом', 'объем', 'подъезд']));
+  });
+
+  it('gives clear errors for bad arguments and writes nothing', async () => {
+    writeFileSync(file('empty.txt'), '\n');
+    writeFileSync(file('hard.txt'), 'объем\nподъезд\n');
+    const out = file('never.jsonl');
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--grid', 'qwerty', '--out', out)).rejects.toThrow(/unknown grid "qwerty" \(available: default, extra\)/);
+    await expect(synth('--vocab', file('empty.txt'), '--count', '5', '--out', out)).rejects.toThrow(/empty\.txt: vocabulary is empty/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '0', '--out', out)).rejects.toThrow(/--count: expected an integer ≥ 1, got 0/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', 'many', '--out', out)).rejects.toThrow(/--count: expected an integer/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--seed', '1.5', '--out', out)).rejects.toThrow(/--seed/);
+    await expect(synth('--vocab', file('hard.txt'), '--count', '5', '--out', out)).rejects.toThrow(/hard\.txt: no word can be swiped on grid "default"/);
+    await expect(synth('--vocab', file('hard.txt'), '--count', '5', '--missing', 'error', '--out', out)).rejects.toThrow(/hard\.txt:1: word "объем": letter "ъ"/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--missing', 'drop', '--out', out)).rejects.toThrow(/missing: expected skip \| substitute \| error, got "drop"/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--noise-scale', '-2', '--out', out)).rejects.toThrow(/swipe\.noiseScale/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--out', join(dir, 'no', 'such', 'dir', 'x.jsonl'))).rejects.toThrow(/x\.jsonl: cannot write/);
+    await expect(synth('--count', '5', '--out', out)).rejects.toThrow(/--vocab/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('reports progress for large counts through the library callback', () => {
+    const seen: number[] = [];
+    synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 25, out: file('p.jsonl'), progressEvery: 10, onProgress: (d) => seen.push(d) });
+    expect(seen).toEqual([10, 20, 25]);
+  });
+});
