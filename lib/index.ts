@@ -32,7 +32,7 @@ export {
 } from './features/types.js';
 export { FeatureExtractor } from './features/extractor.js';
 export { GridFeatureContext } from './features/grid-context.js';
-export { centralDifference, trajColumnCount, trajFeatures, type TrajOptions } from './features/traj.js';
+export { trajColumnCount, trajFeatures, type TrajOptions } from './features/traj.js';
 export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.js';
 export { keyWeights } from './features/traj-feats-and-distance-weights.js';
 export { keyDistances } from './features/traj-feats-and-distances.js';

@@ -19,6 +19,7 @@ export class GridFeatureContext {
   private distancesLookup?: DistancesLookup;
   private sigmoidWeights?: SigmoidWeights;
   private missingColumns?: Uint8Array;
+  private present?: Int32Array;
 
   /**
    * @param grid - the keyboard
@@ -56,12 +57,18 @@ export class GridFeatureContext {
     return this.missingColumns;
   }
 
+  /** Indices of the columns that have a key on this grid, ascending. */
+  get presentColumns(): Int32Array {
+    this.present ??= Int32Array.from(this.distances.columns.keys()).filter((k) => this.missing[k] === 0);
+    return this.present;
+  }
+
   /** Sigmoid weights with this grid's half key diagonal. */
   get sigmoid(): SigmoidWeights {
     if (this.sigmoidWeights === undefined) {
       const { width, height } = this.grid;
       const { bias, scale } = this.weightsSpec;
-      this.sigmoidWeights = new SigmoidWeights(avgHalfKeyDiagonal(this.grid), bias, scale, width * width + height * height);
+      this.sigmoidWeights = new SigmoidWeights(avgHalfKeyDiagonal(this.grid), bias, scale, width, height);
     }
     return this.sigmoidWeights;
   }

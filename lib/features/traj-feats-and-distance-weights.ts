@@ -8,24 +8,33 @@ import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import { N_KEY_COLUMNS, type SwipeFeatures, type WeightsFunctionName } from './types.js';
 import { finishWeightsRow } from './weights-functions.js';
 
-/** Key weights `[S][37]` float32; columns without a key are exactly 0. */
-export function keyWeights(ctx: GridFeatureContext, x: ArrayLike<number>, y: ArrayLike<number>, fn: WeightsFunctionName): Float32Array {
+/**
+ * Key weights `[S][37]` float32; columns without a key are exactly 0. Loops key by key so that the
+ * nearby points of a swipe read nearby entries of the weight table.
+ */
+export function keyWeights(ctx: GridFeatureContext, x: Int16Array, y: Int16Array, fn: WeightsFunctionName): Float32Array {
   const { centerX, centerY } = ctx.distances;
-  const missing = ctx.missing;
+  const present = ctx.presentColumns;
   const sigmoid = ctx.sigmoid;
+  const { table, stride, maxDx, maxDy } = sigmoid;
   const n = N_KEY_COLUMNS;
-  const out = new Float32Array(x.length * n);
-  for (let i = 0; i < x.length; i++) {
-    const xi = Math.trunc(x[i]);
-    const yi = Math.trunc(y[i]);
-    const o = i * n;
-    for (let k = 0; k < n; k++) {
-      if (missing[k]) continue;
-      const dx = centerX[k] - xi;
-      const dy = centerY[k] - yi;
-      out[o + k] = sigmoid.ofSquaredDistance(dx * dx + dy * dy);
+  const s = x.length;
+  const out = new Float32Array(s * n);
+  for (let j = 0; j < present.length; j++) {
+    const k = present[j];
+    const cx = centerX[k];
+    const cy = centerY[k];
+    for (let i = 0, o = k; i < s; i++, o += n) {
+      let ax = cx - x[i];
+      let ay = cy - y[i];
+      if (ax < 0) ax = -ax;
+      if (ay < 0) ay = -ay;
+      out[o] = ax <= maxDx && ay <= maxDy ? table[ay * stride + ax] : sigmoid.compute(Math.fround(Math.sqrt(ax * ax + ay * ay)));
     }
-    finishWeightsRow(fn, out, o, n, missing);
+  }
+  if (fn !== 'weights_function_v1') {
+    const missing = ctx.missing;
+    for (let i = 0; i < s; i++) finishWeightsRow(fn, out, i * n, n, missing);
   }
   return out;
 }

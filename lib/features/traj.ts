@@ -20,24 +20,11 @@ export function trajColumnCount(opts: Pick<TrajOptions, 'includeTime' | 'include
 }
 
 /**
- * Central difference `D(V, T)` in float32: `D[0] = D[S−1] = 0`,
- * `D[i] = (V[i+1] − V[i−1]) / (T[i+1] − T[i−1])`, each operation rounded to float32.
- * A zero denominator gives IEEE ±Infinity/NaN when `seedCompatible`, else 0.
- */
-export function centralDifference(v: ArrayLike<number>, t: ArrayLike<number>, seedCompatible: boolean): Float32Array {
-  const s = v.length;
-  const out = new Float32Array(s);
-  for (let i = 1; i < s - 1; i++) {
-    const num = f32(v[i + 1] - v[i - 1]);
-    const den = f32(t[i + 1] - t[i - 1]);
-    out[i] = den === 0 && !seedCompatible ? 0 : num / den;
-  }
-  return out;
-}
-
-/**
- * Trajectory features `[S][F]` row-major: `x/width, y/height[, t][, vx, vy][, ax, ay]`.
- * Velocities are taken on raw pixel coordinates; accelerations are differences of the velocities.
+ * Trajectory features `[S][F]` row-major: `x/width, y/height[, t][, vx, vy][, ax, ay]`, in float32 as the
+ * seed. Derivatives are central differences `D(V, T)`: `D[0] = D[S−1] = 0`,
+ * `D[i] = (V[i+1] − V[i−1]) / (T[i+1] − T[i−1])`, each operation rounded to float32. Velocities are taken
+ * on raw pixel coordinates; accelerations are `D(vx, T)`, `D(vy, T)`. A zero time difference gives IEEE
+ * ±Infinity/NaN when `seedCompatible`, else a 0 derivative.
  */
 export function trajFeatures(x: ArrayLike<number>, y: ArrayLike<number>, t: ArrayLike<number>, grid: Grid, opts: TrajOptions): Float32Array {
   const s = x.length;
@@ -45,31 +32,28 @@ export function trajFeatures(x: ArrayLike<number>, y: ArrayLike<number>, t: Arra
   const out = new Float32Array(s * f);
   const w = f32(grid.width);
   const h = f32(grid.height);
-  for (let i = 0; i < s; i++) {
-    out[i * f] = x[i] / w;
-    out[i * f + 1] = y[i] / h;
+  const seed = opts.seedCompatible;
+  const tc = opts.includeTime ? 2 : -1;
+  const vc = opts.includeVelocities ? (opts.includeTime ? 3 : 2) : -1;
+  const ac = opts.includeAccelerations ? vc + 2 : -1;
+  for (let i = 0, o = 0; i < s; i++, o += f) {
+    out[o] = x[i] / w;
+    out[o + 1] = y[i] / h;
+    if (tc >= 0) out[o + tc] = t[i];
   }
-  let col = 2;
-  if (opts.includeTime) {
-    for (let i = 0; i < s; i++) out[i * f + col] = t[i];
-    col++;
+  if (vc < 0) return out;
+  for (let i = 1, o = f; i < s - 1; i++, o += f) {
+    const den = f32(t[i + 1] - t[i - 1]);
+    if (den === 0 && !seed) continue;
+    out[o + vc] = f32(x[i + 1] - x[i - 1]) / den;
+    out[o + vc + 1] = f32(y[i + 1] - y[i - 1]) / den;
   }
-  if (opts.includeVelocities) {
-    const vx = centralDifference(x, t, opts.seedCompatible);
-    const vy = centralDifference(y, t, opts.seedCompatible);
-    for (let i = 0; i < s; i++) {
-      out[i * f + col] = vx[i];
-      out[i * f + col + 1] = vy[i];
-    }
-    col += 2;
-    if (opts.includeAccelerations) {
-      const ax = centralDifference(vx, t, opts.seedCompatible);
-      const ay = centralDifference(vy, t, opts.seedCompatible);
-      for (let i = 0; i < s; i++) {
-        out[i * f + col] = ax[i];
-        out[i * f + col + 1] = ay[i];
-      }
-    }
+  if (ac < 0) return out;
+  for (let i = 1, o = f; i < s - 1; i++, o += f) {
+    const den = f32(t[i + 1] - t[i - 1]);
+    if (den === 0 && !seed) continue;
+    out[o + ac] = f32(out[o + f + vc] - out[o - f + vc]) / den;
+    out[o + ac + 1] = f32(out[o + f + vc + 1] - out[o - f + vc + 1]) / den;
   }
   return out;
 }

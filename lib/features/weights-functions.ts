@@ -7,40 +7,53 @@ import type { WeightsFunctionName } from './types.js';
 const f32 = Math.fround;
 
 /**
- * Sigmoid weight of one key as the seed computes it from an integer squared distance `d2`:
- * `d = float32(sqrt(d2))`, `s = d ÷ float32(hkd)`, `z = float32(float32(s · float32(−scale)) + float32(bias))`,
- * `w = sigmoid(z)` (evaluated in double then rounded to float32; libtorch may differ by about 1 ulp).
- * Results are cached per `d2`, since a grid has a bounded set of in-keyboard squared distances.
+ * Sigmoid weight of one key as the seed computes it from the integer offset `(dx, dy)` between a point
+ * and the key's truncated centre: `d = float32(sqrt(dx² + dy²))`, `s = d ÷ float32(hkd)`,
+ * `z = float32(float32(s · float32(−scale)) + float32(bias))`, `w = sigmoid(z)` (evaluated in double then
+ * rounded to float32; libtorch may differ by about 1 ulp).
+ *
+ * Every offset with `|dx| <= maxDx` and `|dy| <= maxDy` (all in-keyboard points) is precomputed into
+ * {@link table} at `|dy| · stride + |dx|`; larger offsets are computed on demand by {@link compute}.
  */
 export class SigmoidWeights {
+  /** Largest tabulated `|dx|`. */
+  readonly maxDx: number;
+  /** Largest tabulated `|dy|`. */
+  readonly maxDy: number;
+  /** Row length of {@link table} (`maxDx + 1`). */
+  readonly stride: number;
+  /** Weights by offset, `table[|dy| · stride + |dx|]`. */
+  readonly table: Float32Array;
   private readonly hkd32: number;
   private readonly negScale32: number;
   private readonly bias32: number;
-  private readonly table: Float32Array;
 
   /**
    * @param halfKeyDiagonal - the grid's average half key diagonal (double; cast to float32 as libtorch does)
    * @param bias - sigmoid bias
    * @param scale - sigmoid scale
-   * @param maxCachedD2 - squared distances up to this value are cached
+   * @param maxDx - largest tabulated `|dx|` (the grid width covers every in-keyboard point)
+   * @param maxDy - largest tabulated `|dy|` (the grid height)
    */
-  constructor(halfKeyDiagonal: number, bias: number, scale: number, maxCachedD2: number) {
+  constructor(halfKeyDiagonal: number, bias: number, scale: number, maxDx: number, maxDy: number) {
     this.hkd32 = f32(halfKeyDiagonal);
     this.negScale32 = f32(-scale);
     this.bias32 = f32(bias);
-    this.table = new Float32Array(maxCachedD2 + 1).fill(NaN);
+    this.maxDx = maxDx;
+    this.maxDy = maxDy;
+    this.stride = maxDx + 1;
+    this.table = new Float32Array(this.stride * (maxDy + 1));
+    for (let ay = 0, i = 0; ay <= maxDy; ay++) {
+      for (let ax = 0; ax <= maxDx; ax++, i++) this.table[i] = this.compute(f32(Math.sqrt(ax * ax + ay * ay)));
+    }
   }
 
-  /** Weight for an exact integer squared distance. */
-  ofSquaredDistance(d2: number): number {
-    if (d2 < this.table.length) {
-      const v = this.table[d2];
-      if (v === v) return v;
-      const w = this.compute(f32(Math.sqrt(d2)));
-      this.table[d2] = w;
-      return w;
-    }
-    return this.compute(f32(Math.sqrt(d2)));
+  /** Weight for an integer offset between a point and a key centre. */
+  ofOffset(dx: number, dy: number): number {
+    const ax = dx < 0 ? -dx : dx;
+    const ay = dy < 0 ? -dy : dy;
+    if (ax <= this.maxDx && ay <= this.maxDy) return this.table[ay * this.stride + ax];
+    return this.compute(f32(Math.sqrt(ax * ax + ay * ay)));
   }
 
   /** Weight for a float32 distance `d >= 0`. */
