@@ -4,16 +4,23 @@
 #include <memory>
 
 #include "addon_data.h"
+#include "decode_worker.h"
 #include "runtime_info.h"
 #include "script_model_wrap.h"
+#include "vocab_trie_wrap.h"
 
 namespace neuroswipe {
+
+void InitDtwBaseline(Napi::Env env, Napi::Object exports);  // dtw_baseline_binding.cc
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto data = std::make_unique<AddonData>();
   env.SetInstanceData<AddonData>(data.release());
   InitRuntimeInfo(env, exports);
   ScriptModelWrap::Init(env, exports);
+  VocabTrieWrap::Init(env, exports);
+  InitDecodeWorker(env, exports);
+  InitDtwBaseline(env, exports);
   return exports;
 }
 

@@ -7,6 +7,10 @@ import { register as registerInfo } from './info.js';
 import { register as registerSynth } from './synth.js';
 import { register as registerSeparateGrid } from './separate-grid.js';
 import { register as registerFeatures } from './features.js';
+import { register as registerEvaluate } from './evaluate.js';
+import { register as registerAggregate } from './aggregate.js';
+import { register as registerSubmit } from './submit.js';
+import { register as registerBaseline } from './baseline.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   registerSynth(program);
   registerSeparateGrid(program);
   registerFeatures(program);
+  registerEvaluate(program);
+  registerAggregate(program);
+  registerSubmit(program);
+  registerBaseline(program);
   return program;
 }
 
