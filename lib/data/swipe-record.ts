@@ -6,8 +6,11 @@ import { BadLineError } from './bad-line.js';
 
 /** A validated line, before its grid name is resolved. */
 export interface SwipeRecord {
+  /** x coordinates (pixels). */
   x: Int16Array;
+  /** y coordinates (pixels). */
   y: Int16Array;
+  /** Time since the swipe start (ms). */
   t: Int16Array;
   /** `curve.grid.grid_name` (inline format) or `curve.grid_name` (separated format). */
   gridName: string;

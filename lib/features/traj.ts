@@ -7,8 +7,11 @@ const f32 = Math.fround;
 
 /** Flags of the trajectory features. */
 export interface TrajOptions {
+  /** Emit raw time (ms) as the third column. */
   includeTime: boolean;
+  /** Emit `vx, vy`. */
   includeVelocities: boolean;
+  /** Emit `ax, ay` (requires velocities). */
   includeAccelerations: boolean;
   /** Divide by a zero time difference as the seed does (see `TransformSpec.seedCompatible`). */
   seedCompatible: boolean;
