@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BadLineError, BadLineReport, SwipeReader, gridIndices, readRef, readSwipes, subsetByGrid, type Swipe } from '../../lib/dataset.js';
 import { loadGrids, type GridMap } from '../../lib/keyboard/grid.js';
+import { FeatureExtractor } from '../../lib/features/extractor.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const grids = loadGrids();
@@ -63,6 +64,17 @@ describe('readSwipes on both formats', () => {
   it('an inline grid that differs from the given grid of the same name is an error', async () => {
     const other: GridMap = { default: { ...grids.default, width: 1000 } };
     await expect(all(readSwipes(join(fixtures, 'inline.jsonl'), { grids: other }))).rejects.toThrow(/inline\.jsonl:1: curve\.grid: grid "default" differs/);
+  });
+
+  it('an inline grid with a new name is usable by a FeatureExtractor built on reader.grids', async () => {
+    const custom = { ...grids.default, grid_name: 'custom' };
+    const p = tmpFile([JSON.stringify({ curve: { x: [98, 97], y: [50, 50], t: [0, 5], grid: custom } })]);
+    const reader = new SwipeReader(p, { grids });
+    const fx = new FeatureExtractor(reader.grids, { name: 'nearest_key_only', includeTime: false, includeVelocities: false, includeAccelerations: false });
+    const keys: number[][] = [];
+    for await (const s of reader) keys.push(Array.from(fx.extract(s).keys));
+    expect(keys).toEqual([[23, 10]]); // ц, й (spec §2.4)
+    expect(Object.keys(reader.grids)).toEqual(['default', 'extra', 'custom']);
   });
 
   it('a missing file is an error naming it', async () => {
