@@ -27,7 +27,7 @@ def probe(model: torch.jit.ScriptModule, meta: dict) -> list:
     else:
         keys = torch.linspace(0, 1, s * n_cols).reshape(s, 1, n_cols)
     tokens = torch.tensor([[SOS_TOKEN], [1], [2]], dtype=torch.int64)
-    with torch.no_grad():
+    with torch.no_grad(), torch.jit.optimized_execution(False):
         memory = model.encode(traj, keys, None)
         return model.decode_last(tokens, torch.tensor([3]), memory, None)[0].tolist()
 
