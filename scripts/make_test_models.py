@@ -16,9 +16,10 @@ DIR receives:
   manifest.json          every file with its size and SHA-256, plus a hash of the generator's inputs
 
 Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
-the recorded size, nothing is written.
+the recorded size, nothing is written. Concurrent runs on one DIR serialise on DIR/.lock.
 """
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -119,18 +120,16 @@ class _BadArity(nn.Module):
         return memory[: tokens.size(0)]
 
 
-def write_text(path: str, text: str) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def write_bytes(path: str, data: bytes) -> None:
-    tmp = path + ".tmp"
+    """Writes to a per-process temporary name, then renames into place."""
+    tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
+
+
+def write_text(path: str, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
 
 
 def generate(out: str) -> Dict[str, str]:
@@ -210,17 +209,32 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not args.force and up_to_date(args.out, wanted):
         print(f"{args.out}: fixtures up to date")
         return 0
+    os.makedirs(args.out, exist_ok=True)
+    # Concurrent test runs share DIR: one generates, the others wait and then find it up to date.
+    with open(os.path.join(args.out, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not args.force and up_to_date(args.out, wanted):
+            print(f"{args.out}: fixtures up to date")
+            return 0
+        return write_all(args.out, wanted)
+
+
+def write_all(out: str, wanted: str) -> int:
+    """Generates every fixture and the manifest (written last)."""
     torch.set_num_threads(1)
-    files = generate(args.out)
+    manifest_path = os.path.join(out, "manifest.json")
+    if os.path.exists(manifest_path):
+        os.remove(manifest_path)  # no stale manifest while files are being replaced
+    files = generate(out)
     manifest = {
         "generator": "scripts/make_test_models.py",
         "inputs_hash": wanted,
         "torch": torch.__version__,
-        "files": [{"file": name, "description": desc, "size": os.path.getsize(os.path.join(args.out, name)),
-                   "sha256": sha256(os.path.join(args.out, name))} for name, desc in files.items()],
+        "files": [{"file": name, "description": desc, "size": os.path.getsize(os.path.join(out, name)),
+                   "sha256": sha256(os.path.join(out, name))} for name, desc in files.items()],
     }
-    write_text(os.path.join(args.out, "manifest.json"), json.dumps(manifest, ensure_ascii=False, indent=1))
-    print(f"{args.out}: wrote {len(files)} fixtures and manifest.json")
+    write_text(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1))
+    print(f"{out}: wrote {len(files)} fixtures and manifest.json")
     return 0
 
 
