@@ -53,7 +53,8 @@ GAUSSIAN_TOLERANCE = 1e-4
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Export a seed checkpoint as a neuroswipe TorchScript model.")
-    p.add_argument("--arch", required=True, choices=ARCH_NAMES, help="seed registry name")
+    p.add_argument("--arch", required=True, choices=ARCH_NAMES, metavar="ARCH",
+                   help=f"seed registry name: {', '.join(ARCH_NAMES)}")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--weights", help="seed checkpoint: state dict .pt or Lightning .ckpt")
     src.add_argument("--random-init", action="store_true", help="export a randomly initialised model")

@@ -5,7 +5,7 @@ import tempfile
 from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from .checkpoint import load_strict, sha256_file
 from .contract import NeuroswipeModel
