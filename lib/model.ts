@@ -75,6 +75,11 @@ export class Model {
     return this.native.hasDecodeLast;
   }
 
+  /** The native handle, for the decoder. @internal */
+  get nativeHandle(): NativeScriptModel {
+    return this.native;
+  }
+
   private get native(): NativeScriptModel {
     if (!this.handle) throw new Error('Model: the model has been disposed');
     return this.handle;

@@ -1,0 +1,189 @@
+/**
+ * Decodes swipes into ranked candidate words with a model: features in TypeScript, then the batched search
+ * in the native addon (one crossing per batch of swipes).
+ */
+import { FeatureExtractor } from './features/extractor.js';
+import { TRANSFORM_NAMES, type TransformName } from './features/types.js';
+import type { Swipe } from './dataset.js';
+import type { GridMap } from './keyboard/grid.js';
+import { loadGrids } from './keyboard/grid.js';
+import { Model, withJsStack } from './model.js';
+import { native } from './native.js';
+import { CharTokenizer } from './tokenizer.js';
+import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
+import type { Vocabulary } from './vocabulary.js';
+import { invalidOption } from './invalid-option.js';
+
+/** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
+export interface DecodedSwipe {
+  /** 0-based line index of the swipe in its file. */
+  index: number;
+  /** The swipe's grid. */
+  gridName: string;
+  /** `[score, word]` pairs. */
+  candidates: [number, string][];
+}
+
+/** Counters of one {@link Decoder.decode} call. */
+export interface DecodeStats {
+  encodeCalls: number;
+  decodeCalls: number;
+  decodeRows: number;
+  /** Seconds spent inside the model's encode/decode calls. */
+  modelSeconds: number;
+  /** Seconds of the whole native search. */
+  totalSeconds: number;
+}
+
+/** Options of {@link Decoder}. */
+export interface DecoderOptions {
+  /** `{ generator, ...that generator's options }`; see `lib/decoding.ts`. Default `{ generator: 'beam' }`. */
+  decoding?: { generator: string; [k: string]: unknown };
+  /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
+  vocabulary?: Vocabulary | null;
+  /** Swipes decoded together (continuous batching). Default 64. */
+  batchSize?: number;
+  /** Batch of one and full-prefix `decode` per hypothesis: the seed's own loop (slow; for parity tests). */
+  reference?: boolean;
+  /** Keyboard grids. Default: the bundled real grids. */
+  grids?: GridMap;
+  /** Reproduce the seed's inf/NaN features on equal timestamps (default false: finite features). */
+  seedCompatibleFeatures?: boolean;
+}
+
+interface NativeDecodeResult {
+  counts: Int32Array;
+  scores: Float64Array;
+  tokenOffsets: Int32Array;
+  tokens: Int32Array;
+  stats: DecodeStats;
+}
+
+type DecodeSwipesFn = (
+  model: unknown, trie: unknown, traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array,
+  keysShape: number[], lengths: Int32Array, options: Record<string, unknown>,
+) => Promise<NativeDecodeResult>;
+
+/** Compares two strings by Unicode code point (Python's `str` order). */
+export function compareCodePoints(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
+    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+/**
+ * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
+ * concurrently.
+ */
+export class Decoder {
+  /** The resolved search options. */
+  readonly decoding: DecodingOptions;
+  readonly model: Model;
+  readonly tokenizer: CharTokenizer;
+  private readonly features: FeatureExtractor;
+  private readonly vocabulary: Vocabulary | null;
+  private readonly batchSize: number;
+  private readonly reference: boolean;
+
+  private constructor(model: Model, options: DecoderOptions) {
+    const m = model.metadata;
+    this.model = model;
+    this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
+    this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
+    this.vocabulary = options.vocabulary ?? null;
+    const bs = options.batchSize ?? 64;
+    if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
+    this.batchSize = bs;
+    this.reference = options.reference ?? false;
+    if (!TRANSFORM_NAMES.includes(m.transform.name as TransformName)) {
+      throw new Error(`${model.path}: the model's transform ${JSON.stringify(m.transform.name)} is not one of ${TRANSFORM_NAMES.join(', ')}`);
+    }
+    this.features = new FeatureExtractor(options.grids ?? loadGrids(), {
+      name: m.transform.name as TransformName,
+      includeTime: m.transform.include_time,
+      includeVelocities: m.transform.include_velocities,
+      includeAccelerations: m.transform.include_accelerations,
+      seedCompatible: options.seedCompatibleFeatures ?? false,
+    });
+  }
+
+  /**
+   * @throws TypeError/RangeError naming the option for bad options (e.g. `decoding.maxSteps` above the
+   *   model's limit, `decoding.beamSize` < 1)
+   */
+  static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
+    return new Decoder(model, options);
+  }
+
+  /**
+   * Decodes swipes; results are in the order of `swipes`.
+   * @throws RangeError naming the swipe when it is longer than the model's positional table
+   */
+  async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+    const m = this.model.metadata;
+    const feats = swipes.map((s) => {
+      if (s.x.length > m.max_curve_len) {
+        throw new RangeError(`swipe ${s.index}: ${s.x.length} points, but the model accepts at most ${m.max_curve_len} (max_curve_len)`);
+      }
+      return this.features.extract(s);
+    });
+    const f = m.n_traj_feats;
+    let total = 0;
+    for (const x of feats) {
+      if (x.nTrajFeats !== f) throw new Error(`${this.model.path}: the features have ${x.nTrajFeats} trajectory columns, the model expects ${f}`);
+      total += x.length;
+    }
+    const keyCols = feats.length > 0 ? feats[0].nKeyColumns : m.n_key_columns;
+    const traj = new Float32Array(total * f);
+    const keys = keyCols === 0 ? new Int32Array(total) : new Float32Array(total * keyCols);
+    const lengths = new Int32Array(feats.length);
+    let at = 0;
+    feats.forEach((x, i) => {
+      traj.set(x.traj, at * f);
+      keys.set(x.keys as never, at * Math.max(keyCols, 1));
+      lengths[i] = x.length;
+      at += x.length;
+    });
+    const d = this.decoding;
+    const opts: Record<string, unknown> = {
+      generator: d.generator,
+      maxSteps: d.maxSteps,
+      batchSize: this.batchSize,
+      reference: this.reference,
+      sos: this.tokenizer.sosId,
+      eos: this.tokenizer.eosId,
+      pad: this.tokenizer.padId,
+      nClasses: m.n_classes,
+      maxTokenLen: m.max_token_len,
+    };
+    if (d.generator !== 'greedy') {
+      opts.beamSize = d.beamSize;
+      opts.normalizationFactor = d.normalizationFactor;
+    }
+    const decodeSwipes = native().decodeSwipes as DecodeSwipesFn;
+    const handle = this.model.nativeHandle;
+    const res = await withJsStack('Decoder.decode', () =>
+      decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+    );
+    const rows: DecodedSwipe[] = [];
+    let j = 0;
+    swipes.forEach((s, i) => {
+      const cands: [number, string][] = [];
+      for (let c = 0; c < res.counts[i]; c++, j++) {
+        cands.push([res.scores[j], this.tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))]);
+      }
+      if (d.generator !== 'greedy') {
+        cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
+        if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
+      }
+      rows.push({ index: s.index, gridName: s.gridName, candidates: cands });
+    });
+    return { rows, stats: res.stats };
+  }
+}

@@ -1,0 +1,42 @@
+// Decodes many swipes with continuous batching: one model call per round for the prefixes of every
+// swipe in flight; a finished swipe leaves its slot and the next swipe takes it.
+#pragma once
+
+#include <torch/script.h>
+
+#include <vector>
+
+#include "decoding_options.h"
+#include "script_model.h"
+#include "search_strategy.h"
+#include "vocab_trie.h"
+
+namespace neuroswipe {
+
+/** Swipes to decode, concatenated along the point axis. */
+struct SwipeInputs {
+  torch::Tensor traj;              // [sum S, F] float32 (CPU)
+  torch::Tensor keys;              // [sum S] int64 or [sum S, K] float32 (CPU)
+  std::vector<int64_t> lengths;    // per swipe
+};
+
+/** Work counters of one run. */
+struct DecodeStats {
+  int64_t encode_calls = 0;
+  int64_t decode_calls = 0;
+  int64_t decode_rows = 0;
+  double model_seconds = 0.0;
+  double total_seconds = 0.0;
+};
+
+/** Per swipe, the finished candidates in the seed's collection order. */
+struct DecodeOutput {
+  std::vector<std::vector<Candidate>> candidates;
+  DecodeStats stats;
+};
+
+/** Runs the configured search for every swipe. Thread-safe for distinct calls; `trie` may be null. */
+DecodeOutput DecodeSwipes(const ScriptModel& model, const VocabTrie* trie, const DecodingOptions& options,
+                          const SwipeInputs& inputs);
+
+}  // namespace neuroswipe

@@ -1,0 +1,17 @@
+// decodeSwipes(): the batched search over many swipes, run off the event loop.
+#pragma once
+
+#include <napi.h>
+
+namespace neuroswipe {
+
+/**
+ * Registers `decodeSwipes(model, trie | null, traj, trajShape, keys, keysShape, lengths, options)`:
+ * traj `[sum S, F]` Float32Array, keys `[sum S]` Int32Array or `[sum S, K]` Float32Array, lengths Int32Array.
+ * Resolves to `{ counts: Int32Array, scores: Float64Array, tokenOffsets: Int32Array, tokens: Int32Array,
+ * stats }`: swipe i owns `counts[i]` candidates (in the seed's collection order), candidate j's tokens are
+ * `tokens[tokenOffsets[j] .. tokenOffsets[j+1])`.
+ */
+void InitDecodeWorker(Napi::Env env, Napi::Object exports);
+
+}  // namespace neuroswipe

@@ -1,0 +1,35 @@
+// One options struct for every search (mirrors lib/decoding.ts).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace neuroswipe {
+
+enum class Generator { kGreedy, kBeam, kBeamSync };
+
+/** Decoding options; TypeScript validates them first, ValidateDecodingOptions re-checks ranges. */
+struct DecodingOptions {
+  Generator generator = Generator::kBeam;
+  int beam_size = 6;
+  double normalization_factor = 0.5;
+  int max_steps = 35;
+  /** Swipes decoded together (continuous batching). */
+  int batch_size = 64;
+  /** Batch of one, one hypothesis per model call, full `decode`: the seed's own loop. */
+  bool reference = false;
+  int32_t sos = 36;
+  int32_t eos = 33;
+  int32_t pad = 35;
+  int32_t n_classes = 35;
+  /** Longest token prefix the decoder accepts (`<sos>` included). */
+  int32_t max_token_len = 35;
+};
+
+/** Parses "greedy" | "beam" | "beam-sync"; throws UserError otherwise. */
+Generator ParseGenerator(const std::string& name);
+
+/** Throws UserError naming the first option out of range. */
+void ValidateDecodingOptions(const DecodingOptions& o);
+
+}  // namespace neuroswipe
