@@ -3,7 +3,7 @@
  * in the native addon (one crossing per batch of swipes).
  */
 import { FeatureExtractor } from './features/extractor.js';
-import { TRANSFORM_NAMES, type TransformName } from './features/types.js';
+import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from './features/types.js';
 import type { Swipe } from './dataset.js';
 import type { GridMap } from './keyboard/grid.js';
 import { loadGrids } from './keyboard/grid.js';
@@ -64,6 +64,24 @@ type DecodeSwipesFn = (
   keysShape: number[], lengths: Int32Array, options: Record<string, unknown>,
 ) => Promise<NativeDecodeResult>;
 
+/**
+ * The feature transform a model was trained with, from its metadata.
+ * @throws Error naming the model file when the transform name is unknown
+ */
+export function transformSpecOf(model: Model, seedCompatible = false): TransformSpec {
+  const t = model.metadata.transform;
+  if (!TRANSFORM_NAMES.includes(t.name as TransformName)) {
+    throw new Error(`${model.path}: the model's transform ${JSON.stringify(t.name)} is not one of ${TRANSFORM_NAMES.join(', ')}`);
+  }
+  return {
+    name: t.name as TransformName,
+    includeTime: t.include_time,
+    includeVelocities: t.include_velocities,
+    includeAccelerations: t.include_accelerations,
+    seedCompatible,
+  };
+}
+
 /** Compares two strings by Unicode code point (Python's `str` order). */
 export function compareCodePoints(a: string, b: string): number {
   const ia = a[Symbol.iterator]();
@@ -101,16 +119,7 @@ export class Decoder {
     if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
     this.batchSize = bs;
     this.reference = options.reference ?? false;
-    if (!TRANSFORM_NAMES.includes(m.transform.name as TransformName)) {
-      throw new Error(`${model.path}: the model's transform ${JSON.stringify(m.transform.name)} is not one of ${TRANSFORM_NAMES.join(', ')}`);
-    }
-    this.features = new FeatureExtractor(options.grids ?? loadGrids(), {
-      name: m.transform.name as TransformName,
-      includeTime: m.transform.include_time,
-      includeVelocities: m.transform.include_velocities,
-      includeAccelerations: m.transform.include_accelerations,
-      seedCompatible: options.seedCompatibleFeatures ?? false,
-    });
+    this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 
   /**
