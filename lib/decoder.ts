@@ -106,7 +106,8 @@ export class Decoder {
   readonly tokenizer: CharTokenizer;
   private readonly features: FeatureExtractor;
   private readonly vocabulary: Vocabulary | null;
-  private readonly batchSize: number;
+  /** Swipes decoded together. */
+  readonly batchSize: number;
   private readonly reference: boolean;
 
   private constructor(model: Model, options: DecoderOptions) {

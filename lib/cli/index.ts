@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { register as registerInfo } from './info.js';
+import { register as registerDecode } from './decode.js';
 import { register as registerSynth } from './synth.js';
 import { register as registerSeparateGrid } from './separate-grid.js';
 import { register as registerFeatures } from './features.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
+  registerDecode(program);
   registerSynth(program);
   registerSeparateGrid(program);
   registerFeatures(program);

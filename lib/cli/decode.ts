@@ -1,0 +1,130 @@
+/** `neuroswipe decode`: a model + a search over a data file, one prediction row per swipe. */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { Decoder } from '../decoder.js';
+import { decodeFile } from '../decode-file.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decoding.js';
+import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
+import { Model, type DeviceRequest } from '../model.js';
+import { PredictionWriter } from '../predictions.js';
+import { setNumThreads, defaultThreadCount } from '../runtime.js';
+import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { countLines } from './count-lines.js';
+
+interface DecodeCliOptions {
+  model: string;
+  data: string;
+  grids: string;
+  vocab?: string;
+  useVocab?: boolean;
+  generator: string;
+  beamSize?: string;
+  normalizationFactor?: string;
+  maxSteps?: string;
+  returnHypotheses?: string;
+  device: string;
+  batchSize: string;
+  threads: string;
+  grid?: string;
+  reference?: boolean;
+  seedCompatibleFeatures?: boolean;
+  out: string;
+  force?: boolean;
+}
+
+function parseNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new Error(`${flag}: expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
+/** Registers `decode`. */
+export function register(program: Command): void {
+  const beam = DECODING_DEFAULTS.beam;
+  program
+    .command('decode')
+    .description('decode the swipes of a data file into ranked candidate words')
+    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
+    .requiredOption('--data <file>', 'swipes, JSONL (inline curve.grid or curve.grid_name)')
+    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
+    .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
+    .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
+    .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
+    .option('--beam-size <n>', `beam: expansions per step and partials kept (default ${beam.beamSize})`)
+    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default ${beam.normalizationFactor})`)
+    .option('--max-steps <n>', `most tokens generated, <eos> included (default ${beam.maxSteps})`)
+    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
+    .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
+    .option('--batch-size <n>', 'swipes decoded together (continuous batching)', '64')
+    .option('--threads <n>', 'libtorch intra-op threads', String(defaultThreadCount()))
+    .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
+    .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
+    .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
+    .requiredOption('--out <file>', 'prediction rows, JSONL (written to a temp file, then renamed)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (o: DecodeCliOptions) => {
+      if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
+      if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
+      const threads = parseNumber('--threads', o.threads, true)!;
+      setNumThreads(threads);
+      const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
+      const set = (k: string, v: number | undefined): void => {
+        if (v !== undefined) decoding[k] = v;
+      };
+      set('maxSteps', parseNumber('--max-steps', o.maxSteps, true));
+      if (o.generator !== 'greedy') {
+        set('beamSize', parseNumber('--beam-size', o.beamSize, true));
+        set('normalizationFactor', parseNumber('--normalization-factor', o.normalizationFactor, false));
+        set('returnHypotheses', parseNumber('--return-hypotheses', o.returnHypotheses, true));
+      } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
+        throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
+      }
+      const grids = loadGrids(o.grids);
+      const model = await Model.load(o.model, { device: o.device as DeviceRequest });
+      try {
+        const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
+        let vocabulary: Vocabulary | null = null;
+        const decoderBase = await Decoder.create(model, { decoding, grids });
+        if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
+        const decoder = await Decoder.create(model, {
+          decoding, grids, vocabulary, reference: o.reference,
+          batchSize: parseNumber('--batch-size', o.batchSize, true),
+          seedCompatibleFeatures: o.seedCompatibleFeatures,
+        });
+        const tty = process.stderr.isTTY === true;
+        const bar = tty ? new cliProgress.SingleBar({ format: 'decode [{bar}] {value}/{total} swipes | {speed} swipes/s | eta {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        if (bar) bar.start(await countLines(o.data), 0, { speed: '0' });
+        const started = performance.now();
+        const writer = new PredictionWriter(o.out);
+        let summary;
+        try {
+          summary = await decodeFile(decoder, o.data, {
+            grids, gridNames,
+            chunkSize: Math.max(1024, decoder.batchSize * 16),
+            onRows: async (rows) => {
+              for (const r of rows) await writer.write({ index: r.index, grid_name: r.gridName, candidates: r.candidates });
+            },
+            onProgress: (n) => bar?.update(n, { speed: (n / ((performance.now() - started) / 1000)).toFixed(1) }),
+          });
+          await writer.close();
+        } catch (err) {
+          await writer.abort();
+          throw err;
+        } finally {
+          bar?.stop();
+        }
+        const rate = summary.swipes / Math.max(summary.seconds, 1e-9);
+        process.stderr.write(
+          `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device}; ` +
+            `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls → ${o.out}\n`,
+        );
+      } finally {
+        model.dispose();
+      }
+    });
+}
