@@ -12,6 +12,9 @@ import { register as registerEvaluate } from './evaluate.js';
 import { register as registerAggregate } from './aggregate.js';
 import { register as registerSubmit } from './submit.js';
 import { register as registerBaseline } from './baseline.js';
+import { register as registerPredict } from './predict.js';
+import { register as registerRegistry } from './registry.js';
+import { register as registerPredictions } from './predictions.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerAggregate(program);
   registerSubmit(program);
   registerBaseline(program);
+  registerPredict(program);
+  registerRegistry(program);
+  registerPredictions(program);
   return program;
 }
 

@@ -1,0 +1,85 @@
+/**
+ * Strict generator options in configs (SEED-SPEC §7.4): a config names exactly the parameters of its
+ * generator, no more and no fewer, so two identical predictors always have the same options and two
+ * different ones never do. The seed's keyword names map one to one onto ours.
+ */
+import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decoding.js';
+
+/** Seed `generator_call_kwargs` names → neuroswipe option names. */
+export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  max_steps_n: 'maxSteps',
+  return_hypotheses_n: 'returnHypotheses',
+  beamsize: 'beamSize',
+  normalization_factor: 'normalizationFactor',
+});
+
+/** neuroswipe option names → seed names, in the order the seed's configs write them (SEED-SPEC §3.11). */
+const OURS_TO_SEED: readonly [string, string][] = [
+  ['maxSteps', 'max_steps_n'],
+  ['returnHypotheses', 'return_hypotheses_n'],
+  ['beamSize', 'beamsize'],
+  ['normalizationFactor', 'normalization_factor'],
+];
+
+/** How option names are spelled: the seed's `generator_call_kwargs` or neuroswipe's `decoding`. */
+export type OptionNaming = 'seed' | 'native';
+
+/** The exact option names of a generator in the given naming. */
+export function generatorOptionNames(generator: GeneratorName, naming: OptionNaming): string[] {
+  const ours = Object.keys(DECODING_DEFAULTS[generator]);
+  if (naming === 'native') return ours;
+  return OURS_TO_SEED.filter(([o]) => ours.includes(o)).map(([, s]) => s);
+}
+
+/**
+ * Checks a generator's options from a config: every parameter of the generator must be present and no
+ * other key is allowed; values are validated by `resolveDecodingOptions`.
+ * @param generator - the generator name as written in the config
+ * @param options - the options object as written in the config
+ * @param naming - `seed` for `generator_call_kwargs`, `native` for `decoding`
+ * @param where - `file: field` prefix for error messages (the field holding `options`)
+ * @throws Error naming the file and the field for an unknown generator, a missing or unknown option, or a
+ *   bad value
+ */
+export function strictDecodingOptions(generator: unknown, options: Record<string, unknown>, naming: OptionNaming, where: string): DecodingOptions {
+  if (!GENERATOR_NAMES.includes(generator as GeneratorName)) {
+    throw new Error(`${where}: unknown generator ${JSON.stringify(generator)} (expected one of ${GENERATOR_NAMES.join(', ')})`);
+  }
+  const g = generator as GeneratorName;
+  const expected = generatorOptionNames(g, naming);
+  const given = Object.keys(options).filter((k) => !(naming === 'native' && k === 'generator'));
+  const unknown = given.filter((k) => !expected.includes(k));
+  if (unknown.length > 0) {
+    throw new Error(`${where}.${unknown[0]}: not a parameter of generator ${g} (it takes exactly: ${expected.join(', ')})`);
+  }
+  const missing = expected.filter((k) => !given.includes(k));
+  if (missing.length > 0) {
+    throw new Error(`${where}: missing ${missing.join(', ')}: generator ${g} takes exactly ${expected.join(', ')}, each written out (no implicit defaults, SEED-SPEC §7.4)`);
+  }
+  const input: { generator: string; [k: string]: unknown } = { generator: g };
+  for (const k of given) input[naming === 'seed' ? SEED_KWARG_NAMES[k] : k] = options[k];
+  try {
+    return resolveDecodingOptions(input);
+  } catch (err) {
+    const msg = (err as Error).message.replace(/^decoding\.(\w+)/, (_m, name: string) => {
+      const shown = naming === 'seed' ? (OURS_TO_SEED.find(([o]) => o === name)?.[1] ?? name) : name;
+      return `${where}.${shown}`;
+    });
+    throw new Error(msg);
+  }
+}
+
+/** The options in the seed's `generator_call_kwargs` naming and order (for prediction metadata). */
+export function seedKwargs(options: DecodingOptions): Record<string, unknown> {
+  const o = options as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [ours, seed] of OURS_TO_SEED) if (ours in o) out[seed] = o[ours];
+  return out;
+}
+
+/** Canonical JSON of the options (without `generator`), keys sorted: equal options ⇔ equal strings. */
+export function canonicalOptions(options: DecodingOptions): string {
+  const o = options as unknown as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => k !== 'generator').sort();
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, o[k]])));
+}

@@ -1,0 +1,166 @@
+/**
+ * Reading a prediction config: JSON, `--set` overrides, schema validation, strict generator options,
+ * file checks, and the conversion of both formats into one {@link PredictionPlan}.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { DeviceRequest } from '../model.js';
+import { applyOverrides, parseOverride } from './overrides.js';
+import { validateConfigDocument } from './schema.js';
+import { strictDecodingOptions } from './generator-options.js';
+import type { PredictionPlan, PredictorEntry } from './plan.js';
+
+/** Default swipes decoded together. */
+export const DEFAULT_BATCH_SIZE = 64;
+/** Default swipes per chunk (the unit of sharding). */
+export const DEFAULT_CHUNK_SIZE = 256;
+
+type Obj = Record<string, unknown>;
+
+/** Joins like Python's `os.path.join(a, b)` for relative `b`: no separator after an empty or `/`-ended `a`. */
+export function pyJoin(a: string, b: string): string {
+  if (b.startsWith('/')) return b;
+  if (a === '' || a.endsWith('/')) return a + b;
+  return `${a}/${b}`;
+}
+
+function mustExist(path: string, where: string, kind: 'file' | 'dir'): void {
+  if (!existsSync(path)) throw new Error(`${where}: ${kind === 'dir' ? 'folder' : 'file'} not found: ${path}`);
+  const isDir = statSync(path).isDirectory();
+  if (kind === 'dir' && !isDir) throw new Error(`${where}: not a folder: ${path}`);
+  if (kind === 'file' && isDir) throw new Error(`${where}: is a folder, expected a file: ${path}`);
+}
+
+/**
+ * Reads, overrides, validates and resolves a prediction config.
+ * @param path - the config file (seed `prediction_config` or neuroswipe `predict` format)
+ * @param sets - `--set a.b=c` arguments, applied in order before validation
+ * @throws Error naming the file and the field for invalid JSON, unknown or mistyped fields, missing
+ *   members, bad generator options, and files or folders that do not exist
+ */
+export function loadPredictionConfig(path: string, sets: readonly string[] = []): PredictionPlan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot read config: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
+  validateConfigDocument(doc, path);
+  const d = doc as Obj;
+  return 'prediction_config' in d ? fromSeed(d.prediction_config as Obj, path) : fromNative(d.predict as Obj, path);
+}
+
+function fromSeed(c: Obj, file: string): PredictionPlan {
+  const at = (field: string) => `${file}: prediction_config.${field}`;
+  const res = (p: string) => resolve(p);
+  const split = c.data_split as 'val' | 'test';
+  const splits = c.data_split__to__path as Record<string, string>;
+  if (splits[split] === undefined) throw new Error(`${at(`data_split__to__path.${split}`)}: missing field (data_split is ${JSON.stringify(split)})`);
+  const dataPath = res(splits[split]);
+  mustExist(dataPath, at(`data_split__to__path.${split}`), 'file');
+  const gridsPath = typeof c.grid_name_to_grid__path === 'string' ? res(c.grid_name_to_grid__path) : undefined;
+  if (gridsPath !== undefined) mustExist(gridsPath, at('grid_name_to_grid__path'), 'file');
+  const vocabularyPath = res(c.voc_path as string);
+  mustExist(vocabularyPath, at('voc_path'), 'file');
+  const outDir = res(c.out_path as string);
+  mustExist(outDir, at('out_path'), 'dir');
+  const modelsRoot = c.models_root as string;
+  mustExist(res(modelsRoot === '' ? '.' : modelsRoot), at('models_root'), 'dir');
+  const predictors: PredictorEntry[] = (c.model_params as [string, string, string][]).map(([grid, arch, w], i) => {
+    const field = `prediction_config.model_params[${i}]`;
+    const weights = pyJoin(modelsRoot, w);
+    const weightsFile = res(weights);
+    mustExist(weightsFile, `${file}: ${field}[2]`, 'file');
+    return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
+  });
+  const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
+  const flag = (k: string) => (typeof c[k] === 'boolean' ? (c[k] as boolean) : undefined);
+  return {
+    configPath: file,
+    format: 'seed',
+    split,
+    dataPath,
+    gridsPath,
+    vocabularyPath,
+    useVocabulary: c.use_vocab_for_generation as boolean,
+    decoding,
+    transform: {
+      name: c.transform_name as string,
+      includeCoords: flag('include_coords'),
+      includeTime: flag('include_time'),
+      includeVelocities: flag('include_velocities'),
+      includeAccelerations: flag('include_accelerations'),
+    },
+    nClasses: typeof c.n_classes === 'number' ? c.n_classes : null,
+    outDir,
+    predictors,
+    device: 'cpu',
+    batchSize: DEFAULT_BATCH_SIZE,
+    chunkSize: DEFAULT_CHUNK_SIZE,
+  };
+}
+
+function fromNative(c: Obj, file: string): PredictionPlan {
+  const base = dirname(resolve(file));
+  const at = (field: string) => `${file}: predict.${field}`;
+  const res = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const split = c.split as 'val' | 'test';
+  const data = c.data as Record<string, string>;
+  if (data[split] === undefined) throw new Error(`${at(`data.${split}`)}: missing field (split is ${JSON.stringify(split)})`);
+  const dataPath = res(data[split]);
+  mustExist(dataPath, at(`data.${split}`), 'file');
+  const gridsPath = typeof c.grids === 'string' ? res(c.grids) : undefined;
+  if (gridsPath !== undefined) mustExist(gridsPath, at('grids'), 'file');
+  const useVocabulary = c.useVocabulary as boolean;
+  const vocabularyPath = typeof c.vocabulary === 'string' ? res(c.vocabulary) : undefined;
+  if (vocabularyPath !== undefined) mustExist(vocabularyPath, at('vocabulary'), 'file');
+  else if (useVocabulary) throw new Error(`${at('vocabulary')}: missing field (useVocabulary is true)`);
+  const outDir = res(c.outDir as string);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new Error(`${at('outDir')}: not a folder: ${outDir}`);
+  mkdirSync(outDir, { recursive: true });
+  const modelsRoot = typeof c.modelsRoot === 'string' ? c.modelsRoot : '';
+  if (modelsRoot !== '') mustExist(res(modelsRoot), at('modelsRoot'), 'dir');
+  const predictors: PredictorEntry[] = (c.models as Obj[]).map((m, i) => {
+    const field = `predict.models[${i}]`;
+    const weights = pyJoin(modelsRoot, m.weights as string);
+    const weightsFile = res(weights);
+    mustExist(weightsFile, `${file}: ${field}.weights`, 'file');
+    return { grid: m.grid as string, architecture: m.architecture as string, weights, weightsName: m.weights as string, weightsFile, field };
+  });
+  const dec = c.decoding as Obj;
+  const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
+  const t = (c.transform ?? {}) as Obj;
+  const flag = (k: string) => (typeof t[k] === 'boolean' ? (t[k] as boolean) : undefined);
+  return {
+    configPath: file,
+    format: 'native',
+    split,
+    dataPath,
+    gridsPath,
+    vocabularyPath,
+    useVocabulary,
+    decoding,
+    transform: {
+      name: typeof t.name === 'string' ? t.name : undefined,
+      includeCoords: flag('includeCoords'),
+      includeTime: flag('includeTime'),
+      includeVelocities: flag('includeVelocities'),
+      includeAccelerations: flag('includeAccelerations'),
+    },
+    nClasses: typeof c.nClasses === 'number' ? c.nClasses : null,
+    outDir,
+    registryPath: typeof c.registry === 'string' ? res(c.registry) : undefined,
+    predictors,
+    device: (c.device as DeviceRequest | undefined) ?? 'cpu',
+    batchSize: (c.batchSize as number | undefined) ?? DEFAULT_BATCH_SIZE,
+    chunkSize: (c.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
+    threads: c.threads as number | undefined,
+  };
+}

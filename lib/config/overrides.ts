@@ -1,0 +1,80 @@
+/**
+ * `--set a.b=c` overrides applied to a parsed config before validation (Hydra-style dotted paths).
+ */
+
+/** One parsed `--set` argument. */
+export interface Override {
+  /** Dotted path segments; array elements are addressed by their 0-based number. */
+  path: string[];
+  /** The value: the text parsed as JSON when it is valid JSON, otherwise the text as a string. */
+  value: unknown;
+  /** The argument as given, for messages. */
+  source: string;
+}
+
+/**
+ * Parses `a.b.c=value`. `true`, `12`, `null`, `"x"`, `[1,2]` and `{"k":1}` are JSON; anything else is a string.
+ * @throws Error naming the argument when it has no `=` or an empty path segment
+ */
+export function parseOverride(arg: string): Override {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) throw new Error(`--set ${arg}: expected path=value (for example prediction_config.generator=greedy)`);
+  const path = arg.slice(0, eq).split('.');
+  if (path.some((p) => p.length === 0)) throw new Error(`--set ${arg}: empty segment in the path ${JSON.stringify(arg.slice(0, eq))}`);
+  const text = arg.slice(eq + 1);
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  return { path, value, source: arg };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Applies overrides in order to a parsed config (mutating it). When the first segment is not a top-level
+ * member and the config has a single section (`prediction_config` or `predict`), the path is taken inside
+ * that section, so `--set generator=greedy` works on a seed config. Missing objects along the path are
+ * created; array elements must exist (or be the next one).
+ * @param config - the parsed config document
+ * @param overrides - parsed `--set` arguments
+ * @throws Error naming the argument when the path runs through a value that is not an object or array
+ */
+export function applyOverrides(config: Record<string, unknown>, overrides: readonly Override[]): void {
+  for (const o of overrides) {
+    let path = o.path;
+    if (!(path[0] in config)) {
+      const sections = ['prediction_config', 'predict'].filter((s) => isObject(config[s]));
+      if (sections.length === 1) path = [sections[0], ...path];
+    }
+    let node: unknown = config;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      const last = i === path.length - 1;
+      const at = path.slice(0, i).join('.') || '(root)';
+      if (Array.isArray(node)) {
+        if (!/^\d+$/.test(seg) || Number(seg) > node.length) {
+          throw new Error(`--set ${o.source}: ${at} is an array of ${node.length}; ${JSON.stringify(seg)} is not an element index`);
+        }
+        const k = Number(seg);
+        if (last) node[k] = o.value;
+        else {
+          if (node[k] === undefined) node[k] = {};
+          node = node[k];
+        }
+      } else if (isObject(node)) {
+        if (last) node[seg] = o.value;
+        else {
+          if (node[seg] === undefined) node[seg] = {};
+          node = node[seg];
+        }
+      } else {
+        throw new Error(`--set ${o.source}: ${at} is ${JSON.stringify(node)}, not an object or array`);
+      }
+    }
+  }
+}

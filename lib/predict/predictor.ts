@@ -1,0 +1,112 @@
+/**
+ * A predictor's description: the metadata line of its prediction files (the seed's prediction record
+ * fields plus content hashes), the registry identity derived from it, and its file names.
+ */
+import type { DecodingOptions } from '../decoding.js';
+import type { ModelMetadata } from '../model-metadata.js';
+import type { PredictorMeta } from '../predictions.js';
+import type { PredictorEntry } from '../config/plan.js';
+import { canonicalOptions, seedKwargs, strictDecodingOptions } from '../config/generator-options.js';
+import type { PredictorIdentity } from '../registry/schema.js';
+import { IDENTITY_COLUMNS } from '../registry/schema.js';
+import { sha256Text } from './hash.js';
+
+/** What {@link predictorMeta} needs besides the config entry. */
+export interface MetaInputs {
+  /** The config entry. */
+  entry: PredictorEntry;
+  /** The loaded model's metadata. */
+  model: ModelMetadata;
+  /** The exact generator options. */
+  decoding: DecodingOptions;
+  /** Whether outputs are restricted to the vocabulary. */
+  useVocabulary: boolean;
+  /** Data split decoded. */
+  split: string;
+  /** SHA-256 of the weights file named by the config. */
+  weightsSha256: string;
+  /** SHA-256 of the vocabulary file when `useVocabulary`, else `null`. */
+  vocabularySha256: string | null;
+}
+
+/**
+ * The `predictor` object of a prediction file's metadata line: the seed's `Prediction` record fields in
+ * the seed's order (SEED-SPEC §7.3; `model_weights` as the config writes it, transform and flags as the
+ * model was exported with), then `weights_sha256` and `vocabulary_sha256`.
+ */
+export function predictorMeta(x: MetaInputs): PredictorMeta {
+  const t = x.model.transform;
+  return {
+    model_name: x.entry.architecture,
+    model_weights: x.entry.weights,
+    generator_name: x.decoding.generator,
+    generator_call_kwargs: seedKwargs(x.decoding),
+    use_vocab_for_generation: x.useVocabulary,
+    grid_name: x.entry.grid,
+    dataset_split: x.split,
+    include_coords: t.include_coords,
+    include_time: t.include_time,
+    include_velocities: t.include_velocities,
+    include_accelerations: t.include_accelerations,
+    transform_name: t.name,
+    weights_sha256: x.weightsSha256,
+    vocabulary_sha256: x.vocabularySha256,
+  };
+}
+
+function field<T>(meta: PredictorMeta, name: string, type: 'string' | 'boolean', where: string): T {
+  const v = meta[name];
+  if (typeof v !== type) throw new Error(`${where}: predictor.${name}: expected a ${type}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+/**
+ * The registry identity of the predictor described by a metadata object.
+ * @param meta - a prediction file's `predictor` object (as written by {@link predictorMeta})
+ * @param where - the file, for messages
+ * @throws Error naming the file and the field when a member is missing or mistyped
+ */
+export function identityFromMeta(meta: PredictorMeta, where: string): PredictorIdentity {
+  const generator = field<string>(meta, 'generator_name', 'string', where);
+  const kwargs = meta.generator_call_kwargs;
+  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) {
+    throw new Error(`${where}: predictor.generator_call_kwargs: expected an object, got ${JSON.stringify(kwargs)}`);
+  }
+  const options = strictDecodingOptions(generator, kwargs as Record<string, unknown>, 'seed', `${where}: predictor.generator_call_kwargs`);
+  const useVocab = field<boolean>(meta, 'use_vocab_for_generation', 'boolean', where);
+  const vocab = meta.vocabulary_sha256;
+  if (useVocab && typeof vocab !== 'string') throw new Error(`${where}: predictor.vocabulary_sha256: expected a string, got ${JSON.stringify(vocab)}`);
+  const transform = {
+    include_accelerations: field<boolean>(meta, 'include_accelerations', 'boolean', where),
+    include_coords: field<boolean>(meta, 'include_coords', 'boolean', where),
+    include_time: field<boolean>(meta, 'include_time', 'boolean', where),
+    include_velocities: field<boolean>(meta, 'include_velocities', 'boolean', where),
+    name: field<string>(meta, 'transform_name', 'string', where),
+  };
+  return {
+    architecture: field<string>(meta, 'model_name', 'string', where),
+    weightsPath: field<string>(meta, 'model_weights', 'string', where),
+    weightsSha256: field<string>(meta, 'weights_sha256', 'string', where),
+    generator,
+    generatorOptions: canonicalOptions(options),
+    useVocab,
+    vocabSha256: useVocab ? (vocab as string) : '',
+    transform: JSON.stringify(transform),
+    grid: field<string>(meta, 'grid_name', 'string', where),
+  };
+}
+
+/** A stable key of an identity (canonical JSON of its columns in order). */
+export function identityKey(p: PredictorIdentity): string {
+  return JSON.stringify(IDENTITY_COLUMNS.map(([ts]) => p[ts]));
+}
+
+/**
+ * The prediction file name of a predictor on a split:
+ * `<weights with "/" → "__">.<grid>.<generator>.<first 8 hex of the identity's hash>.<split>.jsonl`.
+ * The hash makes different predictors' files distinct even when they share weights.
+ */
+export function predictionFileName(entry: PredictorEntry, identity: PredictorIdentity, split: string): string {
+  const flat = entry.weightsName.split('/').join('__');
+  return `${flat}.${entry.grid}.${identity.generator}.${sha256Text(identityKey(identity)).slice(0, 8)}.${split}.jsonl`;
+}

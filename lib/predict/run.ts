@@ -1,0 +1,251 @@
+/**
+ * `neuroswipe predict`: for each `(grid, model, weights)` entry of a config, decodes that grid's swipes of
+ * the chosen split and writes one prediction file per predictor (SEED-SPEC §7.1), skipping predictors
+ * whose file is already there, and records every predictor in the registry.
+ */
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PredictionPlan, PredictorEntry } from '../config/plan.js';
+import { readSwipes, type Swipe } from '../dataset.js';
+import { Decoder } from '../decoder.js';
+import { evaluateRows } from '../evaluate.js';
+import { loadGrids, type GridMap } from '../keyboard/grid.js';
+import { Model } from '../model.js';
+import type { ModelMetadata } from '../model-metadata.js';
+import { iteratePredictionFile, PredictionWriter, type PredictionRow, type PredictorMeta, readPredictionFile } from '../predictions.js';
+import { Registry } from '../registry/registry.js';
+import type { PredictorIdentity, PredictorResults } from '../registry/schema.js';
+import { setNumThreads } from '../runtime.js';
+import { CharTokenizer } from '../tokenizer.js';
+import { readVocabularyFile, Vocabulary } from '../vocabulary.js';
+import type { DataLabels } from '../baseline/read-curves.js';
+import { sha256File } from './hash.js';
+import { resolveModelFile } from './model-source.js';
+import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
+import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
+import { type Shard, shardChunks, shardFileName } from './shard.js';
+
+/** Options of {@link runPrediction}. */
+export interface RunOptions {
+  /** Decode only this shard of each grid's swipes. */
+  shard?: Shard;
+  /** Registry file; default `<outDir>/registry.sqlite` (`registry.shard-K-of-N.sqlite` for a shard). */
+  registryPath?: string;
+  /** Progress output; default silent. */
+  reporter?: ProgressReporter;
+}
+
+/** What a run did. */
+export interface RunResult {
+  /** One line per predictor, in config order. */
+  summaries: PredictorSummary[];
+  /** The registry written. */
+  registryPath: string;
+}
+
+/** The default registry file of a run. */
+export function defaultRegistryPath(outDir: string, shard?: Shard): string {
+  return join(outDir, shard ? `registry.shard-${shard.index}-of-${shard.count}.sqlite` : 'registry.sqlite');
+}
+
+async function readMeta(path: string): Promise<PredictorMeta | undefined> {
+  for await (const item of iteratePredictionFile(path)) return item.kind === 'meta' ? item.meta : undefined;
+  return undefined;
+}
+
+function labelsOf(swipes: readonly Swipe[]): DataLabels {
+  const gridNames: string[] = [];
+  const words: (string | undefined)[] = [];
+  for (const s of swipes) {
+    gridNames[s.index] = s.gridName;
+    words[s.index] = s.word;
+  }
+  return { gridNames, words };
+}
+
+function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadata, modelFile: string): void {
+  const where = `${plan.configPath}: ${entry.field}`;
+  if (m.architecture !== entry.architecture) {
+    throw new Error(`${where}: the config names architecture ${entry.architecture}, but ${modelFile} is a ${m.architecture} model`);
+  }
+  if (plan.nClasses !== null && plan.nClasses !== m.n_classes) {
+    throw new Error(`${where}: n_classes is ${plan.nClasses} in the config but ${m.n_classes} in ${modelFile}`);
+  }
+  const t = plan.transform;
+  const pairs: [string, unknown, unknown][] = [
+    ['transform name', t.name, m.transform.name],
+    ['include_coords', t.includeCoords, m.transform.include_coords],
+    ['include_time', t.includeTime, m.transform.include_time],
+    ['include_velocities', t.includeVelocities, m.transform.include_velocities],
+    ['include_accelerations', t.includeAccelerations, m.transform.include_accelerations],
+  ];
+  for (const [name, want, have] of pairs) {
+    if (want !== undefined && want !== have) {
+      throw new Error(`${where}: ${name} is ${JSON.stringify(want)} in the config but ${JSON.stringify(have)} in ${modelFile} (the model was exported with it)`);
+    }
+  }
+}
+
+/**
+ * Runs a validated config.
+ * @param plan - from `loadPredictionConfig`
+ * @param options - shard, registry and progress output
+ * @throws Error naming the config field, file or swipe on any problem; files finished before it stay valid
+ */
+export async function runPrediction(plan: PredictionPlan, options: RunOptions = {}): Promise<RunResult> {
+  const reporter = options.reporter ?? SILENT;
+  const shard = options.shard;
+  if (plan.threads !== undefined) setNumThreads(plan.threads);
+  const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
+  const swipes: Swipe[] = [];
+  for await (const s of readSwipes(plan.dataPath, { grids })) swipes.push(s);
+  const ctx: RunContext = {
+    plan,
+    shard,
+    grids,
+    swipes,
+    labels: labelsOf(swipes),
+    dataSha256: shard ? await sha256File(plan.dataPath) : '',
+    vocabWords: plan.useVocabulary ? readVocabularyFile(plan.vocabularyPath!) : null,
+    vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
+    vocabularies: new Map(),
+    reporter,
+    registry: Registry.open(options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard)),
+  };
+  const summaries: PredictorSummary[] = [];
+  try {
+    for (const entry of plan.predictors) summaries.push(await runOne(ctx, entry));
+  } finally {
+    ctx.registry.close();
+  }
+  return { summaries, registryPath: ctx.registry.path };
+}
+
+interface RunContext {
+  plan: PredictionPlan;
+  shard?: Shard;
+  grids: GridMap;
+  swipes: Swipe[];
+  labels: DataLabels;
+  dataSha256: string;
+  vocabWords: string[] | null;
+  vocabSha256: string | null;
+  vocabularies: Map<string, Vocabulary>;
+  reporter: ProgressReporter;
+  registry: Registry;
+}
+
+/** Validation metrics of a grid's rows, when every swipe of the grid has a target word. */
+function metricsOf(ctx: RunContext, grid: string, rows: readonly PredictionRow[], file: string): Partial<Pick<PredictorResults, 'valMrr' | 'valAccuracy'>> {
+  if (ctx.plan.split !== 'val' || rows.length === 0) return {};
+  const subset = ctx.swipes.filter((s) => s.gridName === grid);
+  if (subset.some((s) => s.word === undefined)) return {};
+  const m = evaluateRows(rows, ctx.labels, file);
+  return { valMrr: m.mrr, valAccuracy: m.accuracy };
+}
+
+/** Records a finished (unsharded) prediction file in the registry, with metrics when they are missing. */
+async function register(ctx: RunContext, identity: PredictorIdentity, entry: PredictorEntry, file: string, rows?: readonly PredictionRow[]): Promise<void> {
+  if (ctx.shard) {
+    ctx.registry.upsert(identity);
+    return;
+  }
+  const stored = ctx.registry.storedPath(file);
+  const results: Partial<PredictorResults> = ctx.plan.split === 'val' ? { valPredsPath: stored } : { testPredsPath: stored };
+  const row = ctx.registry.find(identity);
+  if (ctx.plan.split === 'val' && (row === undefined || row.valMrr === null)) {
+    Object.assign(results, metricsOf(ctx, entry.grid, rows ?? (await readPredictionFile(file)).rows, file));
+  }
+  ctx.registry.upsert(identity, results);
+}
+
+async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabulary | null> {
+  if (ctx.vocabWords === null) return null;
+  const key = JSON.stringify(m.char_tokens);
+  let v = ctx.vocabularies.get(key);
+  if (!v) {
+    v = await Vocabulary.build(ctx.vocabWords, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath);
+    ctx.vocabularies.set(key, v);
+  }
+  return v;
+}
+
+async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<PredictorSummary> {
+  const { plan, shard, reporter } = ctx;
+  const t0 = performance.now();
+  const label = `${basename(entry.weights)} [${entry.grid}, ${plan.decoding.generator}]`;
+  const weightsSha256 = await sha256File(entry.weightsFile);
+  const src = resolveModelFile(entry, weightsSha256, plan.vocabularyPath, plan.transform, join(plan.outDir, 'exported-models'));
+  if (src.exported) reporter.note(`${entry.weights}: using the TorchScript export ${src.path}`);
+  const model = await Model.load(src.path, { device: plan.device });
+  try {
+    checkModel(plan, entry, model.metadata, src.path);
+    const meta = predictorMeta({
+      entry,
+      model: model.metadata,
+      decoding: plan.decoding,
+      useVocabulary: plan.useVocabulary,
+      split: plan.split,
+      weightsSha256,
+      vocabularySha256: ctx.vocabSha256,
+    });
+    const identity = identityFromMeta(meta, entry.field);
+    const finalName = predictionFileName(entry, identity, plan.split);
+    const target = join(plan.outDir, shard ? shardFileName(finalName, shard) : finalName);
+    const summary = (status: PredictorSummary['status'], swipes: number): PredictorSummary => ({
+      predictor: `${entry.weightsName} (${plan.decoding.generator})`,
+      grid: entry.grid,
+      status,
+      swipes,
+      seconds: (performance.now() - t0) / 1000,
+      path: target,
+    });
+    if (existsSync(target)) {
+      const existing = await readMeta(target);
+      if (existing === undefined || identityKey(identityFromMeta(existing, target)) !== identityKey(identity)) {
+        throw new Error(`${target}: exists but was not written by this predictor (${entry.field}); move it away`);
+      }
+      await register(ctx, identity, entry, target);
+      reporter.note(`${label}: already done (${target}), skipped`);
+      return summary('skipped', 0);
+    }
+    const subset = ctx.swipes.filter((s) => s.gridName === entry.grid);
+    const chunks = shardChunks(subset.length, plan.chunkSize, shard);
+    const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
+    let decoder: Decoder;
+    try {
+      decoder = await Decoder.create(model, { decoding: { ...plan.decoding }, vocabulary: await vocabularyFor(ctx, model.metadata), batchSize: plan.batchSize, grids: ctx.grids });
+    } catch (err) {
+      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`);
+    }
+    const fileMeta: PredictorMeta = shard
+      ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subset.length, data_sha256: ctx.dataSha256 } }
+      : meta;
+    const writer = new PredictionWriter(target, fileMeta);
+    const rows: PredictionRow[] = [];
+    reporter.begin(label, total);
+    try {
+      for (const [a, b] of chunks) {
+        const out = await decoder.decode(subset.slice(a, b));
+        for (const r of out.rows) {
+          const row: PredictionRow = { index: r.index, grid_name: r.gridName, candidates: r.candidates };
+          await writer.write(row);
+          rows.push(row);
+        }
+        reporter.advance(b - a);
+      }
+    } catch (err) {
+      await writer.abort();
+      reporter.end(`${label}: failed`);
+      throw err;
+    }
+    await writer.close();
+    await register(ctx, identity, entry, target, rows);
+    const s = summary('decoded', total);
+    reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);
+    return s;
+  } finally {
+    model.dispose();
+  }
+}

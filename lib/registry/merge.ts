@@ -1,0 +1,112 @@
+/**
+ * Merging registries made on different machines (SEED-SPEC §7.4): rows with the same identity become one
+ * row when each result column has at most one distinct non-empty value among them; otherwise the merge
+ * fails naming the predictor and the column. Ids are reassigned 1…n. All in one transaction: a failed
+ * merge leaves the target as it was.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Registry } from './registry.js';
+import { IDENTITY_COLUMNS, RESULT_COLUMNS, describePredictor, type PredictorIdentity, type RegistryRow } from './schema.js';
+
+/** Where a merged value came from, for conflict messages. */
+interface Sourced {
+  row: RegistryRow;
+  file: string;
+}
+
+/** Counts of a merge. */
+export interface MergeSummary {
+  /** Rows read from all registries (the target's included). */
+  rowsIn: number;
+  /** Rows in the merged registry. */
+  rowsOut: number;
+}
+
+function identityKey(p: PredictorIdentity): string {
+  return JSON.stringify(IDENTITY_COLUMNS.map(([ts]) => p[ts]));
+}
+
+/** Empty values do not take part in the comparison: `null` and `''`. */
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || v === '';
+}
+
+/**
+ * Merges registries into `target`. The target's own rows (when it exists) take part like any input.
+ * Prediction paths are rewritten relative to the target's folder.
+ * @param target - registry file to write (created when missing)
+ * @param inputs - registry files to merge in, in order
+ * @throws Error naming the predictor, the column and the two values (and their files) on a conflict; the
+ *   target is then unchanged (and not created)
+ */
+export function mergeRegistries(target: string, inputs: readonly string[]): MergeSummary {
+  const existed = existsSync(target);
+  const out = Registry.open(target);
+  let ok = false;
+  try {
+    // BEGIN IMMEDIATE: the target is locked from the first read to the commit; any throw rolls back.
+    const summary = out.db.transaction(() => mergeInto(out, target, inputs)).immediate();
+    ok = true;
+    return summary;
+  } finally {
+    out.close();
+    if (!ok && !existed) rmSync(target, { force: true });
+  }
+}
+
+function mergeInto(out: Registry, target: string, inputs: readonly string[]): MergeSummary {
+  {
+    const sources: Sourced[] = [];
+    const all = [target, ...inputs.filter((p) => resolve(p) !== resolve(target))];
+    for (const file of all) {
+      const reg = file === target ? out : Registry.open(file, { create: false, readonly: true });
+      try {
+        for (const row of reg.list()) {
+          for (const col of ['valPredsPath', 'testPredsPath'] as const) {
+            const v = row[col];
+            if (!isEmpty(v)) row[col] = out.storedPath(reg.resolvePath(v as string));
+          }
+          sources.push({ row, file });
+        }
+      } finally {
+        if (reg !== out) reg.close();
+      }
+    }
+    const groups = new Map<string, Sourced[]>();
+    for (const s of sources) {
+      const k = identityKey(s.row);
+      const g = groups.get(k);
+      if (g) g.push(s);
+      else groups.set(k, [s]);
+    }
+    const merged: RegistryRow[] = [];
+    for (const g of groups.values()) {
+      const row: RegistryRow = { ...g[0].row };
+      for (const [ts, sql] of RESULT_COLUMNS) {
+        let first: Sourced | undefined;
+        for (const s of g) {
+          const v = s.row[ts];
+          if (isEmpty(v)) continue;
+          if (first === undefined) first = s;
+          else if (first.row[ts] !== v) {
+            throw new Error(
+              `registry merge: conflict for predictor ${describePredictor(row)}: column ${sql} is ` +
+                `${JSON.stringify(first.row[ts])} in ${first.file} but ${JSON.stringify(v)} in ${s.file}`,
+            );
+          }
+        }
+        (row as unknown as Record<string, unknown>)[ts] = first === undefined ? null : first.row[ts];
+      }
+      merged.push(row);
+    }
+    const cols = [...IDENTITY_COLUMNS, ...RESULT_COLUMNS];
+    const insert = out.db.prepare(`INSERT INTO predictors (id, ${cols.map(([, sql]) => sql).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`);
+    out.db.prepare('DELETE FROM predictors').run();
+    merged.forEach((r, i) => {
+      const values = cols.map(([ts]) => (ts === 'useVocab' ? (r.useVocab ? 1 : 0) : (r as unknown as Record<string, unknown>)[ts]));
+      insert.run(i + 1, ...values);
+    });
+    return { rowsIn: sources.length, rowsOut: merged.length };
+  }
+}
