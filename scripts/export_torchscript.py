@@ -11,9 +11,11 @@ The architecture is rebuilt exactly as the seed builds it (SEED-SPEC §5: same m
 state-dict keys, order and shapes are those of §5.4) and the checkpoint — a plain state dict or a
 Lightning checkpoint whose keys carry the ``model.`` prefix — is loaded strictly; weights that do not fit
 are reported with their missing and unexpected keys. The model is wrapped in the one contract
-(``encode``, ``decode``, ``decode_last``), scripted, saved with ``neuroswipe.json`` to a temporary file,
-reloaded and compared with the eager model on random inputs (max abs difference printed, failure above
-1e-5), and only then renamed to ``--out``.
+(``encode``, ``decode``, ``decode_last`` and the incremental ``memory_kv``, ``decode_step``), scripted,
+saved with ``neuroswipe.json`` to a temporary file, reloaded and compared with the eager model on random
+inputs (max abs difference printed, failure above 1e-5); ``decode_step`` run token by token from an empty
+cache must also give ``decode``'s logits at every step (max abs difference printed, failure above 1e-5).
+Only then is the file renamed to ``--out``.
 
 Transform flags default to what the architecture was trained with (§3.6, §3.7); ``--transform`` and the
 ``--[no-]include-*`` flags override them. For ``v3_nearest_and_traj_transformer_bigger`` the flags also
@@ -127,8 +129,10 @@ def run(args: argparse.Namespace) -> None:
         print(f"gaussian log-density check: max relative difference to torch.distributions {rel:.3g}")
         if rel > GAUSSIAN_TOLERANCE:
             raise SelfCheckError(f"closed-form log-densities differ from torch.distributions by {rel:.3g}")
-    diff = save_checked(model, tcfg, meta, args.out)
+    diff, step_diff = save_checked(model, tcfg, meta, args.out)
     print(f"self-check: max abs difference between TorchScript and eager outputs {diff:.3g} (limit 1e-05)")
+    print(f"incremental self-check: max abs difference between decode_step and decode logits {step_diff:.3g} "
+          f"(limit 1e-05)")
     print(f"wrote {args.out}: {args.arch}, transform {tcfg.name} (F={tcfg.n_traj_feats}, keys {tcfg.key_input}), "
           f"{len(char_tokens)} char tokens, grids {','.join(grid_names)}, torch {torch.__version__}")
 

@@ -9,7 +9,10 @@ DIR receives:
                          (grid names ["default"], the competition char tokens)
   <arch>.reference.json  inputs and PyTorch outputs of encode / decode / decode_last for a padded batch
                          (B=3, swipe lengths 7, 5, 3; token prefixes 4, 2, 1) and an unpadded B=1 case
-                         with masks null; tensors as {"shape", "dtype", "data": flat array}
+                         with masks null; tensors as {"shape", "dtype", "data": flat array}; and under
+                         "incremental" a B=2 batch (swipe lengths 6, 3, masked; prefixes 4, 2) decoded step
+                         by step with memory_kv / decode_step: inputs, mem_kv and every step's tokens,
+                         self_len, self_kv, logits and new_kv (see incremental_case)
   vocab.txt              a tiny vocabulary using all 33 competition characters
   no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt
                          files that break the model contract in one way each
@@ -34,8 +37,10 @@ warnings.filterwarnings("ignore", message=".*ScriptModule constants.*")
 import torch  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
-from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, check_inputs,  # noqa: E402
-                                      make_metadata, prepare_model, save_checked, to_torchscript, write_archive)
+from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, TOLERANCE,  # noqa: E402
+                                      check_inputs, make_metadata, prepare_model, save_checked, to_torchscript,
+                                      write_archive)
+from neuroswipe_models.incremental_check import run_schedule, schedule_diff  # noqa: E402
 from neuroswipe_models.registry import resolve_transform  # noqa: E402
 from neuroswipe_models.tokenizer import COMPETITION_CHARS, char_tokens_from_text  # noqa: E402
 
@@ -43,7 +48,7 @@ ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_onl
 VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
                "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
 SEED = 20240601
-FORMAT_VERSION = 1  # bump when the fixture layout changes
+FORMAT_VERSION = 2  # bump when the fixture layout changes
 
 
 def vocab_text() -> str:
@@ -104,6 +109,37 @@ def reference_case(name: str, model, tcfg, seed: int, lengths: List[int], token_
     }
 
 
+def incremental_case(model, tcfg, seed: int) -> dict:
+    """Step-by-step decoding of a B=2 batch (swipe lengths 6, 3 with the padding mask; prefixes 4, 2).
+
+    Four ``decode_step`` calls; row ``b`` is at position ``step mod token_lengths[b]`` (row 1 restarts from
+    an empty cache at step 2). Each step lists what was passed (``tokens``, ``self_len``, ``self_kv`` =
+    the cache slice ``[L,2,max(self_len),B,D]``, whose slots ``t >= self_len[b]`` hold stale entries or
+    noise) and what came back (``logits``, ``new_kv``); after a step, row ``b``'s ``new_kv`` is the cache
+    entry at slot ``self_len[b]``. ``decode_logits`` is ``decode`` of the full prefixes: step logits equal
+    ``decode_logits[self_len[b], b]``.
+    """
+    lengths, token_lengths, n_steps = [6, 3], [4, 2], 4
+    traj, keys, pad, tokens, _ = check_inputs(tcfg, model, seed, lengths, token_lengths)
+    with torch.no_grad():
+        memory = model.encode(traj, keys, pad)
+        logits = model.decode(tokens, memory, pad)
+        run = run_schedule(model, tokens, token_lengths, memory, pad, n_steps, seed)
+    diff = schedule_diff(logits, run)
+    assert diff <= TOLERANCE, f"decode_step differs from decode by {diff}"
+    steps = [{k: tensor_json(rec[k]) for k in ("tokens", "self_len", "self_kv", "logits", "new_kv")}
+             for rec in run["steps"]]
+    return {
+        "name": "batch2_padded_steps",
+        "swipe_lengths": lengths,
+        "token_lengths": token_lengths,
+        "inputs": {"traj": tensor_json(traj), "keys": tensor_json(keys), "src_pad_mask": tensor_json(pad),
+                   "tokens": tensor_json(tokens), "memory": tensor_json(memory), "memory_pad_mask": tensor_json(pad)},
+        "outputs": {"mem_kv": tensor_json(run["mem_kv"]), "decode_logits": tensor_json(logits)},
+        "steps": steps,
+    }
+
+
 class _DecodeOnly(nn.Module):
     @torch.jit.export
     def decode(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
@@ -146,8 +182,8 @@ def generate(out: str) -> Dict[str, str]:
         tcfg = resolve_transform(arch)
         model = prepare_model(arch, tcfg, seed=SEED + i)
         meta = make_metadata(arch, tcfg, char_tokens, ["default"])
-        diff = save_checked(model, tcfg, meta, os.path.join(out, f"{arch}.pt"))
-        print(f"{arch}.pt: self-check max abs difference {diff:.3g}")
+        diff, step_diff = save_checked(model, tcfg, meta, os.path.join(out, f"{arch}.pt"))
+        print(f"{arch}.pt: self-check max abs difference {diff:.3g}, incremental {step_diff:.3g}")
         files[f"{arch}.pt"] = f"random-initialised {arch} export"
         reference = {
             "architecture": arch,
@@ -158,6 +194,7 @@ def generate(out: str) -> Dict[str, str]:
                 reference_case("batch3_padded", model, tcfg, SEED + 100 + i, [7, 5, 3], [4, 2, 1], True),
                 reference_case("batch1_unpadded", model, tcfg, SEED + 200 + i, [6], [3], False),
             ],
+            "incremental": incremental_case(model, tcfg, SEED + 300 + i),
         }
         write_text(os.path.join(out, f"{arch}.reference.json"), json.dumps(reference, ensure_ascii=False))
         files[f"{arch}.reference.json"] = f"inputs and PyTorch outputs of {arch}.pt"

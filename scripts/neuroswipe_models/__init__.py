@@ -1,6 +1,8 @@
 """Rebuilds the seed's swipe-decoding models and exports them in the neuroswipe TorchScript contract.
 
 Modules: ``common`` (positional table, causal mask), ``legacy`` (``m1*``), ``v3`` (``v3_*``),
-``gaussian`` (trainable key Gaussians), ``registry`` (names, transforms), ``contract`` (the exported
-wrapper), ``tokenizer`` (char tokens), ``checkpoint`` (strict loading), ``export`` (script, check, save).
+``gaussian`` (trainable key Gaussians), ``incremental`` (cached one-token decoder steps),
+``incremental_check`` (step-by-step decoding against ``decode``), ``registry`` (names, transforms),
+``contract`` (the exported wrapper), ``tokenizer`` (char tokens), ``checkpoint`` (strict loading),
+``export`` (script, check, save).
 """

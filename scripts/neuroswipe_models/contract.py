@@ -1,10 +1,11 @@
 """The one model contract of docs/MODEL_FORMAT.md, wrapped around either seed family.
 
-``encode(traj, keys, src_pad_mask)``, ``decode(tokens, memory, memory_pad_mask)`` and
-``decode_last(tokens, lengths, memory, memory_pad_mask)``. The legacy family's memory-first ``decode``
+``encode(traj, keys, src_pad_mask)``, ``decode(tokens, memory, memory_pad_mask)``,
+``decode_last(tokens, lengths, memory, memory_pad_mask)`` and the incremental pair ``memory_kv(memory)``,
+``decode_step(tokens, self_kv, self_len, mem_kv, memory_pad_mask)``. The legacy family's memory-first ``decode``
 is adapted here so that both families expose the same signatures.
 """
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -41,3 +42,16 @@ class NeuroswipeModel(nn.Module):
         batch = torch.arange(hidden.size(1), device=hidden.device)
         rows = hidden[lengths.to(hidden.device).long() - 1, batch]
         return self.model.project(rows)
+
+    @torch.jit.export
+    def memory_kv(self, memory: Tensor) -> Tensor:
+        """``memory [S,B,D]`` → ``[L,2,S,B,D]``: each decoder layer's cross-attention K (0) and V (1)."""
+        return self.model.memory_kv(memory)
+
+    @torch.jit.export
+    def decode_step(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
+                    memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
+        """One decoder step: ``tokens [B]`` at positions ``self_len [B]`` after the cached prefixes
+        ``self_kv [L,2,T,B,D]`` (slots ``t >= self_len[b]`` ignored) → ``(logits [B,C], new_kv [L,2,B,D])``."""
+        hidden, new_kv = self.model.decode_step_hidden(tokens, self_kv, self_len, mem_kv, memory_pad_mask)
+        return self.model.project(hidden), new_kv

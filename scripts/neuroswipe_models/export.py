@@ -10,7 +10,8 @@ from torch import Tensor
 from .checkpoint import load_strict, sha256_file
 from .contract import NeuroswipeModel
 from .gaussian import present_keys_from_state_dict
-from .registry import TransformConfig, arch_spec, build_model
+from .incremental_check import run_schedule, schedule_diff, steps_for
+from .registry import TransformConfig, arch_spec, build_model, decoder_shape
 
 METADATA_FILE = "neuroswipe.json"
 D_MODEL = 128
@@ -26,6 +27,10 @@ _GAUSSIAN_PREFIX = "enc_in_emb_model.weights_getter."
 
 class SelfCheckError(RuntimeError):
     """The saved TorchScript does not reproduce the eager model."""
+
+
+#: Self-check cases: swipe lengths, token prefix lengths, whether masks are passed.
+CHECK_CASES: List[Tuple[List[int], List[int], bool]] = [([11, 7, 2], [5, 3, 1], True), ([9], [4], False)]
 
 
 def prepare_model(arch: str, tcfg: TransformConfig, state_dict: Optional[Dict[str, Tensor]] = None,
@@ -45,6 +50,7 @@ def make_metadata(arch: str, tcfg: TransformConfig, char_tokens: List[str], grid
                   weights_path: Optional[str] = None) -> dict:
     """The ``neuroswipe.json`` object of docs/MODEL_FORMAT.md."""
     arch_spec(arch)
+    n_decoder_layers, n_heads = decoder_shape(arch)
     n_classes = len(char_tokens) - 2
     if n_classes != N_CLASSES:
         raise ValueError(f"--vocab: the vocabulary gives {len(char_tokens)} char tokens ({n_classes} classes); "
@@ -64,6 +70,9 @@ def make_metadata(arch: str, tcfg: TransformConfig, char_tokens: List[str], grid
         "d_model": D_MODEL,
         "max_curve_len": MAX_CURVE_LEN,
         "max_token_len": MAX_TOKEN_LEN,
+        "incremental": True,
+        "n_decoder_layers": n_decoder_layers,
+        "n_heads": n_heads,
         "grid_names": list(grid_names),
         "exported_with": {"torch": torch.__version__},
     }
@@ -157,7 +166,7 @@ def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: T
     Returns the largest absolute difference; raises ``SelfCheckError`` above ``TOLERANCE``.
     """
     worst = 0.0
-    cases = [([11, 7, 2], [5, 3, 1], True), ([9], [4], False)]
+    cases = CHECK_CASES
     # Both graph executors: plain, then optimised (what libtorch runs by default); in this order the
     # optimised executor's first-call cost is also far smaller.
     runs = [(optimized, k, case) for optimized in (False, True) for k, case in enumerate(cases)]
@@ -180,6 +189,38 @@ def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: T
     return worst
 
 
+def incremental_self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: TransformConfig,
+                           n_decoder_layers: Optional[int] = None, seed: int = 4321) -> float:
+    """Decodes the check inputs token by token with the TorchScript ``memory_kv``/``decode_step`` (row-reuse
+    schedule of ``incremental_check``) under both graph executors and compares every step's logits with the
+    eager ``decode`` at the same positions.
+
+    Returns the largest absolute difference; raises ``SelfCheckError`` above ``TOLERANCE``, on a broken
+    layout, or when the cache has another layer count than ``n_decoder_layers`` (the metadata).
+    """
+    worst = 0.0
+    runs = [(optimized, k, case) for optimized in (False, True) for k, case in enumerate(CHECK_CASES)]
+    with torch.no_grad():
+        for optimized, k, (lengths, token_lengths, masked) in runs:
+            traj, keys, pad, tokens, _ = check_inputs(tcfg, eager, seed + k, lengths, token_lengths)
+            mask = pad if masked else None
+            memory = eager.encode(traj, keys, mask)
+            reference = eager.decode(tokens, memory, mask)
+            try:
+                with torch.jit.optimized_execution(optimized):
+                    run = run_schedule(scripted, tokens, token_lengths, memory, mask, steps_for(token_lengths), seed)
+                worst = max(worst, schedule_diff(reference, run))
+            except RuntimeError as exc:  # IncrementalCheckError, or a TorchScript error inside the methods
+                raise SelfCheckError(f"incremental decoding: {exc}") from exc
+            layers = run["mem_kv"].size(0)
+            if n_decoder_layers is not None and layers != n_decoder_layers:
+                raise SelfCheckError(f"incremental decoding: memory_kv has {layers} layers, "
+                                     f"the metadata says n_decoder_layers = {n_decoder_layers}")
+    if worst > TOLERANCE:
+        raise SelfCheckError(f"decode_step differs from decode: max abs difference {worst:.3g} > {TOLERANCE}")
+    return worst
+
+
 def gaussian_reference_diff(eager: NeuroswipeModel, tcfg: TransformConfig, seed: int = 99) -> float:
     """Largest relative difference between the closed-form log-densities and ``torch.distributions``."""
     getter = eager.model.enc_in_emb_model.weights_getter
@@ -191,17 +232,23 @@ def gaussian_reference_diff(eager: NeuroswipeModel, tcfg: TransformConfig, seed:
 
 
 def save_checked(eager: NeuroswipeModel, tcfg: TransformConfig, meta: Optional[dict], out_path: str,
-                 extra_files: Optional[Dict[str, str]] = None) -> float:
-    """Scripts, saves to a temporary file, reloads and self-checks it, then renames it to ``out_path``.
+                 extra_files: Optional[Dict[str, str]] = None) -> Tuple[float, float]:
+    """Scripts, saves to a temporary file, reloads and self-checks it (``self_check`` and
+    ``incremental_self_check``), then renames it to ``out_path``.
 
     ``meta`` becomes ``neuroswipe.json``; ``extra_files`` (used for test fixtures) replaces it when given.
+    Returns the two max abs differences: TorchScript vs eager, and ``decode_step`` vs ``decode``.
     """
     scripted = to_torchscript(eager)
     files = extra_files if extra_files is not None else {METADATA_FILE: json.dumps(meta, ensure_ascii=False, indent=1)}
     result = []
 
+    n_decoder_layers = meta.get("n_decoder_layers") if meta is not None else None
+
     def verify(path: str) -> None:
-        result.append(self_check(eager, torch.jit.load(path, map_location="cpu"), tcfg))
+        loaded = torch.jit.load(path, map_location="cpu")
+        result.append(self_check(eager, loaded, tcfg))
+        result.append(incremental_self_check(eager, loaded, tcfg, n_decoder_layers))
 
     write_archive(scripted, out_path, files, verify)
-    return result[0]
+    return result[0], result[1]

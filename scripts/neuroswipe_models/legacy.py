@@ -5,12 +5,13 @@ Sub-module names and registration order reproduce the seed state dict exactly (�
 ``char_pos_encoder``, ``key_pos_encoder``, ``decoder`` (``decoder_layer`` — the unused prototype —,
 ``transformer_decoder``, ``out``).
 """
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from .common import PositionalEncoding, causal_mask, encoder_stack
+from .incremental import IncrementalDecoder, IncrementalDecoderLayer
 
 CHAR_VOCAB_SIZE = 37
 N_CLASSES = CHAR_VOCAB_SIZE - 2
@@ -53,8 +54,8 @@ class LegacyDecoder(nn.Module):
 
     def __init__(self, num_layers: int) -> None:
         super().__init__()
-        self.decoder_layer = nn.TransformerDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT)
-        self.transformer_decoder = nn.TransformerDecoder(self.decoder_layer, num_layers)
+        self.decoder_layer = IncrementalDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT)
+        self.transformer_decoder = IncrementalDecoder(self.decoder_layer, num_layers)
         self.out = nn.Linear(D_MODEL, N_CLASSES)
 
 
@@ -89,6 +90,17 @@ class SwipeCurveTransformer(nn.Module):
         return self.decoder.transformer_decoder(
             y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask
         )
+
+    def memory_kv(self, memory: Tensor) -> Tensor:
+        """Every decoder layer's cross-attention key and value of the memory: ``(L, 2, S, B, 128)``."""
+        return self.decoder.transformer_decoder.memory_kv(memory)
+
+    def decode_step_hidden(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
+                           memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
+        """One token per row at position ``self_len``: hidden ``(B, 128)`` before ``decoder.out`` and the
+        new self-attention cache entries ``(L, 2, B, 128)``; same embedding as ``decode_hidden`` (eval)."""
+        y = self.char_embedding(tokens) + self.char_pos_encoder.pe[self_len.to(tokens.device), 0]
+        return self.decoder.transformer_decoder.step(y, self_kv, self_len, mem_kv, memory_pad_mask)
 
     def project(self, hidden: Tensor) -> Tensor:
         """The output layer: hidden states → logits over the 35 classes."""

@@ -8,6 +8,9 @@ from typing import Dict, List, Optional, Tuple
 from torch import nn
 
 from .legacy import LEGACY_HPARAMS, build_legacy
+from .legacy import NHEAD as LEGACY_NHEAD
+from .v3 import N_DECODER_LAYERS as V3_DECODER_LAYERS
+from .v3 import NHEAD as V3_NHEAD
 from .v3 import build_v3
 
 #: transform name → (key_input, n_key_columns, has trajectory features)
@@ -113,6 +116,14 @@ def arch_spec(arch: str) -> ArchSpec:
     if arch not in ARCHS:
         raise ValueError(f"--arch: unknown architecture {arch!r}; known: {', '.join(ARCH_NAMES)}")
     return ARCHS[arch]
+
+
+def decoder_shape(arch: str) -> Tuple[int, int]:
+    """``(decoder layers, attention heads)`` of ``arch``: the ``L`` and ``H`` of the incremental-decoding caches."""
+    spec = arch_spec(arch)
+    if spec.family == "legacy":
+        return LEGACY_HPARAMS[arch][2], LEGACY_NHEAD
+    return V3_DECODER_LAYERS, V3_NHEAD
 
 
 def build_model(arch: str, n_traj_feats: int, present_keys: Optional[List[int]] = None) -> nn.Module:

@@ -4,13 +4,14 @@ Every encoder-input embedding takes ``(traj, keys)``; the key-only one ignores `
 names reproduce the seed state dict (§5.4): ``enc_in_emb_model`` (listed first), ``dec_in_emb_model``
 (a ``Sequential`` of ``Embedding``, ``Dropout``, ``PositionalEncoding``), ``encoder``, ``decoder``, ``out``.
 """
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from .common import PositionalEncoding, causal_mask, encoder_stack
 from .gaussian import KeyboardKeyNormalDistributions
+from .incremental import IncrementalDecoder, IncrementalDecoderLayer
 
 CHAR_VOCAB_SIZE = 37
 N_KEYS = 37  # one more than the keyboard tokenizer (seed legacy, §4.2)
@@ -20,6 +21,8 @@ MAX_CURVE_LEN = 299
 D_MODEL = 128
 NHEAD = 4
 DIM_FEEDFORWARD = 128
+N_ENCODER_LAYERS = 4
+N_DECODER_LAYERS = 4
 DROPOUT = 0.1
 
 
@@ -101,10 +104,12 @@ class EncoderDecoderTransformerLike(nn.Module):
             PositionalEncoding(D_MODEL, MAX_TOKEN_LEN),
         )
         self.encoder = encoder_stack(
-            nn.TransformerEncoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT), 4, nn.LayerNorm(D_MODEL, eps=1e-5)
+            nn.TransformerEncoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT), N_ENCODER_LAYERS,
+            nn.LayerNorm(D_MODEL, eps=1e-5),
         )
-        self.decoder = nn.TransformerDecoder(
-            nn.TransformerDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT), 4, norm=nn.LayerNorm(D_MODEL, eps=1e-5)
+        self.decoder = IncrementalDecoder(
+            IncrementalDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT), N_DECODER_LAYERS,
+            norm=nn.LayerNorm(D_MODEL, eps=1e-5),
         )
         self.out = nn.Linear(D_MODEL, N_CLASSES)
 
@@ -117,6 +122,17 @@ class EncoderDecoderTransformerLike(nn.Module):
         y = self.dec_in_emb_model(tokens)
         mask = causal_mask(y.size(0), y.device)
         return self.decoder(y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask)
+
+    def memory_kv(self, memory: Tensor) -> Tensor:
+        """Every decoder layer's cross-attention key and value of the memory: ``(L, 2, S, B, 128)``."""
+        return self.decoder.memory_kv(memory)
+
+    def decode_step_hidden(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
+                           memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
+        """One token per row at position ``self_len``: hidden ``(B, 128)`` after the final norm, before
+        ``out``, and the new self-attention cache entries ``(L, 2, B, 128)`` (eval-mode embedding)."""
+        y = self.dec_in_emb_model[0](tokens) + self.dec_in_emb_model[2].pe[self_len.to(tokens.device), 0]
+        return self.decoder.step(y, self_kv, self_len, mem_kv, memory_pad_mask)
 
     def project(self, hidden: Tensor) -> Tensor:
         return self.out(hidden)

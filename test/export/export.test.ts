@@ -48,6 +48,23 @@ function selfCheckDiff(r: RunResult): number {
   return Number(m[1]);
 }
 
+function incrementalDiff(r: RunResult): number {
+  const m = /incremental self-check: max abs difference between decode_step and decode logits (\S+)/.exec(r.stdout);
+  if (!m) throw new Error(`no incremental self-check line in output:\n${r.stdout}\n${r.stderr}`);
+  return Number(m[1]);
+}
+
+/** Decoder layers per architecture (SEED-SPEC §5.2, §5.3): `L` of the incremental-decoding caches. */
+const DECODER_LAYERS: Record<string, number> = {
+  m1: 3,
+  m1_bigger: 4,
+  m1_smaller: 3,
+  v3_weighted_and_traj_transformer_bigger: 4,
+  v3_nearest_and_traj_transformer_bigger: 4,
+  v3_nearest_only_transformer_bigger: 4,
+  v3_trainable_gaussian_weights_and_traj_transformer_bigger: 4,
+};
+
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
@@ -123,6 +140,14 @@ describe('export_torchscript.py', () => {
     expect(b.probe!.every(Number.isFinite)).toBe(true);
   });
 
+  it.each(ARCHS)('%s: decode_step run token by token matches decode at every step (incremental self-check)', (arch) => {
+    const r = fromCkpt[arch];
+    expect(r.code, r.stderr).toBe(0);
+    const diff = incrementalDiff(r);
+    expect(diff).toBeGreaterThanOrEqual(0);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+
   it.each(LIGHTNING_ARCHS)('%s: export from a Lightning checkpoint gives the same model', (arch) => {
     const r = fromLightning[arch];
     expect(r.code, r.stderr).toBe(0);
@@ -153,6 +178,9 @@ describe('export_torchscript.py', () => {
     expect(meta.d_model).toBe(128);
     expect(meta.max_curve_len).toBe(299);
     expect(meta.max_token_len).toBe(35);
+    expect(meta.incremental).toBe(true);
+    expect(meta.n_decoder_layers).toBe(DECODER_LAYERS[arch]);
+    expect(meta.n_heads).toBe(4);
     expect(meta.grid_names).toEqual(['default', 'extra']);
     expect((meta.exported_with as Record<string, unknown>).torch).toMatch(/^\d+\.\d+/);
     const weights = join(ckDir, `${arch}.pt`);
