@@ -1,11 +1,12 @@
 /**
  * `neuroswipe features`: computes one transform's features for each swipe of a file and writes them
- * as JSON lines.
+ * as JSON lines or in the compact binary format of docs/FEATURES_BINARY.md.
  */
 import type { Command } from 'commander';
 import { AtomicTextWriter } from '../data/atomic-write.js';
 import { BadLineReport } from '../data/bad-line.js';
 import { SwipeReader } from '../dataset.js';
+import { BinaryFeaturesWriter } from '../features/binary-writer.js';
 import { FeatureExtractor } from '../features/extractor.js';
 import { featuresJsonLine } from '../features/json-line.js';
 import { TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, type TransformName, type WeightsFunctionName } from '../features/types.js';
@@ -24,6 +25,7 @@ interface FeaturesCliOptions {
   seedCompatible?: boolean;
   limit?: string;
   skipBadLines?: boolean;
+  format: string;
   out: string;
 }
 
@@ -52,7 +54,8 @@ export function register(program: Command): void {
     .option('--seed-compatible', 'divide by zero time differences as the seed does (non-finite values print as null)')
     .option('--limit <n>', 'stop after this many swipes')
     .option('--skip-bad-lines', 'skip bad lines and report them instead of failing')
-    .requiredOption('--out <file>', 'output JSONL: {"index","grid_name","traj","keys"} per swipe')
+    .option('--format <kind>', 'json: one JSON line per swipe; binary: header, per-swipe lengths, float32 traj and int32/float32 keys (docs/FEATURES_BINARY.md)', 'json')
+    .requiredOption('--out <file>', 'output file: JSONL {"index","grid_name","traj","keys"} per swipe, or the binary file')
     .action(async (opts: FeaturesCliOptions) => {
       if (!TRANSFORM_NAMES.includes(opts.transform as TransformName)) {
         throw new Error(`--transform: expected one of ${TRANSFORM_NAMES.join(', ')}, got ${JSON.stringify(opts.transform)}`);
@@ -60,6 +63,7 @@ export function register(program: Command): void {
       if (!WEIGHTS_FUNCTION_NAMES.includes(opts.weightsFunction as WeightsFunctionName)) {
         throw new Error(`--weights-function: expected one of ${WEIGHTS_FUNCTION_NAMES.join(', ')}, got ${JSON.stringify(opts.weightsFunction)}`);
       }
+      if (opts.format !== 'json' && opts.format !== 'binary') throw new Error(`--format: expected json or binary, got ${JSON.stringify(opts.format)}`);
       if (opts.includeAccelerations && !opts.includeVelocities) throw new Error('--include-accelerations: requires --include-velocities');
       const limit = opts.limit === undefined ? Infinity : number('--limit', opts.limit, true);
       if (limit < 0) throw new Error(`--limit: expected an integer ≥ 0, got ${opts.limit}`);
@@ -81,12 +85,13 @@ export function register(program: Command): void {
           ...(opts.weightsScale === undefined ? {} : { scale: number('--weights-scale', opts.weightsScale, false) }),
         },
       });
-      const out = new AtomicTextWriter(opts.out);
+      const out = opts.format === 'binary' ? new BinaryFeaturesWriter(opts.out) : new AtomicTextWriter(opts.out);
       let n = 0;
       try {
         if (limit > 0) {
           for await (const swipe of reader) {
-            await out.write(featuresJsonLine(swipe.index, swipe.gridName, fx.extract(swipe)) + '\n');
+            if (out instanceof BinaryFeaturesWriter) out.write(swipe.index, swipe.gridName, fx.extract(swipe));
+            else await out.write(featuresJsonLine(swipe.index, swipe.gridName, fx.extract(swipe)) + '\n');
             if (++n >= limit) break;
           }
         }
