@@ -242,3 +242,19 @@ describe('neuroswipe predict format', () => {
     expect(() => loadPredictionConfig(write('c.json', e))).toThrow(/predict\.vocabulary: missing field \(useVocabulary is true\)/);
   });
 });
+
+describe('configs/examples', () => {
+  it('every example config passes the schema and the strict generator options', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { validateConfigDocument } = await import('../../lib/config/schema.js');
+    const folder = new URL('../../configs/examples/', import.meta.url).pathname;
+    const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const doc = JSON.parse(readFileSync(join(folder, f), 'utf8')) as Record<string, Record<string, unknown>>;
+      validateConfigDocument(doc, f);
+      if (doc.prediction_config) strictDecodingOptions(doc.prediction_config.generator, doc.prediction_config.generator_call_kwargs as Record<string, unknown>, 'seed', f);
+      else strictDecodingOptions((doc.predict.decoding as Record<string, unknown>).generator, doc.predict.decoding as Record<string, unknown>, 'native', f);
+    }
+  });
+});
