@@ -1,6 +1,6 @@
 /** SHA-256 of files (weights, vocabularies, data files) for predictor identities. */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 
 const cache = new Map<string, { mtimeMs: number; size: number; hex: string }>();
 
@@ -9,7 +9,6 @@ const cache = new Map<string, { mtimeMs: number; size: number; hex: string }>();
  * @throws Error naming the file when it cannot be read
  */
 export async function sha256File(path: string): Promise<string> {
-  const { statSync } = await import('node:fs');
   let st;
   try {
     st = statSync(path);

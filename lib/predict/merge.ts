@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PredictionRow, type PredictorMeta, readPredictionFile, writePredictionFile } from '../predictions.js';
-import { parseShardFileName, type Shard } from './shard.js';
+import { parseShardFileName } from './shard.js';
 
 /** The `shard` member of a shard file's metadata. */
 export interface ShardInfo {
@@ -132,5 +132,3 @@ export function isComplete(set: ShardSet): boolean {
   for (let k = 1; k <= set.count; k++) if (!set.parts.has(k)) return false;
   return true;
 }
-
-export type { Shard };
