@@ -19,7 +19,8 @@ double Seconds(Clock::time_point since) { return std::chrono::duration<double>(C
 /** An encoded swipe waiting for a slot. */
 struct Encoded {
   int64_t swipe;
-  torch::Tensor memory;  // [S, D] on the model's device
+  int64_t length;
+  torch::Tensor memory;  // [S, D], or its cross-attention keys/values [L, 2, S, D], on the model's device
 };
 
 class Driver {
@@ -36,6 +37,10 @@ class Driver {
       std::stable_sort(pending_.begin(), pending_.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
     }
     slots_ = o.reference ? 1 : o.batch_size;
+    incremental_ = !o.reference && o.incremental && model.has_incremental();
+    seq_dim_ = incremental_ ? 2 : 0;
+    batch_dim_ = incremental_ ? 3 : 1;
+    out_.stats.incremental = incremental_;
     out_.candidates.resize(n);
   }
 
@@ -52,7 +57,7 @@ class Driver {
         if (!next) break;
         Place(s, *next);
         slot_swipe[s] = next->swipe;
-        slot_len[s] = next->memory.size(0);
+        slot_len[s] = next->length;
         search[s] = MakeSearchStrategy(o_, trie_);
       }
       // Gather this round's prefixes.
@@ -74,7 +79,8 @@ class Driver {
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
       std::vector<StepRow> rows(prefixes.size());
       for (size_t r = 0; r < rows.size(); ++r) {
-        rows[r] = StepRow{lp + r * o_.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k};
+        rows[r] = StepRow{lp + r * o_.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
+                          r < child_kv_.size() ? child_kv_[r] : nullptr};
       }
       size_t cursor = 0;
       for (const auto& [s, count] : per_slot) {
@@ -131,9 +137,59 @@ class Driver {
     if (memory.dim() != 3 || memory.size(0) != s_max || memory.size(1) != static_cast<int64_t>(b)) {
       throw UserError("encode returned a tensor of shape " + ShapeString(memory) + ", expected [S, B, D]");
     }
-    for (size_t j = 0; j < b; ++j) {
-      ready_.push_back({ids[j], memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, in_.lengths[ids[j]])});
+    if (incremental_) {
+      const auto t1 = Clock::now();
+      torch::Tensor kv = model_.MemoryKv(memory);  // [L, 2, S, B, D]
+      out_.stats.model_seconds += Seconds(t1);
+      if (kv.dim() != 5 || kv.size(1) != 2 || kv.size(2) != s_max || kv.size(3) != static_cast<int64_t>(b)) {
+        throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, S, B, D]");
+      }
+      for (size_t j = 0; j < b; ++j) {
+        const int64_t len = in_.lengths[ids[j]];
+        ready_.push_back({ids[j], len, kv.select(3, static_cast<int64_t>(j)).narrow(2, 0, len)});
+      }
+      return;
     }
+    for (size_t j = 0; j < b; ++j) {
+      const int64_t len = in_.lengths[ids[j]];
+      ready_.push_back({ids[j], len, memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, len)});
+    }
+  }
+
+  /**
+   * One incremental step for every prefix: its last token against the cache of the others. Fills
+   * child_kv_ with the cache each prefix's children start from. Returns logits [R, C].
+   */
+  torch::Tensor Step(const std::vector<const Hypothesis*>& prefixes, const torch::Tensor& mem_kv,
+                     const std::optional<torch::Tensor>& mask) {
+    const int64_t r = static_cast<int64_t>(prefixes.size());
+    const int64_t layers = mem_kv.size(0), d = mem_kv.size(4);
+    int64_t t_max = 0;
+    torch::Tensor last = torch::empty({r}, torch::kInt64);
+    torch::Tensor self_len = torch::empty({r}, torch::kInt64);
+    for (int64_t i = 0; i < r; ++i) {
+      const int64_t n = static_cast<int64_t>(prefixes[i]->tokens.size()) - 1;
+      last[i] = prefixes[i]->tokens.back();
+      self_len[i] = n;
+      t_max = std::max(t_max, n);
+    }
+    torch::Tensor self_kv = torch::zeros({layers, 2, t_max, r, d}, mem_kv.options());
+    for (int64_t i = 0; i < r; ++i) {
+      const KvCache& kv = prefixes[i]->kv;
+      if (kv && kv->size(2) > 0) self_kv.select(3, i).narrow(2, 0, kv->size(2)).copy_(*kv);
+    }
+    auto [logits, new_kv] = model_.DecodeStep(last.to(device_), self_kv, self_len.to(device_), mem_kv, mask);
+    if (new_kv.dim() != 4 || new_kv.size(0) != layers || new_kv.size(1) != 2 || new_kv.size(2) != r) {
+      throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, D]");
+    }
+    child_kv_.resize(static_cast<size_t>(r));
+    for (int64_t i = 0; i < r; ++i) {
+      torch::Tensor column = new_kv.select(2, i).unsqueeze(2);  // [L, 2, 1, D]
+      const KvCache& kv = prefixes[i]->kv;
+      torch::Tensor child = (kv && kv->size(2) > 0) ? torch::cat({*kv, column}, 2) : column.clone();
+      child_kv_[static_cast<size_t>(i)] = std::make_shared<const at::Tensor>(std::move(child));
+    }
+    return logits;
   }
 
   static std::string ShapeString(const torch::Tensor& t) {
@@ -142,15 +198,20 @@ class Driver {
     return s + "]";
   }
 
-  /** Copies a swipe's memory into slot `s` of the slot tensor, growing it when the swipe is longer. */
+  /**
+   * Copies a swipe's memory (or memory keys/values) into slot `s` of the slot tensor, growing the
+   * sequence axis when the swipe is longer than any before.
+   */
   void Place(int s, const Encoded& e) {
-    const int64_t len = e.memory.size(0), d = e.memory.size(1);
-    if (!slot_memory_.defined() || slot_memory_.size(0) < len) {
-      torch::Tensor grown = torch::zeros({len, slots_, d}, e.memory.options());
-      if (slot_memory_.defined()) grown.narrow(0, 0, slot_memory_.size(0)).copy_(slot_memory_);
+    const int64_t len = e.length;
+    if (!slot_memory_.defined() || slot_memory_.size(seq_dim_) < len) {
+      std::vector<int64_t> sizes = e.memory.unsqueeze(batch_dim_).sizes().vec();
+      sizes[static_cast<size_t>(batch_dim_)] = slots_;
+      torch::Tensor grown = torch::zeros(sizes, e.memory.options());
+      if (slot_memory_.defined()) grown.narrow(seq_dim_, 0, slot_memory_.size(seq_dim_)).copy_(slot_memory_);
       slot_memory_ = grown;
     }
-    slot_memory_.select(1, s).narrow(0, 0, len).copy_(e.memory);
+    slot_memory_.select(batch_dim_, s).narrow(seq_dim_, 0, len).copy_(e.memory);
   }
 
   /** One model call for all prefixes; masked log-probabilities and their top-k, on the host. */
@@ -174,7 +235,7 @@ class Driver {
       lengths[i] = static_cast<int64_t>(t.size());
     }
     torch::Tensor slots = torch::tensor(row_slot, torch::kInt64).to(device_);
-    torch::Tensor memory = slot_memory_.index_select(1, slots).narrow(0, 0, s_act);
+    torch::Tensor memory = slot_memory_.index_select(batch_dim_, slots).narrow(seq_dim_, 0, s_act);
     std::optional<torch::Tensor> mask;
     if (s_min != s_act) {
       torch::Tensor m = torch::zeros({r, s_act}, torch::kBool);
@@ -186,7 +247,10 @@ class Driver {
     }
     const auto t0 = Clock::now();
     torch::Tensor logits;
-    if (o_.reference) {
+    child_kv_.clear();
+    if (incremental_) {
+      logits = Step(prefixes, memory, mask);
+    } else if (o_.reference) {
       // The seed's call: the whole prefix through `decode`, then the last position.
       logits = model_.Decode(tokens.to(device_), memory, mask).select(0, t_max - 1);
     } else {
@@ -228,7 +292,11 @@ class Driver {
   size_t next_pending_ = 0;
   std::deque<Encoded> ready_;
   int slots_;
-  torch::Tensor slot_memory_;  // [S_cap, slots, D]
+  torch::Tensor slot_memory_;  // [S_cap, slots, D], or [L, 2, S_cap, slots, D] when incremental
+  bool incremental_ = false;
+  int64_t seq_dim_ = 0;
+  int64_t batch_dim_ = 1;
+  std::vector<KvCache> child_kv_;  // per row of the last round (incremental decoding)
   DecodeOutput out_;
 };
 

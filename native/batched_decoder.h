@@ -27,6 +27,8 @@ struct DecodeStats {
   int64_t decode_rows = 0;
   double model_seconds = 0.0;
   double total_seconds = 0.0;
+  /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
+  bool incremental = false;
 };
 
 /** Per swipe, the finished candidates in the seed's collection order. */

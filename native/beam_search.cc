@@ -34,7 +34,7 @@ class BestFirstBeamSearch : public SearchStrategy {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
       const auto token = static_cast<int32_t>(row.top_ids[j]);
-      Hypothesis h = Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_);
+      Hypothesis h = Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
       if (token == o_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
       } else {

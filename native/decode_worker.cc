@@ -40,6 +40,8 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   d.batch_size = IntOption(o, "batchSize", d.batch_size);
   Napi::Value ref = o.Get("reference");
   d.reference = ref.IsBoolean() && ref.As<Napi::Boolean>().Value();
+  Napi::Value inc = o.Get("incremental");
+  if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
   d.sos = IntOption(o, "sos", d.sos);
   d.eos = IntOption(o, "eos", d.eos);
   d.pad = IntOption(o, "pad", d.pad);
@@ -76,6 +78,7 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("decodeRows", static_cast<double>(out.stats.decode_rows));
   stats.Set("modelSeconds", out.stats.model_seconds);
   stats.Set("totalSeconds", out.stats.total_seconds);
+  stats.Set("incremental", out.stats.incremental);
   Napi::Object result = Napi::Object::New(env);
   result.Set("counts", counts);
   result.Set("scores", scores);

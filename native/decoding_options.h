@@ -18,6 +18,8 @@ struct DecodingOptions {
   int batch_size = 64;
   /** Batch of one, one hypothesis per model call, full `decode`: the seed's own loop. */
   bool reference = false;
+  /** Use the model's memory_kv/decode_step (key/value caches) when it has them; ignored in reference mode. */
+  bool incremental = true;
   int32_t sos = 36;
   int32_t eos = 33;
   int32_t pad = 35;

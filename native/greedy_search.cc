@@ -26,6 +26,7 @@ class GreedySearch : public SearchStrategy {
     const int32_t parent_node = current_.node;
     current_.tokens.push_back(best);
     current_.node = trie_ ? trie_->child(parent_node, best) : VocabTrie::kNoNode;
+    current_.kv = rows[0].child_kv;
     ++steps_;
     if (best == o_.eos || steps_ >= o_.max_steps) done_ = true;
   }

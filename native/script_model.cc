@@ -1,5 +1,6 @@
 #include "script_model.h"
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/cuda.h>
 
 #include <fstream>
@@ -21,6 +22,8 @@ const MethodArity kContract[] = {
     {"encode", 3, true},
     {"decode", 3, true},
     {"decode_last", 4, false},
+    {"memory_kv", 1, false},
+    {"decode_step", 5, false},
 };
 
 torch::IValue OptionalTensor(const std::optional<torch::Tensor>& t) {
@@ -83,11 +86,18 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device)
       throw UserError(path + ": method '" + m.name + "' takes " + std::to_string(got) + " argument(s), the contract says " +
                       std::to_string(m.args) + " (see docs/MODEL_FORMAT.md)");
     }
-    if (std::string(m.name) == "decode_last") has_decode_last_ = true;
+    const std::string name = m.name;
+    if (name == "decode_last") has_decode_last_ = true;
+    if (name == "memory_kv") has_memory_kv_ = true;
+    if (name == "decode_step") has_decode_step_ = true;
   }
 }
 
 torch::IValue ScriptModel::Call(const char* method, std::vector<torch::IValue> args) const {
+  // Shapes change on almost every call (batch composition, prefix and swipe lengths), so the profiling
+  // executor's shape specialisation would re-optimise again and again; the plain interpreter runs the same
+  // ATen ops as eager PyTorch (the seed's own execution) at a steady speed.
+  torch::jit::GraphOptimizerEnabledGuard no_optimization(false);
   return WithContext(std::string(method) + " failed", [&] { return module_.get_method(method)(std::move(args)); });
 }
 
@@ -110,6 +120,23 @@ torch::Tensor ScriptModel::DecodeLast(const torch::Tensor& tokens, const torch::
   torch::Tensor logits = Decode(tokens, memory, pad_mask);  // [T,B,C]
   torch::Tensor rows = torch::arange(logits.size(1), lengths.options());
   return logits.index({lengths - 1, rows});
+}
+
+torch::Tensor ScriptModel::MemoryKv(const torch::Tensor& memory) const {
+  if (!has_memory_kv_) throw UserError(path_ + ": the model has no memory_kv method");
+  return Call("memory_kv", {memory}).toTensor();
+}
+
+std::pair<torch::Tensor, torch::Tensor> ScriptModel::DecodeStep(const torch::Tensor& tokens, const torch::Tensor& self_kv,
+                                                                const torch::Tensor& self_len, const torch::Tensor& mem_kv,
+                                                                const std::optional<torch::Tensor>& pad_mask) const {
+  if (!has_decode_step_) throw UserError(path_ + ": the model has no decode_step method");
+  auto out = Call("decode_step", {tokens, self_kv, self_len, mem_kv, OptionalTensor(pad_mask)});
+  if (!out.isTuple() || out.toTuple()->elements().size() != 2) {
+    throw UserError(path_ + ": decode_step must return (logits, new_kv)");
+  }
+  const auto& e = out.toTuple()->elements();
+  return {e[0].toTensor(), e[1].toTensor()};
 }
 
 }  // namespace neuroswipe

@@ -26,6 +26,8 @@ class ScriptModel {
   const std::string& metadata_json() const { return metadata_json_; }
   c10::Device device() const { return device_; }
   bool has_decode_last() const { return has_decode_last_; }
+  /** Whether the model has `memory_kv` and `decode_step` (incremental decoding with caches). */
+  bool has_incremental() const { return has_memory_kv_ && has_decode_step_; }
 
   /** encode(traj [S,B,F], keys, src_pad_mask [B,S] or none) → memory [S,B,D]. */
   torch::Tensor Encode(const torch::Tensor& traj, const torch::Tensor& keys,
@@ -42,6 +44,17 @@ class ScriptModel {
   torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
                            const torch::Tensor& memory, const std::optional<torch::Tensor>& pad_mask) const;
 
+  /** memory_kv(memory [S,B,D]) → cross-attention keys/values of every decoder layer [L,2,S,B,D]. */
+  torch::Tensor MemoryKv(const torch::Tensor& memory) const;
+
+  /**
+   * decode_step(tokens [B], self_kv [L,2,T,B,D], self_len [B], mem_kv [L,2,S,B,D], memory_pad_mask or
+   * none) → (logits [B,C], new_kv [L,2,B,D]). See docs/MODEL_FORMAT.md.
+   */
+  std::pair<torch::Tensor, torch::Tensor> DecodeStep(const torch::Tensor& tokens, const torch::Tensor& self_kv,
+                                                     const torch::Tensor& self_len, const torch::Tensor& mem_kv,
+                                                     const std::optional<torch::Tensor>& pad_mask) const;
+
  private:
   torch::IValue Call(const char* method, std::vector<torch::IValue> args) const;
 
@@ -49,6 +62,8 @@ class ScriptModel {
   c10::Device device_;
   std::string metadata_json_;
   bool has_decode_last_ = false;
+  bool has_memory_kv_ = false;
+  bool has_decode_step_ = false;
   mutable torch::jit::Module module_;
 };
 

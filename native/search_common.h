@@ -30,9 +30,11 @@ struct HypothesisGreater {
   bool operator()(const Hypothesis& a, const Hypothesis& b) const { return HypothesisLess()(b, a); }
 };
 
-/** `parent + [token]` with the new score and trie node. */
-inline Hypothesis Extend(const Hypothesis& parent, int32_t token, double score, const VocabTrie* trie) {
+/** `parent + [token]` with the new score, trie node and (incremental decoding) the children's cache. */
+inline Hypothesis Extend(const Hypothesis& parent, int32_t token, double score, const VocabTrie* trie,
+                         const KvCache& child_kv) {
   Hypothesis h;
+  h.kv = child_kv;
   h.score = score;
   h.tokens.reserve(parent.tokens.size() + 1);
   h.tokens = parent.tokens;

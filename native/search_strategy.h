@@ -1,6 +1,8 @@
 // The search interface: one object per swipe, stepped by the batched driver.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -10,11 +12,18 @@
 
 namespace neuroswipe {
 
-/** A token prefix (starting with `<sos>`), its score and its vocabulary-trie node (kNoNode without one). */
+/** Self-attention keys/values of a prefix's tokens but the last, `[L, 2, n, D]`, shared by siblings. */
+using KvCache = std::shared_ptr<const at::Tensor>;
+
+/**
+ * A token prefix (starting with `<sos>`), its score, its vocabulary-trie node (kNoNode without one) and,
+ * in incremental decoding, the cache of all its tokens but the last (null when empty or not used).
+ */
 struct Hypothesis {
   double score = 0.0;
   std::vector<int32_t> tokens;
   int32_t node = VocabTrie::kNoNode;
+  KvCache kv;
 };
 
 /** A finished hypothesis: score (lower is better) and the tokens after `<sos>` minus the last one (§6.3). */
@@ -29,6 +38,7 @@ struct StepRow {
   const float* top_values;  // k best, descending (torch.topk)
   const int64_t* top_ids;
   int k;
+  KvCache child_kv;  // the cache every child of this prefix starts from (incremental decoding), else null
 };
 
 /**

@@ -31,7 +31,8 @@ class SyncBeamSearch : public SearchStrategy {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
-        expansions.push_back(Extend(parent, token, NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_));
+        expansions.push_back(Extend(parent, token, NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
+                                    rows[i].child_kv));
       }
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));

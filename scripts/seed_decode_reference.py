@@ -95,6 +95,8 @@ class Seed:
 def main():
     job = json.load(open(sys.argv[1], encoding="utf-8"))
     torch.set_num_threads(1)
+    # Like the addon: the plain TorchScript interpreter, which runs the same ATen ops as eager PyTorch.
+    torch._C._set_graph_executor_optimize(False)
     files = {"neuroswipe.json": ""}
     model = torch.jit.load(job["model"], map_location="cpu", _extra_files=files)
     model.eval()
