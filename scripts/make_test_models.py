@@ -11,8 +11,9 @@ DIR receives:
                          (B=3, swipe lengths 7, 5, 3; token prefixes 4, 2, 1) and an unpadded B=1 case
                          with masks null; tensors as {"shape", "dtype", "data": flat array}; and under
                          "incremental" a B=2 batch (swipe lengths 6, 3, masked; prefixes 4, 2) decoded step
-                         by step with memory_kv / decode_step: inputs, mem_kv and every step's tokens,
-                         self_len, self_kv, logits and new_kv (see incremental_case)
+                         by step with memory_kv / decode_step: inputs, mem_kv [L,2,B,H,S,D/H] and every
+                         step's tokens, self_len, self_kv [L,2,B,H,T,D/H], logits and new_kv [L,2,B,H,D/H]
+                         (see incremental_case)
   vocab.txt              a tiny vocabulary using all 33 competition characters
   no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt
                          files that break the model contract in one way each
@@ -48,7 +49,7 @@ ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_onl
 VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
                "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
 SEED = 20240601
-FORMAT_VERSION = 2  # bump when the fixture layout changes
+FORMAT_VERSION = 3  # bump when the fixture layout changes
 
 
 def vocab_text() -> str:
@@ -113,11 +114,13 @@ def incremental_case(model, tcfg, seed: int) -> dict:
     """Step-by-step decoding of a B=2 batch (swipe lengths 6, 3 with the padding mask; prefixes 4, 2).
 
     Four ``decode_step`` calls; row ``b`` is at position ``step mod token_lengths[b]`` (row 1 restarts from
-    an empty cache at step 2). Each step lists what was passed (``tokens``, ``self_len``, ``self_kv`` =
-    the cache slice ``[L,2,max(self_len),B,D]``, whose slots ``t >= self_len[b]`` hold stale entries or
-    noise) and what came back (``logits``, ``new_kv``); after a step, row ``b``'s ``new_kv`` is the cache
-    entry at slot ``self_len[b]``. ``decode_logits`` is ``decode`` of the full prefixes: step logits equal
-    ``decode_logits[self_len[b], b]``.
+    an empty cache at step 2). ``mem_kv`` is ``memory_kv``'s ``[L,2,B,H,S,Dh]`` (``Dh = D/H``); the steps get
+    it as a view of a longer buffer, with the mask as recorded. Each step lists what was passed (``tokens``,
+    ``self_len``, ``self_kv`` = the cache slice ``[L,2,B,H,max(self_len),Dh]``, whose slots
+    ``t >= self_len[b]`` hold stale entries or noise) and what came back (``logits``,
+    ``new_kv [L,2,B,H,Dh]``); after a step, row ``b``'s ``new_kv[:, :, b]`` is the cache entry
+    ``self_kv[:, :, b, :, self_len[b]]`` of later steps. ``decode_logits`` is ``decode`` of the full prefixes:
+    step logits equal ``decode_logits[self_len[b], b]``.
     """
     lengths, token_lengths, n_steps = [6, 3], [4, 2], 4
     traj, keys, pad, tokens, _ = check_inputs(tcfg, model, seed, lengths, token_lengths)

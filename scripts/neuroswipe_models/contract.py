@@ -45,13 +45,15 @@ class NeuroswipeModel(nn.Module):
 
     @torch.jit.export
     def memory_kv(self, memory: Tensor) -> Tensor:
-        """``memory [S,B,D]`` → ``[L,2,S,B,D]``: each decoder layer's cross-attention K (0) and V (1)."""
+        """``memory [S,B,D]`` → ``[L,2,B,H,S,Dh]`` (contiguous): each decoder layer's cross-attention K (0)
+        and V (1), split into heads."""
         return self.model.memory_kv(memory)
 
     @torch.jit.export
     def decode_step(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
                     memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
         """One decoder step: ``tokens [B]`` at positions ``self_len [B]`` after the cached prefixes
-        ``self_kv [L,2,T,B,D]`` (slots ``t >= self_len[b]`` ignored) → ``(logits [B,C], new_kv [L,2,B,D])``."""
+        ``self_kv [L,2,B,H,T,Dh]`` (slots ``t >= self_len[b]`` ignored), ``mem_kv [L,2,B,H,S,Dh]`` (both may be
+        views narrowed along ``T``/``S``) → ``(logits [B,C], new_kv [L,2,B,H,Dh])``."""
         hidden, new_kv = self.model.decode_step_hidden(tokens, self_kv, self_len, mem_kv, memory_pad_mask)
         return self.model.project(hidden), new_kv

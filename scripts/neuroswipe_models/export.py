@@ -31,6 +31,8 @@ class SelfCheckError(RuntimeError):
 
 #: Self-check cases: swipe lengths, token prefix lengths, whether masks are passed.
 CHECK_CASES: List[Tuple[List[int], List[int], bool]] = [([11, 7, 2], [5, 3, 1], True), ([9], [4], False)]
+#: Masked noise positions past the memory in the incremental check's mem_kv view.
+EXTRA_MEMORY = 4
 
 
 def prepare_model(arch: str, tcfg: TransformConfig, state_dict: Optional[Dict[str, Tensor]] = None,
@@ -71,6 +73,7 @@ def make_metadata(arch: str, tcfg: TransformConfig, char_tokens: List[str], grid
         "max_curve_len": MAX_CURVE_LEN,
         "max_token_len": MAX_TOKEN_LEN,
         "incremental": True,
+        "kv_layout": "heads",
         "n_decoder_layers": n_decoder_layers,
         "n_heads": n_heads,
         "grid_names": list(grid_names),
@@ -192,8 +195,9 @@ def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: T
 def incremental_self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: TransformConfig,
                            n_decoder_layers: Optional[int] = None, seed: int = 4321) -> float:
     """Decodes the check inputs token by token with the TorchScript ``memory_kv``/``decode_step`` (row-reuse
-    schedule of ``incremental_check``) under both graph executors and compares every step's logits with the
-    eager ``decode`` at the same positions.
+    schedule of ``incremental_check``, caches passed as narrowed non-contiguous views; the masked case's
+    ``mem_kv`` view also holds ``EXTRA_MEMORY`` masked noise positions) under both graph executors and
+    compares every step's logits with the eager ``decode`` at the same positions.
 
     Returns the largest absolute difference; raises ``SelfCheckError`` above ``TOLERANCE``, on a broken
     layout, or when the cache has another layer count than ``n_decoder_layers`` (the metadata).
@@ -208,7 +212,8 @@ def incremental_self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptMod
             reference = eager.decode(tokens, memory, mask)
             try:
                 with torch.jit.optimized_execution(optimized):
-                    run = run_schedule(scripted, tokens, token_lengths, memory, mask, steps_for(token_lengths), seed)
+                    run = run_schedule(scripted, tokens, token_lengths, memory, mask, steps_for(token_lengths), seed,
+                                       extra_memory=EXTRA_MEMORY if masked else 0)
                 worst = max(worst, schedule_diff(reference, run))
             except RuntimeError as exc:  # IncrementalCheckError, or a TorchScript error inside the methods
                 raise SelfCheckError(f"incremental decoding: {exc}") from exc

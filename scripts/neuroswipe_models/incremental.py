@@ -4,14 +4,15 @@
 ``nn.TransformerDecoder`` with the same parameters, state-dict keys and ``forward``; they add two
 eval-mode methods that reproduce the post-norm, ReLU layer math for a single new token:
 
-* ``memory_kv(memory [S,B,D]) → [L,2,S,B,D]``: every layer's cross-attention key and value projections
-  of the memory, computed once per swipe;
-* ``step(x [B,D], self_kv [L,2,T,B,D], self_len [B], mem_kv, memory_pad_mask) → (hidden [B,D],
-  new_kv [L,2,B,D])``: the new token's hidden state (after the final norm when there is one) and its
+* ``memory_kv(memory [S,B,D]) → [L,2,B,H,S,Dh]``: every layer's cross-attention key and value projections
+  of the memory, split into heads, computed once per swipe;
+* ``step(x [B,D], self_kv [L,2,B,H,T,Dh], self_len [B], mem_kv, memory_pad_mask) → (hidden [B,D],
+  new_kv [L,2,B,H,Dh])``: the new token's hidden state (after the final norm when there is one) and its
   per-layer self-attention key and value, to be appended to the cache.
 
-Dropout is not applied (the contract is eval-only). Attention is computed with batched matmuls on
-``[B, H, *, D/H]`` heads; the only Python loop is over layers.
+The caches are kept in the ``[B,H,N,Dh]`` layout the attention matmuls consume, so a step never permutes or
+copies them; ``mem_kv`` and ``self_kv`` may be views narrowed along their ``S``/``T`` axis. Dropout is not
+applied (the contract is eval-only); the only Python loop is over layers.
 """
 import math
 from typing import List, Optional, Tuple
@@ -41,19 +42,20 @@ def step_biases(self_len: Tensor, cached: int, memory_pad_mask: Optional[Tensor]
     return self_bias.unsqueeze(1).unsqueeze(1), mem_bias
 
 
-def attend(q: Tensor, k: Tensor, v: Tensor, bias: Optional[Tensor], n_heads: int) -> Tensor:
-    """Multi-head attention of one query per row: ``q [B,D]``, ``k, v [N,B,D]`` (after in-projection),
-    ``bias [B,1,1,N]`` or ``None`` → the concatenated heads ``[B,D]`` (before the output projection)."""
-    b, d = q.size(0), q.size(1)
-    n = k.size(0)
-    dh = d // n_heads
-    qh = q.reshape(b, n_heads, 1, dh) / math.sqrt(dh)
-    kh = k.reshape(n, b, n_heads, dh).permute(1, 2, 0, 3)  # [B,H,N,dh]
-    vh = v.reshape(n, b, n_heads, dh).permute(1, 2, 0, 3)
-    scores = torch.matmul(qh, kh.transpose(-2, -1))  # [B,H,1,N]
+def attend(q: Tensor, k: Tensor, v: Tensor, bias: Optional[Tensor]) -> Tensor:
+    """Attention of one query per row and head: ``q [B,H,1,Dh]`` (already scaled by ``1/sqrt(Dh)``),
+    ``k, v [B,H,N,Dh]`` (any strides: narrowed views are used as they are), ``bias [B,1,1,N]`` or ``None``
+    → the concatenated heads ``[B,D]`` (before the output projection)."""
+    scores = torch.matmul(q, k.transpose(-2, -1))  # [B,H,1,N]
     if bias is not None:
         scores = scores + bias
-    return torch.matmul(torch.softmax(scores, dim=-1), vh).reshape(b, d)
+    out = torch.matmul(torch.softmax(scores, dim=-1), v)  # [B,H,1,Dh]
+    return out.reshape(q.size(0), q.size(1) * q.size(3))
+
+
+def split_heads(x: Tensor, n_heads: int) -> Tensor:
+    """``[B,D]`` → ``[B,H,1,Dh]``: one token's projection split into heads (a view)."""
+    return x.reshape(x.size(0), n_heads, 1, x.size(1) // n_heads)
 
 
 class IncrementalDecoderLayer(nn.TransformerDecoderLayer):
@@ -64,29 +66,34 @@ class IncrementalDecoderLayer(nn.TransformerDecoderLayer):
         check_layer_config(self)
 
     def memory_kv(self, memory: Tensor) -> Tensor:
-        """Cross-attention ``[K, V]`` of the memory: ``[2,S,B,D]``."""
-        d = memory.size(-1)
+        """Cross-attention ``[K, V]`` of the memory ``[S,B,D]``, split into heads: ``[2,B,H,S,Dh]``."""
+        s, b, d = memory.size(0), memory.size(1), memory.size(2)
+        heads = self.multihead_attn.num_heads
         w = self.multihead_attn.in_proj_weight
-        b = self.multihead_attn.in_proj_bias
-        k = F.linear(memory, w[d:2 * d], b[d:2 * d])
-        v = F.linear(memory, w[2 * d:], b[2 * d:])
+        bias = self.multihead_attn.in_proj_bias
+        k = F.linear(memory, w[d:2 * d], bias[d:2 * d]).reshape(s, b, heads, d // heads).permute(1, 2, 0, 3)
+        v = F.linear(memory, w[2 * d:], bias[2 * d:]).reshape(s, b, heads, d // heads).permute(1, 2, 0, 3)
         return torch.stack([k, v])
 
     def step(self, x: Tensor, past_k: Tensor, past_v: Tensor, self_bias: Tensor, mem_k: Tensor, mem_v: Tensor,
              mem_bias: Optional[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
-        """One token ``x [B,D]`` through the layer; ``past_k, past_v [T,B,D]`` are the cached self-attention
-        keys and values. Returns the layer output and the new token's self-attention key and value."""
+        """One token ``x [B,D]`` through the layer; ``past_k, past_v [B,H,T,Dh]`` are the cached self-attention
+        keys and values, ``mem_k, mem_v [B,H,S,Dh]`` the memory's. Returns the layer output and the new
+        token's self-attention key and value, ``[B,H,1,Dh]`` each."""
         d = x.size(1)
         heads = self.self_attn.num_heads
+        root = math.sqrt(d // heads)
         qkv = F.linear(x, self.self_attn.in_proj_weight, self.self_attn.in_proj_bias)
-        q, k, v = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]
-        keys = torch.cat([past_k, k.unsqueeze(0)], dim=0)
-        values = torch.cat([past_v, v.unsqueeze(0)], dim=0)
-        x = self.norm1(x + self.self_attn.out_proj(attend(q, keys, values, self_bias, heads)))
+        q = split_heads(qkv[:, :d], heads) / root
+        k = split_heads(qkv[:, d:2 * d], heads)
+        v = split_heads(qkv[:, 2 * d:], heads)
+        keys = torch.cat([past_k, k], dim=2)
+        values = torch.cat([past_v, v], dim=2)
+        x = self.norm1(x + self.self_attn.out_proj(attend(q, keys, values, self_bias)))
         w = self.multihead_attn.in_proj_weight
         b = self.multihead_attn.in_proj_bias
-        q2 = F.linear(x, w[:d], b[:d])
-        x = self.norm2(x + self.multihead_attn.out_proj(attend(q2, mem_k, mem_v, mem_bias, heads)))
+        q2 = split_heads(F.linear(x, w[:d], b[:d]), heads) / root
+        x = self.norm2(x + self.multihead_attn.out_proj(attend(q2, mem_k, mem_v, mem_bias)))
         x = self.norm3(x + self.linear2(F.relu(self.linear1(x))))
         return x, k, v
 
@@ -95,7 +102,8 @@ class IncrementalDecoder(nn.TransformerDecoder):
     """``nn.TransformerDecoder`` of ``IncrementalDecoderLayer`` with ``memory_kv`` and ``step``."""
 
     def memory_kv(self, memory: Tensor) -> Tensor:
-        """``[L,2,S,B,D]``: layer ``l``'s cross-attention key (index 0) and value (index 1) of the memory."""
+        """``[L,2,B,H,S,Dh]`` (contiguous): layer ``l``'s cross-attention key (index 0) and value (index 1) of
+        the memory, split into heads."""
         out: List[Tensor] = []
         for layer in self.layers:
             out.append(layer.memory_kv(memory))
@@ -103,12 +111,13 @@ class IncrementalDecoder(nn.TransformerDecoder):
 
     def step(self, x: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
              memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
-        """The embedded new token ``x [B,D]`` through every layer (and the final norm when present)."""
-        self_bias, mem_bias = step_biases(self_len, self_kv.size(2), memory_pad_mask, x.dtype, x.device)
+        """The embedded new token ``x [B,D]`` through every layer (and the final norm when present), with
+        ``self_kv [L,2,B,H,T,Dh]`` and ``mem_kv [L,2,B,H,S,Dh]``; returns it and ``new_kv [L,2,B,H,Dh]``."""
+        self_bias, mem_bias = step_biases(self_len, self_kv.size(4), memory_pad_mask, x.dtype, x.device)
         new: List[Tensor] = []
         for i, layer in enumerate(self.layers):
             x, k, v = layer.step(x, self_kv[i, 0], self_kv[i, 1], self_bias, mem_kv[i, 0], mem_kv[i, 1], mem_bias)
-            new.append(torch.stack([k, v]))
+            new.append(torch.stack([k.squeeze(2), v.squeeze(2)]))
         if self.norm is not None:
             x = self.norm(x)
         return x, torch.stack(new)

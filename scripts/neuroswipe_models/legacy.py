@@ -92,13 +92,14 @@ class SwipeCurveTransformer(nn.Module):
         )
 
     def memory_kv(self, memory: Tensor) -> Tensor:
-        """Every decoder layer's cross-attention key and value of the memory: ``(L, 2, S, B, 128)``."""
+        """Every decoder layer's cross-attention key and value of the memory, split into heads:
+        ``(L, 2, B, H, S, 128 / H)``."""
         return self.decoder.transformer_decoder.memory_kv(memory)
 
     def decode_step_hidden(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
                            memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
         """One token per row at position ``self_len``: hidden ``(B, 128)`` before ``decoder.out`` and the
-        new self-attention cache entries ``(L, 2, B, 128)``; same embedding as ``decode_hidden`` (eval)."""
+        new self-attention cache entries ``(L, 2, B, H, 128 / H)``; same embedding as ``decode_hidden`` (eval)."""
         y = self.char_embedding(tokens) + self.char_pos_encoder.pe[self_len.to(tokens.device), 0]
         return self.decoder.transformer_decoder.step(y, self_kv, self_len, mem_kv, memory_pad_mask)
 

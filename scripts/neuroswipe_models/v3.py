@@ -124,13 +124,14 @@ class EncoderDecoderTransformerLike(nn.Module):
         return self.decoder(y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask)
 
     def memory_kv(self, memory: Tensor) -> Tensor:
-        """Every decoder layer's cross-attention key and value of the memory: ``(L, 2, S, B, 128)``."""
+        """Every decoder layer's cross-attention key and value of the memory, split into heads:
+        ``(L, 2, B, H, S, 128 / H)``."""
         return self.decoder.memory_kv(memory)
 
     def decode_step_hidden(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
                            memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
         """One token per row at position ``self_len``: hidden ``(B, 128)`` after the final norm, before
-        ``out``, and the new self-attention cache entries ``(L, 2, B, 128)`` (eval-mode embedding)."""
+        ``out``, and the new self-attention cache entries ``(L, 2, B, H, 128 / H)`` (eval-mode embedding)."""
         y = self.dec_in_emb_model[0](tokens) + self.dec_in_emb_model[2].pe[self_len.to(tokens.device), 0]
         return self.decoder.step(y, self_kv, self_len, mem_kv, memory_pad_mask)
 

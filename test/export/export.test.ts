@@ -179,6 +179,7 @@ describe('export_torchscript.py', () => {
     expect(meta.max_curve_len).toBe(299);
     expect(meta.max_token_len).toBe(35);
     expect(meta.incremental).toBe(true);
+    expect(meta.kv_layout).toBe('heads');
     expect(meta.n_decoder_layers).toBe(DECODER_LAYERS[arch]);
     expect(meta.n_heads).toBe(4);
     expect(meta.grid_names).toEqual(['default', 'extra']);

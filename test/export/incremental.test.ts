@@ -1,6 +1,7 @@
 /**
  * Incremental decoding (`memory_kv`, `decode_step`): the export self-check (which every export in
- * export.test.ts passes) rejects a step that ignores a mask, and the `incremental` case of every generated `<arch>.reference.json` is consistent with `decode`.
+ * export.test.ts passes) rejects a step that ignores a mask, and the `incremental` case of every generated
+ * `<arch>.reference.json` is consistent with `decode` and follows the `heads` cache layout.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,11 +110,15 @@ describe('incremental fixtures (make_test_models.py)', () => {
 
   it.each(files)('%s: layouts follow the metadata', (f) => {
     const { meta, inc } = cases[f];
-    const [l, d, b, s] = [meta.n_decoder_layers as number, meta.d_model as number, 2, 6];
+    const [l, d, h] = [meta.n_decoder_layers as number, meta.d_model as number, meta.n_heads as number];
+    const [b, s] = [2, 6];
+    const dh = d / h;
     expect(meta.incremental).toBe(true);
+    expect(meta.kv_layout).toBe('heads');
+    expect(Number.isInteger(dh)).toBe(true);
     expect(inc.inputs.memory.shape).toEqual([s, b, d]);
     expect(inc.inputs.memory_pad_mask.data).toEqual([...Array(6).fill(false), ...Array(3).fill(false), ...Array(3).fill(true)]);
-    expect(inc.outputs.mem_kv.shape).toEqual([l, 2, s, b, d]);
+    expect(inc.outputs.mem_kv.shape).toEqual([l, 2, b, h, s, dh]);
     expect(inc.steps.map((st) => st.self_len.data)).toEqual([
       [0, 0],
       [1, 1],
@@ -121,8 +126,8 @@ describe('incremental fixtures (make_test_models.py)', () => {
       [3, 1],
     ]);
     for (const st of inc.steps) {
-      expect(st.self_kv.shape).toEqual([l, 2, Math.max(...st.self_len.data), b, d]);
-      expect(st.new_kv.shape).toEqual([l, 2, b, d]);
+      expect(st.self_kv.shape).toEqual([l, 2, b, h, Math.max(...st.self_len.data), dh]);
+      expect(st.new_kv.shape).toEqual([l, 2, b, h, dh]);
       expect(st.logits.shape).toEqual([b, meta.n_classes as number]);
     }
   });
@@ -145,15 +150,25 @@ describe('incremental fixtures (make_test_models.py)', () => {
 
   it.each(files)('%s: a step appends the cache entry later steps pass at that slot', (f) => {
     const { inc } = cases[f];
-    const [l, , b, d] = inc.steps[0].new_kv.shape;
-    // Row 0 never restarts: at step 3 its slots 0..2 are the new_kv of steps 0..2.
+    const [l, , b, h, dh] = inc.steps[0].new_kv.shape;
+    // self_kv [L,2,B,H,T,Dh], new_kv [L,2,B,H,Dh]. Row 0 never restarts: at step 3 its slots 0..2 are the
+    // new_kv of steps 0..2; row 1 restarted at step 2, so at step 3 its slot 0 is step 2's new_kv.
     const last = inc.steps[3].self_kv;
-    const t = last.shape[2];
-    for (let slot = 0; slot < 3; slot++) {
-      const nk = inc.steps[slot].new_kv;
+    const t = last.shape[4];
+    const checks: [number, number, number][] = [
+      [0, 0, 0],
+      [0, 1, 1],
+      [0, 2, 2],
+      [1, 0, 2],
+    ];
+    for (const [row, slot, step] of checks) {
+      const nk = inc.steps[step].new_kv;
       for (let li = 0; li < l * 2; li++) {
-        for (let x = 0; x < d; x++) {
-          expect(last.data[((li * t + slot) * b + 0) * d + x]).toBe(nk.data[(li * b + 0) * d + x]);
+        for (let head = 0; head < h; head++) {
+          for (let x = 0; x < dh; x++) {
+            const got = last.data[(((li * b + row) * h + head) * t + slot) * dh + x];
+            expect(got).toBe(nk.data[((li * b + row) * h + head) * dh + x]);
+          }
         }
       }
     }
