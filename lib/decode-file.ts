@@ -4,7 +4,7 @@
  */
 import { readSwipes, type Swipe } from './dataset.js';
 import type { GridMap } from './keyboard/grid.js';
-import type { Decoder, DecodedSwipe, DecodeStats } from './decoder.js';
+import { addDecodeStats, emptyDecodeStats, type Decoder, type DecodedSwipe, type DecodeStats } from './decoder.js';
 
 /** Options of {@link decodeFile}. */
 export interface DecodeFileOptions {
@@ -43,7 +43,7 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
   const chunkSize = options.chunkSize ?? 4096;
   const wanted = new Set(options.gridNames);
   const seenByGrid: Record<string, number> = {};
-  const stats: DecodeStats = { encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, totalSeconds: 0 };
+  const stats: DecodeStats = emptyDecodeStats();
   const t0 = performance.now();
   let chunk: Swipe[] = [];
   let decoded = 0;
@@ -51,7 +51,7 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
     const { rows, stats: s } = await decoder.decode(chunk);
-    for (const k of Object.keys(stats) as (keyof DecodeStats)[]) stats[k] += s[k];
+    addDecodeStats(stats, s);
     decoded += chunk.length;
     chunk = [];
     await options.onRows(rows);

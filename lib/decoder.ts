@@ -33,6 +33,67 @@ export interface DecodeStats {
   modelSeconds: number;
   /** Seconds of the whole native search. */
   totalSeconds: number;
+  /** Whether key/value caches were used. */
+  incremental: boolean;
+  /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
+  work: DecodeWork;
+}
+
+/** Positions and attention pairs the model computed during a decode. */
+export interface DecodeWork {
+  encodedPositions: number;
+  encoderPairs: number;
+  queryPositions: number;
+  projectedMemory: number;
+  selfPairs: number;
+  crossPairs: number;
+  outputRows: number;
+}
+
+/** Zeroed counters. */
+export function emptyDecodeStats(): DecodeStats {
+  return {
+    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, totalSeconds: 0, incremental: false,
+    work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
+  };
+}
+
+/** Adds `b` into `a` (counters summed; `incremental` true when either used caches). */
+export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
+  a.encodeCalls += b.encodeCalls;
+  a.decodeCalls += b.decodeCalls;
+  a.decodeRows += b.decodeRows;
+  a.modelSeconds += b.modelSeconds;
+  a.totalSeconds += b.totalSeconds;
+  a.incremental ||= b.incremental;
+  for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
+}
+
+/** Model sizes for {@link estimateFlops}. */
+export interface FlopShape {
+  dModel: number;
+  encoderLayers: number;
+  decoderLayers: number;
+  feedForward: number;
+  nClasses: number;
+}
+
+/**
+ * Multiply-add FLOPs (2 per multiply-add) of the work counted by the engine, for a transformer of the
+ * given sizes: per layer, projections 2·D² per vector (4 in self-attention, q + out in cross-attention,
+ * 2 per projected memory position), feed-forward 2·2·D·F, and 2·2·D per attention score pair.
+ * An estimate: embeddings, norms and softmax are left out; legacy encoders' narrower first layer is
+ * counted at width D.
+ */
+export function estimateFlops(w: DecodeWork, m: FlopShape): number {
+  const d = m.dModel;
+  const enc = m.encoderLayers * (w.encodedPositions * (2 * 4 * d * d + 2 * 2 * d * m.feedForward) + w.encoderPairs * 2 * 2 * d);
+  const dec = m.decoderLayers * (
+    w.queryPositions * (2 * 6 * d * d + 2 * 2 * d * m.feedForward) +
+    w.projectedMemory * 2 * 2 * d * d +
+    (w.selfPairs + w.crossPairs) * 2 * 2 * d
+  );
+  return enc + dec + w.outputRows * 2 * d * m.nClasses;
 }
 
 /** Options of {@link Decoder}. */
@@ -49,6 +110,11 @@ export interface DecoderOptions {
   grids?: GridMap;
   /** Reproduce the seed's inf/NaN features on equal timestamps (default false: finite features). */
   seedCompatibleFeatures?: boolean;
+  /**
+   * Use the model's key/value-cached step (`memory_kv`/`decode_step`) when it has one. Default true.
+   * Same words and order as full-prefix recomputation; scores agree to about 1e-6 relative.
+   */
+  incremental?: boolean;
 }
 
 interface NativeDecodeResult {
@@ -109,6 +175,7 @@ export class Decoder {
   /** Swipes decoded together. */
   readonly batchSize: number;
   private readonly reference: boolean;
+  private readonly incremental: boolean;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -120,6 +187,7 @@ export class Decoder {
     if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
     this.batchSize = bs;
     this.reference = options.reference ?? false;
+    this.incremental = options.incremental ?? true;
     this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 
@@ -166,6 +234,7 @@ export class Decoder {
       maxSteps: d.maxSteps,
       batchSize: this.batchSize,
       reference: this.reference,
+      incremental: this.incremental,
       sos: this.tokenizer.sosId,
       eos: this.tokenizer.eosId,
       pad: this.tokenizer.padId,

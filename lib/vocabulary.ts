@@ -60,22 +60,31 @@ export class Vocabulary {
    */
   static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)'): Promise<Vocabulary> {
     if (words.length === 0) throw new Error(`${source}: the vocabulary is empty`);
-    const ids: number[] = [];
-    const offsets = new Int32Array(words.length + 1);
+    // Token id of every BMP code unit (−1 = not a token); characters outside the BMP go through the map.
+    const table = new Int16Array(65536).fill(-1);
     const specials = new Set([tokenizer.sosId, tokenizer.eosId, tokenizer.padId, tokenizer.unkId]);
+    tokenizer.tokens.forEach((t, id) => {
+      if (t.length === 1 && !specials.has(id)) table[t.charCodeAt(0)] = id;
+    });
+    let total = 0;
+    for (const w of words) total += w.length;
+    const ids = new Int32Array(total);
+    const offsets = new Int32Array(words.length + 1);
+    let at = 0;
     for (let w = 0; w < words.length; w++) {
       const word = words[w];
-      for (const ch of word) {
-        const id = tokenizer.tokenId(ch);
-        if (specials.has(id) && ch !== '<unk>') {
+      for (let c = 0; c < word.length; c++) {
+        const id = table[word.charCodeAt(c)];
+        if (id < 0) {
+          const ch = String.fromCodePoint(word.codePointAt(c)!);
           throw new Error(`${source}: line ${w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
         }
-        ids.push(id);
+        ids[at++] = id;
       }
-      offsets[w + 1] = ids.length;
+      offsets[w + 1] = at;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
-      (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(Int32Array.from(ids), offsets, tokenizer.eosId),
+      (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(ids, offsets, tokenizer.eosId),
     );
     return new Vocabulary(trie, words.length);
   }

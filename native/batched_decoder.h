@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "decoding_options.h"
+#include "round_runner.h"
 #include "script_model.h"
 #include "search_strategy.h"
 #include "vocab_trie.h"
@@ -18,17 +19,6 @@ struct SwipeInputs {
   torch::Tensor traj;              // [sum S, F] float32 (CPU)
   torch::Tensor keys;              // [sum S] int64 or [sum S, K] float32 (CPU)
   std::vector<int64_t> lengths;    // per swipe
-};
-
-/** Work counters of one run. */
-struct DecodeStats {
-  int64_t encode_calls = 0;
-  int64_t decode_calls = 0;
-  int64_t decode_rows = 0;
-  double model_seconds = 0.0;
-  double total_seconds = 0.0;
-  /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
-  bool incremental = false;
 };
 
 /** Per swipe, the finished candidates in the seed's collection order. */

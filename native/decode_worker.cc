@@ -79,6 +79,15 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("modelSeconds", out.stats.model_seconds);
   stats.Set("totalSeconds", out.stats.total_seconds);
   stats.Set("incremental", out.stats.incremental);
+  Napi::Object work = Napi::Object::New(env);
+  work.Set("encodedPositions", out.stats.encoded_positions);
+  work.Set("encoderPairs", out.stats.encoder_pairs);
+  work.Set("queryPositions", out.stats.query_positions);
+  work.Set("projectedMemory", out.stats.projected_memory);
+  work.Set("selfPairs", out.stats.self_pairs);
+  work.Set("crossPairs", out.stats.cross_pairs);
+  work.Set("outputRows", out.stats.output_rows);
+  stats.Set("work", work);
   Napi::Object result = Napi::Object::New(env);
   result.Set("counts", counts);
   result.Set("scores", scores);

@@ -12,7 +12,7 @@
 
 namespace neuroswipe {
 
-/** Self-attention keys/values of a prefix's tokens but the last, `[L, 2, n, D]`, shared by siblings. */
+/** Self-attention keys/values of a prefix's tokens but the last, `[L, 2, H, n, Dh]`, shared by siblings. */
 using KvCache = std::shared_ptr<const at::Tensor>;
 
 /**

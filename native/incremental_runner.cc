@@ -1,0 +1,140 @@
+// Rounds by one cached decoder step per prefix (memory_kv once per swipe, decode_step per round).
+#include <algorithm>
+#include <chrono>
+
+#include "native_error.h"
+#include "round_runner.h"
+
+namespace neuroswipe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class IncrementalRunner : public RoundRunner {
+ public:
+  IncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width)
+      : model_(model), o_(o), slots_(slots), width_(width), rows_(static_cast<int64_t>(slots) * width),
+        row_len_(static_cast<size_t>(rows_), 0), row_holds_(static_cast<size_t>(rows_)) {}
+
+  std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
+                                     DecodeStats& stats) override {
+    const auto t0 = Clock::now();
+    torch::Tensor kv = model_.MemoryKv(memory);  // [L, 2, B, H, S, Dh]
+    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    stats.projected_memory += static_cast<double>(memory.size(0)) * static_cast<double>(memory.size(1));
+    const int64_t b = static_cast<int64_t>(lengths.size());
+    if (kv.dim() != 6 || kv.size(1) != 2 || kv.size(2) != b || kv.size(4) != memory.size(0)) {
+      throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, B, H, S, Dh]");
+    }
+    std::vector<torch::Tensor> items;
+    for (int64_t j = 0; j < b; ++j) items.push_back(kv.select(2, j).narrow(3, 0, lengths[static_cast<size_t>(j)]));
+    return items;
+  }
+
+  void Place(int slot, const torch::Tensor& item, int64_t length) override {
+    // item: [L, 2, H, S, Dh]
+    if (!mem_kv_.defined() || mem_kv_.size(4) < length) {
+      torch::Tensor grown = torch::zeros({item.size(0), 2, rows_, item.size(2), length, item.size(4)}, item.options());
+      if (mem_kv_.defined()) grown.narrow(4, 0, mem_kv_.size(4)).copy_(mem_kv_);
+      mem_kv_ = grown;
+    }
+    if (!self_kv_.defined()) {
+      self_kv_ = torch::zeros({item.size(0), 2, rows_, item.size(2), o_.max_token_len, item.size(4)}, item.options());
+    }
+    for (int j = 0; j < width_; ++j) {
+      const int64_t row = static_cast<int64_t>(slot) * width_ + j;
+      mem_kv_.select(2, row).narrow(3, 0, length).copy_(item);
+      row_len_[static_cast<size_t>(row)] = length;
+      row_holds_[static_cast<size_t>(row)] = nullptr;
+    }
+  }
+
+  torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
+    const auto dev = model_.device();
+    const int64_t r = static_cast<int64_t>(round.prefixes.size());
+    // Every row of the fixed batch is run; rows without a prefix this round get <pad> and an empty cache.
+    torch::Tensor tokens = torch::full({rows_}, o_.pad, torch::kInt64);
+    torch::Tensor self_len = torch::zeros({rows_}, torch::kInt64);
+    std::vector<int64_t> rows(static_cast<size_t>(r));
+    int64_t t_max = 0;
+    for (int64_t i = 0; i < r; ++i) {
+      const int64_t row = round.row_slot[i] * width_ + round.row_in_slot[i];
+      rows[static_cast<size_t>(i)] = row;
+      const Hypothesis& h = *round.prefixes[i];
+      const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
+      if (n + 1 > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
+      tokens[row] = h.tokens.back();
+      self_len[row] = n;
+      t_max = std::max(t_max, n);
+      // The row's cache buffer already holds this prefix when it continues the row's last prefix.
+      if (n > 0 && row_holds_[static_cast<size_t>(row)] != h.kv) self_kv_.select(2, row).narrow(3, 0, n).copy_(*h.kv);
+    }
+    int64_t s_act = 0, s_min = 0;
+    bool first = true;
+    for (int64_t row = 0; row < rows_; ++row) {
+      const int64_t len = row_len_[static_cast<size_t>(row)];
+      if (len == 0) continue;
+      s_act = first ? len : std::max(s_act, len);
+      s_min = first ? len : std::min(s_min, len);
+      first = false;
+    }
+    std::optional<torch::Tensor> mask;
+    if (s_min != s_act) {
+      torch::Tensor m = torch::zeros({rows_, s_act}, torch::kBool);
+      for (int64_t row = 0; row < rows_; ++row) {
+        const int64_t len = row_len_[static_cast<size_t>(row)];
+        if (len > 0 && len < s_act) m.select(0, row).narrow(0, len, s_act - len).fill_(true);
+      }
+      mask = m.to(dev);
+    }
+    const auto t0 = Clock::now();
+    auto [logits, new_kv] = model_.DecodeStep(tokens.to(dev), self_kv_.narrow(4, 0, t_max), self_len.to(dev),
+                                              mem_kv_.narrow(4, 0, s_act), mask);
+    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    const double batch = static_cast<double>(rows_);
+    stats.query_positions += batch;
+    stats.self_pairs += batch * static_cast<double>(t_max + 1);
+    stats.cross_pairs += batch * static_cast<double>(s_act);
+    stats.output_rows += batch;
+    if (new_kv.dim() != 5 || new_kv.size(1) != 2 || new_kv.size(2) != rows_) {
+      throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
+    }
+    torch::Tensor index = torch::tensor(rows, torch::kInt64).to(dev);
+    child_kv.resize(static_cast<size_t>(r));
+    for (int64_t i = 0; i < r; ++i) {
+      const int64_t row = rows[static_cast<size_t>(i)];
+      torch::Tensor column = new_kv.select(2, row).unsqueeze(3);  // [L, 2, H, 1, Dh]
+      const KvCache& kv = round.prefixes[i]->kv;
+      const int64_t n = kv ? kv->size(3) : 0;
+      torch::Tensor child = kv ? torch::cat({*kv, column}, 3) : column.clone();
+      child_kv[static_cast<size_t>(i)] = std::make_shared<const at::Tensor>(std::move(child));
+      // Keep the row's buffer equal to the child cache, so a child decoded next in this row needs no copy.
+      if (n < o_.max_token_len) {
+        self_kv_.select(2, row).narrow(3, n, 1).copy_(column);
+        row_holds_[static_cast<size_t>(row)] = child_kv[static_cast<size_t>(i)];
+      } else {
+        row_holds_[static_cast<size_t>(row)] = nullptr;
+      }
+    }
+    return logits.index_select(0, index);
+  }
+
+ private:
+  const ScriptModel& model_;
+  const DecodingOptions& o_;
+  int slots_;
+  int width_;
+  int64_t rows_;
+  std::vector<int64_t> row_len_;  // memory length of each row's swipe (0 = never used)
+  std::vector<KvCache> row_holds_;  // the cache a row's buffer currently equals (kept alive: identity by pointer)
+  torch::Tensor mem_kv_;          // [L, 2, rows, H, S_cap, Dh]
+  torch::Tensor self_kv_;         // [L, 2, rows, H, max_token_len, Dh]
+};
+
+}  // namespace
+
+std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width) {
+  return std::make_unique<IncrementalRunner>(model, o, slots, width);
+}
+
+}  // namespace neuroswipe

@@ -1,0 +1,72 @@
+// How one round of prefixes is turned into next-token logits: by re-running the decoder on the whole
+// prefix (any model), or by one cached step (models with memory_kv/decode_step).
+#pragma once
+
+#include <torch/script.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decoding_options.h"
+#include "script_model.h"
+#include "search_strategy.h"
+
+namespace neuroswipe {
+
+/** Work counters of one decode run. */
+struct DecodeStats {
+  int64_t encode_calls = 0;
+  int64_t decode_calls = 0;
+  int64_t decode_rows = 0;
+  double model_seconds = 0.0;
+  double total_seconds = 0.0;
+  /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
+  bool incremental = false;
+  // Work actually computed (padding included), for FLOP estimates:
+  double encoded_positions = 0;       // Σ S·B over encoder calls
+  double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)
+  double query_positions = 0;         // decoder positions run through every layer
+  double projected_memory = 0;        // memory positions whose cross-attention K/V were projected
+  double self_pairs = 0;              // decoder self-attention score pairs
+  double cross_pairs = 0;             // decoder cross-attention score pairs
+  double output_rows = 0;             // rows through the output projection
+};
+
+/** The prefixes of one round. Row r belongs to slot `row_slot[r]` and is that slot's `row_in_slot[r]`-th. */
+struct Round {
+  std::vector<const Hypothesis*> prefixes;
+  std::vector<int64_t> row_slot;
+  std::vector<int64_t> row_in_slot;
+};
+
+/** Per-slot model state for the swipes in flight, and the model call of a round. */
+class RoundRunner {
+ public:
+  virtual ~RoundRunner() = default;
+  /** Splits an encoder output [S,B,D] into what Place takes, one item per swipe of length lengths[b]. */
+  virtual std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
+                                             DecodeStats& stats) = 0;
+  /** Puts a prepared swipe of `length` points into `slot`. */
+  virtual void Place(int slot, const torch::Tensor& item, int64_t length) = 0;
+  /**
+   * Logits [R, C] of the next token after each prefix of the round. Fills `child_kv` (one entry per row,
+   * the cache the row's children start from) when caches are used, else leaves it empty.
+   */
+  virtual torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) = 0;
+};
+
+/** Whole-prefix decoding with `decode` (reference mode) or `decode_last`; memory gathered per round. */
+std::unique_ptr<RoundRunner> MakeFullPrefixRunner(const ScriptModel& model, const DecodingOptions& o, int slots);
+
+/**
+ * Cached decoding with `decode_step`: slot s owns rows s·width … s·width+width−1 of fixed-size model
+ * batches, so no per-round gather of the memory is needed.
+ */
+std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width);
+
+/** "[a, b, c]" */
+std::string ShapeString(const torch::Tensor& t);
+
+}  // namespace neuroswipe

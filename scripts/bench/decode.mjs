@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Decoding throughput on this machine: the seed's loop (reference mode) against the batched engine with
+// full-prefix recomputation and with key/value-cached steps, for beam (with and without the vocabulary),
+// beam-sync and greedy. Prints a JSON summary on stdout (read by scripts/bench.mjs).
+// Usage: node scripts/bench/decode.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--threads N]
+//        [--batch-size N]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const lib = (p) => import(join(root, 'dist', p));
+const { Model } = await lib('model.js');
+const { Decoder, estimateFlops } = await lib('decoder.js');
+const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
+const { readSwipes } = await lib('dataset.js');
+const { loadGrids } = await lib('keyboard/grid.js');
+const { setNumThreads } = await lib('runtime.js');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const modelPath = opt('--model', existsSync(join(root, 'examples/model.pt')) ? join(root, 'examples/model.pt') : join(root, 'test/fixtures/generated/m1_bigger.pt'));
+const nSwipes = Number(opt('--swipes', '300'));
+const nRef = Number(opt('--reference-swipes', '30'));
+const threads = Number(opt('--threads', '2'));
+const batchSize = Number(opt('--batch-size', '64'));
+const vocabPath = join(root, 'examples/vocab.txt');
+
+setNumThreads(threads);
+const dir = join(root, '.tmp', 'bench');
+mkdirSync(dir, { recursive: true });
+const data = join(dir, `synth-${nSwipes}.jsonl`);
+if (!existsSync(data)) {
+  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', vocabPath, '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
+}
+const swipes = [];
+for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
+const model = await Model.load(modelPath, { device: 'cpu' });
+const m = model.metadata;
+const shape = { dModel: m.d_model, encoderLayers: m.architecture === 'm1_smaller' ? 3 : 4, decoderLayers: m.n_decoder_layers ?? 4, feedForward: 128, nClasses: m.n_classes };
+const tokenizer = (await Decoder.create(model)).tokenizer;
+const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), tokenizer, vocabPath);
+
+async function run(label, opts, subset) {
+  const dec = await Decoder.create(model, { batchSize, ...opts });
+  const t0 = performance.now();
+  const { rows, stats } = await dec.decode(subset);
+  const seconds = (performance.now() - t0) / 1000;
+  const flops = estimateFlops(stats.work, shape);
+  return {
+    label, swipes: subset.length, seconds, swipesPerSecond: subset.length / seconds,
+    modelShare: stats.modelSeconds / Math.max(seconds, 1e-9), incremental: stats.incremental,
+    decodeCalls: stats.decodeCalls, gflopPerSwipe: flops / subset.length / 1e9, gflopPerSecond: flops / seconds / 1e9, rows,
+  };
+}
+
+const refSet = swipes.slice(0, nRef);
+const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+const results = [];
+for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
+  results.push(await run(`beam${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet));
+  results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
+  results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
+}
+results.push(await run('beam-sync+vocab batched, incremental', { decoding: { ...beam, generator: 'beam-sync' }, vocabulary: vocab }, swipes));
+results.push(await run('greedy+vocab batched, incremental', { decoding: { generator: 'greedy', maxSteps: 35 }, vocabulary: vocab }, swipes));
+
+// Outputs of the batched engine against the seed loop on the shared swipes: same words in the same order.
+const parity = {};
+for (let i = 0; i < results.length; i++) {
+  const r = results[i];
+  if (!r.label.includes('reference')) continue;
+  for (const other of results.slice(i + 1, i + 3)) {
+    let same = 0;
+    r.rows.forEach((row, j) => {
+      const a = row.candidates.map((c) => c[1]).join('|');
+      const b = other.rows[j].candidates.map((c) => c[1]).join('|');
+      if (a === b) same++;
+    });
+    parity[other.label] = `${same}/${r.rows.length} swipes with identical candidate lists`;
+  }
+}
+for (const r of results) delete r.rows;
+process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, threads, batchSize, results, parity }, null, 1) + '\n');
+model.dispose();
