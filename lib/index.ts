@@ -38,3 +38,28 @@ export { keyWeights } from './features/traj-feats-and-distance-weights.js';
 export { keyDistances } from './features/traj-feats-and-distances.js';
 export { formatFloat32, featuresJsonLine } from './features/json-line.js';
 export { packBatch, type PackedBatch } from './predict/batcher.js';
+// Models, decoding, vocabulary (native addon)
+export { Model, withJsStack, type DeviceRequest, type LoadOptions, type Tensor } from './model.js';
+export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model-metadata.js';
+export { runtimeInfo, setNumThreads, defaultThreadCount, type RuntimeInfo } from './runtime.js';
+export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decoding.js';
+export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
+export {
+  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats,
+  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,
+} from './decoder.js';
+export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode-file.js';
+export { invalidOption } from './invalid-option.js';
+// Prediction files, metrics, aggregation, submission, baseline, configs, registry
+export * from './predictions.js';
+export * from './evaluate.js';
+export * from './submission.js';
+export * from './aggregate/appendage.js';
+export * from './aggregate/weighted.js';
+export * from './aggregate/fit.js';
+export * from './aggregate/primitives.js';
+export * from './baseline/run.js';
+export * from './metrics.js';
+export * from './config/index.js';
+export * from './predict/index.js';
+export * from './registry/index.js';
