@@ -187,7 +187,8 @@ export class Decoder {
     if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
     this.batchSize = bs;
     this.reference = options.reference ?? false;
-    this.incremental = options.incremental ?? true;
+    // Older exports with another cache layout fall back to full-prefix decoding.
+    this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 

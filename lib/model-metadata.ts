@@ -46,6 +46,14 @@ export interface ModelMetadata {
   grid_names: string[];
   exported_with: { torch: string };
   source_weights?: { path: string; sha256: string };
+  /** The model has `memory_kv` and `decode_step` (incremental decoding). */
+  incremental?: boolean;
+  /** Layout of the incremental caches; only `heads` (`[L, 2, B, H, N, D/H]`) is used by the engine. */
+  kv_layout?: string;
+  /** Decoder layers `L`. */
+  n_decoder_layers?: number;
+  /** Attention heads `H`. */
+  n_heads?: number;
 }
 
 const schema: JSONSchemaType<ModelMetadata> = {
@@ -91,6 +99,10 @@ const schema: JSONSchemaType<ModelMetadata> = {
       required: ['path', 'sha256'],
       properties: { path: { type: 'string' }, sha256: { type: 'string' } },
     },
+    incremental: { type: 'boolean', nullable: true },
+    kv_layout: { type: 'string', nullable: true },
+    n_decoder_layers: { type: 'integer', minimum: 1, nullable: true },
+    n_heads: { type: 'integer', minimum: 1, nullable: true },
   },
 };
 

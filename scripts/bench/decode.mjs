@@ -3,7 +3,7 @@
 // full-prefix recomputation and with key/value-cached steps, for beam (with and without the vocabulary),
 // beam-sync and greedy. Prints a JSON summary on stdout (read by scripts/bench.mjs).
 // Usage: node scripts/bench/decode.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--threads N]
-//        [--batch-size N]
+//        [--batch-size N] [--device cpu|cuda] [--vocab FILE] [--skip-full-prefix]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,18 +28,20 @@ const nSwipes = Number(opt('--swipes', '300'));
 const nRef = Number(opt('--reference-swipes', '30'));
 const threads = Number(opt('--threads', '2'));
 const batchSize = Number(opt('--batch-size', '64'));
-const vocabPath = join(root, 'examples/vocab.txt');
+const device = opt('--device', 'cpu');
+const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
+const skipFullPrefix = args.includes('--skip-full-prefix');
 
 setNumThreads(threads);
 const dir = join(root, '.tmp', 'bench');
 mkdirSync(dir, { recursive: true });
 const data = join(dir, `synth-${nSwipes}.jsonl`);
 if (!existsSync(data)) {
-  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', vocabPath, '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
 }
 const swipes = [];
 for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
-const model = await Model.load(modelPath, { device: 'cpu' });
+const model = await Model.load(modelPath, { device });
 const m = model.metadata;
 const shape = { dModel: m.d_model, encoderLayers: m.architecture === 'm1_smaller' ? 3 : 4, decoderLayers: m.n_decoder_layers ?? 4, feedForward: 128, nClasses: m.n_classes };
 const tokenizer = (await Decoder.create(model)).tokenizer;
@@ -63,7 +65,7 @@ const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxStep
 const results = [];
 for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
   results.push(await run(`beam${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet));
-  results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
+  if (!skipFullPrefix) results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
   results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
 }
 results.push(await run('beam-sync+vocab batched, incremental', { decoding: { ...beam, generator: 'beam-sync' }, vocabulary: vocab }, swipes));
@@ -85,5 +87,5 @@ for (let i = 0; i < results.length; i++) {
   }
 }
 for (const r of results) delete r.rows;
-process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, threads, batchSize, results, parity }, null, 1) + '\n');
+process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, batchSize, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
 model.dispose();

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# One prepared run on an NVIDIA machine that has CUDA, CMake, g++ and a pip-installed PyTorch but no Node
+# and no network. Needs .tmp/gpu-pack.tar.xz from scripts/pack-for-gpu.sh (Node, node_modules, dist, the
+# 500k-word benchmark vocabulary). Builds the addon against that PyTorch's libtorch, runs the native,
+# decoding and export tests (CUDA tests included), the GPU decoding benchmark (10,000 synthetic swipes)
+# and an end-to-end `neuroswipe decode` of the same file, then prints a short table.
+# Usage: bash scripts/gpu-check.sh   (results also under $OUT when set, else .tmp/gpu-out)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-.tmp/gpu-out}
+mkdir -p "$out" .tmp/gpu
+log() { printf '%s\n' "$*" | tee -a "$out/gpu-check.log"; }
+xz -dc .tmp/gpu-pack.tar.xz | tar -C .tmp/gpu -xf - || { log "cannot unpack .tmp/gpu-pack.tar.xz"; exit 1; }
+tar -xf .tmp/gpu/app.tar || { log "cannot unpack app.tar"; exit 1; }
+export PATH="$PWD/.tmp/gpu/node/bin:$PATH"
+py=$(command -v python3)
+export NEUROSWIPE_PYTHON="$py"
+log "node $(node --version); $("$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "gpu", torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none")')"
+
+rm -rf build/cmake
+if ! node scripts/build-native.mjs > "$out/build.log" 2>&1; then log "addon build FAILED (see build.log)"; tail -30 "$out/build.log"; exit 1; fi
+node bin/neuroswipe.js info | tee -a "$out/gpu-check.log"
+
+node node_modules/vitest/vitest.mjs run test/native test/decode test/export > "$out/tests.log" 2>&1
+tests_rc=$?
+tests=$(grep -E "Tests +[0-9]" "$out/tests.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')
+
+vocab=.tmp/bench/ru-500k.txt
+node scripts/bench/decode.mjs --device cuda --swipes 10000 --reference-swipes 20 --batch-size 1024 \
+  --skip-full-prefix --vocab "$vocab" > "$out/bench-decode.json" 2> "$out/bench-decode.err"
+bench_rc=$?
+
+data=.tmp/bench/synth-10000.jsonl
+e2e() { # generator → wall seconds of the whole process, JSONL in → prediction file out
+  local t0 t1
+  t0=$(date +%s.%N)
+  node bin/neuroswipe.js decode --model examples/model.pt --data "$data" --vocab "$vocab" --use-vocab \
+    --generator "$1" --device cuda --batch-size 1024 --out "$out/pred-$1.jsonl" --force >> "$out/e2e.log" 2>&1 || echo "failed" >> "$out/e2e.log"
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+beam_s=$(e2e beam)
+sync_s=$(e2e beam-sync)
+
+{
+  echo "| item | value |"
+  echo "|---|---|"
+  echo "| device | $("$py" -c 'import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")') |"
+  echo "| libtorch | $(node bin/neuroswipe.js info --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.libtorch+" ("+j.torchSource+"), CUDA "+j.cudaAvailable)})') |"
+  echo "| tests (native, decode, export) | ${tests:-none} (exit $tests_rc) |"
+  echo "| end-to-end decode, 10,000 swipes, beam 6 + 500k vocab | ${beam_s} s |"
+  echo "| end-to-end decode, 10,000 swipes, beam-sync 6 + 500k vocab | ${sync_s} s |"
+  if [[ $bench_rc -eq 0 ]]; then
+    node -e 'const j=require(process.argv[1]);for(const r of j.results)console.log(`| ${r.label} (${r.swipes} swipes) | ${r.swipesPerSecond.toFixed(1)} swipes/s, ${(100*r.modelShare).toFixed(0)}% in model calls, ${r.gflopPerSecond.toFixed(1)} GFLOP/s |`)' "$PWD/$out/bench-decode.json"
+  else
+    echo "| benchmark | failed (see bench-decode.err) |"
+  fi
+} | tee "$out/table.md"
