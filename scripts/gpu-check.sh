@@ -33,11 +33,11 @@ bench_rc=$?
 data=.tmp/bench/synth-10000.jsonl
 e2e() { # generator → wall seconds of the whole process, JSONL in → prediction file out
   local t0 t1
-  t0=$(date +%s.%N)
+  t0=$(date +%s%N)
   node bin/neuroswipe.js decode --model examples/model.pt --data "$data" --vocab "$vocab" --use-vocab \
     --generator "$1" --device cuda --batch-size 1024 --out "$out/pred-$1.jsonl" --force >> "$out/e2e.log" 2>&1 || echo "failed" >> "$out/e2e.log"
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc
+  t1=$(date +%s%N)
+  node -e 'console.log(((BigInt(process.argv[2]) - BigInt(process.argv[1])) / 1000000n).toString() / 1000)' "$t0" "$t1"
 }
 beam_s=$(e2e beam)
 sync_s=$(e2e beam-sync)
