@@ -3,13 +3,9 @@
  * a wrong type is a `TypeError`, a value out of range a `RangeError`.
  */
 import { DEFAULT_SWIPE_OPTIONS, type SwipeOptions } from './generator.js';
+import { invalidOption } from '../invalid-option.js';
 
-/** Builds the error for a bad option value. */
-export function invalidOption(path: string, expected: string, actual: unknown): TypeError | RangeError {
-  const shown = typeof actual === 'string' ? JSON.stringify(actual) : String(actual);
-  const message = `${path}: expected ${expected}, got ${shown}`;
-  return typeof actual === 'number' ? new RangeError(message) : new TypeError(message);
-}
+export { invalidOption };
 
 function checkNumber(path: string, v: unknown, min: number, max: number, expected: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw invalidOption(path, expected, v);
