@@ -112,61 +112,73 @@ Napi::Value ScriptModelWrap::Encode(const Napi::CallbackInfo& info) {
       [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
 }
 
-Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
+namespace {
+
+/** Decoder inputs copied out of JS: tokens [T,B], optional lengths [B], memory [S,B,D], mask [B,S]. */
+struct DecoderInputs {
+  torch::Tensor tokens;
+  torch::Tensor lengths;
+  torch::Tensor memory;
+  std::optional<torch::Tensor> mask;
+};
+
+/** Reads (tokens, tokensShape, [lengths,] memory, memoryShape, padMask) starting at argument 0. */
+DecoderInputs ReadDecoderInputs(const Napi::CallbackInfo& info, bool with_lengths) {
   Napi::Env env = info.Env();
-  RequireArgs(info, 5, "decode");
-  auto model = ModelOf(info.This(), "ScriptModel.decode");
+  const size_t mem = with_lengths ? 3 : 2;
   auto tok_shape = ReadShape(info[1], "tokensShape");
   RequireRank(tok_shape, 2, env, "tokensShape");
-  auto mem_shape = ReadShape(info[3], "memoryShape");
+  auto mem_shape = ReadShape(info[mem + 1], "memoryShape");
   RequireRank(mem_shape, 3, env, "memoryShape");
   if (mem_shape[1] != tok_shape[1]) throw Napi::RangeError::New(env, "memoryShape: batch differs from tokensShape");
-  auto tokens = CopyTypedArray(info[0], tok_shape, "tokens");
-  if (tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
-  auto memory = CopyTypedArray(info[2], mem_shape, "memory");
-  if (memory.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "memory: expected a Float32Array");
-  auto mask = CopyOptionalTypedArray(info[4], {mem_shape[1], mem_shape[0]}, "padMask");
+  DecoderInputs in;
+  in.tokens = CopyTypedArray(info[0], tok_shape, "tokens");
+  if (in.tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
+  if (with_lengths) {
+    in.lengths = CopyTypedArray(info[2], {tok_shape[1]}, "lengths");
+    if (in.lengths.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
+    if (in.lengths.numel() > 0 && (in.lengths.min().item<int64_t>() < 1 || in.lengths.max().item<int64_t>() > tok_shape[0])) {
+      throw Napi::RangeError::New(env, "lengths: each must be in 1..T");
+    }
+  }
+  in.memory = CopyTypedArray(info[mem], mem_shape, "memory");
+  if (in.memory.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "memory: expected a Float32Array");
+  in.mask = CopyOptionalTypedArray(info[mem + 2], {mem_shape[1], mem_shape[0]}, "padMask");
+  return in;
+}
+
+}  // namespace
+
+Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 5, "decode");
+  auto model = ModelOf(info.This(), "ScriptModel.decode");
+  auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, false));
   auto out = std::make_shared<HostTensor>();
   return PromiseWorker::Start(
-      env, "neuroswipe.decode",
-      [model, tokens, memory, mask, out] {
+      info.Env(), "neuroswipe.decode",
+      [model, in, out] {
         c10::InferenceMode guard;
         const auto dev = model->device();
         std::optional<torch::Tensor> m;
-        if (mask) m = mask->to(dev);
-        *out = ToHost(model->Decode(tokens.to(dev), memory.to(dev), m));
+        if (in->mask) m = in->mask->to(dev);
+        *out = ToHost(model->Decode(in->tokens.to(dev), in->memory.to(dev), m));
       },
       [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
 }
 
 Napi::Value ScriptModelWrap::DecodeLast(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   RequireArgs(info, 6, "decodeLast");
   auto model = ModelOf(info.This(), "ScriptModel.decodeLast");
-  auto tok_shape = ReadShape(info[1], "tokensShape");
-  RequireRank(tok_shape, 2, env, "tokensShape");
-  auto mem_shape = ReadShape(info[4], "memoryShape");
-  RequireRank(mem_shape, 3, env, "memoryShape");
-  if (mem_shape[1] != tok_shape[1]) throw Napi::RangeError::New(env, "memoryShape: batch differs from tokensShape");
-  auto tokens = CopyTypedArray(info[0], tok_shape, "tokens");
-  if (tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
-  auto lengths = CopyTypedArray(info[2], {tok_shape[1]}, "lengths");
-  if (lengths.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
-  if (lengths.numel() > 0 && (lengths.min().item<int64_t>() < 1 || lengths.max().item<int64_t>() > tok_shape[0])) {
-    throw Napi::RangeError::New(env, "lengths: each must be in 1..T");
-  }
-  auto memory = CopyTypedArray(info[3], mem_shape, "memory");
-  if (memory.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "memory: expected a Float32Array");
-  auto mask = CopyOptionalTypedArray(info[5], {mem_shape[1], mem_shape[0]}, "padMask");
+  auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, true));
   auto out = std::make_shared<HostTensor>();
   return PromiseWorker::Start(
-      env, "neuroswipe.decodeLast",
-      [model, tokens, lengths, memory, mask, out] {
+      info.Env(), "neuroswipe.decodeLast",
+      [model, in, out] {
         c10::InferenceMode guard;
         const auto dev = model->device();
         std::optional<torch::Tensor> m;
-        if (mask) m = mask->to(dev);
-        *out = ToHost(model->DecodeLast(tokens.to(dev), lengths.to(dev), memory.to(dev), m));
+        if (in->mask) m = in->mask->to(dev);
+        *out = ToHost(model->DecodeLast(in->tokens.to(dev), in->lengths.to(dev), in->memory.to(dev), m));
       },
       [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
 }

@@ -12,6 +12,7 @@ import { PredictionWriter } from '../predictions.js';
 import { setNumThreads, defaultThreadCount } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { countLines } from './count-lines.js';
+import { parseNumber } from './parse-number.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -34,13 +35,8 @@ interface DecodeCliOptions {
   force?: boolean;
 }
 
-function parseNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new Error(`${flag}: expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
-  }
-  return v;
+function optionalNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  return text === undefined ? undefined : parseNumber(flag, text, integer);
 }
 
 /** Registers `decode`. */
@@ -70,17 +66,17 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      const threads = parseNumber('--threads', o.threads, true)!;
+      const threads = parseNumber('--threads', o.threads, true);
       setNumThreads(threads);
       const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
       const set = (k: string, v: number | undefined): void => {
         if (v !== undefined) decoding[k] = v;
       };
-      set('maxSteps', parseNumber('--max-steps', o.maxSteps, true));
+      set('maxSteps', optionalNumber('--max-steps', o.maxSteps, true));
       if (o.generator !== 'greedy') {
-        set('beamSize', parseNumber('--beam-size', o.beamSize, true));
-        set('normalizationFactor', parseNumber('--normalization-factor', o.normalizationFactor, false));
-        set('returnHypotheses', parseNumber('--return-hypotheses', o.returnHypotheses, true));
+        set('beamSize', optionalNumber('--beam-size', o.beamSize, true));
+        set('normalizationFactor', optionalNumber('--normalization-factor', o.normalizationFactor, false));
+        set('returnHypotheses', optionalNumber('--return-hypotheses', o.returnHypotheses, true));
       } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
@@ -93,7 +89,7 @@ export function register(program: Command): void {
         if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: parseNumber('--batch-size', o.batchSize, true),
+          batchSize: optionalNumber('--batch-size', o.batchSize, true),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
         });
         const tty = process.stderr.isTTY === true;

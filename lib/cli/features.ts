@@ -3,6 +3,7 @@
  * as JSON lines or in the compact binary format of docs/FEATURES_BINARY.md.
  */
 import type { Command } from 'commander';
+import { parseNumber } from './parse-number.js';
 import { AtomicTextWriter } from '../data/atomic-write.js';
 import { BadLineReport } from '../data/bad-line.js';
 import { SwipeReader } from '../dataset.js';
@@ -29,13 +30,6 @@ interface FeaturesCliOptions {
   out: string;
 }
 
-function number(flag: string, text: string, integer: boolean): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new Error(`${flag}: expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
-  }
-  return v;
-}
 
 /** Registers the `features` command. */
 export function register(program: Command): void {
@@ -65,7 +59,7 @@ export function register(program: Command): void {
       }
       if (opts.format !== 'json' && opts.format !== 'binary') throw new Error(`--format: expected json or binary, got ${JSON.stringify(opts.format)}`);
       if (opts.includeAccelerations && !opts.includeVelocities) throw new Error('--include-accelerations: requires --include-velocities');
-      const limit = opts.limit === undefined ? Infinity : number('--limit', opts.limit, true);
+      const limit = opts.limit === undefined ? Infinity : parseNumber('--limit', opts.limit, true);
       if (limit < 0) throw new Error(`--limit: expected an integer ≥ 0, got ${opts.limit}`);
       const report = new BadLineReport();
       const reader = new SwipeReader(opts.data, {
@@ -81,8 +75,8 @@ export function register(program: Command): void {
         seedCompatible: opts.seedCompatible === true,
         weightsFunction: {
           name: opts.weightsFunction as WeightsFunctionName,
-          ...(opts.weightsBias === undefined ? {} : { bias: number('--weights-bias', opts.weightsBias, false) }),
-          ...(opts.weightsScale === undefined ? {} : { scale: number('--weights-scale', opts.weightsScale, false) }),
+          ...(opts.weightsBias === undefined ? {} : { bias: parseNumber('--weights-bias', opts.weightsBias, false) }),
+          ...(opts.weightsScale === undefined ? {} : { scale: parseNumber('--weights-scale', opts.weightsScale, false) }),
         },
       });
       const out = opts.format === 'binary' ? new BinaryFeaturesWriter(opts.out) : new AtomicTextWriter(opts.out);

@@ -3,6 +3,7 @@
  * in the competition JSONL format.
  */
 import type { Command } from 'commander';
+import { parseNumber } from './parse-number.js';
 import { synthesizeToFile } from '../synth/synthesize.js';
 import type { MissingLetterPolicy } from '../synth/vocab-filter.js';
 import type { WordSampling } from '../synth/sampler.js';
@@ -25,13 +26,6 @@ interface SynthCliOptions {
   quiet?: boolean;
 }
 
-function parseNumber(flag: string, text: string, integer: boolean): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new Error(`${flag}: expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
-  }
-  return v;
-}
 
 /** Registers the `synth` command. */
 export function register(program: Command): void {
