@@ -15,6 +15,7 @@ import { register as registerBaseline } from './baseline.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerRegistry } from './registry.js';
 import { register as registerPredictions } from './predictions.js';
+import { register as registerReproduce } from './reproduce.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerRegistry(program);
   registerPredictions(program);
+  registerReproduce(program);
   return program;
 }
 
