@@ -27,6 +27,7 @@ and best-first beam search (§6.4: beam 6, normalisation 0.5, 35 steps), with an
 masking (§6.2); accuracy and Swipe MRR over the first four candidates (§9.1) go to ``WORK/eval.json``.
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -53,7 +54,7 @@ from neuroswipe_models.registry import build_model  # noqa: E402
 from neuroswipe_models.tokenizer import COMPETITION_CHARS  # noqa: E402
 from train_data import (PAD, SwipeSet, bucketed_batches, make_features, make_synthetic, read_features,  # noqa: E402
                         read_words)
-from train_eval import evaluate  # noqa: E402
+from train_eval import contract_model, evaluate  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -85,6 +86,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     p.add_argument("--export", metavar="MODEL.pt", help="export the final weights with export_torchscript.py")
     p.add_argument("--eval", type=int, default=0, metavar="N", help="decode the first N held-out swipes at the end")
+    p.add_argument("--eval-jobs", type=int, default=2, help="processes (one thread each) for --eval (default 2)")
     return p.parse_args(argv)
 
 
@@ -206,6 +208,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ckpt_path, weights_path = os.path.join(work, "checkpoint.pt"), os.path.join(work, "weights.pt")
     state = {"step": 0, "epoch": 0, "in_epoch": 0, "history": [], "train_seconds": 0.0}
     if args.resume:
+        if not os.path.exists(ckpt_path):
+            raise SystemExit(f"--resume: no checkpoint at {ckpt_path}")
         ckpt = torch.load(ckpt_path, map_location="cpu")
         model.model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
@@ -270,7 +274,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         export(args, weights_path, work)
     if args.eval > 0:
         model.eval()
-        result = evaluate(model, valid, args.vocab, args.eval, lambda s: log(work, s))
+        result = evaluate(model, valid, args.vocab, args.eval, lambda s: log(work, s), jobs=args.eval_jobs,
+                          build=functools.partial(contract_model, args.arch),
+                          feats_path=os.path.join(work, "data", "valid.bin"))
         result.update({"step": state["step"], "train_seconds": state["train_seconds"]})
         with open(os.path.join(work, "eval.json"), "w", encoding="utf-8") as f:
             json.dump(result, f, indent=1, ensure_ascii=False)

@@ -8,13 +8,16 @@ beam size after each expansion). Metrics are §9.1: accuracy of the first word, 
 first four candidates (cut to four, de-duplicated, weights 1, 0.1, 0.09, 0.08).
 """
 import heapq
+import multiprocessing
 import time
 from collections import defaultdict
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 
-from train_data import CHAR_TOKENS, EOS, SOS, SwipeSet, decode_ids, encode_word
+from neuroswipe_models.contract import NeuroswipeModel
+from neuroswipe_models.registry import build_model
+from train_data import CHAR_TOKENS, EOS, SOS, SwipeSet, decode_ids, encode_word, read_features
 
 N_CLASSES = len(CHAR_TOKENS) - 2
 MRR_WEIGHTS = (1.0, 0.1, 0.09, 0.08)
@@ -103,28 +106,71 @@ def mrr_line(preds: Sequence[str], target: str) -> float:
     return sum(w for w, p in zip(MRR_WEIGHTS, seen) if p == target)
 
 
+SETUPS = ("greedy+vocab", "greedy", "beam+vocab", "beam")
+
+
+def contract_model(arch: str) -> torch.nn.Module:
+    """A fresh contract-wrapped model of a legacy architecture (F = 6), for worker processes."""
+    return NeuroswipeModel(build_model(arch, 6))
+
+
 @torch.no_grad()
-def evaluate(model: torch.nn.Module, data: SwipeSet, vocab_path: str, n: int,
-             report: Callable[[str], None]) -> dict:
-    """Accuracy and Swipe MRR of greedy and beam (with and without the vocabulary) on the first n swipes."""
+def score_swipes(model: torch.nn.Module, data: SwipeSet, vocab_path: str, ids: Sequence[int],
+                 report: Optional[Callable[[str], None]] = None) -> Dict[str, List[float]]:
+    """Per setup, the summed accuracy and MRR lines over the swipes ``ids``."""
     with open(vocab_path, "r", encoding="utf-8") as f:
         vocab = VocabMask([w for w in f.read().split("\n") if w])
-    n = min(n, len(data))
     setups = {"greedy+vocab": (greedy, vocab), "greedy": (greedy, None),
               "beam+vocab": (beam, vocab), "beam": (beam, None)}
-    sums = {name: [0.0, 0.0] for name in setups}
-    started = time.time()
-    for i in range(n):
+    sums = {name: [0.0, 0.0] for name in SETUPS}
+    for done, i in enumerate(ids, 1):
         traj, keys = data.one(i)
         target = data.words[i]
         for name, (search, mask) in setups.items():
             words = [w for _, w in search(Decoder(model, traj, keys, mask))]
             sums[name][0] += float(bool(words) and words[0] == target)
             sums[name][1] += mrr_line(words, target)
-        if (i + 1) % 100 == 0:
-            report(f"eval {i + 1}/{n}: " + ", ".join(f"{k} mrr {v[1] / (i + 1):.3f}" for k, v in sums.items()))
+        if report is not None and done % 100 == 0:
+            report(f"eval {done}/{len(ids)}: " + ", ".join(f"{k} mrr {v[1] / done:.3f}" for k, v in sums.items()))
+    return sums
+
+
+def _shard(job: tuple) -> Dict[str, List[float]]:
+    """Worker process: rebuilds the model from its state dict and scores its share of the swipes."""
+    build, state_dict, feats_path, words, vocab_path, ids = job
+    torch.set_num_threads(1)
+    model = build()
+    model.model.load_state_dict(state_dict)
+    model.eval()
+    return score_swipes(model, SwipeSet(read_features(feats_path), words), vocab_path, ids)
+
+
+def evaluate(model: torch.nn.Module, data: SwipeSet, vocab_path: str, n: int,
+             report: Callable[[str], None], jobs: int = 1, build: Optional[Callable[[], torch.nn.Module]] = None,
+             feats_path: Optional[str] = None) -> dict:
+    """Accuracy and Swipe MRR of greedy and beam (with and without the vocabulary) on the first n swipes.
+
+    With ``jobs`` > 1 (and ``build``, a picklable factory of the unloaded contract model, and
+    ``feats_path``, the features file of ``data``) the swipes are split over that many processes of one
+    thread each (the totals equal those of one process up to the order of the float additions).
+    """
+    n = min(n, len(data))
+    started = time.time()
+    if jobs > 1 and build is not None and feats_path is not None:
+        ctx = multiprocessing.get_context("spawn")
+        state = {k: v.clone() for k, v in model.model.state_dict().items()}
+        words = [None] * len(data)
+        for i, w in zip(data.feats.index, data.words):
+            words[i] = w
+        shards = [list(range(j, n, jobs)) for j in range(jobs)]
+        with ctx.Pool(jobs) as pool:
+            parts = pool.map(_shard, [(build, state, feats_path, words, vocab_path, ids) for ids in shards])
+        sums = {name: [sum(p[name][0] for p in parts), sum(p[name][1] for p in parts)] for name in SETUPS}
+    else:
+        sums = score_swipes(model, data, vocab_path, range(n), report)
     out = {"n_swipes": n, "seconds": round(time.time() - started, 1),
            "decoding": {"max_steps": 35, "beamsize": 6, "normalization_factor": 0.5}}
-    for name, (acc, mrr) in sums.items():
+    for name in SETUPS:
+        acc, mrr = sums[name]
         out[name] = {"accuracy": acc / n, "mrr": mrr / n}
     return out
