@@ -102,8 +102,15 @@ export interface DecoderOptions {
   decoding?: { generator: string; [k: string]: unknown };
   /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
   vocabulary?: Vocabulary | null;
-  /** Swipes decoded together (continuous batching). Default 64. */
+  /** Swipes decoded together (continuous batching) by each worker. Default 16. */
   batchSize?: number;
+  /**
+   * Native searches run concurrently on parts of each `decode` call (libuv threads). With one libtorch
+   * thread per search (`setNumThreads(1)`), one worker per core is usually fastest on CPUs: small
+   * per-step batches keep the cached keys/values in the processor cache. Default 1. Counters in the
+   * returned stats are summed over workers.
+   */
+  workers?: number;
   /** Batch of one and full-prefix `decode` per hypothesis: the seed's own loop (slow; for parity tests). */
   reference?: boolean;
   /** Keyboard grids. Default: the bundled real grids. */
@@ -174,6 +181,8 @@ export class Decoder {
   private readonly vocabulary: Vocabulary | null;
   /** Swipes decoded together. */
   readonly batchSize: number;
+  /** Native searches run at once, each on part of the swipes. */
+  readonly workers: number;
   private readonly reference: boolean;
   private readonly incremental: boolean;
 
@@ -183,9 +192,12 @@ export class Decoder {
     this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
-    const bs = options.batchSize ?? 64;
+    const bs = options.batchSize ?? 16;
     if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
     this.batchSize = bs;
+    const workers = options.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
+    this.workers = workers;
     this.reference = options.reference ?? false;
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
@@ -205,6 +217,17 @@ export class Decoder {
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    */
   async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+    const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
+    if (parts <= 1) return this.decodePart(swipes);
+    // Independent searches on contiguous parts, each on its own libuv thread; results keep input order.
+    const size = Math.ceil(swipes.length / parts);
+    const results = await Promise.all(Array.from({ length: parts }, (_, p) => this.decodePart(swipes.slice(p * size, (p + 1) * size))));
+    const stats = emptyDecodeStats();
+    for (const r of results) addDecodeStats(stats, r.stats);
+    return { rows: results.flatMap((r) => r.rows), stats };
+  }
+
+  private async decodePart(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const m = this.model.metadata;
     const feats = swipes.map((s) => {
       if (s.x.length > m.max_curve_len) {

@@ -29,7 +29,7 @@ const r = Object.fromEntries(dec.results.map((x) => [x.label, x]));
 const ratio = (a, b) => (r[a] && r[b] ? (r[a].swipesPerSecond / r[b].swipesPerSecond).toFixed(1) + '×' : 'n/a');
 const mhz = Number((readFileSync('/proc/cpuinfo', 'utf8').match(/cpu MHz\s*:\s*([\d.]+)/) ?? [])[1] ?? 0);
 const avx512 = /avx512f/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-const peak = (dec.threads * mhz * 1e6 * (avx512 ? 64 : 32)) / 1e9; // FP32 FMA lanes × 2 FLOP × 2 units
+const peak = (cpus().length * mhz * 1e6 * (avx512 ? 64 : 32)) / 1e9; // FP32 FMA lanes × 2 FLOP × 2 units
 
 const lines = [];
 lines.push('# Benchmarks', '');
@@ -42,7 +42,7 @@ lines.push(`| libtorch | ${info.libtorch} (${info.torchSource}), CUDA ${info.cud
 lines.push(`| BLAS | ${readBlas()} |`, '');
 
 lines.push('## Decoding', '');
-lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch threads, batch ${dec.batchSize} swipes, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes.`, '');
+lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes.`, '');
 lines.push('| search | swipes | swipes/s | time in model calls | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|');
 for (const x of dec.results) {
   lines.push(`| ${x.label} | ${x.swipes} | ${x.swipesPerSecond.toFixed(2)} | ${(100 * x.modelShare).toFixed(0)}% | ${x.gflopPerSwipe.toFixed(3)} | ${x.gflopPerSecond.toFixed(2)} |`);
@@ -53,6 +53,8 @@ lines.push(`| beam: batched full prefix / reference | ${ratio('beam batched, ful
 lines.push(`| beam: batched incremental / reference | ${ratio('beam batched, incremental', 'beam reference (seed loop)')} |`);
 lines.push(`| beam+vocab: batched full prefix / reference | ${ratio('beam+vocab batched, full prefix', 'beam+vocab reference (seed loop)')} |`);
 lines.push(`| beam+vocab: batched incremental / reference | ${ratio('beam+vocab batched, incremental', 'beam+vocab reference (seed loop)')} |`);
+lines.push(`| beam: batched incremental, 1 worker / reference | ${ratio('beam batched, incremental, 1 worker', 'beam reference (seed loop)')} |`);
+lines.push(`| beam+vocab: batched incremental, 1 worker / reference | ${ratio('beam+vocab batched, incremental, 1 worker', 'beam+vocab reference (seed loop)')} |`);
 lines.push(`| beam-sync+vocab incremental / beam+vocab incremental | ${ratio('beam-sync+vocab batched, incremental', 'beam+vocab batched, incremental')} |`);
 lines.push('');
 lines.push('Outputs of the batched engine on the reference swipes (same words in the same order as the seed loop):', '');

@@ -26,7 +26,8 @@ interface DecodeCliOptions {
   maxSteps?: string;
   returnHypotheses?: string;
   device: string;
-  batchSize: string;
+  batchSize?: string;
+  workers?: string;
   threads: string;
   grid?: string;
   reference?: boolean;
@@ -56,8 +57,9 @@ export function register(program: Command): void {
     .option('--max-steps <n>', `most tokens generated, <eos> included (default ${beam.maxSteps})`)
     .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
     .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
-    .option('--batch-size <n>', 'swipes decoded together (continuous batching)', '64')
-    .option('--threads <n>', 'libtorch intra-op threads', String(defaultThreadCount()))
+    .option('--batch-size <n>', 'swipes decoded together by each worker (continuous batching); default 16 on CPU, 512 on CUDA')
+    .option('--workers <n>', 'searches run at once on parts of the data; default one per core on CPU, 1 on CUDA')
+    .option('--threads <n>', 'libtorch intra-op threads per search', '1')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
     .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
@@ -84,12 +86,14 @@ export function register(program: Command): void {
       const model = await Model.load(o.model, { device: o.device as DeviceRequest });
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
+        const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
         const decoderBase = await Decoder.create(model, { decoding, grids });
         if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: optionalNumber('--batch-size', o.batchSize, true),
+          batchSize: optionalNumber('--batch-size', o.batchSize, true) ?? (onGpu ? 512 : 16),
+          workers: optionalNumber('--workers', o.workers, true) ?? (onGpu ? 1 : defaultThreadCount()),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
         });
         const tty = process.stderr.isTTY === true;
@@ -101,7 +105,7 @@ export function register(program: Command): void {
         try {
           summary = await decodeFile(decoder, o.data, {
             grids, gridNames,
-            chunkSize: Math.max(1024, decoder.batchSize * 16),
+            chunkSize: Math.max(1024, decoder.batchSize * decoder.workers * 16),
             onRows: async (rows) => {
               for (const r of rows) await writer.write({ index: r.index, grid_name: r.gridName, candidates: r.candidates });
             },

@@ -3,7 +3,8 @@
 // full-prefix recomputation and with key/value-cached steps, for beam (with and without the vocabulary),
 // beam-sync and greedy. Prints a JSON summary on stdout (read by scripts/bench.mjs).
 // Usage: node scripts/bench/decode.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--threads N]
-//        [--batch-size N] [--device cpu|cuda] [--vocab FILE] [--skip-full-prefix]
+//        [--batch-size N] [--workers N] [--device cpu|cuda] [--vocab FILE] [--skip-full-prefix]
+// The seed loop (reference) runs as one search; batched runs use --workers searches at once.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,8 +27,9 @@ const opt = (name, dflt) => {
 const modelPath = opt('--model', existsSync(join(root, 'examples/model.pt')) ? join(root, 'examples/model.pt') : join(root, 'test/fixtures/generated/m1_bigger.pt'));
 const nSwipes = Number(opt('--swipes', '300'));
 const nRef = Number(opt('--reference-swipes', '30'));
-const threads = Number(opt('--threads', '2'));
-const batchSize = Number(opt('--batch-size', '64'));
+const threads = Number(opt('--threads', '1'));
+const batchSize = Number(opt('--batch-size', '16'));
+const workers = Number(opt('--workers', String((await import('node:os')).availableParallelism())));
 const device = opt('--device', 'cpu');
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const skipFullPrefix = args.includes('--skip-full-prefix');
@@ -48,7 +50,7 @@ const tokenizer = (await Decoder.create(model)).tokenizer;
 const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), tokenizer, vocabPath);
 
 async function run(label, opts, subset) {
-  const dec = await Decoder.create(model, { batchSize, ...opts });
+  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });
   const t0 = performance.now();
   const { rows, stats } = await dec.decode(subset);
   const seconds = (performance.now() - t0) / 1000;
@@ -67,6 +69,7 @@ for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
   results.push(await run(`beam${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet));
   if (!skipFullPrefix) results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
   results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
+  results.push(await run(`beam${tag} batched, incremental, 1 worker`, { decoding: beam, vocabulary, workers: 1 }, swipes));
 }
 results.push(await run('beam-sync+vocab batched, incremental', { decoding: { ...beam, generator: 'beam-sync' }, vocabulary: vocab }, swipes));
 results.push(await run('greedy+vocab batched, incremental', { decoding: { generator: 'greedy', maxSteps: 35 }, vocabulary: vocab }, swipes));
@@ -76,7 +79,7 @@ const parity = {};
 for (let i = 0; i < results.length; i++) {
   const r = results[i];
   if (!r.label.includes('reference')) continue;
-  for (const other of results.slice(i + 1, i + 3)) {
+  for (const other of results.slice(i + 1, i + 4)) {
     let same = 0;
     r.rows.forEach((row, j) => {
       const a = row.candidates.map((c) => c[1]).join('|');
@@ -87,5 +90,5 @@ for (let i = 0; i < results.length; i++) {
   }
 }
 for (const r of results) delete r.rows;
-process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, batchSize, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
+process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, batchSize, workers, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
 model.dispose();
