@@ -43,7 +43,7 @@ lines.push(`| BLAS | ${readBlas()} |`, '');
 
 lines.push('## Decoding', '');
 lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes.`, '');
-lines.push('| search | swipes | swipes/s | time in model calls | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|');
+lines.push('| search | swipes | swipes/s | share of search time in model calls | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|');
 for (const x of dec.results) {
   lines.push(`| ${x.label} | ${x.swipes} | ${x.swipesPerSecond.toFixed(2)} | ${(100 * x.modelShare).toFixed(0)}% | ${x.gflopPerSwipe.toFixed(3)} | ${x.gflopPerSecond.toFixed(2)} |`);
 }

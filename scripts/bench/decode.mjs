@@ -57,7 +57,7 @@ async function run(label, opts, subset) {
   const flops = estimateFlops(stats.work, shape);
   return {
     label, swipes: subset.length, seconds, swipesPerSecond: subset.length / seconds,
-    modelShare: stats.modelSeconds / Math.max(seconds, 1e-9), incremental: stats.incremental,
+    modelShare: stats.modelSeconds / Math.max(stats.totalSeconds, 1e-9), incremental: stats.incremental,
     decodeCalls: stats.decodeCalls, gflopPerSwipe: flops / subset.length / 1e9, gflopPerSecond: flops / seconds / 1e9, rows,
   };
 }
