@@ -13,3 +13,19 @@ export function parseNumber(flag: string, text: string, integer: boolean): numbe
   }
   return v;
 }
+
+/**
+ * An optional integer option that must be ≥ 1.
+ * @throws RangeError `--flag: expected an integer ≥ 1, got "x"`
+ */
+export function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag}: expected an integer ≥ 1, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** Commander collector for a repeatable option (`--set a=1 --set b=2`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

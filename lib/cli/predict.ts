@@ -5,17 +5,8 @@ import type { DeviceRequest } from '../model.js';
 import { runPrediction } from '../predict/run.js';
 import { parseShard } from '../predict/shard.js';
 import { createReporter, formatSummary } from '../predict/progress.js';
+import { collect, positiveInt } from './parse-number.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag}: expected an integer ≥ 1, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 interface PredictOptions {
   config: string;

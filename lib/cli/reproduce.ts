@@ -4,6 +4,7 @@ import type { DeviceRequest } from '../model.js';
 import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
 import { formatReproduceSummary } from '../reproduce/summary.js';
+import { collect, positiveInt } from './parse-number.js';
 
 interface ReproduceCliOptions {
   config: string;
@@ -19,16 +20,6 @@ interface ReproduceCliOptions {
   quiet?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag}: expected an integer ≥ 1, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Registers `reproduce`. */
 export function register(program: Command): void {
