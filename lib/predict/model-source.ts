@@ -4,7 +4,7 @@
  * available, and otherwise the error gives the exact export command.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTorchPython } from '../python.js';
@@ -62,9 +62,7 @@ function quote(a: string): string {
  */
 export function resolveModelFile(entry: PredictorEntry, weightsSha256: string, vocabularyPath: string | undefined, transform: TransformExpectation, exportDir: string): { path: string; exported: boolean } {
   if (isNeuroswipeModel(entry.weightsFile)) return { path: entry.weightsFile, exported: false };
-  // The vocabulary fixes the exported char tokens, so it is part of what names the export.
-  const vocabularyHash = vocabularyPath !== undefined && existsSync(vocabularyPath) ? sha256Text(readFileSync(vocabularyPath, 'utf8')) : '';
-  const tag = JSON.stringify([entry.architecture, entry.grid, transform, vocabularyHash]);
+  const tag = JSON.stringify([entry.architecture, entry.grid, transform]);
   const out = join(exportDir, `${basename(entry.weightsFile).replace(/\.[^.]*$/, '')}.${weightsSha256.slice(0, 12)}.${sha256Text(tag).slice(0, 8)}.ts.pt`);
   if (existsSync(out)) return { path: out, exported: true };
   const args = exportArguments(entry, vocabularyPath, transform, out);
