@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { findTorchPython } from '../python.js';
 import type { PredictorEntry, TransformExpectation } from '../config/plan.js';
 import { sha256Text } from './hash.js';
+import { CharTokenizer } from '../tokenizer.js';
 
 /** The export script shipped with the package. */
 export const EXPORT_SCRIPT = fileURLToPath(new URL('../../scripts/export_torchscript.py', import.meta.url));
@@ -55,6 +56,17 @@ function quote(a: string): string {
 }
 
 /**
+ * Where the export of a config entry's weights is kept: named by the weights' hash, the architecture,
+ * grid and transform, and the character tokens the vocabulary gives (they fix the exported tokenizer), so
+ * a vocabulary with the same characters reuses the export and one with other characters does not.
+ */
+export function exportedModelPath(entry: PredictorEntry, weightsSha256: string, vocabularyPath: string | undefined, transform: TransformExpectation, exportDir: string): string {
+  const charTokens = vocabularyPath !== undefined && existsSync(vocabularyPath) ? CharTokenizer.fromVocabFile(vocabularyPath).tokens : [];
+  const tag = JSON.stringify([entry.architecture, entry.grid, transform, charTokens]);
+  return join(exportDir, `${basename(entry.weightsFile).replace(/\.[^.]*$/, '')}.${weightsSha256.slice(0, 12)}.${sha256Text(tag).slice(0, 8)}.ts.pt`);
+}
+
+/**
  * Returns a TorchScript model file for a config entry: the weights file itself when it is one; otherwise
  * the exported file under `exportDir` (named by the weights' hash, reused when present), exporting it now.
  * @param weightsSha256 - hash of the weights file (names the exported file)
@@ -62,8 +74,7 @@ function quote(a: string): string {
  */
 export function resolveModelFile(entry: PredictorEntry, weightsSha256: string, vocabularyPath: string | undefined, transform: TransformExpectation, exportDir: string): { path: string; exported: boolean } {
   if (isNeuroswipeModel(entry.weightsFile)) return { path: entry.weightsFile, exported: false };
-  const tag = JSON.stringify([entry.architecture, entry.grid, transform]);
-  const out = join(exportDir, `${basename(entry.weightsFile).replace(/\.[^.]*$/, '')}.${weightsSha256.slice(0, 12)}.${sha256Text(tag).slice(0, 8)}.ts.pt`);
+  const out = exportedModelPath(entry, weightsSha256, vocabularyPath, transform, exportDir);
   if (existsSync(out)) return { path: out, exported: true };
   const args = exportArguments(entry, vocabularyPath, transform, out);
   const command = `python3 ${args.map(quote).join(' ')}`;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTorchPython } from '../../lib/python.js';
 import { readPredictionFile } from '../../lib/predictions.js';
-import { exportArguments, isNeuroswipeModel } from '../../lib/predict/model-source.js';
+import { exportArguments, exportedModelPath, isNeuroswipeModel } from '../../lib/predict/model-source.js';
 import { sha256File } from '../../lib/predict/hash.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -65,6 +65,21 @@ describe('seed state dicts in configs', () => {
       '--arch', 'm1_bigger', '--weights', '/m/a b.pt', '--vocab', '/d/voc.txt', '--grids', 'extra',
       '--transform', 'traj_feats_and_nearest_key', '--no-include-time', '--include-velocities', '--out', '/o/x.pt',
     ]);
+  });
+
+  it('names an export by the characters of the vocabulary, not by its words', () => {
+    const entry = { grid: 'default', architecture: 'm1', weights: 'm.pt', weightsName: 'm.pt', weightsFile: '/m/m.pt', field: 'f' };
+    const t = { name: 'traj_feats_and_nearest_key', includeTime: false, includeVelocities: true, includeAccelerations: true };
+    const v1 = join(dir, 'v1.txt');
+    const v2 = join(dir, 'v2.txt');
+    const v3 = join(dir, 'v3.txt');
+    writeFileSync(v1, 'абв\nгде\n');
+    writeFileSync(v2, 'где\nваб\nгаде\n'); // same characters, other words
+    writeFileSync(v3, 'абв\nгдеж\n'); // one more character
+    const p1 = exportedModelPath(entry, 'ab'.repeat(32), v1, t, '/x');
+    expect(exportedModelPath(entry, 'ab'.repeat(32), v2, t, '/x')).toBe(p1);
+    expect(exportedModelPath(entry, 'ab'.repeat(32), v3, t, '/x')).not.toBe(p1);
+    expect(exportedModelPath(entry, 'cd'.repeat(32), v1, t, '/x')).not.toBe(p1);
   });
 
   it('exports a state dict automatically and decodes exactly as the exported file does', async () => {
