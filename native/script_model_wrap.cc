@@ -149,38 +149,45 @@ DecoderInputs ReadDecoderInputs(const Napi::CallbackInfo& info, bool with_length
 
 }  // namespace
 
-Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
-  RequireArgs(info, 5, "decode");
-  auto model = ModelOf(info.This(), "ScriptModel.decode");
-  auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, false));
+namespace {
+
+/** Runs `call(model, inputs on the model's device, mask)` off the event loop; resolves to its output tensor. */
+template <typename Call>
+Napi::Value StartDecoderJob(Napi::Env env, const char* name, std::shared_ptr<const ScriptModel> model,
+                            std::shared_ptr<DecoderInputs> in, Call call) {
   auto out = std::make_shared<HostTensor>();
   return PromiseWorker::Start(
-      info.Env(), "neuroswipe.decode",
-      [model, in, out] {
+      env, name,
+      [model, in, out, call] {
         c10::InferenceMode guard;
         const auto dev = model->device();
         std::optional<torch::Tensor> m;
         if (in->mask) m = in->mask->to(dev);
-        *out = ToHost(model->Decode(in->tokens.to(dev), in->memory.to(dev), m));
+        *out = ToHost(call(*model, *in, dev, m));
       },
       [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
+}
+
+}  // namespace
+
+Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 5, "decode");
+  auto model = ModelOf(info.This(), "ScriptModel.decode");
+  auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, false));
+  return StartDecoderJob(info.Env(), "neuroswipe.decode", model, in,
+                         [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
+                           return m.Decode(x.tokens.to(dev), x.memory.to(dev), mask);
+                         });
 }
 
 Napi::Value ScriptModelWrap::DecodeLast(const Napi::CallbackInfo& info) {
   RequireArgs(info, 6, "decodeLast");
   auto model = ModelOf(info.This(), "ScriptModel.decodeLast");
   auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, true));
-  auto out = std::make_shared<HostTensor>();
-  return PromiseWorker::Start(
-      info.Env(), "neuroswipe.decodeLast",
-      [model, in, out] {
-        c10::InferenceMode guard;
-        const auto dev = model->device();
-        std::optional<torch::Tensor> m;
-        if (in->mask) m = in->mask->to(dev);
-        *out = ToHost(model->DecodeLast(in->tokens.to(dev), in->lengths.to(dev), in->memory.to(dev), m));
-      },
-      [out](Napi::Env env) -> Napi::Value { return HostTensorToJs(env, *out); });
+  return StartDecoderJob(info.Env(), "neuroswipe.decodeLast", model, in,
+                         [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
+                           return m.DecodeLast(x.tokens.to(dev), x.lengths.to(dev), x.memory.to(dev), mask);
+                         });
 }
 
 Napi::Value ScriptModelWrap::GetMetadata(const Napi::CallbackInfo& info) {
