@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { prng } from './prng.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -30,16 +31,6 @@ const dtwBaseline = addonPath
   ? createRequire(import.meta.url)(addonPath).dtwBaseline
   : (input) => import(`${root}dist/baseline/native.js`).then((m) => m.nativeDtwBaseline(input));
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Integer points about 30 px apart along the word's key centres, each moved by up to 25 px.
 function curveAlong(word, grid, rand) {
@@ -64,7 +55,7 @@ function curveAlong(word, grid, rand) {
 const grids = loadGrids();
 const names = ['default', 'extra'];
 const vocab = buildBaselineVocab(readFileSync(`${root}examples/vocab.txt`, 'utf8'));
-const rand = rng(2023);
+const rand = prng(2023);
 const curves = [];
 for (let i = 0; i < nCurves; i++) {
   const g = i % 10 === 9 ? 1 : 0; // about the competition's default/extra mix

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FeatureExtractor, loadGrids, readSwipes } from '../../dist/index.js';
+import { prng } from './prng.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, def) => {
@@ -25,17 +26,6 @@ const arg = (name, def) => {
 const nSwipes = arg('--swipes', 10_000);
 const nLines = arg('--lines', 1_000_000);
 
-/** Small deterministic PRNG (mulberry32) so every run sees the same swipes. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random walk through key centres: `n` points, a few outside the keyboard, increasing times. */
 function makeCurve(rand, grid, n) {
