@@ -35,6 +35,8 @@ export interface DecodeStats {
   totalSeconds: number;
   /** Whether key/value caches were used. */
   incremental: boolean;
+  /** Whether the steps ran in the built-in CPU decoder step (see {@link DecoderOptions.nativeStep}). */
+  nativeStep: boolean;
   /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
   work: DecodeWork;
 }
@@ -53,7 +55,7 @@ export interface DecodeWork {
 /** Zeroed counters. */
 export function emptyDecodeStats(): DecodeStats {
   return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, totalSeconds: 0, incremental: false,
+    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
   };
 }
@@ -66,6 +68,7 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.modelSeconds += b.modelSeconds;
   a.totalSeconds += b.totalSeconds;
   a.incremental ||= b.incremental;
+  a.nativeStep ||= b.nativeStep;
   for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
 }
 
@@ -122,6 +125,13 @@ export interface DecoderOptions {
    * Same words and order as full-prefix recomputation; scores agree to about 1e-6 relative.
    */
   incremental?: boolean;
+  /**
+   * With incremental decoding on the CPU, run each decoder step in neuroswipe's built-in implementation
+   * (models that export `step_weights`, docs/MODEL_FORMAT.md) instead of the model's TorchScript
+   * `decode_step`: the same weights and math without the interpreter's per-operation cost, each hypothesis
+   * attending over exactly its own prefix and swipe. Default true; false forces the TorchScript step.
+   */
+  nativeStep?: boolean;
 }
 
 interface NativeDecodeResult {
@@ -185,6 +195,7 @@ export class Decoder {
   readonly workers: number;
   private readonly reference: boolean;
   private readonly incremental: boolean;
+  private readonly nativeStep: boolean;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -201,6 +212,7 @@ export class Decoder {
     this.reference = options.reference ?? false;
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
+    this.nativeStep = options.nativeStep ?? true;
     this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 
@@ -259,6 +271,7 @@ export class Decoder {
       batchSize: this.batchSize,
       reference: this.reference,
       incremental: this.incremental,
+      nativeStep: this.nativeStep,
       sos: this.tokenizer.sosId,
       eos: this.tokenizer.eosId,
       pad: this.tokenizer.padId,

@@ -40,7 +40,13 @@ class Driver {
     const bool incremental = !o.reference && o.incremental && model.has_incremental();
     out_.stats.incremental = incremental;
     const int width = o.generator == Generator::kBeamSync ? o.beam_size : 1;
-    runner_ = incremental ? MakeIncrementalRunner(model, o, slots_, width) : MakeFullPrefixRunner(model, o, slots_);
+    const bool native_step = incremental && o.native_step && model.step_weights() != nullptr;
+    out_.stats.native_step = native_step;
+    if (native_step) {
+      runner_ = MakeCpuStepRunner(model, o, slots_);
+    } else {
+      runner_ = incremental ? MakeIncrementalRunner(model, o, slots_, width) : MakeFullPrefixRunner(model, o, slots_);
+    }
     out_.candidates.resize(n);
   }
 

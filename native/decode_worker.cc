@@ -42,6 +42,8 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   d.reference = ref.IsBoolean() && ref.As<Napi::Boolean>().Value();
   Napi::Value inc = o.Get("incremental");
   if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
+  Napi::Value native_step = o.Get("nativeStep");
+  if (!native_step.IsUndefined()) d.native_step = native_step.IsBoolean() && native_step.As<Napi::Boolean>().Value();
   d.sos = IntOption(o, "sos", d.sos);
   d.eos = IntOption(o, "eos", d.eos);
   d.pad = IntOption(o, "pad", d.pad);
@@ -79,6 +81,7 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("modelSeconds", out.stats.model_seconds);
   stats.Set("totalSeconds", out.stats.total_seconds);
   stats.Set("incremental", out.stats.incremental);
+  stats.Set("nativeStep", out.stats.native_step);
   Napi::Object work = Napi::Object::New(env);
   work.Set("encodedPositions", out.stats.encoded_positions);
   work.Set("encoderPairs", out.stats.encoder_pairs);

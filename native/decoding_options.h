@@ -20,6 +20,11 @@ struct DecodingOptions {
   bool reference = false;
   /** Use the model's memory_kv/decode_step (key/value caches) when it has them; ignored in reference mode. */
   bool incremental = true;
+  /**
+   * With incremental decoding on the CPU, run the decoder step in the built-in implementation when the model
+   * exports `step_weights` (else the model's own `decode_step`).
+   */
+  bool native_step = true;
   int32_t sos = 36;
   int32_t eos = 33;
   int32_t pad = 35;

@@ -24,6 +24,8 @@ struct DecodeStats {
   double total_seconds = 0.0;
   /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
   bool incremental = false;
+  /** Whether the steps ran in the built-in CPU decoder step rather than the model's decode_step. */
+  bool native_step = false;
   // Work actually computed (padding included), for FLOP estimates:
   double encoded_positions = 0;       // Σ S·B over encoder calls
   double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)
@@ -65,6 +67,12 @@ std::unique_ptr<RoundRunner> MakeFullPrefixRunner(const ScriptModel& model, cons
  * batches, so no per-round gather of the memory is needed.
  */
 std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width);
+
+/**
+ * Cached decoding with the built-in CPU decoder step (models that export `step_weights`): each row attends
+ * over exactly its own prefix and swipe, so neither padding nor masks are computed.
+ */
+std::unique_ptr<RoundRunner> MakeCpuStepRunner(const ScriptModel& model, const DecodingOptions& o, int slots);
 
 /** "[a, b, c]" */
 std::string ShapeString(const torch::Tensor& t);

@@ -24,6 +24,7 @@ const MethodArity kContract[] = {
     {"decode_last", 4, false},
     {"memory_kv", 1, false},
     {"decode_step", 5, false},
+    {"step_weights", 0, false},
 };
 
 torch::IValue OptionalTensor(const std::optional<torch::Tensor>& t) {
@@ -61,6 +62,7 @@ c10::Device ResolveDevice(const std::string& request) {
 
 ScriptModel::ScriptModel(const std::string& path, const std::string& device)
     : path_(path), device_(ResolveDevice(device)) {
+  bool has_step_weights = false;
   {
     std::ifstream probe(path, std::ios::binary);
     if (!probe) throw UserError(path + ": cannot open model file (missing or unreadable)");
@@ -90,6 +92,13 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device)
     if (name == "decode_last") has_decode_last_ = true;
     if (name == "memory_kv") has_memory_kv_ = true;
     if (name == "decode_step") has_decode_step_ = true;
+    if (name == "step_weights") has_step_weights = true;
+  }
+  // The built-in decoder step runs on the CPU only; elsewhere decode_step is called as exported.
+  if (has_step_weights && has_incremental() && device_.is_cpu()) {
+    torch::IValue dict = Call("step_weights", {});
+    if (!dict.isGenericDict()) throw UserError(path + ": step_weights() must return Dict[str, Tensor]");
+    step_weights_ = std::make_shared<const DecoderStepWeights>(ReadDecoderStepWeights(dict.toGenericDict(), path));
   }
 }
 

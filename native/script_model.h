@@ -3,10 +3,13 @@
 
 #include <torch/script.h>
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "decoder_step_weights.h"
 
 namespace neuroswipe {
 
@@ -28,6 +31,11 @@ class ScriptModel {
   bool has_decode_last() const { return has_decode_last_; }
   /** Whether the model has `memory_kv` and `decode_step` (incremental decoding with caches). */
   bool has_incremental() const { return has_memory_kv_ && has_decode_step_; }
+  /**
+   * The decoder's weights from `step_weights()`, for the built-in CPU decoder step; null when the model
+   * does not export them or does not run on the CPU.
+   */
+  const DecoderStepWeights* step_weights() const { return step_weights_.get(); }
 
   /** encode(traj [S,B,F], keys, src_pad_mask [B,S] or none) → memory [S,B,D]. */
   torch::Tensor Encode(const torch::Tensor& traj, const torch::Tensor& keys,
@@ -64,6 +72,7 @@ class ScriptModel {
   bool has_decode_last_ = false;
   bool has_memory_kv_ = false;
   bool has_decode_step_ = false;
+  std::shared_ptr<const DecoderStepWeights> step_weights_;
   mutable torch::jit::Module module_;
 };
 

@@ -49,7 +49,7 @@ ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_onl
 VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
                "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
 SEED = 20240601
-FORMAT_VERSION = 3  # bump when the fixture layout changes
+FORMAT_VERSION = 4  # bump when the fixture layout changes
 
 
 def vocab_text() -> str:

@@ -5,7 +5,7 @@
 ``decode_step(tokens, self_kv, self_len, mem_kv, memory_pad_mask)``. The legacy family's memory-first ``decode``
 is adapted here so that both families expose the same signatures.
 """
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -57,3 +57,9 @@ class NeuroswipeModel(nn.Module):
         views narrowed along ``T``/``S``) → ``(logits [B,C], new_kv [L,2,B,H,Dh])``."""
         hidden, new_kv = self.model.decode_step_hidden(tokens, self_kv, self_len, mem_kv, memory_pad_mask)
         return self.model.project(hidden), new_kv
+
+    @torch.jit.export
+    def step_weights(self) -> Dict[str, Tensor]:
+        """The decoder's parameters by name (docs/MODEL_FORMAT.md, "Step weights"): what a native
+        implementation of ``decode_step`` needs, the same tensors ``decode_step`` itself uses."""
+        return self.model.step_weights()

@@ -226,6 +226,44 @@ def incremental_self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptMod
     return worst
 
 
+#: Per-layer entries of ``step_weights`` (docs/MODEL_FORMAT.md, "Step weights") and their shapes in D and FF.
+STEP_LAYER_SHAPES = {
+    "self_attn.in_proj_weight": ("3D", "D"), "self_attn.in_proj_bias": ("3D",),
+    "self_attn.out_proj.weight": ("D", "D"), "self_attn.out_proj.bias": ("D",),
+    "multihead_attn.in_proj_weight": ("3D", "D"), "multihead_attn.in_proj_bias": ("3D",),
+    "multihead_attn.out_proj.weight": ("D", "D"), "multihead_attn.out_proj.bias": ("D",),
+    "linear1.weight": ("FF", "D"), "linear1.bias": ("FF",), "linear2.weight": ("D", "FF"), "linear2.bias": ("D",),
+    "norm1.weight": ("D",), "norm1.bias": ("D",), "norm2.weight": ("D",), "norm2.bias": ("D",),
+    "norm3.weight": ("D",), "norm3.bias": ("D",),
+}
+
+
+def step_weights_self_check(scripted: torch.jit.ScriptModule, n_decoder_layers: Optional[int]) -> None:
+    """``step_weights()`` of the saved model has exactly the documented names and consistent shapes."""
+    w = scripted.step_weights()
+    d = w["token_embedding"].size(1)
+    ff = w["layers.0.linear1.weight"].size(0)
+    layers = 0
+    while f"layers.{layers}.norm1.weight" in w:
+        layers += 1
+    if n_decoder_layers is not None and layers != n_decoder_layers:
+        raise SelfCheckError(f"step_weights: {layers} layers, the metadata says n_decoder_layers = {n_decoder_layers}")
+    sizes = {"D": d, "3D": 3 * d, "FF": ff}
+    expected = {"token_embedding": None, "position_embedding": None, "out.weight": None, "out.bias": None}
+    for i in range(layers):
+        for key, dims in STEP_LAYER_SHAPES.items():
+            expected[f"layers.{i}.{key}"] = tuple(sizes[x] for x in dims)
+    if "norm.weight" in w:
+        expected["norm.weight"] = expected["norm.bias"] = (d,)
+    if set(w) != set(expected):
+        raise SelfCheckError(f"step_weights: unexpected names {sorted(set(w) ^ set(expected))}")
+    for key, shape in expected.items():
+        if shape is not None and tuple(w[key].shape) != shape:
+            raise SelfCheckError(f"step_weights: {key} has shape {tuple(w[key].shape)}, expected {shape}")
+    if w["position_embedding"].size(1) != d or w["out.weight"].size(1) != d:
+        raise SelfCheckError("step_weights: position_embedding and out.weight must have D columns")
+
+
 def gaussian_reference_diff(eager: NeuroswipeModel, tcfg: TransformConfig, seed: int = 99) -> float:
     """Largest relative difference between the closed-form log-densities and ``torch.distributions``."""
     getter = eager.model.enc_in_emb_model.weights_getter
@@ -254,6 +292,7 @@ def save_checked(eager: NeuroswipeModel, tcfg: TransformConfig, meta: Optional[d
         loaded = torch.jit.load(path, map_location="cpu")
         result.append(self_check(eager, loaded, tcfg))
         result.append(incremental_self_check(eager, loaded, tcfg, n_decoder_layers))
+        step_weights_self_check(loaded, n_decoder_layers)
 
     write_archive(scripted, out_path, files, verify)
     return result[0], result[1]

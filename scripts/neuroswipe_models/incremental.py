@@ -15,7 +15,7 @@ copies them; ``mem_kv`` and ``self_kv`` may be views narrowed along their ``S``/
 applied (the contract is eval-only); the only Python loop is over layers.
 """
 import math
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -122,6 +122,34 @@ class IncrementalDecoder(nn.TransformerDecoder):
             x = self.norm(x)
         return x, torch.stack(new)
 
+    def step_weights(self, out: Dict[str, Tensor]) -> None:
+        """Adds every layer's parameters under ``layers.<i>.<nn.TransformerDecoderLayer key>`` and the final
+        norm's under ``norm.weight``/``norm.bias`` (absent without one) to ``out`` (docs/MODEL_FORMAT.md,
+        "Step weights")."""
+        for i, layer in enumerate(self.layers):
+            p = "layers." + str(i) + "."
+            out[p + "self_attn.in_proj_weight"] = layer.self_attn.in_proj_weight
+            out[p + "self_attn.in_proj_bias"] = layer.self_attn.in_proj_bias
+            out[p + "self_attn.out_proj.weight"] = layer.self_attn.out_proj.weight
+            out[p + "self_attn.out_proj.bias"] = layer.self_attn.out_proj.bias
+            out[p + "multihead_attn.in_proj_weight"] = layer.multihead_attn.in_proj_weight
+            out[p + "multihead_attn.in_proj_bias"] = layer.multihead_attn.in_proj_bias
+            out[p + "multihead_attn.out_proj.weight"] = layer.multihead_attn.out_proj.weight
+            out[p + "multihead_attn.out_proj.bias"] = layer.multihead_attn.out_proj.bias
+            out[p + "linear1.weight"] = layer.linear1.weight
+            out[p + "linear1.bias"] = layer.linear1.bias
+            out[p + "linear2.weight"] = layer.linear2.weight
+            out[p + "linear2.bias"] = layer.linear2.bias
+            out[p + "norm1.weight"] = layer.norm1.weight
+            out[p + "norm1.bias"] = layer.norm1.bias
+            out[p + "norm2.weight"] = layer.norm2.weight
+            out[p + "norm2.bias"] = layer.norm2.bias
+            out[p + "norm3.weight"] = layer.norm3.weight
+            out[p + "norm3.bias"] = layer.norm3.bias
+        if self.norm is not None:
+            out["norm.weight"] = self.norm.weight
+            out["norm.bias"] = self.norm.bias
+
 
 def check_layer_config(layer: nn.TransformerDecoderLayer) -> None:
     """The step math assumes the seed's layer configuration: post-norm, ReLU, packed in-projection."""
@@ -133,3 +161,5 @@ def check_layer_config(layer: nn.TransformerDecoderLayer) -> None:
         raise ValueError("incremental decoding needs attention in-projection biases")
     if layer.activation is not F.relu:
         raise ValueError("incremental decoding supports ReLU decoder layers only")
+    if not (layer.norm1.eps == layer.norm2.eps == layer.norm3.eps == 1e-5):
+        raise ValueError("incremental decoding assumes layer-norm eps 1e-5 (the step weights declare no other)")

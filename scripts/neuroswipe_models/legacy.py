@@ -5,7 +5,7 @@ Sub-module names and registration order reproduce the seed state dict exactly (�
 ``char_pos_encoder``, ``key_pos_encoder``, ``decoder`` (``decoder_layer`` — the unused prototype —,
 ``transformer_decoder``, ``out``).
 """
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -106,6 +106,17 @@ class SwipeCurveTransformer(nn.Module):
     def project(self, hidden: Tensor) -> Tensor:
         """The output layer: hidden states → logits over the 35 classes."""
         return self.decoder.out(hidden)
+
+    def step_weights(self) -> Dict[str, Tensor]:
+        """The decoder's parameters under the names of docs/MODEL_FORMAT.md, "Step weights"."""
+        out: Dict[str, Tensor] = {
+            "token_embedding": self.char_embedding.weight,
+            "position_embedding": self.char_pos_encoder.pe[:, 0],
+            "out.weight": self.decoder.out.weight,
+            "out.bias": self.decoder.out.bias,
+        }
+        self.decoder.transformer_decoder.step_weights(out)
+        return out
 
 
 def build_legacy(name: str) -> SwipeCurveTransformer:

@@ -4,7 +4,7 @@ Every encoder-input embedding takes ``(traj, keys)``; the key-only one ignores `
 names reproduce the seed state dict (§5.4): ``enc_in_emb_model`` (listed first), ``dec_in_emb_model``
 (a ``Sequential`` of ``Embedding``, ``Dropout``, ``PositionalEncoding``), ``encoder``, ``decoder``, ``out``.
 """
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -137,6 +137,17 @@ class EncoderDecoderTransformerLike(nn.Module):
 
     def project(self, hidden: Tensor) -> Tensor:
         return self.out(hidden)
+
+    def step_weights(self) -> Dict[str, Tensor]:
+        """The decoder's parameters under the names of docs/MODEL_FORMAT.md, "Step weights"."""
+        out: Dict[str, Tensor] = {
+            "token_embedding": self.dec_in_emb_model[0].weight,
+            "position_embedding": self.dec_in_emb_model[2].pe[:, 0],
+            "out.weight": self.out.weight,
+            "out.bias": self.out.bias,
+        }
+        self.decoder.step_weights(out)
+        return out
 
 
 def build_v3(name: str, n_coord_feats: int, present_keys: Optional[list] = None) -> EncoderDecoderTransformerLike:
