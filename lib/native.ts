@@ -39,6 +39,7 @@ export interface NativeAddon {
   ScriptModel: { load(path: string, device: string): Promise<NativeScriptModel> };
   versions(): NativeVersions;
   setNumThreads(n: number): void;
+  tuneHeapForThroughput(): boolean;
   getNumThreads(): number;
   [name: string]: unknown;
 }

@@ -7,24 +7,113 @@
 
 #include "native_error.h"
 
+// The loops below are written so that the compiler vectorises them without reassociating sums; on x86-64
+// GCC also builds AVX2 and AVX-512 variants of them and picks one at load time.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define NEUROSWIPE_VECTOR_CLONES __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#else
+#define NEUROSWIPE_VECTOR_CLONES
+#endif
+
 namespace neuroswipe {
 namespace {
-
-/** Dot product with eight independent partial sums, so that it vectorises without reassociation flags. */
-inline float Dot(const float* a, const float* b, int64_t n) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (int j = 0; j < 8; ++j) acc[j] += a[i + j] * b[i + j];
-  }
-  float tail = 0;
-  for (; i < n; ++i) tail += a[i] * b[i];
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
-}
 
 /** out = x · wᵀ + b for x [R, K], w [N, K], b [N]. */
 void Linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, at::Tensor& out) {
   at::addmm_out(out, b, x, w.t());
+}
+
+/** q / scale, as nn.MultiheadAttention scales the query before the score product. */
+NEUROSWIPE_VECTOR_CLONES
+void ScaleQuery(const float* q, float scale, int64_t dh, float* out) {
+  for (int64_t i = 0; i < dh; ++i) out[i] = q[i] / scale;
+}
+
+/** scores[t] = q · keys[t] for t < n, keys given as one pointer per position (Dh floats each). */
+NEUROSWIPE_VECTOR_CLONES
+void ScoresByRows(const float* q, const float* const* keys, int64_t n, int64_t dh, float* scores) {
+  for (int64_t t = 0; t < n; ++t) {
+    const float* k = keys[t];
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= dh; i += 8) {
+      for (int j = 0; j < 8; ++j) acc[j] += q[i + j] * k[i + j];
+    }
+    float tail = 0;
+    for (; i < dh; ++i) tail += q[i] * k[i];
+    scores[t] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+  }
+}
+
+/** scores[t] = q · keysT[:, t] for keys transposed `[Dh, n]`: vectorised along t. */
+NEUROSWIPE_VECTOR_CLONES
+void ScoresByColumns(const float* q, const float* keys_t, int64_t n, int64_t dh, float* scores) {
+  std::fill(scores, scores + n, 0.0f);
+  for (int64_t i = 0; i < dh; ++i) {
+    const float qi = q[i];
+    const float* k = keys_t + i * n;
+    for (int64_t t = 0; t < n; ++t) scores[t] += qi * k[t];
+  }
+}
+
+/** In-place softmax of scores[0..n). */
+NEUROSWIPE_VECTOR_CLONES
+void Softmax(float* s, int64_t n) {
+  float max = -std::numeric_limits<float>::infinity();
+  for (int64_t t = 0; t < n; ++t) max = std::max(max, s[t]);
+  float sum = 0;
+  for (int64_t t = 0; t < n; ++t) {
+    s[t] = std::exp(s[t] - max);
+    sum += s[t];
+  }
+  for (int64_t t = 0; t < n; ++t) s[t] /= sum;
+}
+
+/** out = Σ_t p[t] · values[t] with values given as one pointer per position (Dh floats each). */
+NEUROSWIPE_VECTOR_CLONES
+void WeightedRows(const float* p, const float* const* values, int64_t n, int64_t dh, float* out) {
+  std::fill(out, out + dh, 0.0f);
+  for (int64_t t = 0; t < n; ++t) {
+    const float pt = p[t];
+    const float* v = values[t];
+    for (int64_t i = 0; i < dh; ++i) out[i] += pt * v[i];
+  }
+}
+
+/** out = Σ_t p[t] · values[t] for contiguous values `[n, Dh]`. */
+NEUROSWIPE_VECTOR_CLONES
+void WeightedBlock(const float* p, const float* values, int64_t n, int64_t dh, float* out) {
+  std::fill(out, out + dh, 0.0f);
+  for (int64_t t = 0; t < n; ++t) {
+    const float pt = p[t];
+    const float* v = values + t * dh;
+    for (int64_t i = 0; i < dh; ++i) out[i] += pt * v[i];
+  }
+}
+
+/** x[r] = LayerNorm(x[r] + y[r]) for every row (y may be null: x alone); biased variance, as nn.LayerNorm. */
+NEUROSWIPE_VECTOR_CLONES
+void AddNorm(float* x, const float* y, const float* w, const float* b, int64_t rows, int64_t d, float eps) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* z = x + r * d;
+    if (y) {
+      const float* add = y + r * d;
+      for (int64_t i = 0; i < d; ++i) z[i] += add[i];
+    }
+    float mean = 0;
+    for (int64_t i = 0; i < d; ++i) mean += z[i];
+    mean /= static_cast<float>(d);
+    float var = 0;
+    for (int64_t i = 0; i < d; ++i) var += (z[i] - mean) * (z[i] - mean);
+    var /= static_cast<float>(d);
+    const float rstd = 1.0f / std::sqrt(var + eps);
+    for (int64_t i = 0; i < d; ++i) z[i] = (z[i] - mean) * rstd * w[i] + b[i];
+  }
+}
+
+void AddNorm(at::Tensor& x, const at::Tensor* y, const at::Tensor& w, const at::Tensor& b, double eps) {
+  AddNorm(x.data_ptr<float>(), y ? y->data_ptr<float>() : nullptr, w.data_ptr<float>(), b.data_ptr<float>(), x.size(0),
+          x.size(1), static_cast<float>(eps));
 }
 
 }  // namespace
@@ -36,54 +125,30 @@ CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads)
                     std::to_string(heads) + " heads");
   }
   head_dim_ = weights.d_model / heads;
-  // nn.MultiheadAttention divides the query by sqrt(head_dim) (a float32 scalar) before the score matmul.
+  // nn.MultiheadAttention divides the query by sqrt(head_dim) (a float32 scalar) before the score product.
   scale_ = static_cast<float>(std::sqrt(static_cast<double>(head_dim_)));
-  q_.resize(static_cast<size_t>(head_dim_));
+  scaled_.resize(static_cast<size_t>(head_dim_));
 }
 
-void CpuDecoderStep::Attend(const float* q, const float* keys, const float* values, int64_t n, float* out) {
-  const int64_t dh = head_dim_;
-  for (int64_t i = 0; i < dh; ++i) q_[static_cast<size_t>(i)] = q[i] / scale_;
-  if (static_cast<int64_t>(scores_.size()) < n) scores_.resize(static_cast<size_t>(n));
-  float* s = scores_.data();
-  float max = -std::numeric_limits<float>::infinity();
-  for (int64_t t = 0; t < n; ++t) {
-    s[t] = Dot(q_.data(), keys + t * dh, dh);
-    max = std::max(max, s[t]);
-  }
-  float sum = 0;
-  for (int64_t t = 0; t < n; ++t) {
-    s[t] = std::exp(s[t] - max);
-    sum += s[t];
-  }
-  std::fill(out, out + dh, 0.0f);
-  for (int64_t t = 0; t < n; ++t) {
-    const float p = s[t] / sum;
-    const float* v = values + t * dh;
-    for (int64_t i = 0; i < dh; ++i) out[i] += p * v[i];
-  }
-}
-
-void CpuDecoderStep::AddNorm(at::Tensor& x, const float* py, const at::Tensor& w, const at::Tensor& b) const {
-  const int64_t rows = x.size(0), d = x.size(1);
-  float* px = x.data_ptr<float>();
-  const float* pw = w.data_ptr<float>();
-  const float* pb = b.data_ptr<float>();
-  const float eps = static_cast<float>(w_.eps);
-  for (int64_t r = 0; r < rows; ++r) {
-    float* z = px + r * d;
-    const float* add = py ? py + r * d : nullptr;
-    float mean = 0;
-    for (int64_t i = 0; i < d; ++i) {
-      if (add) z[i] += add[i];
-      mean += z[i];
+void CpuDecoderStep::PackMemory(const at::Tensor& kv, float* out) {
+  const int64_t l_count = kv.size(0), h_count = kv.size(2), s = kv.size(3), dh = kv.size(4);
+  const int64_t sl = kv.stride(0), skv = kv.stride(1), sh = kv.stride(2), st = kv.stride(3), si = kv.stride(4);
+  const float* base = kv.data_ptr<float>();
+  for (int64_t l = 0; l < l_count; ++l) {
+    for (int64_t h = 0; h < h_count; ++h) {
+      const float* k_src = base + l * sl + h * sh;
+      const float* v_src = k_src + skv;
+      float* keys_t = out + ((l * 2 + 0) * h_count + h) * s * dh;  // [Dh, S]
+      float* values = out + ((l * 2 + 1) * h_count + h) * s * dh;  // [S, Dh]
+      for (int64_t t = 0; t < s; ++t) {
+        const float* k = k_src + t * st;
+        const float* v = v_src + t * st;
+        for (int64_t i = 0; i < dh; ++i) {
+          keys_t[i * s + t] = k[i * si];
+          values[t * dh + i] = v[i * si];
+        }
+      }
     }
-    mean /= static_cast<float>(d);
-    float var = 0;
-    for (int64_t i = 0; i < d; ++i) var += (z[i] - mean) * (z[i] - mean);
-    var /= static_cast<float>(d);
-    const float rstd = 1.0f / std::sqrt(var + eps);
-    for (int64_t i = 0; i < d; ++i) z[i] = (z[i] - mean) * rstd * pw[i] + pb[i];
   }
 }
 
@@ -99,7 +164,9 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     float* px = x.data_ptr<float>();
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
-      if (row.token < 0 || row.token >= vocab) throw UserError("decoder step: token id " + std::to_string(row.token) + " is outside the embedding table");
+      if (row.token < 0 || row.token >= vocab) {
+        throw UserError("decoder step: token id " + std::to_string(row.token) + " is outside the embedding table");
+      }
       if (row.position < 0 || row.position >= positions) {
         throw UserError("decoder step: position " + std::to_string(row.position) + " is outside the positional table");
       }
@@ -113,47 +180,64 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
   at::Tensor proj = at::empty({r_count, d}, opts);
   at::Tensor query = at::empty({r_count, d}, opts);
   at::Tensor hidden = at::empty({r_count, w_.feed_forward}, opts);
+  float* q_scaled = scaled_.data();
   for (int64_t l = 0; l < n_layers; ++l) {
     const DecoderLayerWeights& lw = w_.layers[static_cast<size_t>(l)];
-    // Self-attention over the cached prefix and the new token.
+    // Self-attention over the earlier tokens' columns and the new token.
     Linear(x, lw.self_in_w, lw.self_in_b, qkv);
     const float* pqkv = qkv.data_ptr<float>();
     float* pattn = attn.data_ptr<float>();
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
-      const int64_t t = row.position + 1;
+      const int64_t n = row.position + 1;
+      if (static_cast<int64_t>(scores_.size()) < n) scores_.resize(static_cast<size_t>(n));
+      if (static_cast<int64_t>(keys_.size()) < 2 * n) keys_.resize(static_cast<size_t>(2 * n));
       const float* q = pqkv + r * 3 * d;
       for (int64_t h = 0; h < h_count; ++h) {
-        float* keys = row.self_kv + ((l * 2 + 0) * h_count + h) * t * dh;
-        float* values = row.self_kv + ((l * 2 + 1) * h_count + h) * t * dh;
-        std::memcpy(keys + row.position * dh, q + d + h * dh, static_cast<size_t>(dh) * sizeof(float));
-        std::memcpy(values + row.position * dh, q + 2 * d + h * dh, static_cast<size_t>(dh) * sizeof(float));
-        Attend(q + h * dh, keys, values, t, pattn + r * d + h * dh);
+        const int64_t k_off = ((l * 2 + 0) * h_count + h) * dh, v_off = ((l * 2 + 1) * h_count + h) * dh;
+        std::memcpy(row.column + k_off, q + d + h * dh, static_cast<size_t>(dh) * sizeof(float));
+        std::memcpy(row.column + v_off, q + 2 * d + h * dh, static_cast<size_t>(dh) * sizeof(float));
+        const float** keys = keys_.data();
+        const float** values = keys + n;
+        for (int64_t t = 0; t < row.position; ++t) {
+          keys[t] = row.past[t] + k_off;
+          values[t] = row.past[t] + v_off;
+        }
+        keys[row.position] = row.column + k_off;
+        values[row.position] = row.column + v_off;
+        ScaleQuery(q + h * dh, scale_, dh, q_scaled);
+        ScoresByRows(q_scaled, keys, n, dh, scores_.data());
+        Softmax(scores_.data(), n);
+        WeightedRows(scores_.data(), values, n, dh, pattn + r * d + h * dh);
       }
     }
     Linear(attn, lw.self_out_w, lw.self_out_b, proj);
-    AddNorm(x, proj.data_ptr<float>(), lw.norm1_w, lw.norm1_b);
+    AddNorm(x, &proj, lw.norm1_w, lw.norm1_b, w_.eps);
     // Cross-attention over the swipe's memory.
     Linear(x, lw.cross_q_w, lw.cross_q_b, query);
-    const float* pq2 = query.data_ptr<float>();
+    const float* pq = query.data_ptr<float>();
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
       const int64_t s = row.memory_len;
+      if (static_cast<int64_t>(scores_.size()) < s) scores_.resize(static_cast<size_t>(s));
       for (int64_t h = 0; h < h_count; ++h) {
-        const float* keys = row.memory_kv + ((l * 2 + 0) * h_count + h) * s * dh;
-        const float* values = row.memory_kv + ((l * 2 + 1) * h_count + h) * s * dh;
-        Attend(pq2 + r * d + h * dh, keys, values, s, pattn + r * d + h * dh);
+        const float* keys_t = row.memory + ((l * 2 + 0) * h_count + h) * s * dh;
+        const float* values = row.memory + ((l * 2 + 1) * h_count + h) * s * dh;
+        ScaleQuery(pq + r * d + h * dh, scale_, dh, q_scaled);
+        ScoresByColumns(q_scaled, keys_t, s, dh, scores_.data());
+        Softmax(scores_.data(), s);
+        WeightedBlock(scores_.data(), values, s, dh, pattn + r * d + h * dh);
       }
     }
     Linear(attn, lw.cross_out_w, lw.cross_out_b, proj);
-    AddNorm(x, proj.data_ptr<float>(), lw.norm2_w, lw.norm2_b);
+    AddNorm(x, &proj, lw.norm2_w, lw.norm2_b, w_.eps);
     // Feed-forward.
     Linear(x, lw.ff1_w, lw.ff1_b, hidden);
     hidden.clamp_min_(0.0);
     Linear(hidden, lw.ff2_w, lw.ff2_b, proj);
-    AddNorm(x, proj.data_ptr<float>(), lw.norm3_w, lw.norm3_b);
+    AddNorm(x, &proj, lw.norm3_w, lw.norm3_b, w_.eps);
   }
-  if (w_.final_norm_w.defined()) AddNorm(x, nullptr, w_.final_norm_w, w_.final_norm_b);
+  if (w_.final_norm_w.defined()) AddNorm(x, nullptr, w_.final_norm_w, w_.final_norm_b, w_.eps);
   at::Tensor logits = at::empty({r_count, w_.out_w.size(0)}, opts);
   Linear(x, w_.out_w, w_.out_b, logits);
   return logits;

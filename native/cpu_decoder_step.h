@@ -12,18 +12,22 @@
 
 namespace neuroswipe {
 
-/** One row of a step: the token at `position`, its caches and its swipe's memory keys/values. */
+/**
+ * One row of a step: the token at `position` (`<sos>` is 0), the self-attention keys/values of the tokens
+ * before it and its swipe's memory keys/values. A token's keys/values are one "column" `[L, 2, H, Dh]`.
+ */
 struct CpuStepRow {
   int64_t token;
-  /** Index of the token in its prefix (`<sos>` is 0): the cached prefix has `position` entries. */
   int64_t position;
+  /** `position` pointers to the columns of the earlier tokens, in order. */
+  const float* const* past;
+  /** Where the step writes this token's column. */
+  float* column;
   /**
-   * Self-attention cache `[L, 2, H, position + 1, Dh]`: the first `position` entries of each block hold the
-   * prefix; the step writes the new token's key and value into the last entry.
+   * The swipe's memory keys/values, `[L, 2, H, S·Dh]`: per layer and head the keys transposed (`[Dh, S]`),
+   * the values as they are (`[S, Dh]`); see CpuDecoderStep::PackMemory.
    */
-  float* self_kv;
-  /** Cross-attention keys/values of the swipe's memory, `[L, 2, H, memory_len, Dh]`. */
-  const float* memory_kv;
+  const float* memory;
   int64_t memory_len;
 };
 
@@ -36,22 +40,27 @@ class CpuDecoderStep {
   int64_t layers() const { return static_cast<int64_t>(w_.layers.size()); }
   int64_t heads() const { return heads_; }
   int64_t head_dim() const { return head_dim_; }
+  /** Floats in one token's column: L · 2 · H · Dh. */
+  int64_t column_size() const { return layers() * 2 * w_.d_model; }
   int64_t max_positions() const { return w_.position_embedding.size(0); }
 
-  /** Logits `[R, C]` of the next token for every row; fills each row's new cache entry. */
+  /**
+   * Writes one swipe's memory keys/values `[L, 2, H, S, Dh]` (float32, any strides) to `out` (numel floats) in
+   * the layout CpuStepRow::memory reads.
+   */
+  static void PackMemory(const at::Tensor& kv, float* out);
+
+  /** Logits `[R, C]` of the next token for every row; writes each row's column. */
   at::Tensor Run(const std::vector<CpuStepRow>& rows);
 
  private:
-  void Attend(const float* q, const float* keys, const float* values, int64_t n, float* out);
-  /** x = LayerNorm(x + y) row by row (y may be null: x alone). */
-  void AddNorm(at::Tensor& x, const float* y, const at::Tensor& w, const at::Tensor& b) const;
-
   const DecoderStepWeights& w_;
   int64_t heads_;
   int64_t head_dim_;
   float scale_;
   std::vector<float> scores_;
-  std::vector<float> q_;
+  std::vector<float> scaled_;
+  std::vector<const float*> keys_;
 };
 
 }  // namespace neuroswipe

@@ -1,7 +1,7 @@
 // Rounds by the built-in CPU decoder step: memory_kv once per swipe (TorchScript), then every step in
-// CpuDecoderStep, each row reading its own prefix cache and its own swipe's memory keys/values.
+// CpuDecoderStep. A prefix's cache is a chain of per-token columns: a child links to its parent's chain and
+// adds one column, so no prefix is ever copied.
 #include <chrono>
-#include <cstring>
 
 #include "cpu_decoder_step.h"
 #include "native_error.h"
@@ -11,6 +11,15 @@ namespace neuroswipe {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/** The keys/values of one token (`[L, 2, H, Dh]`) and the chain of the tokens before it. */
+struct ColumnCache : PrefixCache {
+  ColumnCache(std::shared_ptr<const ColumnCache> p, int64_t size)
+      : parent(std::move(p)), length(parent ? parent->length + 1 : 1), column(static_cast<size_t>(size)) {}
+  std::shared_ptr<const ColumnCache> parent;
+  int64_t length;  // tokens covered, this one included
+  std::vector<float> column;
+};
 
 class CpuStepRunner : public RoundRunner {
  public:
@@ -32,24 +41,23 @@ class CpuStepRunner : public RoundRunner {
     }
     if (!step_) step_ = std::make_unique<CpuDecoderStep>(w, kv.size(3));
     kv = kv.to(torch::kFloat32);
-    std::vector<torch::Tensor> items;
-    for (int64_t j = 0; j < b; ++j) {
-      items.push_back(kv.select(2, j).narrow(3, 0, lengths[static_cast<size_t>(j)]).contiguous());  // [L, 2, H, S, Dh]
-    }
+    std::vector<torch::Tensor> items;  // views of kv, packed into the slot's buffer by Place
+    for (int64_t j = 0; j < b; ++j) items.push_back(kv.select(2, j).narrow(3, 0, lengths[static_cast<size_t>(j)]));
     return items;
   }
 
   void Place(int slot, const torch::Tensor& item, int64_t length) override {
-    slot_memory_[static_cast<size_t>(slot)] = item;
+    std::vector<float>& buffer = slot_memory_[static_cast<size_t>(slot)];
+    buffer.resize(static_cast<size_t>(item.numel()));  // slot buffers are reused: no allocation per swipe
+    CpuDecoderStep::PackMemory(item, buffer.data());
     slot_len_[static_cast<size_t>(slot)] = length;
   }
 
   torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
     const size_t r = round.prefixes.size();
-    const int64_t layers = step_->layers(), heads = step_->heads(), dh = step_->head_dim();
-    const int64_t blocks = layers * 2 * heads;
     std::vector<CpuStepRow> rows(r);
-    std::vector<torch::Tensor> children(r);
+    std::vector<std::shared_ptr<ColumnCache>> children(r);
+    past_.assign(r * static_cast<size_t>(o_.max_token_len), nullptr);
     double self_pairs = 0, cross_pairs = 0;
     for (size_t i = 0; i < r; ++i) {
       const Hypothesis& h = *round.prefixes[i];
@@ -57,19 +65,15 @@ class CpuStepRunner : public RoundRunner {
       if (n + 1 > o_.max_token_len || n >= step_->max_positions()) {
         throw UserError("a prefix is longer than the decoder's positional table");
       }
-      if (n > 0 && (!h.kv || h.kv->size(3) != n)) throw UserError("internal: a prefix without its key/value cache");
-      // The child's cache: the parent's prefix in each [n, Dh] block, then room for the new token.
-      torch::Tensor child = torch::empty({layers, 2, heads, n + 1, dh}, torch::kFloat32);
-      float* dst = child.data_ptr<float>();
-      if (n > 0) {
-        const float* src = h.kv->data_ptr<float>();
-        for (int64_t blk = 0; blk < blocks; ++blk) {
-          std::memcpy(dst + blk * (n + 1) * dh, src + blk * n * dh, static_cast<size_t>(n * dh) * sizeof(float));
-        }
-      }
+      auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);
+      if ((parent ? parent->length : 0) != n) throw UserError("internal: a prefix's key/value cache has the wrong length");
+      const float** past = past_.data() + i * static_cast<size_t>(o_.max_token_len);
+      int64_t t = n;
+      for (const ColumnCache* c = parent.get(); c; c = c->parent.get()) past[--t] = c->column.data();
+      children[i] = std::make_shared<ColumnCache>(std::move(parent), step_->column_size());
       const size_t slot = static_cast<size_t>(round.row_slot[i]);
-      rows[i] = CpuStepRow{h.tokens.back(), n, dst, slot_memory_[slot].data_ptr<float>(), slot_len_[slot]};
-      children[i] = std::move(child);
+      rows[i] = CpuStepRow{h.tokens.back(), n, past, children[i]->column.data(), slot_memory_[slot].data(),
+                           slot_len_[slot]};
       self_pairs += static_cast<double>(n + 1);
       cross_pairs += static_cast<double>(slot_len_[slot]);
     }
@@ -80,8 +84,7 @@ class CpuStepRunner : public RoundRunner {
     stats.self_pairs += self_pairs;
     stats.cross_pairs += cross_pairs;
     stats.output_rows += static_cast<double>(r);
-    child_kv.resize(r);
-    for (size_t i = 0; i < r; ++i) child_kv[i] = std::make_shared<const at::Tensor>(std::move(children[i]));
+    child_kv.assign(children.begin(), children.end());
     return logits;
   }
 
@@ -89,8 +92,9 @@ class CpuStepRunner : public RoundRunner {
   const ScriptModel& model_;
   const DecodingOptions& o_;
   std::unique_ptr<CpuDecoderStep> step_;
-  std::vector<torch::Tensor> slot_memory_;  // per slot: [L, 2, H, S, Dh] contiguous float32
+  std::vector<std::vector<float>> slot_memory_;  // per slot: CpuDecoderStep::PackMemory layout
   std::vector<int64_t> slot_len_;
+  std::vector<const float*> past_;  // per row: max_token_len column pointers
 };
 
 }  // namespace

@@ -10,6 +10,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/** A prefix's cache as one tensor `[L, 2, H, n, Dh]`. */
+struct TensorPrefixCache : PrefixCache {
+  explicit TensorPrefixCache(at::Tensor t) : kv(std::move(t)) {}
+  at::Tensor kv;
+};
+
+const at::Tensor& CacheTensor(const KvCache& c) { return static_cast<const TensorPrefixCache&>(*c).kv; }
+
 class IncrementalRunner : public RoundRunner {
  public:
   IncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width)
@@ -67,7 +75,7 @@ class IncrementalRunner : public RoundRunner {
       self_len[row] = n;
       t_max = std::max(t_max, n);
       // The row's cache buffer already holds this prefix when it continues the row's last prefix.
-      if (n > 0 && row_holds_[static_cast<size_t>(row)] != h.kv) self_kv_.select(2, row).narrow(3, 0, n).copy_(*h.kv);
+      if (n > 0 && row_holds_[static_cast<size_t>(row)] != h.kv) self_kv_.select(2, row).narrow(3, 0, n).copy_(CacheTensor(h.kv));
     }
     int64_t s_act = 0, s_min = 0;
     bool first = true;
@@ -105,9 +113,9 @@ class IncrementalRunner : public RoundRunner {
       const int64_t row = rows[static_cast<size_t>(i)];
       torch::Tensor column = new_kv.select(2, row).unsqueeze(3);  // [L, 2, H, 1, Dh]
       const KvCache& kv = round.prefixes[i]->kv;
-      const int64_t n = kv ? kv->size(3) : 0;
-      torch::Tensor child = kv ? torch::cat({*kv, column}, 3) : column.clone();
-      child_kv[static_cast<size_t>(i)] = std::make_shared<const at::Tensor>(std::move(child));
+      const int64_t n = kv ? CacheTensor(kv).size(3) : 0;
+      torch::Tensor child = kv ? torch::cat({CacheTensor(kv), column}, 3) : column.clone();
+      child_kv[static_cast<size_t>(i)] = std::make_shared<const TensorPrefixCache>(std::move(child));
       // Keep the row's buffer equal to the child cache, so a child decoded next in this row needs no copy.
       if (n < o_.max_token_len) {
         self_kv_.select(2, row).narrow(3, n, 1).copy_(column);

@@ -12,8 +12,14 @@
 
 namespace neuroswipe {
 
-/** Self-attention keys/values of a prefix's tokens but the last, `[L, 2, H, n, Dh]`, shared by siblings. */
-using KvCache = std::shared_ptr<const at::Tensor>;
+/**
+ * Self-attention keys/values of a prefix's tokens but the last, shared by siblings. Each round runner keeps
+ * its own representation (a subclass) and only ever sees caches it made.
+ */
+struct PrefixCache {
+  virtual ~PrefixCache() = default;
+};
+using KvCache = std::shared_ptr<const PrefixCache>;
 
 /**
  * A token prefix (starting with `<sos>`), its score, its vocabulary-trie node (kNoNode without one) and,

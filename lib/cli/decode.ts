@@ -9,7 +9,7 @@ import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, type DeviceRequest } from '../model.js';
 import { PredictionWriter } from '../predictions.js';
-import { setNumThreads, defaultThreadCount } from '../runtime.js';
+import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { countLines } from './count-lines.js';
 import { parseNumber } from './parse-number.js';
@@ -70,6 +70,7 @@ export function register(program: Command): void {
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
       const threads = parseNumber('--threads', o.threads, true);
       setNumThreads(threads);
+      tuneHeapForThroughput();
       const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
       const set = (k: string, v: number | undefined): void => {
         if (v !== undefined) decoding[k] = v;

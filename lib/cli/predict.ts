@@ -1,5 +1,6 @@
 /** `neuroswipe predict`: runs a prediction config (seed `prediction_config` or neuroswipe `predict`). */
 import type { Command } from 'commander';
+import { tuneHeapForThroughput } from '../runtime.js';
 import { loadPredictionConfig } from '../config/load.js';
 import type { DeviceRequest } from '../model.js';
 import { runPrediction } from '../predict/run.js';
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'libtorch intra-op threads')
     .option('--quiet', 'no progress output')
     .action(async (opts: PredictOptions) => {
+      tuneHeapForThroughput();
       const plan = loadPredictionConfig(opts.config, opts.set);
       if (opts.device !== undefined) {
         if (!/^(auto|cpu|cuda|cuda:\d+)$/.test(opts.device)) throw new TypeError(`--device: expected auto, cpu, cuda or cuda:N, got ${JSON.stringify(opts.device)}`);

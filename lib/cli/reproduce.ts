@@ -1,5 +1,6 @@
 /** `neuroswipe reproduce`: export → predict → aggregate → baseline → submit in one command (docs/REPRODUCE.md). */
 import type { Command } from 'commander';
+import { tuneHeapForThroughput } from '../runtime.js';
 import type { DeviceRequest } from '../model.js';
 import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'swipes decoded together (default 64)')
     .option('--quiet', 'no progress output')
     .action(async (opts: ReproduceCliOptions) => {
+      tuneHeapForThroughput();
       if (opts.device !== undefined && !/^(auto|cpu|cuda|cuda:\d+)$/.test(opts.device)) {
         throw new TypeError(`--device: expected auto, cpu, cuda or cuda:N, got ${JSON.stringify(opts.device)}`);
       }

@@ -17,7 +17,7 @@ const { Decoder, estimateFlops } = await lib('decoder.js');
 const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
 const { readSwipes } = await lib('dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
-const { setNumThreads } = await lib('runtime.js');
+const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -35,6 +35,8 @@ const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const skipFullPrefix = args.includes('--skip-full-prefix');
 
 setNumThreads(threads);
+// As the CLI's decoding commands do: keep libtorch's per-call activations on the heap (lib/runtime.ts).
+const heapTuned = tuneHeapForThroughput();
 const dir = join(root, '.tmp', 'bench');
 mkdirSync(dir, { recursive: true });
 const data = join(dir, `synth-${nSwipes}.jsonl`);
@@ -57,7 +59,7 @@ async function run(label, opts, subset) {
   const flops = estimateFlops(stats.work, shape);
   return {
     label, swipes: subset.length, seconds, swipesPerSecond: subset.length / seconds,
-    modelShare: stats.modelSeconds / Math.max(stats.totalSeconds, 1e-9), incremental: stats.incremental,
+    modelShare: stats.modelSeconds / Math.max(stats.totalSeconds, 1e-9), incremental: stats.incremental, nativeStep: stats.nativeStep,
     decodeCalls: stats.decodeCalls, gflopPerSwipe: flops / subset.length / 1e9, gflopPerSecond: flops / seconds / 1e9, rows,
   };
 }
@@ -68,6 +70,7 @@ const results = [];
 for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
   results.push(await run(`beam${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet));
   if (!skipFullPrefix) results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
+  results.push(await run(`beam${tag} batched, incremental, TorchScript step`, { decoding: beam, vocabulary, nativeStep: false }, swipes));
   results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
   results.push(await run(`beam${tag} batched, incremental, 1 worker`, { decoding: beam, vocabulary, workers: 1 }, swipes));
 }
@@ -76,19 +79,14 @@ results.push(await run('greedy+vocab batched, incremental', { decoding: { genera
 
 // Outputs of the batched engine against the seed loop on the shared swipes: same words in the same order.
 const parity = {};
-for (let i = 0; i < results.length; i++) {
-  const r = results[i];
-  if (!r.label.includes('reference')) continue;
-  for (const other of results.slice(i + 1, i + 4)) {
-    let same = 0;
-    r.rows.forEach((row, j) => {
-      const a = row.candidates.map((c) => c[1]).join('|');
-      const b = other.rows[j].candidates.map((c) => c[1]).join('|');
-      if (a === b) same++;
-    });
-    parity[other.label] = `${same}/${r.rows.length} swipes with identical candidate lists`;
+const words = (row) => row.candidates.map((c) => c[1]).join('|');
+for (const ref of results.filter((r) => r.label.includes('reference'))) {
+  const tag = ref.label.split(' ')[0];
+  for (const other of results.filter((r) => r !== ref && r.label.split(' ')[0] === tag)) {
+    const same = ref.rows.filter((row, j) => words(row) === words(other.rows[j])).length;
+    parity[other.label] = `${same}/${ref.rows.length} swipes with identical candidate lists`;
   }
 }
 for (const r of results) delete r.rows;
-process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, batchSize, workers, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
+process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, heapTuned, batchSize, workers, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
 model.dispose();
