@@ -3,14 +3,30 @@
  */
 import { native, type NativeScriptModel, type NativeTensor } from './native.js';
 import { parseModelMetadata, type ModelMetadata } from './model-metadata.js';
+import { invalidOption } from './invalid-option.js';
 
 /** Where a model runs: `auto` picks CUDA when this libtorch has it and a GPU is visible, else the CPU. */
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
+
+/** The precisions a model can compute in. */
+export const PRECISIONS = ['float32', 'float16', 'bfloat16'] as const;
+
+/**
+ * The dtype a model computes in. `float32` is the default and the seed-exact mode; `float16` and
+ * `bfloat16` convert the weights at load and cast every floating input, trading a small drift in scores
+ * (docs/MODEL_FORMAT.md, "Precision") for half the memory traffic. `float16` needs a CUDA device.
+ */
+export type Precision = (typeof PRECISIONS)[number];
 
 /** Options of {@link Model.load}. */
 export interface LoadOptions {
   /** Device to load onto. Default `auto`. */
   device?: DeviceRequest;
+  /**
+   * Precision the model computes in: `float32` (default, seed-exact), `bfloat16` (CPU or CUDA) or
+   * `float16` (CUDA only). Results handed to JS are float32 whatever the precision.
+   */
+  precision?: Precision;
 }
 
 /** A float32 tensor in JS: row-major data and shape. */
@@ -43,13 +59,16 @@ export class Model {
 
   /**
    * Loads a model file.
-   * @throws Error when the file is missing or corrupt, breaks the contract, has bad metadata, or the device
-   *   is not there
+   * @throws TypeError when `precision` is not one of {@link PRECISIONS}
+   * @throws Error when the file is missing or corrupt, breaks the contract, has bad metadata, the device
+   *   is not there, or `float16` is asked for off CUDA
    */
   static async load(path: string, options: LoadOptions = {}): Promise<Model> {
     const device = options.device ?? 'auto';
+    const precision = options.precision ?? 'float32';
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('Model.load: path must be a non-empty string');
-    const handle = await withJsStack('Model.load', () => native().ScriptModel.load(path, device));
+    if (!PRECISIONS.includes(precision)) throw invalidOption('Model.load: precision', `one of ${PRECISIONS.join(', ')}`, precision);
+    const handle = await withJsStack('Model.load', () => native().ScriptModel.load(path, device, precision));
     let metadata: ModelMetadata;
     try {
       metadata = parseModelMetadata(handle.metadata, path);
@@ -63,6 +82,11 @@ export class Model {
   /** The device the model runs on, e.g. `cpu` or `cuda:0`. */
   get device(): string {
     return this.native.device;
+  }
+
+  /** The precision the model computes in (see {@link LoadOptions.precision}). */
+  get precision(): Precision {
+    return this.native.precision as Precision;
   }
 
   /** The file the model was loaded from. */

@@ -16,6 +16,8 @@ export interface NativeTensor {
 export interface NativeScriptModel {
   readonly metadata: string;
   readonly device: string;
+  /** `float32`, `float16` or `bfloat16`. */
+  readonly precision: string;
   readonly path: string;
   readonly hasDecodeLast: boolean;
   encode(traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array, keysShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
@@ -36,7 +38,7 @@ export interface NativeVersions {
 
 /** Everything the compiled addon exports. Later modules extend this interface. */
 export interface NativeAddon {
-  ScriptModel: { load(path: string, device: string): Promise<NativeScriptModel> };
+  ScriptModel: { load(path: string, device: string, precision?: string): Promise<NativeScriptModel> };
   versions(): NativeVersions;
   setNumThreads(n: number): void;
   tuneHeapForThroughput(): boolean;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "native_error.h"
+#include "precision.h"
 
 namespace neuroswipe {
 namespace {
@@ -29,6 +30,19 @@ const MethodArity kContract[] = {
 
 torch::IValue OptionalTensor(const std::optional<torch::Tensor>& t) {
   return t.has_value() ? torch::IValue(*t) : torch::IValue();
+}
+
+/**
+ * Converts the floating parameters and buffers of `module` (its submodules included) to `dtype`, in
+ * place. Like `Module::to(dtype)`, except that integer and bool buffers keep their type.
+ */
+void ConvertFloatingState(torch::jit::Module& module, c10::ScalarType dtype) {
+  torch::NoGradGuard no_grad;
+  auto convert = [dtype](at::Tensor t) {
+    if (t.is_floating_point() && t.scalar_type() != dtype) t.set_data(t.to(dtype));
+  };
+  for (const at::Tensor& p : module.parameters(/*recurse=*/true)) convert(p);
+  for (const at::Tensor& b : module.buffers(/*recurse=*/true)) convert(b);
 }
 
 }  // namespace
@@ -60,8 +74,9 @@ c10::Device ResolveDevice(const std::string& request) {
   throw UserError("invalid device '" + request + "': expected auto, cpu, cuda or cuda:N");
 }
 
-ScriptModel::ScriptModel(const std::string& path, const std::string& device)
-    : path_(path), device_(ResolveDevice(device)) {
+ScriptModel::ScriptModel(const std::string& path, const std::string& device, const std::string& precision)
+    : path_(path), device_(ResolveDevice(device)), dtype_(ParsePrecision(precision)) {
+  CheckPrecisionOnDevice(dtype_, device_, device);
   bool has_step_weights = false;
   {
     std::ifstream probe(path, std::ios::binary);
@@ -72,6 +87,7 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device)
     return torch::jit::load(path, device_, extra);
   });
   module_.eval();
+  if (dtype_ != c10::kFloat) ConvertFloatingState(module_, dtype_);
   metadata_json_ = extra[kMetadataFile];
   if (metadata_json_.empty()) {
     throw UserError(path + ": the archive has no " + kMetadataFile +
@@ -94,8 +110,8 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device)
     if (name == "decode_step") has_decode_step_ = true;
     if (name == "step_weights") has_step_weights = true;
   }
-  // The built-in decoder step runs on the CPU only; elsewhere decode_step is called as exported.
-  if (has_step_weights && has_incremental() && device_.is_cpu()) {
+  // The built-in decoder step runs in float32 on the CPU only; elsewhere decode_step is called as exported.
+  if (has_step_weights && has_incremental() && device_.is_cpu() && dtype_ == c10::kFloat) {
     torch::IValue dict = Call("step_weights", {});
     if (!dict.isGenericDict()) throw UserError(path + ": step_weights() must return Dict[str, Tensor]");
     step_weights_ = std::make_shared<const DecoderStepWeights>(ReadDecoderStepWeights(dict.toGenericDict(), path));
@@ -110,21 +126,25 @@ torch::IValue ScriptModel::Call(const char* method, std::vector<torch::IValue> a
   return WithContext(std::string(method) + " failed", [&] { return module_.get_method(method)(std::move(args)); });
 }
 
+torch::Tensor ScriptModel::In(const torch::Tensor& t) const {
+  return t.is_floating_point() && t.scalar_type() != dtype_ ? t.to(dtype_) : t;
+}
+
 torch::Tensor ScriptModel::Encode(const torch::Tensor& traj, const torch::Tensor& keys,
                                   const std::optional<torch::Tensor>& pad_mask) const {
-  return Call("encode", {traj, keys, OptionalTensor(pad_mask)}).toTensor();
+  return Call("encode", {In(traj), In(keys), OptionalTensor(pad_mask)}).toTensor();
 }
 
 torch::Tensor ScriptModel::Decode(const torch::Tensor& tokens, const torch::Tensor& memory,
                                   const std::optional<torch::Tensor>& pad_mask) const {
-  return Call("decode", {tokens, memory, OptionalTensor(pad_mask)}).toTensor();
+  return Call("decode", {tokens, In(memory), OptionalTensor(pad_mask)}).toTensor();
 }
 
 torch::Tensor ScriptModel::DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
                                       const torch::Tensor& memory,
                                       const std::optional<torch::Tensor>& pad_mask) const {
   if (has_decode_last_) {
-    return Call("decode_last", {tokens, lengths, memory, OptionalTensor(pad_mask)}).toTensor();
+    return Call("decode_last", {tokens, lengths, In(memory), OptionalTensor(pad_mask)}).toTensor();
   }
   torch::Tensor logits = Decode(tokens, memory, pad_mask);  // [T,B,C]
   torch::Tensor rows = torch::arange(logits.size(1), lengths.options());
@@ -133,14 +153,14 @@ torch::Tensor ScriptModel::DecodeLast(const torch::Tensor& tokens, const torch::
 
 torch::Tensor ScriptModel::MemoryKv(const torch::Tensor& memory) const {
   if (!has_memory_kv_) throw UserError(path_ + ": the model has no memory_kv method");
-  return Call("memory_kv", {memory}).toTensor();
+  return Call("memory_kv", {In(memory)}).toTensor();
 }
 
 std::pair<torch::Tensor, torch::Tensor> ScriptModel::DecodeStep(const torch::Tensor& tokens, const torch::Tensor& self_kv,
                                                                 const torch::Tensor& self_len, const torch::Tensor& mem_kv,
                                                                 const std::optional<torch::Tensor>& pad_mask) const {
   if (!has_decode_step_) throw UserError(path_ + ": the model has no decode_step method");
-  auto out = Call("decode_step", {tokens, self_kv, self_len, mem_kv, OptionalTensor(pad_mask)});
+  auto out = Call("decode_step", {tokens, In(self_kv), self_len, In(mem_kv), OptionalTensor(pad_mask)});
   if (!out.isTuple() || out.toTuple()->elements().size() != 2) {
     throw UserError(path_ + ": decode_step must return (logits, new_kv)");
   }

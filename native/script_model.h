@@ -17,17 +17,28 @@ namespace neuroswipe {
 c10::Device ResolveDevice(const std::string& request);
 
 /**
- * A loaded model: its module on one device, the raw `neuroswipe.json` metadata and which optional
- * methods it has. Methods may be called from several threads at once.
+ * A loaded model: its module on one device in one precision, the raw `neuroswipe.json` metadata and which
+ * optional methods it has. Methods may be called from several threads at once.
+ *
+ * Precision: the module's floating parameters and buffers are converted to the precision's dtype at load,
+ * and every floating tensor handed to a method is cast to it (integer and bool tensors are passed as they
+ * are; a tensor already in the dtype is passed without a copy). Outputs are in the model's dtype: memory,
+ * logits and caches; callers that need float32 convert (the engine converts logits, the JS wrapper every
+ * result it copies out).
  */
 class ScriptModel {
  public:
-  /** Loads `path` onto `device` and checks the contract; throws UserError naming what is wrong. */
-  ScriptModel(const std::string& path, const std::string& device);
+  /**
+   * Loads `path` onto `device` in `precision` ("float32", "float16" or "bfloat16"; float16 needs CUDA)
+   * and checks the contract; throws UserError naming what is wrong.
+   */
+  ScriptModel(const std::string& path, const std::string& device, const std::string& precision = "float32");
 
   const std::string& path() const { return path_; }
   const std::string& metadata_json() const { return metadata_json_; }
   c10::Device device() const { return device_; }
+  /** The dtype the model computes in: kFloat (the default, seed-exact), kHalf or kBFloat16. */
+  c10::ScalarType precision() const { return dtype_; }
   bool has_decode_last() const { return has_decode_last_; }
   /** Whether the model has `memory_kv` and `decode_step` (incremental decoding with caches). */
   bool has_incremental() const { return has_memory_kv_ && has_decode_step_; }
@@ -65,9 +76,12 @@ class ScriptModel {
 
  private:
   torch::IValue Call(const char* method, std::vector<torch::IValue> args) const;
+  /** `t` cast to the model's dtype when it is floating; otherwise (or already in it) `t` itself. */
+  torch::Tensor In(const torch::Tensor& t) const;
 
   std::string path_;
   c10::Device device_;
+  c10::ScalarType dtype_;
   std::string metadata_json_;
   bool has_decode_last_ = false;
   bool has_memory_kv_ = false;

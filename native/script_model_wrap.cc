@@ -4,6 +4,7 @@
 
 #include "addon_data.h"
 #include "native_error.h"
+#include "precision.h"
 #include "promise_worker.h"
 #include "tensor_convert.h"
 
@@ -39,6 +40,7 @@ void ScriptModelWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("dispose", &ScriptModelWrap::Dispose),
           InstanceAccessor("metadata", &ScriptModelWrap::GetMetadata, nullptr),
           InstanceAccessor("device", &ScriptModelWrap::GetDevice, nullptr),
+          InstanceAccessor("precision", &ScriptModelWrap::GetPrecision, nullptr),
           InstanceAccessor("path", &ScriptModelWrap::GetPath, nullptr),
           InstanceAccessor("hasDecodeLast", &ScriptModelWrap::GetHasDecodeLast, nullptr),
       });
@@ -71,14 +73,26 @@ const ScriptModel& ScriptModelWrap::Model(Napi::Env env) const {
 Napi::Value ScriptModelWrap::Load(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
-    throw Napi::TypeError::New(env, "ScriptModel.load(path: string, device: string)");
+    throw Napi::TypeError::New(env, "ScriptModel.load(path: string, device: string, precision?: string)");
   }
   auto path = info[0].As<Napi::String>().Utf8Value();
   auto device = info[1].As<Napi::String>().Utf8Value();
+  std::string precision = "float32";
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!info[2].IsString()) {
+      throw Napi::TypeError::New(env, "ScriptModel.load: precision must be a string (float32, float16 or bfloat16)");
+    }
+    precision = info[2].As<Napi::String>().Utf8Value();
+  }
+  try {
+    ParsePrecision(precision);
+  } catch (const UserError& e) {
+    throw Napi::RangeError::New(env, std::string("ScriptModel.load: ") + e.what());
+  }
   auto slot = std::make_shared<std::shared_ptr<const ScriptModel>>();
   return PromiseWorker::Start(
       env, "neuroswipe.load",
-      [slot, path, device] { *slot = std::make_shared<const ScriptModel>(path, device); },
+      [slot, path, device, precision] { *slot = std::make_shared<const ScriptModel>(path, device, precision); },
       [slot](Napi::Env env) -> Napi::Value {
         auto external = Napi::External<std::shared_ptr<const ScriptModel>>::New(env, slot.get());
         return GetAddonData(env).script_model_ctor.New({external});
@@ -195,6 +209,9 @@ Napi::Value ScriptModelWrap::GetMetadata(const Napi::CallbackInfo& info) {
 }
 Napi::Value ScriptModelWrap::GetDevice(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), DeviceName(Model(info.Env()).device()));
+}
+Napi::Value ScriptModelWrap::GetPrecision(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), PrecisionName(Model(info.Env()).precision()));
 }
 Napi::Value ScriptModelWrap::GetPath(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), Model(info.Env()).path());

@@ -11,12 +11,15 @@ namespace neuroswipe {
 
 /**
  * JS surface (all async methods return Promises and never block the event loop):
- *   static load(path: string, device: string): Promise<ScriptModel>      throws on bad file/contract/device
+ *   static load(path: string, device: string, precision?: 'float32' | 'float16' | 'bfloat16'): Promise<ScriptModel>
+ *       throws synchronously on a bad precision name; rejects on a bad file/contract/device, or float16 off CUDA
  *   encode(traj, trajShape, keys, keysShape, padMask | null): Promise<{data: Float32Array, shape: number[]}>
  *   decode(tokens, tokensShape, memory, memoryShape, padMask | null): Promise<{data, shape}>
  *   decodeLast(tokens, tokensShape, lengths, memory, memoryShape, padMask | null): Promise<{data, shape}>
- *   metadata: string (raw neuroswipe.json), device: string, path: string, hasDecodeLast: boolean   (sync)
+ *   metadata: string (raw neuroswipe.json), device: string, precision: string, path: string,
+ *   hasDecodeLast: boolean   (sync)
  *   dispose(): void                                                     (sync; later calls throw)
+ * Results are float32 whatever the model's precision: ToHost widens reduced-precision outputs on copy-out.
  */
 class ScriptModelWrap : public Napi::ObjectWrap<ScriptModelWrap> {
  public:
@@ -33,6 +36,7 @@ class ScriptModelWrap : public Napi::ObjectWrap<ScriptModelWrap> {
   Napi::Value DecodeLast(const Napi::CallbackInfo& info);
   Napi::Value GetMetadata(const Napi::CallbackInfo& info);
   Napi::Value GetDevice(const Napi::CallbackInfo& info);
+  Napi::Value GetPrecision(const Napi::CallbackInfo& info);
   Napi::Value GetPath(const Napi::CallbackInfo& info);
   Napi::Value GetHasDecodeLast(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

@@ -7,7 +7,7 @@ import { Decoder } from '../decoder.js';
 import { decodeFile } from '../decode-file.js';
 import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, type DeviceRequest } from '../model.js';
+import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model.js';
 import { PredictionWriter } from '../predictions.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
@@ -26,6 +26,7 @@ interface DecodeCliOptions {
   maxSteps?: string;
   returnHypotheses?: string;
   device: string;
+  precision: Precision;
   batchSize?: string;
   workers?: string;
   threads: string;
@@ -57,6 +58,7 @@ export function register(program: Command): void {
     .option('--max-steps <n>', `most tokens generated, <eos> included (default ${beam.maxSteps})`)
     .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
     .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
+    .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
     .option('--batch-size <n>', 'swipes decoded together by each worker (continuous batching); default 16 on CPU, 512 on CUDA')
     .option('--workers <n>', 'searches run at once on parts of the data; default one per core on CPU, 1 on CUDA')
     .option('--threads <n>', 'libtorch intra-op threads per search', '1')
@@ -84,7 +86,7 @@ export function register(program: Command): void {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
       const grids = loadGrids(o.grids);
-      const model = await Model.load(o.model, { device: o.device as DeviceRequest });
+      const model = await Model.load(o.model, { device: o.device as DeviceRequest, precision: o.precision });
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const onGpu = model.device.startsWith('cuda');
@@ -121,7 +123,7 @@ export function register(program: Command): void {
         }
         const rate = summary.swipes / Math.max(summary.seconds, 1e-9);
         process.stderr.write(
-          `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device}; ` +
+          `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device} (${model.precision}); ` +
             `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls → ${o.out}\n`,
         );
       } finally {

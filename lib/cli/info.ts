@@ -6,15 +6,17 @@ import { runtimeInfo, setNumThreads, defaultThreadCount } from '../runtime.js';
 export function register(program: Command): void {
   program
     .command('info')
-    .description("print the addon's libtorch version, CUDA availability, devices and thread count")
+    .description("print the addon's libtorch version, CUDA availability, devices, precisions and thread count")
     .option('--json', 'print as JSON')
     .option('--threads <n>', 'intra-op threads to use', String(defaultThreadCount()))
     .action((opts: { json?: boolean; threads: string }) => {
       setNumThreads(Number(opts.threads));
       const info = runtimeInfo();
       const device = info.cudaAvailable ? 'cuda:0' : 'cpu';
+      // float16 runs on CUDA only (Model.load refuses it on the CPU).
+      const precisions = info.cudaAvailable ? ['float32', 'bfloat16', 'float16'] : ['float32', 'bfloat16'];
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ ...info, defaultDevice: device }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...info, defaultDevice: device, precisions }, null, 2) + '\n');
         return;
       }
       const rows: [string, string][] = [
@@ -22,6 +24,7 @@ export function register(program: Command): void {
         ['libtorch from', info.torchSource],
         ['CUDA', info.cudaAvailable ? `yes, ${info.cudaDeviceCount} device(s)` : 'no'],
         ['default device', device],
+        ['precisions', `${precisions.join(', ')} (default float32)`],
         ['threads', `${info.threads} intra-op, ${info.interopThreads} inter-op`],
       ];
       const w = Math.max(...rows.map((r) => r[0].length));
