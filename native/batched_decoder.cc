@@ -140,6 +140,7 @@ class Driver {
     const auto t0 = Clock::now();
     torch::Tensor memory = model_.Encode(traj.to(device_), keys.to(device_), m);
     out_.stats.model_seconds += Seconds(t0);
+    out_.stats.encode_seconds += Seconds(t0);
     ++out_.stats.encode_calls;
     out_.stats.encoded_positions += static_cast<double>(s_max * bb);
     out_.stats.encoder_pairs += static_cast<double>(s_max * s_max * bb);

@@ -25,13 +25,13 @@ void Linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, at::T
 
 /** q / scale, as nn.MultiheadAttention scales the query before the score product. */
 NEUROSWIPE_VECTOR_CLONES
-void ScaleQuery(const float* q, float scale, int64_t dh, float* out) {
+void ScaleQuery(const float* __restrict q, float scale, int64_t dh, float* __restrict out) {
   for (int64_t i = 0; i < dh; ++i) out[i] = q[i] / scale;
 }
 
 /** scores[t] = q · keys[t] for t < n, keys given as one pointer per position (Dh floats each). */
 NEUROSWIPE_VECTOR_CLONES
-void ScoresByRows(const float* q, const float* const* keys, int64_t n, int64_t dh, float* scores) {
+void ScoresByRows(const float* __restrict q, const float* const* keys, int64_t n, int64_t dh, float* __restrict scores) {
   for (int64_t t = 0; t < n; ++t) {
     const float* k = keys[t];
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -47,7 +47,8 @@ void ScoresByRows(const float* q, const float* const* keys, int64_t n, int64_t d
 
 /** scores[t] = q · keysT[:, t] for keys transposed `[Dh, n]`: vectorised along t. */
 NEUROSWIPE_VECTOR_CLONES
-void ScoresByColumns(const float* q, const float* keys_t, int64_t n, int64_t dh, float* scores) {
+void ScoresByColumns(const float* __restrict q, const float* __restrict keys_t, int64_t n, int64_t dh,
+                     float* __restrict scores) {
   std::fill(scores, scores + n, 0.0f);
   for (int64_t i = 0; i < dh; ++i) {
     const float qi = q[i];
@@ -56,22 +57,59 @@ void ScoresByColumns(const float* q, const float* keys_t, int64_t n, int64_t dh,
   }
 }
 
-/** In-place softmax of scores[0..n). */
+/**
+ * e^x for x ≤ 0 (softmax after subtracting the maximum) in a form the compiler vectorises: x = n·ln 2 + r with
+ * |r| ≤ ln 2 / 2, e^r by its degree-7 Taylor polynomial (truncation below 1e-8 relative), times 2^n built
+ * from the exponent bits; within a few ulp of expf. Results below 2^-126 are flushed to 0.
+ */
+__attribute__((always_inline)) inline float ExpNonPositive(float x) {
+  const float kLog2e = 1.44269504088896341f;
+  const float kLn2Hi = 0.693145751953125f;  // ln 2 split so that n·kLn2Hi is exact for |n| < 2^11
+  const float kLn2Lo = 1.42860682030941723212e-6f;
+  const float kRound = 12582912.0f;  // 1.5·2^23: adding and subtracting it rounds to the nearest integer
+  const float clamped = x < -87.0f ? -87.0f : x;
+  const float n = (clamped * kLog2e + kRound) - kRound;
+  const float r = (clamped - n * kLn2Hi) - n * kLn2Lo;
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x < -87.0f ? 0.0f : p * scale;
+}
+
+/** In-place softmax of scores[0..n); maximum and sum over eight interleaved lanes, so that both vectorise. */
 NEUROSWIPE_VECTOR_CLONES
-void Softmax(float* s, int64_t n) {
-  float max = -std::numeric_limits<float>::infinity();
-  for (int64_t t = 0; t < n; ++t) max = std::max(max, s[t]);
-  float sum = 0;
-  for (int64_t t = 0; t < n; ++t) {
-    s[t] = std::exp(s[t] - max);
-    sum += s[t];
+void Softmax(float* __restrict s, int64_t n) {
+  const float lowest = -std::numeric_limits<float>::infinity();
+  float lanes[8] = {lowest, lowest, lowest, lowest, lowest, lowest, lowest, lowest};
+  int64_t t = 0;
+  for (; t + 8 <= n; t += 8) {
+    for (int j = 0; j < 8; ++j) lanes[j] = s[t + j] > lanes[j] ? s[t + j] : lanes[j];
   }
-  for (int64_t t = 0; t < n; ++t) s[t] /= sum;
+  float max = lowest;
+  for (int j = 0; j < 8; ++j) max = lanes[j] > max ? lanes[j] : max;
+  for (; t < n; ++t) max = s[t] > max ? s[t] : max;
+  for (t = 0; t < n; ++t) s[t] = ExpNonPositive(s[t] - max);
+  float sums[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (t = 0; t + 8 <= n; t += 8) {
+    for (int j = 0; j < 8; ++j) sums[j] += s[t + j];
+  }
+  float sum = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
+  for (; t < n; ++t) sum += s[t];
+  const float inv = 1.0f / sum;
+  for (t = 0; t < n; ++t) s[t] *= inv;
 }
 
 /** out = Σ_t p[t] · values[t] with values given as one pointer per position (Dh floats each). */
 NEUROSWIPE_VECTOR_CLONES
-void WeightedRows(const float* p, const float* const* values, int64_t n, int64_t dh, float* out) {
+void WeightedRows(const float* __restrict p, const float* const* values, int64_t n, int64_t dh, float* __restrict out) {
   std::fill(out, out + dh, 0.0f);
   for (int64_t t = 0; t < n; ++t) {
     const float pt = p[t];
@@ -82,7 +120,7 @@ void WeightedRows(const float* p, const float* const* values, int64_t n, int64_t
 
 /** out = Σ_t p[t] · values[t] for contiguous values `[n, Dh]`. */
 NEUROSWIPE_VECTOR_CLONES
-void WeightedBlock(const float* p, const float* values, int64_t n, int64_t dh, float* out) {
+void WeightedBlock(const float* __restrict p, const float* __restrict values, int64_t n, int64_t dh, float* __restrict out) {
   std::fill(out, out + dh, 0.0f);
   for (int64_t t = 0; t < n; ++t) {
     const float pt = p[t];

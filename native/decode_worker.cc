@@ -79,6 +79,7 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("decodeCalls", static_cast<double>(out.stats.decode_calls));
   stats.Set("decodeRows", static_cast<double>(out.stats.decode_rows));
   stats.Set("modelSeconds", out.stats.model_seconds);
+  stats.Set("encodeSeconds", out.stats.encode_seconds);
   stats.Set("totalSeconds", out.stats.total_seconds);
   stats.Set("incremental", out.stats.incremental);
   stats.Set("nativeStep", out.stats.native_step);

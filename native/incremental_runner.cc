@@ -29,6 +29,7 @@ class IncrementalRunner : public RoundRunner {
     const auto t0 = Clock::now();
     torch::Tensor kv = model_.MemoryKv(memory);  // [L, 2, B, H, S, Dh]
     stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    stats.encode_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     stats.projected_memory += static_cast<double>(memory.size(0)) * static_cast<double>(memory.size(1));
     const int64_t b = static_cast<int64_t>(lengths.size());
     if (kv.dim() != 6 || kv.size(1) != 2 || kv.size(2) != b || kv.size(4) != memory.size(0)) {

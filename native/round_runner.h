@@ -21,6 +21,8 @@ struct DecodeStats {
   int64_t decode_calls = 0;
   int64_t decode_rows = 0;
   double model_seconds = 0.0;
+  /** Of model_seconds: encoding swipes (encode, and memory_kv when caches are used). */
+  double encode_seconds = 0.0;
   double total_seconds = 0.0;
   /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
   bool incremental = false;
