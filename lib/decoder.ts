@@ -31,6 +31,8 @@ export interface DecodeStats {
   decodeRows: number;
   /** Seconds spent inside the model's encode/decode calls. */
   modelSeconds: number;
+  /** Of `modelSeconds`: encoding the swipes (`encode`, and `memory_kv` with caches). */
+  encodeSeconds: number;
   /** Seconds of the whole native search. */
   totalSeconds: number;
   /** Whether key/value caches were used. */
@@ -55,7 +57,7 @@ export interface DecodeWork {
 /** Zeroed counters. */
 export function emptyDecodeStats(): DecodeStats {
   return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false,
+    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
   };
 }
@@ -66,6 +68,7 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.decodeCalls += b.decodeCalls;
   a.decodeRows += b.decodeRows;
   a.modelSeconds += b.modelSeconds;
+  a.encodeSeconds += b.encodeSeconds;
   a.totalSeconds += b.totalSeconds;
   a.incremental ||= b.incremental;
   a.nativeStep ||= b.nativeStep;
@@ -231,9 +234,20 @@ export class Decoder {
   async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
     if (parts <= 1) return this.decodePart(swipes);
-    // Independent searches on contiguous parts, each on its own libuv thread; results keep input order.
-    const size = Math.ceil(swipes.length / parts);
-    const results = await Promise.all(Array.from({ length: parts }, (_, p) => this.decodePart(swipes.slice(p * size, (p + 1) * size))));
+    // Independent searches, each on its own libuv thread, pull contiguous chunks from a shared queue, so a
+    // worker that drew cheap swipes takes more chunks; results keep input order. Chunks are several batches
+    // long, so each search keeps its slots full most of the time.
+    const chunk = Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
+    const chunks = Math.ceil(swipes.length / chunk);
+    const results: { rows: DecodedSwipe[]; stats: DecodeStats }[] = new Array(chunks);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks) {
+        const c = next++;
+        results[c] = await this.decodePart(swipes.slice(c * chunk, (c + 1) * chunk));
+      }
+    };
+    await Promise.all(Array.from({ length: parts }, worker));
     const stats = emptyDecodeStats();
     for (const r of results) addDecodeStats(stats, r.stats);
     return { rows: results.flatMap((r) => r.rows), stats };
