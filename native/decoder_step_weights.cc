@@ -71,9 +71,11 @@ DecoderStepWeights ReadDecoderStepWeights(const c10::impl::GenericDict& dict, co
   w.feed_forward = f;
   w.token_embedding = r.Take("token_embedding", {emb.size(0), d});
   w.position_embedding = r.Take("position_embedding", {r.Peek("position_embedding").size(0), d});
-  const at::Tensor& out = r.Peek("out.weight");
-  w.out_w = r.Take("out.weight", {out.size(0), d});
-  w.out_b = r.Take("out.bias", {out.size(0)});
+  const at::Tensor& out_bias = r.Peek("out.bias");
+  if (out_bias.dim() != 1) throw UserError(path + ": step_weights() 'out.bias' must be a vector");
+  const int64_t classes = out_bias.size(0);
+  w.out_w = r.Take("out.weight", {classes, d});
+  w.out_b = r.Take("out.bias", {classes});
   for (int i = 0; r.Has("layers." + std::to_string(i) + ".norm1.weight"); ++i) {
     const std::string p = "layers." + std::to_string(i) + ".";
     DecoderLayerWeights l;

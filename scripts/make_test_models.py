@@ -15,8 +15,9 @@ DIR receives:
                          step's tokens, self_len, self_kv [L,2,B,H,T,D/H], logits and new_kv [L,2,B,H,D/H]
                          (see incremental_case)
   vocab.txt              a tiny vocabulary using all 33 competition characters
-  no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt
-                         files that break the model contract in one way each
+  no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt,
+  bad_step_weights.pt    files that break the model contract in one way each
+  no_step_weights.pt     the m1_bigger fixture's methods without step_weights (an export from before it)
   manifest.json          every file with its size and SHA-256, plus a hash of the generator's inputs
 
 Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
@@ -30,7 +31,7 @@ import os
 import random
 import sys
 import warnings
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 warnings.filterwarnings("ignore", message=".*ScriptModule constants.*")
@@ -49,7 +50,7 @@ ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_onl
 VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
                "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
 SEED = 20240601
-FORMAT_VERSION = 4  # bump when the fixture layout changes
+FORMAT_VERSION = 5  # bump when the fixture layout changes
 
 
 def vocab_text() -> str:
@@ -159,6 +160,41 @@ class _BadArity(nn.Module):
         return memory[: tokens.size(0)]
 
 
+class _Delegating(nn.Module):
+    """The contract methods of ``inner`` but ``step_weights``: a model exported before that method existed."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    @torch.jit.export
+    def encode(self, traj: Tensor, keys: Tensor, src_pad_mask: Optional[Tensor]) -> Tensor:
+        return self.inner.encode(traj, keys, src_pad_mask)
+
+    @torch.jit.export
+    def decode(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
+        return self.inner.decode(tokens, memory, memory_pad_mask)
+
+    @torch.jit.export
+    def memory_kv(self, memory: Tensor) -> Tensor:
+        return self.inner.memory_kv(memory)
+
+    @torch.jit.export
+    def decode_step(self, tokens: Tensor, self_kv: Tensor, self_len: Tensor, mem_kv: Tensor,
+                    memory_pad_mask: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
+        return self.inner.decode_step(tokens, self_kv, self_len, mem_kv, memory_pad_mask)
+
+
+class _BadStepWeights(_Delegating):
+    """``step_weights`` with the output layer's weight transposed ([D, C] instead of [C, D])."""
+
+    @torch.jit.export
+    def step_weights(self) -> Dict[str, Tensor]:
+        w = self.inner.step_weights()
+        w["out.weight"] = w["out.weight"].t()
+        return w
+
+
 def write_bytes(path: str, data: bytes) -> None:
     """Writes to a per-process temporary name, then renames into place."""
     tmp = f"{path}.tmp-{os.getpid()}"
@@ -180,6 +216,7 @@ def generate(out: str) -> Dict[str, str]:
     files["vocab.txt"] = "vocabulary with all 33 competition characters"
     char_tokens = char_tokens_from_text(vocab)
     scripted_m1 = None
+    eager_m1 = None
     meta_m1 = None
     for i, arch in enumerate(ARCHS):
         tcfg = resolve_transform(arch)
@@ -202,7 +239,7 @@ def generate(out: str) -> Dict[str, str]:
         write_text(os.path.join(out, f"{arch}.reference.json"), json.dumps(reference, ensure_ascii=False))
         files[f"{arch}.reference.json"] = f"inputs and PyTorch outputs of {arch}.pt"
         if arch == "m1_bigger":
-            scripted_m1, meta_m1 = to_torchscript(model), meta
+            scripted_m1, meta_m1, eager_m1 = to_torchscript(model), meta, model
 
     write_archive(torch.jit.script(_DecodeOnly()), os.path.join(out, "no_encode.pt"),
                   {METADATA_FILE: json.dumps(meta_m1)})
@@ -217,6 +254,12 @@ def generate(out: str) -> Dict[str, str]:
     lacking = {k: v for k, v in meta_m1.items() if k != "n_classes"}
     write_archive(scripted_m1, os.path.join(out, "metadata_missing_field.pt"), {METADATA_FILE: json.dumps(lacking)})
     files["metadata_missing_field.pt"] = "neuroswipe.json lacks n_classes"
+    write_archive(torch.jit.script(_Delegating(eager_m1)), os.path.join(out, "no_step_weights.pt"),
+                  {METADATA_FILE: json.dumps(meta_m1)})
+    files["no_step_weights.pt"] = "m1_bigger without step_weights (incremental decoding through decode_step only)"
+    write_archive(torch.jit.script(_BadStepWeights(eager_m1)), os.path.join(out, "bad_step_weights.pt"),
+                  {METADATA_FILE: json.dumps(meta_m1)})
+    files["bad_step_weights.pt"] = "step_weights() returns out.weight transposed"
     rng = random.Random(SEED)
     write_bytes(os.path.join(out, "corrupt.pt"), bytes(rng.getrandbits(8) for _ in range(4096)))
     files["corrupt.pt"] = "random bytes"

@@ -1,0 +1,137 @@
+/**
+ * The built-in CPU decoder step (native/cpu_decoder_step.cc) against the model's own TorchScript
+ * `decode_step` and against full-prefix recomputation: same words in the same order, scores within 1e-5
+ * relative; when it is used and when not; and a model whose step weights are malformed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decoder.js';
+import { Model } from '../../lib/model.js';
+import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import { readSwipes, type Swipe } from '../../lib/dataset.js';
+import { loadGrids } from '../../lib/keyboard/grid.js';
+import { setNumThreads } from '../../lib/runtime.js';
+import { fixture } from '../helpers/fixtures.js';
+
+const EXAMPLE_MODEL = fileURLToPath(new URL('../../examples/model.pt', import.meta.url));
+const EXAMPLE_VALID = fileURLToPath(new URL('../../examples/valid.jsonl', import.meta.url));
+const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
+const BEAM = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
+
+async function firstSwipes(path: string, n: number): Promise<Swipe[]> {
+  const out: Swipe[] = [];
+  for await (const s of readSwipes(path, { grids: loadGrids() })) {
+    out.push(s);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+/** Same words in the same order, scores within `tol` relative. */
+function expectSame(got: DecodedSwipe[], want: DecodedSwipe[], tol: number, label: string): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((row, i) => {
+    expect(row.candidates.map((c) => c[1]), `${label} swipe ${i} words`).toEqual(want[i].candidates.map((c) => c[1]));
+    row.candidates.forEach(([s], j) => {
+      const ref = want[i].candidates[j][0];
+      expect(Math.abs(s - ref), `${label} swipe ${i} candidate ${j}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(ref), 1e-12));
+    });
+  });
+}
+
+async function decode(model: Model, swipes: Swipe[], options: DecoderOptions) {
+  return (await Decoder.create(model, options)).decode(swipes);
+}
+
+describe('built-in decoder step on the trained example model (m1_bigger) and real swipes', () => {
+  let model: Model;
+  let vocab: Vocabulary;
+  let swipes: Swipe[];
+  beforeAll(async () => {
+    setNumThreads(1);
+    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
+    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    swipes = await firstSwipes(EXAMPLE_VALID, 40);
+  });
+  afterAll(() => model.dispose());
+
+  const cases: [string, DecoderOptions['decoding'], boolean][] = [
+    ['beam', BEAM, false],
+    ['beam+vocab', BEAM, true],
+    ['beam-sync+vocab', { ...BEAM, generator: 'beam-sync' }, true],
+    ['greedy+vocab', { generator: 'greedy', maxSteps: 35 }, true],
+  ];
+  for (const [name, decoding, useVocab] of cases) {
+    it(`${name}: same candidates as the TorchScript decode_step`, async () => {
+      const vocabulary = useVocab ? vocab : null;
+      const native = await decode(model, swipes, { decoding, vocabulary, batchSize: 7, workers: 2 });
+      const script = await decode(model, swipes, { decoding, vocabulary, batchSize: 7, nativeStep: false });
+      expect(native.stats.nativeStep).toBe(true);
+      expect(script.stats.nativeStep).toBe(false);
+      expect(script.stats.incremental).toBe(true);
+      expectSame(native.rows, script.rows, 1e-5, name);
+      // The words are real decodes, not empty lists.
+      expect(native.rows.filter((r) => r.candidates.length > 0).length).toBe(swipes.length);
+    });
+  }
+
+  it('beam+vocab: same candidates as full-prefix recomputation (the seed loop)', async () => {
+    const some = swipes.slice(0, 12);
+    const native = await decode(model, some, { decoding: BEAM, vocabulary: vocab });
+    const reference = await decode(model, some, { decoding: BEAM, vocabulary: vocab, reference: true });
+    expect(reference.stats.nativeStep).toBe(false);
+    expect(reference.stats.incremental).toBe(false);
+    expectSame(native.rows, reference.rows, 1e-5, 'native vs reference');
+  });
+
+  it('computes no padding: every row attends over exactly its own prefix and swipe', async () => {
+    const native = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16 });
+    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, nativeStep: false });
+    // Same hypotheses are expanded, but the TorchScript step attends over the longest swipe of the batch.
+    expect(native.stats.decodeRows).toBe(script.stats.decodeRows);
+    expect(native.stats.work.crossPairs).toBeLessThan(script.stats.work.crossPairs);
+    const points = (r: DecodedSwipe) => swipes.find((s) => s.index === r.index)!.x.length;
+    expect(native.stats.work.crossPairs).toBeGreaterThanOrEqual(Math.min(...native.rows.map(points)) * native.stats.decodeRows);
+  });
+});
+
+describe('when the built-in step is used', () => {
+  let swipes: Swipe[];
+  beforeAll(async () => {
+    setNumThreads(1);
+    swipes = await firstSwipes(EXAMPLE_VALID, 6);
+  });
+
+  it('a model exported without step_weights decodes through its decode_step, with the same results', async () => {
+    const withWeights = await Model.load(fixture('m1_bigger.pt'), { device: 'cpu' });
+    const without = await Model.load(fixture('no_step_weights.pt'), { device: 'cpu' });
+    try {
+      const a = await decode(withWeights, swipes, { decoding: BEAM });
+      const b = await decode(without, swipes, { decoding: BEAM });
+      expect(a.stats.nativeStep).toBe(true);
+      expect(b.stats.nativeStep).toBe(false);
+      expect(b.stats.incremental).toBe(true);
+      expectSame(a.rows, b.rows, 1e-5, 'with vs without step_weights');
+    } finally {
+      withWeights.dispose();
+      without.dispose();
+    }
+  });
+
+  it('bfloat16 models run the TorchScript step (the built-in one is float32)', async () => {
+    const model = await Model.load(fixture('m1_bigger.pt'), { device: 'cpu', precision: 'bfloat16' });
+    try {
+      const r = await decode(model, swipes, { decoding: BEAM });
+      expect(r.stats.incremental).toBe(true);
+      expect(r.stats.nativeStep).toBe(false);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('malformed step weights are refused at load, naming the entry and both shapes', async () => {
+    await expect(Model.load(fixture('bad_step_weights.pt'), { device: 'cpu' })).rejects.toThrow(
+      /bad_step_weights\.pt: step_weights\(\) 'out\.weight' has shape \[128, 35\], expected \[35, 128\]/,
+    );
+  });
+});
