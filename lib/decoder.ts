@@ -39,6 +39,8 @@ export interface DecodeStats {
   incremental: boolean;
   /** Whether the steps ran in the built-in CPU decoder step (see {@link DecoderOptions.nativeStep}). */
   nativeStep: boolean;
+  /** Expansions answered without the model (see {@link DecoderOptions.skipForced}). */
+  forcedSteps: number;
   /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
   work: DecodeWork;
 }
@@ -57,7 +59,7 @@ export interface DecodeWork {
 /** Zeroed counters. */
 export function emptyDecodeStats(): DecodeStats {
   return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false,
+    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
   };
 }
@@ -72,6 +74,7 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.totalSeconds += b.totalSeconds;
   a.incremental ||= b.incremental;
   a.nativeStep ||= b.nativeStep;
+  a.forcedSteps += b.forcedSteps;
   for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
 }
 
@@ -135,6 +138,14 @@ export interface DecoderOptions {
    * attending over exactly its own prefix and swipe. Default true; false forces the TorchScript step.
    */
   nativeStep?: boolean;
+  /**
+   * With a vocabulary, expand a hypothesis without the model when its trie node allows exactly one token:
+   * the masked log-softmax then gives that token exactly 0 whatever the (finite) logits, so the search takes
+   * the same steps with bit-identical scores. Keys/values of the skipped tokens are computed when a
+   * descendant needs them (not at all when the word just ends). Applies to the built-in CPU step and to
+   * full-prefix decoding, never to reference mode. Default true.
+   */
+  skipForced?: boolean;
 }
 
 interface NativeDecodeResult {
@@ -199,6 +210,7 @@ export class Decoder {
   private readonly reference: boolean;
   private readonly incremental: boolean;
   private readonly nativeStep: boolean;
+  private readonly skipForced: boolean;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -216,6 +228,7 @@ export class Decoder {
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? true;
+    this.skipForced = options.skipForced ?? true;
     this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 
@@ -286,6 +299,7 @@ export class Decoder {
       reference: this.reference,
       incremental: this.incremental,
       nativeStep: this.nativeStep,
+      skipForced: this.skipForced,
       sos: this.tokenizer.sosId,
       eos: this.tokenizer.eosId,
       pad: this.tokenizer.padId,

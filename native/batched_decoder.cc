@@ -48,6 +48,7 @@ class Driver {
       runner_ = incremental ? MakeIncrementalRunner(model, o, slots_, width) : MakeFullPrefixRunner(model, o, slots_);
     }
     out_.candidates.resize(n);
+    skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -66,17 +67,31 @@ class Driver {
       }
       Round round;
       std::vector<std::pair<int, size_t>> per_slot;  // (slot, number of rows)
+      bool active = false;
       for (int s = 0; s < slots_; ++s) {
-        if (!search[s]) continue;
-        const size_t before = round.prefixes.size();
-        search[s]->Requests(round.prefixes);
-        for (size_t r = before; r < round.prefixes.size(); ++r) {
-          round.row_slot.push_back(s);
-          round.row_in_slot.push_back(static_cast<int64_t>(r - before));
+        while (search[s]) {
+          active = true;
+          const size_t before = round.prefixes.size();
+          search[s]->Requests(round.prefixes);
+          const size_t count = round.prefixes.size() - before;
+          if (count > 0 && skip_forced_ && AnswerForced(*search[s], round.prefixes, before, k)) {
+            round.prefixes.resize(before);
+            if (search[s]->Done()) {
+              out_.candidates[static_cast<size_t>(slot_swipe[s])] = search[s]->TakeResults();
+              search[s].reset();
+            }
+            continue;  // the search's next request, in this same round
+          }
+          for (size_t r = before; r < round.prefixes.size(); ++r) {
+            round.row_slot.push_back(s);
+            round.row_in_slot.push_back(static_cast<int64_t>(r - before));
+          }
+          per_slot.emplace_back(s, count);
+          break;
         }
-        per_slot.emplace_back(s, round.prefixes.size() - before);
       }
-      if (round.prefixes.empty()) break;
+      if (!active) break;
+      if (round.prefixes.empty()) continue;  // every request was answered without the model: refill the slots
       std::vector<KvCache> child_kv;
       torch::Tensor log_probs, top_values, top_ids;
       Score(round, child_kv, k, log_probs, top_values, top_ids);
@@ -151,6 +166,48 @@ class Driver {
     for (size_t j = 0; j < b; ++j) ready_.push_back({ids[j], lengths[j], items[j]});
   }
 
+  /**
+   * When every prefix a search requested (from `from` on) sits on a vocabulary node that allows exactly one
+   * token, answers them without the model: masked log_softmax is exactly 0 for that token and -inf for every
+   * other whatever the (finite) logits, so the search takes the same step with the same score. The children's
+   * caches are deferred: the runner computes the skipped keys/values when a descendant needs them.
+   */
+  bool AnswerForced(SearchStrategy& search, const std::vector<const Hypothesis*>& prefixes, size_t from, int k) {
+    const size_t count = prefixes.size() - from;
+    std::vector<int32_t> tokens(count);
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
+      if (bits == 0 || (bits & (bits - 1)) != 0) return false;
+      tokens[i] = __builtin_ctzll(bits);
+    }
+    const float minus_inf = -std::numeric_limits<float>::infinity();
+    const size_t c = static_cast<size_t>(o_.n_classes);
+    forced_lp_.assign(count * c, minus_inf);
+    forced_top_values_.assign(count * static_cast<size_t>(k), minus_inf);
+    forced_top_ids_.resize(count * static_cast<size_t>(k));
+    std::vector<StepRow> rows(count);
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t t = tokens[i];
+      forced_lp_[i * c + static_cast<size_t>(t)] = 0.0f;
+      int64_t* ids = forced_top_ids_.data() + i * static_cast<size_t>(k);
+      // torch.topk order: the one finite value first, then the -inf entries by index.
+      for (int j = 0, next = 0; j < k; ++j) {
+        if (j == 0) {
+          ids[0] = t;
+          forced_top_values_[i * static_cast<size_t>(k)] = 0.0f;
+          continue;
+        }
+        if (next == t) ++next;
+        ids[j] = next++;
+      }
+      rows[i] = StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
+                        k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
+    }
+    search.Consume(rows.data(), count);
+    out_.stats.forced_steps += static_cast<int64_t>(count);
+    return true;
+  }
+
   /** One model call for the round; masked log-probabilities and their top-k, on the host. */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
              torch::Tensor& top_values, torch::Tensor& top_ids) {
@@ -192,6 +249,9 @@ class Driver {
   std::deque<Encoded> ready_;
   int slots_;
   std::unique_ptr<RoundRunner> runner_;
+  bool skip_forced_ = false;
+  std::vector<float> forced_lp_, forced_top_values_;
+  std::vector<int64_t> forced_top_ids_;
   DecodeOutput out_;
 };
 

@@ -1,7 +1,10 @@
 // Rounds by the built-in CPU decoder step: memory_kv once per swipe (TorchScript), then every step in
 // CpuDecoderStep. A prefix's cache is a chain of per-token columns: a child links to its parent's chain and
-// adds one column, so no prefix is ever copied.
+// adds one column, so no prefix is ever copied. A column may be left pending (Defer) when the driver answered
+// a step without the model; the next row that needs it computes it first, position by position.
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "cpu_decoder_step.h"
 #include "native_error.h"
@@ -14,11 +17,23 @@ using Clock = std::chrono::steady_clock;
 
 /** The keys/values of one token (`[L, 2, H, Dh]`) and the chain of the tokens before it. */
 struct ColumnCache : PrefixCache {
-  ColumnCache(std::shared_ptr<const ColumnCache> p, int64_t size)
-      : parent(std::move(p)), length(parent ? parent->length + 1 : 1), column(static_cast<size_t>(size)) {}
+  ColumnCache(std::shared_ptr<const ColumnCache> p, int64_t size, int64_t token_id, bool ready)
+      : parent(std::move(p)), length(parent ? parent->length + 1 : 1), token(token_id),
+        column(static_cast<size_t>(size)), computed(ready) {}
   std::shared_ptr<const ColumnCache> parent;
-  int64_t length;  // tokens covered, this one included
-  std::vector<float> column;
+  int64_t length;  // tokens covered, this one included; the token's position is length − 1
+  int64_t token;
+  // A pending column is filled in by the first row that needs it; the chain is otherwise immutable.
+  mutable std::vector<float> column;
+  mutable bool computed;
+};
+
+/** One position a row computes this round: a pending column of its prefix, or the prefix's last token. */
+struct Item {
+  int64_t token;
+  int64_t position;
+  float* column;
+  const ColumnCache* pending;  // null for the last token
 };
 
 class CpuStepRunner : public RoundRunner {
@@ -54,12 +69,20 @@ class CpuStepRunner : public RoundRunner {
     slot_len_[static_cast<size_t>(slot)] = length;
   }
 
+  bool SupportsDeferred() const override { return true; }
+
+  KvCache Defer(const Hypothesis& prefix) override {
+    auto parent = std::static_pointer_cast<const ColumnCache>(prefix.kv);
+    return std::make_shared<const ColumnCache>(std::move(parent), ColumnSize(), prefix.tokens.back(), false);
+  }
+
   torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
     const size_t r = round.prefixes.size();
-    std::vector<CpuStepRow> rows(r);
     std::vector<std::shared_ptr<ColumnCache>> children(r);
-    past_.assign(r * static_cast<size_t>(o_.max_token_len), nullptr);
-    double self_pairs = 0, cross_pairs = 0;
+    std::vector<std::vector<Item>> items(r);
+    columns_.resize(r);
+    size_t passes = 0;
+    double self_pairs = 0, cross_pairs = 0, positions = 0;
     for (size_t i = 0; i < r; ++i) {
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
@@ -68,34 +91,72 @@ class CpuStepRunner : public RoundRunner {
       }
       auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);
       if ((parent ? parent->length : 0) != n) throw UserError("internal: a prefix's key/value cache has the wrong length");
-      const float** past = past_.data() + i * static_cast<size_t>(o_.max_token_len);
-      int64_t t = n;
-      for (const ColumnCache* c = parent.get(); c; c = c->parent.get()) past[--t] = c->column.data();
-      children[i] = std::make_shared<ColumnCache>(std::move(parent), step_->column_size());
-      const size_t slot = static_cast<size_t>(round.row_slot[i]);
-      rows[i] = CpuStepRow{h.tokens.back(), n, past, children[i]->column.data(), slot_memory_[slot].data(),
-                           slot_len_[slot]};
-      self_pairs += static_cast<double>(n + 1);
-      cross_pairs += static_cast<double>(slot_len_[slot]);
+      // Column pointers by position; pending columns (always a suffix of the chain) are computed first.
+      std::vector<const float*>& cols = columns_[i];
+      cols.assign(static_cast<size_t>(n), nullptr);
+      std::vector<Item>& work = items[i];
+      for (const ColumnCache* c = parent.get(); c; c = c->parent.get()) {
+        cols[static_cast<size_t>(c->length - 1)] = c->column.data();
+        if (!c->computed) work.push_back(Item{c->token, c->length - 1, c->column.data(), c});
+      }
+      std::reverse(work.begin(), work.end());
+      children[i] = std::make_shared<ColumnCache>(std::move(parent), ColumnSize(), h.tokens.back(), true);
+      work.push_back(Item{h.tokens.back(), n, children[i]->column.data(), nullptr});
+      passes = std::max(passes, work.size());
+      const int64_t s = slot_len_[static_cast<size_t>(round.row_slot[i])];
+      for (const Item& it : work) {
+        self_pairs += static_cast<double>(it.position + 1);
+        cross_pairs += static_cast<double>(s);
+        positions += 1;
+      }
     }
     const auto t0 = Clock::now();
-    torch::Tensor logits = WithContext("decoder step", [&] { return step_->Run(rows); });
+    torch::Tensor logits;
+    for (size_t pass = 0; pass < passes; ++pass) {
+      // Pass p runs the p-th item of every row that has one; a row's last item gives its logits.
+      std::vector<CpuStepRow> rows;
+      std::vector<size_t> owner;
+      for (size_t i = 0; i < r; ++i) {
+        if (pass >= items[i].size()) continue;
+        const Item& it = items[i][pass];
+        const size_t slot = static_cast<size_t>(round.row_slot[i]);
+        rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(), slot_len_[slot]});
+        owner.push_back(i);
+      }
+      torch::Tensor out = WithContext("decoder step", [&] { return step_->Run(rows); });
+      const int64_t classes = out.size(1);
+      if (!logits.defined()) logits = torch::empty({static_cast<int64_t>(r), classes}, out.options());
+      const float* src = out.data_ptr<float>();
+      float* dst = logits.data_ptr<float>();
+      for (size_t j = 0; j < owner.size(); ++j) {
+        const size_t i = owner[j];
+        const Item& it = items[i][pass];
+        if (it.pending) {
+          it.pending->computed = true;
+        } else {
+          std::memcpy(dst + static_cast<int64_t>(i) * classes, src + static_cast<int64_t>(j) * classes,
+                      static_cast<size_t>(classes) * sizeof(float));
+        }
+      }
+    }
     stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    stats.query_positions += static_cast<double>(r);
+    stats.query_positions += positions;
     stats.self_pairs += self_pairs;
     stats.cross_pairs += cross_pairs;
-    stats.output_rows += static_cast<double>(r);
+    stats.output_rows += positions;
     child_kv.assign(children.begin(), children.end());
     return logits;
   }
 
  private:
+  int64_t ColumnSize() const { return step_->column_size(); }
+
   const ScriptModel& model_;
   const DecodingOptions& o_;
   std::unique_ptr<CpuDecoderStep> step_;
   std::vector<std::vector<float>> slot_memory_;  // per slot: CpuDecoderStep::PackMemory layout
   std::vector<int64_t> slot_len_;
-  std::vector<const float*> past_;  // per row: max_token_len column pointers
+  std::vector<std::vector<const float*>> columns_;  // per row of the round: column pointers by position
 };
 
 }  // namespace

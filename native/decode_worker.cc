@@ -42,6 +42,8 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   d.reference = ref.IsBoolean() && ref.As<Napi::Boolean>().Value();
   Napi::Value inc = o.Get("incremental");
   if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
+  Napi::Value skip_forced = o.Get("skipForced");
+  if (!skip_forced.IsUndefined()) d.skip_forced = skip_forced.IsBoolean() && skip_forced.As<Napi::Boolean>().Value();
   Napi::Value native_step = o.Get("nativeStep");
   if (!native_step.IsUndefined()) d.native_step = native_step.IsBoolean() && native_step.As<Napi::Boolean>().Value();
   d.sos = IntOption(o, "sos", d.sos);
@@ -83,6 +85,7 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("totalSeconds", out.stats.total_seconds);
   stats.Set("incremental", out.stats.incremental);
   stats.Set("nativeStep", out.stats.native_step);
+  stats.Set("forcedSteps", static_cast<double>(out.stats.forced_steps));
   Napi::Object work = Napi::Object::New(env);
   work.Set("encodedPositions", out.stats.encoded_positions);
   work.Set("encoderPairs", out.stats.encoder_pairs);

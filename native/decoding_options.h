@@ -25,6 +25,12 @@ struct DecodingOptions {
    * exports `step_weights` (else the model's own `decode_step`).
    */
   bool native_step = true;
+  /**
+   * Answer an expansion without the model when the prefix's vocabulary node allows exactly one token: masked
+   * log_softmax gives that token exactly 0 (and -inf to every other) for any finite logits, so the search
+   * takes the same steps with the same scores. Needs a vocabulary; never in reference mode.
+   */
+  bool skip_forced = true;
   int32_t sos = 36;
   int32_t eos = 33;
   int32_t pad = 35;

@@ -24,6 +24,9 @@ class FullPrefixRunner : public RoundRunner {
   FullPrefixRunner(const ScriptModel& model, const DecodingOptions& o, int slots)
       : model_(model), o_(o), slots_(slots), slot_len_(static_cast<size_t>(slots), 0) {}
 
+  // Whole prefixes are re-run every time: nothing is cached, so nothing is ever missing.
+  bool SupportsDeferred() const override { return true; }
+
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats&) override {
     std::vector<torch::Tensor> items;

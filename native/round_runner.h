@@ -28,6 +28,11 @@ struct DecodeStats {
   bool incremental = false;
   /** Whether the steps ran in the built-in CPU decoder step rather than the model's decode_step. */
   bool native_step = false;
+  /**
+   * Expansions answered without the model: the prefix's vocabulary node allowed exactly one token, whose
+   * log-probability is then exactly 0 whatever the logits (see DecodingOptions::skip_forced).
+   */
+  int64_t forced_steps = 0;
   // Work actually computed (padding included), for FLOP estimates:
   double encoded_positions = 0;       // Σ S·B over encoder calls
   double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)
@@ -59,6 +64,17 @@ class RoundRunner {
    * the cache the row's children start from) when caches are used, else leaves it empty.
    */
   virtual torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) = 0;
+
+  /**
+   * Whether Logits accepts prefixes whose cache lacks trailing tokens (caches made by Defer): only then may the
+   * driver answer forced steps without the model.
+   */
+  virtual bool SupportsDeferred() const { return false; }
+  /**
+   * The cache the child of `prefix` starts from when `prefix`'s step was answered without the model: the
+   * prefix's cache plus its last token, whose keys/values are computed when a descendant next needs them.
+   */
+  virtual KvCache Defer(const Hypothesis& prefix) { return nullptr; }
 };
 
 /** Whole-prefix decoding with `decode` (reference mode) or `decode_last`; memory gathered per round. */

@@ -17,7 +17,9 @@ execFileSync('npm', ['run', '--silent', 'build:ts'], { cwd: root, stdio: 'inheri
 const info = JSON.parse(execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'info', '--json'], { encoding: 'utf8' }));
 
 step('decoding');
-const dec = JSON.parse(node('scripts/bench/decode.mjs', quick ? ['--swipes', '40', '--reference-swipes', '6'] : ['--swipes', '400', '--reference-swipes', '40']));
+const dec = JSON.parse(node('scripts/bench/decode.mjs', quick ? ['--swipes', '40', '--reference-swipes', '6', '--repeats', '1'] : ['--swipes', '400', '--reference-swipes', '40']));
+step('precision drift');
+const drift = JSON.parse(node('scripts/bench/precision.mjs', ['--swipes', quick ? '40' : '200']));
 step('vocabulary trie');
 const trie = JSON.parse(node('scripts/bench/trie.mjs', []));
 step('features');
@@ -42,26 +44,33 @@ lines.push(`| libtorch | ${info.libtorch} (${info.torchSource}), CUDA ${info.cud
 lines.push(`| BLAS | ${readBlas()} |`, '');
 
 lines.push('## Decoding', '');
-lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes.`, '');
-lines.push('| search | swipes | swipes/s | share of search time in model calls | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|');
+lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes, with one libtorch thread and with ${dec.cores}. "incremental" rows use the key/value caches; "TorchScript step" calls the model's \`decode_step\`, the others run the built-in CPU decoder step (docs/MODEL_FORMAT.md, "Step weights"). Allocator tuned for throughput as the CLI does (\`tuneHeapForThroughput\`: ${dec.heapTuned ? 'applied' : 'not available'}). Each configuration ran ${dec.repeats} times: the median speed is given, with the slowest and fastest run.`, '');
+lines.push('| search | swipes | swipes/s (median) | range | model calls | of which encoding | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|---|---|');
 for (const x of dec.results) {
-  lines.push(`| ${x.label} | ${x.swipes} | ${x.swipesPerSecond.toFixed(2)} | ${(100 * x.modelShare).toFixed(0)}% | ${x.gflopPerSwipe.toFixed(3)} | ${x.gflopPerSecond.toFixed(2)} |`);
+  lines.push(`| ${x.label} | ${x.swipes} | ${x.swipesPerSecond.toFixed(2)} | ${x.minSwipesPerSecond.toFixed(1)}–${x.maxSwipesPerSecond.toFixed(1)} | ${(100 * x.modelShare).toFixed(0)}% | ${(100 * x.encodeShare).toFixed(0)}% | ${x.gflopPerSwipe.toFixed(3)} | ${x.gflopPerSecond.toFixed(2)} |`);
 }
 lines.push('');
-lines.push('| ratio (swipes/s) | value |', '|---|---|');
-lines.push(`| beam: batched full prefix / reference | ${ratio('beam batched, full prefix', 'beam reference (seed loop)')} |`);
-lines.push(`| beam: batched incremental / reference | ${ratio('beam batched, incremental', 'beam reference (seed loop)')} |`);
-lines.push(`| beam+vocab: batched full prefix / reference | ${ratio('beam+vocab batched, full prefix', 'beam+vocab reference (seed loop)')} |`);
-lines.push(`| beam+vocab: batched incremental / reference | ${ratio('beam+vocab batched, incremental', 'beam+vocab reference (seed loop)')} |`);
-lines.push(`| beam: batched incremental, 1 worker / reference | ${ratio('beam batched, incremental, 1 worker', 'beam reference (seed loop)')} |`);
-lines.push(`| beam+vocab: batched incremental, 1 worker / reference | ${ratio('beam+vocab batched, incremental, 1 worker', 'beam+vocab reference (seed loop)')} |`);
+const cores = `reference (seed loop), ${dec.cores} threads`;
+const fastestRef = (tag) => (r[`${tag} ${cores}`] && r[`${tag} ${cores}`].swipesPerSecond > r[`${tag} reference (seed loop)`].swipesPerSecond ? `${tag} ${cores}` : `${tag} reference (seed loop)`);
+lines.push('| ratio (median swipes/s) | value |', '|---|---|');
+for (const tag of ['beam', 'beam+vocab']) {
+  lines.push(`| ${tag}: batched incremental / reference | **${ratio(`${tag} batched, incremental`, `${tag} reference (seed loop)`)}** |`);
+  lines.push(`| ${tag}: batched incremental / the faster reference (1 or ${dec.cores} threads) | ${ratio(`${tag} batched, incremental`, fastestRef(tag))} |`);
+  lines.push(`| ${tag}: batched incremental, 1 worker / reference | ${ratio(`${tag} batched, incremental, 1 worker`, `${tag} reference (seed loop)`)} |`);
+  lines.push(`| ${tag}: batched incremental, TorchScript step / reference | ${ratio(`${tag} batched, incremental, TorchScript step`, `${tag} reference (seed loop)`)} |`);
+  lines.push(`| ${tag}: batched full prefix / reference | ${ratio(`${tag} batched, full prefix`, `${tag} reference (seed loop)`)} |`);
+  lines.push(`| ${tag}: built-in step / TorchScript step | ${ratio(`${tag} batched, incremental`, `${tag} batched, incremental, TorchScript step`)} |`);
+}
 lines.push(`| beam-sync+vocab incremental / beam+vocab incremental | ${ratio('beam-sync+vocab batched, incremental', 'beam+vocab batched, incremental')} |`);
 lines.push('');
-lines.push('Outputs of the batched engine on the reference swipes (same words in the same order as the seed loop):', '');
+lines.push('Outputs of the other runs on the reference swipes (same words in the same order as the seed loop):', '');
 for (const [k, v] of Object.entries(dec.parity)) lines.push(`- ${k}: ${v}`);
 lines.push('');
-lines.push(`FLOPs are estimated from the positions and attention pairs the engine actually computed (padding included; \`estimateFlops\` in lib/decoder.ts). This machine's FP32 peak is about ${peak.toFixed(0)} GFLOP/s (${dec.threads} cores × ${mhz.toFixed(0)} MHz × ${avx512 ? 64 : 32} FLOP/cycle); the full-prefix engine spends most FLOPs re-projecting the memory and re-running the prefix, the incremental one does far fewer FLOPs but is bound by per-call overhead and memory traffic of the cross-attention caches.`, '');
+lines.push(`FLOPs are estimated from the positions and attention pairs the engine actually computed (padding included; \`estimateFlops\` in lib/decoder.ts). This machine's FP32 peak is about ${peak.toFixed(0)} GFLOP/s (${cpus().length} cores × ${mhz.toFixed(0)} MHz × ${avx512 ? 64 : 32} FLOP/cycle). The full-prefix engine spends most FLOPs re-projecting the memory and re-running the prefix; the incremental one does far fewer FLOPs and is bound by memory traffic: every expanded hypothesis reads its swipe's cross-attention keys and values (L·2·S·D floats, about 0.3 MB for a 72-point swipe) once per step.`, '');
 
+lines.push('## Reduced precision (scripts/bench/precision.mjs)', '');
+lines.push(`Model \`${drift.model}\` on ${drift.device}, ${drift.swipes} of the same swipes, beam 6 / nf 0.5 / max 35 with the ${drift.vocabulary?.words ?? ''}-word vocabulary; float32 is the reference and the default. Float32 runs the built-in decoder step; reduced precisions run the TorchScript step with float32 results.`, '');
+lines.push(formatDrift(drift), '');
 lines.push('## Vocabulary trie', '');
 lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} nodes, ${(trie.trieBytes / 2 ** 20).toFixed(1)} MiB of trie arrays, RSS growth after one build ${(trie.rssGrowthBytes / 2 ** 20).toFixed(0)} MiB; build (tokenizing in TypeScript + native construction) median ${trie.buildSecondsMedian.toFixed(3)} s, best ${trie.buildSecondsMin.toFixed(3)} s of 3.`, '');
 
@@ -72,6 +81,20 @@ const tmp = join(root, '.BENCHMARKS.md.tmp');
 writeFileSync(tmp, lines.join('\n'));
 renameSync(tmp, join(root, 'BENCHMARKS.md'));
 step('wrote BENCHMARKS.md');
+
+function formatDrift(d) {
+  const out = ['| precision | swipes/s | top-1 word as float32 | whole list as float32 | float32 candidates kept | score diff abs mean / max | rel mean / max |', '|---|---|---|---|---|---|---|'];
+  for (const run of d.runs) {
+    const x = d.drift[run.precision];
+    if (!x) {
+      out.push(`| ${run.precision} | ${run.swipesPerSecond.toFixed(1)} | — | — | — | — | — |`);
+      continue;
+    }
+    const pct = (v) => `${(100 * v).toFixed(1)}%`;
+    out.push(`| ${run.precision} | ${run.swipesPerSecond.toFixed(1)} | ${pct(x.top1Equal)} | ${pct(x.listIdentical)} | ${pct(x.matchedShare)} | ${x.scoreAbsDiff.mean.toExponential(2)} / ${x.scoreAbsDiff.max.toExponential(2)} | ${x.scoreRelDiff.mean.toExponential(2)} / ${x.scoreRelDiff.max.toExponential(2)} |`);
+  }
+  return out.join('\n');
+}
 
 function readBlas() {
   try {

@@ -3,8 +3,10 @@
 // full-prefix recomputation and with key/value-cached steps, for beam (with and without the vocabulary),
 // beam-sync and greedy. Prints a JSON summary on stdout (read by scripts/bench.mjs).
 // Usage: node scripts/bench/decode.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--threads N]
-//        [--batch-size N] [--workers N] [--device cpu|cuda] [--vocab FILE] [--skip-full-prefix]
-// The seed loop (reference) runs as one search; batched runs use --workers searches at once.
+//        [--batch-size N] [--workers N] [--device cpu|cuda] [--vocab FILE] [--skip-full-prefix] [--repeats N]
+// The seed loop (reference) runs as one search, with 1 libtorch thread and with one per core; batched runs
+// use --workers searches at once. Every configuration runs --repeats times (default 3) and reports the
+// median speed with the range, because a shared machine's speed drifts between runs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,6 +35,8 @@ const workers = Number(opt('--workers', String((await import('node:os')).availab
 const device = opt('--device', 'cpu');
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const skipFullPrefix = args.includes('--skip-full-prefix');
+const repeats = Number(opt('--repeats', '3'));
+const cores = (await import('node:os')).availableParallelism();
 
 setNumThreads(threads);
 // As the CLI's decoding commands do: keep libtorch's per-call activations on the heap (lib/runtime.ts).
@@ -51,16 +55,26 @@ const shape = { dModel: m.d_model, encoderLayers: m.architecture === 'm1_smaller
 const tokenizer = (await Decoder.create(model)).tokenizer;
 const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), tokenizer, vocabPath);
 
-async function run(label, opts, subset) {
+async function run(label, opts, subset, runThreads = threads) {
   const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });
-  const t0 = performance.now();
-  const { rows, stats } = await dec.decode(subset);
-  const seconds = (performance.now() - t0) / 1000;
+  setNumThreads(runThreads);
+  const speeds = [];
+  let out;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    out = await dec.decode(subset);
+    speeds.push(subset.length / ((performance.now() - t0) / 1000));
+  }
+  setNumThreads(threads);
+  const { rows, stats } = out;
+  const sorted = [...speeds].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
   const flops = estimateFlops(stats.work, shape);
   return {
-    label, swipes: subset.length, seconds, swipesPerSecond: subset.length / seconds,
-    modelShare: stats.modelSeconds / Math.max(stats.totalSeconds, 1e-9), incremental: stats.incremental, nativeStep: stats.nativeStep,
-    decodeCalls: stats.decodeCalls, gflopPerSwipe: flops / subset.length / 1e9, gflopPerSecond: flops / seconds / 1e9, rows,
+    label, swipes: subset.length, threads: runThreads, swipesPerSecond: median, minSwipesPerSecond: sorted[0], maxSwipesPerSecond: sorted[sorted.length - 1],
+    modelShare: stats.modelSeconds / Math.max(stats.totalSeconds, 1e-9), encodeShare: stats.encodeSeconds / Math.max(stats.totalSeconds, 1e-9),
+    incremental: stats.incremental, nativeStep: stats.nativeStep, decodeCalls: stats.decodeCalls, decodeRows: stats.decodeRows,
+    gflopPerSwipe: flops / subset.length / 1e9, gflopPerSecond: (flops / subset.length / 1e9) * median, rows,
   };
 }
 
@@ -69,6 +83,7 @@ const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxStep
 const results = [];
 for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
   results.push(await run(`beam${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet));
+  if (cores > 1) results.push(await run(`beam${tag} reference (seed loop), ${cores} threads`, { decoding: beam, vocabulary, reference: true }, refSet, cores));
   if (!skipFullPrefix) results.push(await run(`beam${tag} batched, full prefix`, { decoding: beam, vocabulary, incremental: false }, swipes));
   results.push(await run(`beam${tag} batched, incremental, TorchScript step`, { decoding: beam, vocabulary, nativeStep: false }, swipes));
   results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
@@ -80,7 +95,7 @@ results.push(await run('greedy+vocab batched, incremental', { decoding: { genera
 // Outputs of the batched engine against the seed loop on the shared swipes: same words in the same order.
 const parity = {};
 const words = (row) => row.candidates.map((c) => c[1]).join('|');
-for (const ref of results.filter((r) => r.label.includes('reference'))) {
+for (const ref of results.filter((r) => r.label.endsWith('reference (seed loop)'))) {
   const tag = ref.label.split(' ')[0];
   for (const other of results.filter((r) => r !== ref && r.label.split(' ')[0] === tag)) {
     const same = ref.rows.filter((row, j) => words(row) === words(other.rows[j])).length;
@@ -88,5 +103,5 @@ for (const ref of results.filter((r) => r.label.includes('reference'))) {
   }
 }
 for (const r of results) delete r.rows;
-process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, heapTuned, batchSize, workers, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
+process.stdout.write(JSON.stringify({ model: modelPath.replace(root + '/', ''), architecture: m.architecture, device: model.device, threads, cores, repeats, heapTuned, batchSize, workers, vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, results, parity }, null, 1) + '\n');
 model.dispose();

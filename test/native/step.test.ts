@@ -84,8 +84,31 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
     expectSame(native.rows, reference.rows, 1e-5, 'native vs reference');
   });
 
+  it('answers forced steps (one token allowed by the vocabulary) without the model, same candidates', async () => {
+    const skipping = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, workers: 2 });
+    const computing = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, skipForced: false });
+    expect(skipping.stats.forcedSteps).toBeGreaterThan(0);
+    expect(computing.stats.forcedSteps).toBe(0);
+    // Every forced expansion is one model row fewer; deferred keys/values are computed only when needed.
+    expect(skipping.stats.decodeRows + skipping.stats.forcedSteps).toBe(computing.stats.decodeRows);
+    expect(skipping.stats.work.queryPositions).toBeLessThan(computing.stats.work.queryPositions);
+    expectSame(skipping.rows, computing.rows, 1e-5, 'skip vs compute forced steps');
+    // Without a vocabulary nothing is forced; reference mode always runs the model.
+    expect((await decode(model, swipes.slice(0, 5), { decoding: BEAM })).stats.forcedSteps).toBe(0);
+    expect((await decode(model, swipes.slice(0, 5), { decoding: BEAM, vocabulary: vocab, reference: true })).stats.forcedSteps).toBe(0);
+  });
+
+  it('full-prefix decoding skips forced steps too, with the same candidates', async () => {
+    const some = swipes.slice(0, 8);
+    const full = await decode(model, some, { decoding: BEAM, vocabulary: vocab, incremental: false });
+    const reference = await decode(model, some, { decoding: BEAM, vocabulary: vocab, reference: true });
+    expect(full.stats.incremental).toBe(false);
+    expect(full.stats.forcedSteps).toBeGreaterThan(0);
+    expectSame(full.rows, reference.rows, 1e-5, 'full prefix with skips vs reference');
+  });
+
   it('computes no padding: every row attends over exactly its own prefix and swipe', async () => {
-    const native = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16 });
+    const native = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, skipForced: false });
     const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, nativeStep: false });
     // Same hypotheses are expanded, but the TorchScript step attends over the longest swipe of the batch.
     expect(native.stats.decodeRows).toBe(script.stats.decodeRows);
