@@ -10,13 +10,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/** A prefix's cache as one tensor `[L, 2, H, n, Dh]`. */
+/**
+ * A prefix's cache: the keys/values of its first m tokens as one tensor `[L, 2, H, m, Dh]` (undefined when
+ * m = 0), then `pending` tokens whose keys/values are still to be computed (steps answered without the model).
+ */
 struct TensorPrefixCache : PrefixCache {
-  explicit TensorPrefixCache(at::Tensor t) : kv(std::move(t)) {}
+  TensorPrefixCache(at::Tensor t, KvCache base_owner, std::vector<int64_t> pending_tokens)
+      : kv(std::move(t)), owner(std::move(base_owner)), pending(std::move(pending_tokens)) {}
   at::Tensor kv;
+  /** The cache object `kv` came from (this one when nothing is pending): identity for row_holds_. */
+  KvCache owner;
+  std::vector<int64_t> pending;
+  int64_t computed() const { return kv.defined() ? kv.size(3) : 0; }
 };
 
-const at::Tensor& CacheTensor(const KvCache& c) { return static_cast<const TensorPrefixCache&>(*c).kv; }
+const TensorPrefixCache* Cache(const KvCache& c) { return static_cast<const TensorPrefixCache*>(c.get()); }
 
 class IncrementalRunner : public RoundRunner {
  public:
@@ -58,25 +66,38 @@ class IncrementalRunner : public RoundRunner {
     }
   }
 
+  bool SupportsDeferred() const override { return true; }
+
+  KvCache Defer(const Hypothesis& prefix) override {
+    const TensorPrefixCache* base = Cache(prefix.kv);
+    std::vector<int64_t> pending = base ? base->pending : std::vector<int64_t>{};
+    pending.push_back(prefix.tokens.back());
+    at::Tensor kv = base ? base->kv : at::Tensor();
+    KvCache owner = base ? (base->pending.empty() ? prefix.kv : base->owner) : nullptr;
+    return std::make_shared<const TensorPrefixCache>(std::move(kv), std::move(owner), std::move(pending));
+  }
+
   torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
     const auto dev = model_.device();
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
-    // Every row of the fixed batch is run; rows without a prefix this round get <pad> and an empty cache.
-    torch::Tensor tokens = torch::full({rows_}, o_.pad, torch::kInt64);
-    torch::Tensor self_len = torch::zeros({rows_}, torch::kInt64);
-    std::vector<int64_t> rows(static_cast<size_t>(r));
-    int64_t t_max = 0;
+    // Row i computes its pending tokens (positions m … n−1), then its last token at n; rows are aligned so that
+    // every last token runs in the final pass, whose logits are the round's.
+    std::vector<int64_t> rows(static_cast<size_t>(r)), first_pos(static_cast<size_t>(r));
+    int64_t passes = 1;
     for (int64_t i = 0; i < r; ++i) {
       const int64_t row = round.row_slot[i] * width_ + round.row_in_slot[i];
       rows[static_cast<size_t>(i)] = row;
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
       if (n + 1 > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
-      tokens[row] = h.tokens.back();
-      self_len[row] = n;
-      t_max = std::max(t_max, n);
-      // The row's cache buffer already holds this prefix when it continues the row's last prefix.
-      if (n > 0 && row_holds_[static_cast<size_t>(row)] != h.kv) self_kv_.select(2, row).narrow(3, 0, n).copy_(CacheTensor(h.kv));
+      const TensorPrefixCache* c = Cache(h.kv);
+      const int64_t m = c ? c->computed() : 0;
+      if (m + (c ? static_cast<int64_t>(c->pending.size()) : 0) != n) throw UserError("internal: a prefix's cache has the wrong length");
+      first_pos[static_cast<size_t>(i)] = m;
+      passes = std::max(passes, n - m + 1);
+      // The row's cache buffer already holds the computed part when it continues the row's last prefix.
+      const KvCache& holder = c && !c->pending.empty() ? c->owner : h.kv;
+      if (m > 0 && row_holds_[static_cast<size_t>(row)] != holder) self_kv_.select(2, row).narrow(3, 0, m).copy_(c->kv);
     }
     int64_t s_act = 0, s_min = 0;
     bool first = true;
@@ -96,34 +117,51 @@ class IncrementalRunner : public RoundRunner {
       }
       mask = m.to(dev);
     }
-    const auto t0 = Clock::now();
-    auto [logits, new_kv] = model_.DecodeStep(tokens.to(dev), self_kv_.narrow(4, 0, t_max), self_len.to(dev),
-                                              mem_kv_.narrow(4, 0, s_act), mask);
-    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    const double batch = static_cast<double>(rows_);
-    stats.query_positions += batch;
-    stats.self_pairs += batch * static_cast<double>(t_max + 1);
-    stats.cross_pairs += batch * static_cast<double>(s_act);
-    stats.output_rows += batch;
-    if (new_kv.dim() != 5 || new_kv.size(1) != 2 || new_kv.size(2) != rows_) {
-      throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
+    torch::Tensor logits;
+    for (int64_t pass = 0; pass < passes; ++pass) {
+      // Every row of the fixed batch is run; rows without a position this pass get <pad> and an empty cache.
+      torch::Tensor tokens = torch::full({rows_}, o_.pad, torch::kInt64);
+      torch::Tensor self_len = torch::zeros({rows_}, torch::kInt64);
+      std::vector<std::pair<int64_t, int64_t>> written;  // (row, position)
+      int64_t t_max = 0;
+      for (int64_t i = 0; i < r; ++i) {
+        const Hypothesis& h = *round.prefixes[i];
+        const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1, m = first_pos[static_cast<size_t>(i)];
+        const int64_t pos = n - (passes - 1 - pass);  // this row's position in this pass
+        if (pos < m) continue;
+        const int64_t row = rows[static_cast<size_t>(i)];
+        tokens[row] = pos == n ? static_cast<int64_t>(h.tokens.back()) : Cache(h.kv)->pending[static_cast<size_t>(pos - m)];
+        self_len[row] = pos;
+        t_max = std::max(t_max, pos);
+        written.emplace_back(row, pos);
+      }
+      const auto t0 = Clock::now();
+      auto [step_logits, new_kv] = model_.DecodeStep(tokens.to(dev), self_kv_.narrow(4, 0, t_max), self_len.to(dev),
+                                                     mem_kv_.narrow(4, 0, s_act), mask);
+      stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      const double batch = static_cast<double>(rows_);
+      stats.query_positions += batch;
+      stats.self_pairs += batch * static_cast<double>(t_max + 1);
+      stats.cross_pairs += batch * static_cast<double>(s_act);
+      stats.output_rows += batch;
+      if (new_kv.dim() != 5 || new_kv.size(1) != 2 || new_kv.size(2) != rows_) {
+        throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
+      }
+      for (const auto& [row, pos] : written) {
+        if (pos < o_.max_token_len) self_kv_.select(2, row).narrow(3, pos, 1).copy_(new_kv.select(2, row).unsqueeze(3));
+      }
+      logits = step_logits;
     }
     torch::Tensor index = torch::tensor(rows, torch::kInt64).to(dev);
     child_kv.resize(static_cast<size_t>(r));
     for (int64_t i = 0; i < r; ++i) {
       const int64_t row = rows[static_cast<size_t>(i)];
-      torch::Tensor column = new_kv.select(2, row).unsqueeze(3);  // [L, 2, H, 1, Dh]
-      const KvCache& kv = round.prefixes[i]->kv;
-      const int64_t n = kv ? CacheTensor(kv).size(3) : 0;
-      torch::Tensor child = kv ? torch::cat({CacheTensor(kv), column}, 3) : column.clone();
-      child_kv[static_cast<size_t>(i)] = std::make_shared<const TensorPrefixCache>(std::move(child));
-      // Keep the row's buffer equal to the child cache, so a child decoded next in this row needs no copy.
-      if (n < o_.max_token_len) {
-        self_kv_.select(2, row).narrow(3, n, 1).copy_(column);
-        row_holds_[static_cast<size_t>(row)] = child_kv[static_cast<size_t>(i)];
-      } else {
-        row_holds_[static_cast<size_t>(row)] = nullptr;
-      }
+      const int64_t n = static_cast<int64_t>(round.prefixes[i]->tokens.size()) - 1;
+      // The row's buffer now holds the whole prefix and the new token: the child's cache is a copy of it.
+      torch::Tensor child = self_kv_.select(2, row).narrow(3, 0, n + 1).clone();
+      auto cache = std::make_shared<TensorPrefixCache>(std::move(child), nullptr, std::vector<int64_t>{});
+      child_kv[static_cast<size_t>(i)] = cache;
+      row_holds_[static_cast<size_t>(row)] = child_kv[static_cast<size_t>(i)];
     }
     return logits.index_select(0, index);
   }

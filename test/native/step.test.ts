@@ -93,6 +93,11 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
     expect(skipping.stats.decodeRows + skipping.stats.forcedSteps).toBe(computing.stats.decodeRows);
     expect(skipping.stats.work.queryPositions).toBeLessThan(computing.stats.work.queryPositions);
     expectSame(skipping.rows, computing.rows, 1e-5, 'skip vs compute forced steps');
+    // The TorchScript step (the CUDA path) defers the same way, computing pending tokens in extra passes.
+    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, nativeStep: false, batchSize: 5 });
+    expect(script.stats.nativeStep).toBe(false);
+    expect(script.stats.forcedSteps).toBe(skipping.stats.forcedSteps);
+    expectSame(script.rows, computing.rows, 1e-5, 'TorchScript step with skips vs computed');
     // Without a vocabulary nothing is forced; reference mode always runs the model.
     expect((await decode(model, swipes.slice(0, 5), { decoding: BEAM })).stats.forcedSteps).toBe(0);
     expect((await decode(model, swipes.slice(0, 5), { decoding: BEAM, vocabulary: vocab, reference: true })).stats.forcedSteps).toBe(0);
@@ -109,7 +114,7 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
 
   it('computes no padding: every row attends over exactly its own prefix and swipe', async () => {
     const native = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, skipForced: false });
-    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, nativeStep: false });
+    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, batchSize: 16, nativeStep: false, skipForced: false });
     // Same hypotheses are expanded, but the TorchScript step attends over the longest swipe of the batch.
     expect(native.stats.decodeRows).toBe(script.stats.decodeRows);
     expect(native.stats.work.crossPairs).toBeLessThan(script.stats.work.crossPairs);
