@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "host_staging.h"
 #include "native_error.h"
 #include "round_runner.h"
 
@@ -62,8 +63,8 @@ class IncrementalRunner : public RoundRunner {
     const auto dev = model_.device();
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
     // Every row of the fixed batch is run; rows without a prefix this round get <pad> and an empty cache.
-    torch::Tensor tokens = torch::full({rows_}, o_.pad, torch::kInt64);
-    torch::Tensor self_len = torch::zeros({rows_}, torch::kInt64);
+    torch::Tensor tokens = torch::full({rows_}, o_.pad, HostOptions(dev, torch::kInt64));
+    torch::Tensor self_len = torch::zeros({rows_}, HostOptions(dev, torch::kInt64));
     std::vector<int64_t> rows(static_cast<size_t>(r));
     int64_t t_max = 0;
     for (int64_t i = 0; i < r; ++i) {
@@ -89,15 +90,15 @@ class IncrementalRunner : public RoundRunner {
     }
     std::optional<torch::Tensor> mask;
     if (s_min != s_act) {
-      torch::Tensor m = torch::zeros({rows_, s_act}, torch::kBool);
+      torch::Tensor m = torch::zeros({rows_, s_act}, HostOptions(dev, torch::kBool));
       for (int64_t row = 0; row < rows_; ++row) {
         const int64_t len = row_len_[static_cast<size_t>(row)];
         if (len > 0 && len < s_act) m.select(0, row).narrow(0, len, s_act - len).fill_(true);
       }
-      mask = m.to(dev);
+      mask = ToDevice(m, dev);
     }
     const auto t0 = Clock::now();
-    auto [logits, new_kv] = model_.DecodeStep(tokens.to(dev), self_kv_.narrow(4, 0, t_max), self_len.to(dev),
+    auto [logits, new_kv] = model_.DecodeStep(ToDevice(tokens, dev), self_kv_.narrow(4, 0, t_max), ToDevice(self_len, dev),
                                               mem_kv_.narrow(4, 0, s_act), mask);
     stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     const double batch = static_cast<double>(rows_);
@@ -108,7 +109,7 @@ class IncrementalRunner : public RoundRunner {
     if (new_kv.dim() != 5 || new_kv.size(1) != 2 || new_kv.size(2) != rows_) {
       throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
     }
-    torch::Tensor index = torch::tensor(rows, torch::kInt64).to(dev);
+    torch::Tensor index = ToDevice(HostInt64(rows, dev), dev);
     child_kv.resize(static_cast<size_t>(r));
     for (int64_t i = 0; i < r; ++i) {
       const int64_t row = rows[static_cast<size_t>(i)];

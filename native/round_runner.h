@@ -28,6 +28,12 @@ struct DecodeStats {
   bool incremental = false;
   /** Whether the steps ran in the built-in CPU decoder step rather than the model's decode_step. */
   bool native_step = false;
+  /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
+  int64_t oom_splits = 0;
+  /** Swipes whose search was started again after such a split (in flight, or encoded and waiting). */
+  int64_t oom_restarts = 0;
+  /** The batch size (slots) the run ended with: the requested one unless memory ran out. */
+  int64_t final_batch_size = 0;
   // Work actually computed (padding included), for FLOP estimates:
   double encoded_positions = 0;       // Σ S·B over encoder calls
   double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)
