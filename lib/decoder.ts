@@ -13,6 +13,7 @@ import { CharTokenizer } from './tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from './vocabulary.js';
 import { invalidOption } from './invalid-option.js';
+import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -41,6 +42,15 @@ export interface DecodeStats {
   nativeStep: boolean;
   /** Expansions answered without the model (see {@link DecoderOptions.skipForced}). */
   forcedSteps: number;
+  /**
+   * Times a search halved its batch because a model call ran out of memory (the swipes in flight were
+   * decoded again from scratch, with the same results). Summed over searches.
+   */
+  oomSplits: number;
+  /** Swipes whose decoding started over after such a split (they were in flight or encoded). */
+  oomRestarts: number;
+  /** The batch size the searches ended with (the smallest, over searches); 0 when nothing was decoded. */
+  finalBatchSize: number;
   /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
   work: DecodeWork;
 }
@@ -60,11 +70,15 @@ export interface DecodeWork {
 export function emptyDecodeStats(): DecodeStats {
   return {
     encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
+    oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
   };
 }
 
-/** Adds `b` into `a` (counters summed; `incremental` true when either used caches). */
+/**
+ * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
+ * smaller of the two that are set).
+ */
 export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.encodeCalls += b.encodeCalls;
   a.decodeCalls += b.decodeCalls;
@@ -75,6 +89,9 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.incremental ||= b.incremental;
   a.nativeStep ||= b.nativeStep;
   a.forcedSteps += b.forcedSteps;
+  a.oomSplits += b.oomSplits;
+  a.oomRestarts += b.oomRestarts;
+  a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
   for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
 }
 
@@ -111,8 +128,17 @@ export interface DecoderOptions {
   decoding?: { generator: string; [k: string]: unknown };
   /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
   vocabulary?: Vocabulary | null;
-  /** Swipes decoded together (continuous batching) by each worker. Default 16. */
-  batchSize?: number;
+  /**
+   * Swipes decoded together (continuous batching) by each worker. Default 16. `'auto'`: on CUDA, as many
+   * as fit in half the device's free memory by `estimateSwipeMemory` (lib/auto-batch.ts) for the model's
+   * longest swipes (`max_curve_len`), clamped to 16…4096; on the CPU, 16. The choice is in
+   * {@link Decoder.batchSize} and {@link Decoder.autoBatch}.
+   *
+   * Whatever the size, a search whose model call runs out of memory halves its batch, decodes the swipes
+   * it had in flight again and goes on ({@link DecodeStats.oomSplits}); only a batch of one that does not
+   * fit is an error.
+   */
+  batchSize?: number | 'auto';
   /**
    * Native searches run concurrently on parts of each `decode` call (libuv threads). With one libtorch
    * thread per search (`setNumThreads(1)`), one worker per core is usually fastest on CPUs: small
@@ -203,8 +229,11 @@ export class Decoder {
   readonly tokenizer: CharTokenizer;
   private readonly features: FeatureExtractor;
   private readonly vocabulary: Vocabulary | null;
-  /** Swipes decoded together. */
+  /** Swipes decoded together, as configured (`'auto'` resolved). */
   readonly batchSize: number;
+  /** How `batchSize: 'auto'` chose {@link Decoder.batchSize}; null when a number was given. */
+  readonly autoBatch: AutoBatchChoice | null;
+  private runBatchSize: number;
   /** Native searches run at once, each on part of the swipes. */
   readonly workers: number;
   private readonly reference: boolean;
@@ -219,8 +248,7 @@ export class Decoder {
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
     const bs = options.batchSize ?? 16;
-    if (!Number.isInteger(bs) || bs < 1) throw invalidOption('batchSize', 'an integer ≥ 1', bs);
-    this.batchSize = bs;
+    if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
     this.workers = workers;
@@ -229,6 +257,13 @@ export class Decoder {
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? true;
     this.skipForced = options.skipForced ?? true;
+    this.autoBatch = bs === 'auto'
+      ? chooseAutoBatchSize(model.device, {
+        metadata: m, decoding: this.decoding, incremental: this.incremental && !this.reference, bytesPerElement: model.precision === 'float32' ? 4 : 2,
+      })
+      : null;
+    this.batchSize = this.autoBatch ? this.autoBatch.batchSize : (bs as number);
+    this.runBatchSize = this.batchSize;
     this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
   }
 
@@ -238,6 +273,15 @@ export class Decoder {
    */
   static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
     return new Decoder(model, options);
+  }
+
+  /**
+   * The batch size the next search starts with: {@link Decoder.batchSize}, or less once a search of this
+   * decoder ran out of memory and had to split its batch (later searches start where it ended, instead of
+   * running out of memory again).
+   */
+  get currentBatchSize(): number {
+    return this.runBatchSize;
   }
 
   /**
@@ -295,7 +339,7 @@ export class Decoder {
     const opts: Record<string, unknown> = {
       generator: d.generator,
       maxSteps: d.maxSteps,
-      batchSize: this.batchSize,
+      batchSize: this.runBatchSize,
       reference: this.reference,
       incremental: this.incremental,
       nativeStep: this.nativeStep,
@@ -315,6 +359,7 @@ export class Decoder {
     const res = await withJsStack('Decoder.decode', () =>
       decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
+    if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     const rows: DecodedSwipe[] = [];
     let j = 0;
     swipes.forEach((s, i) => {

@@ -6,8 +6,12 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <string>
 
+#include "device_memory.h"
+#include "host_staging.h"
 #include "native_error.h"
+#include "out_of_memory.h"
 
 namespace neuroswipe {
 namespace {
@@ -30,55 +34,86 @@ class Driver {
     const size_t n = in.lengths.size();
     offsets_.resize(n + 1, 0);
     for (size_t i = 0; i < n; ++i) offsets_[i + 1] = offsets_[i] + in.lengths[i];
-    pending_.resize(n);
-    std::iota(pending_.begin(), pending_.end(), 0);
+    std::vector<int64_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
     if (!o.reference) {
       // Longest first: swipes of similar length share rounds, so little memory padding is attended to.
-      std::stable_sort(pending_.begin(), pending_.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
+      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
     }
+    pending_.assign(order.begin(), order.end());
+    rank_.resize(n);
+    for (size_t r = 0; r < n; ++r) rank_[static_cast<size_t>(order[r])] = static_cast<int64_t>(r);
     slots_ = o.reference ? 1 : o.batch_size;
-    const bool incremental = !o.reference && o.incremental && model.has_incremental();
-    out_.stats.incremental = incremental;
-    const int width = o.generator == Generator::kBeamSync ? o.beam_size : 1;
-    const bool native_step = incremental && o.native_step && model.step_weights() != nullptr;
-    out_.stats.native_step = native_step;
-    if (native_step) {
-      runner_ = MakeCpuStepRunner(model, o, slots_);
-    } else {
-      runner_ = incremental ? MakeIncrementalRunner(model, o, slots_, width) : MakeFullPrefixRunner(model, o, slots_);
-    }
+    incremental_ = !o.reference && o.incremental && model.has_incremental();
+    out_.stats.incremental = incremental_;
+    native_step_ = incremental_ && o.native_step && model.step_weights() != nullptr;
+    out_.stats.native_step = native_step_;
+    MakeRunner();
     out_.candidates.resize(n);
     skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
     const auto start = Clock::now();
-    std::vector<std::unique_ptr<SearchStrategy>> search(static_cast<size_t>(slots_));
-    std::vector<int64_t> slot_swipe(static_cast<size_t>(slots_), -1);
+    while (true) {
+      std::string oom;
+      try {
+        RunRounds();
+        break;
+      } catch (...) {
+        if (!CurrentExceptionIsOutOfMemory()) throw;
+        oom = CurrentExceptionMessage();
+      }
+      // Outside the handler: the failed call's tensors are gone once the stack has unwound.
+      SplitAfterOutOfMemory(oom);
+    }
+    out_.stats.final_batch_size = slots_;
+    out_.stats.total_seconds = Seconds(start);
+    return std::move(out_);
+  }
+
+ private:
+  void MakeRunner() {
+    const int width = o_.generator == Generator::kBeamSync ? o_.beam_size : 1;
+    if (native_step_) {
+      runner_ = MakeCpuStepRunner(model_, o_, slots_);
+    } else {
+      runner_ = incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
+    }
+    search_.clear();
+    search_.resize(static_cast<size_t>(slots_));
+    slot_swipe_.assign(static_cast<size_t>(slots_), -1);
+  }
+
+  /** Fills free slots and runs rounds until every swipe is decoded. Each swipe's result lands in out_. */
+  void RunRounds() {
     const int k = TopKFor(o_);
     while (true) {
       for (int s = 0; s < slots_; ++s) {
-        if (search[s]) continue;
-        std::optional<Encoded> next = NextEncoded();
-        if (!next) break;
-        runner_->Place(s, next->item, next->length);
-        slot_swipe[s] = next->swipe;
-        search[s] = MakeSearchStrategy(o_, trie_);
+        if (search_[s]) continue;
+        if (ready_.empty() && !pending_.empty()) EncodeBatch();
+        if (ready_.empty()) break;
+        // The swipe leaves ready_ only once it holds its slot, so a failure in between loses nothing.
+        const Encoded& next = ready_.front();
+        runner_->Place(s, next.item, next.length);
+        slot_swipe_[s] = next.swipe;
+        search_[s] = MakeSearchStrategy(o_, trie_);
+        ready_.pop_front();
       }
       Round round;
       std::vector<std::pair<int, size_t>> per_slot;  // (slot, number of rows)
       bool active = false;
       for (int s = 0; s < slots_; ++s) {
-        while (search[s]) {
+        while (search_[s]) {
           active = true;
           const size_t before = round.prefixes.size();
-          search[s]->Requests(round.prefixes);
+          search_[s]->Requests(round.prefixes);
           const size_t count = round.prefixes.size() - before;
-          if (count > 0 && skip_forced_ && AnswerForced(*search[s], round.prefixes, before, k)) {
+          if (count > 0 && skip_forced_ && AnswerForced(*search_[s], round.prefixes, before, k)) {
             round.prefixes.resize(before);
-            if (search[s]->Done()) {
-              out_.candidates[static_cast<size_t>(slot_swipe[s])] = search[s]->TakeResults();
-              search[s].reset();
+            if (search_[s]->Done()) {
+              out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+              search_[s].reset();
             }
             continue;  // the search's next request, in this same round
           }
@@ -105,33 +140,56 @@ class Driver {
       }
       size_t cursor = 0;
       for (const auto& [s, count] : per_slot) {
-        search[s]->Consume(rows.data() + cursor, count);
+        search_[s]->Consume(rows.data() + cursor, count);
         cursor += count;
-        if (search[s]->Done()) {
-          out_.candidates[static_cast<size_t>(slot_swipe[s])] = search[s]->TakeResults();
-          search[s].reset();
+        if (search_[s]->Done()) {
+          out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+          search_[s].reset();
         }
       }
     }
-    out_.stats.total_seconds = Seconds(start);
-    return std::move(out_);
   }
 
- private:
-  /** The next encoded swipe, encoding a batch of pending swipes when none is ready. */
-  std::optional<Encoded> NextEncoded() {
-    if (ready_.empty() && next_pending_ < pending_.size()) EncodeBatch();
-    if (ready_.empty()) return std::nullopt;
-    Encoded e = std::move(ready_.front());
-    ready_.pop_front();
-    return e;
+  /**
+   * After a model call ran out of memory: every swipe not yet finished that had been taken from the queue
+   * (in a slot, encoded and waiting, or being encoded) goes back to the front of the queue in its original
+   * order and starts from scratch; the runner is rebuilt for half the batch that was in use. Finished
+   * swipes keep their results. A batch of one that fails is an error.
+   */
+  void SplitAfterOutOfMemory(const std::string& message) {
+    std::vector<int64_t> back;
+    for (size_t s = 0; s < search_.size(); ++s) {
+      if (search_[s]) back.push_back(slot_swipe_[s]);
+    }
+    for (const Encoded& e : ready_) back.push_back(e.swipe);
+    back.insert(back.end(), encoding_.begin(), encoding_.end());
+    std::sort(back.begin(), back.end(), [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
+    back.erase(std::unique(back.begin(), back.end()), back.end());
+    if (slots_ == 1) {
+      int64_t points = 0;
+      for (int64_t i : back) points = std::max(points, in_.lengths[static_cast<size_t>(i)]);
+      throw UserError("out of memory even with a batch of one swipe (" + std::to_string(points) +
+                      " points); free memory on the device or use a smaller model: " + OutOfMemoryReason(message));
+    }
+    search_.clear();
+    ready_.clear();
+    encoding_.clear();
+    runner_.reset();
+    ReleaseCachedDeviceMemory(device_);
+    pending_.insert(pending_.begin(), back.begin(), back.end());
+    const int in_use = back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
+    slots_ = std::max(1, in_use / 2);
+    ++out_.stats.oom_splits;
+    out_.stats.oom_restarts += static_cast<int64_t>(back.size());
+    MakeRunner();
   }
 
+  /** Encodes the next batch of queued swipes (at most one per slot) into ready_. */
   void EncodeBatch() {
-    const size_t b = std::min(static_cast<size_t>(slots_), pending_.size() - next_pending_);
-    std::vector<int64_t> ids(pending_.begin() + static_cast<std::ptrdiff_t>(next_pending_),
-                             pending_.begin() + static_cast<std::ptrdiff_t>(next_pending_ + b));
-    next_pending_ += b;
+    const size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    encoding_.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
+    const std::vector<int64_t>& ids = encoding_;
     std::vector<int64_t> lengths;
     int64_t s_max = 0, s_min = std::numeric_limits<int64_t>::max();
     for (int64_t i : ids) {
@@ -141,9 +199,11 @@ class Driver {
     }
     const int64_t f = in_.traj.size(1), bb = static_cast<int64_t>(b);
     const bool key_ids = in_.keys.dim() == 1;
-    torch::Tensor traj = torch::zeros({s_max, bb, f}, torch::kFloat32);
-    torch::Tensor keys = key_ids ? torch::zeros({s_max, bb}, torch::kInt64) : torch::zeros({s_max, bb, in_.keys.size(1)}, torch::kFloat32);
-    torch::Tensor mask = torch::zeros({bb, s_max}, torch::kBool);
+    // Built in pinned memory when the model is on CUDA, so the copies below run asynchronously.
+    torch::Tensor traj = torch::zeros({s_max, bb, f}, HostOptions(device_, torch::kFloat32));
+    torch::Tensor keys = key_ids ? torch::zeros({s_max, bb}, HostOptions(device_, torch::kInt64))
+                                 : torch::zeros({s_max, bb, in_.keys.size(1)}, HostOptions(device_, torch::kFloat32));
+    torch::Tensor mask = torch::zeros({bb, s_max}, HostOptions(device_, torch::kBool));
     for (int64_t j = 0; j < bb; ++j) {
       const int64_t i = ids[static_cast<size_t>(j)], len = in_.lengths[i], off = offsets_[i];
       traj.narrow(0, 0, len).select(1, j).copy_(in_.traj.narrow(0, off, len));
@@ -151,9 +211,9 @@ class Driver {
       if (len < s_max) mask.select(0, j).narrow(0, len, s_max - len).fill_(true);
     }
     std::optional<torch::Tensor> m;
-    if (s_min != s_max) m = mask.to(device_);
+    if (s_min != s_max) m = ToDevice(mask, device_);
     const auto t0 = Clock::now();
-    torch::Tensor memory = model_.Encode(traj.to(device_), keys.to(device_), m);
+    torch::Tensor memory = model_.Encode(ToDevice(traj, device_), ToDevice(keys, device_), m);
     out_.stats.model_seconds += Seconds(t0);
     out_.stats.encode_seconds += Seconds(t0);
     ++out_.stats.encode_calls;
@@ -164,6 +224,7 @@ class Driver {
     }
     std::vector<torch::Tensor> items = runner_->Prepare(memory, lengths, out_.stats);
     for (size_t j = 0; j < b; ++j) ready_.push_back({ids[j], lengths[j], items[j]});
+    encoding_.clear();
   }
 
   /**
@@ -221,13 +282,13 @@ class Driver {
     }
     logits = logits.to(torch::kFloat32);
     if (trie_) {
-      torch::Tensor allowed = torch::zeros({r, o_.n_classes}, torch::kBool);
+      torch::Tensor allowed = torch::zeros({r, o_.n_classes}, HostOptions(device_, torch::kBool));
       auto a = allowed.accessor<bool, 2>();
       for (int64_t i = 0; i < r; ++i) {
         const uint64_t bits = trie_->allowed(round.prefixes[static_cast<size_t>(i)]->node);
         for (int32_t c = 0; c < o_.n_classes; ++c) a[i][c] = (bits >> c) & 1;
       }
-      logits = logits.masked_fill(allowed.to(device_).logical_not(), -std::numeric_limits<float>::infinity());
+      logits = logits.masked_fill(ToDevice(allowed, device_).logical_not(), -std::numeric_limits<float>::infinity());
     }
     torch::Tensor lp = torch::log_softmax(logits, 1);
     log_probs = lp.to(torch::kCPU).contiguous();
@@ -243,15 +304,20 @@ class Driver {
   const DecodingOptions& o_;
   const SwipeInputs& in_;
   c10::Device device_;
+  bool incremental_ = false;
+  bool native_step_ = false;
   std::vector<int64_t> offsets_;
-  std::vector<int64_t> pending_;
-  size_t next_pending_ = 0;
+  std::vector<int64_t> rank_;       // per swipe: its place in the initial queue order
+  std::deque<int64_t> pending_;     // swipes not taken yet, in rank order
+  std::vector<int64_t> encoding_;   // the batch being encoded (taken from pending_, not yet in ready_)
   std::deque<Encoded> ready_;
   int slots_;
   std::unique_ptr<RoundRunner> runner_;
   bool skip_forced_ = false;
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
+  std::vector<std::unique_ptr<SearchStrategy>> search_;  // per slot; null when free
+  std::vector<int64_t> slot_swipe_;                     // per slot: the swipe it holds
   DecodeOutput out_;
 };
 

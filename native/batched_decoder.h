@@ -27,7 +27,14 @@ struct DecodeOutput {
   DecodeStats stats;
 };
 
-/** Runs the configured search for every swipe. Thread-safe for distinct calls; `trie` may be null. */
+/**
+ * Runs the configured search for every swipe. Thread-safe for distinct calls; `trie` may be null.
+ *
+ * When a model call runs out of memory (CUDA or the CPU allocator), the batch is halved and the swipes
+ * that had been taken but not finished are decoded again from scratch, so the results are those of a run
+ * that had enough memory; stats.oom_splits counts the splits. Only a batch of one that does not fit
+ * throws (a UserError naming the swipe's length).
+ */
 DecodeOutput DecodeSwipes(const ScriptModel& model, const VocabTrie* trie, const DecodingOptions& options,
                           const SwipeInputs& inputs);
 

@@ -9,6 +9,9 @@
 #include "vocab_trie_wrap.h"
 
 namespace neuroswipe {
+
+void InitDeviceMemory(Napi::Env env, Napi::Object exports);  // device_memory_binding.cc
+
 namespace {
 
 int32_t IntOption(const Napi::Object& o, const char* name, int32_t fallback) {
@@ -86,6 +89,9 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   stats.Set("incremental", out.stats.incremental);
   stats.Set("nativeStep", out.stats.native_step);
   stats.Set("forcedSteps", static_cast<double>(out.stats.forced_steps));
+  stats.Set("oomSplits", static_cast<double>(out.stats.oom_splits));
+  stats.Set("oomRestarts", static_cast<double>(out.stats.oom_restarts));
+  stats.Set("finalBatchSize", static_cast<double>(out.stats.final_batch_size));
   Napi::Object work = Napi::Object::New(env);
   work.Set("encodedPositions", out.stats.encoded_positions);
   work.Set("encoderPairs", out.stats.encoder_pairs);
@@ -148,6 +154,8 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
 
 void InitDecodeWorker(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeSwipes", Napi::Function::New(env, DecodeSwipesJs, "decodeSwipes"));
+  // Device memory, for sizing decoding batches (`batchSize: 'auto'`) and capping it.
+  InitDeviceMemory(env, exports);
 }
 
 }  // namespace neuroswipe

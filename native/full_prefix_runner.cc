@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "host_staging.h"
 #include "native_error.h"
 #include "round_runner.h"
 
@@ -55,31 +56,31 @@ class FullPrefixRunner : public RoundRunner {
       s_min = std::min(s_min, len);
     }
     if (t_max > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
-    torch::Tensor tokens = torch::full({t_max, r}, o_.pad, torch::kInt64);
-    torch::Tensor lengths = torch::empty({r}, torch::kInt64);
+    torch::Tensor tokens = torch::full({t_max, r}, o_.pad, HostOptions(dev, torch::kInt64));
+    torch::Tensor lengths = torch::empty({r}, HostOptions(dev, torch::kInt64));
     auto tok = tokens.accessor<int64_t, 2>();
     for (int64_t i = 0; i < r; ++i) {
       const auto& t = round.prefixes[i]->tokens;
       for (size_t p = 0; p < t.size(); ++p) tok[static_cast<int64_t>(p)][i] = t[p];
       lengths[i] = static_cast<int64_t>(t.size());
     }
-    torch::Tensor memory = memory_.index_select(1, torch::tensor(round.row_slot, torch::kInt64).to(dev)).narrow(0, 0, s_act);
+    torch::Tensor memory = memory_.index_select(1, ToDevice(HostInt64(round.row_slot, dev), dev)).narrow(0, 0, s_act);
     std::optional<torch::Tensor> mask;
     if (s_min != s_act) {
-      torch::Tensor m = torch::zeros({r, s_act}, torch::kBool);
+      torch::Tensor m = torch::zeros({r, s_act}, HostOptions(dev, torch::kBool));
       for (int64_t i = 0; i < r; ++i) {
         const int64_t len = slot_len_[static_cast<size_t>(round.row_slot[i])];
         if (len < s_act) m.select(0, i).narrow(0, len, s_act - len).fill_(true);
       }
-      mask = m.to(dev);
+      mask = ToDevice(m, dev);
     }
     const auto t0 = Clock::now();
     torch::Tensor logits;
     if (o_.reference) {
       // The seed's call: the whole prefix through `decode`, then the last position.
-      logits = model_.Decode(tokens.to(dev), memory, mask).select(0, t_max - 1);
+      logits = model_.Decode(ToDevice(tokens, dev), memory, mask).select(0, t_max - 1);
     } else {
-      logits = model_.DecodeLast(tokens.to(dev), lengths.to(dev), memory, mask);
+      logits = model_.DecodeLast(ToDevice(tokens, dev), ToDevice(lengths, dev), memory, mask);
     }
     stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     const double rt = static_cast<double>(r) * static_cast<double>(t_max);

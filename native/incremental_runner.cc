@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "host_staging.h"
 #include "native_error.h"
 #include "round_runner.h"
 
@@ -110,18 +111,18 @@ class IncrementalRunner : public RoundRunner {
     }
     std::optional<torch::Tensor> mask;
     if (s_min != s_act) {
-      torch::Tensor m = torch::zeros({rows_, s_act}, torch::kBool);
+      torch::Tensor m = torch::zeros({rows_, s_act}, HostOptions(dev, torch::kBool));
       for (int64_t row = 0; row < rows_; ++row) {
         const int64_t len = row_len_[static_cast<size_t>(row)];
         if (len > 0 && len < s_act) m.select(0, row).narrow(0, len, s_act - len).fill_(true);
       }
-      mask = m.to(dev);
+      mask = ToDevice(m, dev);
     }
     torch::Tensor logits;
     for (int64_t pass = 0; pass < passes; ++pass) {
       // Every row of the fixed batch is run; rows without a position this pass get <pad> and an empty cache.
-      torch::Tensor tokens = torch::full({rows_}, o_.pad, torch::kInt64);
-      torch::Tensor self_len = torch::zeros({rows_}, torch::kInt64);
+      torch::Tensor tokens = torch::full({rows_}, o_.pad, HostOptions(dev, torch::kInt64));
+      torch::Tensor self_len = torch::zeros({rows_}, HostOptions(dev, torch::kInt64));
       std::vector<std::pair<int64_t, int64_t>> written;  // (row, position)
       int64_t t_max = 0;
       for (int64_t i = 0; i < r; ++i) {
@@ -136,7 +137,7 @@ class IncrementalRunner : public RoundRunner {
         written.emplace_back(row, pos);
       }
       const auto t0 = Clock::now();
-      auto [step_logits, new_kv] = model_.DecodeStep(tokens.to(dev), self_kv_.narrow(4, 0, t_max), self_len.to(dev),
+      auto [step_logits, new_kv] = model_.DecodeStep(ToDevice(tokens, dev), self_kv_.narrow(4, 0, t_max), ToDevice(self_len, dev),
                                                      mem_kv_.narrow(4, 0, s_act), mask);
       stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       const double batch = static_cast<double>(rows_);
@@ -152,7 +153,7 @@ class IncrementalRunner : public RoundRunner {
       }
       logits = step_logits;
     }
-    torch::Tensor index = torch::tensor(rows, torch::kInt64).to(dev);
+    torch::Tensor index = ToDevice(HostInt64(rows, dev), dev);
     child_kv.resize(static_cast<size_t>(r));
     for (int64_t i = 0; i < r; ++i) {
       const int64_t row = rows[static_cast<size_t>(i)];

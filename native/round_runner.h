@@ -33,6 +33,12 @@ struct DecodeStats {
    * log-probability is then exactly 0 whatever the logits (see DecodingOptions::skip_forced).
    */
   int64_t forced_steps = 0;
+  /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
+  int64_t oom_splits = 0;
+  /** Swipes whose search was started again after such a split (in flight, or encoded and waiting). */
+  int64_t oom_restarts = 0;
+  /** The batch size (slots) the run ended with: the requested one unless memory ran out. */
+  int64_t final_batch_size = 0;
   // Work actually computed (padding included), for FLOP estimates:
   double encoded_positions = 0;       // Σ S·B over encoder calls
   double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)

@@ -11,6 +11,7 @@ import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model.
 import { PredictionWriter } from '../predictions.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from './count-lines.js';
 import { parseNumber } from './parse-number.js';
 
@@ -59,7 +60,7 @@ export function register(program: Command): void {
     .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
     .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
-    .option('--batch-size <n>', 'swipes decoded together by each worker (continuous batching); default 16 on CPU, 512 on CUDA')
+    .option('--batch-size <n>', "swipes decoded together by each worker (continuous batching), or 'auto' (from the GPU's free memory; 16 on CPU); default 16 on CPU, auto on CUDA")
     .option('--workers <n>', 'searches run at once on parts of the data; default one per core on CPU, 1 on CUDA')
     .option('--threads <n>', 'libtorch intra-op threads per search', '1')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
@@ -95,7 +96,7 @@ export function register(program: Command): void {
         if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: optionalNumber('--batch-size', o.batchSize, true) ?? (onGpu ? 512 : 16),
+          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : onGpu ? 'auto' : 16,
           workers: optionalNumber('--workers', o.workers, true) ?? (onGpu ? 1 : defaultThreadCount()),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
         });
@@ -124,7 +125,7 @@ export function register(program: Command): void {
         const rate = summary.swipes / Math.max(summary.seconds, 1e-9);
         process.stderr.write(
           `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device} (${model.precision}); ` +
-            `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls → ${o.out}\n`,
+            `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls; ${batchSummary(decoder.batchSize, decoder.autoBatch, summary.stats)} → ${o.out}\n`,
         );
       } finally {
         model.dispose();
