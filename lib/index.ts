@@ -49,6 +49,11 @@ export {
   type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,
 } from './decoder.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode-file.js';
+export {
+  chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
+  AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
+} from './auto-batch.js';
+export { deviceMemory, type DeviceMemory } from './device-memory.js';
 export { invalidOption } from './invalid-option.js';
 // Prediction files, metrics, aggregation, submission, baseline, configs, registry
 export * from './predictions.js';

@@ -33,9 +33,17 @@ auto_test=$(sed 's/\x1b\[[0-9;]*m//g' "$out/tests.log" | grep -m1 -o "auto batch
 oom_test=$(sed 's/\x1b\[[0-9;]*m//g' "$out/tests.log" | grep -m1 -o "oom-split (cuda).*")
 
 vocab=.tmp/bench/ru-500k.txt
-node scripts/bench/decode.mjs --device cuda --swipes 10000 --reference-swipes 20 --batch-size 1024 \
-  --skip-full-prefix --vocab "$vocab" > "$out/bench-decode.json" 2> "$out/bench-decode.err"
+node scripts/bench/decode.mjs --device cuda --swipes 10000 --reference-swipes 20 --batch-size 1024 --workers 1 \
+  --repeats 1 --skip-full-prefix --vocab "$vocab" > "$out/bench-decode.json" 2> "$out/bench-decode.err"
 bench_rc=$?
+# Reduced precision on the card: drift of float16 and bfloat16 against float32 on the same swipes.
+node scripts/bench/precision.mjs --device cuda --swipes 2000 --batch-size 1024 --workers 1 \
+  > "$out/bench-precision.json" 2> "$out/bench-precision.txt"
+precision_rc=$?
+# FP32 peak of the card (non-tensor-core), for the achieved fraction of its throughput.
+peak_tflops=$("$py" -c 'import torch
+n = torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
+print(51.2 if "H100" in n and "PCIe" in n else 66.9 if ("H100" in n or "H200" in n) else 19.5 if "A100" in n else 0)')
 
 data=.tmp/bench/synth-10000.jsonl
 e2e() { # generator [batch size, default 1024] → wall seconds of the whole process, JSONL in → prediction file out
@@ -65,8 +73,13 @@ auto_batch=$(grep -o "batch [0-9]* (auto[^)]*)" "$out/e2e.log" | tail -1)
   echo "| batchSize 'auto' (test/decode/auto-batch.test.ts) | ${auto_test:-not reported (see tests.log)} |"
   echo "| out of memory under a 2 GiB CUDA cap (test/decode/oom-split.test.ts) | ${oom_test:-not reported (see tests.log)} |"
   if [[ $bench_rc -eq 0 ]]; then
-    node -e 'const j=require(process.argv[1]);for(const r of j.results)console.log(`| ${r.label} (${r.swipes} swipes) | ${r.swipesPerSecond.toFixed(1)} swipes/s, ${(100*r.modelShare).toFixed(0)}% in model calls, ${r.gflopPerSecond.toFixed(1)} GFLOP/s |`)' "$PWD/$out/bench-decode.json"
+    node -e 'const j=require(process.argv[1]);const peak=Number(process.argv[2])*1000;for(const r of j.results)console.log(`| ${r.label} (${r.swipes} swipes) | ${r.swipesPerSecond.toFixed(1)} swipes/s (10,000 in ${(10000/r.swipesPerSecond).toFixed(2)} s), ${(100*r.modelShare).toFixed(0)}% in model calls (${(100*r.encodeShare).toFixed(0)}% encoding), ${r.gflopPerSecond.toFixed(1)} GFLOP/s${peak>0?` = ${(100*r.gflopPerSecond/peak).toFixed(2)}% of the FP32 peak`:""} |`)' "$PWD/$out/bench-decode.json" "$peak_tflops"
   else
     echo "| benchmark | failed (see bench-decode.err) |"
+  fi
+  if [[ $precision_rc -eq 0 ]]; then
+    node -e 'const j=require(process.argv[1]);for(const [p,d] of Object.entries(j.drift))console.log(`| ${p} vs float32 (${j.swipes} swipes, beam+vocab) | top-1 equal ${(100*d.top1Equal).toFixed(1)}%, lists identical ${(100*d.listIdentical).toFixed(1)}%, score rel. diff mean ${d.scoreRelDiff.mean.toExponential(2)} max ${d.scoreRelDiff.max.toExponential(2)}; ${j.runs.map(r=>r.precision+" "+r.swipesPerSecond.toFixed(0)+"/s").join(", ")} |`)' "$PWD/$out/bench-precision.json"
+  else
+    echo "| precision drift | failed (see bench-precision.txt) |"
   fi
 } | tee "$out/table.md"

@@ -33,6 +33,8 @@ interface DecodeCliOptions {
   threads: string;
   grid?: string;
   reference?: boolean;
+  torchscriptStep?: boolean;
+  skipForced: boolean;
   seedCompatibleFeatures?: boolean;
   out: string;
   force?: boolean;
@@ -65,6 +67,8 @@ export function register(program: Command): void {
     .option('--threads <n>', 'libtorch intra-op threads per search', '1')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
+    .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
+    .option('--no-skip-forced', 'run the model even where the vocabulary allows a single next token (same results, slower)')
     .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
     .requiredOption('--out <file>', 'prediction rows, JSONL (written to a temp file, then renamed)')
     .option('--force', 'overwrite --out if it exists')
@@ -99,6 +103,8 @@ export function register(program: Command): void {
           batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : onGpu ? 'auto' : 16,
           workers: optionalNumber('--workers', o.workers, true) ?? (onGpu ? 1 : defaultThreadCount()),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
+          nativeStep: !o.torchscriptStep,
+          skipForced: o.skipForced,
         });
         const tty = process.stderr.isTTY === true;
         const bar = tty ? new cliProgress.SingleBar({ format: 'decode [{bar}] {value}/{total} swipes | {speed} swipes/s | eta {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;

@@ -46,6 +46,17 @@ describe('neuroswipe decode', () => {
       for (const [, w] of row.candidates) expect(words.has(w)).toBe(true);
     }
   });
+  it('--torchscript-step --no-skip-forced give the same words as the default fast path', () => {
+    const fast = join(dir, 'fast.jsonl');
+    const slow = join(dir, 'slow.jsonl');
+    const common = ['decode', '--model', MODEL, '--data', data, '--vocab', VOCAB, '--use-vocab', '--generator', 'beam'];
+    expect(run([...common, '--out', fast]).status).toBe(0);
+    const r = run([...common, '--torchscript-step', '--no-skip-forced', '--out', slow]);
+    expect(r.status, r.stderr).toBe(0);
+    const words = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l).candidates.map((c: [number, string]) => c[1]));
+    expect(words(slow)).toEqual(words(fast));
+    expect(words(fast).flat().length).toBeGreaterThan(0);
+  });
   it('--grid picks another grid', () => {
     const out = join(dir, 'extra.jsonl');
     const r = run(['decode', '--model', MODEL, '--data', data, '--generator', 'greedy', '--grid', 'extra', '--out', out]);
