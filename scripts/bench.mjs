@@ -44,7 +44,7 @@ lines.push(`| libtorch | ${info.libtorch} (${info.torchSource}), CUDA ${info.cud
 lines.push(`| BLAS | ${readBlas()} |`, '');
 
 lines.push('## Decoding', '');
-lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes, with one libtorch thread and with ${dec.cores}. "incremental" rows use the key/value caches; "TorchScript step" calls the model's \`decode_step\`, the others run the built-in CPU decoder step (docs/MODEL_FORMAT.md, "Step weights"). Allocator tuned for throughput as the CLI does (\`tuneHeapForThroughput\`: ${dec.heapTuned ? 'applied' : 'not available'}). Each configuration ran ${dec.repeats} times: the median speed is given, with the slowest and fastest run.`, '');
+lines.push(`Model \`${dec.model}\` (${dec.architecture}), device ${dec.device}, ${dec.threads} libtorch thread(s) per search, batched runs: ${dec.workers} searches at once (workers), batch ${dec.batchSize} swipes each, vocabulary ${dec.vocabulary.words} words. Synthetic swipes on the real default grid (\`neuroswipe synth --seed 2023\`). Beam: size 6, normalization factor 0.5, max 35 steps. Reference = the seed's loop (one swipe, one hypothesis, full-prefix \`decode\` per call), on the first ${r['beam reference (seed loop)']?.swipes} swipes, with one libtorch thread and with ${dec.cores}. "incremental" rows use the key/value caches; "TorchScript step" calls the model's \`decode_step\`, the others run the built-in CPU decoder step (docs/MODEL_FORMAT.md, "Step weights"). With the vocabulary, every batched run (full prefix too, never the reference) expands hypotheses whose trie node allows a single token without the model (\`skipForced\`). Allocator tuned for throughput as the CLI does (\`tuneHeapForThroughput\`: ${dec.heapTuned ? 'applied' : 'not available'}). Each configuration ran ${dec.repeats} times: the median speed is given, with the slowest and fastest run.`, '');
 lines.push('| search | swipes | swipes/s (median) | range | model calls | of which encoding | GFLOP/swipe (est.) | GFLOP/s (est.) |', '|---|---|---|---|---|---|---|---|');
 for (const x of dec.results) {
   lines.push(`| ${x.label} | ${x.swipes} | ${x.swipesPerSecond.toFixed(2)} | ${x.minSwipesPerSecond.toFixed(1)}–${x.maxSwipesPerSecond.toFixed(1)} | ${(100 * x.modelShare).toFixed(0)}% | ${(100 * x.encodeShare).toFixed(0)}% | ${x.gflopPerSwipe.toFixed(3)} | ${x.gflopPerSecond.toFixed(2)} |`);
@@ -60,6 +60,9 @@ for (const tag of ['beam', 'beam+vocab']) {
   lines.push(`| ${tag}: batched incremental, TorchScript step / reference | ${ratio(`${tag} batched, incremental, TorchScript step`, `${tag} reference (seed loop)`)} |`);
   lines.push(`| ${tag}: batched full prefix / reference | ${ratio(`${tag} batched, full prefix`, `${tag} reference (seed loop)`)} |`);
   lines.push(`| ${tag}: built-in step / TorchScript step | ${ratio(`${tag} batched, incremental`, `${tag} batched, incremental, TorchScript step`)} |`);
+}
+for (const tag of ['beam-sync+vocab', 'greedy+vocab']) {
+  lines.push(`| ${tag}: batched incremental / batched full prefix | ${ratio(`${tag} batched, incremental`, `${tag} batched, full prefix`)} |`);
 }
 lines.push(`| beam-sync+vocab incremental / beam+vocab incremental | ${ratio('beam-sync+vocab batched, incremental', 'beam+vocab batched, incremental')} |`);
 lines.push('');

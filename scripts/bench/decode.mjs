@@ -91,8 +91,10 @@ for (const [tag, vocabulary] of [['', null], ['+vocab', vocab]]) {
   results.push(await run(`beam${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes));
   if (cpu) results.push(await run(`beam${tag} batched, incremental, 1 worker`, { decoding: beam, vocabulary, workers: 1 }, swipes));
 }
-results.push(await run('beam-sync+vocab batched, incremental', { decoding: { ...beam, generator: 'beam-sync' }, vocabulary: vocab }, swipes));
-results.push(await run('greedy+vocab batched, incremental', { decoding: { generator: 'greedy', maxSteps: 35 }, vocabulary: vocab }, swipes));
+for (const [name, decoding] of [['beam-sync', { ...beam, generator: 'beam-sync' }], ['greedy', { generator: 'greedy', maxSteps: 35 }]]) {
+  if (!skipFullPrefix) results.push(await run(`${name}+vocab batched, full prefix`, { decoding, vocabulary: vocab, incremental: false }, swipes));
+  results.push(await run(`${name}+vocab batched, incremental`, { decoding, vocabulary: vocab }, swipes));
+}
 
 // Outputs of the batched engine against the seed loop on the shared swipes: same words in the same order.
 const parity = {};
