@@ -240,6 +240,7 @@ class Driver {
       const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
       if (bits == 0 || (bits & (bits - 1)) != 0) return false;
       tokens[i] = __builtin_ctzll(bits);
+      if (tokens[i] >= o_.n_classes) return false;  // not a class the model scores: leave it to the model path
     }
     const float minus_inf = -std::numeric_limits<float>::infinity();
     const size_t c = static_cast<size_t>(o_.n_classes);

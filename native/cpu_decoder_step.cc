@@ -8,9 +8,9 @@
 #include "native_error.h"
 
 // The loops below are written so that the compiler vectorises them without reassociating sums; on x86-64
-// GCC also builds AVX2 and AVX-512 variants of them and picks one at load time.
+// GCC also builds AVX2 and AVX-512 variants of them and picks one at load time by the CPU's features.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define NEUROSWIPE_VECTOR_CLONES __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#define NEUROSWIPE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define NEUROSWIPE_VECTOR_CLONES
 #endif
@@ -29,19 +29,46 @@ void ScaleQuery(const float* __restrict q, float scale, int64_t dh, float* __res
   for (int64_t i = 0; i < dh; ++i) out[i] = q[i] / scale;
 }
 
-/** scores[t] = q · keys[t] for t < n, keys given as one pointer per position (Dh floats each). */
+/**
+ * Scores of every head at once: scores[h·stride + t] = q[h] · keys_t[h] for t < n, where `keys[t]` points at
+ * position t's keys of all heads (`[H, Dh]`, contiguous) and `q` holds every head's scaled query (`[H·Dh]`).
+ */
 NEUROSWIPE_VECTOR_CLONES
-void ScoresByRows(const float* __restrict q, const float* const* keys, int64_t n, int64_t dh, float* __restrict scores) {
+void SelfScores(const float* __restrict q, const float* const* keys, int64_t n, int64_t heads, int64_t dh,
+                int64_t stride, float* __restrict scores) {
+  const int64_t d = heads * dh;
+  float prod[1024];
   for (int64_t t = 0; t < n; ++t) {
     const float* k = keys[t];
-    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t i = 0;
-    for (; i + 8 <= dh; i += 8) {
-      for (int j = 0; j < 8; ++j) acc[j] += q[i + j] * k[i + j];
+    for (int64_t i = 0; i < d; ++i) prod[i] = q[i] * k[i];
+    for (int64_t h = 0; h < heads; ++h) {
+      const float* p = prod + h * dh;
+      float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t i = 0;
+      for (; i + 8 <= dh; i += 8) {
+        for (int j = 0; j < 8; ++j) acc[j] += p[i + j];
+      }
+      float tail = 0;
+      for (; i < dh; ++i) tail += p[i];
+      scores[h * stride + t] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
     }
-    float tail = 0;
-    for (; i < dh; ++i) tail += q[i] * k[i];
-    scores[t] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+  }
+}
+
+/** out[h] = Σ_t p[h·stride + t] · values_t[h] for every head; `values[t]` points at `[H, Dh]` of position t. */
+NEUROSWIPE_VECTOR_CLONES
+void SelfWeighted(const float* __restrict p, const float* const* values, int64_t n, int64_t heads, int64_t dh,
+                  int64_t stride, float* __restrict out) {
+  const int64_t d = heads * dh;
+  std::fill(out, out + d, 0.0f);
+  for (int64_t t = 0; t < n; ++t) {
+    const float* v = values[t];
+    for (int64_t h = 0; h < heads; ++h) {
+      const float pt = p[h * stride + t];
+      float* o = out + h * dh;
+      const float* vh = v + h * dh;
+      for (int64_t i = 0; i < dh; ++i) o[i] += pt * vh[i];
+    }
   }
 }
 
@@ -107,17 +134,6 @@ void Softmax(float* __restrict s, int64_t n) {
   for (t = 0; t < n; ++t) s[t] *= inv;
 }
 
-/** out = Σ_t p[t] · values[t] with values given as one pointer per position (Dh floats each). */
-NEUROSWIPE_VECTOR_CLONES
-void WeightedRows(const float* __restrict p, const float* const* values, int64_t n, int64_t dh, float* __restrict out) {
-  std::fill(out, out + dh, 0.0f);
-  for (int64_t t = 0; t < n; ++t) {
-    const float pt = p[t];
-    const float* v = values[t];
-    for (int64_t i = 0; i < dh; ++i) out[i] += pt * v[i];
-  }
-}
-
 /** out = Σ_t p[t] · values[t] for contiguous values `[n, Dh]`. */
 NEUROSWIPE_VECTOR_CLONES
 void WeightedBlock(const float* __restrict p, const float* __restrict values, int64_t n, int64_t dh, float* __restrict out) {
@@ -165,7 +181,8 @@ CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads)
   head_dim_ = weights.d_model / heads;
   // nn.MultiheadAttention divides the query by sqrt(head_dim) (a float32 scalar) before the score product.
   scale_ = static_cast<float>(std::sqrt(static_cast<double>(head_dim_)));
-  scaled_.resize(static_cast<size_t>(head_dim_));
+  scaled_.resize(static_cast<size_t>(weights.d_model));
+  if (weights.d_model > 1024) throw UserError("step weights: d_model " + std::to_string(weights.d_model) + " is above the built-in step's limit of 1024");
 }
 
 void CpuDecoderStep::PackMemory(const at::Tensor& kv, float* out) {
@@ -228,26 +245,26 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
       const int64_t n = row.position + 1;
-      if (static_cast<int64_t>(scores_.size()) < n) scores_.resize(static_cast<size_t>(n));
+      const int64_t stride = (n + 7) / 8 * 8;
+      if (static_cast<int64_t>(scores_.size()) < h_count * stride) scores_.resize(static_cast<size_t>(h_count * stride));
       if (static_cast<int64_t>(keys_.size()) < 2 * n) keys_.resize(static_cast<size_t>(2 * n));
       const float* q = pqkv + r * 3 * d;
-      for (int64_t h = 0; h < h_count; ++h) {
-        const int64_t k_off = ((l * 2 + 0) * h_count + h) * dh, v_off = ((l * 2 + 1) * h_count + h) * dh;
-        std::memcpy(row.column + k_off, q + d + h * dh, static_cast<size_t>(dh) * sizeof(float));
-        std::memcpy(row.column + v_off, q + 2 * d + h * dh, static_cast<size_t>(dh) * sizeof(float));
-        const float** keys = keys_.data();
-        const float** values = keys + n;
-        for (int64_t t = 0; t < row.position; ++t) {
-          keys[t] = row.past[t] + k_off;
-          values[t] = row.past[t] + v_off;
-        }
-        keys[row.position] = row.column + k_off;
-        values[row.position] = row.column + v_off;
-        ScaleQuery(q + h * dh, scale_, dh, q_scaled);
-        ScoresByRows(q_scaled, keys, n, dh, scores_.data());
-        Softmax(scores_.data(), n);
-        WeightedRows(scores_.data(), values, n, dh, pattn + r * d + h * dh);
+      // This token's keys and values (all heads) go into its column; then every head attends at once.
+      const int64_t k_off = (l * 2 + 0) * d, v_off = (l * 2 + 1) * d;
+      std::memcpy(row.column + k_off, q + d, static_cast<size_t>(d) * sizeof(float));
+      std::memcpy(row.column + v_off, q + 2 * d, static_cast<size_t>(d) * sizeof(float));
+      const float** keys = keys_.data();
+      const float** values = keys + n;
+      for (int64_t t = 0; t < row.position; ++t) {
+        keys[t] = row.past[t] + k_off;
+        values[t] = row.past[t] + v_off;
       }
+      keys[row.position] = row.column + k_off;
+      values[row.position] = row.column + v_off;
+      ScaleQuery(q, scale_, d, q_scaled);
+      SelfScores(q_scaled, keys, n, h_count, dh, stride, scores_.data());
+      for (int64_t h = 0; h < h_count; ++h) Softmax(scores_.data() + h * stride, n);
+      SelfWeighted(scores_.data(), values, n, h_count, dh, stride, pattn + r * d);
     }
     Linear(attn, lw.self_out_w, lw.self_out_b, proj);
     AddNorm(x, &proj, lw.norm1_w, lw.norm1_b, w_.eps);
