@@ -43,15 +43,10 @@ class CpuStepRunner : public RoundRunner {
 
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats& stats) override {
-    const auto t0 = Clock::now();
-    torch::Tensor kv = model_.MemoryKv(memory);  // [L, 2, B, H, S, Dh]
-    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    stats.encode_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    stats.projected_memory += static_cast<double>(memory.size(0)) * static_cast<double>(memory.size(1));
     const int64_t b = static_cast<int64_t>(lengths.size());
+    torch::Tensor kv = ProjectMemory(model_, memory, b, stats);
     const DecoderStepWeights& w = *model_.step_weights();
-    if (kv.dim() != 6 || kv.size(1) != 2 || kv.size(2) != b || kv.size(4) != memory.size(0) ||
-        kv.size(0) != static_cast<int64_t>(w.layers.size()) || kv.size(3) * kv.size(5) != w.d_model) {
+    if (kv.size(0) != static_cast<int64_t>(w.layers.size()) || kv.size(3) * kv.size(5) != w.d_model) {
       throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, B, H, S, Dh] with L = " +
                       std::to_string(w.layers.size()) + " step-weight layers and H·Dh = " + std::to_string(w.d_model));
     }

@@ -10,12 +10,6 @@
 
 namespace neuroswipe {
 
-std::string ShapeString(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;

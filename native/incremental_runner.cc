@@ -35,15 +35,8 @@ class IncrementalRunner : public RoundRunner {
 
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats& stats) override {
-    const auto t0 = Clock::now();
-    torch::Tensor kv = model_.MemoryKv(memory);  // [L, 2, B, H, S, Dh]
-    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    stats.encode_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    stats.projected_memory += static_cast<double>(memory.size(0)) * static_cast<double>(memory.size(1));
     const int64_t b = static_cast<int64_t>(lengths.size());
-    if (kv.dim() != 6 || kv.size(1) != 2 || kv.size(2) != b || kv.size(4) != memory.size(0)) {
-      throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, B, H, S, Dh]");
-    }
+    torch::Tensor kv = ProjectMemory(model_, memory, b, stats);
     std::vector<torch::Tensor> items;
     for (int64_t j = 0; j < b; ++j) items.push_back(kv.select(2, j).narrow(3, 0, lengths[static_cast<size_t>(j)]));
     return items;

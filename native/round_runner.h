@@ -98,6 +98,12 @@ std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, con
  */
 std::unique_ptr<RoundRunner> MakeCpuStepRunner(const ScriptModel& model, const DecodingOptions& o, int slots);
 
+/**
+ * memory_kv of an encoded batch of `batch` swipes, checked to be `[L, 2, B, H, S, Dh]`; the call's time and
+ * projected positions go into `stats`.
+ */
+torch::Tensor ProjectMemory(const ScriptModel& model, const torch::Tensor& memory, int64_t batch, DecodeStats& stats);
+
 /** "[a, b, c]" */
 std::string ShapeString(const torch::Tensor& t);
 

@@ -9,26 +9,13 @@ import {
 import { deviceMemory, limitDeviceMemory } from '../../lib/device-memory.js';
 import { batchSummary, parseBatchSize } from '../../lib/cli/batch-summary.js';
 import { Decoder } from '../../lib/decoder.js';
-import { readSwipes, type Swipe } from '../../lib/dataset.js';
 import { resolveDecodingOptions } from '../../lib/decoding.js';
-import { loadGrids } from '../../lib/keyboard/grid.js';
 import { Model } from '../../lib/model.js';
 import type { ModelMetadata } from '../../lib/model-metadata.js';
 import { runtimeInfo } from '../../lib/runtime.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 
-const EXAMPLE_MODEL = new URL('../../examples/model.pt', import.meta.url).pathname;
-const EXAMPLE_VOCAB = new URL('../../examples/vocab.txt', import.meta.url).pathname;
-const EXAMPLE_DATA = new URL('../../examples/valid.jsonl', import.meta.url).pathname;
-
-async function exampleSwipes(n: number): Promise<Swipe[]> {
-  const swipes: Swipe[] = [];
-  for await (const s of readSwipes(EXAMPLE_DATA, { grids: loadGrids() })) {
-    if (swipes.length === n) break;
-    if (s.gridName === 'default') swipes.push(s);
-  }
-  return swipes;
-}
 
 let cpuModel: Model;
 let meta: ModelMetadata;

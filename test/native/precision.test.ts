@@ -11,16 +11,13 @@ import { join } from 'node:path';
 import { Decoder, type DecodedSwipe } from '../../lib/decoder.js';
 import { Model, type Precision } from '../../lib/model.js';
 import { native } from '../../lib/native.js';
-import { readSwipes, type Swipe } from '../../lib/dataset.js';
-import { loadGrids } from '../../lib/keyboard/grid.js';
+import type { Swipe } from '../../lib/dataset.js';
+import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { runtimeInfo, setNumThreads } from '../../lib/runtime.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { fixture, maxScaledDiff, readReference, typed } from '../helpers/fixtures.js';
 
 const ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger', 'v3_nearest_only_transformer_bigger'];
-const EXAMPLE_MODEL = new URL('../../examples/model.pt', import.meta.url).pathname;
-const EXAMPLE_VOCAB = new URL('../../examples/vocab.txt', import.meta.url).pathname;
-const EXAMPLE_DATA = new URL('../../examples/valid.jsonl', import.meta.url).pathname;
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 
 const loaded: Model[] = [];
@@ -112,15 +109,6 @@ describe('bad precisions are clear errors', () => {
   });
 });
 
-/** The first `n` swipes of the example validation file. */
-async function exampleSwipes(n: number): Promise<Swipe[]> {
-  const swipes: Swipe[] = [];
-  for await (const s of readSwipes(EXAMPLE_DATA, { grids: loadGrids() })) {
-    if (swipes.length === n) break;
-    if (s.gridName === 'default') swipes.push(s);
-  }
-  return swipes;
-}
 
 /** Checks bfloat16 rows against float32 rows: vocabulary words, sorted scores, close scores, some drift. */
 function expectCloseRows(got: DecodedSwipe[], want: DecodedSwipe[], words: Set<string>): { top1: number; drift: number } {
@@ -184,7 +172,7 @@ describe('neuroswipe decode --precision', () => {
   const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-precision-'));
   const data = join(dir, 'swipes.jsonl');
   beforeAll(() => {
-    const lines = readFileSync(EXAMPLE_DATA, 'utf8').split('\n').filter((l) => l.includes('"grid_name":"default"')).slice(0, 3);
+    const lines = readFileSync(EXAMPLE_VALID, 'utf8').split('\n').filter((l) => l.includes('"grid_name":"default"')).slice(0, 3);
     writeFileSync(data, lines.join('\n') + '\n');
   });
   const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'decode', '--model', EXAMPLE_MODEL, '--data', data, '--device', 'cpu', ...args], { encoding: 'utf8' });

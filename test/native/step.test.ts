@@ -4,7 +4,6 @@
  * relative; when it is used and when not; and a model whose step weights are malformed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decoder.js';
 import { Model } from '../../lib/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
@@ -12,10 +11,8 @@ import { readSwipes, type Swipe } from '../../lib/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
+import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
 
-const EXAMPLE_MODEL = fileURLToPath(new URL('../../examples/model.pt', import.meta.url));
-const EXAMPLE_VALID = fileURLToPath(new URL('../../examples/valid.jsonl', import.meta.url));
-const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
 const BEAM = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
 
 async function firstSwipes(path: string, n: number): Promise<Swipe[]> {
