@@ -111,10 +111,7 @@ class Driver {
           const size_t count = round.prefixes.size() - before;
           if (count > 0 && skip_forced_ && AnswerForced(*search_[s], round.prefixes, before, k)) {
             round.prefixes.resize(before);
-            if (search_[s]->Done()) {
-              out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
-              search_[s].reset();
-            }
+            if (search_[s]->Done()) FinishSlot(s);
             continue;  // the search's next request, in this same round
           }
           for (size_t r = before; r < round.prefixes.size(); ++r) {
@@ -142,12 +139,15 @@ class Driver {
       for (const auto& [s, count] : per_slot) {
         search_[s]->Consume(rows.data() + cursor, count);
         cursor += count;
-        if (search_[s]->Done()) {
-          out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
-          search_[s].reset();
-        }
+        if (search_[s]->Done()) FinishSlot(s);
       }
     }
+  }
+
+  /** Stores the finished search's results for its swipe and frees the slot. */
+  void FinishSlot(int s) {
+    out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+    search_[s].reset();
   }
 
   /**
@@ -252,15 +252,14 @@ class Driver {
       const int32_t t = tokens[i];
       forced_lp_[i * c + static_cast<size_t>(t)] = 0.0f;
       int64_t* ids = forced_top_ids_.data() + i * static_cast<size_t>(k);
-      // torch.topk order: the one finite value first, then the -inf entries by index.
-      for (int j = 0, next = 0; j < k; ++j) {
-        if (j == 0) {
-          ids[0] = t;
-          forced_top_values_[i * static_cast<size_t>(k)] = 0.0f;
-          continue;
-        }
+      // The one finite value first, then -inf entries (every search skips those) with the other ids in order.
+      if (k > 0) {
+        ids[0] = t;
+        forced_top_values_[i * static_cast<size_t>(k)] = 0.0f;
+      }
+      for (int j = 1, next = 0; j < k; ++j, ++next) {
         if (next == t) ++next;
-        ids[j] = next++;
+        ids[j] = next;
       }
       rows[i] = StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
                         k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};

@@ -38,8 +38,6 @@ class CpuDecoderStep {
   CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads);
 
   int64_t layers() const { return static_cast<int64_t>(w_.layers.size()); }
-  int64_t heads() const { return heads_; }
-  int64_t head_dim() const { return head_dim_; }
   /** Floats in one token's column: L · 2 · H · Dh. */
   int64_t column_size() const { return layers() * 2 * w_.d_model; }
   int64_t max_positions() const { return w_.position_embedding.size(0); }

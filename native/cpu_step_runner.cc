@@ -68,7 +68,7 @@ class CpuStepRunner : public RoundRunner {
 
   KvCache Defer(const Hypothesis& prefix) override {
     auto parent = std::static_pointer_cast<const ColumnCache>(prefix.kv);
-    return std::make_shared<const ColumnCache>(std::move(parent), ColumnSize(), prefix.tokens.back(), false);
+    return std::make_shared<const ColumnCache>(std::move(parent), step_->column_size(), prefix.tokens.back(), false);
   }
 
   torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
@@ -95,7 +95,7 @@ class CpuStepRunner : public RoundRunner {
         if (!c->computed) work.push_back(Item{c->token, c->length - 1, c->column.data(), c});
       }
       std::reverse(work.begin(), work.end());
-      children[i] = std::make_shared<ColumnCache>(std::move(parent), ColumnSize(), h.tokens.back(), true);
+      children[i] = std::make_shared<ColumnCache>(std::move(parent), step_->column_size(), h.tokens.back(), true);
       work.push_back(Item{h.tokens.back(), n, children[i]->column.data(), nullptr});
       passes = std::max(passes, work.size());
       const int64_t s = slot_len_[static_cast<size_t>(round.row_slot[i])];
@@ -144,8 +144,6 @@ class CpuStepRunner : public RoundRunner {
   }
 
  private:
-  int64_t ColumnSize() const { return step_->column_size(); }
-
   const ScriptModel& model_;
   const DecodingOptions& o_;
   std::unique_ptr<CpuDecoderStep> step_;

@@ -4,15 +4,10 @@
 #include <set>
 
 #include "native_error.h"
+#include "shape_string.h"
 
 namespace neuroswipe {
 namespace {
-
-std::string Shape(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 class Reader {
  public:
@@ -33,8 +28,7 @@ class Reader {
     if (it == tensors_.end()) throw UserError(path_ + ": step_weights() has no '" + name + "'");
     at::Tensor t = it->second;
     if (t.sizes() != at::IntArrayRef(shape)) {
-      at::Tensor expected = at::empty(shape, at::kFloat);
-      throw UserError(path_ + ": step_weights() '" + name + "' has shape " + Shape(t) + ", expected " + Shape(expected));
+      throw UserError(path_ + ": step_weights() '" + name + "' has shape " + ShapeString(t) + ", expected " + ShapeString(shape));
     }
     taken_.insert(name);
     return t.detach().to(at::kCPU, at::kFloat).contiguous();

@@ -6,12 +6,6 @@
 
 namespace neuroswipe {
 
-std::string ShapeString(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
 torch::Tensor ProjectMemory(const ScriptModel& model, const torch::Tensor& memory, int64_t batch, DecodeStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
   torch::Tensor kv = model.MemoryKv(memory);  // [L, 2, B, H, S, Dh]

@@ -12,6 +12,7 @@
 #include "decoding_options.h"
 #include "script_model.h"
 #include "search_strategy.h"
+#include "shape_string.h"
 
 namespace neuroswipe {
 
@@ -103,8 +104,5 @@ std::unique_ptr<RoundRunner> MakeCpuStepRunner(const ScriptModel& model, const D
  * projected positions go into `stats`.
  */
 torch::Tensor ProjectMemory(const ScriptModel& model, const torch::Tensor& memory, int64_t batch, DecodeStats& stats);
-
-/** "[a, b, c]" */
-std::string ShapeString(const torch::Tensor& t);
 
 }  // namespace neuroswipe
