@@ -158,7 +158,8 @@ function parseOneSwipe(value: unknown, prefix: string, index: number, registry: 
   } catch (err) {
     if (err instanceof BadLineError) {
       const field = err.field.startsWith('curve.') ? `${prefix}${err.field.slice(6)}` : where;
-      throw badField(field, err.problem);
+      // The reader's words, with the request's field paths in place of the line's.
+      throw badField(field, err.problem.replaceAll('curve.', prefix).replace('the line has', 'the swipe has'));
     }
     throw err;
   }
