@@ -41,12 +41,12 @@ describe('GET routes', () => {
     expect(h.status).toBe(200);
     expect(await h.json()).toMatchObject({ status: 'ok' });
 
-    const g = await (await fetch(`${srv.url}/v1/grids`)).json();
+    const g = (await (await fetch(`${srv.url}/v1/grids`)).json()) as any;
     expect(Object.keys(g.grids).sort()).toEqual(['default', 'extra']);
     expect(g.grids).toEqual(loadGrids());
     expect(g.model_grids).toEqual(['default']);
 
-    const m = await (await fetch(`${srv.url}/v1/model`)).json();
+    const m = (await (await fetch(`${srv.url}/v1/model`)).json()) as any;
     expect(m).toMatchObject({ file: 'model.pt', device: 'cpu', architecture: 'm1_bigger', max_curve_len: 299, vocabulary: { words: vocabulary.size } });
     expect(m.decoding).toEqual({ generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null });
     expect(m.limits).toMatchObject({ max_batch_size: 8, max_wait_ms: 5, workers: 2, max_beam_size: 16 });
@@ -65,7 +65,7 @@ describe('GET routes', () => {
   it('unknown routes get 404 and wrong methods 405, as JSON', async () => {
     const r = await fetch(`${srv.url}/v2/decode`);
     expect(r.status).toBe(404);
-    expect((await r.json()).error.message).toMatch(/no such route: GET \/v2\/decode/);
+    expect(((await r.json()) as any).error.message).toMatch(/no such route: GET \/v2\/decode/);
     const w = await fetch(`${srv.url}/v1/decode`);
     expect(w.status).toBe(405);
     expect(w.headers.get('allow')).toBe('POST');

@@ -78,7 +78,7 @@ async function swipeWord(page: Page, word: string): Promise<void> {
 
 async function shownWords(page: Page): Promise<string[]> {
   await page.locator('#candidates .candidate').first().waitFor({ timeout: 20_000 });
-  return page.locator('#candidates .candidate').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.word ?? ''));
+  return page.locator('#candidates .candidate').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string | undefined> }).dataset.word ?? ''));
 }
 
 describe('demo page in Chromium', () => {
