@@ -44,3 +44,22 @@ export function histogramMean(metricsText: string, name: string): { count: numbe
   const count = Number(new RegExp(`^${name}_count(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
   return { count, mean: sum / count };
 }
+
+/**
+ * Candidate lists of the same swipes decoded in different batches: the same words in the same order, scores
+ * within `rel` relative (the batched engine's parity bound: padding a swipe into another batch changes the
+ * encoder's float rounding, README "Faithfulness to the seed").
+ */
+export function sameCandidates(a: [number, string][][], b: [number, string][][], rel = 1e-5): string | null {
+  if (a.length !== b.length) return `${a.length} lists vs ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    const wa = a[i].map((c) => c[1]).join(' ');
+    const wb = b[i].map((c) => c[1]).join(' ');
+    if (wa !== wb) return `swipe ${i}: words ${wa} vs ${wb}`;
+    for (let j = 0; j < a[i].length; j++) {
+      const d = Math.abs(a[i][j][0] - b[i][j][0]) / Math.max(1e-12, Math.abs(b[i][j][0]));
+      if (!(d <= rel)) return `swipe ${i}, candidate ${j}: score ${a[i][j][0]} vs ${b[i][j][0]} (relative difference ${d})`;
+    }
+  }
+  return null;
+}
