@@ -7,7 +7,7 @@ const ACTION_LABELS = {
   shift: '⇧',
   backspace: '⌫',
   toNumberState: '?123',
-  globe: '🌐',
+  globe: '⊕',
   space: 'пробел',
   enter: '⏎',
 };
