@@ -1,10 +1,10 @@
 /** `neuroswipe serve`: online decoding over HTTP with dynamic batching, and the demo page. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Decoder } from '../decoder.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decoding.js';
+import { Decoder } from '../decode/decoder.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model.js';
+import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { startServer } from '../serve/server.js';

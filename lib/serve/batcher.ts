@@ -4,8 +4,8 @@
  * pattern of a buffered translator or Triton's `max_queue_delay`). Several batches are decoded at once, each
  * as its own native search on the libuv thread pool.
  */
-import type { Swipe } from '../dataset.js';
-import type { DecodedSwipe, Decoder } from '../decoder.js';
+import type { Swipe } from '../data/dataset.js';
+import type { DecodedSwipe, Decoder } from '../decode/decoder.js';
 
 /** Options of {@link DynamicBatcher}. */
 export interface BatcherOptions {

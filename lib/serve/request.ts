@@ -5,9 +5,9 @@
  * (`swipes[2].x[5]`) in place of the file and line.
  */
 import { createHash } from 'node:crypto';
-import { BadLineError } from '../data/bad-line.js';
+import { BadLineError } from '../io/bad-line.js';
 import { parseSwipeLine } from '../data/swipe-record.js';
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Model } from '../../lib/model.js';
+import type { Model } from '../../lib/model/model.js';
 import type { RunningServer } from '../../lib/serve/server.js';
 import { loadExample, serveExample } from './helpers.js';
 

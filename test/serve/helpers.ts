@@ -1,8 +1,8 @@
 /** Shared set-up of the serve tests: the example model and vocabulary behind a server on loopback. */
-import { Decoder } from '../../lib/decoder.js';
-import type { Swipe } from '../../lib/dataset.js';
+import { Decoder } from '../../lib/decode/decoder.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
-import { Model } from '../../lib/model.js';
+import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../lib/serve/server.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB } from '../helpers/examples.js';
