@@ -309,8 +309,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await Promise.race([h(req, res, arrived, controller.signal), aborted]);
     } catch (err) {
       if (err instanceof RequestError) {
+        if (err.status === 413) {
+          // Do not read the rest of an oversized body: answer, then close the connection.
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+        }
         sendError(res, err);
-        if (err.status === 413) req.resume();
       } else {
         process.stderr.write(`neuroswipe serve: ${req.method} ${path}: ${(err as Error).stack ?? String(err)}\n`);
         sendError(res, new RequestError(500, null, `internal error: ${(err as Error).message}`));

@@ -18,6 +18,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '
 /** Words of examples/vocab.txt the example model decodes from a key-centre swipe. */
 const WORD = 'человек';
 const WORD_EXTRA = 'работа';
+const WORD_TOUCH = 'жизнь';
 
 let model: Model;
 let srv: RunningServer;
@@ -56,24 +57,41 @@ async function keyCentre(page: Page, label: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** Swipes `word` with the mouse: minimum-jerk strokes between the key centres, one move every ~7 ms. */
-async function swipeWord(page: Page, word: string): Promise<void> {
+/**
+ * Swipes `word` through the centres of the page's keys: per stroke, 12 moves spaced by a minimum-jerk
+ * profile (slow at the keys, fast between), the last exactly on the key's centre, about 7 ms apart. On a
+ * busy machine each move takes longer and the swipe slows down, but its shape stays fully sampled (the
+ * words below decode the same from 30 ms to 2 s per stroke).
+ */
+async function swipeWord(page: Page, word: string, input: 'mouse' | 'touch' = 'mouse'): Promise<void> {
   const centres = [];
   for (const ch of word) centres.push(await keyCentre(page, ch));
-  await page.mouse.move(centres[0].x, centres[0].y);
-  await page.mouse.down();
-  const steps = 16;
+  const cdp = input === 'touch' ? await page.context().newCDPSession(page) : null;
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: { x: number; y: number }) =>
+    cdp!.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+  const move = (p: { x: number; y: number }) => (cdp ? touch('touchMove', p) : page.mouse.move(p.x, p.y));
+  if (cdp) await touch('touchStart', centres[0]);
+  else {
+    await page.mouse.move(centres[0].x, centres[0].y);
+    await page.mouse.down();
+  }
+  const steps = 12;
   for (let i = 1; i < centres.length; i++) {
     const a = centres[i - 1];
     const b = centres[i];
     for (let s = 1; s <= steps; s++) {
       const u = s / steps;
       const k = u * u * u * (10 - 15 * u + 6 * u * u);
-      await page.mouse.move(a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k);
-      await page.waitForTimeout(7);
+      await new Promise((r) => setTimeout(r, 7));
+      await move({ x: a.x + (b.x - a.x) * k, y: a.y + (b.y - a.y) * k });
     }
   }
-  await page.mouse.up();
+  if (cdp) {
+    await touch('touchEnd');
+    await cdp.detach();
+  } else {
+    await page.mouse.up();
+  }
 }
 
 async function shownWords(page: Page): Promise<string[]> {
@@ -100,7 +118,7 @@ describe('demo page in Chromium', () => {
 
     await swipeWord(page, WORD);
     const trail = await page.locator('#keyboard .trail').getAttribute('points');
-    expect(trail!.split(' ').length).toBeGreaterThan(20);
+    expect(trail!.split(' ').length).toBeGreaterThan(6 * WORD.length);
     const words = await shownWords(page);
     expect(words.length).toBeGreaterThan(0);
     expect(words.length).toBeLessThanOrEqual(4);
@@ -113,6 +131,12 @@ describe('demo page in Chromium', () => {
     // Choosing a candidate puts the word in the text area.
     await page.locator(`#candidates .candidate[data-word="${WORD}"]`).click();
     expect(await page.locator('#text').inputValue()).toBe(WORD);
+    expect(await page.locator('body').getAttribute('data-pointer-type')).toBe('mouse');
+
+    // The same with a finger: touch input goes through the same pointer events.
+    await swipeWord(page, WORD_TOUCH, 'touch');
+    expect(await page.locator('body').getAttribute('data-pointer-type')).toBe('touch');
+    await page.locator(`#candidates .candidate[data-word="${WORD_TOUCH}"]`).waitFor({ timeout: 20_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

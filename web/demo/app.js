@@ -114,6 +114,7 @@ svg.addEventListener('pointerdown', (e) => {
   e.preventDefault();
   svg.setPointerCapture(e.pointerId);
   stroke = { id: e.pointerId, x: [], y: [], t: [], t0: e.timeStamp };
+  document.body.dataset.pointerType = e.pointerType;
   addPoint(e);
   showTrail(stroke.x, stroke.y);
   svg.classList.add('drawing');
