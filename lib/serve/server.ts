@@ -295,6 +295,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const label = routes[path] ? path : staticFile ? 'static' : 'other';
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestError(503, null, `the request took longer than ${requestTimeoutMs} ms (the server's --request-timeout-ms)`, 1)), requestTimeoutMs);
+    // A client that goes away before its answer leaves the queue too.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new RequestError(499, null, 'the client closed the connection'));
+    });
     try {
       if (!route) throw new RequestError(404, null, `no such route: ${req.method} ${path} (routes: POST /v1/decode, GET /v1/grids, GET /v1/model, GET /healthz, GET /metrics, GET /)`);
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
