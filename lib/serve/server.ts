@@ -118,7 +118,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const vocabulary = opts.vocabulary ?? null;
   const registry = new GridRegistry(opts.grids, limits.maxInlineGrids);
   const baseDecoding = opts.decoding ?? { generator: 'beam' };
-  const decoderOptions = { grids: registry.grids, vocabulary, batchSize: maxBatchSize, workers: 1, nativeStep: opts.nativeStep ?? true };
+  // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
+  // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
+  const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
   // The server's own options are checked now, so a bad flag fails at start rather than on every request.
   const baseDecoder = await Decoder.create(model, { ...decoderOptions, decoding: baseDecoding });
   if (baseDecoder.decoding.generator !== 'greedy' && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
