@@ -65,7 +65,7 @@ if [[ -n $python ]]; then
   # The PyTorch of $python: it must carry libtorch's headers, libraries and CMake files (pip wheels do).
   if ! probe=$("$python" -c 'import os, torch
 d = os.path.dirname(os.path.abspath(torch.__file__))
-ok = all(os.path.exists(os.path.join(d, p)) for p in ("lib/libtorch.so", "share/cmake/Torch/TorchConfig.cmake", "include/torch/csrc/api/include/torch/script.h"))
+ok = all(os.path.exists(os.path.join(d, p)) for p in ("lib/libtorch.so", "share/cmake/Torch/TorchConfig.cmake", "include/torch/script.h"))
 print(torch.__version__, torch.version.cuda or "none", d, "ok" if ok else "no-libtorch")' 2>&1); then
     echo "bootstrap: $python cannot import torch:" >&2
     echo "$probe" | tail -n 3 >&2
@@ -82,6 +82,8 @@ print(torch.__version__, torch.version.cuda or "none", d, "ok" if ok else "no-li
   export NEUROSWIPE_PYTHON=$python
   PACKAGES=(cmake g++ make)
 else
+  # (A PyTorch chosen by an earlier --python run is forgotten: this mode builds against Debian's libtorch.)
+  export NEUROSWIPE_PYTHON=""
   PACKAGES=(cmake g++ make python3 libtorch-dev python3-torch libopenblas0-openmp)
 fi
 
