@@ -62,6 +62,13 @@ progress() { # label log command...
 }
 
 if [[ -n $python ]]; then
+  # An absolute path (the build runs elsewhere), keeping a virtual environment's own bin/python link.
+  if [[ $python == */* ]]; then
+    [[ -e $python ]] || { echo "bootstrap: --python $python: no such file" >&2; exit 1; }
+    python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
+  else
+    python=$(command -v "$python") || { echo "bootstrap: --python: $python not found on PATH" >&2; exit 1; }
+  fi
   # The PyTorch of $python: it must carry libtorch's headers, libraries and CMake files (pip wheels do).
   if ! probe=$("$python" -c 'import os, torch
 d = os.path.dirname(os.path.abspath(torch.__file__))
