@@ -38,7 +38,8 @@ EOF
 fi
 
 # Long steps print a line every 30 s, so a slow apt-get or npm never looks hung; their output goes to a log
-# that is shown when they fail.
+# (in a fresh folder per run) whose end is shown when they fail.
+logs=$(mktemp -d "${TMPDIR:-/tmp}/neuroswipe-bootstrap.XXXXXX")
 progress() { # label log command...
   local label=$1 log=$2 start=$SECONDS next=30 pid rc
   shift 2
@@ -48,7 +49,7 @@ progress() { # label log command...
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     if ((SECONDS - start >= next)) && kill -0 "$pid" 2>/dev/null; then
-      echo "bootstrap:   … $label: $((SECONDS - start)) s ($(tail -n 1 "$log" | tr -d '\r' | cut -c1-100))"
+      echo "bootstrap:   … $label: $((SECONDS - start)) s ($(tail -n 1 "$log" | tr -d '\000\r' | cut -c1-100))"
       next=$((next + 30))
     fi
   done
@@ -106,23 +107,21 @@ if ((${#missing[@]})); then
     echo "bootstrap: missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
     exit 1
   fi
-  mkdir -p .tmp
   export DEBIAN_FRONTEND=noninteractive
-  progress "apt-get update" .tmp/bootstrap-apt.log apt-get update -q
-  progress "installing ${missing[*]} (a few minutes)" .tmp/bootstrap-apt.log \
+  progress "apt-get update" "$logs/apt-update.log" apt-get update -q
+  progress "installing ${missing[*]} (a few minutes)" "$logs/apt-install.log" \
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 if [[ -n ${NEUROSWIPE_BUILD_DIR:-} ]]; then
   export NEUROSWIPE_ADDON="$NEUROSWIPE_BUILD_DIR/Release/neuroswipe.node"
 fi
-mkdir -p .tmp
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  progress "npm ci (installs the packages, builds the native addon and the TypeScript; a few minutes)" .tmp/bootstrap-npm.log \
+  progress "npm ci (installs the packages, builds the native addon and the TypeScript; a few minutes)" "$logs/npm-ci.log" \
     npm ci --no-audit --no-fund --foreground-scripts
 else
   echo "bootstrap: node_modules up to date; rebuilding what changed"
-  progress "building the native addon" .tmp/bootstrap-build.log npm run --silent build:native
-  progress "building the TypeScript" .tmp/bootstrap-build.log npm run --silent build:ts
+  progress "building the native addon" "$logs/build-native.log" npm run --silent build:native
+  progress "building the TypeScript" "$logs/build-ts.log" npm run --silent build:ts
 fi
 node bin/neuroswipe.js info
