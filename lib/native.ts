@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
 /** A float32 tensor copied to JS: row-major data and its shape. */
 export interface NativeTensor {
@@ -26,10 +27,32 @@ export interface NativeScriptModel {
   dispose(): void;
 }
 
+/** The CUDA runtime found in the process (see native/device_memory.h, QueryCudaRuntime). */
+export interface NativeCudaRuntime {
+  /** The file it was loaded from, symlinks resolved. */
+  library: string;
+  /** `major.minor` from cudaRuntimeGetVersion, or '' when that call failed. */
+  version: string;
+  /** Whether cudaMemGetInfo (used for free device memory) was found too. */
+  memGetInfo: boolean;
+}
+
 /** libtorch facts reported by the addon. */
 export interface NativeVersions {
   libtorch: string;
   torchSource: string;
+  /** Directory the process loaded libtorch from (symlinks resolved). */
+  torchLibraryDir: string;
+  /** Directory of the libtorch the addon was built against. */
+  torchLibraryDirBuilt: string;
+  /** Whether the addon links libtorch_cuda and it is loaded. */
+  cudaBuild: boolean;
+  /** CUDA version of the PyTorch the addon was built against ('' for a CPU build or when unknown). */
+  cudaVersionBuilt: string;
+  /** The loaded CUDA runtime, or null (CPU builds). */
+  cudaRuntime: NativeCudaRuntime | null;
+  /** Whether the CUDA caching allocator is reachable (out-of-memory recovery, device memory limits). */
+  cudaAllocator: boolean;
   cudaAvailable: boolean;
   cudaDeviceCount: number;
   threads: number;
@@ -54,21 +77,36 @@ const CANDIDATES = [
 ];
 
 let cached: NativeAddon | undefined;
+let cachedPath: string | undefined;
+
+/** The file the native addon was loaded from (loading it first). */
+export function nativeAddonPath(): string {
+  native();
+  return cachedPath as string;
+}
 
 /**
- * The native addon, loaded once.
+ * The native addon, loaded once: the file `$NEUROSWIPE_ADDON` names when that is set (for instance a second
+ * build against another libtorch, made with `NEUROSWIPE_BUILD_DIR=DIR npm run build:native`:
+ * `DIR/Release/neuroswipe.node`), else the first built addon of the usual build folders.
  * @throws Error listing the paths tried and how to build the addon
  */
 export function native(): NativeAddon {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
   const tried: string[] = [];
-  for (const rel of CANDIDATES) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
+  const env = process.env.NEUROSWIPE_ADDON?.trim();
+  const fromEnv = env ? resolve(env) : undefined;
+  if (fromEnv && !existsSync(fromEnv)) {
+    throw new Error(`neuroswipe: NEUROSWIPE_ADDON=${fromEnv} does not exist (build it with NEUROSWIPE_BUILD_DIR=<dir> npm run build:native; the addon is <dir>/Release/neuroswipe.node).`);
+  }
+  const paths = fromEnv ? [fromEnv] : CANDIDATES.map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  for (const path of paths) {
     tried.push(path);
     if (!existsSync(path)) continue;
     try {
       cached = require(path) as NativeAddon;
+      cachedPath = path;
       return cached;
     } catch (err) {
       throw new Error(

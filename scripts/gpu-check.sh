@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # the `node -e` programs below are JavaScript with template literals
 # One prepared run on an NVIDIA machine that has CUDA, CMake, g++ and a pip-installed PyTorch but no Node
 # and no network. Needs .tmp/gpu-pack.tar.xz from scripts/pack-for-gpu.sh (Node, node_modules, dist, the
-# 500k-word benchmark vocabulary). Builds the addon against that PyTorch's libtorch, runs the native,
-# decoding and export tests (CUDA tests included: among them the out-of-memory split under a 2 GiB cap of
+# 500k-word benchmark vocabulary). Builds the addon against that PyTorch's libtorch (C++20, every torch
+# library from that PyTorch's lib/, libtorch_cuda included; CUDA runtime headers from its nvidia wheels or
+# the CUDA toolkit), runs the native (linkage included), decoding and export tests (CUDA tests included: among them the out-of-memory split under a 2 GiB cap of
 # libtorch's CUDA caching allocator and `batchSize: 'auto'`), the GPU decoding benchmark (10,000 synthetic
 # swipes) and end-to-end `neuroswipe decode` runs of the same file (batch 1024, and the CUDA default
 # `--batch-size auto`), then prints a short table.
 # Usage: bash scripts/gpu-check.sh   (results also under $OUT when set, else .tmp/gpu-out)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=${OUT:-.tmp/gpu-out}
 mkdir -p "$out" .tmp/gpu
 log() { printf '%s\n' "$*" | tee -a "$out/gpu-check.log"; }
@@ -64,7 +66,7 @@ auto_batch=$(grep -o "batch [0-9]* (auto[^)]*)" "$out/e2e.log" | tail -1)
   echo "| item | value |"
   echo "|---|---|"
   echo "| device | $("$py" -c 'import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")') |"
-  echo "| libtorch | $(node bin/neuroswipe.js info --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.libtorch+" ("+j.torchSource+"), CUDA "+j.cudaAvailable)})') |"
+  echo "| libtorch | $(node bin/neuroswipe.js info --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const rt=j.cudaRuntime;console.log(`${j.libtorch} (${j.torchSource}) from ${j.torchLibraryDir}; CUDA build ${j.cudaBuild?"yes":"NO"}, runtime ${rt?rt.version+" "+rt.library:"not found"}, caching allocator ${j.cudaAllocator?"reachable":"NOT reachable"}, ${j.cudaDeviceCount} GPU(s)`)})') |"
   echo "| tests (native, decode, export) | ${tests:-none} (exit $tests_rc) |"
   echo "| addon build | ${allocator:-CUDA caching allocator: not reported (see build.log)} |"
   echo "| end-to-end decode, 10,000 swipes, beam 6 + 500k vocab | ${beam_s} s |"

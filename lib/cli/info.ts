@@ -6,7 +6,7 @@ import { runtimeInfo, setNumThreads, defaultThreadCount } from '../runtime.js';
 export function register(program: Command): void {
   program
     .command('info')
-    .description("print the addon's libtorch version, CUDA availability, devices, precisions and thread count")
+    .description("print the addon's libtorch (version, where it was loaded from), whether it is a CUDA build, the GPUs visible, precisions and thread count")
     .option('--json', 'print as JSON')
     .option('--threads <n>', 'intra-op threads to use', String(defaultThreadCount()))
     .action((opts: { json?: boolean; threads: string }) => {
@@ -19,10 +19,17 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify({ ...info, defaultDevice: device, precisions }, null, 2) + '\n');
         return;
       }
+      const rt = info.cudaRuntime;
+      const cudaBuild = info.cudaBuild
+        ? `yes, libtorch_cuda linked; CUDA runtime ${rt ? `${rt.version || 'unknown version'} (${rt.library})` : 'not found'}` +
+          (info.cudaVersionBuilt ? `; built for CUDA ${info.cudaVersionBuilt}` : '') +
+          `; caching allocator ${info.cudaAllocator ? 'reachable' : 'not reachable (no CUDA runtime headers at build time)'}`
+        : 'no (CPU-only libtorch)';
       const rows: [string, string][] = [
         ['libtorch', info.libtorch],
-        ['libtorch from', info.torchSource],
-        ['CUDA', info.cudaAvailable ? `yes, ${info.cudaDeviceCount} device(s)` : 'no'],
+        ['libtorch from', `${info.torchSource}; loaded from ${info.torchLibraryDir || 'an unknown directory'}`],
+        ['CUDA build', cudaBuild],
+        ['GPU', info.cudaAvailable ? `${info.cudaDeviceCount} device(s)` : 'none visible'],
         ['default device', device],
         ['precisions', `${precisions.join(', ')} (default float32)`],
         ['threads', `${info.threads} intra-op, ${info.interopThreads} inter-op`],

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "model/device_memory.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -14,16 +16,44 @@
 namespace neuroswipe {
 namespace {
 
-/** { libtorch, torchSource, cudaAvailable, cudaDeviceCount, threads, interopThreads, parallelInfo } */
+/**
+ * { libtorch, torchSource, torchLibraryDir, torchLibraryDirBuilt, cudaBuild, cudaVersionBuilt, cudaRuntime,
+ *   cudaAllocator, cudaAvailable, cudaDeviceCount, threads, interopThreads }
+ */
 Napi::Value Versions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("libtorch", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                           std::to_string(TORCH_VERSION_PATCH));
   out.Set("torchSource", NEUROSWIPE_TORCH_SOURCE);
-  const bool cuda = torch::cuda::is_available();
+  out.Set("torchLibraryDir", LoadedTorchLibraryDirectory());
+  out.Set("torchLibraryDirBuilt", NEUROSWIPE_TORCH_LIBDIR);
+  // A CUDA build links libtorch_cuda (CMake's NEUROSWIPE_TORCH_CUDA); that it is loaded is checked here.
+  out.Set("cudaBuild", NEUROSWIPE_TORCH_CUDA == 1 && TorchCudaLoaded());
+  out.Set("cudaVersionBuilt", NEUROSWIPE_TORCH_CUDA_VERSION);
+  const CudaRuntimeInfo runtime = QueryCudaRuntime();
+  if (runtime.found) {
+    Napi::Object rt = Napi::Object::New(env);
+    rt.Set("library", runtime.library);
+    rt.Set("version", runtime.version > 0 ? std::to_string(runtime.version / 1000) + "." +
+                                                std::to_string((runtime.version % 1000) / 10)
+                                          : std::string());
+    rt.Set("memGetInfo", runtime.mem_get_info_found);
+    out.Set("cudaRuntime", rt);
+  } else {
+    out.Set("cudaRuntime", env.Null());
+  }
+  out.Set("cudaAllocator", CudaAllocatorReachable());
+  bool cuda = false;
+  double devices = 0;
+  try {
+    cuda = torch::cuda::is_available();
+    devices = cuda ? static_cast<double>(torch::cuda::device_count()) : 0;
+  } catch (const std::exception&) {
+    cuda = false;  // a CUDA build on a machine whose driver cannot be initialised: no GPU visible
+  }
   out.Set("cudaAvailable", cuda);
-  out.Set("cudaDeviceCount", static_cast<double>(cuda ? torch::cuda::device_count() : 0));
+  out.Set("cudaDeviceCount", devices);
   out.Set("threads", at::get_num_threads());
   out.Set("interopThreads", at::get_num_interop_threads());
   return out;

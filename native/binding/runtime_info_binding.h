@@ -1,4 +1,4 @@
-// Process-wide facts about libtorch: version, CUDA, threads.
+// Process-wide facts about libtorch: version, where it was loaded from, CUDA build and runtime, threads.
 #pragma once
 
 #include <napi.h>
