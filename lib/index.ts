@@ -13,12 +13,12 @@ export { formatSwipeLine, type GridStyle } from './synth/format.js';
 export { resolveSwipeOptions } from './synth/options.js';
 export { synthesizeSwipes, synthesizeToFile, type SynthFileRequest, type SynthSample, type SynthSummary } from './synth/synthesize.js';
 // Data layer: datasets, keyboards, features, tokenizers, batches
-export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './dataset.js';
-export { BadLineError, BadLineReport } from './data/bad-line.js';
+export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './data/dataset.js';
+export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
 export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
-export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './data/python-json.js';
-export { AtomicTextWriter } from './data/atomic-write.js';
+export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
+export { AtomicTextWriter } from './io/atomic-write.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
 export { floatCenter, truncatedCenter, type Point } from './keyboard/centers.js';
@@ -39,32 +39,32 @@ export { keyDistances } from './features/traj-feats-and-distances.js';
 export { formatFloat32, featuresJsonLine } from './features/json-line.js';
 export { packBatch, type PackedBatch } from './predict/batcher.js';
 // Models, decoding, vocabulary (native addon)
-export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model.js';
-export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model-metadata.js';
+export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
+export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
-export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decoding.js';
+export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
 export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
 export {
   Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin,
   type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape, type SearchMargins,
-} from './decoder.js';
-export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode-file.js';
+} from './decode/decoder.js';
+export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
   AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
-} from './auto-batch.js';
-export { deviceMemory, type DeviceMemory } from './device-memory.js';
+} from './decode/auto-batch.js';
+export { deviceMemory, type DeviceMemory } from './model/device-memory.js';
 export { invalidOption } from './invalid-option.js';
 // Prediction files, metrics, aggregation, submission, baseline, configs, registry
 export * from './predictions.js';
-export * from './evaluate.js';
+export * from './evaluate/evaluate.js';
 export * from './submission.js';
 export * from './aggregate/appendage.js';
 export * from './aggregate/weighted.js';
 export * from './aggregate/fit.js';
 export * from './aggregate/primitives.js';
 export * from './baseline/run.js';
-export * from './metrics.js';
+export * from './evaluate/metrics.js';
 export * from './config/index.js';
 export * from './predict/index.js';
 export * from './registry/index.js';

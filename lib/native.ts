@@ -1,5 +1,5 @@
 /**
- * Loads the native addon and types its raw surface. Public code uses `lib/model.ts` and friends; this file
+ * Loads the native addon and types its raw surface. Public code uses `lib/model/model.ts` and friends; this file
  * is the only place that knows where the compiled addon lives.
  */
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ export interface NativeTensor {
   shape: number[];
 }
 
-/** The raw native model class (see native/script_model_wrap.h). */
+/** The raw native model class (see native/binding/script_model_binding.h). */
 export interface NativeScriptModel {
   readonly metadata: string;
   readonly device: string;

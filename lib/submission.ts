@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { PredictionFile } from './predictions.js';
-import { dedupStable } from './metrics.js';
+import { dedupStable } from './evaluate/metrics.js';
 import { appendPreds } from './aggregate/primitives.js';
 
 /** Words per submission line. */

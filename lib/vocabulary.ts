@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { native } from './native.js';
 import type { CharTokenizer } from './tokenizer.js';
-import { withJsStack } from './model.js';
+import { withJsStack } from './model/model.js';
 
-/** The raw native trie (see native/vocab_trie_wrap.h). */
+/** The raw native trie (see native/binding/vocab_trie_binding.h). */
 export interface NativeVocabTrie {
   readonly nodeCount: number;
   readonly wordCount: number;

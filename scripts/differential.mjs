@@ -24,8 +24,8 @@ import { compareRuns, FRAGILE_MARGIN } from './differential/compare.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = (p) => import(join(root, 'dist', p));
-const { Model } = await lib('model.js');
-const { Decoder } = await lib('decoder.js');
+const { Model } = await lib('model/model.js');
+const { Decoder } = await lib('decode/decoder.js');
 const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
 const { loadGrids } = await lib('keyboard/grid.js');
 const { letterLayout } = await lib('synth/layout.js');
@@ -33,7 +33,7 @@ const { readVocab } = await lib('synth/vocab.js');
 const { filterVocabForGrid } = await lib('synth/vocab-filter.js');
 const { synthesizeSwipes } = await lib('synth/synthesize.js');
 const { setNumThreads } = await lib('runtime.js');
-const { findTorchPython } = await lib('python.js');
+const { findTorchPython } = await lib('model/python.js');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findTorchPython } from '../lib/python.js';
+import { findTorchPython } from '../lib/model/python.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -10,7 +10,7 @@
  * `maxSweeps` is reached. The result is deterministic.
  */
 import type { Candidate } from '../predictions.js';
-import { swipeMrr } from '../metrics.js';
+import { swipeMrr } from '../evaluate/metrics.js';
 import { mergeByScore } from './weighted.js';
 import { separateOutVocab } from './primitives.js';
 

@@ -1,10 +1,10 @@
 /**
- * The native DTW baseline (native/dtw_baseline.cc): exact, with prefix sharing and lower-bound pruning.
+ * The native DTW baseline (native/baseline/dtw_baseline.cc): exact, with prefix sharing and lower-bound pruning.
  */
 import { native } from '../native.js';
 import type { NativeDtwGrid } from './prepare.js';
 
-/** Input of the native `dtwBaseline` (see native/dtw_baseline.h `DtwBaselineInput`). */
+/** Input of the native `dtwBaseline` (see native/baseline/dtw_baseline.h `DtwBaselineInput`). */
 export interface NativeDtwInput {
   grids: NativeDtwGrid[];
   wordRank: Uint32Array;

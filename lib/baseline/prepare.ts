@@ -6,7 +6,7 @@ import type { Grid } from '../keyboard/grid.js';
 import { baselineKeys, NO_KEY_LETTER } from './keyboard.js';
 import type { BaselineVocab } from './vocab.js';
 
-/** One keyboard, flattened (see native/dtw_baseline.h `DtwGrid`). */
+/** One keyboard, flattened (see native/baseline/dtw_baseline.h `DtwGrid`). */
 export interface NativeDtwGrid {
   left: Int32Array;
   right: Int32Array;

@@ -4,7 +4,7 @@
  */
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import type { Candidate, PredictionRow } from '../predictions.js';
-import { csvField } from '../results-table.js';
+import { csvField } from '../evaluate/results-table.js';
 import { type CurveLine, gridOf, readCurves } from './read-curves.js';
 import { nativeDtwBaseline } from './native.js';
 import { type NativeDtwGrid, prepareGrid, wordRanks } from './prepare.js';

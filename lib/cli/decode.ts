@@ -3,16 +3,16 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { Decoder } from '../decoder.js';
-import { decodeFile } from '../decode-file.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decoding.js';
+import { Decoder } from '../decode/decoder.js';
+import { decodeFile } from '../decode/decode-file.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model.js';
+import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { PredictionWriter } from '../predictions.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
-import { countLines } from './count-lines.js';
+import { countLines } from '../io/count-lines.js';
 import { parseNumber } from './parse-number.js';
 
 interface DecodeCliOptions {

@@ -1,8 +1,8 @@
 /** `neuroswipe evaluate`: Swipe MRR and accuracy of prediction files, optionally added to a results table. */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type EvaluationResult, evaluatePredictionFile } from '../evaluate.js';
-import { appendResults } from '../results-table.js';
+import { type EvaluationResult, evaluatePredictionFile } from '../evaluate/evaluate.js';
+import { appendResults } from '../evaluate/results-table.js';
 import { readLabels } from '../baseline/read-curves.js';
 
 /**

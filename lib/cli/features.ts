@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { parseNumber } from './parse-number.js';
-import { AtomicTextWriter } from '../data/atomic-write.js';
-import { BadLineReport } from '../data/bad-line.js';
-import { SwipeReader } from '../dataset.js';
+import { AtomicTextWriter } from '../io/atomic-write.js';
+import { BadLineReport } from '../io/bad-line.js';
+import { SwipeReader } from '../data/dataset.js';
 import { BinaryFeaturesWriter } from '../features/binary-writer.js';
 import { FeatureExtractor } from '../features/extractor.js';
 import { featuresJsonLine } from '../features/json-line.js';

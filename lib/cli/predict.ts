@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { tuneHeapForThroughput } from '../runtime.js';
 import { loadPredictionConfig } from '../config/load.js';
-import type { DeviceRequest } from '../model.js';
+import type { DeviceRequest } from '../model/model.js';
 import { runPrediction } from '../predict/run.js';
 import { parseShard } from '../predict/shard.js';
 import { createReporter, formatSummary } from '../predict/progress.js';

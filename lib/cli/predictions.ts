@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readLabels } from '../baseline/read-curves.js';
-import { evaluateRows } from '../evaluate.js';
+import { evaluateRows } from '../evaluate/evaluate.js';
 import { findShardSets, isComplete, mergeShardFiles, type MergedPredictions } from '../predict/merge.js';
 import { identityFromMeta } from '../predict/predictor.js';
 import { sha256File } from '../predict/hash.js';

@@ -1,7 +1,7 @@
 /** `neuroswipe reproduce`: export → predict → aggregate → baseline → submit in one command (docs/REPRODUCE.md). */
 import type { Command } from 'commander';
 import { tuneHeapForThroughput } from '../runtime.js';
-import type { DeviceRequest } from '../model.js';
+import type { DeviceRequest } from '../model/model.js';
 import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
 import { formatReproduceSummary } from '../reproduce/summary.js';

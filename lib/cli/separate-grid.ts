@@ -2,7 +2,7 @@
  * `neuroswipe separate-grid`: the seed's conversion of inline-grid JSONL into the separated-grid format.
  */
 import type { Command } from 'commander';
-import { BadLineReport } from '../data/bad-line.js';
+import { BadLineReport } from '../io/bad-line.js';
 import { separateGridFile } from '../data/separate-grid.js';
 
 interface SeparateGridCliOptions {

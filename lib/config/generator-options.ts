@@ -3,7 +3,7 @@
  * generator, no more and no fewer, so two identical predictors always have the same options and two
  * different ones never do. The seed's keyword names map one to one onto ours.
  */
-import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decoding.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decode/decoding.js';
 
 /** Seed `generator_call_kwargs` names → neuroswipe option names. */
 export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze({

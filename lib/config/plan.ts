@@ -2,8 +2,8 @@
  * What a prediction config asks for, after validation and with paths resolved: the one shape both config
  * formats are turned into.
  */
-import type { DecodingOptions } from '../decoding.js';
-import type { DeviceRequest } from '../model.js';
+import type { DecodingOptions } from '../decode/decoding.js';
+import type { DeviceRequest } from '../model/model.js';
 
 /** One `(grid, model, weights)` entry. */
 export interface PredictorEntry {

@@ -4,9 +4,9 @@
  * `predict` section (docs/CONFIG.md). Unknown members are errors in both.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { GENERATOR_NAMES } from '../decoding.js';
+import { GENERATOR_NAMES } from '../decode/decoding.js';
 import { TRANSFORM_NAMES } from '../features/types.js';
-import { ARCHITECTURES } from '../model-metadata.js';
+import { ARCHITECTURES } from '../model/model-metadata.js';
 
 const str = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };

@@ -2,10 +2,10 @@
  * The seed's `separate_grid` conversion: inline `curve.grid` → `curve.grid_name` plus a grids file.
  */
 import { existsSync } from 'node:fs';
-import { readLines } from '../dataset.js';
-import { AtomicTextWriter } from './atomic-write.js';
-import { BadLineError } from './bad-line.js';
-import { dumpPyCompact, dumpPyIndented, parsePyJson, type PyValue } from './python-json.js';
+import { readLines } from './dataset.js';
+import { AtomicTextWriter } from '../io/atomic-write.js';
+import { BadLineError } from '../io/bad-line.js';
+import { dumpPyCompact, dumpPyIndented, parsePyJson, type PyValue } from '../io/python-json.js';
 import { parseSwipeLine } from './swipe-record.js';
 
 /** Options of {@link separateGridFile}. */

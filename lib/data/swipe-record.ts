@@ -2,7 +2,7 @@
  * Validation of one parsed competition JSONL line (both the inline-grid and the separated-grid format).
  */
 import { validateGrid, type Grid } from '../keyboard/grid.js';
-import { BadLineError } from './bad-line.js';
+import { BadLineError } from '../io/bad-line.js';
 
 /** A validated line, before its grid name is resolved. */
 export interface SwipeRecord {

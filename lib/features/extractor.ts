@@ -1,7 +1,7 @@
 /**
  * Feature extraction for one transform over swipes of several grids.
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { GridFeatureContext } from './grid-context.js';
 import { nearestKeyOnly } from './nearest-key-only.js';

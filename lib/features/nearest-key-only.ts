@@ -1,7 +1,7 @@
 /**
  * Transform `nearest_key_only`: keyboard token of the nearest allowed key per point, no trajectory.
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import type { SwipeFeatures } from './types.js';
 

@@ -2,7 +2,7 @@
  * Transform `traj_feats_and_distance_weights`: trajectory features plus a weight per point and key
  * column computed from the distance to the key's truncated centre (seed `KeyWeightsGetter`).
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import { N_KEY_COLUMNS, type SwipeFeatures, type WeightsFunctionName } from './types.js';

@@ -2,7 +2,7 @@
  * Transform `traj_feats_and_distances__actual`: trajectory features plus the float32 distance from each
  * point to each of the 37 key columns (−1 for columns without a key).
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import { N_KEY_COLUMNS, type SwipeFeatures } from './types.js';

@@ -1,7 +1,7 @@
 /**
  * Transform `traj_feats_and_nearest_key`: trajectory features plus the nearest-key token per point.
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import type { SwipeFeatures } from './types.js';

@@ -2,7 +2,7 @@
  * Transform `traj_feats_and_xy`: trajectory features plus the raw point coordinates as float32
  * (`kb_x_scaler` and `kb_y_scaler` are the identity, their seed default).
  */
-import type { Swipe } from '../dataset.js';
+import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import type { SwipeFeatures } from './types.js';

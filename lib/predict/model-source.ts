@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTorchPython } from '../python.js';
+import { findTorchPython } from '../model/python.js';
 import type { PredictorEntry, TransformExpectation } from '../config/plan.js';
 import { sha256Text } from './hash.js';
 import { CharTokenizer } from '../tokenizer.js';

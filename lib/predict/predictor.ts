@@ -2,8 +2,8 @@
  * A predictor's description: the metadata line of its prediction files (the seed's prediction record
  * fields plus content hashes), the registry identity derived from it, and its file names.
  */
-import type { DecodingOptions } from '../decoding.js';
-import type { ModelMetadata } from '../model-metadata.js';
+import type { DecodingOptions } from '../decode/decoding.js';
+import type { ModelMetadata } from '../model/model-metadata.js';
 import type { PredictorMeta } from '../predictions.js';
 import type { PredictorEntry } from '../config/plan.js';
 import { canonicalOptions, seedKwargs, strictDecodingOptions } from '../config/generator-options.js';

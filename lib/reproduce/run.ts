@@ -13,7 +13,7 @@ import { readLabels } from '../baseline/read-curves.js';
 import { loadPredictionConfig } from '../config/load.js';
 import type { PredictionPlan } from '../config/plan.js';
 import { loadGrids } from '../keyboard/grid.js';
-import type { DeviceRequest } from '../model.js';
+import type { DeviceRequest } from '../model/model.js';
 import { runPrediction } from '../predict/run.js';
 import { type ProgressReporter, SILENT } from '../predict/progress.js';
 import { fillFromBaseline, mergeByIndex, writeSubmission } from '../submission.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AtomicTextWriter } from '../data/atomic-write.js';
+import { AtomicTextWriter } from '../io/atomic-write.js';
 import { DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { sha256File } from '../predict/hash.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BadLineError, BadLineReport, SwipeReader, gridIndices, readRef, readSwipes, subsetByGrid, type Swipe } from '../../lib/dataset.js';
+import { BadLineError, BadLineReport, SwipeReader, gridIndices, readRef, readSwipes, subsetByGrid, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids, type GridMap } from '../../lib/keyboard/grid.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { dumpPyCompact, dumpPyIndented, parsePyJson, pyFloatRepr } from '../../lib/data/python-json.js';
+import { dumpPyCompact, dumpPyIndented, parsePyJson, pyFloatRepr } from '../../lib/io/python-json.js';
 import { separateGridFile } from '../../lib/data/separate-grid.js';
-import { BadLineReport } from '../../lib/data/bad-line.js';
+import { BadLineReport } from '../../lib/io/bad-line.js';
 import { register } from '../../lib/cli/separate-grid.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/data/', import.meta.url));

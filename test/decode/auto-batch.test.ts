@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUTO_BATCH_CPU, AUTO_BATCH_MAX, AUTO_BATCH_MIN, batchSizeForMemory, estimateSwipeMemory, type SwipeMemoryInput,
-} from '../../lib/auto-batch.js';
-import { deviceMemory, limitDeviceMemory } from '../../lib/device-memory.js';
+} from '../../lib/decode/auto-batch.js';
+import { deviceMemory, limitDeviceMemory } from '../../lib/model/device-memory.js';
 import { batchSummary, parseBatchSize } from '../../lib/cli/batch-summary.js';
-import { Decoder } from '../../lib/decoder.js';
-import { resolveDecodingOptions } from '../../lib/decoding.js';
-import { Model } from '../../lib/model.js';
-import type { ModelMetadata } from '../../lib/model-metadata.js';
+import { Decoder } from '../../lib/decode/decoder.js';
+import { resolveDecodingOptions } from '../../lib/decode/decoding.js';
+import { Model } from '../../lib/model/model.js';
+import type { ModelMetadata } from '../../lib/model/model-metadata.js';
 import { runtimeInfo } from '../../lib/runtime.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';

@@ -7,10 +7,10 @@
  * statistic `margins`) show a near tie of at most 1e-4; near ties are printed, never hidden.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decoder.js';
-import { Model } from '../../lib/model.js';
+import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
+import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
-import type { Swipe } from '../../lib/dataset.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
 import { EXAMPLE_VOCAB, synthSwipesInMemory } from '../helpers/synth-swipes.js';

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Decoder, Model, Vocabulary, loadGrids, readSwipes, readVocabularyFile, setNumThreads } from '../../dist/index.js';
-import { deviceMemory, limitDeviceMemory } from '../../dist/device-memory.js';
+import { deviceMemory, limitDeviceMemory } from '../../dist/model/device-memory.js';
 
 const args = JSON.parse(process.argv[2]);
 const status = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))[1]);

@@ -168,7 +168,7 @@ if (!hasPrlimit) {
  * torch.cuda.set_per_process_memory_fraction does) and decodes 1,024 swipes of 285–299 points at batch
  * 1,024 with the same model. Its encoder materialises its attention
  * scores and their softmax, B × 4 × S² × 4 bytes each: at least 2 × 1.33 GB for the first batch, more than
- * the cap, so the first encode must fail; batches of 128 or less (by the estimate in lib/auto-batch.ts,
+ * the cap, so the first encode must fail; batches of 128 or less (by the estimate in lib/decode/auto-batch.ts,
  * about 11.5 MB per swipe) fit. An uncapped child at the same batch size gives the reference candidates.
  */
 describe.skipIf(!runtimeInfo().cudaAvailable)('CUDA, under a caching-allocator cap of 2 GiB', () => {

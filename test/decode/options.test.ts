@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDecodingOptions } from '../../lib/decoding.js';
+import { resolveDecodingOptions } from '../../lib/decode/decoding.js';
 
 describe('decoding options', () => {
   it('writes every default out explicitly', () => {

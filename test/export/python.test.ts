@@ -1,9 +1,9 @@
 /**
- * lib/python.ts: finding the Python interpreter that has PyTorch.
+ * lib/model/python.ts: finding the Python interpreter that has PyTorch.
  */
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canImportTorch, findTorchPython, resetTorchPythonCache, torchPythonCandidates } from '../../lib/python.js';
+import { canImportTorch, findTorchPython, resetTorchPythonCache, torchPythonCandidates } from '../../lib/model/python.js';
 
 describe('findTorchPython', () => {
   afterEach(() => resetTorchPythonCache());

@@ -3,7 +3,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { findTorchPython } from '../../lib/python.js';
+import { findTorchPython } from '../../lib/model/python.js';
 
 /** Repository root (absolute, with a trailing slash). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

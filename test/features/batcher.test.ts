@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { packBatch } from '../../lib/predict/batcher.js';
-import type { Swipe } from '../../lib/dataset.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import type { SwipeFeatures } from '../../lib/features/types.js';
 
 const grids = loadGrids();

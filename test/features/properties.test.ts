@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, type TransformName } from '../../lib/features/types.js';
-import type { Swipe } from '../../lib/dataset.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
 import { KeyboardTokenizer } from '../../lib/tokenizer.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import type { TransformName } from '../../lib/features/types.js';
-import type { Swipe } from '../../lib/dataset.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import { DISTANCE_COLUMNS } from '../../lib/tokenizer.js';
 
 const grids = loadGrids();

@@ -1,6 +1,6 @@
 /** The bundled example model, vocabulary and validation swipes (examples/), for tests on real data. */
 import { fileURLToPath } from 'node:url';
-import { readSwipes, type Swipe } from '../../lib/dataset.js';
+import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 
 export const EXAMPLE_MODEL = fileURLToPath(new URL('../../examples/model.pt', import.meta.url));

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
-import { transformSpecOf } from '../../lib/decoder.js';
-import type { Model } from '../../lib/model.js';
-import type { Swipe } from '../../lib/dataset.js';
-import { findTorchPython } from '../../lib/python.js';
+import { transformSpecOf } from '../../lib/decode/decoder.js';
+import type { Model } from '../../lib/model/model.js';
+import type { Swipe } from '../../lib/data/dataset.js';
+import { findTorchPython } from '../../lib/model/python.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/seed_decode_reference.py', import.meta.url));
 

@@ -1,6 +1,6 @@
 /** Synthetic swipes in memory (lib/synth), as the decoder reads them: deterministic for a seed. */
 import { fileURLToPath } from 'node:url';
-import type { Swipe } from '../../lib/dataset.js';
+import type { Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { letterLayout } from '../../lib/synth/layout.js';
 import { synthesizeSwipes } from '../../lib/synth/synthesize.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, dedupStable, swipeMrr, swipeMrrLine } from '../../lib/metrics.js';
-import { evaluateRows } from '../../lib/evaluate.js';
+import { accuracy, dedupStable, swipeMrr, swipeMrrLine } from '../../lib/evaluate/metrics.js';
+import { evaluateRows } from '../../lib/evaluate/evaluate.js';
 import type { PredictionRow } from '../../lib/predictions.js';
 
 describe('swipeMrrLine', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
-import { appendResults, parseCsv, pyFloatRepr, pyJsonDumps, RESULTS_COLUMNS } from '../../lib/results-table.js';
-import type { EvaluationResult } from '../../lib/evaluate.js';
+import { appendResults, parseCsv, pyFloatRepr, pyJsonDumps, RESULTS_COLUMNS } from '../../lib/evaluate/results-table.js';
+import type { EvaluationResult } from '../../lib/evaluate/evaluate.js';
 import { register } from '../../lib/cli/evaluate.js';
 import { writePredictionFile } from '../../lib/predictions.js';
 

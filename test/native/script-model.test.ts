@@ -1,6 +1,6 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { Model } from '../../lib/model.js';
+import { Model } from '../../lib/model/model.js';
 import { runtimeInfo, setNumThreads } from '../../lib/runtime.js';
 import { fixture, maxAbsDiff, maxScaledDiff, readReference, typed } from '../helpers/fixtures.js';
 
@@ -141,7 +141,7 @@ describe('concurrency', () => {
         parentPort.postMessage(out.shape);
         m.dispose();
       }).catch((e) => parentPort.postMessage(String(e)));`;
-    const url = new URL('../../dist/model.js', import.meta.url).href;
+    const url = new URL('../../dist/model/model.js', import.meta.url).href;
     const w = new Worker(code, { eval: true, workerData: { url, file: fixture('m1_bigger.pt') } });
     const msg = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
     await w.terminate();

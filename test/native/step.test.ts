@@ -1,13 +1,13 @@
 /**
- * The built-in CPU decoder step (native/cpu_decoder_step.cc) against the model's own TorchScript
+ * The built-in CPU decoder step (native/engine/cpu_decoder_step.cc) against the model's own TorchScript
  * `decode_step` and against full-prefix recomputation: same words in the same order, scores within 1e-5
  * relative; when it is used and when not; and a model whose step weights are malformed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decoder.js';
-import { Model } from '../../lib/model.js';
+import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
+import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
-import { readSwipes, type Swipe } from '../../lib/dataset.js';
+import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTorchPython } from '../../lib/python.js';
+import { findTorchPython } from '../../lib/model/python.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { exportArguments, exportedModelPath, isNeuroswipeModel } from '../../lib/predict/model-source.js';
 import { sha256File } from '../../lib/predict/hash.js';

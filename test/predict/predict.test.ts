@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
-import { evaluateRows } from '../../lib/evaluate.js';
+import { evaluateRows } from '../../lib/evaluate/evaluate.js';
 import { readLabels } from '../../lib/baseline/read-curves.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_proce
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findTorchPython } from '../../lib/python.js';
+import { findTorchPython } from '../../lib/model/python.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { aggregateAppendage } from '../../lib/aggregate/appendage.js';
 

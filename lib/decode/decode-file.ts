@@ -1,0 +1,75 @@
+/**
+ * Decodes the swipes of a data file in chunks, streaming: rows come out in input order and memory stays
+ * bounded by the chunk size.
+ */
+import { readSwipes, type Swipe } from '../data/dataset.js';
+import type { GridMap } from '../keyboard/grid.js';
+import { addDecodeStats, emptyDecodeStats, type Decoder, type DecodedSwipe, type DecodeStats } from './decoder.js';
+
+/** Options of {@link decodeFile}. */
+export interface DecodeFileOptions {
+  /** Grids for separated-format files. */
+  grids: GridMap;
+  /** Decode only swipes of these grids (file order kept). */
+  gridNames: readonly string[];
+  /** Swipes handed to the native search at once. Default 4096. */
+  chunkSize?: number;
+  /** Only swipes whose 0-based position among the selected ones satisfies this (sharding). */
+  select?: (position: number, swipe: Swipe) => boolean;
+  /** Receives each chunk's rows, in input order. */
+  onRows: (rows: DecodedSwipe[]) => Promise<void> | void;
+  /** Called after each chunk with the number of swipes decoded so far. */
+  onProgress?: (decoded: number) => void;
+}
+
+/** What {@link decodeFile} did. */
+export interface DecodeFileSummary {
+  /** Swipes decoded. */
+  swipes: number;
+  /** Swipes read, by grid name (all grids, selected or not). */
+  seenByGrid: Record<string, number>;
+  /** Wall seconds. */
+  seconds: number;
+  /** Native counters summed over chunks. */
+  stats: DecodeStats;
+}
+
+/**
+ * Decodes every selected swipe of `path` with `decoder`.
+ * @throws Error naming the file and line for bad lines, or naming the grids when none of the wanted grids
+ *   occurs in a non-empty file
+ */
+export async function decodeFile(decoder: Decoder, path: string, options: DecodeFileOptions): Promise<DecodeFileSummary> {
+  const chunkSize = options.chunkSize ?? 4096;
+  const wanted = new Set(options.gridNames);
+  const seenByGrid: Record<string, number> = {};
+  const stats: DecodeStats = emptyDecodeStats();
+  const t0 = performance.now();
+  let chunk: Swipe[] = [];
+  let decoded = 0;
+  let position = 0;
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const { rows, stats: s } = await decoder.decode(chunk);
+    addDecodeStats(stats, s);
+    decoded += chunk.length;
+    chunk = [];
+    await options.onRows(rows);
+    options.onProgress?.(decoded);
+  };
+  for await (const swipe of readSwipes(path, { grids: options.grids })) {
+    seenByGrid[swipe.gridName] = (seenByGrid[swipe.gridName] ?? 0) + 1;
+    if (!wanted.has(swipe.gridName)) continue;
+    const keep = options.select ? options.select(position, swipe) : true;
+    position++;
+    if (!keep) continue;
+    chunk.push(swipe);
+    if (chunk.length >= chunkSize) await flush();
+  }
+  await flush();
+  const total = Object.values(seenByGrid).reduce((a, b) => a + b, 0);
+  if (total > 0 && position === 0) {
+    throw new Error(`${path}: no swipe on grid(s) ${[...wanted].join(', ')}; the file has ${Object.entries(seenByGrid).map(([g, n]) => `${n} on ${g}`).join(', ')} (choose a grid with --grid)`);
+  }
+  return { swipes: decoded, seenByGrid, seconds: (performance.now() - t0) / 1000, stats };
+}

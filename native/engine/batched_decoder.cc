@@ -1,0 +1,335 @@
+#include "engine/batched_decoder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+
+#include "model/device_memory.h"
+#include "engine/host_staging.h"
+#include "binding/native_error.h"
+#include "model/out_of_memory.h"
+
+namespace neuroswipe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+/** An encoded swipe waiting for a slot. */
+struct Encoded {
+  int64_t swipe;
+  int64_t length;
+  torch::Tensor item;  // what the round runner keeps per swipe, on the model's device
+};
+
+class Driver {
+ public:
+  Driver(const ScriptModel& model, const VocabTrie* trie, const DecodingOptions& o, const SwipeInputs& in)
+      : model_(model), trie_(trie), o_(o), in_(in), device_(model.device()) {
+    const size_t n = in.lengths.size();
+    offsets_.resize(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) offsets_[i + 1] = offsets_[i] + in.lengths[i];
+    std::vector<int64_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    if (!o.reference) {
+      // Longest first: swipes of similar length share rounds, so little memory padding is attended to.
+      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
+    }
+    pending_.assign(order.begin(), order.end());
+    rank_.resize(n);
+    for (size_t r = 0; r < n; ++r) rank_[static_cast<size_t>(order[r])] = static_cast<int64_t>(r);
+    slots_ = o.reference ? 1 : o.batch_size;
+    incremental_ = !o.reference && o.incremental && model.has_incremental();
+    out_.stats.incremental = incremental_;
+    native_step_ = incremental_ && o.native_step && model.step_weights() != nullptr;
+    out_.stats.native_step = native_step_;
+    MakeRunner();
+    out_.candidates.resize(n);
+    if (o.margins) out_.margins.resize(n);
+    skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
+  }
+
+  DecodeOutput Run() {
+    const auto start = Clock::now();
+    while (true) {
+      std::string oom;
+      try {
+        RunRounds();
+        break;
+      } catch (...) {
+        if (!CurrentExceptionIsOutOfMemory()) throw;
+        oom = CurrentExceptionMessage();
+      }
+      // Outside the handler: the failed call's tensors are gone once the stack has unwound.
+      SplitAfterOutOfMemory(oom);
+    }
+    out_.stats.final_batch_size = slots_;
+    out_.stats.total_seconds = Seconds(start);
+    return std::move(out_);
+  }
+
+ private:
+  void MakeRunner() {
+    const int width = o_.generator == Generator::kBeamSync ? o_.beam_size : 1;
+    if (native_step_) {
+      runner_ = MakeCpuStepRunner(model_, o_, slots_);
+    } else {
+      runner_ = incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
+    }
+    search_.clear();
+    search_.resize(static_cast<size_t>(slots_));
+    slot_swipe_.assign(static_cast<size_t>(slots_), -1);
+  }
+
+  /** Fills free slots and runs rounds until every swipe is decoded. Each swipe's result lands in out_. */
+  void RunRounds() {
+    const int k = TopKFor(o_);
+    while (true) {
+      for (int s = 0; s < slots_; ++s) {
+        if (search_[s]) continue;
+        if (ready_.empty() && !pending_.empty()) EncodeBatch();
+        if (ready_.empty()) break;
+        // The swipe leaves ready_ only once it holds its slot, so a failure in between loses nothing.
+        const Encoded& next = ready_.front();
+        runner_->Place(s, next.item, next.length);
+        slot_swipe_[s] = next.swipe;
+        search_[s] = MakeSearchStrategy(o_, trie_);
+        ready_.pop_front();
+      }
+      Round round;
+      std::vector<std::pair<int, size_t>> per_slot;  // (slot, number of rows)
+      bool active = false;
+      for (int s = 0; s < slots_; ++s) {
+        while (search_[s]) {
+          active = true;
+          const size_t before = round.prefixes.size();
+          search_[s]->Requests(round.prefixes);
+          const size_t count = round.prefixes.size() - before;
+          if (count > 0 && skip_forced_ && AnswerForced(*search_[s], round.prefixes, before, k)) {
+            round.prefixes.resize(before);
+            if (search_[s]->Done()) FinishSlot(s);
+            continue;  // the search's next request, in this same round
+          }
+          for (size_t r = before; r < round.prefixes.size(); ++r) {
+            round.row_slot.push_back(s);
+            round.row_in_slot.push_back(static_cast<int64_t>(r - before));
+          }
+          per_slot.emplace_back(s, count);
+          break;
+        }
+      }
+      if (!active) break;
+      if (round.prefixes.empty()) continue;  // every request was answered without the model: refill the slots
+      std::vector<KvCache> child_kv;
+      torch::Tensor log_probs, top_values, top_ids;
+      Score(round, child_kv, k, log_probs, top_values, top_ids);
+      const float* lp = log_probs.data_ptr<float>();
+      const float* tv = k > 0 ? top_values.data_ptr<float>() : nullptr;
+      const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
+      std::vector<StepRow> rows(round.prefixes.size());
+      for (size_t r = 0; r < rows.size(); ++r) {
+        rows[r] = StepRow{lp + r * o_.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
+                          r < child_kv.size() ? child_kv[r] : nullptr};
+      }
+      size_t cursor = 0;
+      for (const auto& [s, count] : per_slot) {
+        search_[s]->Consume(rows.data() + cursor, count);
+        cursor += count;
+        if (search_[s]->Done()) FinishSlot(s);
+      }
+    }
+  }
+
+  /** Stores the finished search's results for its swipe and frees the slot. */
+  void FinishSlot(int s) {
+    out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+    if (o_.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
+    search_[s].reset();
+  }
+
+  /**
+   * After a model call ran out of memory: every swipe not yet finished that had been taken from the queue
+   * (in a slot, encoded and waiting, or being encoded) goes back to the front of the queue in its original
+   * order and starts from scratch; the runner is rebuilt for half the batch that was in use. Finished
+   * swipes keep their results. A batch of one that fails is an error.
+   */
+  void SplitAfterOutOfMemory(const std::string& message) {
+    std::vector<int64_t> back;
+    for (size_t s = 0; s < search_.size(); ++s) {
+      if (search_[s]) back.push_back(slot_swipe_[s]);
+    }
+    for (const Encoded& e : ready_) back.push_back(e.swipe);
+    back.insert(back.end(), encoding_.begin(), encoding_.end());
+    std::sort(back.begin(), back.end(), [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
+    back.erase(std::unique(back.begin(), back.end()), back.end());
+    if (slots_ == 1) {
+      int64_t points = 0;
+      for (int64_t i : back) points = std::max(points, in_.lengths[static_cast<size_t>(i)]);
+      throw UserError("out of memory even with a batch of one swipe (" + std::to_string(points) +
+                      " points); free memory on the device or use a smaller model: " + OutOfMemoryReason(message));
+    }
+    search_.clear();
+    ready_.clear();
+    encoding_.clear();
+    runner_.reset();
+    ReleaseCachedDeviceMemory(device_);
+    pending_.insert(pending_.begin(), back.begin(), back.end());
+    const int in_use = back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
+    slots_ = std::max(1, in_use / 2);
+    ++out_.stats.oom_splits;
+    out_.stats.oom_restarts += static_cast<int64_t>(back.size());
+    MakeRunner();
+  }
+
+  /** Encodes the next batch of queued swipes (at most one per slot) into ready_. */
+  void EncodeBatch() {
+    const size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    encoding_.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
+    const std::vector<int64_t>& ids = encoding_;
+    std::vector<int64_t> lengths;
+    int64_t s_max = 0, s_min = std::numeric_limits<int64_t>::max();
+    for (int64_t i : ids) {
+      lengths.push_back(in_.lengths[i]);
+      s_max = std::max(s_max, in_.lengths[i]);
+      s_min = std::min(s_min, in_.lengths[i]);
+    }
+    const int64_t f = in_.traj.size(1), bb = static_cast<int64_t>(b);
+    const bool key_ids = in_.keys.dim() == 1;
+    // Built in pinned memory when the model is on CUDA, so the copies below run asynchronously.
+    torch::Tensor traj = torch::zeros({s_max, bb, f}, HostOptions(device_, torch::kFloat32));
+    torch::Tensor keys = key_ids ? torch::zeros({s_max, bb}, HostOptions(device_, torch::kInt64))
+                                 : torch::zeros({s_max, bb, in_.keys.size(1)}, HostOptions(device_, torch::kFloat32));
+    torch::Tensor mask = torch::zeros({bb, s_max}, HostOptions(device_, torch::kBool));
+    for (int64_t j = 0; j < bb; ++j) {
+      const int64_t i = ids[static_cast<size_t>(j)], len = in_.lengths[i], off = offsets_[i];
+      traj.narrow(0, 0, len).select(1, j).copy_(in_.traj.narrow(0, off, len));
+      keys.narrow(0, 0, len).select(1, j).copy_(in_.keys.narrow(0, off, len));
+      if (len < s_max) mask.select(0, j).narrow(0, len, s_max - len).fill_(true);
+    }
+    std::optional<torch::Tensor> m;
+    if (s_min != s_max) m = ToDevice(mask, device_);
+    const auto t0 = Clock::now();
+    torch::Tensor memory = model_.Encode(ToDevice(traj, device_), ToDevice(keys, device_), m);
+    out_.stats.model_seconds += Seconds(t0);
+    out_.stats.encode_seconds += Seconds(t0);
+    ++out_.stats.encode_calls;
+    out_.stats.encoded_positions += static_cast<double>(s_max * bb);
+    out_.stats.encoder_pairs += static_cast<double>(s_max * s_max * bb);
+    if (memory.dim() != 3 || memory.size(0) != s_max || memory.size(1) != bb) {
+      throw UserError("encode returned a tensor of shape " + ShapeString(memory) + ", expected [S, B, D]");
+    }
+    std::vector<torch::Tensor> items = runner_->Prepare(memory, lengths, out_.stats);
+    for (size_t j = 0; j < b; ++j) ready_.push_back({ids[j], lengths[j], items[j]});
+    encoding_.clear();
+  }
+
+  /**
+   * When every prefix a search requested (from `from` on) sits on a vocabulary node that allows exactly one
+   * token, answers them without the model: masked log_softmax is exactly 0 for that token and -inf for every
+   * other whatever the (finite) logits, so the search takes the same step with the same score. The children's
+   * caches are deferred: the runner computes the skipped keys/values when a descendant needs them.
+   */
+  bool AnswerForced(SearchStrategy& search, const std::vector<const Hypothesis*>& prefixes, size_t from, int k) {
+    const size_t count = prefixes.size() - from;
+    std::vector<int32_t> tokens(count);
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
+      if (bits == 0 || (bits & (bits - 1)) != 0) return false;
+      tokens[i] = __builtin_ctzll(bits);
+      if (tokens[i] >= o_.n_classes) return false;  // not a class the model scores: leave it to the model path
+    }
+    const float minus_inf = -std::numeric_limits<float>::infinity();
+    const size_t c = static_cast<size_t>(o_.n_classes);
+    forced_lp_.assign(count * c, minus_inf);
+    forced_top_values_.assign(count * static_cast<size_t>(k), minus_inf);
+    forced_top_ids_.resize(count * static_cast<size_t>(k));
+    std::vector<StepRow> rows(count);
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t t = tokens[i];
+      forced_lp_[i * c + static_cast<size_t>(t)] = 0.0f;
+      int64_t* ids = forced_top_ids_.data() + i * static_cast<size_t>(k);
+      // The one finite value first, then -inf entries (every search skips those) with the other ids in order.
+      if (k > 0) {
+        ids[0] = t;
+        forced_top_values_[i * static_cast<size_t>(k)] = 0.0f;
+      }
+      for (int j = 1, next = 0; j < k; ++j, ++next) {
+        if (next == t) ++next;
+        ids[j] = next;
+      }
+      rows[i] = StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
+                        k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
+    }
+    search.Consume(rows.data(), count);
+    out_.stats.forced_steps += static_cast<int64_t>(count);
+    return true;
+  }
+
+  /** One model call for the round; masked log-probabilities and their top-k, on the host. */
+  void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
+             torch::Tensor& top_values, torch::Tensor& top_ids) {
+    const int64_t r = static_cast<int64_t>(round.prefixes.size());
+    torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
+    ++out_.stats.decode_calls;
+    out_.stats.decode_rows += r;
+    if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.n_classes) {
+      throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" + std::to_string(r) +
+                      ", " + std::to_string(o_.n_classes) + "] (n_classes)");
+    }
+    logits = logits.to(torch::kFloat32);
+    if (trie_) {
+      torch::Tensor allowed = torch::zeros({r, o_.n_classes}, HostOptions(device_, torch::kBool));
+      auto a = allowed.accessor<bool, 2>();
+      for (int64_t i = 0; i < r; ++i) {
+        const uint64_t bits = trie_->allowed(round.prefixes[static_cast<size_t>(i)]->node);
+        for (int32_t c = 0; c < o_.n_classes; ++c) a[i][c] = (bits >> c) & 1;
+      }
+      logits = logits.masked_fill(ToDevice(allowed, device_).logical_not(), -std::numeric_limits<float>::infinity());
+    }
+    torch::Tensor lp = torch::log_softmax(logits, 1);
+    log_probs = lp.to(torch::kCPU).contiguous();
+    if (k > 0) {
+      auto top = torch::topk(lp, k, 1);
+      top_values = std::get<0>(top).to(torch::kCPU).contiguous();
+      top_ids = std::get<1>(top).to(torch::kCPU).contiguous();
+    }
+  }
+
+  const ScriptModel& model_;
+  const VocabTrie* trie_;
+  const DecodingOptions& o_;
+  const SwipeInputs& in_;
+  c10::Device device_;
+  bool incremental_ = false;
+  bool native_step_ = false;
+  std::vector<int64_t> offsets_;
+  std::vector<int64_t> rank_;       // per swipe: its place in the initial queue order
+  std::deque<int64_t> pending_;     // swipes not taken yet, in rank order
+  std::vector<int64_t> encoding_;   // the batch being encoded (taken from pending_, not yet in ready_)
+  std::deque<Encoded> ready_;
+  int slots_;
+  std::unique_ptr<RoundRunner> runner_;
+  bool skip_forced_ = false;
+  std::vector<float> forced_lp_, forced_top_values_;
+  std::vector<int64_t> forced_top_ids_;
+  std::vector<std::unique_ptr<SearchStrategy>> search_;  // per slot; null when free
+  std::vector<int64_t> slot_swipe_;                     // per slot: the swipe it holds
+  DecodeOutput out_;
+};
+
+}  // namespace
+
+DecodeOutput DecodeSwipes(const ScriptModel& model, const VocabTrie* trie, const DecodingOptions& options,
+                          const SwipeInputs& inputs) {
+  ValidateDecodingOptions(options);
+  c10::InferenceMode guard;
+  return Driver(model, trie, options, inputs).Run();
+}
+
+}  // namespace neuroswipe

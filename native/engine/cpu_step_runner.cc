@@ -1,0 +1,162 @@
+// Rounds by the built-in CPU decoder step: memory_kv once per swipe (TorchScript), then every step in
+// CpuDecoderStep. A prefix's cache is a chain of per-token columns: a child links to its parent's chain and
+// adds one column, so no prefix is ever copied. A column may be left pending (Defer) when the driver answered
+// a step without the model; the next row that needs it computes it first, position by position.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "engine/cpu_decoder_step.h"
+#include "binding/native_error.h"
+#include "engine/round_runner.h"
+
+namespace neuroswipe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/** The keys/values of one token (`[L, 2, H, Dh]`) and the chain of the tokens before it. */
+struct ColumnCache : PrefixCache {
+  ColumnCache(std::shared_ptr<const ColumnCache> p, int64_t size, int64_t token_id, bool ready)
+      : parent(std::move(p)), length(parent ? parent->length + 1 : 1), token(token_id),
+        column(static_cast<size_t>(size)), computed(ready) {}
+  std::shared_ptr<const ColumnCache> parent;
+  int64_t length;  // tokens covered, this one included; the token's position is length − 1
+  int64_t token;
+  // A pending column is filled in by the first row that needs it; the chain is otherwise immutable.
+  mutable std::vector<float> column;
+  mutable bool computed;
+};
+
+/** One position a row computes this round: a pending column of its prefix, or the prefix's last token. */
+struct Item {
+  int64_t token;
+  int64_t position;
+  float* column;
+  const ColumnCache* pending;  // null for the last token
+};
+
+class CpuStepRunner : public RoundRunner {
+ public:
+  CpuStepRunner(const ScriptModel& model, const DecodingOptions& o, int slots)
+      : model_(model), o_(o), slot_memory_(static_cast<size_t>(slots)), slot_len_(static_cast<size_t>(slots), 0) {}
+
+  std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
+                                     DecodeStats& stats) override {
+    const int64_t b = static_cast<int64_t>(lengths.size());
+    torch::Tensor kv = ProjectMemory(model_, memory, b, stats);
+    const DecoderStepWeights& w = *model_.step_weights();
+    if (kv.size(0) != static_cast<int64_t>(w.layers.size()) || kv.size(3) * kv.size(5) != w.d_model) {
+      throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, B, H, S, Dh] with L = " +
+                      std::to_string(w.layers.size()) + " step-weight layers and H·Dh = " + std::to_string(w.d_model));
+    }
+    if (!step_) step_ = std::make_unique<CpuDecoderStep>(w, kv.size(3));
+    kv = kv.to(torch::kFloat32);
+    std::vector<torch::Tensor> items;  // views of kv, packed into the slot's buffer by Place
+    for (int64_t j = 0; j < b; ++j) items.push_back(kv.select(2, j).narrow(3, 0, lengths[static_cast<size_t>(j)]));
+    return items;
+  }
+
+  void Place(int slot, const torch::Tensor& item, int64_t length) override {
+    std::vector<float>& buffer = slot_memory_[static_cast<size_t>(slot)];
+    buffer.resize(static_cast<size_t>(item.numel()));  // slot buffers are reused: no allocation per swipe
+    CpuDecoderStep::PackMemory(item, buffer.data());
+    slot_len_[static_cast<size_t>(slot)] = length;
+  }
+
+  bool SupportsDeferred() const override { return true; }
+
+  KvCache Defer(const Hypothesis& prefix) override {
+    auto parent = std::static_pointer_cast<const ColumnCache>(prefix.kv);
+    return std::make_shared<const ColumnCache>(std::move(parent), step_->column_size(), prefix.tokens.back(), false);
+  }
+
+  torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
+    const size_t r = round.prefixes.size();
+    std::vector<std::shared_ptr<ColumnCache>> children(r);
+    std::vector<std::vector<Item>> items(r);
+    columns_.resize(r);
+    size_t passes = 0;
+    double self_pairs = 0, cross_pairs = 0, positions = 0;
+    for (size_t i = 0; i < r; ++i) {
+      const Hypothesis& h = *round.prefixes[i];
+      const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
+      if (n + 1 > o_.max_token_len || n >= step_->max_positions()) {
+        throw UserError("a prefix is longer than the decoder's positional table");
+      }
+      auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);
+      if ((parent ? parent->length : 0) != n) throw UserError("internal: a prefix's key/value cache has the wrong length");
+      // Column pointers by position; pending columns (always a suffix of the chain) are computed first.
+      std::vector<const float*>& cols = columns_[i];
+      cols.assign(static_cast<size_t>(n), nullptr);
+      std::vector<Item>& work = items[i];
+      for (const ColumnCache* c = parent.get(); c; c = c->parent.get()) {
+        cols[static_cast<size_t>(c->length - 1)] = c->column.data();
+        if (!c->computed) work.push_back(Item{c->token, c->length - 1, c->column.data(), c});
+      }
+      std::reverse(work.begin(), work.end());
+      children[i] = std::make_shared<ColumnCache>(std::move(parent), step_->column_size(), h.tokens.back(), true);
+      work.push_back(Item{h.tokens.back(), n, children[i]->column.data(), nullptr});
+      passes = std::max(passes, work.size());
+      const int64_t s = slot_len_[static_cast<size_t>(round.row_slot[i])];
+      for (const Item& it : work) {
+        self_pairs += static_cast<double>(it.position + 1);
+        cross_pairs += static_cast<double>(s);
+        positions += 1;
+      }
+    }
+    const auto t0 = Clock::now();
+    torch::Tensor logits;
+    for (size_t pass = 0; pass < passes; ++pass) {
+      // Pass p runs the p-th item of every row that has one; a row's last item gives its logits.
+      std::vector<CpuStepRow> rows;
+      std::vector<size_t> owner;
+      for (size_t i = 0; i < r; ++i) {
+        if (pass >= items[i].size()) continue;
+        const Item& it = items[i][pass];
+        const size_t slot = static_cast<size_t>(round.row_slot[i]);
+        rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(), slot_len_[slot]});
+        owner.push_back(i);
+      }
+      torch::Tensor out = WithContext("decoder step", [&] { return step_->Run(rows); });
+      const int64_t classes = out.size(1);
+      if (!logits.defined()) logits = torch::empty({static_cast<int64_t>(r), classes}, out.options());
+      const float* src = out.data_ptr<float>();
+      float* dst = logits.data_ptr<float>();
+      for (size_t j = 0; j < owner.size(); ++j) {
+        const size_t i = owner[j];
+        const Item& it = items[i][pass];
+        if (it.pending) {
+          it.pending->computed = true;
+        } else {
+          std::memcpy(dst + static_cast<int64_t>(i) * classes, src + static_cast<int64_t>(j) * classes,
+                      static_cast<size_t>(classes) * sizeof(float));
+        }
+      }
+    }
+    stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    stats.query_positions += positions;
+    stats.self_pairs += self_pairs;
+    stats.cross_pairs += cross_pairs;
+    stats.output_rows += positions;
+    child_kv.assign(children.begin(), children.end());
+    return logits;
+  }
+
+ private:
+  const ScriptModel& model_;
+  const DecodingOptions& o_;
+  std::unique_ptr<CpuDecoderStep> step_;
+  std::vector<std::vector<float>> slot_memory_;  // per slot: CpuDecoderStep::PackMemory layout
+  std::vector<int64_t> slot_len_;
+  std::vector<std::vector<const float*>> columns_;  // per row of the round: column pointers by position
+};
+
+}  // namespace
+
+std::unique_ptr<RoundRunner> MakeCpuStepRunner(const ScriptModel& model, const DecodingOptions& o, int slots) {
+  if (!model.step_weights()) throw UserError("the model has no step weights for the built-in CPU decoder step");
+  return std::make_unique<CpuStepRunner>(model, o, slots);
+}
+
+}  // namespace neuroswipe

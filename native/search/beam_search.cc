@@ -1,0 +1,74 @@
+// The seed's best-first beam search (SEED-SPEC §6.4): one hypothesis, the globally best partial, is
+// expanded per round; finals are collected whenever <eos> appears; runs until no partial is left.
+#include <algorithm>
+#include <limits>
+
+#include "search/search_common.h"
+
+namespace neuroswipe {
+namespace {
+
+class BestFirstBeamSearch : public SearchStrategy {
+ public:
+  BestFirstBeamSearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
+    Hypothesis start;
+    start.score = 0.0;
+    start.tokens = {o.sos};
+    start.node = trie ? 0 : VocabTrie::kNoNode;
+    partial_.push_back(std::move(start));
+  }
+
+  void Requests(std::vector<const Hypothesis*>& out) override {
+    if (partial_.empty()) return;
+    std::pop_heap(partial_.begin(), partial_.end(), HypothesisGreater());
+    current_ = std::move(partial_.back());
+    partial_.pop_back();
+    if (o_.margins && !partial_.empty()) KeepSmaller(margins_.select, partial_.front().score - current_.score);
+    out.push_back(&current_);
+  }
+
+  void Consume(const StepRow* rows, size_t n) override {
+    if (n != 1) return;
+    const StepRow& row = rows[0];
+    const size_t len = current_.tokens.size();
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(row, o_.n_classes));
+    for (int j = 0; j < row.k; ++j) {
+      const float v = row.top_values[j];
+      if (v == -std::numeric_limits<float>::infinity()) continue;
+      const auto token = static_cast<int32_t>(row.top_ids[j]);
+      Hypothesis h = Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
+      if (token == o_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
+        final_.push_back(ToCandidate(h.score, h.tokens));
+      } else {
+        partial_.push_back(std::move(h));
+        std::push_heap(partial_.begin(), partial_.end(), HypothesisGreater());
+      }
+    }
+    if (partial_.size() > static_cast<size_t>(o_.beam_size)) {
+      std::sort(partial_.begin(), partial_.end(), HypothesisLess());
+      const size_t beam = static_cast<size_t>(o_.beam_size);
+      if (o_.margins) KeepSmaller(margins_.prune, partial_[beam].score - partial_[beam - 1].score);
+      partial_.resize(static_cast<size_t>(o_.beam_size));
+      std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
+    }
+  }
+
+  bool Done() const override { return partial_.empty(); }
+
+  std::vector<Candidate> TakeResults() override { return std::move(final_); }
+
+ private:
+  DecodingOptions o_;
+  const VocabTrie* trie_;
+  std::vector<Hypothesis> partial_;  // min-heap under HypothesisLess
+  Hypothesis current_;
+  std::vector<Candidate> final_;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const DecodingOptions& o, const VocabTrie* trie) {
+  return std::make_unique<BestFirstBeamSearch>(o, trie);
+}
+
+}  // namespace neuroswipe

@@ -1,0 +1,54 @@
+// Greedy decoding (SEED-SPEC §6.3).
+#include "search/search_common.h"
+
+namespace neuroswipe {
+namespace {
+
+class GreedySearch : public SearchStrategy {
+ public:
+  GreedySearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
+    current_.tokens = {o.sos};
+    current_.node = trie ? 0 : VocabTrie::kNoNode;
+  }
+
+  void Requests(std::vector<const Hypothesis*>& out) override {
+    if (!done_) out.push_back(&current_);
+  }
+
+  void Consume(const StepRow* rows, size_t n) override {
+    if (n != 1) return;
+    const float* lp = rows[0].log_probs;
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[0], o_.n_classes));
+    int32_t best = 0;  // argmax, first index on ties
+    for (int32_t c = 1; c < o_.n_classes; ++c) {
+      if (lp[c] > lp[best]) best = c;
+    }
+    logp_sum_ += static_cast<double>(lp[best]);
+    const int32_t parent_node = current_.node;
+    current_.tokens.push_back(best);
+    current_.node = trie_ ? trie_->child(parent_node, best) : VocabTrie::kNoNode;
+    current_.kv = rows[0].child_kv;
+    ++steps_;
+    if (best == o_.eos || steps_ >= o_.max_steps) done_ = true;
+  }
+
+  bool Done() const override { return done_; }
+
+  std::vector<Candidate> TakeResults() override { return {ToCandidate(-logp_sum_, current_.tokens)}; }
+
+ private:
+  DecodingOptions o_;
+  const VocabTrie* trie_;
+  Hypothesis current_;
+  double logp_sum_ = 0.0;
+  int steps_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchStrategy> MakeGreedySearch(const DecodingOptions& o, const VocabTrie* trie) {
+  return std::make_unique<GreedySearch>(o, trie);
+}
+
+}  // namespace neuroswipe

@@ -1,0 +1,74 @@
+// A level-synchronous beam search: every live hypothesis is advanced each round; the best `beam_size`
+// expansions (by the seed's normalised score) survive; those ending in <eos> or reaching the step limit
+// are final. Faster than the seed's best-first search (fewer rounds), results may differ from it.
+#include <algorithm>
+#include <limits>
+
+#include "search/search_common.h"
+
+namespace neuroswipe {
+namespace {
+
+class SyncBeamSearch : public SearchStrategy {
+ public:
+  SyncBeamSearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
+    Hypothesis start;
+    start.tokens = {o.sos};
+    start.node = trie ? 0 : VocabTrie::kNoNode;
+    live_.push_back(std::move(start));
+  }
+
+  void Requests(std::vector<const Hypothesis*>& out) override {
+    for (const auto& h : live_) out.push_back(&h);
+  }
+
+  void Consume(const StepRow* rows, size_t n) override {
+    std::vector<Hypothesis> expansions;
+    expansions.reserve(n * static_cast<size_t>(o_.beam_size));
+    for (size_t i = 0; i < n && i < live_.size(); ++i) {
+      const Hypothesis& parent = live_[i];
+      if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[i], o_.n_classes));
+      for (int j = 0; j < rows[i].k; ++j) {
+        const float v = rows[i].top_values[j];
+        if (v == -std::numeric_limits<float>::infinity()) continue;
+        const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
+        expansions.push_back(Extend(parent, token, NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
+                                    rows[i].child_kv));
+      }
+    }
+    const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
+    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(), HypothesisLess());
+    if (o_.margins && keep > 0 && expansions.size() > keep) {
+      double dropped = std::numeric_limits<double>::infinity();
+      for (size_t i = keep; i < expansions.size(); ++i) dropped = std::min(dropped, expansions[i].score);
+      KeepSmaller(margins_.prune, dropped - expansions[keep - 1].score);
+    }
+    live_.clear();
+    for (size_t i = 0; i < keep; ++i) {
+      Hypothesis& h = expansions[i];
+      if (h.tokens.back() == o_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
+        final_.push_back(ToCandidate(h.score, h.tokens));
+      } else {
+        live_.push_back(std::move(h));
+      }
+    }
+  }
+
+  bool Done() const override { return live_.empty(); }
+
+  std::vector<Candidate> TakeResults() override { return std::move(final_); }
+
+ private:
+  DecodingOptions o_;
+  const VocabTrie* trie_;
+  std::vector<Hypothesis> live_;
+  std::vector<Candidate> final_;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const DecodingOptions& o, const VocabTrie* trie) {
+  return std::make_unique<SyncBeamSearch>(o, trie);
+}
+
+}  // namespace neuroswipe
