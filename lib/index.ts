@@ -45,8 +45,8 @@ export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, 
 export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
 export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
 export {
-  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats,
-  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,
+  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin,
+  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape, type SearchMargins,
 } from './decode/decoder.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
 export {

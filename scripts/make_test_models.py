@@ -18,7 +18,13 @@ DIR receives:
   no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt,
   bad_step_weights.pt    files that break the model contract in one way each
   no_step_weights.pt     the m1_bigger fixture's methods without step_weights (an export from before it)
+  long_<arch>.pt         long-running random-initialised exports of the same architectures (output weight ×8,
+                         <eos> bias raised by LONG_EOS_BIAS: hypotheses run long, candidate lists are long)
   manifest.json          every file with its size and SHA-256, plus a hash of the generator's inputs
+
+With --long-running-set N, writes only N long-running models of every architecture of the registry instead
+(DIR/long_<arch>_<k>.pt, k = 0 … N−1, seed --seed + 100·i + k, <eos> bias spread evenly over [0, 3]) and a
+DIR/long-running.json that lists them; used by scripts/differential.mjs.
 
 Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
 the recorded size, nothing is written. Concurrent runs on one DIR serialise on DIR/.lock.
@@ -42,6 +48,8 @@ from torch import Tensor, nn  # noqa: E402
 from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, TOLERANCE,  # noqa: E402
                                       check_inputs, make_metadata, prepare_model, save_checked, to_torchscript,
                                       write_archive)
+from neuroswipe_models.long_running import EOS_BIAS_RANGE, make_long_running  # noqa: E402
+from neuroswipe_models.registry import ARCH_NAMES  # noqa: E402
 from neuroswipe_models.incremental_check import run_schedule, schedule_diff  # noqa: E402
 from neuroswipe_models.registry import resolve_transform  # noqa: E402
 from neuroswipe_models.tokenizer import COMPETITION_CHARS, char_tokens_from_text  # noqa: E402
@@ -50,7 +58,9 @@ ARCHS = ["m1_bigger", "v3_weighted_and_traj_transformer_bigger", "v3_nearest_onl
 VOCAB_WORDS = ["привет", "как-то", "съешь", "же", "мягких", "французских", "булок", "да", "выпей",
                "чаю", "щука", "юность", "эхо", "зной", "горб", "ёж"]
 SEED = 20240601
-FORMAT_VERSION = 5  # bump when the fixture layout changes
+#: <eos> bias increase of the long-running fixture of each of ARCHS.
+LONG_EOS_BIAS = [3.0, 2.0, 1.0]
+FORMAT_VERSION = 6  # bump when the fixture layout changes
 
 
 def vocab_text() -> str:
@@ -240,6 +250,11 @@ def generate(out: str) -> Dict[str, str]:
         files[f"{arch}.reference.json"] = f"inputs and PyTorch outputs of {arch}.pt"
         if arch == "m1_bigger":
             scripted_m1, meta_m1, eager_m1 = to_torchscript(model), meta, model
+        bias = LONG_EOS_BIAS[i]
+        long_model = make_long_running(prepare_model(arch, tcfg, seed=SEED + 10 + i), bias)
+        diff, step_diff = save_checked(long_model, tcfg, meta, os.path.join(out, f"long_{arch}.pt"))
+        print(f"long_{arch}.pt: self-check max abs difference {diff:.3g}, incremental {step_diff:.3g}")
+        files[f"long_{arch}.pt"] = f"long-running random-initialised {arch} export (output weight x8, <eos> bias +{bias})"
 
     write_archive(torch.jit.script(_DecodeOnly()), os.path.join(out, "no_encode.pt"),
                   {METADATA_FILE: json.dumps(meta_m1)})
@@ -266,6 +281,28 @@ def generate(out: str) -> Dict[str, str]:
     return files
 
 
+def long_running_set(out: str, per_arch: int, seed: int) -> int:
+    """``per_arch`` long-running models of every registry architecture, and ``long-running.json`` listing them."""
+    torch.set_num_threads(1)
+    os.makedirs(out, exist_ok=True)
+    char_tokens = char_tokens_from_text(vocab_text())
+    lo, hi = EOS_BIAS_RANGE
+    listed = []
+    for i, arch in enumerate(ARCH_NAMES):
+        tcfg = resolve_transform(arch)
+        meta = make_metadata(arch, tcfg, char_tokens, ["default", "extra"])
+        for k in range(per_arch):
+            bias = hi if per_arch == 1 else lo + (hi - lo) * (per_arch - 1 - k) / (per_arch - 1)
+            model_seed = seed + 100 * i + k
+            model = make_long_running(prepare_model(arch, tcfg, seed=model_seed), bias)
+            name = f"long_{arch}_{k}.pt"
+            diff, step_diff = save_checked(model, tcfg, meta, os.path.join(out, name))
+            print(f"{name}: <eos> bias +{bias:.3g}, seed {model_seed}, self-check {diff:.3g}, incremental {step_diff:.3g}")
+            listed.append({"file": name, "architecture": arch, "seed": model_seed, "eos_bias": bias})
+    write_text(os.path.join(out, "long-running.json"), json.dumps({"models": listed}, indent=1))
+    return 0
+
+
 def sha256(path: str) -> str:
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -287,7 +324,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Write TorchScript test fixtures for the native addon.")
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--force", action="store_true", help="regenerate even when the manifest matches")
+    parser.add_argument("--long-running-set", type=int, metavar="N",
+                        help="write only N long-running models of every registry architecture")
+    parser.add_argument("--seed", type=int, default=SEED, help="first model seed of --long-running-set")
     args = parser.parse_args(argv)
+    if args.long_running_set is not None:
+        if args.long_running_set < 1:
+            parser.error("--long-running-set: expected a positive count")
+        return long_running_set(args.out, args.long_running_set, args.seed)
     wanted = inputs_hash()
     if not args.force and up_to_date(args.out, wanted):
         print(f"{args.out}: fixtures up to date")

@@ -23,6 +23,27 @@ export interface DecodedSwipe {
   gridName: string;
   /** `[score, word]` pairs. */
   candidates: [number, string][];
+  /** The search's decision margins (only with {@link DecoderOptions.margins}). */
+  margins?: SearchMargins;
+}
+
+/**
+ * How close a swipe's search came to deciding otherwise, measured by the engine on its own search: the
+ * smallest gap at each kind of decision (`Infinity` where the search never made one with two finite sides).
+ * Logits that differ by less than these gaps (e.g. two exact implementations of one model step, a few ulp
+ * apart) cannot change the search's path, so a swipe with all margins above about 1e-4 decodes identically;
+ * a difference below them is a near tie, not a bug.
+ */
+export interface SearchMargins {
+  /**
+   * Log-probability gap at the top-k cut: the last expansion taken minus the best one left out, over every
+   * expansion (greedy: the best minus the second best).
+   */
+  topK: number;
+  /** Score gap between the last partial kept and the first one dropped when the partials were cut to the beam. */
+  prune: number;
+  /** Score gap between the partial expanded next and the runner-up (best-first `beam`; `Infinity` otherwise). */
+  select: number;
 }
 
 /** Counters of one {@link Decoder.decode} call. */
@@ -53,6 +74,8 @@ export interface DecodeStats {
   finalBatchSize: number;
   /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
   work: DecodeWork;
+  /** The smallest of every swipe's {@link SearchMargins} (only with {@link DecoderOptions.margins}). */
+  margins?: SearchMargins;
 }
 
 /** Positions and attention pairs the model computed during a decode. */
@@ -93,6 +116,17 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.oomRestarts += b.oomRestarts;
   a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
   for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
+  if (b.margins) a.margins = a.margins ? smallerMargins(a.margins, b.margins) : { ...b.margins };
+}
+
+/** The smaller gap of each kind. */
+export function smallerMargins(a: SearchMargins, b: SearchMargins): SearchMargins {
+  return { topK: Math.min(a.topK, b.topK), prune: Math.min(a.prune, b.prune), select: Math.min(a.select, b.select) };
+}
+
+/** The smallest of a swipe's three margins. */
+export function smallestMargin(m: SearchMargins): number {
+  return Math.min(m.topK, m.prune, m.select);
 }
 
 /** Model sizes for {@link estimateFlops}. */
@@ -172,6 +206,11 @@ export interface DecoderOptions {
    * full-prefix decoding, never to reference mode. Default true.
    */
   skipForced?: boolean;
+  /**
+   * Debug statistic: record each swipe's {@link SearchMargins} (in {@link DecodedSwipe.margins}, their
+   * minimum in {@link DecodeStats.margins}). Costs a scan of each expansion's log-probabilities. Default false.
+   */
+  margins?: boolean;
 }
 
 interface NativeDecodeResult {
@@ -180,6 +219,8 @@ interface NativeDecodeResult {
   tokenOffsets: Int32Array;
   tokens: Int32Array;
   stats: DecodeStats;
+  /** With `margins`: per swipe top-k, prune, select. */
+  margins?: Float64Array;
 }
 
 type DecodeSwipesFn = (
@@ -240,6 +281,7 @@ export class Decoder {
   private readonly incremental: boolean;
   private readonly nativeStep: boolean;
   private readonly skipForced: boolean;
+  private readonly margins: boolean;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -257,6 +299,8 @@ export class Decoder {
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? true;
     this.skipForced = options.skipForced ?? true;
+    if (options.margins !== undefined && typeof options.margins !== 'boolean') throw invalidOption('margins', 'a boolean', options.margins);
+    this.margins = options.margins ?? false;
     this.autoBatch = bs === 'auto'
       ? chooseAutoBatchSize(model.device, {
         metadata: m, decoding: this.decoding, incremental: this.incremental && !this.reference, bytesPerElement: model.precision === 'float32' ? 4 : 2,
@@ -344,6 +388,7 @@ export class Decoder {
       incremental: this.incremental,
       nativeStep: this.nativeStep,
       skipForced: this.skipForced,
+      margins: this.margins,
       sos: this.tokenizer.sosId,
       eos: this.tokenizer.eosId,
       pad: this.tokenizer.padId,
@@ -371,8 +416,14 @@ export class Decoder {
         cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
         if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
       }
-      rows.push({ index: s.index, gridName: s.gridName, candidates: cands });
+      const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
+      if (res.margins) row.margins = { topK: res.margins[3 * i], prune: res.margins[3 * i + 1], select: res.margins[3 * i + 2] };
+      rows.push(row);
     });
+    if (this.margins) {
+      const stats = res.stats;
+      for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };
+    }
     return { rows, stats: res.stats };
   }
 }

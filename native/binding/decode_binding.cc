@@ -47,6 +47,8 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
   Napi::Value skip_forced = o.Get("skipForced");
   if (!skip_forced.IsUndefined()) d.skip_forced = skip_forced.IsBoolean() && skip_forced.As<Napi::Boolean>().Value();
+  Napi::Value margins = o.Get("margins");
+  if (!margins.IsUndefined()) d.margins = margins.IsBoolean() && margins.As<Napi::Boolean>().Value();
   Napi::Value native_step = o.Get("nativeStep");
   if (!native_step.IsUndefined()) d.native_step = native_step.IsBoolean() && native_step.As<Napi::Boolean>().Value();
   d.sos = IntOption(o, "sos", d.sos);
@@ -107,6 +109,16 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   result.Set("tokenOffsets", offsets);
   result.Set("tokens", tokens);
   result.Set("stats", stats);
+  if (!out.margins.empty()) {
+    // Per swipe: top-k, prune, select (infinity where the search never had that decision).
+    auto margins = Napi::Float64Array::New(env, out.margins.size() * 3);
+    for (size_t i = 0; i < out.margins.size(); ++i) {
+      margins[3 * i] = out.margins[i].top_k;
+      margins[3 * i + 1] = out.margins[i].prune;
+      margins[3 * i + 2] = out.margins[i].select;
+    }
+    result.Set("margins", margins);
+  }
   return result;
 }
 

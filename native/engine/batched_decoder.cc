@@ -50,6 +50,7 @@ class Driver {
     out_.stats.native_step = native_step_;
     MakeRunner();
     out_.candidates.resize(n);
+    if (o.margins) out_.margins.resize(n);
     skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
   }
 
@@ -147,6 +148,7 @@ class Driver {
   /** Stores the finished search's results for its swipe and frees the slot. */
   void FinishSlot(int s) {
     out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+    if (o_.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
     search_[s].reset();
   }
 

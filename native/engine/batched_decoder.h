@@ -24,6 +24,8 @@ struct SwipeInputs {
 /** Per swipe, the finished candidates in the seed's collection order. */
 struct DecodeOutput {
   std::vector<std::vector<Candidate>> candidates;
+  /** Per swipe, its search's decision margins (only filled when DecodingOptions::margins is set). */
+  std::vector<SearchMargins> margins;
   DecodeStats stats;
 };
 

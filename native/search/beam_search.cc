@@ -23,6 +23,7 @@ class BestFirstBeamSearch : public SearchStrategy {
     std::pop_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     current_ = std::move(partial_.back());
     partial_.pop_back();
+    if (o_.margins && !partial_.empty()) KeepSmaller(margins_.select, partial_.front().score - current_.score);
     out.push_back(&current_);
   }
 
@@ -30,6 +31,7 @@ class BestFirstBeamSearch : public SearchStrategy {
     if (n != 1) return;
     const StepRow& row = rows[0];
     const size_t len = current_.tokens.size();
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(row, o_.n_classes));
     for (int j = 0; j < row.k; ++j) {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
@@ -44,6 +46,8 @@ class BestFirstBeamSearch : public SearchStrategy {
     }
     if (partial_.size() > static_cast<size_t>(o_.beam_size)) {
       std::sort(partial_.begin(), partial_.end(), HypothesisLess());
+      const size_t beam = static_cast<size_t>(o_.beam_size);
+      if (o_.margins) KeepSmaller(margins_.prune, partial_[beam].score - partial_[beam - 1].score);
       partial_.resize(static_cast<size_t>(o_.beam_size));
       std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     }

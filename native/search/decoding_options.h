@@ -31,6 +31,8 @@ struct DecodingOptions {
    * takes the same steps with the same scores. Needs a vocabulary; never in reference mode.
    */
   bool skip_forced = true;
+  /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
+  bool margins = false;
   int32_t sos = 36;
   int32_t eos = 33;
   int32_t pad = 35;

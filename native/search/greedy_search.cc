@@ -18,6 +18,7 @@ class GreedySearch : public SearchStrategy {
   void Consume(const StepRow* rows, size_t n) override {
     if (n != 1) return;
     const float* lp = rows[0].log_probs;
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[0], o_.n_classes));
     int32_t best = 0;  // argmax, first index on ties
     for (int32_t c = 1; c < o_.n_classes; ++c) {
       if (lp[c] > lp[best]) best = c;

@@ -1,7 +1,9 @@
 // Pieces shared by the searches: the seed's score update, hypothesis ordering and extension.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "search/search_strategy.h"
 
@@ -42,6 +44,40 @@ inline Hypothesis Extend(const Hypothesis& parent, int32_t token, double score, 
   h.node = trie ? trie->child(parent.node, token) : VocabTrie::kNoNode;
   return h;
 }
+
+/**
+ * The top-k cut's margin of one row: the k-th best log-probability minus the best one outside the top k
+ * (infinity when either side is -inf or every class is taken). With k = 0 (greedy) the cut is after the best.
+ */
+inline double TopKMargin(const StepRow& row, int32_t n_classes) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const float* lp = row.log_probs;
+  float taken, left = -std::numeric_limits<float>::infinity();
+  if (row.k == 0) {
+    int32_t best = 0;  // as GreedySearch: first index on ties
+    for (int32_t c = 1; c < n_classes; ++c) {
+      if (lp[c] > lp[best]) best = c;
+    }
+    taken = lp[best];
+    for (int32_t c = 0; c < n_classes; ++c) {
+      if (c != best) left = std::max(left, lp[c]);
+    }
+  } else {
+    if (row.k >= n_classes) return inf;
+    taken = row.top_values[row.k - 1];
+    uint64_t in_top = 0;
+    for (int j = 0; j < row.k; ++j) in_top |= uint64_t{1} << row.top_ids[j];
+    for (int32_t c = 0; c < n_classes; ++c) {
+      if (!((in_top >> c) & 1)) left = std::max(left, lp[c]);
+    }
+  }
+  const float minus_inf = -std::numeric_limits<float>::infinity();
+  if (taken == minus_inf || left == minus_inf) return inf;
+  return static_cast<double>(taken) - static_cast<double>(left);
+}
+
+/** Lowers `margin` to `gap` when `gap` is smaller. */
+inline void KeepSmaller(double& margin, double gap) { margin = std::min(margin, gap); }
 
 /** The seed's returned text tokens: drop `<sos>` and the last token, whatever it is. */
 inline Candidate ToCandidate(double score, const std::vector<int32_t>& tokens) {

@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -38,6 +39,21 @@ struct Candidate {
   std::vector<int32_t> tokens;
 };
 
+/**
+ * How close one swipe's search came to deciding otherwise (DecodingOptions::margins): the smallest gap seen at
+ * each kind of decision. A difference in the logits smaller than the gap cannot change that decision, so a
+ * swipe whose margins all exceed the logits' rounding error decodes identically on every exact step.
+ * Infinity where a decision never had two finite sides.
+ */
+struct SearchMargins {
+  /** Log-probability gap between the last expansion taken and the best one left out (top-k cut; greedy: top-1). */
+  double top_k = std::numeric_limits<double>::infinity();
+  /** Score gap between the last hypothesis kept and the first one dropped when the partials were cut to the beam. */
+  double prune = std::numeric_limits<double>::infinity();
+  /** Score gap between the partial expanded next and the runner-up (best-first beam). */
+  double select = std::numeric_limits<double>::infinity();
+};
+
 /** The log-probabilities the driver computed for one requested prefix. */
 struct StepRow {
   const float* log_probs;  // n_classes values, masked entries are -inf
@@ -61,6 +77,11 @@ class SearchStrategy {
   virtual bool Done() const = 0;
   /** Finished hypotheses in the order the seed collects them (unsorted). */
   virtual std::vector<Candidate> TakeResults() = 0;
+  /** The search's decision margins so far; recorded only when DecodingOptions::margins is set. */
+  const SearchMargins& Margins() const { return margins_; }
+
+ protected:
+  SearchMargins margins_;
 };
 
 /** How many top entries the driver must compute per row for this generator (0 = none, greedy). */

@@ -27,6 +27,7 @@ class SyncBeamSearch : public SearchStrategy {
     expansions.reserve(n * static_cast<size_t>(o_.beam_size));
     for (size_t i = 0; i < n && i < live_.size(); ++i) {
       const Hypothesis& parent = live_[i];
+      if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[i], o_.n_classes));
       for (int j = 0; j < rows[i].k; ++j) {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
@@ -37,6 +38,11 @@ class SyncBeamSearch : public SearchStrategy {
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
     std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(), HypothesisLess());
+    if (o_.margins && keep > 0 && expansions.size() > keep) {
+      double dropped = std::numeric_limits<double>::infinity();
+      for (size_t i = keep; i < expansions.size(); ++i) dropped = std::min(dropped, expansions[i].score);
+      KeepSmaller(margins_.prune, dropped - expansions[keep - 1].score);
+    }
     live_.clear();
     for (size_t i = 0; i < keep; ++i) {
       Hypothesis& h = expansions[i];

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Differential harness, long run: the built-in CPU decoder step against the model's TorchScript decode_step
+// (and, on a share of the swipes, full-prefix recomputation) on long-running random-initialised models of
+// every registry architecture (scripts/make_test_models.py --long-running-set), synthetic swipes on both
+// real grids, beam 6 and 20 without a vocabulary (all hypotheses returned) and beam 6 with it.
+// A difference on a swipe whose decision margins (measured by the engine) all exceed 1e-4 is a failure
+// (exit code 1); near ties are counted and listed.
+// Usage: node scripts/differential.mjs [--models DIR] [--per-arch N] [--swipes N] [--full-share X]
+//        [--seed N] [--vocab FILE] [--workers N] [--json OUT]
+//   --models DIR    where the models are (made there when DIR/long-running.json is missing; default
+//                   test/fixtures/generated/long-running)
+//   --per-arch N    models per architecture when making them (default 2)
+//   --swipes N      swipes per grid, model and search (default 150)
+//   --full-share X  share of the no-vocabulary beam-6 swipes also decoded by full-prefix recomputation
+//                   (default 0.05; it is slow on long searches)
+//   --beam20-share X, --vocab-share X  share of the swipes also decoded by beam 20 without the vocabulary and
+//                   by beam 6 with it (default 1 each)
+// Needs `npm run build:native && npm run build:ts`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareRuns, FRAGILE_MARGIN } from './differential/compare.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const lib = (p) => import(join(root, 'dist', p));
+const { Model } = await lib('model/model.js');
+const { Decoder } = await lib('decode/decoder.js');
+const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
+const { loadGrids } = await lib('keyboard/grid.js');
+const { letterLayout } = await lib('synth/layout.js');
+const { readVocab } = await lib('synth/vocab.js');
+const { filterVocabForGrid } = await lib('synth/vocab-filter.js');
+const { synthesizeSwipes } = await lib('synth/synthesize.js');
+const { setNumThreads } = await lib('runtime.js');
+const { findTorchPython } = await lib('model/python.js');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const modelsDir = opt('--models', join(root, 'test/fixtures/generated/long-running'));
+const perArch = Number(opt('--per-arch', '2'));
+const perGrid = Number(opt('--swipes', '150'));
+const fullShare = Number(opt('--full-share', '0.05'));
+const beam20Share = Number(opt('--beam20-share', '1'));
+const vocabShare = Number(opt('--vocab-share', '1'));
+const seed = Number(opt('--seed', '1'));
+const vocabFile = opt('--vocab', join(root, 'examples/vocab.txt'));
+const workers = Number(opt('--workers', '1'));
+const jsonOut = opt('--json', null);
+for (const [name, v] of [['--per-arch', perArch], ['--swipes', perGrid], ['--seed', seed], ['--workers', workers]]) {
+  if (!Number.isInteger(v) || v < (name === '--seed' ? 0 : 1)) throw new Error(`${name}: expected a positive integer, got ${v}`);
+}
+for (const [name, v] of [['--full-share', fullShare], ['--beam20-share', beam20Share], ['--vocab-share', vocabShare]]) {
+  if (!(v >= 0 && v <= 1)) throw new Error(`${name}: expected a number from 0 to 1, got ${v}`);
+}
+/** An even spread of `share` of the swipes (both grids). */
+const spread = (list, share) => {
+  const n = Math.round(list.length * share);
+  return Array.from({ length: n }, (_, k) => list[Math.floor((k * list.length) / n)]);
+};
+
+const listPath = join(modelsDir, 'long-running.json');
+if (!existsSync(listPath)) {
+  process.stderr.write(`making ${perArch} long-running models per architecture in ${modelsDir}\n`);
+  execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--long-running-set', String(perArch), '--out', modelsDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+const { models } = JSON.parse(readFileSync(listPath, 'utf8'));
+setNumThreads(1);
+
+const grids = loadGrids();
+function swipesFor(modelIndex) {
+  const out = [];
+  for (const [g, name] of ['default', 'extra'].entries()) {
+    const layout = letterLayout(grids[name]);
+    const words = filterVocabForGrid(readVocab(vocabFile), layout, 'skip', vocabFile).words;
+    for (const s of synthesizeSwipes(words, layout, perGrid, seed + 1000 * modelIndex + g)) {
+      out.push({ index: out.length, x: Int16Array.from(s.curve.x), y: Int16Array.from(s.curve.y), t: Int16Array.from(s.curve.t), gridName: name, word: s.word });
+    }
+  }
+  return out;
+}
+
+const total = { searches: 0, identical: 0, fragile: 0, failures: 0, maxRelDiff: 0, compared: 0 };
+const report = [];
+const started = Date.now();
+for (const [mi, m] of models.entries()) {
+  const model = await Model.load(join(modelsDir, m.file), { device: 'cpu' });
+  try {
+    const swipes = swipesFor(mi);
+    const vocabulary = await Vocabulary.build(readVocabularyFile(vocabFile), (await Decoder.create(model)).tokenizer, vocabFile);
+    const run = async (decoding, o, subset = swipes) => (await (await Decoder.create(model, { decoding, margins: true, workers, ...o })).decode(subset)).rows;
+    const searches = [
+      { name: 'beam 6', decoding: { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 }, vocab: false, share: 1, full: fullShare },
+      { name: 'beam 20', decoding: { generator: 'beam', beamSize: 20, normalizationFactor: 0.5, maxSteps: 35 }, vocab: false, share: beam20Share, full: 0 },
+      { name: 'beam 6 + vocabulary', decoding: { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 }, vocab: true, share: vocabShare, full: 1 },
+    ];
+    for (const s of searches) {
+      const v = s.vocab ? { vocabulary } : {};
+      const subset = spread(swipes, s.share);
+      if (subset.length === 0) continue;
+      const native = await run(s.decoding, v, subset);
+      const script = await run(s.decoding, { ...v, nativeStep: false, skipForced: false }, subset);
+      const pairs = [['TorchScript step', compareRuns(native, script)]];
+      const pick = spread(subset.map((_, i) => i), s.full);
+      if (pick.length > 0) {
+        const full = await run(s.decoding, { ...v, incremental: false }, pick.map((i) => subset[i]));
+        pairs.push(['full prefix', compareRuns(pick.map((i) => native[i]), full)]);
+      }
+      total.searches += native.length;
+      const candidates = native.reduce((a, r) => a + r.candidates.length, 0);
+      for (const [against, c] of pairs) {
+        total.compared += c.swipes;
+        total.identical += c.identical;
+        total.fragile += c.fragile.length;
+        total.failures += c.failures.length;
+        total.maxRelDiff = Math.max(total.maxRelDiff, c.maxRelDiff);
+        const line = { model: m.file, architecture: m.architecture, eosBias: m.eos_bias, search: s.name, against, swipes: c.swipes, identical: c.identical,
+          nearTies: c.fragile.map((f) => ({ swipe: f.swipe, margin: f.margin, problem: f.problem })), failures: c.failures, maxRelDiff: c.maxRelDiff, meanCandidates: candidates / native.length };
+        report.push(line);
+        process.stdout.write(`${m.file} ${s.name} vs ${against}: ${c.swipes} swipes, ${c.identical} identical, ${c.fragile.length} near ties, ${c.failures.length} failures, ` +
+          `max score difference ${c.maxRelDiff.toExponential(2)} relative, ${(candidates / native.length).toFixed(0)} candidates per swipe\n`);
+        for (const f of c.failures) process.stdout.write(`  FAILURE swipe ${f.swipe} (margin ${f.margin.toExponential(2)}): ${f.problem}\n`);
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+}
+const summary = { ...total, fragileMargin: FRAGILE_MARGIN, seconds: (Date.now() - started) / 1000, models: models.length, swipesPerGrid: perGrid };
+process.stdout.write(`${JSON.stringify(summary)}\n`);
+if (jsonOut) {
+  const tmp = `${jsonOut}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ summary, report }, null, 1));
+  renameSync(tmp, jsonOut);
+}
+process.exit(total.failures > 0 ? 1 : 0);

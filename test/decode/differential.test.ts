@@ -1,0 +1,132 @@
+/**
+ * Differential harness, fast slice (the long run is scripts/differential.mjs): the built-in CPU decoder step,
+ * the model's TorchScript `decode_step` and full-prefix recomputation decode the same synthetic swipes on both
+ * real grids with long-running random-initialised models of every fixture architecture (output weight ×8,
+ * raised `<eos>` bias: long hypotheses, long candidate lists). Every swipe must give the same candidates in
+ * the same order with scores within 1e-5 relative, unless the engine's own decision margins (the debug
+ * statistic `margins`) show a near tie of at most 1e-4; near ties are printed, never hidden.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
+import { Model } from '../../lib/model/model.js';
+import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import type { Swipe } from '../../lib/data/dataset.js';
+import { setNumThreads } from '../../lib/runtime.js';
+import { fixture } from '../helpers/fixtures.js';
+import { EXAMPLE_VOCAB, synthSwipesInMemory } from '../helpers/synth-swipes.js';
+// @ts-expect-error plain ESM shared with scripts/differential.mjs
+import { compareRuns, FRAGILE_MARGIN } from '../../scripts/differential/compare.mjs';
+
+interface Comparison {
+  swipes: number;
+  identical: number;
+  maxRelDiff: number;
+  failures: { swipe: number; margin: number; problem: string }[];
+  fragile: { swipe: number; margin: number; problem: string }[];
+}
+
+const ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger', 'v3_nearest_only_transformer_bigger'];
+const BEAM = { generator: 'beam', normalizationFactor: 0.5, maxSteps: 35 } as const;
+
+async function decode(model: Model, swipes: Swipe[], options: DecoderOptions): Promise<DecodedSwipe[]> {
+  return (await (await Decoder.create(model, { margins: true, batchSize: 4, ...options })).decode(swipes)).rows;
+}
+
+/** No difference outside a near tie; near ties reported on stderr. */
+function expectAgree(a: DecodedSwipe[], b: DecodedSwipe[], label: string): Comparison {
+  const c = compareRuns(a, b) as Comparison;
+  for (const f of c.fragile) process.stderr.write(`${label}: swipe ${f.swipe}: near tie (margin ${f.margin.toExponential(2)}): ${f.problem}\n`);
+  for (const f of c.failures) process.stderr.write(`${label}: swipe ${f.swipe}: DIFFERENCE with margin ${f.margin.toExponential(2)}: ${f.problem}\n`);
+  expect(c.failures, label).toEqual([]);
+  expect(c.identical + c.fragile.length, label).toBe(a.length);
+  return c;
+}
+
+describe.each(ARCHS)('long-running %s', (arch) => {
+  let model: Model;
+  let swipes: Swipe[];
+  let vocab: Vocabulary;
+  beforeAll(async () => {
+    setNumThreads(1);
+    model = await Model.load(fixture(`long_${arch}.pt`), { device: 'cpu' });
+    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    swipes = [...synthSwipesInMemory('default', 3, 31), ...synthSwipesInMemory('extra', 3, 32, EXAMPLE_VOCAB, 3)];
+  });
+  afterAll(() => model.dispose());
+
+  it('runs long: beam 6 without a vocabulary returns long lists of long candidates', async () => {
+    const rows = await decode(model, swipes.slice(0, 2), { decoding: { ...BEAM, beamSize: 6 } });
+    for (const r of rows) {
+      expect(r.candidates.length).toBeGreaterThan(30);
+      expect(Math.max(...r.candidates.map(([, w]) => [...w].length))).toBeGreaterThan(20);
+    }
+  });
+
+  it('beam 6, no vocabulary: built-in step = TorchScript step = full-prefix recomputation', async () => {
+    const decoding = { ...BEAM, beamSize: 6 };
+    const native = await decode(model, swipes, { decoding });
+    const script = await decode(model, swipes, { decoding, nativeStep: false });
+    expectAgree(native, script, `${arch} beam 6 built-in vs TorchScript step`);
+    const full = await decode(model, [swipes[3]], { decoding, incremental: false });
+    expectAgree([native[3]], full, `${arch} beam 6 built-in vs full prefix`);
+    for (const r of native) {
+      expect(r.margins!.topK).toBeGreaterThan(0);
+      expect(Number.isFinite(r.margins!.prune)).toBe(true);
+      expect(Number.isFinite(r.margins!.select)).toBe(true);
+    }
+  });
+
+  it('beam 20, no vocabulary: built-in step = TorchScript step', async () => {
+    const decoding = { ...BEAM, beamSize: 20 };
+    const few = [swipes[4]];
+    expectAgree(await decode(model, few, { decoding }), await decode(model, few, { decoding, nativeStep: false }), `${arch} beam 20`);
+  });
+
+  it('beam 6 with the vocabulary (forced steps deferred): built-in step = TorchScript step = full prefix', async () => {
+    const decoding = { ...BEAM, beamSize: 6 };
+    const native = await decode(model, swipes, { decoding, vocabulary: vocab });
+    const script = await decode(model, swipes, { decoding, vocabulary: vocab, nativeStep: false, skipForced: false });
+    const full = await decode(model, swipes, { decoding, vocabulary: vocab, incremental: false });
+    expectAgree(native, script, `${arch} beam+vocab built-in vs TorchScript step`);
+    expectAgree(native, full, `${arch} beam+vocab built-in vs full prefix`);
+  });
+});
+
+describe('the margins statistic', () => {
+  let model: Model;
+  beforeAll(async () => {
+    setNumThreads(1);
+    model = await Model.load(fixture('long_m1_bigger.pt'), { device: 'cpu' });
+  });
+  afterAll(() => model.dispose());
+
+  it('is absent unless asked for, and then per swipe with its minimum in the stats', async () => {
+    const swipes = synthSwipesInMemory('default', 3, 5);
+    const plain = await (await Decoder.create(model, { decoding: { ...BEAM, beamSize: 3, maxSteps: 8 } })).decode(swipes);
+    expect(plain.rows[0].margins).toBeUndefined();
+    expect(plain.stats.margins).toBeUndefined();
+    const withMargins = await (await Decoder.create(model, { decoding: { ...BEAM, beamSize: 3, maxSteps: 8 }, margins: true })).decode(swipes);
+    const each = withMargins.rows.map((r) => r.margins!);
+    expect(withMargins.stats.margins!.topK).toBe(Math.min(...each.map((m) => m.topK)));
+    expect(withMargins.stats.margins!.prune).toBe(Math.min(...each.map((m) => m.prune)));
+    // The statistic does not change the search.
+    expect(withMargins.rows.map((r) => r.candidates)).toEqual(plain.rows.map((r) => r.candidates));
+    // Greedy: only the top-1 gap; no pruning or selection.
+    const greedy = await (await Decoder.create(model, { decoding: { generator: 'greedy', maxSteps: 35 }, margins: true })).decode(swipes);
+    for (const r of greedy.rows) {
+      expect(r.margins!.topK).toBeGreaterThan(0);
+      expect(r.margins!.prune).toBe(Infinity);
+      expect(r.margins!.select).toBe(Infinity);
+    }
+    await expect(Decoder.create(model, { margins: 'yes' as never })).rejects.toThrow(/margins/);
+  });
+
+  it(`a swipe compared with a perturbed copy of itself is a near tie only below ${FRAGILE_MARGIN}`, () => {
+    const row = (score: number, margin: number): DecodedSwipe => ({ index: 0, gridName: 'default', candidates: [[score, 'а'], [score + 1, 'б']], margins: { topK: margin, prune: margin, select: margin } });
+    const other: DecodedSwipe = { index: 0, gridName: 'default', candidates: [[1, 'б'], [2, 'а']], margins: { topK: 1, prune: 1, select: 1 } };
+    expect((compareRuns([row(1, 1)], [row(1, 1)]) as Comparison).identical).toBe(1);
+    expect((compareRuns([row(1, 1)], [other]) as Comparison).failures).toHaveLength(1);
+    expect((compareRuns([row(1, 5e-5)], [other]) as Comparison).fragile).toHaveLength(1);
+    expect((compareRuns([row(1 + 1e-4, 1)], [row(1, 1)]) as Comparison).failures).toHaveLength(1);
+  });
+});
