@@ -70,6 +70,7 @@ export * from './evaluate/metrics.js';
 export * from './config/index.js';
 export * from './predict/index.js';
 export * from './registry/index.js';
+export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
 // Types that public signatures refer to
 export type { NativeTensor, NativeVersions } from './native.js';
 export type { DataLabels } from './baseline/read-curves.js';
