@@ -75,3 +75,5 @@ export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './
 export type { NativeTensor, NativeVersions } from './native.js';
 export type { DataLabels } from './baseline/read-curves.js';
 export type { BaselineVocab } from './baseline/vocab.js';
+export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
+export type { ServeMetrics } from './serve/metrics.js';
