@@ -19,6 +19,7 @@ export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
 export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
 export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
 export { AtomicTextWriter } from './io/atomic-write.js';
+export { EXAMPLES_DIR } from './data/examples.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
 export { floatCenter, truncatedCenter, type Point } from './keyboard/centers.js';
@@ -49,6 +50,7 @@ export {
   type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape, type SearchMargins,
 } from './decode/decoder.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
+export { defaultWorkers, type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
   AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
@@ -69,3 +71,9 @@ export * from './config/index.js';
 export * from './predict/index.js';
 export * from './registry/index.js';
 export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
+// Types that public signatures refer to
+export type { NativeTensor, NativeVersions } from './native.js';
+export type { DataLabels } from './baseline/read-curves.js';
+export type { BaselineVocab } from './baseline/vocab.js';
+export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
+export type { ServeMetrics } from './serve/metrics.js';

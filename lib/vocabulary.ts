@@ -1,11 +1,11 @@
 /**
  * The generation vocabulary: words allowed as outputs when decoding with `useVocab`, held by the native
- * addon as a trie over token ids (SEED-SPEC §6.2). Built once, shared by any number of decodes.
+ * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
 import { readFileSync } from 'node:fs';
 import { native } from './native.js';
-import type { CharTokenizer } from './tokenizer.js';
-import { withJsStack } from './model/model.js';
+import { CharTokenizer } from './tokenizer.js';
+import { withJsStack, type Model } from './model/model.js';
 
 /** The raw native trie (see native/binding/vocab_trie_binding.h). */
 export interface NativeVocabTrie {
@@ -13,6 +13,7 @@ export interface NativeVocabTrie {
   readonly wordCount: number;
   readonly memoryBytes: number;
   allowedAfter(prefix: Int32Array): number[];
+  dispose(): void;
 }
 
 /**
@@ -41,16 +42,44 @@ export function readVocabularyFile(path: string): string[] {
   return words;
 }
 
-/** A vocabulary trie ready for decoding. */
+/**
+ * A vocabulary trie ready for decoding. Build it with {@link Vocabulary.fromFile} (a word file and the
+ * model whose tokens it is spelled in) or {@link Vocabulary.build}; free it with {@link Vocabulary.dispose}
+ * or `await using`.
+ */
 export class Vocabulary {
   /** Number of words (duplicates included). */
   readonly size: number;
-  /** The native trie. */
-  readonly trie: NativeVocabTrie;
+  private handle: NativeVocabTrie | undefined;
 
   private constructor(trie: NativeVocabTrie, size: number) {
-    this.trie = trie;
+    this.handle = trie;
     this.size = size;
+  }
+
+  /**
+   * The native trie.
+   * @throws Error once the vocabulary has been disposed
+   */
+  get trie(): NativeVocabTrie {
+    if (!this.handle) throw new Error('Vocabulary: the vocabulary has been disposed');
+    return this.handle;
+  }
+
+  /** Whether {@link Vocabulary.dispose} has been called. */
+  get disposed(): boolean {
+    return this.handle === undefined;
+  }
+
+  /**
+   * Reads a vocabulary file (one word per line, see {@link readVocabularyFile}) and builds its trie in the
+   * token ids of `model` (the `char_tokens` of its metadata, which stay readable after the model is disposed).
+   * @throws Error naming the file when it cannot be read or is empty, or naming the line, the word and the
+   *   character the model's tokenizer lacks
+   */
+  static async fromFile(path: string, model: Model): Promise<Vocabulary> {
+    const tokenizer = CharTokenizer.fromTokens([...model.metadata.char_tokens]);
+    return Vocabulary.build(readVocabularyFile(path), tokenizer, path);
   }
 
   /**
@@ -92,5 +121,20 @@ export class Vocabulary {
   /** Token ids allowed after `<sos>` + `prefix` (empty when no word starts so). */
   allowedAfter(prefix: readonly number[]): number[] {
     return this.trie.allowedAfter(Int32Array.from(prefix));
+  }
+
+  /**
+   * Frees the trie. Decodes already running finish normally (they hold their own reference); later use
+   * (a new {@link Decoder} or decode with it, {@link Vocabulary.allowedAfter}) throws. Calling it again
+   * does nothing.
+   */
+  dispose(): void {
+    this.handle?.dispose();
+    this.handle = undefined;
+  }
+
+  /** Same as {@link Vocabulary.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
   }
 }

@@ -1,4 +1,4 @@
-/** `neuroswipe registry list|show|merge`: the predictor registry (SEED-SPEC §7.4). */
+/** `neuroswipe registry list|show|merge`: the predictor registry (docs/SEED.md §7.4). */
 import type { Command } from 'commander';
 import { Registry } from '../registry/registry.js';
 import { mergeRegistries } from '../registry/merge.js';

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BadLineError } from '../io/bad-line.js';
 import { parseSwipeLine } from './swipe-record.js';
-import type { Grid, GridMap } from '../keyboard/grid.js';
+import { loadGrids, type Grid, type GridMap } from '../keyboard/grid.js';
 
 export { BadLineError, BadLineReport } from '../io/bad-line.js';
 
@@ -28,7 +28,11 @@ export interface Swipe {
 
 /** Options of {@link readSwipes} / {@link SwipeReader}. */
 export interface ReadSwipesOptions {
-  /** Grids for `curve.grid_name` lines. Inline grids of the same name must be identical to these. */
+  /**
+   * Grids for `curve.grid_name` lines. Inline grids of the same name must be identical to these. Default:
+   * the bundled real grids (`default`, `extra`: `DEFAULT_GRIDS_PATH`) for `curve.grid_name` lines, while
+   * inline grids are taken as they come (only grids of the same name within the file must agree).
+   */
   grids?: GridMap;
   /** Skip bad lines instead of failing; each is passed to `onBadLine`. Default false. */
   skipBadLines?: boolean;
@@ -36,6 +40,14 @@ export interface ReadSwipesOptions {
   onBadLine?: (err: BadLineError) => void;
   /** Receives every inline grid (validated), first seen per name, as soon as its line is read. */
   collectedGrids?: GridMap;
+}
+
+let bundled: GridMap | undefined;
+
+/** The bundled real grids, read once. */
+function bundledGrids(): GridMap {
+  bundled ??= loadGrids();
+  return bundled;
 }
 
 function canonical(grid: Grid): string {
@@ -97,8 +109,10 @@ export class SwipeReader implements AsyncIterable<Swipe> {
         if (!known) this.grids[name] = rec.grid;
         if (this.opts.collectedGrids && !Object.prototype.hasOwnProperty.call(this.opts.collectedGrids, name)) this.opts.collectedGrids[name] = rec.grid;
       }
+    } else if (!known && this.opts.grids === undefined && Object.prototype.hasOwnProperty.call(bundledGrids(), name)) {
+      this.grids[name] = bundledGrids()[name];
     } else if (!known) {
-      const names = Object.keys(this.grids);
+      const names = [...new Set([...Object.keys(this.grids), ...(this.opts.grids === undefined ? Object.keys(bundledGrids()) : [])])];
       throw new BadLineError(this.path, index, 'curve.grid_name', `unknown grid name ${JSON.stringify(name)} (known: ${names.length ? names.join(', ') : 'none; pass a grids file'})`);
     }
     const swipe: Swipe = { index, x: rec.x, y: rec.y, t: rec.t, gridName: name };

@@ -14,6 +14,7 @@ import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
+import { defaultWorkers, progressChunk, throwIfAborted, type DecodeCallOptions } from './decode-call.js';
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -176,8 +177,14 @@ export interface DecoderOptions {
   /**
    * Native searches run concurrently on parts of each `decode` call (libuv threads). With one libtorch
    * thread per search (`setNumThreads(1)`), one worker per core is usually fastest on CPUs: small
-   * per-step batches keep the cached keys/values in the processor cache. Default 1. Counters in the
-   * returned stats are summed over workers.
+   * per-step batches keep the cached keys/values in the processor cache. Default: one per core
+   * (`os.availableParallelism()`, at most 64) on the CPU, 1 on CUDA. Counters in the returned stats are
+   * summed over workers.
+   *
+   * Each search occupies one thread of libuv's pool while it runs, and the pool has 4 threads unless the
+   * environment sets `UV_THREADPOOL_SIZE` before Node starts it (the `neuroswipe` command sets it to the
+   * core count + 4). On a machine with more than four cores, start Node with e.g.
+   * `UV_THREADPOOL_SIZE=$(( $(nproc) + 4 )) node app.js` for more than four searches to run at once.
    */
   workers?: number;
   /** Batch of one and full-prefix `decode` per hypothesis: the seed's own loop (slow; for parity tests). */
@@ -291,7 +298,7 @@ export class Decoder {
     this.vocabulary = options.vocabulary ?? null;
     const bs = options.batchSize ?? 16;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
-    const workers = options.workers ?? 1;
+    const workers = options.workers ?? defaultWorkers(model.device);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
     this.workers = workers;
     this.reference = options.reference ?? false;
@@ -316,7 +323,30 @@ export class Decoder {
    *   model's limit, `decoding.beamSize` < 1)
    */
   static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
+    if (model.disposed) throw new Error('Decoder.create: the model has been disposed');
+    if (options.vocabulary?.disposed) throw new Error('Decoder.create: the vocabulary has been disposed');
     return new Decoder(model, options);
+  }
+
+  private disposedFlag = false;
+
+  /** Whether {@link Decoder.dispose} has been called. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /**
+   * Ends this decoder: later `decode` calls throw; calls already running finish normally. The model and the
+   * vocabulary belong to the caller (several decoders may share them) and stay usable: dispose them
+   * separately.
+   */
+  dispose(): void {
+    this.disposedFlag = true;
+  }
+
+  /** Same as {@link Decoder.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
   }
 
   /**
@@ -330,25 +360,51 @@ export class Decoder {
 
   /**
    * Decodes swipes; results are in the order of `swipes`.
+   *
+   * With `call.signal`, an abort stops the call between native searches (searches already running finish
+   * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
+   * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
+   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
+   * receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
+   * @throws Error when the decoder, its model or its vocabulary has been disposed
    */
-  async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  async decode(swipes: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+    if (this.disposedFlag) throw new Error('Decoder.decode: the decoder has been disposed');
+    throwIfAborted(call.signal);
+    const cut = call.signal !== undefined || call.onProgress !== undefined;
     const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
-    if (parts <= 1) return this.decodePart(swipes);
+    if (parts <= 1 && !cut) return this.decodePart(swipes);
     // Independent searches, each on its own libuv thread, pull contiguous chunks from a shared queue, so a
     // worker that drew cheap swipes takes more chunks; results keep input order. Chunks are several batches
     // long, so each search keeps its slots full most of the time.
-    const chunk = Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
+    const chunk = cut
+      ? progressChunk(swipes.length, parts, this.batchSize)
+      : Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
     const results: { rows: DecodedSwipe[]; stats: DecodeStats }[] = new Array(chunks);
     let next = 0;
+    let done = 0;
+    let stop = false;
     const worker = async (): Promise<void> => {
-      while (next < chunks) {
-        const c = next++;
-        results[c] = await this.decodePart(swipes.slice(c * chunk, (c + 1) * chunk));
+      try {
+        while (next < chunks && !stop) {
+          throwIfAborted(call.signal);
+          const c = next++;
+          const part = swipes.slice(c * chunk, (c + 1) * chunk);
+          results[c] = await this.decodePart(part);
+          done += part.length;
+          call.onProgress?.({ done, total: swipes.length });
+        }
+      } catch (err) {
+        stop = true;
+        throw err;
       }
     };
-    await Promise.all(Array.from({ length: parts }, worker));
+    // Every worker settles before the call does, so nothing of it still runs once it has rejected.
+    const settled = await Promise.allSettled(Array.from({ length: parts }, worker));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const stats = emptyDecodeStats();
     for (const r of results) addDecodeStats(stats, r.stats);
     return { rows: results.flatMap((r) => r.rows), stats };

@@ -11,14 +11,14 @@ export type GeneratorName = 'greedy' | 'beam' | 'beam-sync';
 /** Every {@link GeneratorName}. */
 export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync']);
 
-/** Options of `greedy` (SEED-SPEC §6.3). */
+/** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
   generator: 'greedy';
   /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
   maxSteps: number;
 }
 
-/** Options of `beam` (SEED-SPEC §6.4) and `beam-sync`. */
+/** Options of `beam` (docs/SEED.md §6.4) and `beam-sync`. */
 export interface BeamOptions {
   generator: 'beam' | 'beam-sync';
   /** Expansions per step and partial hypotheses kept. Default 6; 1..n_classes. */

@@ -3,7 +3,7 @@
  */
 import { Ajv, type JSONSchemaType } from 'ajv';
 
-/** Seed architecture names (SEED-SPEC §5). */
+/** Seed architecture names (docs/SEED.md §5). */
 export const ARCHITECTURES = [
   'm1',
   'm1_bigger',
@@ -20,7 +20,7 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 /** What the model's `keys` input holds. */
 export type KeyInput = 'nearest' | 'weights' | 'distances' | 'xy';
 
-/** The feature transform a model was trained with (SEED-SPEC §3.6). */
+/** The feature transform a model was trained with (docs/SEED.md §3.6). */
 export interface ModelTransform {
   name: string;
   include_time: boolean;

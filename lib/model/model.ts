@@ -140,6 +140,11 @@ export class Model {
     return withJsStack('Model.decodeLast', () => this.native.decodeLast(tokens, tokensShape, lengths, memory, memoryShape, padMask));
   }
 
+  /** Whether {@link Model.dispose} has been called. */
+  get disposed(): boolean {
+    return this.handle === undefined;
+  }
+
   /** Frees the model. Later calls throw. Pending calls finish normally. */
   dispose(): void {
     this.handle?.dispose();

@@ -1,6 +1,6 @@
 /**
  * `neuroswipe predict`: for each `(grid, model, weights)` entry of a config, decodes that grid's swipes of
- * the chosen split and writes one prediction file per predictor (SEED-SPEC §7.1), skipping predictors
+ * the chosen split and writes one prediction file per predictor (docs/SEED.md §7.1), skipping predictors
  * whose file is already there, and records every predictor in the registry.
  */
 import { existsSync } from 'node:fs';

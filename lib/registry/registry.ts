@@ -32,7 +32,10 @@ export interface OpenOptions {
 export class Registry {
   /** The SQLite file. */
   readonly path: string;
-  /** The open connection (for transactions spanning several calls). */
+  /**
+   * The open better-sqlite3 connection (for transactions spanning several calls inside neuroswipe). Not part of
+   * the public types, so that they do not depend on better-sqlite3's type package. @internal
+   */
   readonly db: Database.Database;
 
   private constructor(path: string, db: Database.Database) {

@@ -1,6 +1,6 @@
 /**
  * The aggregation stage of a reproduction: per grid, the models' test predictions (in config order,
- * best first) are combined by appendage with out-of-vocabulary hypotheses removed (SEED-SPEC §8.2, §8.4).
+ * best first) are combined by appendage with out-of-vocabulary hypotheses removed (docs/SEED.md §8.2, §8.4).
  */
 import { join } from 'node:path';
 import { aggregateAppendage, rankScores } from '../aggregate/appendage.js';

@@ -1,6 +1,6 @@
 /**
  * The `aggregation_config` section of a reproduction config: how the per-model test predictions become
- * the submission (SEED-SPEC §8.4). The seed's configs carry this section as an empty placeholder; the
+ * the submission (docs/SEED.md §8.4). The seed's configs carry this section as an empty placeholder; the
  * prediction step ignores it and `neuroswipe reproduce` reads it.
  */
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface AggregationSettings {
   baselineVocSize: number;
 }
 
-/** The SEED-SPEC §8.4 procedure; used when the section is the seed's empty placeholder `{}`. */
+/** The docs/SEED.md §8.4 procedure; used when the section is the seed's empty placeholder `{}`. */
 export const SUBMISSION_AGGREGATION: Readonly<AggregationSettings> = Object.freeze({
   method: 'appendage',
   outOfVocabulary: 'remove',

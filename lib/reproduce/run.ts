@@ -1,5 +1,5 @@
 /**
- * `neuroswipe reproduce`: the seed's final Yandex Cup submission procedure (SEED-SPEC §8.4) as one run —
+ * `neuroswipe reproduce`: the seed's final Yandex Cup submission procedure (docs/SEED.md §8.4) as one run —
  * data preparation → export of seed weights → prediction → per-grid appendage aggregation → DTW baseline
  * → submission CSV. Each stage is an existing module; this file only wires them together, keeps the
  * intermediate files in a work folder (so a rerun resumes) and reports progress.

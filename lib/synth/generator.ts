@@ -5,7 +5,7 @@
  * Model (all draws from the seeded {@link Prng}, in a fixed order):
  * 1. Via-points: the key centres of the traced letters, consecutive repeats collapsed into one; each is
  *    moved by the dual-Gaussian touch noise σx² = 0.0075·Wx² + 1.68, σy² = 0.0108·Wy² + 1.33 (W = that
- *    key's width/height, SEED-SPEC §11), both σ multiplied by `noiseScale`. A word with a single distinct
+ *    key's width/height, docs/SEED.md §11), both σ multiplied by `noiseScale`. A word with a single distinct
  *    letter gets a short second via-point (σ = a quarter of the key size) so that the finger still moves.
  * 2. Outside points: with probability `outsideRate` one end (start or end, even odds) gets an extra
  *    via-point 4…30 px beyond the keyboard edge nearest to that end's key. Only these swipes keep points

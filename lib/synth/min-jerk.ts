@@ -1,6 +1,6 @@
 /**
  * Minimum-jerk trajectory through via-points (Todorov & Jordan 1998), as in the seed's synthetic data
- * generator (SEED-SPEC §11): the curve is a chain of quintic segments, one per pair of consecutive
+ * generator (docs/SEED.md §11): the curve is a chain of quintic segments, one per pair of consecutive
  * via-points; positions are met exactly at the passage times, the endpoint velocities and accelerations
  * are zero, and the interior velocities/accelerations solve the linear system that makes jerk and snap
  * continuous at each via-point (which is what minimises the integrated squared jerk).
@@ -85,7 +85,7 @@ function gaussSolve(rows: number[][], m: number, nRhs: number): void {
   }
 }
 
-/** Position of one quintic segment of duration `T` at local time `tau` (SEED-SPEC §11 formula). */
+/** Position of one quintic segment of duration `T` at local time `tau` (docs/SEED.md §11 formula). */
 function quintic(tau: number, T: number, x0: number, v0: number, a0: number, x1: number, v1: number, a1: number): number {
   const T2 = T * T;
   const c3 = ((-3 * a0 * T2) / 2 + (a1 * T2) / 2 - 6 * T * v0 - 4 * T * v1 - 10 * x0 + 10 * x1) / (T2 * T);

@@ -1,4 +1,4 @@
-// The seed's best-first beam search (SEED-SPEC §6.4): one hypothesis, the globally best partial, is
+// The seed's best-first beam search (docs/SEED.md §6.4): one hypothesis, the globally best partial, is
 // expanded per round; finals are collected whenever <eos> appears; runs until no partial is left.
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-// Greedy decoding (SEED-SPEC §6.3).
+// Greedy decoding (docs/SEED.md §6.3).
 #include "search/search_common.h"
 
 namespace neuroswipe {

@@ -1,4 +1,4 @@
-// The generation vocabulary as a trie over token ids (SEED-SPEC §6.2).
+// The generation vocabulary as a trie over token ids (docs/SEED.md §6.2).
 #pragma once
 
 #include <cstddef>

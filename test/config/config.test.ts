@@ -9,7 +9,7 @@ import { canonicalOptions, seedKwargs, strictDecodingOptions } from '../../lib/c
 let dir: string;
 let cwd: string;
 
-/** The seed's config__my_nearest_features.json shape (SEED-SPEC §3.11), with files made in `dir`. */
+/** The seed's config__my_nearest_features.json shape (docs/SEED.md §3.11), with files made in `dir`. */
 function seedConfig(): Record<string, unknown> {
   return {
     prediction_config: {
@@ -128,7 +128,7 @@ describe('seed prediction_config', () => {
   });
 });
 
-describe('strict generator options (SEED-SPEC §7.4)', () => {
+describe('strict generator options (docs/SEED.md §7.4)', () => {
   it('requires every parameter of the generator, written out', () => {
     const c = seedConfig();
     (c.prediction_config as Record<string, unknown>).generator_call_kwargs = { max_steps_n: 35, beamsize: 6, normalization_factor: 0.5 };
