@@ -3,17 +3,11 @@
  * addon as a trie over token ids (SEED-SPEC §6.2). Built once, shared by any number of decodes.
  */
 import { readFileSync } from 'node:fs';
-import { native } from './native.js';
+import { native, type NativeVocabTrie } from './native.js';
 import type { CharTokenizer } from './tokenizer.js';
 import { withJsStack } from './model/model.js';
 
-/** The raw native trie (see native/binding/vocab_trie_binding.h). */
-export interface NativeVocabTrie {
-  readonly nodeCount: number;
-  readonly wordCount: number;
-  readonly memoryBytes: number;
-  allowedAfter(prefix: Int32Array): number[];
-}
+export type { NativeVocabTrie };
 
 /**
  * Splits text into lines like Python's `str.splitlines()` (the seed reads `voc.txt` this way): on `\n`,
@@ -84,7 +78,7 @@ export class Vocabulary {
       offsets[w + 1] = at;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
-      (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(ids, offsets, tokenizer.eosId),
+      native().VocabTrie.build(ids, offsets, tokenizer.eosId),
     );
     return new Vocabulary(trie, words.length);
   }

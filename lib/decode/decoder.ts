@@ -8,7 +8,7 @@ import type { Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native } from '../native.js';
+import { native, type NativeDecodeOptions } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -174,19 +174,6 @@ export interface DecoderOptions {
   skipForced?: boolean;
 }
 
-interface NativeDecodeResult {
-  counts: Int32Array;
-  scores: Float64Array;
-  tokenOffsets: Int32Array;
-  tokens: Int32Array;
-  stats: DecodeStats;
-}
-
-type DecodeSwipesFn = (
-  model: unknown, trie: unknown, traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array,
-  keysShape: number[], lengths: Int32Array, options: Record<string, unknown>,
-) => Promise<NativeDecodeResult>;
-
 /**
  * The feature transform a model was trained with, from its metadata.
  * @throws Error naming the model file when the transform name is unknown
@@ -336,7 +323,7 @@ export class Decoder {
       at += x.length;
     });
     const d = this.decoding;
-    const opts: Record<string, unknown> = {
+    const opts: NativeDecodeOptions = {
       generator: d.generator,
       maxSteps: d.maxSteps,
       batchSize: this.runBatchSize,
@@ -354,10 +341,10 @@ export class Decoder {
       opts.beamSize = d.beamSize;
       opts.normalizationFactor = d.normalizationFactor;
     }
-    const decodeSwipes = native().decodeSwipes as DecodeSwipesFn;
+    const addon = native();
     const handle = this.model.nativeHandle;
     const res = await withJsStack('Decoder.decode', () =>
-      decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     const rows: DecodedSwipe[] = [];
