@@ -1,8 +1,11 @@
 #include "binding/decode_binding.h"
 
 #include <cstring>
+#include <limits>
 
 #include "engine/batched_decoder.h"
+#include "binding/native_error.h"
+#include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 #include "binding/script_model_binding.h"
 #include "binding/tensor_convert.h"
@@ -14,47 +17,37 @@ void InitDeviceMemory(Napi::Env env, Napi::Object exports);  // device_memory_bi
 
 namespace {
 
-int32_t IntOption(const Napi::Object& o, const char* name, int32_t fallback) {
-  Napi::Value v = o.Get(name);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("decoding.") + name + ": expected a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<double>(static_cast<int32_t>(d))) {
-    throw Napi::RangeError::New(o.Env(), std::string("decoding.") + name + ": expected an integer");
-  }
-  return static_cast<int32_t>(d);
-}
-
+/**
+ * The options object of decodeSwipes (lib/native.ts `NativeDecodeOptions`): every field of its type or
+ * absent (then the default), else a TypeError naming it; ranges are ValidateDecodingOptions's.
+ */
 DecodingOptions ReadOptions(const Napi::Value& value) {
-  Napi::Env env = value.Env();
-  if (!value.IsObject()) throw Napi::TypeError::New(env, "decoding: expected an options object");
-  Napi::Object o = value.As<Napi::Object>();
+  const OptionsReader r(value, "decodeSwipes: ", "options");
+  constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max(), kIntMin = std::numeric_limits<int32_t>::min();
   DecodingOptions d;
-  Napi::Value gen = o.Get("generator");
-  if (!gen.IsString()) throw Napi::TypeError::New(env, "decoding.generator: expected a string");
-  d.generator = ParseGenerator(gen.As<Napi::String>().Utf8Value());
-  d.beam_size = IntOption(o, "beamSize", d.beam_size);
-  Napi::Value nf = o.Get("normalizationFactor");
-  if (!nf.IsUndefined()) {
-    if (!nf.IsNumber()) throw Napi::TypeError::New(env, "decoding.normalizationFactor: expected a number");
-    d.normalization_factor = nf.As<Napi::Number>().DoubleValue();
+  SearchOptions& s = d.search;
+  const std::string generator = r.GetString("generator");
+  s.beam_size = static_cast<int>(r.GetInt("beamSize", kIntMin, kIntMax, s.beam_size));
+  s.normalization_factor = r.GetDouble("normalizationFactor", s.normalization_factor);
+  s.max_steps = static_cast<int>(r.GetInt("maxSteps", kIntMin, kIntMax, s.max_steps));
+  EngineOptions& e = d.engine;
+  e.batch_size = static_cast<int>(r.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
+  e.reference = r.GetBool("reference", e.reference);
+  e.incremental = r.GetBool("incremental", e.incremental);
+  e.native_step = r.GetBool("nativeStep", e.native_step);
+  e.skip_forced = r.GetBool("skipForced", e.skip_forced);
+  ModelLimits& m = d.limits;
+  m.sos = static_cast<int32_t>(r.GetInt("sos", kIntMin, kIntMax, m.sos));
+  m.eos = static_cast<int32_t>(r.GetInt("eos", kIntMin, kIntMax, m.eos));
+  m.pad = static_cast<int32_t>(r.GetInt("pad", kIntMin, kIntMax, m.pad));
+  m.n_classes = static_cast<int32_t>(r.GetInt("nClasses", kIntMin, kIntMax, m.n_classes));
+  m.max_token_len = static_cast<int32_t>(r.GetInt("maxTokenLen", kIntMin, kIntMax, m.max_token_len));
+  try {
+    s.generator = ParseGenerator(generator);
+    ValidateDecodingOptions(d);
+  } catch (const UserError& err) {
+    throw Napi::RangeError::New(r.Env(), std::string("decodeSwipes: ") + err.what());
   }
-  d.max_steps = IntOption(o, "maxSteps", d.max_steps);
-  d.batch_size = IntOption(o, "batchSize", d.batch_size);
-  Napi::Value ref = o.Get("reference");
-  d.reference = ref.IsBoolean() && ref.As<Napi::Boolean>().Value();
-  Napi::Value inc = o.Get("incremental");
-  if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
-  Napi::Value skip_forced = o.Get("skipForced");
-  if (!skip_forced.IsUndefined()) d.skip_forced = skip_forced.IsBoolean() && skip_forced.As<Napi::Boolean>().Value();
-  Napi::Value native_step = o.Get("nativeStep");
-  if (!native_step.IsUndefined()) d.native_step = native_step.IsBoolean() && native_step.As<Napi::Boolean>().Value();
-  d.sos = IntOption(o, "sos", d.sos);
-  d.eos = IntOption(o, "eos", d.eos);
-  d.pad = IntOption(o, "pad", d.pad);
-  d.n_classes = IntOption(o, "nClasses", d.n_classes);
-  d.max_token_len = IntOption(o, "maxTokenLen", d.max_token_len);
-  ValidateDecodingOptions(d);
   return d;
 }
 

@@ -36,21 +36,21 @@ class Driver {
     for (size_t i = 0; i < n; ++i) offsets_[i + 1] = offsets_[i] + in.lengths[i];
     std::vector<int64_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    if (!o.reference) {
+    if (!o.engine.reference) {
       // Longest first: swipes of similar length share rounds, so little memory padding is attended to.
       std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
     }
     pending_.assign(order.begin(), order.end());
     rank_.resize(n);
     for (size_t r = 0; r < n; ++r) rank_[static_cast<size_t>(order[r])] = static_cast<int64_t>(r);
-    slots_ = o.reference ? 1 : o.batch_size;
-    incremental_ = !o.reference && o.incremental && model.has_incremental();
+    slots_ = o.engine.reference ? 1 : o.engine.batch_size;
+    incremental_ = !o.engine.reference && o.engine.incremental && model.has_incremental();
     out_.stats.incremental = incremental_;
-    native_step_ = incremental_ && o.native_step && model.step_weights() != nullptr;
+    native_step_ = incremental_ && o.engine.native_step && model.step_weights() != nullptr;
     out_.stats.native_step = native_step_;
     MakeRunner();
     out_.candidates.resize(n);
-    skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
+    skip_forced_ = trie_ != nullptr && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -74,7 +74,7 @@ class Driver {
 
  private:
   void MakeRunner() {
-    const int width = o_.generator == Generator::kBeamSync ? o_.beam_size : 1;
+    const int width = o_.search.generator == Generator::kBeamSync ? o_.search.beam_size : 1;
     if (native_step_) {
       runner_ = MakeCpuStepRunner(model_, o_, slots_);
     } else {
@@ -87,7 +87,7 @@ class Driver {
 
   /** Fills free slots and runs rounds until every swipe is decoded. Each swipe's result lands in out_. */
   void RunRounds() {
-    const int k = TopKFor(o_);
+    const int k = TopKFor(o_.search);
     while (true) {
       for (int s = 0; s < slots_; ++s) {
         if (search_[s]) continue;
@@ -97,7 +97,7 @@ class Driver {
         const Encoded& next = ready_.front();
         runner_->Place(s, next.item, next.length);
         slot_swipe_[s] = next.swipe;
-        search_[s] = MakeSearchStrategy(o_, trie_);
+        search_[s] = MakeSearchStrategy(o_.search, o_.limits, trie_);
         ready_.pop_front();
       }
       Round round;
@@ -132,7 +132,7 @@ class Driver {
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
       std::vector<StepRow> rows(round.prefixes.size());
       for (size_t r = 0; r < rows.size(); ++r) {
-        rows[r] = StepRow{lp + r * o_.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
+        rows[r] = StepRow{lp + r * o_.limits.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
                           r < child_kv.size() ? child_kv[r] : nullptr};
       }
       size_t cursor = 0;
@@ -240,10 +240,10 @@ class Driver {
       const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
       if (bits == 0 || (bits & (bits - 1)) != 0) return false;
       tokens[i] = __builtin_ctzll(bits);
-      if (tokens[i] >= o_.n_classes) return false;  // not a class the model scores: leave it to the model path
+      if (tokens[i] >= o_.limits.n_classes) return false;  // not a class the model scores: leave it to the model path
     }
     const float minus_inf = -std::numeric_limits<float>::infinity();
-    const size_t c = static_cast<size_t>(o_.n_classes);
+    const size_t c = static_cast<size_t>(o_.limits.n_classes);
     forced_lp_.assign(count * c, minus_inf);
     forced_top_values_.assign(count * static_cast<size_t>(k), minus_inf);
     forced_top_ids_.resize(count * static_cast<size_t>(k));
@@ -276,17 +276,17 @@ class Driver {
     torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
-    if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.n_classes) {
+    if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.limits.n_classes) {
       throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" + std::to_string(r) +
-                      ", " + std::to_string(o_.n_classes) + "] (n_classes)");
+                      ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
     logits = logits.to(torch::kFloat32);
     if (trie_) {
-      torch::Tensor allowed = torch::zeros({r, o_.n_classes}, HostOptions(device_, torch::kBool));
+      torch::Tensor allowed = torch::zeros({r, o_.limits.n_classes}, HostOptions(device_, torch::kBool));
       auto a = allowed.accessor<bool, 2>();
       for (int64_t i = 0; i < r; ++i) {
         const uint64_t bits = trie_->allowed(round.prefixes[static_cast<size_t>(i)]->node);
-        for (int32_t c = 0; c < o_.n_classes; ++c) a[i][c] = (bits >> c) & 1;
+        for (int32_t c = 0; c < o_.limits.n_classes; ++c) a[i][c] = (bits >> c) & 1;
       }
       logits = logits.masked_fill(ToDevice(allowed, device_).logical_not(), -std::numeric_limits<float>::infinity());
     }
