@@ -12,6 +12,7 @@
 #include "engine/host_staging.h"
 #include "binding/native_error.h"
 #include "model/out_of_memory.h"
+#include "search/logits_processor.h"
 
 namespace neuroswipe {
 namespace {
@@ -50,7 +51,9 @@ class Driver {
     out_.stats.native_step = native_step_;
     MakeRunner();
     out_.candidates.resize(n);
-    skip_forced_ = trie_ != nullptr && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
+    if (trie_) processors_.push_back(MakeVocabMaskProcessor(*trie_, o.limits.n_classes));
+    // A step is answered without the model only when one processor alone decides it (see AnswerForced).
+    skip_forced_ = processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -228,19 +231,19 @@ class Driver {
   }
 
   /**
-   * When every prefix a search requested (from `from` on) sits on a vocabulary node that allows exactly one
-   * token, answers them without the model: masked log_softmax is exactly 0 for that token and -inf for every
-   * other whatever the (finite) logits, so the search takes the same step with the same score. The children's
-   * caches are deferred: the runner computes the skipped keys/values when a descendant needs them.
+   * When the logits processor forces a token after every prefix a search requested (from `from` on), as the
+   * vocabulary mask does on a node that allows exactly one token, answers them without the model: the masked
+   * log_softmax is exactly 0 for that token and -inf for every other whatever the (finite) logits, so the search
+   * takes the same step with the same score. The children's caches are deferred: the runner computes the
+   * skipped keys/values when a descendant needs them.
    */
   bool AnswerForced(SearchStrategy& search, const std::vector<const Hypothesis*>& prefixes, size_t from, int k) {
     const size_t count = prefixes.size() - from;
     std::vector<int32_t> tokens(count);
     for (size_t i = 0; i < count; ++i) {
-      const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
-      if (bits == 0 || (bits & (bits - 1)) != 0) return false;
-      tokens[i] = __builtin_ctzll(bits);
-      if (tokens[i] >= o_.limits.n_classes) return false;  // not a class the model scores: leave it to the model path
+      const std::optional<int32_t> forced = processors_.front()->ForcedToken(*prefixes[from + i]);
+      if (!forced) return false;
+      tokens[i] = *forced;
     }
     const float minus_inf = -std::numeric_limits<float>::infinity();
     const size_t c = static_cast<size_t>(o_.limits.n_classes);
@@ -269,7 +272,7 @@ class Driver {
     return true;
   }
 
-  /** One model call for the round; masked log-probabilities and their top-k, on the host. */
+  /** One model call for the round, then the logits processors; log-probabilities and their top-k, on the host. */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
              torch::Tensor& top_values, torch::Tensor& top_ids) {
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
@@ -281,15 +284,7 @@ class Driver {
                       ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
     logits = logits.to(torch::kFloat32);
-    if (trie_) {
-      torch::Tensor allowed = torch::zeros({r, o_.limits.n_classes}, HostOptions(device_, torch::kBool));
-      auto a = allowed.accessor<bool, 2>();
-      for (int64_t i = 0; i < r; ++i) {
-        const uint64_t bits = trie_->allowed(round.prefixes[static_cast<size_t>(i)]->node);
-        for (int32_t c = 0; c < o_.limits.n_classes; ++c) a[i][c] = (bits >> c) & 1;
-      }
-      logits = logits.masked_fill(ToDevice(allowed, device_).logical_not(), -std::numeric_limits<float>::infinity());
-    }
+    for (const auto& processor : processors_) logits = processor->Apply(logits, round.prefixes);
     torch::Tensor lp = torch::log_softmax(logits, 1);
     log_probs = lp.to(torch::kCPU).contiguous();
     if (k > 0) {
@@ -313,6 +308,7 @@ class Driver {
   std::deque<Encoded> ready_;
   int slots_;
   std::unique_ptr<RoundRunner> runner_;
+  std::vector<std::unique_ptr<LogitsProcessor>> processors_;  // applied in order between the model and the search
   bool skip_forced_ = false;
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
