@@ -13,8 +13,6 @@
 
 namespace neuroswipe {
 
-void InitDeviceMemory(Napi::Env env, Napi::Object exports);  // device_memory_binding.cc
-
 namespace {
 
 /**
@@ -147,8 +145,6 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
 
 void InitDecodeWorker(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeSwipes", Napi::Function::New(env, DecodeSwipesJs, "decodeSwipes"));
-  // Device memory, for sizing decoding batches (`batchSize: 'auto'`) and capping it.
-  InitDeviceMemory(env, exports);
 }
 
 }  // namespace neuroswipe

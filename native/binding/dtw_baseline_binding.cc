@@ -1,6 +1,8 @@
 // JavaScript binding of the DTW baseline: dtwBaseline(input) -> Promise<{ words, dists, cells }>.
 // The input's typed arrays are copied into a plain DtwBaselineInput on the main thread; the work runs
 // on a libuv worker thread.
+#include "binding/dtw_baseline_binding.h"
+
 #include <napi.h>
 
 #include <memory>
