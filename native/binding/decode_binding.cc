@@ -3,7 +3,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/batched_decoder.h"
+#include "engine/driver.h"
 #include "binding/native_error.h"
 #include "binding/options_reader.h"
 #include "binding/promise_worker.h"

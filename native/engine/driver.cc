@@ -1,4 +1,4 @@
-#include "engine/batched_decoder.h"
+#include "engine/driver.h"
 
 #include <algorithm>
 #include <chrono>
