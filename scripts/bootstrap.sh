@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake g++ make python3 libtorch-dev python3-torch libopenblas0-openmp)
+PACKAGES=(cmake g++ make python3 libtorch-dev python3-torch libopenblas0-openmp clang-format)
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
