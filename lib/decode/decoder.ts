@@ -8,7 +8,7 @@ import type { Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native, type NativeDecodeOptions } from '../native.js';
+import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -205,6 +205,38 @@ export function compareCodePoints(a: string, b: string): number {
   }
 }
 
+/** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
+const ROWS_SLICE_MS = 4;
+
+/**
+ * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
+ * beam searches (greedy has one) and cut to `returnHypotheses`. Runs in slices of about {@link ROWS_SLICE_MS}
+ * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
+ * timers and I/O for long.
+ */
+async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
+  const rows: DecodedSwipe[] = new Array(swipes.length);
+  let j = 0;
+  let sliceStart = performance.now();
+  for (let i = 0; i < swipes.length; i++) {
+    const s = swipes[i];
+    const cands: [number, string][] = new Array(res.counts[i]);
+    for (let c = 0; c < cands.length; c++, j++) {
+      cands[c] = [res.scores[j], tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))];
+    }
+    if (d.generator !== 'greedy') {
+      cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
+      if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
+    }
+    rows[i] = { index: s.index, gridName: s.gridName, candidates: cands };
+    if (performance.now() - sliceStart > ROWS_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return rows;
+}
+
 /**
  * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
  * concurrently.
@@ -347,19 +379,7 @@ export class Decoder {
       addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const rows: DecodedSwipe[] = [];
-    let j = 0;
-    swipes.forEach((s, i) => {
-      const cands: [number, string][] = [];
-      for (let c = 0; c < res.counts[i]; c++, j++) {
-        cands.push([res.scores[j], this.tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))]);
-      }
-      if (d.generator !== 'greedy') {
-        cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
-        if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
-      }
-      rows.push({ index: s.index, gridName: s.gridName, candidates: cands });
-    });
+    const rows = await toRows(res, swipes, this.tokenizer, d);
     return { rows, stats: res.stats };
   }
 }

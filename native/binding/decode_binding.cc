@@ -49,27 +49,74 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   return d;
 }
 
-Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
+/** A decode's result laid out as JS receives it (see decode_binding.h). */
+struct FlatDecodeOutput {
+  std::vector<int32_t> counts;
+  std::vector<double> scores;
+  std::vector<int32_t> offsets;
+  std::vector<int32_t> tokens;
+  DecodeStats stats;
+};
+
+/** Lays the candidates out flat; runs on the worker thread, so the main thread has nothing to convert. */
+FlatDecodeOutput Flatten(DecodeOutput&& out) {
   size_t total = 0, total_tokens = 0;
   for (const auto& c : out.candidates) {
     total += c.size();
     for (const auto& cand : c) total_tokens += cand.tokens.size();
   }
-  auto counts = Napi::Int32Array::New(env, out.candidates.size());
-  auto scores = Napi::Float64Array::New(env, total);
-  auto offsets = Napi::Int32Array::New(env, total + 1);
-  auto tokens = Napi::Int32Array::New(env, total_tokens);
-  size_t j = 0, t = 0;
-  offsets[0] = 0;
-  for (size_t i = 0; i < out.candidates.size(); ++i) {
-    counts[i] = static_cast<int32_t>(out.candidates[i].size());
-    for (const auto& cand : out.candidates[i]) {
-      scores[j] = cand.score;
-      if (!cand.tokens.empty()) std::memcpy(tokens.Data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
-      t += cand.tokens.size();
-      offsets[++j] = static_cast<int32_t>(t);
-    }
+  if (total_tokens > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    throw UserError("decodeSwipes: " + std::to_string(total_tokens) + " candidate tokens do not fit one result; decode fewer swipes at once");
   }
+  FlatDecodeOutput flat;
+  flat.counts.resize(out.candidates.size());
+  flat.scores.resize(total);
+  flat.offsets.resize(total + 1);
+  flat.tokens.resize(total_tokens);
+  size_t j = 0, t = 0;
+  flat.offsets[0] = 0;
+  for (size_t i = 0; i < out.candidates.size(); ++i) {
+    flat.counts[i] = static_cast<int32_t>(out.candidates[i].size());
+    for (const auto& cand : out.candidates[i]) {
+      flat.scores[j] = cand.score;
+      if (!cand.tokens.empty()) std::memcpy(flat.tokens.data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
+      t += cand.tokens.size();
+      flat.offsets[++j] = static_cast<int32_t>(t);
+    }
+    std::vector<Candidate>().swap(out.candidates[i]);  // free as we go: the peak stays near one copy
+  }
+  flat.stats = out.stats;
+  return flat;
+}
+
+/**
+ * A typed array over `values`' own memory, without a copy: the ArrayBuffer takes the vector over and frees it
+ * when collected (its size is reported to the garbage collector as external memory meanwhile).
+ */
+template <typename T>
+Napi::TypedArrayOf<T> AdoptVector(Napi::Env env, std::vector<T>&& values) {
+  if (values.empty()) return Napi::TypedArrayOf<T>::New(env, 0);
+  auto owner = std::make_unique<std::vector<T>>(std::move(values));
+  const size_t n = owner->size();
+  const auto bytes = static_cast<int64_t>(n * sizeof(T));
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
+      env, owner->data(), n * sizeof(T),
+      [bytes](Napi::Env env, void*, std::vector<T>* hint) {
+        std::unique_ptr<std::vector<T>> adopted(hint);
+        Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+      },
+      owner.get());
+  owner.release();  // the buffer's finalizer owns it now
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return Napi::TypedArrayOf<T>::New(env, n, buffer, 0);
+}
+
+/** Wraps the flat result for JS: the arrays are adopted, only the counters are built here. */
+Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
+  auto counts = AdoptVector(env, std::move(out.counts));
+  auto scores = AdoptVector(env, std::move(out.scores));
+  auto offsets = AdoptVector(env, std::move(out.offsets));
+  auto tokens = AdoptVector(env, std::move(out.tokens));
   Napi::Object stats = Napi::Object::New(env);
   stats.Set("encodeCalls", static_cast<double>(out.stats.encode_calls));
   stats.Set("decodeCalls", static_cast<double>(out.stats.decode_calls));
@@ -133,11 +180,11 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   }
   if (sum != traj_shape[0]) throw Napi::RangeError::New(env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
   DecodingOptions options = ReadOptions(info[7]);
-  auto out = std::make_shared<DecodeOutput>();
+  auto out = std::make_shared<FlatDecodeOutput>();
   auto in = std::make_shared<SwipeInputs>(std::move(inputs));
   return PromiseWorker::Start(
       env, "neuroswipe.decodeSwipes",
-      [model, trie, in, options, out] { *out = DecodeSwipes(*model, trie.get(), options, *in); },
+      [model, trie, in, options, out] { *out = Flatten(DecodeSwipes(*model, trie.get(), options, *in)); },
       [out](Napi::Env env) -> Napi::Value { return ToJs(env, *out); });
 }
 
