@@ -3,18 +3,11 @@
  * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
 import { readFileSync } from 'node:fs';
-import { native } from './native.js';
+import { native, type NativeVocabTrie } from './native.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
 
-/** The raw native trie (see native/binding/vocab_trie_binding.h). */
-export interface NativeVocabTrie {
-  readonly nodeCount: number;
-  readonly wordCount: number;
-  readonly memoryBytes: number;
-  allowedAfter(prefix: Int32Array): number[];
-  dispose(): void;
-}
+export type { NativeVocabTrie };
 
 /**
  * Splits text into lines like Python's `str.splitlines()` (the seed reads `voc.txt` this way): on `\n`,
@@ -113,7 +106,7 @@ export class Vocabulary {
       offsets[w + 1] = at;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
-      (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(ids, offsets, tokenizer.eosId),
+      native().VocabTrie.build(ids, offsets, tokenizer.eosId),
     );
     return new Vocabulary(trie, words.length);
   }

@@ -6,21 +6,9 @@ import type { Grid } from '../keyboard/grid.js';
 import { baselineKeys, NO_KEY_LETTER } from './keyboard.js';
 import type { BaselineVocab } from './vocab.js';
 
-/** One keyboard, flattened (see native/baseline/dtw_baseline.h `DtwGrid`). */
-export interface NativeDtwGrid {
-  left: Int32Array;
-  right: Int32Array;
-  top: Int32Array;
-  bottom: Int32Array;
-  cx: Float64Array;
-  cy: Float64Array;
-  rangeBegin: Uint32Array;
-  rangeEnd: Uint32Array;
-  fallbackBegin: number;
-  fallbackEnd: number;
-  wordOffsets: Uint32Array;
-  wordKeys: Uint16Array;
-}
+import type { NativeDtwGrid } from '../native.js';
+
+export type { NativeDtwGrid };
 
 function range(vocab: BaselineVocab, letter: string): [number, number] {
   return vocab.groups.get(letter) ?? [0, vocab.words.length];

@@ -8,7 +8,7 @@ import type { Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native } from '../native.js';
+import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -220,21 +220,6 @@ export interface DecoderOptions {
   margins?: boolean;
 }
 
-interface NativeDecodeResult {
-  counts: Int32Array;
-  scores: Float64Array;
-  tokenOffsets: Int32Array;
-  tokens: Int32Array;
-  stats: DecodeStats;
-  /** With `margins`: per swipe top-k, prune, select. */
-  margins?: Float64Array;
-}
-
-type DecodeSwipesFn = (
-  model: unknown, trie: unknown, traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array,
-  keysShape: number[], lengths: Int32Array, options: Record<string, unknown>,
-) => Promise<NativeDecodeResult>;
-
 /**
  * The feature transform a model was trained with, from its metadata.
  * @throws Error naming the model file when the transform name is unknown
@@ -264,6 +249,39 @@ export function compareCodePoints(a: string, b: string): number {
     const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
     if (d !== 0) return d;
   }
+}
+
+/** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
+const ROWS_SLICE_MS = 4;
+
+/**
+ * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
+ * beam searches (greedy has one) and cut to `returnHypotheses`. Runs in slices of about {@link ROWS_SLICE_MS}
+ * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
+ * timers and I/O for long.
+ */
+async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
+  const rows: DecodedSwipe[] = new Array(swipes.length);
+  let j = 0;
+  let sliceStart = performance.now();
+  for (let i = 0; i < swipes.length; i++) {
+    const s = swipes[i];
+    const cands: [number, string][] = new Array(res.counts[i]);
+    for (let c = 0; c < cands.length; c++, j++) {
+      cands[c] = [res.scores[j], tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))];
+    }
+    if (d.generator !== 'greedy') {
+      cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
+      if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
+    }
+    rows[i] = { index: s.index, gridName: s.gridName, candidates: cands };
+    if (res.margins) rows[i].margins = { topK: res.margins[3 * i], prune: res.margins[3 * i + 1], select: res.margins[3 * i + 2] };
+    if (performance.now() - sliceStart > ROWS_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return rows;
 }
 
 /**
@@ -436,7 +454,7 @@ export class Decoder {
       at += x.length;
     });
     const d = this.decoding;
-    const opts: Record<string, unknown> = {
+    const opts: NativeDecodeOptions = {
       generator: d.generator,
       maxSteps: d.maxSteps,
       batchSize: this.runBatchSize,
@@ -455,31 +473,17 @@ export class Decoder {
       opts.beamSize = d.beamSize;
       opts.normalizationFactor = d.normalizationFactor;
     }
-    const decodeSwipes = native().decodeSwipes as DecodeSwipesFn;
+    const addon = native();
     const handle = this.model.nativeHandle;
     const res = await withJsStack('Decoder.decode', () =>
-      decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const rows: DecodedSwipe[] = [];
-    let j = 0;
-    swipes.forEach((s, i) => {
-      const cands: [number, string][] = [];
-      for (let c = 0; c < res.counts[i]; c++, j++) {
-        cands.push([res.scores[j], this.tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))]);
-      }
-      if (d.generator !== 'greedy') {
-        cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
-        if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
-      }
-      const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
-      if (res.margins) row.margins = { topK: res.margins[3 * i], prune: res.margins[3 * i + 1], select: res.margins[3 * i + 2] };
-      rows.push(row);
-    });
+    const rows = await toRows(res, swipes, this.tokenizer, d);
+    const stats: DecodeStats = res.stats;
     if (this.margins) {
-      const stats = res.stats;
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };
     }
-    return { rows, stats: res.stats };
+    return { rows, stats };
   }
 }

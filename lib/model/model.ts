@@ -86,7 +86,7 @@ export class Model {
 
   /** The precision the model computes in (see {@link LoadOptions.precision}). */
   get precision(): Precision {
-    return this.native.precision as Precision;
+    return this.native.precision;
   }
 
   /** The file the model was loaded from. */

@@ -1,4 +1,6 @@
 // JS functions of device_memory.h: `deviceMemory(device)` and `limitDeviceMemory(device, fraction)`.
+#include "binding/device_memory_binding.h"
+
 #include <napi.h>
 
 #include "model/device_memory.h"

@@ -81,7 +81,7 @@ class CpuStepRunner : public RoundRunner {
     for (size_t i = 0; i < r; ++i) {
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
-      if (n + 1 > o_.max_token_len || n >= step_->max_positions()) {
+      if (n + 1 > o_.limits.max_token_len || n >= step_->max_positions()) {
         throw UserError("a prefix is longer than the decoder's positional table");
       }
       auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);

@@ -49,8 +49,8 @@ class FullPrefixRunner : public RoundRunner {
       s_act = std::max(s_act, len);
       s_min = std::min(s_min, len);
     }
-    if (t_max > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
-    torch::Tensor tokens = torch::full({t_max, r}, o_.pad, HostOptions(dev, torch::kInt64));
+    if (t_max > o_.limits.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
+    torch::Tensor tokens = torch::full({t_max, r}, o_.limits.pad, HostOptions(dev, torch::kInt64));
     torch::Tensor lengths = torch::empty({r}, HostOptions(dev, torch::kInt64));
     auto tok = tokens.accessor<int64_t, 2>();
     for (int64_t i = 0; i < r; ++i) {
@@ -70,7 +70,7 @@ class FullPrefixRunner : public RoundRunner {
     }
     const auto t0 = Clock::now();
     torch::Tensor logits;
-    if (o_.reference) {
+    if (o_.engine.reference) {
       // The seed's call: the whole prefix through `decode`, then the last position.
       logits = model_.Decode(ToDevice(tokens, dev), memory, mask).select(0, t_max - 1);
     } else {
@@ -82,7 +82,7 @@ class FullPrefixRunner : public RoundRunner {
     stats.projected_memory += static_cast<double>(r) * static_cast<double>(s_act);
     stats.self_pairs += rt * static_cast<double>(t_max);
     stats.cross_pairs += rt * static_cast<double>(s_act);
-    stats.output_rows += o_.reference ? rt : static_cast<double>(r);
+    stats.output_rows += o_.engine.reference ? rt : static_cast<double>(r);
     return logits;
   }
 

@@ -50,7 +50,7 @@ class IncrementalRunner : public RoundRunner {
       mem_kv_ = grown;
     }
     if (!self_kv_.defined()) {
-      self_kv_ = torch::zeros({item.size(0), 2, rows_, item.size(2), o_.max_token_len, item.size(4)}, item.options());
+      self_kv_ = torch::zeros({item.size(0), 2, rows_, item.size(2), o_.limits.max_token_len, item.size(4)}, item.options());
     }
     for (int j = 0; j < width_; ++j) {
       const int64_t row = static_cast<int64_t>(slot) * width_ + j;
@@ -83,7 +83,7 @@ class IncrementalRunner : public RoundRunner {
       rows[static_cast<size_t>(i)] = row;
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
-      if (n + 1 > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
+      if (n + 1 > o_.limits.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
       const TensorPrefixCache* c = Cache(h.kv);
       const int64_t m = c ? c->computed() : 0;
       if (m + (c ? static_cast<int64_t>(c->pending.size()) : 0) != n) throw UserError("internal: a prefix's cache has the wrong length");
@@ -114,7 +114,7 @@ class IncrementalRunner : public RoundRunner {
     torch::Tensor logits;
     for (int64_t pass = 0; pass < passes; ++pass) {
       // Every row of the fixed batch is run; rows without a position this pass get <pad> and an empty cache.
-      torch::Tensor tokens = torch::full({rows_}, o_.pad, HostOptions(dev, torch::kInt64));
+      torch::Tensor tokens = torch::full({rows_}, o_.limits.pad, HostOptions(dev, torch::kInt64));
       torch::Tensor self_len = torch::zeros({rows_}, HostOptions(dev, torch::kInt64));
       std::vector<std::pair<int64_t, int64_t>> written;  // (row, position)
       int64_t t_max = 0;
@@ -142,7 +142,7 @@ class IncrementalRunner : public RoundRunner {
         throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
       }
       for (const auto& [row, pos] : written) {
-        if (pos < o_.max_token_len) self_kv_.select(2, row).narrow(3, pos, 1).copy_(new_kv.select(2, row).unsqueeze(3));
+        if (pos < o_.limits.max_token_len) self_kv_.select(2, row).narrow(3, pos, 1).copy_(new_kv.select(2, row).unsqueeze(3));
       }
       logits = step_logits;
     }

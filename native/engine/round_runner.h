@@ -31,7 +31,7 @@ struct DecodeStats {
   bool native_step = false;
   /**
    * Expansions answered without the model: the prefix's vocabulary node allowed exactly one token, whose
-   * log-probability is then exactly 0 whatever the logits (see DecodingOptions::skip_forced).
+   * log-probability is then exactly 0 whatever the logits (see EngineOptions::skip_forced).
    */
   int64_t forced_steps = 0;
   /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
