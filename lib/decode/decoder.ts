@@ -5,6 +5,7 @@
 import { FeatureExtractor } from '../features/extractor.js';
 import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from '../features/types.js';
 import type { Swipe } from '../data/dataset.js';
+import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
@@ -287,8 +288,11 @@ export class Decoder {
   /**
    * Decodes swipes; results are in the order of `swipes`.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
+   * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
+   *   (not an object, coordinates that are not int16 integers, lengths that differ, an unknown grid, …)
    */
-  async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  async decode(input: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+    const swipes = checkSwipes(input, (g) => this.features.hasGrid(g));
     const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
     if (parts <= 1) return this.decodePart(swipes);
     // Independent searches, each on its own libuv thread, pull contiguous chunks from a shared queue, so a
