@@ -20,6 +20,8 @@ export interface NativeScriptModel {
   readonly precision: string;
   readonly path: string;
   readonly hasDecodeLast: boolean;
+  /** Names and shapes of the weights, and head counts of the attention modules. */
+  readonly structure: { tensors: Record<string, number[]>; attentionHeads: Record<string, number> };
   encode(traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array, keysShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
   decode(tokens: Int32Array, tokensShape: number[], memory: Float32Array, memoryShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
   decodeLast(tokens: Int32Array, tokensShape: number[], lengths: Int32Array, memory: Float32Array, memoryShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;

@@ -68,8 +68,8 @@ describe('Decoder.decode input', () => {
 
 describe('FeatureExtractor.extract input', () => {
   it('names the swipe and field', () => {
-    const fx = new FeatureExtractor(loadGrids(), { name: 'traj_feats_and_nearest_key' });
-    const s = { ...plain(real[0]), index: 12 };
+    const fx = new FeatureExtractor(loadGrids(), { name: 'traj_feats_and_nearest_key', includeTime: false, includeVelocities: true, includeAccelerations: true });
+    const s: Record<string, unknown> = { ...plain(real[0]), index: 12 };
     expect(() => fx.extract({ ...s, x: (s.x as number[]).map(() => NaN) } as unknown as Swipe)).toThrow(/^swipe 12: x\[0\]: non-finite number NaN$/);
     expect(() => fx.extract({ ...s, gridName: 'nope' } as unknown as Swipe)).toThrow(/^swipe 12: gridName: unknown grid "nope"$/);
     expect(fx.extract(s as unknown as Swipe).length).toBe((s.x as number[]).length);
