@@ -245,7 +245,9 @@ describe('neuroswipe predict (seed config)', () => {
     expect(readFileSync(join(dir, 'resume', first)).equals(full)).toBe(true);
     // the data file changes: every predictor is decoded again and its registry metric recomputed
     const valid = readFileSync(join(dir, 'valid.jsonl'), 'utf8');
-    const changed = valid.split('\n').filter((l) => l).map((l, i) => (i === 0 ? l.replace(/"word":"[^"]*"/, '"word":"zzz"') : l)).join('\n') + '\n';
+    // the new target of line 0 is the first predictor's top candidate there, so its metric must change
+    const top = (await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates[0][1];
+    const changed = valid.split('\n').filter((l) => l).map((l, i) => (i === 0 ? l.replace(/"word":"[^"]*"/, `"word":${JSON.stringify(top)}`) : l)).join('\n') + '\n';
     writeFileSync(join(dir, 'valid2.jsonl'), changed);
     const cfg = ['--set', 'data_split__to__path.val=valid2.jsonl'];
     const before = registryRows(join(dir, 'resume/registry.sqlite'));
