@@ -4,7 +4,7 @@
  * (and creates none, unless the case allows it).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,8 @@ async function check(c: BadInputCase): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-bad-'));
   for (const [name, content] of Object.entries(c.files ?? {})) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
+    if (content.startsWith('copy:')) copyFileSync(expand(content.slice(5), dir), join(dir, name));
+    else writeFileSync(join(dir, name), content);
   }
   const before = snapshot(dir);
   const r = await runCli(c.args.map((a) => expand(a, dir)), dir);
