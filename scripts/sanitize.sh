@@ -13,7 +13,7 @@ command -v valgrind >/dev/null || { echo "sanitize: valgrind is not installed (a
 if [ "${1:-}" = "--" ]; then shift; cmd=("$@"); else cmd=(node --expose-gc --jitless test/leak/native-leak.mjs); fi
 log="${SANITIZE_LOG:-build/sanitize.log}"
 mkdir -p "$(dirname "$log")"
-export LEAK_N="${LEAK_N:-5}" LEAK_LOAD_N="${LEAK_LOAD_N:-2}" LEAK_MAX_MB="${LEAK_MAX_MB:-100000}" OMP_NUM_THREADS=1
+export LEAK_N="${LEAK_N:-3}" LEAK_LOAD_N="${LEAK_LOAD_N:-1}" LEAK_MAX_MB="${LEAK_MAX_MB:-100000}" OMP_NUM_THREADS=1
 valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
   --suppressions=test/leak/libtorch.supp --gen-suppressions=all --num-callers=30 --log-file="$log" "${cmd[@]}"
 rc=$?

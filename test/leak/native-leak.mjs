@@ -57,8 +57,10 @@ const methods = {
 };
 
 let failed = false;
+const only = process.env.LEAK_ONLY ? new RegExp(process.env.LEAK_ONLY) : null;
 for (const [name, fn] of Object.entries(methods)) {
-  const warm = name.startsWith('Model.load') ? 5 : Math.max(10, Math.floor(N / 10));
+  if (only && !only.test(name)) continue;
+  const warm = name.startsWith('Model.load') ? Math.min(5, LOAD_N) : Math.min(N, Math.max(10, Math.floor(N / 10)));
   for (let i = 0; i < warm; i++) await fn();
   await settle();
   const before = rssMb();
