@@ -69,3 +69,4 @@ export * from './evaluate/metrics.js';
 export * from './config/index.js';
 export * from './predict/index.js';
 export * from './registry/index.js';
+export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';

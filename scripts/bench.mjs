@@ -7,6 +7,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatServe } from './bench/serve-format.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -26,6 +27,8 @@ step('features');
 const feats = node('scripts/bench/features.mjs', quick ? ['--swipes', '1000', '--lines', '20000'] : []);
 step('DTW baseline');
 const dtw = node('scripts/bench/baseline.mjs', ['--curves', quick ? '50' : '300']);
+step('serving');
+const serve = JSON.parse(node('scripts/bench/serve.mjs', quick ? ['--swipes', '100', '--requests', '200', '--repeats', '1'] : []));
 
 const r = Object.fromEntries(dec.results.map((x) => [x.label, x]));
 const ratio = (a, b) => (r[a] && r[b] ? (r[a].swipesPerSecond / r[b].swipesPerSecond).toFixed(1) + '×' : 'n/a');
@@ -79,6 +82,7 @@ lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} n
 
 lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', feats.trim(), '```', '');
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
+lines.push(...formatServe(serve));
 
 const tmp = join(root, '.BENCHMARKS.md.tmp');
 writeFileSync(tmp, lines.join('\n'));
@@ -106,3 +110,4 @@ function readBlas() {
     return 'unknown';
   }
 }
+

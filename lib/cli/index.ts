@@ -16,6 +16,7 @@ import { register as registerPredict } from './predict.js';
 import { register as registerRegistry } from './registry.js';
 import { register as registerPredictions } from './predictions.js';
 import { register as registerReproduce } from './reproduce.js';
+import { register as registerServe } from './serve.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRegistry(program);
   registerPredictions(program);
   registerReproduce(program);
+  registerServe(program);
   return program;
 }
 

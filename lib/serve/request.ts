@@ -1,0 +1,237 @@
+/**
+ * Validation of `POST /v1/decode` bodies: one swipe `{x, y, t, grid_name | grid}` or `{swipes: [...]}`,
+ * plus optional per-request decoding options. Swipe fields are checked by the same code and phrased in the
+ * same words as lines of a data file (`lib/data/swipe-record.ts`), with the field path inside the request
+ * (`swipes[2].x[5]`) in place of the file and line.
+ */
+import { createHash } from 'node:crypto';
+import { BadLineError } from '../io/bad-line.js';
+import { parseSwipeLine } from '../data/swipe-record.js';
+import type { Swipe } from '../data/dataset.js';
+import type { Grid, GridMap } from '../keyboard/grid.js';
+import { invalidOption } from '../invalid-option.js';
+
+/** A request that cannot be served: HTTP status, the field at fault, and the message. */
+export class RequestError extends Error {
+  /** HTTP status (400, 404, 405, 413, 503, …). */
+  readonly status: number;
+  /** Dotted field path inside the request (`swipes[1].x[3]`), `(body)` for the whole body, or `null`. */
+  readonly field: string | null;
+  /** Seconds for a `Retry-After` header (503 only). */
+  readonly retryAfter: number | null;
+
+  /**
+   * @param status - HTTP status
+   * @param field - field path, or null when no field is at fault
+   * @param message - the full message (it names the field when there is one)
+   * @param retryAfter - seconds for `Retry-After`
+   */
+  constructor(status: number, field: string | null, message: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = 'RequestError';
+    this.status = status;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** A 400 naming `field`: `<field>: <problem>`. */
+export function badField(field: string, problem: string): RequestError {
+  return new RequestError(400, field, `${field}: ${problem}`);
+}
+
+/** Limits a request is checked against (fixed when the server starts). */
+export interface RequestLimits {
+  /** Longest swipe in points (the model's `max_curve_len`). */
+  maxPoints: number;
+  /** Most swipes in one request. */
+  maxSwipes: number;
+  /** Largest `decoding.beamSize` a request may ask for. */
+  maxBeamSize: number;
+  /** Most distinct inline grids the server keeps (each one a grid the features are computed on). */
+  maxInlineGrids: number;
+}
+
+/** A validated request. */
+export interface DecodeRequest {
+  /** The swipes, `index` = position in the request; `gridName` is the key of the grid in the server's map. */
+  swipes: Swipe[];
+  /** The grid names as the client gave them (inline grids keep their own name), one per swipe. */
+  clientGridNames: string[];
+  /** The body held one swipe at the top level (the answer then has one `candidates` list). */
+  single: boolean;
+  /** The request's `decoding` object (unchecked against the generator; see {@link mergeDecoding}), or null. */
+  decoding: Record<string, unknown> | null;
+}
+
+const SWIPE_FIELDS = ['x', 'y', 't', 'grid_name', 'grid'];
+const TOP_FIELDS = ['swipes', 'decoding'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function canonical(grid: Grid): string {
+  return JSON.stringify({ width: grid.width, height: grid.height, keys: grid.keys, grid_name: grid.grid_name });
+}
+
+/**
+ * Server-side registry of grids: the known ones by name, and inline grids of requests. An inline grid equal
+ * to the known grid of its name is that grid; any other inline grid is kept under a name made from its
+ * content, so two clients sending different layouts under one name each get their own.
+ */
+export class GridRegistry {
+  /** Name → grid, shared with the decoders' feature extractors (looked up at extraction time). */
+  readonly grids: GridMap;
+  private readonly known: Map<string, string>;
+  private inline = 0;
+  private readonly maxInline: number;
+
+  /**
+   * @param grids - the grids requests may name with `grid_name`
+   * @param maxInline - most distinct inline grids kept
+   */
+  constructor(grids: GridMap, maxInline: number) {
+    this.grids = { ...grids };
+    this.known = new Map(Object.entries(grids).map(([n, g]) => [n, canonical(g)]));
+    this.maxInline = maxInline;
+  }
+
+  /** Names a request may use in `grid_name`. */
+  get names(): string[] {
+    return [...this.known.keys()];
+  }
+
+  /** Whether `name` is a grid a request may name. */
+  has(name: string): boolean {
+    return this.known.has(name);
+  }
+
+  /**
+   * The key under which an inline grid is decoded.
+   * @throws RequestError 400 on `field` when the registry is full
+   */
+  resolveInline(grid: Grid, field: string): string {
+    const c = canonical(grid);
+    if (this.known.get(grid.grid_name) === c) return grid.grid_name;
+    const key = `${grid.grid_name}#${createHash('sha1').update(c).digest('hex').slice(0, 16)}`;
+    if (!Object.prototype.hasOwnProperty.call(this.grids, key)) {
+      if (this.inline >= this.maxInline) {
+        throw badField(field, `the server keeps at most ${this.maxInline} distinct inline grids and has them all; send grid_name (one of ${this.names.join(', ')})`);
+      }
+      this.grids[key] = grid;
+      this.inline++;
+    }
+    return key;
+  }
+}
+
+/**
+ * Non-finite numbers cannot come from JSON text, but a number too large for a double (`1e999`) parses as
+ * Infinity, which re-serialising would turn into `null`; name it as the data reader does.
+ */
+function checkFinite(obj: Record<string, unknown>, prefix: string): void {
+  for (const f of ['x', 'y', 't']) {
+    const a = obj[f];
+    if (!Array.isArray(a)) continue;
+    for (let i = 0; i < a.length; i++) {
+      const n = a[i];
+      if (typeof n === 'number' && !Number.isFinite(n)) throw badField(`${prefix}${f}[${i}]`, `non-finite number ${n}`);
+    }
+  }
+}
+
+function parseOneSwipe(value: unknown, prefix: string, index: number, registry: GridRegistry, limits: RequestLimits): { swipe: Swipe; clientGrid: string } {
+  const where = prefix === '' ? '(body)' : prefix.slice(0, -1);
+  if (!isObject(value)) throw badField(where, `expected a swipe object {x, y, t, grid_name | grid}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  for (const k of Object.keys(value)) {
+    if (!SWIPE_FIELDS.includes(k) && !(prefix === '' && TOP_FIELDS.includes(k))) {
+      throw badField(`${prefix}${k}`, `unknown field (a swipe has ${SWIPE_FIELDS.join(', ')})`);
+    }
+  }
+  checkFinite(value, prefix);
+  const curve: Record<string, unknown> = {};
+  for (const k of SWIPE_FIELDS) if (value[k] !== undefined) curve[k] = value[k];
+  let rec;
+  try {
+    rec = parseSwipeLine(JSON.stringify({ curve }), '(request)', index);
+  } catch (err) {
+    if (err instanceof BadLineError) {
+      const field = err.field.startsWith('curve.') ? `${prefix}${err.field.slice(6)}` : where;
+      // The reader's words, with the request's field paths in place of the line's.
+      throw badField(field, err.problem.replaceAll('curve.', prefix).replace('the line has', 'the swipe has'));
+    }
+    throw err;
+  }
+  if (rec.x.length > limits.maxPoints) {
+    throw badField(`${prefix}x`, `${rec.x.length} points, but the model accepts at most ${limits.maxPoints} (max_curve_len)`);
+  }
+  let key: string;
+  if (rec.grid !== undefined) {
+    key = registry.resolveInline(rec.grid, `${prefix}grid`);
+  } else {
+    if (!registry.has(rec.gridName)) {
+      throw badField(`${prefix}grid_name`, `unknown grid name ${JSON.stringify(rec.gridName)} (known: ${registry.names.join(', ')})`);
+    }
+    key = rec.gridName;
+  }
+  return { swipe: { index, x: rec.x, y: rec.y, t: rec.t, gridName: key }, clientGrid: rec.gridName };
+}
+
+/**
+ * Validates a parsed body.
+ * @throws RequestError 400 naming the field
+ */
+export function parseDecodeRequest(body: unknown, registry: GridRegistry, limits: RequestLimits): DecodeRequest {
+  if (!isObject(body)) throw badField('(body)', `expected a JSON object (one swipe, or {"swipes": [...]}), got ${Array.isArray(body) ? 'an array' : JSON.stringify(body)}`);
+  let decoding: Record<string, unknown> | null = null;
+  if (body.decoding !== undefined) {
+    if (!isObject(body.decoding)) throw badField('decoding', `expected an object of decoding options, got ${JSON.stringify(body.decoding)}`);
+    decoding = body.decoding;
+  }
+  const swipes: Swipe[] = [];
+  const clientGridNames: string[] = [];
+  if (body.swipes !== undefined) {
+    for (const k of Object.keys(body)) if (!TOP_FIELDS.includes(k)) throw badField(k, `unknown field next to swipes (a request has swipes and decoding, or one swipe's ${SWIPE_FIELDS.join(', ')})`);
+    if (!Array.isArray(body.swipes)) throw badField('swipes', `expected an array of swipes, got ${JSON.stringify(body.swipes)}`);
+    if (body.swipes.length === 0) throw badField('swipes', 'empty (no swipe to decode)');
+    if (body.swipes.length > limits.maxSwipes) throw badField('swipes', `${body.swipes.length} swipes, but the server takes at most ${limits.maxSwipes} per request`);
+    body.swipes.forEach((s, i) => {
+      const r = parseOneSwipe(s, `swipes[${i}].`, i, registry, limits);
+      swipes.push(r.swipe);
+      clientGridNames.push(r.clientGrid);
+    });
+    return { swipes, clientGridNames, single: false, decoding };
+  }
+  const r = parseOneSwipe(body, '', 0, registry, limits);
+  return { swipes: [r.swipe], clientGridNames: [r.clientGrid], single: true, decoding };
+}
+
+/** What a request may change of the server's decoding options. */
+export const REQUEST_DECODING_KEYS = ['generator', 'beamSize', 'normalizationFactor', 'maxSteps', 'returnHypotheses'];
+
+/**
+ * The server's decoding options with a request's `decoding` applied. Switching `generator` starts from
+ * that generator's defaults (plus the request's options). The result is validated by the decoder
+ * (`resolveDecodingOptions`), whose messages name `decoding.<option>`; the server's own limit on
+ * `beamSize` is checked here.
+ * @throws RequestError 400 naming `decoding.<option>`
+ */
+export function mergeDecoding(
+  base: { generator: string; [k: string]: unknown },
+  request: Record<string, unknown> | null,
+  limits: RequestLimits,
+): { generator: string; [k: string]: unknown } {
+  if (request === null) return base;
+  for (const k of Object.keys(request)) {
+    if (!REQUEST_DECODING_KEYS.includes(k)) throw badField(`decoding.${k}`, `not a decoding option a request may set (these are: ${REQUEST_DECODING_KEYS.join(', ')})`);
+  }
+  const out: { generator: string; [k: string]: unknown } =
+    request.generator !== undefined && request.generator !== base.generator ? { generator: request.generator as string } : { ...base };
+  for (const [k, v] of Object.entries(request)) if (k !== 'generator') out[k] = v;
+  const bs = out.beamSize;
+  if (typeof bs === 'number' && bs > limits.maxBeamSize) {
+    throw new RequestError(400, 'decoding.beamSize', invalidOption('decoding.beamSize', `an integer in 1..${limits.maxBeamSize} (the server's --max-beam-size)`, bs).message);
+  }
+  return out;
+}

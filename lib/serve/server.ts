@@ -1,0 +1,381 @@
+/**
+ * The decode server (`neuroswipe serve`): a JSON API over `node:http` in front of a {@link DynamicBatcher},
+ * the demo page, health and Prometheus metrics.
+ *
+ * Routes: `POST /v1/decode`, `GET /v1/grids`, `GET /v1/model`, `GET /healthz`, `GET /metrics`, and the
+ * demo page's static files under `/`. See docs/SERVE.md.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Decoder } from '../decode/decoder.js';
+import type { GridMap } from '../keyboard/grid.js';
+import type { Model } from '../model/model.js';
+import type { Vocabulary } from '../vocabulary.js';
+import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
+import { ServeMetrics } from './metrics.js';
+import { GridRegistry, RequestError, badField, mergeDecoding, parseDecodeRequest, type RequestLimits } from './request.js';
+
+/** The demo page's folder (plain ES modules, no build step). */
+export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
+
+/** Options of {@link startServer}. */
+export interface ServeOptions {
+  /** The loaded model (the server does not dispose it). */
+  model: Model;
+  /** Grids requests may name (and the demo page draws). */
+  grids: GridMap;
+  /** Restrict outputs to these words. Default none. */
+  vocabulary?: Vocabulary | null;
+  /** The server's decoding options (`{ generator, ...options }`); requests may override within the limits. Default beam. */
+  decoding?: { generator: string; [k: string]: unknown };
+  /** Address to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Most swipes in one decoded batch. Default 16. */
+  maxBatchSize?: number;
+  /** Longest wait (ms) to gather a batch. Default 2. */
+  maxWaitMs?: number;
+  /** Most swipes waiting; beyond it requests get 503. Default 1024. */
+  maxQueue?: number;
+  /** Batches decoded at once (native searches in parallel). Default 1. */
+  workers?: number;
+  /** Time (ms) a request may take, body included, before it is answered 503. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Largest request body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Most swipes in one request. Default 64. */
+  maxSwipesPerRequest?: number;
+  /** Largest `decoding.beamSize` a request may ask for. Default 16. */
+  maxBeamSize?: number;
+  /** Use the built-in CPU decoder step (see `DecoderOptions.nativeStep`). Default true. */
+  nativeStep?: boolean;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly metrics: ServeMetrics;
+  readonly batcher: DynamicBatcher;
+  /**
+   * Stops taking connections, finishes the requests in flight (their batches are decoded and answered),
+   * then closes every connection. New requests meanwhile are answered 503.
+   */
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+};
+
+function loadStatic(dir: string): Map<string, { body: Buffer; type: string }> {
+  const out = new Map<string, { body: Buffer; type: string }>();
+  for (const name of readdirSync(dir)) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type === undefined) continue;
+    const body = readFileSync(join(dir, name));
+    out.set(`/${name}`, { body, type });
+    if (name === 'index.html') out.set('/', { body, type });
+  }
+  return out;
+}
+
+const DECODER_CACHE = 32;
+
+/**
+ * Loads the demo page and starts listening.
+ * @throws Error when the address cannot be bound, or for bad server options (named)
+ */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const model = opts.model;
+  const meta = model.metadata;
+  const int = (name: string, v: number | undefined, dflt: number, lo = 1): number => {
+    const n = v ?? dflt;
+    if (!Number.isInteger(n) || n < lo) throw new RangeError(`${name}: expected an integer ≥ ${lo}, got ${n}`);
+    return n;
+  };
+  const maxBatchSize = int('maxBatchSize', opts.maxBatchSize, 16);
+  const workers = int('workers', opts.workers, 1);
+  const requestTimeoutMs = int('requestTimeoutMs', opts.requestTimeoutMs, 10_000);
+  const maxBodyBytes = int('maxBodyBytes', opts.maxBodyBytes, 1 << 20);
+  const limits: RequestLimits = {
+    maxPoints: meta.max_curve_len,
+    maxSwipes: int('maxSwipesPerRequest', opts.maxSwipesPerRequest, 64),
+    maxBeamSize: int('maxBeamSize', opts.maxBeamSize, 16),
+    maxInlineGrids: 256,
+  };
+  const vocabulary = opts.vocabulary ?? null;
+  const registry = new GridRegistry(opts.grids, limits.maxInlineGrids);
+  const baseDecoding = opts.decoding ?? { generator: 'beam' };
+  // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
+  // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
+  const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
+  // The server's own options are checked now, so a bad flag fails at start rather than on every request.
+  const baseDecoder = await Decoder.create(model, { ...decoderOptions, decoding: baseDecoding });
+  if (baseDecoder.decoding.generator !== 'greedy' && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
+    throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
+  }
+  const decoders = new Map<string, Decoder>([[JSON.stringify(baseDecoder.decoding), baseDecoder]]);
+  const decoderFor = async (request: Record<string, unknown> | null): Promise<Decoder> => {
+    if (request === null) return baseDecoder;
+    const merged = mergeDecoding(baseDecoding, request, limits);
+    let d: Decoder;
+    try {
+      d = await Decoder.create(model, { ...decoderOptions, decoding: merged });
+    } catch (err) {
+      const msg = (err as Error).message;
+      const m = /^(decoding(?:\.\w+)?): /.exec(msg);
+      if ((err instanceof TypeError || err instanceof RangeError) && m) throw new RequestError(400, m[1], msg);
+      throw err;
+    }
+    const key = JSON.stringify(d.decoding);
+    const cached = decoders.get(key);
+    if (cached) return cached;
+    if (decoders.size >= DECODER_CACHE) {
+      // Drop the oldest option set other than the server's own (Map keeps insertion order).
+      for (const k of decoders.keys()) {
+        if (decoders.get(k) !== baseDecoder) {
+          decoders.delete(k);
+          break;
+        }
+      }
+    }
+    decoders.set(key, d);
+    return d;
+  };
+
+  let batcher: DynamicBatcher;
+  const metrics = new ServeMetrics(() => batcher.inFlight);
+  batcher = new DynamicBatcher({
+    maxBatchSize,
+    maxWaitMs: opts.maxWaitMs ?? 2,
+    maxQueue: int('maxQueue', opts.maxQueue, 1024),
+    concurrency: workers,
+    onBatch: ({ swipes, requests, seconds, failed }) => {
+      metrics.batchSize.observe(swipes);
+      metrics.batchRequests.observe(requests);
+      metrics.batchSeconds.observe(seconds);
+      if (!failed) metrics.swipes.inc(swipes);
+    },
+    onQueueDepth: (n) => metrics.queueDepth.set(n),
+  });
+
+  const files = loadStatic(DEMO_DIR);
+  const gridsBody = JSON.stringify({ grids: opts.grids, model_grids: meta.grid_names });
+  const modelBody = JSON.stringify({
+    file: basename(model.path),
+    device: model.device,
+    precision: model.precision,
+    architecture: meta.architecture,
+    grid_names: meta.grid_names,
+    max_curve_len: meta.max_curve_len,
+    max_token_len: meta.max_token_len,
+    n_classes: meta.n_classes,
+    d_model: meta.d_model,
+    char_tokens: meta.char_tokens,
+    transform: meta.transform,
+    vocabulary: vocabulary ? { words: vocabulary.size } : null,
+    decoding: baseDecoder.decoding,
+    limits: {
+      max_points: limits.maxPoints, max_swipes_per_request: limits.maxSwipes, max_beam_size: limits.maxBeamSize,
+      max_batch_size: maxBatchSize, max_wait_ms: opts.maxWaitMs ?? 2, max_queue: opts.maxQueue ?? 1024,
+      workers, request_timeout_ms: requestTimeoutMs, max_body_bytes: maxBodyBytes,
+    },
+  });
+
+  let draining = false;
+  let active = 0;
+  let onQuiet: (() => void) | null = null;
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'application/json; charset=utf-8', headers: Record<string, string> = {}): void => {
+    if (res.headersSent || res.destroyed) return;
+    const h: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers };
+    if (draining) h.Connection = 'close';
+    res.writeHead(status, h);
+    res.end(body);
+  };
+  const sendError = (res: ServerResponse, err: RequestError): void => {
+    const headers: Record<string, string> = {};
+    if (err.retryAfter !== null) headers['Retry-After'] = String(err.retryAfter);
+    send(res, err.status, JSON.stringify({ error: { status: err.status, field: err.field, message: err.message } }), undefined, headers);
+  };
+
+  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBodyBytes) {
+        reject(new RequestError(413, '(body)', `(body): ${declared} bytes, but the server takes at most ${maxBodyBytes}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      req.on('data', (c: Buffer) => {
+        if (done) return;
+        size += c.length;
+        if (size > maxBodyBytes) {
+          done = true;
+          reject(new RequestError(413, '(body)', `(body): more than ${maxBodyBytes} bytes, the most the server takes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        if (!done) {
+          done = true;
+          resolve(Buffer.concat(chunks));
+        }
+      });
+      req.on('error', (e) => {
+        if (!done) {
+          done = true;
+          reject(e);
+        }
+      });
+    });
+
+  const decodeRoute = async (req: IncomingMessage, res: ServerResponse, arrived: number, signal: AbortSignal): Promise<void> => {
+    const type = req.headers['content-type'];
+    if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      throw new RequestError(415, '(body)', `(body): expected Content-Type application/json, got ${JSON.stringify(type)}`);
+    }
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
+    }
+    const parsed = parseDecodeRequest(body, registry, limits);
+    const decoder = await decoderFor(parsed.decoding);
+    let result;
+    try {
+      result = await batcher.submit(decoder, parsed.swipes, signal);
+    } catch (err) {
+      if (err instanceof QueueFullError) throw new RequestError(503, null, err.message, 1);
+      if (err instanceof DrainingError) throw new RequestError(503, null, err.message, 1);
+      throw err;
+    }
+    const totalMs = performance.now() - arrived;
+    const timings = { queue_ms: round3(result.queueMs), decode_ms: round3(result.decodeMs), total_ms: round3(totalMs), batch_size: result.batchSize };
+    const rows = result.rows.map((r, i) => ({ grid_name: parsed.clientGridNames[i], candidates: r.candidates }));
+    const out = parsed.single ? { ...rows[0], timings } : { results: rows, timings };
+    send(res, 200, JSON.stringify(out));
+  };
+
+  const routes: Record<string, Record<string, (req: IncomingMessage, res: ServerResponse, arrived: number, signal: AbortSignal) => Promise<void> | void>> = {
+    '/v1/decode': { POST: decodeRoute },
+    '/v1/grids': { GET: (_q, res) => send(res, 200, gridsBody) },
+    '/v1/model': { GET: (_q, res) => send(res, 200, modelBody) },
+    '/healthz': {
+      GET: (_q, res) => (draining
+        ? send(res, 503, JSON.stringify({ status: 'draining' }), undefined, { 'Retry-After': '1' })
+        : send(res, 200, JSON.stringify({ status: 'ok', queued_swipes: batcher.queued, batches_in_flight: batcher.inFlight }))),
+    },
+    '/metrics': {
+      GET: async (_q, res) => send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrived = performance.now();
+    active++;
+    const path = (req.url ?? '/').split('?')[0];
+    const staticFile = files.get(path);
+    const route = routes[path] ?? (staticFile ? { GET: (_q: IncomingMessage, r: ServerResponse) => send(r, 200, staticFile.body, staticFile.type) } : undefined);
+    const label = routes[path] ? path : staticFile ? 'static' : 'other';
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RequestError(503, null, `the request took longer than ${requestTimeoutMs} ms (the server's --request-timeout-ms)`, 1)), requestTimeoutMs);
+    // A client that goes away before its answer leaves the queue too.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new RequestError(499, null, 'the client closed the connection'));
+    });
+    try {
+      if (!route) throw new RequestError(404, null, `no such route: ${req.method} ${path} (routes: POST /v1/decode, GET /v1/grids, GET /v1/model, GET /healthz, GET /metrics, GET /)`);
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
+      const h = route[method];
+      if (!h) {
+        res.setHeader('Allow', Object.keys(route).join(', '));
+        throw new RequestError(405, null, `${req.method} ${path}: method not allowed (use ${Object.keys(route).join(', ')})`);
+      }
+      if (draining && path === '/v1/decode') throw new RequestError(503, null, 'the server is shutting down', 1);
+      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+      aborted.catch(() => undefined);
+      await Promise.race([h(req, res, arrived, controller.signal), aborted]);
+    } catch (err) {
+      if (err instanceof RequestError) {
+        if (err.status === 413) {
+          // Do not read the rest of an oversized body: answer, then close the connection.
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+        }
+        sendError(res, err);
+      } else {
+        process.stderr.write(`neuroswipe serve: ${req.method} ${path}: ${(err as Error).stack ?? String(err)}\n`);
+        sendError(res, new RequestError(500, null, `internal error: ${(err as Error).message}`));
+      }
+    } finally {
+      clearTimeout(timer);
+      if (!res.headersSent) sendError(res, new RequestError(500, null, 'internal error: no answer'));
+      metrics.requests.inc({ route: label, method: req.method ?? '', status: String(res.statusCode) });
+      const done = (): void => {
+        metrics.latency.observe({ route: label }, (performance.now() - arrived) / 1000);
+        active--;
+        if (active === 0 && onQuiet) onQuiet();
+      };
+      if (res.writableFinished) done();
+      else res.once('close', done);
+    }
+  };
+
+  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), keepAliveTimeout: 5_000 }, (req, res) => {
+    void handle(req, res);
+  });
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) {
+      const body = JSON.stringify({ error: { status: 400, field: null, message: `bad HTTP request: ${err.message}` } });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    } else {
+      socket.destroy();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      const stopped = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await batcher.drain();
+      if (active > 0) await new Promise<void>((r) => (onQuiet = r));
+      server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  };
+  return { url: `http://${host}:${addr.port}`, port: addr.port, server, metrics, batcher, close };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

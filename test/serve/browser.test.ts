@@ -1,0 +1,179 @@
+/**
+ * End to end: the demo page in Debian's Chromium (driven by playwright-core) against the real server and
+ * the example model. A real vocabulary word is swiped through the key centres of the page's own keyboard.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Model } from '../../lib/model/model.js';
+import type { RunningServer } from '../../lib/serve/server.js';
+import { loadExample, serveExample } from './helpers.js';
+
+const CHROMIUM = process.env.NEUROSWIPE_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../.tmp/serve-e2e/', import.meta.url));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Words of examples/vocab.txt the example model decodes from a key-centre swipe. */
+const WORD = 'человек';
+const WORD_EXTRA = 'работа';
+const WORD_TOUCH = 'жизнь';
+
+let model: Model;
+let srv: RunningServer;
+let profile: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM}: not found; install Debian's chromium (apt-get install -y chromium) or set NEUROSWIPE_CHROMIUM`);
+  const ex = await loadExample();
+  model = ex.model;
+  srv = await serveExample(model, ex.vocabulary);
+  profile = mkdtempSync(join(tmpdir(), 'neuroswipe-chromium-'));
+  mkdirSync(SHOTS, { recursive: true });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await srv?.close();
+  model?.dispose();
+});
+
+/** Screen position of the centre of the page's key `label`. */
+async function keyCentre(page: Page, label: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(`#keyboard g.key[data-key="${label}"] rect`).boundingBox();
+  if (!box) throw new Error(`no key ${label} on the page`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/**
+ * Swipes `word` through the centres of the page's keys: per stroke, 12 moves spaced by a minimum-jerk
+ * profile (slow at the keys, fast between), the last exactly on the key's centre, about 7 ms apart. On a
+ * busy machine each move takes longer and the swipe slows down, but its shape stays fully sampled (the
+ * words below decode the same from 30 ms to 2 s per stroke).
+ */
+async function swipeWord(page: Page, word: string, input: 'mouse' | 'touch' = 'mouse'): Promise<void> {
+  const centres = [];
+  for (const ch of word) centres.push(await keyCentre(page, ch));
+  const cdp = input === 'touch' ? await page.context().newCDPSession(page) : null;
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: { x: number; y: number }) =>
+    cdp!.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+  const move = (p: { x: number; y: number }) => (cdp ? touch('touchMove', p) : page.mouse.move(p.x, p.y));
+  if (cdp) await touch('touchStart', centres[0]);
+  else {
+    await page.mouse.move(centres[0].x, centres[0].y);
+    await page.mouse.down();
+  }
+  const steps = 12;
+  for (let i = 1; i < centres.length; i++) {
+    const a = centres[i - 1];
+    const b = centres[i];
+    for (let s = 1; s <= steps; s++) {
+      const u = s / steps;
+      const k = u * u * u * (10 - 15 * u + 6 * u * u);
+      await new Promise((r) => setTimeout(r, 7));
+      await move({ x: a.x + (b.x - a.x) * k, y: a.y + (b.y - a.y) * k });
+    }
+  }
+  if (cdp) {
+    await touch('touchEnd');
+    await cdp.detach();
+  } else {
+    await page.mouse.up();
+  }
+}
+
+async function shownWords(page: Page): Promise<string[]> {
+  await page.locator('#candidates .candidate').first().waitFor({ timeout: 20_000 });
+  return page.locator('#candidates .candidate').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string | undefined> }).dataset.word ?? ''));
+}
+
+describe('demo page in Chromium', () => {
+  it('draws the keyboard, swipes a word with the mouse and shows it among the top 4 with scores and latency', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#keyboard g.key').count()).toBe(39);
+    expect(await page.locator('#grid-select option').allTextContents()).toEqual(["default (the model's grid)", 'extra']);
+    // Phone-sized: the keyboard fits the viewport's width.
+    const kb = (await page.locator('#keyboard').boundingBox())!;
+    expect(kb.width).toBeLessThanOrEqual(390);
+    expect(kb.width).toBeGreaterThan(300);
+
+    await swipeWord(page, WORD);
+    const trail = await page.locator('#keyboard .trail').getAttribute('points');
+    expect(trail!.split(' ').length).toBeGreaterThan(6 * WORD.length);
+    const words = await shownWords(page);
+    expect(words.length).toBeGreaterThan(0);
+    expect(words.length).toBeLessThanOrEqual(4);
+    expect(words).toContain(WORD);
+    const scores = await page.locator('#candidates .candidate .score').allTextContents();
+    expect(scores.map(Number).every((x) => Number.isFinite(x))).toBe(true);
+    expect(await page.locator('#status').textContent()).toMatch(/\d+ ms round trip, [\d.]+ ms decoding/);
+    await page.screenshot({ path: join(SHOTS, 'phone-swipe.png') });
+
+    // Choosing a candidate puts the word in the text area.
+    await page.locator(`#candidates .candidate[data-word="${WORD}"]`).click();
+    expect(await page.locator('#text').inputValue()).toBe(WORD);
+    expect(await page.locator('body').getAttribute('data-pointer-type')).toBe('mouse');
+
+    // The same with a finger: touch input goes through the same pointer events.
+    await swipeWord(page, WORD_TOUCH, 'touch');
+    expect(await page.locator('body').getAttribute('data-pointer-type')).toBe('touch');
+    await page.locator(`#candidates .candidate[data-word="${WORD_TOUCH}"]`).waitFor({ timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('switches to the other grid and is usable from the keyboard alone', async () => {
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#grid-select').selectOption('extra');
+    expect(await page.locator('#keyboard g.key').count()).toBe(42);
+    await swipeWord(page, WORD_EXTRA);
+    expect((await shownWords(page)).length).toBeGreaterThan(0);
+
+    // Keyboard only: type a word into "Trace a word", press Enter, pick candidate 1 with the digit key.
+    await page.locator('#grid-select').selectOption('default');
+    await page.locator('#trace-word').focus();
+    await page.keyboard.type(WORD);
+    await page.keyboard.press('Enter');
+    const words = await shownWords(page);
+    expect(words).toContain(WORD);
+    await page.locator('#candidates .candidate').first().focus();
+    await page.keyboard.press(String(words.indexOf(WORD) + 1));
+    expect(await page.locator('#text').inputValue()).toBe(WORD);
+    // The results are announced: a polite live region names the candidates.
+    expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
+    expect(await page.locator('#status').textContent()).toContain(WORD);
+    await page.close();
+  });
+
+  it('renders on a desktop-sized viewport (the README screenshot)', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 760, height: 700 });
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await swipeWord(page, WORD);
+    expect(await shownWords(page)).toContain(WORD);
+    await page.screenshot({ path: join(SHOTS, 'desktop-swipe.png'), fullPage: true });
+    await page.close();
+  });
+});

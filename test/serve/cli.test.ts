@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
+import { apiSwipe, post } from './helpers.js';
+
+const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
+
+/** Starts `neuroswipe serve` on a free loopback port; resolves with the URL it prints. */
+function startCli(args: string[]): Promise<{ url: string; child: ReturnType<typeof spawn>; stderr: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--model', EXAMPLE_MODEL, '--host', '127.0.0.1', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start: ${err}`));
+    }, 60_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      err += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, stderr: () => err, exited });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+}
+
+describe('neuroswipe serve', () => {
+  it('SIGTERM finishes the requests in flight, then stops', async () => {
+    const swipes = await exampleSwipes(3);
+    // A long batching wait keeps the requests queued when the signal comes.
+    const s = await startCli(['--vocab', EXAMPLE_VOCAB, '--use-vocab', '--max-wait-ms', '800', '--workers', '1']);
+    try {
+      const pending = swipes.map((sw) => post(`${s.url}/v1/decode`, apiSwipe(sw)));
+      await new Promise((r) => setTimeout(r, 250));
+      s.child.kill('SIGTERM');
+      const answers = await Promise.all(pending);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      for (const a of answers) expect(a.body.candidates.length).toBeGreaterThan(0);
+      expect(await s.exited).toBe(0);
+      expect(s.stderr()).toMatch(/SIGTERM: finishing 3 queued swipes/);
+      expect(s.stderr()).toMatch(/stopped/);
+      await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+    } finally {
+      s.child.kill('SIGKILL');
+    }
+  });
+
+  it('bad options are refused before the model is loaded, naming the flag', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'serve', '--model', EXAMPLE_MODEL, ...args], { encoding: 'utf8' });
+    const a = run(['--use-vocab']);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toContain('--use-vocab needs --vocab <file>');
+    const b = run(['--port', '70000']);
+    expect(b.stderr).toContain('--port: expected an integer in 0..65535, got "70000"');
+    const c = run(['--beam-size', '20']);
+    expect(c.stderr).toContain('--beam-size: 20 is above --max-beam-size 16');
+    const d = run(['--max-wait-ms', 'soon']);
+    expect(d.stderr).toContain('--max-wait-ms: expected a number, got "soon"');
+  });
+});

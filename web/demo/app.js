@@ -1,0 +1,216 @@
+// The demo page: draws the server's keyboards, records a swipe with pointer events (mouse, touch, pen),
+// sends it to POST /v1/decode and shows the top candidates; chosen words collect in a text area.
+import { drawKeyboard, traceWord } from './keyboard.js';
+
+const TOP = 4;
+
+const $ = (id) => document.getElementById(id);
+const svg = $('keyboard');
+const select = $('grid-select');
+const candidatesBox = $('candidates');
+const statusLine = $('status');
+const text = $('text');
+
+let grids = {};
+let grid = null;
+let trail = null;
+let stroke = null; // { id, x: [], y: [], t: [], t0 }
+let shown = [];
+let requestSeq = 0;
+let maxPoints = 299; // replaced by the model's max_curve_len
+
+function setStatus(message, isError = false) {
+  statusLine.textContent = message;
+  statusLine.classList.toggle('error', isError);
+}
+
+function showTrail(x, y) {
+  trail.setAttribute('points', x.map((v, i) => `${v},${y[i]}`).join(' '));
+}
+
+function selectGrid(name) {
+  grid = grids[name];
+  trail = drawKeyboard(svg, grid);
+  document.body.dataset.grid = name;
+}
+
+function choose(word) {
+  const before = text.value;
+  text.value = before + (before === '' || /\s$/.test(before) ? '' : ' ') + word;
+  setStatus(`Added “${word}”.`);
+}
+
+function showCandidates(candidates, latencyMs, serverMs) {
+  shown = candidates.slice(0, TOP);
+  candidatesBox.replaceChildren();
+  shown.forEach(([score, word], i) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'candidate';
+    b.dataset.word = word;
+    b.lang = 'ru';
+    b.setAttribute('aria-label', `${i + 1}: ${word}, score ${score.toFixed(3)}`);
+    const w = document.createElement('span');
+    w.className = 'word';
+    w.textContent = word;
+    const s = document.createElement('span');
+    s.className = 'score';
+    s.textContent = score.toFixed(3);
+    b.append(w, s);
+    b.addEventListener('click', () => choose(word));
+    candidatesBox.append(b);
+  });
+  const words = shown.map(([, w]) => w).join(', ');
+  setStatus(shown.length
+    ? `${shown.length} candidates: ${words}. ${latencyMs.toFixed(0)} ms round trip, ${serverMs.toFixed(1)} ms decoding.`
+    : `No candidate. ${latencyMs.toFixed(0)} ms.`);
+  document.body.dataset.latencyMs = latencyMs.toFixed(1);
+}
+
+async function decode(x, y, t) {
+  const seq = ++requestSeq;
+  setStatus('Decoding…');
+  const started = performance.now();
+  let res;
+  let body;
+  try {
+    res = await fetch('v1/decode', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ x, y, t, grid_name: grid.grid_name }),
+    });
+    body = await res.json();
+  } catch (err) {
+    if (seq === requestSeq) setStatus(`The server did not answer: ${err.message}`, true);
+    return;
+  }
+  if (seq !== requestSeq) return; // a newer swipe is on its way
+  const latency = performance.now() - started;
+  if (!res.ok) {
+    setStatus(`Error ${res.status}: ${body?.error?.message ?? res.statusText}`, true);
+    return;
+  }
+  showCandidates(body.candidates, latency, body.timings.decode_ms);
+}
+
+function gridPoint(e) {
+  const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(svg.getScreenCTM().inverse());
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
+function addPoint(e) {
+  const p = gridPoint(e);
+  const t = Math.max(0, Math.round(e.timeStamp - stroke.t0));
+  const n = stroke.x.length;
+  if (n > 0 && stroke.x[n - 1] === p.x && stroke.y[n - 1] === p.y) return;
+  if (n > 0 && t < stroke.t[n - 1]) return;
+  stroke.x.push(p.x);
+  stroke.y.push(p.y);
+  stroke.t.push(t);
+}
+
+svg.addEventListener('pointerdown', (e) => {
+  if (!grid || (e.pointerType === 'mouse' && e.button !== 0)) return;
+  e.preventDefault();
+  svg.setPointerCapture(e.pointerId);
+  stroke = { id: e.pointerId, x: [], y: [], t: [], t0: e.timeStamp };
+  document.body.dataset.pointerType = e.pointerType;
+  addPoint(e);
+  showTrail(stroke.x, stroke.y);
+  svg.classList.add('drawing');
+});
+
+svg.addEventListener('pointermove', (e) => {
+  if (!stroke || e.pointerId !== stroke.id) return;
+  const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+  for (const c of events.length ? events : [e]) addPoint(c);
+  showTrail(stroke.x, stroke.y);
+});
+
+function endStroke(e, cancelled) {
+  if (!stroke || e.pointerId !== stroke.id) return;
+  const s = stroke;
+  stroke = null;
+  svg.classList.remove('drawing');
+  if (cancelled) {
+    showTrail([], []);
+    return;
+  }
+  if (s.x.length < 2) {
+    setStatus('That was a tap: swipe across the letters of a word.');
+    return;
+  }
+  if (s.x.length > maxPoints) {
+    // Keep the swipe within the model's limit by even subsampling (the first and last point stay).
+    const keep = (i) => Math.round((i * (s.x.length - 1)) / (maxPoints - 1));
+    const idx = Array.from({ length: maxPoints }, (_, i) => keep(i));
+    s.x = idx.map((i) => s.x[i]);
+    s.y = idx.map((i) => s.y[i]);
+    s.t = idx.map((i) => s.t[i]);
+  }
+  decode(s.x, s.y, s.t);
+}
+
+svg.addEventListener('pointerup', (e) => endStroke(e, false));
+svg.addEventListener('pointercancel', (e) => endStroke(e, true));
+
+select.addEventListener('change', () => {
+  selectGrid(select.value);
+  candidatesBox.replaceChildren();
+  shown = [];
+  setStatus(`Keyboard “${select.value}”.`);
+});
+
+$('controls').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const word = $('trace-word').value.trim();
+  if (!word || !grid) return;
+  const { x, y, t, missing } = traceWord(grid, word);
+  if (missing.length) {
+    setStatus(`The keyboard has no key for ${missing.map((c) => `“${c}”`).join(', ')}.`, true);
+    return;
+  }
+  if (x.length < 2) return;
+  showTrail(x, y);
+  decode(x, y, t);
+});
+
+$('clear-text').addEventListener('click', () => {
+  text.value = '';
+  setStatus('Text cleared.');
+});
+
+document.addEventListener('keydown', (e) => {
+  const target = e.target;
+  if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || e.altKey || e.ctrlKey || e.metaKey) return;
+  const n = Number(e.key);
+  if (Number.isInteger(n) && n >= 1 && n <= shown.length) {
+    e.preventDefault();
+    choose(shown[n - 1][1]);
+  }
+});
+
+async function start() {
+  try {
+    const [g, m] = await Promise.all([fetch('v1/grids').then((r) => r.json()), fetch('v1/model').then((r) => r.json())]);
+    grids = g.grids;
+    const names = Object.keys(grids);
+    for (const name of names) {
+      const o = document.createElement('option');
+      o.value = name;
+      o.textContent = g.model_grids.includes(name) ? `${name} (the model's grid)` : name;
+      select.append(o);
+    }
+    const first = names.find((n) => g.model_grids.includes(n)) ?? names[0];
+    select.value = first;
+    selectGrid(first);
+    maxPoints = m.max_curve_len;
+    const d = m.decoding;
+    $('model-info').textContent = `${m.file} (${m.architecture}) on ${m.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}${m.vocabulary ? ` + ${m.vocabulary.words}-word vocabulary` : ''}`;
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    setStatus(`Cannot load the keyboards: ${err.message}`, true);
+  }
+}
+
+start();
