@@ -16,6 +16,7 @@ export { synthesizeSwipes, synthesizeToFile, type SynthFileRequest, type SynthSa
 export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './data/dataset.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
+export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
 export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
 export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
 export { AtomicTextWriter } from './io/atomic-write.js';

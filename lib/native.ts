@@ -30,6 +30,8 @@ export interface NativeScriptModel {
   readonly precision: NativePrecision;
   readonly path: string;
   readonly hasDecodeLast: boolean;
+  /** Names and shapes of the weights, and head counts of the attention modules. */
+  readonly structure: { tensors: Record<string, number[]>; attentionHeads: Record<string, number> };
   /** Encoder: traj `[S, B, F]`, keys `Int32Array [S, B]` or `Float32Array [S, B, K]`, padMask `[B, S]` (1 = padded). */
   encode(traj: Float32Array, trajShape: readonly number[], keys: Int32Array | Float32Array, keysShape: readonly number[], padMask: Uint8Array | null): Promise<NativeTensor>;
   /** Decoder over whole prefixes: tokens `[T, B]`, memory `[S, B, D]`; resolves to logits `[T, B, C]`. */

@@ -13,7 +13,7 @@ import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../run
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { parseNumber } from './parse-number.js';
+import { parseNumber, positiveInt } from './parse-number.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      const threads = parseNumber('--threads', o.threads, true);
+      const threads = positiveInt('--threads', o.threads)!;
       setNumThreads(threads);
       tuneHeapForThroughput();
       const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };

@@ -13,14 +13,25 @@ export interface Override {
 }
 
 /**
+ * Path segments that would reach an object's prototype chain rather than a config member; refused in every
+ * override path so that `--set __proto__.x=1` cannot change `Object.prototype`.
+ */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
  * Parses `a.b.c=value`. `true`, `12`, `null`, `"x"`, `[1,2]` and `{"k":1}` are JSON; anything else is a string.
- * @throws Error naming the argument when it has no `=` or an empty path segment
+ * @throws Error naming the argument when it has no `=`, an empty path segment or a prototype segment
+ *   (`__proto__`, `constructor`, `prototype`)
  */
 export function parseOverride(arg: string): Override {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new Error(`--set ${arg}: expected path=value (for example prediction_config.generator=greedy)`);
   const path = arg.slice(0, eq).split('.');
   if (path.some((p) => p.length === 0)) throw new Error(`--set ${arg}: empty segment in the path ${JSON.stringify(arg.slice(0, eq))}`);
+  const bad = path.find((p) => FORBIDDEN_SEGMENTS.has(p));
+  if (bad !== undefined) {
+    throw new Error(`--set ${arg}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
+  }
   const text = arg.slice(eq + 1);
   let value: unknown = text;
   try {
@@ -28,7 +39,22 @@ export function parseOverride(arg: string): Override {
   } catch {
     value = text;
   }
+  const badKey = prototypeKey(value);
+  if (badKey !== undefined) {
+    throw new Error(`--set ${arg}: the value has a member named ${JSON.stringify(badKey)}, which is not allowed (it names an object's prototype, not a config member)`);
+  }
   return { path, value, source: arg };
+}
+
+/** The first member name in a parsed JSON value (at any depth) that is a prototype segment, if any. */
+function prototypeKey(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (FORBIDDEN_SEGMENTS.has(k)) return k;
+    const inner = prototypeKey(v);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -46,8 +72,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function applyOverrides(config: Record<string, unknown>, overrides: readonly Override[]): void {
   for (const o of overrides) {
+    const bad = o.path.find((p) => FORBIDDEN_SEGMENTS.has(p));
+    if (bad !== undefined) {
+      throw new Error(`--set ${o.source}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
+    }
     let path = o.path;
-    if (!(path[0] in config)) {
+    if (!Object.hasOwn(config, path[0])) {
       const sections = ['prediction_config', 'predict'].filter((s) => isObject(config[s]));
       if (sections.length === 1) path = [sections[0], ...path];
     }
@@ -69,7 +99,7 @@ export function applyOverrides(config: Record<string, unknown>, overrides: reado
       } else if (isObject(node)) {
         if (last) node[seg] = o.value;
         else {
-          if (node[seg] === undefined) node[seg] = {};
+          if (!Object.hasOwn(node, seg)) node[seg] = {};
           node = node[seg];
         }
       } else {

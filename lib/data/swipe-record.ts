@@ -24,7 +24,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function int16Array(v: unknown, file: string, index: number, field: string): Int16Array {
+/** Validates one int16 coordinate array of a line (`curve.x`, …); shared with the library-input checks. */
+export function int16Array(v: unknown, file: string, index: number, field: string): Int16Array {
   if (v === undefined) throw new BadLineError(file, index, field, 'missing');
   if (!Array.isArray(v)) throw new BadLineError(file, index, field, `expected an array of integers, got ${typeof v === 'object' ? (v === null ? 'null' : 'an object') : typeof v}`);
   const out = new Int16Array(v.length);

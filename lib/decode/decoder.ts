@@ -5,6 +5,7 @@
 import { FeatureExtractor } from '../features/extractor.js';
 import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from '../features/types.js';
 import type { Swipe } from '../data/dataset.js';
+import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
@@ -386,10 +387,13 @@ export class Decoder {
    * receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
+   * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
+   *   (not an object, coordinates that are not int16 integers, lengths that differ, an unknown grid, …)
    */
-  async decode(swipes: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  async decode(input: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     if (this.disposedFlag) throw new Error('Decoder.decode: the decoder has been disposed');
     throwIfAborted(call.signal);
+    const swipes = checkSwipes(input, (g) => this.features.hasGrid(g));
     const cut = call.signal !== undefined || call.onProgress !== undefined;
     const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
     if (parts <= 1 && !cut) return this.decodePart(swipes);

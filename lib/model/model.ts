@@ -2,6 +2,7 @@
  * A loaded TorchScript swipe model: metadata plus batched `encode`/`decode` that run off the event loop.
  */
 import { native, type NativeScriptModel, type NativeTensor } from '../native.js';
+import { checkModelArchive } from './metadata-check.js';
 import { parseModelMetadata, type ModelMetadata } from './model-metadata.js';
 import { invalidOption } from '../invalid-option.js';
 
@@ -72,6 +73,7 @@ export class Model {
     let metadata: ModelMetadata;
     try {
       metadata = parseModelMetadata(handle.metadata, path);
+      await checkModelArchive(handle, metadata, path);
     } catch (err) {
       handle.dispose();
       throw err;

@@ -25,6 +25,9 @@ import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
 import { type Shard, shardChunks, shardFileName } from './shard.js';
+import { removeCompletion, staleReason, writeCompletion } from './completion.js';
+import { checkPredictorGrid } from './grid-check.js';
+import { acquireRunLock } from './run-lock.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -106,18 +109,25 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     grids,
     swipes,
     labels: labelsOf(swipes),
-    dataSha256: shard ? await sha256File(plan.dataPath) : '',
+    dataSha256: await sha256File(plan.dataPath),
     vocabWords: plan.useVocabulary ? readVocabularyFile(plan.vocabularyPath!) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
-    registry: Registry.open(options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard)),
+    registry: null as unknown as Registry,
   };
+  const registryPath = options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard);
+  const lock = acquireRunLock(registryPath, (m) => reporter.note(m));
   const summaries: PredictorSummary[] = [];
   try {
-    for (const entry of plan.predictors) summaries.push(await runOne(ctx, entry));
+    ctx.registry = Registry.open(registryPath);
+    try {
+      for (const entry of plan.predictors) summaries.push(await runOne(ctx, entry));
+    } finally {
+      ctx.registry.close();
+    }
   } finally {
-    ctx.registry.close();
+    lock.release();
   }
   return { summaries, registryPath: ctx.registry.path };
 }
@@ -154,7 +164,7 @@ async function register(ctx: RunContext, identity: PredictorIdentity, entry: Pre
   const stored = ctx.registry.storedPath(file);
   const results: Partial<PredictorResults> = ctx.plan.split === 'val' ? { valPredsPath: stored } : { testPredsPath: stored };
   const row = ctx.registry.find(identity);
-  if (ctx.plan.split === 'val' && (row === undefined || row.valMrr === null)) {
+  if (ctx.plan.split === 'val' && (rows !== undefined || row === undefined || row.valMrr === null)) {
     Object.assign(results, metricsOf(ctx, entry.grid, rows ?? (await readPredictionFile(file)).rows, file));
   }
   ctx.registry.upsert(identity, results);
@@ -181,6 +191,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
   const model = await Model.load(src.path, { device: plan.device });
   try {
     checkModel(plan, entry, model.metadata, src.path);
+    checkPredictorGrid(plan, entry, model.metadata, src.path, ctx.swipes);
     const meta = predictorMeta({
       entry,
       model: model.metadata,
@@ -206,9 +217,14 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       if (existing === undefined || identityKey(identityFromMeta(existing, target)) !== identityKey(identity)) {
         throw new Error(`${target}: exists but was not written by this predictor (${entry.field}); move it away`);
       }
-      await register(ctx, identity, entry, target);
-      reporter.note(`${label}: already done (${target}), skipped`);
-      return summary('skipped', 0);
+      const stale = await staleReason(target, ctx.dataSha256, identityKey(identity));
+      if (stale === null) {
+        await register(ctx, identity, entry, target);
+        reporter.note(`${label}: already done (${target}), skipped`);
+        return summary('skipped', 0);
+      }
+      reporter.note(`${label}: ${target} exists, but ${stale}; decoding again`);
+      removeCompletion(target);
     }
     const subset = ctx.swipes.filter((s) => s.gridName === entry.grid);
     const chunks = shardChunks(subset.length, plan.chunkSize, shard);
@@ -241,6 +257,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       throw err;
     }
     await writer.close();
+    await writeCompletion(target, ctx.dataSha256, identityKey(identity), rows.length);
     await register(ctx, identity, entry, target, rows);
     const s = summary('decoded', total);
     reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);

@@ -43,6 +43,7 @@ void ScriptModelWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceAccessor("precision", &ScriptModelWrap::GetPrecision, nullptr),
           InstanceAccessor("path", &ScriptModelWrap::GetPath, nullptr),
           InstanceAccessor("hasDecodeLast", &ScriptModelWrap::GetHasDecodeLast, nullptr),
+          InstanceAccessor("structure", &ScriptModelWrap::GetStructure, nullptr),
       });
   GetAddonData(env).script_model_ctor = Napi::Persistent(ctor);
   exports.Set("ScriptModel", ctor);
@@ -219,6 +220,30 @@ Napi::Value ScriptModelWrap::GetPath(const Napi::CallbackInfo& info) {
 Napi::Value ScriptModelWrap::GetHasDecodeLast(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), Model(info.Env()).has_decode_last());
 }
+Napi::Value ScriptModelWrap::GetStructure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ModelStructure st;
+  try {
+    st = Model(env).Structure();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  Napi::Object tensors = Napi::Object::New(env);
+  for (const auto& [name, shape] : st.tensors) {
+    Napi::Array dims = Napi::Array::New(env, shape.size());
+    for (size_t i = 0; i < shape.size(); i++) dims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(shape[i])));
+    tensors.Set(name, dims);
+  }
+  Napi::Object heads = Napi::Object::New(env);
+  for (const auto& [name, n] : st.attention_heads) heads.Set(name, Napi::Number::New(env, static_cast<double>(n)));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tensors", tensors);
+  out.Set("attentionHeads", heads);
+  return out;
+}
+
 Napi::Value ScriptModelWrap::Dispose(const Napi::CallbackInfo& info) {
   model_.reset();
   return info.Env().Undefined();

@@ -126,6 +126,20 @@ torch::IValue ScriptModel::Call(const char* method, std::vector<torch::IValue> a
   return WithContext(std::string(method) + " failed", [&] { return module_.get_method(method)(std::move(args)); });
 }
 
+ModelStructure ScriptModel::Structure() const {
+  return WithContext(path_ + ": cannot list the model's weights", [&] {
+    ModelStructure out;
+    for (const auto& p : module_.named_parameters(/*recurse=*/true)) out.tensors.emplace_back(p.name, p.value.sizes().vec());
+    for (const auto& b : module_.named_buffers(/*recurse=*/true)) out.tensors.emplace_back(b.name, b.value.sizes().vec());
+    for (const auto& m : module_.named_modules()) {
+      if (!m.value.hasattr("num_heads")) continue;
+      torch::IValue heads = m.value.attr("num_heads");
+      if (heads.isInt()) out.attention_heads.emplace_back(m.name, heads.toInt());
+    }
+    return out;
+  });
+}
+
 torch::Tensor ScriptModel::In(const torch::Tensor& t) const {
   return t.is_floating_point() && t.scalar_type() != dtype_ ? t.to(dtype_) : t;
 }

@@ -190,6 +190,25 @@ describe('--set overrides', () => {
     expect(() => applyOverrides(c, [parseOverride('model_params.x.0=1')])).toThrow(/is not an element index/);
   });
 
+  it('refuses prototype segments in paths and values, leaving Object.prototype clean', () => {
+    for (const arg of ['__proto__.x=1', 'constructor.prototype.x=1', 'prediction_config.__proto__.polluted=1', 'a.prototype=1', 'generator_call_kwargs.constructor=3']) {
+      expect(() => parseOverride(arg)).toThrow(/is not allowed \(it names an object's prototype/);
+      expect(() => applyOverrides(seedConfig(), [{ path: arg.slice(0, arg.indexOf('=')).split('.'), value: 1, source: arg }])).toThrow(/is not allowed/);
+    }
+    expect(() => parseOverride('generator_call_kwargs={"__proto__":{"x":1}}')).toThrow(/member named "__proto__"/);
+    expect(() => parseOverride('a=[{"b":{"constructor":1}}]')).toThrow(/member named "constructor"/);
+    const f = write('proto.json', seedConfig());
+    expect(() => loadPredictionConfig(f, ['__proto__.polluted=yes'])).toThrow(/--set __proto__\.polluted=yes: the path segment "__proto__" is not allowed/);
+    // a member that only exists on the prototype chain (toString) is not taken as a top-level member
+    const c = seedConfig();
+    applyOverrides(c, [parseOverride('toString=1')]);
+    expect(Object.hasOwn(c, 'toString')).toBe(false);
+    expect((c.prediction_config as Record<string, unknown>).toString).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
   it('is validated like the file: an override to an unknown field is an error', () => {
     const f = write('c.json', seedConfig());
     expect(() => loadPredictionConfig(f, ['generator_call_kwargs.beam_size=4'])).toThrow(/generator_call_kwargs\.beam_size: not a parameter of generator beam/);
