@@ -66,7 +66,7 @@ export class CharTokenizer {
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new Error(`${path}: cannot read the vocabulary: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot read the vocabulary: ${(err as Error).message}`, { cause: err });
     }
     return CharTokenizer.fromVocabText(text, path);
   }

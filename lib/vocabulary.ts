@@ -20,6 +20,7 @@ export interface NativeVocabTrie {
  * `\r\n`, `\r` and the other Unicode line boundaries; no trailing empty item.
  */
 export function splitLines(text: string): string[] {
+// eslint-disable-next-line no-control-regex -- Python's str.splitlines() separators include these control characters
   const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
@@ -34,7 +35,7 @@ export function readVocabularyFile(path: string): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`, { cause: err });
   }
   const words = splitLines(text);
   if (words.length === 0) throw new Error(`${path}: the vocabulary is empty`);

@@ -43,7 +43,7 @@ export interface FitResult {
 
 function wordsOf(filtered: readonly (readonly Candidate[])[][], weights: readonly number[], limit: number): string[][] {
   const n = filtered[0].length;
-  const out: string[][] = new Array(n);
+  const out = new Array<string[]>(n);
   for (let r = 0; r < n; r++) {
     let acc: Candidate[] = [];
     for (let k = 0; k < filtered.length; k++) {

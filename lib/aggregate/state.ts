@@ -50,7 +50,7 @@ export function readWeightState(path: string): WeightState {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read aggregator state: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read aggregator state: ${(err as Error).message}`, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${path}: (root): expected an object mapping predictor id to weight`);

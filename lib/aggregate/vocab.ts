@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Line boundaries recognised by Python's `str.splitlines()`. */
+// eslint-disable-next-line no-control-regex -- Python's str.splitlines() separators include these control characters
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 /**
@@ -28,7 +29,7 @@ export function readVocabSet(path: string): Set<string> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`, { cause: err });
   }
   return new Set(pySplitLines(text));
 }

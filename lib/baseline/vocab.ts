@@ -100,7 +100,7 @@ export function readBaselineVocab(path: string, vocSize = -1): BaselineVocab {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`, { cause: err });
   }
   return buildBaselineVocab(text, vocSize);
 }

@@ -65,7 +65,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
       const shown = naming === 'seed' ? (OURS_TO_SEED.find(([o]) => o === name)?.[1] ?? name) : name;
       return `${where}.${shown}`;
     });
-    throw new Error(msg);
+    throw new Error(msg, { cause: err });
   }
 }
 

@@ -43,13 +43,13 @@ export function loadPredictionConfig(path: string, sets: readonly string[] = [])
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read config: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`);
+    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
   validateConfigDocument(doc, path);
@@ -81,7 +81,7 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
   });
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
-  const flag = (k: string) => (typeof c[k] === 'boolean' ? (c[k] as boolean) : undefined);
+  const flag = (k: string) => { const v = c[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
     format: 'seed',
@@ -137,7 +137,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
   const t = (c.transform ?? {}) as Obj;
-  const flag = (k: string) => (typeof t[k] === 'boolean' ? (t[k] as boolean) : undefined);
+  const flag = (k: string) => { const v = t[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
     format: 'native',

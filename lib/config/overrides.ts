@@ -22,7 +22,7 @@ export function parseOverride(arg: string): Override {
   const path = arg.slice(0, eq).split('.');
   if (path.some((p) => p.length === 0)) throw new Error(`--set ${arg}: empty segment in the path ${JSON.stringify(arg.slice(0, eq))}`);
   const text = arg.slice(eq + 1);
-  let value: unknown = text;
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {

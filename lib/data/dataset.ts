@@ -128,7 +128,7 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; i
     for await (const line of rl) yield { line, index: index++ };
   } catch (err) {
     if (err instanceof BadLineError) throw err;
-    throw new Error(`${path}: cannot read: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
   } finally {
     rl.close();
     stream.destroy();

@@ -29,7 +29,7 @@ function int16Array(v: unknown, file: string, index: number, field: string): Int
   if (!Array.isArray(v)) throw new BadLineError(file, index, field, `expected an array of integers, got ${typeof v === 'object' ? (v === null ? 'null' : 'an object') : typeof v}`);
   const out = new Int16Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const n = v[i];
+    const n: unknown = v[i];
     if (typeof n !== 'number') throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${JSON.stringify(n)}`);
     if (!Number.isFinite(n)) throw new BadLineError(file, index, `${field}[${i}]`, `non-finite number ${n}`);
     if (!Number.isInteger(n)) throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${n}`);

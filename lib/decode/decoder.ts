@@ -7,7 +7,7 @@ import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from '../feat
 import type { Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
-import { Model, withJsStack } from '../model/model.js';
+import { type Model, withJsStack } from '../model/model.js';
 import { native } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
@@ -296,7 +296,7 @@ export class Decoder {
     // long, so each search keeps its slots full most of the time.
     const chunk = Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
-    const results: { rows: DecodedSwipe[]; stats: DecodeStats }[] = new Array(chunks);
+    const results = new Array<{ rows: DecodedSwipe[]; stats: DecodeStats }>(chunks);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < chunks) {
@@ -331,7 +331,7 @@ export class Decoder {
     let at = 0;
     feats.forEach((x, i) => {
       traj.set(x.traj, at * f);
-      keys.set(x.keys as never, at * Math.max(keyCols, 1));
+      keys.set(x.keys, at * Math.max(keyCols, 1));
       lengths[i] = x.length;
       at += x.length;
     });

@@ -217,7 +217,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     try {
       decoder = await Decoder.create(model, { decoding: { ...plan.decoding }, vocabulary: await vocabularyFor(ctx, model.metadata), batchSize: plan.batchSize, grids: ctx.grids });
     } catch (err) {
-      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`);
+      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
     const fileMeta: PredictorMeta = shard
       ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subset.length, data_sha256: ctx.dataSha256 } }

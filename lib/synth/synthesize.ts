@@ -88,7 +88,7 @@ class AtomicWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
-      throw new Error(`${path}: cannot write: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot write: ${(err as Error).message}`, { cause: err });
     }
   }
 

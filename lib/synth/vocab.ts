@@ -37,7 +37,7 @@ export function readVocab(path: string): VocabWord[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`, { cause: err });
   }
   return parseVocab(text, path);
 }

@@ -102,7 +102,8 @@ describe('bad precisions are clear errors', () => {
     expect((err as Error).message).toBe('Model.load: precision: expected one of float32, float16, bfloat16, got "fp8"');
   });
   it('the native loader checks the precision too', () => {
-    const load = native().ScriptModel.load;
+    const { ScriptModel } = native();
+    const load = ScriptModel.load.bind(ScriptModel);
     expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half')).toThrow(RangeError);
     expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half')).toThrow(/invalid precision 'half': expected float32, float16 or bfloat16/);
     expect(() => load(fixture('m1_bigger.pt'), 'cpu', 16 as never)).toThrow(/precision must be a string/);
