@@ -80,7 +80,13 @@ export function writeWeightState(path: string, state: WeightState): void {
  * @throws Error listing the ids missing from the state, and the state's ids missing from the inputs
  */
 export function weightsFromState(state: WeightState, ids: readonly string[]): number[] {
-  const missing = ids.filter((id) => !(id in state));
+  const weights: number[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const w = Object.hasOwn(state, id) ? state[id] : undefined;
+    if (w === undefined) missing.push(id);
+    else weights.push(w);
+  }
   const unused = Object.keys(state).filter((id) => !ids.includes(id));
   if (missing.length > 0 || unused.length > 0) {
     const parts: string[] = [];
@@ -88,5 +94,5 @@ export function weightsFromState(state: WeightState, ids: readonly string[]): nu
     if (unused.length > 0) parts.push(`state predictors not among the inputs: ${unused.join('; ')}`);
     throw new Error(`aggregator state does not match the inputs (${parts.join('; ')})`);
   }
-  return ids.map((id) => state[id]);
+  return weights;
 }

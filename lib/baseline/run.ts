@@ -10,6 +10,7 @@ import { nativeDtwBaseline } from './native.js';
 import { type NativeDtwGrid, prepareGrid, wordRanks } from './prepare.js';
 import { BaselineGridCache, baselineReference } from './reference.js';
 import type { BaselineVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /** Options of {@link runBaseline}. */
 export interface BaselineRunOptions {
@@ -51,14 +52,17 @@ class GridRegistry {
 
 async function solveNative(batch: CurveLine[], gridIdx: number[], reg: GridRegistry, vocab: BaselineVocab, ranks: Uint32Array, k: number, threads: number): Promise<PredictionRow[]> {
   const offsets = new Uint32Array(batch.length + 1);
+  let total = 0;
   batch.forEach((c, i) => {
-    offsets[i + 1] = offsets[i] + c.x.length;
+    total += c.x.length;
+    offsets[i + 1] = total;
   });
-  const xs = new Int32Array(offsets[batch.length]);
-  const ys = new Int32Array(offsets[batch.length]);
+  const xs = new Int32Array(total);
+  const ys = new Int32Array(total);
   batch.forEach((c, i) => {
-    xs.set(c.x, offsets[i]);
-    ys.set(c.y, offsets[i]);
+    const start = at(offsets, i);
+    xs.set(c.x, start);
+    ys.set(c.y, start);
   });
   const out = await nativeDtwBaseline({
     grids: reg.prepared,
@@ -74,8 +78,8 @@ async function solveNative(batch: CurveLine[], gridIdx: number[], reg: GridRegis
   return batch.map((c, i) => {
     const candidates: Candidate[] = [];
     for (let s = 0; s < k; s++) {
-      const w = out.words[i * k + s];
-      if (w >= 0) candidates.push([out.dists[i * k + s], vocab.words[w]]);
+      const w = at(out.words, i * k + s);
+      if (w >= 0) candidates.push([at(out.dists, i * k + s), at(vocab.words, w)]);
     }
     return { index: c.index, grid_name: c.gridName, candidates };
   });
@@ -104,7 +108,7 @@ export async function runBaseline(dataPath: string, vocab: BaselineVocab, option
     if (engine === 'native') rows.push(...(await solveNative(batch, gridIdx, reg, vocab, ranks, k, threads)));
     else {
       batch.forEach((c, i) => {
-        rows.push({ index: c.index, grid_name: c.gridName, candidates: baselineReference(c.x, c.y, reg.caches[gridIdx[i]], vocab, k) });
+        rows.push({ index: c.index, grid_name: c.gridName, candidates: baselineReference(c.x, c.y, at(reg.caches, at(gridIdx, i)), vocab, k) });
       });
     }
     batch = [];
