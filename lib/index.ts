@@ -37,15 +37,16 @@ export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.j
 export { keyWeights } from './features/traj-feats-and-distance-weights.js';
 export { keyDistances } from './features/traj-feats-and-distances.js';
 export { formatFloat32, featuresJsonLine } from './features/json-line.js';
-export { packBatch, type PackedBatch } from './predict/batcher.js';
 // Models, decoding, vocabulary (native addon)
 export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
 export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
 export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
 export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
+export { compareCodePoints } from './util/code-points.js';
+export { readWordList, parseWordList, type WordList } from './io/word-list.js';
 export {
-  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats,
+  Decoder, transformSpecOf, estimateFlops, emptyDecodeStats, addDecodeStats,
   type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,
 } from './decode/decoder.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';

@@ -2,8 +2,9 @@
  * The generation vocabulary: words allowed as outputs when decoding with `useVocab`, held by the native
  * addon as a trie over token ids (SEED-SPEC §6.2). Built once, shared by any number of decodes.
  */
-import { readFileSync } from 'node:fs';
 import { native } from './native.js';
+import { readWordList, splitLines } from './io/word-list.js';
+import { at } from './util/checked.js';
 import type { CharTokenizer } from './tokenizer.js';
 import { withJsStack } from './model/model.js';
 
@@ -15,31 +16,14 @@ export interface NativeVocabTrie {
   allowedAfter(prefix: Int32Array): number[];
 }
 
-/**
- * Splits text into lines like Python's `str.splitlines()` (the seed reads `voc.txt` this way): on `\n`,
- * `\r\n`, `\r` and the other Unicode line boundaries; no trailing empty item.
- */
-export function splitLines(text: string): string[] {
-// eslint-disable-next-line no-control-regex -- Python's str.splitlines() separators include these control characters
-  const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
+export { splitLines };
 
 /**
- * Reads a vocabulary file (one word per line).
+ * Reads a vocabulary file (one word per line; blank lines skipped, see lib/io/word-list.ts).
  * @throws Error naming the file when it cannot be read or holds no word
  */
 export function readVocabularyFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`, { cause: err });
-  }
-  const words = splitLines(text);
-  if (words.length === 0) throw new Error(`${path}: the vocabulary is empty`);
-  return words;
+  return readWordList(path).words;
 }
 
 /** A vocabulary trie ready for decoding. */
@@ -57,9 +41,10 @@ export class Vocabulary {
   /**
    * Builds the trie of `words` in the model's token ids.
    * @param source - where the words came from (a file name), for error messages
+   * @param lines - the 1-based file line of each word (default: its position + 1)
    * @throws Error for an empty vocabulary, or naming the word, its line and the character the tokenizer lacks
    */
-  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)'): Promise<Vocabulary> {
+  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)', lines?: readonly number[]): Promise<Vocabulary> {
     if (words.length === 0) throw new Error(`${source}: the vocabulary is empty`);
     // Token id of every BMP code unit (−1 = not a token); characters outside the BMP go through the map.
     const table = new Int16Array(65536).fill(-1);
@@ -71,18 +56,18 @@ export class Vocabulary {
     for (const w of words) total += w.length;
     const ids = new Int32Array(total);
     const offsets = new Int32Array(words.length + 1);
-    let at = 0;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
+    let n = 0;
+    for (const [w, word] of words.entries()) {
       for (let c = 0; c < word.length; c++) {
-        const id = table[word.charCodeAt(c)];
+        const id = at(table, word.charCodeAt(c));
         if (id < 0) {
-          const ch = String.fromCodePoint(word.codePointAt(c)!);
-          throw new Error(`${source}: line ${w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
+          const cp = word.codePointAt(c) ?? 0;
+          const ch = String.fromCodePoint(cp);
+          throw new Error(`${source}: line ${lines?.[w] ?? w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
         }
-        ids[at++] = id;
+        ids[n++] = id;
       }
-      offsets[w + 1] = at;
+      offsets[w + 1] = n;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
       (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(ids, offsets, tokenizer.eosId),

@@ -2,7 +2,7 @@
  * The baseline's selection of the best candidates (seed: a `heapq` of `(−dtw, word)` tuples), reproduced
  * operation by operation so that ties come out in the seed's order.
  */
-import { compareCodePoints } from './vocab.js';
+import { compareCodePoints } from '../util/code-points.js';
 import { at } from '../util/checked.js';
 
 /** A heap entry: the negated DTW value and the word, compared like a Python tuple. */

@@ -57,7 +57,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
     throw new Error(`${where}: missing ${missing.join(', ')}: generator ${g} takes exactly ${expected.join(', ')}, each written out (no implicit defaults, SEED-SPEC §7.4)`);
   }
   const input: { generator: string; [k: string]: unknown } = { generator: g };
-  for (const k of given) input[naming === 'seed' ? SEED_KWARG_NAMES[k] : k] = options[k];
+  for (const k of given) input[naming === 'seed' ? (SEED_KWARG_NAMES[k] ?? k) : k] = options[k];
   try {
     return resolveDecodingOptions(input);
   } catch (err) {

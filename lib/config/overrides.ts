@@ -47,13 +47,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function applyOverrides(config: Record<string, unknown>, overrides: readonly Override[]): void {
   for (const o of overrides) {
     let path = o.path;
-    if (!(path[0] in config)) {
+    const head = path[0];
+    if (head !== undefined && !(head in config)) {
       const sections = ['prediction_config', 'predict'].filter((s) => isObject(config[s]));
-      if (sections.length === 1) path = [sections[0], ...path];
+      const [only] = sections;
+      if (sections.length === 1 && only !== undefined) path = [only, ...path];
     }
     let node: unknown = config;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
+    for (const [i, seg] of path.entries()) {
       const last = i === path.length - 1;
       const at = path.slice(0, i).join('.') || '(root)';
       if (Array.isArray(node)) {

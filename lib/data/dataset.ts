@@ -87,7 +87,8 @@ export class SwipeReader implements AsyncIterable<Swipe> {
     const known = Object.prototype.hasOwnProperty.call(this.grids, name);
     if (rec.grid !== undefined) {
       let key = this.seen.get(name);
-      if (key === undefined && known) key = canonical(this.grids[name]);
+      const grid = known ? this.grids[name] : undefined;
+      if (key === undefined && grid !== undefined) key = canonical(grid);
       const c = canonical(rec.grid);
       if (key !== undefined && key !== c) {
         throw new BadLineError(this.path, index, 'curve.grid', `grid ${JSON.stringify(name)} differs from the grid of the same name seen before`);

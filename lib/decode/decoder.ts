@@ -14,6 +14,8 @@ import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
+import { at } from '../util/checked.js';
+import { compareCodePoints } from '../util/code-points.js';
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -205,18 +207,6 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
   };
 }
 
-/** Compares two strings by Unicode code point (Python's `str` order). */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}
 
 /**
  * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
@@ -324,16 +314,16 @@ export class Decoder {
       if (x.nTrajFeats !== f) throw new Error(`${this.model.path}: the features have ${x.nTrajFeats} trajectory columns, the model expects ${f}`);
       total += x.length;
     }
-    const keyCols = feats.length > 0 ? feats[0].nKeyColumns : m.n_key_columns;
+    const keyCols = feats[0]?.nKeyColumns ?? m.n_key_columns;
     const traj = new Float32Array(total * f);
     const keys = keyCols === 0 ? new Int32Array(total) : new Float32Array(total * keyCols);
     const lengths = new Int32Array(feats.length);
-    let at = 0;
+    let row = 0;
     feats.forEach((x, i) => {
-      traj.set(x.traj, at * f);
-      keys.set(x.keys, at * Math.max(keyCols, 1));
+      traj.set(x.traj, row * f);
+      keys.set(x.keys, row * Math.max(keyCols, 1));
       lengths[i] = x.length;
-      at += x.length;
+      row += x.length;
     });
     const d = this.decoding;
     const opts: Record<string, unknown> = {
@@ -364,8 +354,8 @@ export class Decoder {
     let j = 0;
     swipes.forEach((s, i) => {
       const cands: [number, string][] = [];
-      for (let c = 0; c < res.counts[i]; c++, j++) {
-        cands.push([res.scores[j], this.tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))]);
+      for (let c = 0; c < at(res.counts, i); c++, j++) {
+        cands.push([at(res.scores, j), this.tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))]);
       }
       if (d.generator !== 'greedy') {
         cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));

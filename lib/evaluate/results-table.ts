@@ -34,7 +34,7 @@ export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mant, expStr] = x.toExponential().split('e');
+  const [mant = '', expStr] = x.toExponential().split('e');
   const exp = Number(expStr);
   const neg = mant.startsWith('-');
   const digits = mant.replace('-', '').replace('.', '');

@@ -24,6 +24,7 @@ import { locateDataFiles, prepareTestData } from './data-dir.js';
 import { exportModels } from './export-stage.js';
 import { claimWorkDir, describeInputs } from './work-dir.js';
 import { type ReproduceSummary, type StageName, type StageRecord, STAGES } from './summary.js';
+import { at } from '../util/checked.js';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -171,7 +172,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
     }
     mkdirSync(dirname(out), { recursive: true });
     writeSubmission(out, rows, opts.force === true);
-    const filled = rows.filter((r, i) => r.length > modelRows[i].length).length;
+    const filled = rows.filter((r, i) => r.length > at(modelRows, i).length).length;
     const summary: ReproduceSummary = {
       out,
       workDir,

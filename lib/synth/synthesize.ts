@@ -12,6 +12,7 @@ import { Prng } from './prng.js';
 import { WORD_SAMPLINGS, WordSampler, type WordSampling } from './sampler.js';
 import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
 import { readVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /** One synthetic sample. */
 export interface SynthSample {
@@ -30,7 +31,7 @@ export function* synthesizeSwipes(words: readonly TraceableWord[], layout: Lette
   if (words.length === 0) throw new Error(`no word of the vocabulary can be swiped on grid ${JSON.stringify(layout.gridName)}`);
   const sampler = new WordSampler(words.length, sampling);
   for (let i = 0; i < count; i++) {
-    const w = words[sampler.next(rng)];
+    const w = at(words, sampler.next(rng));
     yield { word: w.word, curve: generateSwipe(w.trace, layout, rng, resolved) };
   }
 }
