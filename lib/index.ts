@@ -42,9 +42,9 @@ export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, t
 export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
 export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
-export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
+export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
 export { compareCodePoints } from './util/code-points.js';
-export { readWordList, parseWordList, type WordList } from './io/word-list.js';
+export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
 export {
   Decoder, transformSpecOf, estimateFlops, emptyDecodeStats, addDecodeStats,
   type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,

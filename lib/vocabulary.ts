@@ -3,7 +3,7 @@
  * addon as a trie over token ids (SEED-SPEC §6.2). Built once, shared by any number of decodes.
  */
 import { native } from './native.js';
-import { readWordList, splitLines } from './io/word-list.js';
+import { readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';
 import type { CharTokenizer } from './tokenizer.js';
 import { withJsStack } from './model/model.js';
@@ -24,6 +24,39 @@ export { splitLines };
  */
 export function readVocabularyFile(path: string): string[] {
   return readWordList(path).words;
+}
+
+/** The words of a list that a decoder can emit, and what was left out. */
+export interface FittedWords {
+  /** The words of at most `maxLength` characters, in file order. */
+  words: string[];
+  /** Their 1-based file lines. */
+  lines: number[];
+  /** Words left out because they are longer than the decoder can generate. */
+  tooLong: number;
+}
+
+/**
+ * Leaves out the words a decoder cannot generate whole: more than `maxLength` characters (a decoder of
+ * `maxSteps` tokens emits words of at most `maxSteps − 1` characters, `<eos>` being the last token). Such
+ * words are skipped and counted, never cut: a cut word would be a non-word the search could emit.
+ * @param list - the vocabulary (see lib/io/word-list.ts)
+ * @param maxLength - the longest word kept, in characters (code points)
+ */
+export function fitWordList(list: WordList, maxLength: number): FittedWords {
+  const words: string[] = [];
+  const lines: number[] = [];
+  let tooLong = 0;
+  list.words.forEach((w, i) => {
+    let n = 0;
+    for (const _ of w) n += 1;
+    if (n > maxLength) tooLong += 1;
+    else {
+      words.push(w);
+      lines.push(list.lines[i] ?? i + 1);
+    }
+  });
+  return { words, lines, tooLong };
 }
 
 /** A vocabulary trie ready for decoding. */

@@ -10,7 +10,8 @@ import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { PredictionWriter } from '../predictions.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
-import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { Vocabulary, fitWordList } from '../vocabulary.js';
+import { blankLinesNote, readWordList } from '../io/word-list.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { parseNumber } from './parse-number.js';
@@ -75,6 +76,7 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
+      if (o.vocab && !o.useVocab) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words): add --use-vocab, or drop --vocab`);
       const threads = parseNumber('--threads', o.threads, true);
       setNumThreads(threads);
       tuneHeapForThroughput();
@@ -97,7 +99,16 @@ export function register(program: Command): void {
         const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
         const decoderBase = await Decoder.create(model, { decoding, grids });
-        if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
+        if (o.useVocab && o.vocab) {
+          const list = readWordList(o.vocab);
+          const fitted = fitWordList(list, decoderBase.decoding.maxSteps - 1);
+          const blank = blankLinesNote(list);
+          if (blank !== null) process.stderr.write(`${blank}\n`);
+          if (fitted.tooLong > 0) {
+            process.stderr.write(`${o.vocab}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${decoderBase.decoding.maxSteps - 1} characters (the decoder generates at most ${decoderBase.decoding.maxSteps} tokens, <eos> included)\n`);
+          }
+          vocabulary = await Vocabulary.build(fitted.words, decoderBase.tokenizer, o.vocab, fitted.lines);
+        }
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
           batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : onGpu ? 'auto' : 16,

@@ -18,7 +18,8 @@ import { Registry } from '../registry/registry.js';
 import type { PredictorIdentity, PredictorResults } from '../registry/schema.js';
 import { setNumThreads } from '../runtime.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { readVocabularyFile, Vocabulary } from '../vocabulary.js';
+import { fitWordList, Vocabulary } from '../vocabulary.js';
+import { readWordList, type WordList } from '../io/word-list.js';
 import type { DataLabels } from '../baseline/read-curves.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
@@ -107,7 +108,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     swipes,
     labels: labelsOf(swipes),
     dataSha256: shard ? await sha256File(plan.dataPath) : '',
-    vocabWords: plan.useVocabulary ? readVocabularyFile(plan.vocabularyPath!) : null,
+    vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
@@ -129,7 +130,7 @@ interface RunContext {
   swipes: Swipe[];
   labels: DataLabels;
   dataSha256: string;
-  vocabWords: string[] | null;
+  vocabWords: WordList | null;
   vocabSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
@@ -165,7 +166,9 @@ async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabul
   const key = JSON.stringify(m.char_tokens);
   let v = ctx.vocabularies.get(key);
   if (!v) {
-    v = await Vocabulary.build(ctx.vocabWords, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath);
+    // Words the decoder cannot generate whole are left out (never cut into non-words).
+    const fitted = fitWordList(ctx.vocabWords, ctx.plan.decoding.maxSteps - 1);
+    v = await Vocabulary.build(fitted.words, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath, fitted.lines);
     ctx.vocabularies.set(key, v);
   }
   return v;
