@@ -7,7 +7,8 @@
  * identity of a predictor without its data split, so that validation and test files of one predictor
  * share it; otherwise the file's path.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import type { PredictorMeta } from '../predictions.js';
 
 function sortedKeys(value: unknown): unknown {
@@ -67,9 +68,7 @@ export function readWeightState(path: string): WeightState {
  * @param state - predictor id → weight
  */
 export function writeWeightState(path: string, state: WeightState): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', 'utf8');
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n');
 }
 
 /**
