@@ -15,6 +15,7 @@ import { blankLinesNote, readWordList } from '../io/word-list.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { parseNumber } from './parse-number.js';
+import { resolveDecodingOptions } from '../decode/decoding.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -80,9 +81,9 @@ export function register(program: Command): void {
       const threads = parseNumber('--threads', o.threads, true);
       setNumThreads(threads);
       tuneHeapForThroughput();
-      const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
+      const given: { generator: string; [k: string]: unknown } = { generator: o.generator };
       const set = (k: string, v: number | undefined): void => {
-        if (v !== undefined) decoding[k] = v;
+        if (v !== undefined) given[k] = v;
       };
       set('maxSteps', optionalNumber('--max-steps', o.maxSteps, true));
       if (o.generator !== 'greedy') {
@@ -96,6 +97,7 @@ export function register(program: Command): void {
       const model = await Model.load(o.model, { device: o.device as DeviceRequest, precision: o.precision });
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
+        const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
         const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
         const decoderBase = await Decoder.create(model, { decoding, grids });

@@ -10,7 +10,7 @@ import { loadGrids } from '../keyboard/grid.js';
 import { type Model, withJsStack } from '../model/model.js';
 import { native } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
+import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
@@ -127,7 +127,7 @@ export function estimateFlops(w: DecodeWork, m: FlopShape): number {
 /** Options of {@link Decoder}. */
 export interface DecoderOptions {
   /** `{ generator, ...that generator's options }`; see `lib/decode/decoding.ts`. Default `{ generator: 'beam' }`. */
-  decoding?: { generator: string; [k: string]: unknown };
+  decoding?: DecodingInput;
   /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
   vocabulary?: Vocabulary | null;
   /**

@@ -149,7 +149,7 @@ describe('decoding real swipes in bfloat16 (example model, beam + vocabulary)', 
     vocab = await Vocabulary.build(list, (await Decoder.create(f32)).tokenizer, EXAMPLE_VOCAB);
     swipes = await exampleSwipes(12);
   });
-  const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+  const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
   for (const incremental of [true, false]) {
     it(`${incremental ? 'cached steps (memory_kv, decode_step)' : 'full prefix (decode_last)'}: candidates close to float32's`, async () => {
       const want = await (await Decoder.create(f32, { decoding, vocabulary: vocab, incremental })).decode(swipes);
@@ -228,7 +228,7 @@ describe.skipIf(!runtimeInfo().cudaAvailable)('CUDA reduced precision', () => {
       const list = readVocabularyFile(EXAMPLE_VOCAB);
       const vocab = await Vocabulary.build(list, (await Decoder.create(cpu)).tokenizer, EXAMPLE_VOCAB);
       const swipes = await exampleSwipes(12);
-      const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+      const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
       const want = await (await Decoder.create(cpu, { decoding, vocabulary: vocab })).decode(swipes);
       const { rows } = await (await Decoder.create(gpu, { decoding, vocabulary: vocab, batchSize: 64 })).decode(swipes);
       const { top1 } = expectCloseRows(rows, want.rows, new Set(list));
