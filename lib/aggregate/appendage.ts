@@ -3,7 +3,7 @@
  */
 import type { Candidate } from '../predictions.js';
 import { appendPreds, removeScores, separateOutVocab } from './primitives.js';
-import { at, at2 } from '../util/checked.js';
+import { at } from '../util/checked.js';
 
 /**
  * For each model in the given order (best first), keep its in-vocabulary hypotheses in their original

@@ -13,7 +13,7 @@ import type { Candidate } from '../predictions.js';
 import { swipeMrr } from '../evaluate/metrics.js';
 import { mergeByScore } from './weighted.js';
 import { separateOutVocab } from './primitives.js';
-import { at, at2 } from '../util/checked.js';
+import { at } from '../util/checked.js';
 
 /** Default weight grid of {@link fitWeights}. */
 export const DEFAULT_WEIGHT_GRID: readonly number[] = [

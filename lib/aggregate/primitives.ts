@@ -3,7 +3,7 @@
  * score removal and word appending.
  */
 import type { Candidate } from '../predictions.js';
-import { at, at2 } from '../util/checked.js';
+import { at } from '../util/checked.js';
 
 /**
  * Splits one swipe's hypotheses into in-vocabulary and out-of-vocabulary lists, order preserved
