@@ -5,7 +5,7 @@
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import type { Candidate, PredictionRow } from '../predictions.js';
 import { csvField } from '../evaluate/results-table.js';
-import { type CurveLine, gridOf, readCurves } from './read-curves.js';
+import { SwipeReader, type Swipe } from '../data/dataset.js';
 import { nativeDtwBaseline } from './native.js';
 import { type NativeDtwGrid, prepareGrid, wordRanks } from './prepare.js';
 import { BaselineGridCache, baselineReference } from './reference.js';
@@ -35,11 +35,13 @@ class GridRegistry {
 
   constructor(private readonly vocab: BaselineVocab, private readonly engine: 'native' | 'reference') {}
 
-  indexOf(c: CurveLine, grids: GridMap | undefined, file: string): number {
-    const key = c.grid !== undefined ? `inline:${JSON.stringify(c.grid)}` : `name:${c.gridName}`;
+  /** The index of a swipe's grid (the reader has resolved it: inline grids of one name are identical). */
+  indexOf(c: Swipe, grids: GridMap): number {
+    const key = c.gridName;
     let i = this.byKey.get(key);
     if (i === undefined) {
-      const g = gridOf(c, grids, file);
+      const g = grids[key];
+      if (g === undefined) throw new Error(`swipe ${c.index}: grid ${JSON.stringify(key)} not resolved by the reader`);
       i = this.grids.length;
       this.grids.push(g);
       if (this.engine === 'native') this.prepared.push(prepareGrid(g, this.vocab));
@@ -50,7 +52,7 @@ class GridRegistry {
   }
 }
 
-async function solveNative(batch: CurveLine[], gridIdx: number[], reg: GridRegistry, vocab: BaselineVocab, ranks: Uint32Array, k: number, threads: number): Promise<PredictionRow[]> {
+async function solveNative(batch: Swipe[], gridIdx: number[], reg: GridRegistry, vocab: BaselineVocab, ranks: Uint32Array, k: number, threads: number): Promise<PredictionRow[]> {
   const offsets = new Uint32Array(batch.length + 1);
   let total = 0;
   batch.forEach((c, i) => {
@@ -101,7 +103,7 @@ export async function runBaseline(dataPath: string, vocab: BaselineVocab, option
   const reg = new GridRegistry(vocab, engine);
   const ranks = wordRanks(vocab.words);
   const rows: PredictionRow[] = [];
-  let batch: CurveLine[] = [];
+  let batch: Swipe[] = [];
   let gridIdx: number[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
@@ -114,9 +116,9 @@ export async function runBaseline(dataPath: string, vocab: BaselineVocab, option
     batch = [];
     gridIdx = [];
   };
-  for await (const c of readCurves(dataPath)) {
-    if (c.x.length === 0) throw new Error(`${dataPath}:${c.index + 1}: curve.x: the swipe has no point`);
-    gridIdx.push(reg.indexOf(c, options.grids, dataPath));
+  const reader = new SwipeReader(dataPath, { grids: options.grids });
+  for await (const c of reader) {
+    gridIdx.push(reg.indexOf(c, reader.grids));
     batch.push(c);
     if (batch.length >= batchSize) await flush();
   }

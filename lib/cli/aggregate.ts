@@ -7,7 +7,7 @@ import { fitWeights } from '../aggregate/fit.js';
 import { alignInputs } from '../aggregate/inputs.js';
 import { readVocabSet } from '../aggregate/vocab.js';
 import { readWeightState, type WeightState, weightsFromState, writeWeightState } from '../aggregate/state.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
 import { at } from '../util/checked.js';
 
 interface AggregateOptions {

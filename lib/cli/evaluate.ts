@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type EvaluationResult, evaluatePredictionFile } from '../evaluate/evaluate.js';
 import { appendResults } from '../evaluate/results-table.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
 import { formatTextTable } from '../io/text-table.js';
 
 /**

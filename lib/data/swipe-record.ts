@@ -47,6 +47,8 @@ function int16Array(v: unknown, file: string, index: number, field: string): Int
  * @throws BadLineError naming the file, line and field
  */
 export function parseSwipeLine(line: string, file: string, index: number): SwipeRecord {
+  // Every swipe reader refuses blank lines (a line is a swipe: its index is its identity).
+  if (line.trim() === '') throw new BadLineError(file, index, '(line)', 'empty line (every line of a swipe file is one swipe)');
   let data: unknown;
   try {
     data = JSON.parse(line);

@@ -20,7 +20,7 @@ import { setNumThreads } from '../runtime.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { fitWordList, Vocabulary } from '../vocabulary.js';
 import { readWordList, type WordList } from '../io/word-list.js';
-import type { DataLabels } from '../baseline/read-curves.js';
+import type { DataLabels } from '../data/dataset.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';

@@ -7,6 +7,8 @@ import { fitWordList } from '../../lib/vocabulary.js';
 import { readVocabSet } from '../../lib/aggregate/vocab.js';
 import { buildBaselineVocab } from '../../lib/baseline/vocab.js';
 import { parseVocab } from '../../lib/synth/vocab.js';
+import { readLabels, readSwipes } from '../../lib/data/dataset.js';
+import { loadGrids } from '../../lib/keyboard/grid.js';
 
 describe('the word-list reader', () => {
   it('skips and counts blank lines, keeping the file lines of the words', () => {
@@ -38,5 +40,19 @@ describe('the word-list reader', () => {
     expect(fitted.tooLong).toBe(1);
     // Characters outside the BMP count once.
     expect(fitWordList(parseWordList('a\u{1F600}b\n', 'v.txt'), 3).tooLong).toBe(0);
+  });
+});
+
+describe('blank lines in swipe files', () => {
+  it('are refused by every swipe reader as "empty line", naming the file and line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-blank-'));
+    const file = join(dir, 'd.jsonl');
+    const ok = JSON.stringify({ word: 'да', curve: { x: [1, 2], y: [1, 2], t: [0, 5], grid_name: 'default' } });
+    writeFileSync(file, `${ok}\n\n${ok}\n`);
+    await expect(readLabels(file)).rejects.toThrow(`${file}:2: (line): empty line`);
+    const read = async (): Promise<void> => {
+      for await (const _ of readSwipes(file, { grids: loadGrids() })) void _;
+    };
+    await expect(read()).rejects.toThrow(`${file}:2: (line): empty line`);
   });
 });
