@@ -45,10 +45,9 @@ export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type Genera
 export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
 export { compareCodePoints } from './util/code-points.js';
 export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
-export {
-  Decoder, transformSpecOf, estimateFlops, emptyDecodeStats, addDecodeStats,
-  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape,
-} from './decode/decoder.js';
+export { Decoder, transformSpecOf, type DecoderOptions, type DecodedSwipe } from './decode/decoder.js';
+export { emptyDecodeStats, addDecodeStats, type DecodeStats, type DecodeWork } from './decode/stats.js';
+export { estimateFlops, type FlopShape } from './decode/flops.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,

@@ -14,6 +14,7 @@ import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
+import { addDecodeStats, emptyDecodeStats, type DecodeStats } from './stats.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 
@@ -25,103 +26,6 @@ export interface DecodedSwipe {
   gridName: string;
   /** `[score, word]` pairs. */
   candidates: [number, string][];
-}
-
-/** Counters of one {@link Decoder.decode} call. */
-export interface DecodeStats {
-  encodeCalls: number;
-  decodeCalls: number;
-  decodeRows: number;
-  /** Seconds spent inside the model's encode/decode calls. */
-  modelSeconds: number;
-  /** Of `modelSeconds`: encoding the swipes (`encode`, and `memory_kv` with caches). */
-  encodeSeconds: number;
-  /** Seconds of the whole native search. */
-  totalSeconds: number;
-  /** Whether key/value caches were used. */
-  incremental: boolean;
-  /** Whether the steps ran in the built-in CPU decoder step (see {@link DecoderOptions.nativeStep}). */
-  nativeStep: boolean;
-  /** Expansions answered without the model (see {@link DecoderOptions.skipForced}). */
-  forcedSteps: number;
-  /**
-   * Times a search halved its batch because a model call ran out of memory (the swipes in flight were
-   * decoded again from scratch, with the same results). Summed over searches.
-   */
-  oomSplits: number;
-  /** Swipes whose decoding started over after such a split (they were in flight or encoded). */
-  oomRestarts: number;
-  /** The batch size the searches ended with (the smallest, over searches); 0 when nothing was decoded. */
-  finalBatchSize: number;
-  /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
-  work: DecodeWork;
-}
-
-/** Positions and attention pairs the model computed during a decode. */
-export interface DecodeWork {
-  encodedPositions: number;
-  encoderPairs: number;
-  queryPositions: number;
-  projectedMemory: number;
-  selfPairs: number;
-  crossPairs: number;
-  outputRows: number;
-}
-
-/** Zeroed counters. */
-export function emptyDecodeStats(): DecodeStats {
-  return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
-    oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
-    work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
-  };
-}
-
-/**
- * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
- * smaller of the two that are set).
- */
-export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
-  a.encodeCalls += b.encodeCalls;
-  a.decodeCalls += b.decodeCalls;
-  a.decodeRows += b.decodeRows;
-  a.modelSeconds += b.modelSeconds;
-  a.encodeSeconds += b.encodeSeconds;
-  a.totalSeconds += b.totalSeconds;
-  a.incremental ||= b.incremental;
-  a.nativeStep ||= b.nativeStep;
-  a.forcedSteps += b.forcedSteps;
-  a.oomSplits += b.oomSplits;
-  a.oomRestarts += b.oomRestarts;
-  a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
-  for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
-}
-
-/** Model sizes for {@link estimateFlops}. */
-export interface FlopShape {
-  dModel: number;
-  encoderLayers: number;
-  decoderLayers: number;
-  feedForward: number;
-  nClasses: number;
-}
-
-/**
- * Multiply-add FLOPs (2 per multiply-add) of the work counted by the engine, for a transformer of the
- * given sizes: per layer, projections 2·D² per vector (4 in self-attention, q + out in cross-attention,
- * 2 per projected memory position), feed-forward 2·2·D·F, and 2·2·D per attention score pair.
- * An estimate: embeddings, norms and softmax are left out; legacy encoders' narrower first layer is
- * counted at width D.
- */
-export function estimateFlops(w: DecodeWork, m: FlopShape): number {
-  const d = m.dModel;
-  const enc = m.encoderLayers * (w.encodedPositions * (2 * 4 * d * d + 2 * 2 * d * m.feedForward) + w.encoderPairs * 2 * 2 * d);
-  const dec = m.decoderLayers * (
-    w.queryPositions * (2 * 6 * d * d + 2 * 2 * d * m.feedForward) +
-    w.projectedMemory * 2 * 2 * d * d +
-    (w.selfPairs + w.crossPairs) * 2 * 2 * d
-  );
-  return enc + dec + w.outputRows * 2 * d * m.nClasses;
 }
 
 /** Options of {@link Decoder}. */

@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const lib = (p) => import(join(root, 'dist', p));
-const { Model } = await lib('model.js');
-const { Decoder, estimateFlops } = await lib('decoder.js');
+const { Model } = await lib('model/model.js');
+const { Decoder } = await lib('decode/decoder.js');
+const { estimateFlops } = await lib('decode/flops.js');
 const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
-const { readSwipes } = await lib('dataset.js');
+const { readSwipes } = await lib('data/dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
 const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 
