@@ -9,13 +9,14 @@ import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { PredictionWriter } from '../predictions.js';
-import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
+import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, fitWordList } from '../vocabulary.js';
 import { blankLinesNote, readWordList } from '../io/word-list.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { parseNumber } from './parse-number.js';
 import { resolveDecodingOptions } from '../decode/decoding.js';
+import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -113,8 +114,8 @@ export function register(program: Command): void {
         }
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : onGpu ? 'auto' : 16,
-          workers: optionalNumber('--workers', o.workers, true) ?? (onGpu ? 1 : defaultThreadCount()),
+          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : defaultBatchSize(model.device),
+          workers: optionalNumber('--workers', o.workers, true) ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
           nativeStep: !o.torchscriptStep,
           skipForced: o.skipForced,
@@ -130,7 +131,7 @@ export function register(program: Command): void {
             grids, gridNames,
             chunkSize: Math.max(1024, decoder.batchSize * decoder.workers * 16),
             onRows: async (rows) => {
-              for (const r of rows) await writer.write({ index: r.index, grid_name: r.gridName, candidates: r.candidates });
+              for (const r of rows) await writer.write(toPredictionRow(r));
             },
             onProgress: (n) => bar?.update(n, { speed: (n / ((performance.now() - started) / 1000)).toFixed(1) }),
           });

@@ -9,9 +9,10 @@ import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
+import { CPU_BATCH_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 
-/** Default swipes decoded together. */
-export const DEFAULT_BATCH_SIZE = 64;
+/** Default swipes decoded together on the CPU (CUDA: chosen from free memory); see lib/decode/defaults.ts. */
+export const DEFAULT_BATCH_SIZE = CPU_BATCH_SIZE;
 /** Default swipes per chunk (the unit of sharding). */
 export const DEFAULT_CHUNK_SIZE = 256;
 
@@ -102,7 +103,6 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     outDir,
     predictors,
     device: 'cpu',
-    batchSize: DEFAULT_BATCH_SIZE,
     chunkSize: DEFAULT_CHUNK_SIZE,
   };
 }
@@ -158,8 +158,8 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     outDir,
     registryPath: typeof c.registry === 'string' ? res(c.registry) : undefined,
     predictors,
-    device: (c.device as DeviceRequest | undefined) ?? 'cpu',
-    batchSize: (c.batchSize as number | undefined) ?? DEFAULT_BATCH_SIZE,
+    device: (c.device as DeviceRequest | undefined) ?? DEFAULT_DEVICE,
+    batchSize: c.batchSize as number | undefined,
     chunkSize: (c.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
     threads: c.threads as number | undefined,
   };

@@ -26,6 +26,7 @@ import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
 import { type Shard, shardChunks, shardFileName } from './shard.js';
+import { DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -97,7 +98,7 @@ function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadat
 export async function runPrediction(plan: PredictionPlan, options: RunOptions = {}): Promise<RunResult> {
   const reporter = options.reporter ?? SILENT;
   const shard = options.shard;
-  if (plan.threads !== undefined) setNumThreads(plan.threads);
+  setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
   const swipes: Swipe[] = [];
   for await (const s of readSwipes(plan.dataPath, { grids })) swipes.push(s);
@@ -218,7 +219,13 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
     try {
-      decoder = await Decoder.create(model, { decoding: { ...plan.decoding }, vocabulary: await vocabularyFor(ctx, model.metadata), batchSize: plan.batchSize, grids: ctx.grids });
+      decoder = await Decoder.create(model, {
+        decoding: { ...plan.decoding },
+        vocabulary: await vocabularyFor(ctx, model.metadata),
+        batchSize: plan.batchSize ?? defaultBatchSize(model.device),
+        workers: defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
+        grids: ctx.grids,
+      });
     } catch (err) {
       throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
@@ -232,7 +239,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       for (const [a, b] of chunks) {
         const out = await decoder.decode(subset.slice(a, b));
         for (const r of out.rows) {
-          const row: PredictionRow = { index: r.index, grid_name: r.gridName, candidates: r.candidates };
+          const row = toPredictionRow(r);
           await writer.write(row);
           rows.push(row);
         }

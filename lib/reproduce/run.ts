@@ -25,6 +25,7 @@ import { exportModels } from './export-stage.js';
 import { claimWorkDir, describeInputs } from './work-dir.js';
 import { type ReproduceSummary, type StageName, type StageRecord, STAGES } from './summary.js';
 import { at } from '../util/checked.js';
+import { DEFAULT_DEVICE } from '../decode/defaults.js';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -96,7 +97,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
     quoteSet('prediction_config.voc_path', files.vocabularyPath),
     quoteSet('prediction_config.out_path', predictionsDir),
   ]);
-  if (opts.device !== undefined) plan.device = opts.device;
+  plan.device = opts.device ?? DEFAULT_DEVICE;
   if (opts.threads !== undefined) plan.threads = opts.threads;
   if (opts.batchSize !== undefined) plan.batchSize = opts.batchSize;
 
