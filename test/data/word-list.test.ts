@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +54,14 @@ describe('blank lines in swipe files', () => {
       for await (const _ of readSwipes(file, { grids: loadGrids() })) void _;
     };
     await expect(read()).rejects.toThrow(`${file}:2: (line): empty line`);
+  });
+});
+
+describe('neuroswipe --version', () => {
+  it('prints the package version', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const out = execFileSync(process.execPath, [new URL('../../bin/neuroswipe.js', import.meta.url).pathname, '--version'], { encoding: 'utf8' });
+    expect(out.trim()).toBe(pkg.version);
   });
 });
