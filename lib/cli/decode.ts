@@ -99,7 +99,6 @@ export function register(program: Command): void {
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
-        const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
         const decoderBase = await Decoder.create(model, { decoding, grids });
         if (o.useVocab && o.vocab) {
