@@ -39,19 +39,20 @@ export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.j
 export { keyWeights } from './features/traj-feats-and-distance-weights.js';
 export { keyDistances } from './features/traj-feats-and-distances.js';
 export { formatFloat32, featuresJsonLine } from './features/json-line.js';
-export { packBatch, type PackedBatch } from './predict/batcher.js';
 // Models, decoding, vocabulary (native addon)
 export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
 export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
-export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
-export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
-export {
-  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin,
-  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape, type SearchMargins,
-} from './decode/decoder.js';
+export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingInput, type DecodingLimits } from './decode/decoding.js';
+export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
+export { compareCodePoints } from './util/code-points.js';
+export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
+export { Decoder, transformSpecOf, type DecoderOptions, type DecodedSwipe } from './decode/decoder.js';
+export { emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin, type DecodeStats, type DecodeWork, type SearchMargins } from './decode/stats.js';
+export { estimateFlops, type FlopShape } from './decode/flops.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
-export { defaultWorkers, type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
+export { type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
+export { defaultWorkers } from './decode/defaults.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
   AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,

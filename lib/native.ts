@@ -289,6 +289,7 @@ export function native(): NativeAddon {
       throw new Error(
         `neuroswipe: the native addon at ${path} failed to load: ${(err as Error).message}\n` +
           'If libtorch was moved or upgraded, rebuild it with `npm run build:native`.',
+        { cause: err },
       );
     }
   }

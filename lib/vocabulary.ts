@@ -4,35 +4,54 @@
  */
 import { readFileSync } from 'node:fs';
 import { native, type NativeVocabTrie } from './native.js';
+import { readWordList, splitLines, type WordList } from './io/word-list.js';
+import { at } from './util/checked.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
 
 export type { NativeVocabTrie };
 
-/**
- * Splits text into lines like Python's `str.splitlines()` (the seed reads `voc.txt` this way): on `\n`,
- * `\r\n`, `\r` and the other Unicode line boundaries; no trailing empty item.
- */
-export function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
+export { splitLines };
 
 /**
- * Reads a vocabulary file (one word per line).
+ * Reads a vocabulary file (one word per line; blank lines skipped, see lib/io/word-list.ts).
  * @throws Error naming the file when it cannot be read or holds no word
  */
 export function readVocabularyFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
-  }
-  const words = splitLines(text);
-  if (words.length === 0) throw new Error(`${path}: the vocabulary is empty`);
-  return words;
+  return readWordList(path).words;
+}
+
+/** The words of a list that a decoder can emit, and what was left out. */
+export interface FittedWords {
+  /** The words of at most `maxLength` characters, in file order. */
+  words: string[];
+  /** Their 1-based file lines. */
+  lines: number[];
+  /** Words left out because they are longer than the decoder can generate. */
+  tooLong: number;
+}
+
+/**
+ * Leaves out the words a decoder cannot generate whole: more than `maxLength` characters (a decoder of
+ * `maxSteps` tokens emits words of at most `maxSteps − 1` characters, `<eos>` being the last token). Such
+ * words are skipped and counted, never cut: a cut word would be a non-word the search could emit.
+ * @param list - the vocabulary (see lib/io/word-list.ts)
+ * @param maxLength - the longest word kept, in characters (code points)
+ */
+export function fitWordList(list: WordList, maxLength: number): FittedWords {
+  const words: string[] = [];
+  const lines: number[] = [];
+  let tooLong = 0;
+  list.words.forEach((w, i) => {
+    let n = 0;
+    for (const _ of w) n += 1;
+    if (n > maxLength) tooLong += 1;
+    else {
+      words.push(w);
+      lines.push(list.lines[i] ?? i + 1);
+    }
+  });
+  return { words, lines, tooLong };
 }
 
 /**
@@ -78,9 +97,10 @@ export class Vocabulary {
   /**
    * Builds the trie of `words` in the model's token ids.
    * @param source - where the words came from (a file name), for error messages
+   * @param lines - the 1-based file line of each word (default: its position + 1)
    * @throws Error for an empty vocabulary, or naming the word, its line and the character the tokenizer lacks
    */
-  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)'): Promise<Vocabulary> {
+  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)', lines?: readonly number[]): Promise<Vocabulary> {
     if (words.length === 0) throw new Error(`${source}: the vocabulary is empty`);
     // Token id of every BMP code unit (−1 = not a token); characters outside the BMP go through the map.
     const table = new Int16Array(65536).fill(-1);
@@ -92,18 +112,18 @@ export class Vocabulary {
     for (const w of words) total += w.length;
     const ids = new Int32Array(total);
     const offsets = new Int32Array(words.length + 1);
-    let at = 0;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
+    let n = 0;
+    for (const [w, word] of words.entries()) {
       for (let c = 0; c < word.length; c++) {
-        const id = table[word.charCodeAt(c)];
+        const id = at(table, word.charCodeAt(c));
         if (id < 0) {
-          const ch = String.fromCodePoint(word.codePointAt(c)!);
-          throw new Error(`${source}: line ${w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
+          const cp = word.codePointAt(c) ?? 0;
+          const ch = String.fromCodePoint(cp);
+          throw new Error(`${source}: line ${lines?.[w] ?? w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
         }
-        ids[at++] = id;
+        ids[n++] = id;
       }
-      offsets[w + 1] = at;
+      offsets[w + 1] = n;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
       native().VocabTrie.build(ids, offsets, tokenizer.eosId),

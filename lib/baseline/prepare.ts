@@ -5,6 +5,7 @@
 import type { Grid } from '../keyboard/grid.js';
 import { baselineKeys, NO_KEY_LETTER } from './keyboard.js';
 import type { BaselineVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 import type { NativeDtwGrid } from '../native.js';
 
@@ -61,6 +62,6 @@ export function prepareGrid(grid: Grid, vocab: BaselineVocab): NativeDtwGrid {
  */
 export function wordRanks(words: readonly string[]): Uint32Array {
   const out = new Uint32Array(words.length);
-  for (let i = 1; i < words.length; i++) out[i] = words[i] === words[i - 1] ? out[i - 1] : i;
+  for (let i = 1; i < words.length; i++) out[i] = words[i] === words[i - 1] ? at(out, i - 1) : i;
   return out;
 }

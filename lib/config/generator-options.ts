@@ -57,7 +57,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
     throw new Error(`${where}: missing ${missing.join(', ')}: generator ${g} takes exactly ${expected.join(', ')}, each written out (no implicit defaults, docs/SEED.md §7.4)`);
   }
   const input: { generator: string; [k: string]: unknown } = { generator: g };
-  for (const k of given) input[naming === 'seed' ? SEED_KWARG_NAMES[k] : k] = options[k];
+  for (const k of given) input[naming === 'seed' ? (SEED_KWARG_NAMES[k] ?? k) : k] = options[k];
   try {
     return resolveDecodingOptions(input);
   } catch (err) {
@@ -65,7 +65,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
       const shown = naming === 'seed' ? (OURS_TO_SEED.find(([o]) => o === name)?.[1] ?? name) : name;
       return `${where}.${shown}`;
     });
-    throw new Error(msg);
+    throw new Error(msg, { cause: err });
   }
 }
 

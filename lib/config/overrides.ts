@@ -33,7 +33,7 @@ export function parseOverride(arg: string): Override {
     throw new Error(`--set ${arg}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
   }
   const text = arg.slice(eq + 1);
-  let value: unknown = text;
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
@@ -77,13 +77,14 @@ export function applyOverrides(config: Record<string, unknown>, overrides: reado
       throw new Error(`--set ${o.source}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
     }
     let path = o.path;
-    if (!Object.hasOwn(config, path[0])) {
+    const head = path[0];
+    if (head !== undefined && !Object.hasOwn(config, head)) {
       const sections = ['prediction_config', 'predict'].filter((s) => isObject(config[s]));
-      if (sections.length === 1) path = [sections[0], ...path];
+      const [only] = sections;
+      if (sections.length === 1 && only !== undefined) path = [only, ...path];
     }
     let node: unknown = config;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
+    for (const [i, seg] of path.entries()) {
       const last = i === path.length - 1;
       const at = path.slice(0, i).join('.') || '(root)';
       if (Array.isArray(node)) {

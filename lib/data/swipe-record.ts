@@ -30,7 +30,7 @@ export function int16Array(v: unknown, file: string, index: number, field: strin
   if (!Array.isArray(v)) throw new BadLineError(file, index, field, `expected an array of integers, got ${typeof v === 'object' ? (v === null ? 'null' : 'an object') : typeof v}`);
   const out = new Int16Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const n = v[i];
+    const n: unknown = v[i];
     if (typeof n !== 'number') throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${JSON.stringify(n)}`);
     if (!Number.isFinite(n)) throw new BadLineError(file, index, `${field}[${i}]`, `non-finite number ${n}`);
     if (!Number.isInteger(n)) throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${n}`);
@@ -48,6 +48,8 @@ export function int16Array(v: unknown, file: string, index: number, field: strin
  * @throws BadLineError naming the file, line and field
  */
 export function parseSwipeLine(line: string, file: string, index: number): SwipeRecord {
+  // Every swipe reader refuses blank lines (a line is a swipe: its index is its identity).
+  if (line.trim() === '') throw new BadLineError(file, index, '(line)', 'empty line (every line of a swipe file is one swipe)');
   let data: unknown;
   try {
     data = JSON.parse(line);

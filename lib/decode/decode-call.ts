@@ -1,7 +1,6 @@
 /**
  * Per-call options of `Decoder.decode` (cancellation, progress) and the decoder's worker default.
  */
-import { availableParallelism } from 'node:os';
 
 /** Progress of one `Decoder.decode` call, in swipes. */
 export interface DecodeProgress {
@@ -20,14 +19,6 @@ export interface DecodeCallOptions {
   signal?: AbortSignal;
   /** Called after each chunk of swipes is decoded, with the swipes done so far and the call's total. */
   onProgress?: (progress: DecodeProgress) => void;
-}
-
-/** Most workers a decoder accepts. */
-export const MAX_WORKERS = 64;
-
-/** The default `workers` of a decoder on `device`: 1 on CUDA, one per core (at most 64) otherwise. */
-export function defaultWorkers(device: string): number {
-  return device.startsWith('cuda') ? 1 : Math.min(MAX_WORKERS, availableParallelism());
 }
 
 /**

@@ -11,11 +11,15 @@ import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
 import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
+import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
-import { defaultWorkers, progressChunk, throwIfAborted, type DecodeCallOptions } from './decode-call.js';
+import { progressChunk, throwIfAborted, type DecodeCallOptions } from './decode-call.js';
+import { defaultWorkers } from './defaults.js';
+import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
+import { at } from '../util/checked.js';
+import { compareCodePoints } from '../util/code-points.js';
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -29,139 +33,11 @@ export interface DecodedSwipe {
   margins?: SearchMargins;
 }
 
-/**
- * How close a swipe's search came to deciding otherwise, measured by the engine on its own search: the
- * smallest gap at each kind of decision (`Infinity` where the search never made one with two finite sides).
- * Logits that differ by less than these gaps (e.g. two exact implementations of one model step, a few ulp
- * apart) cannot change the search's path, so a swipe with all margins above about 1e-4 decodes identically;
- * a difference below them is a near tie, not a bug.
- */
-export interface SearchMargins {
-  /**
-   * Log-probability gap at the top-k cut: the last expansion taken minus the best one left out, over every
-   * expansion (greedy: the best minus the second best).
-   */
-  topK: number;
-  /** Score gap between the last partial kept and the first one dropped when the partials were cut to the beam. */
-  prune: number;
-  /** Score gap between the partial expanded next and the runner-up (best-first `beam`; `Infinity` otherwise). */
-  select: number;
-}
-
-/** Counters of one {@link Decoder.decode} call. */
-export interface DecodeStats {
-  encodeCalls: number;
-  decodeCalls: number;
-  decodeRows: number;
-  /** Seconds spent inside the model's encode/decode calls. */
-  modelSeconds: number;
-  /** Of `modelSeconds`: encoding the swipes (`encode`, and `memory_kv` with caches). */
-  encodeSeconds: number;
-  /** Seconds of the whole native search. */
-  totalSeconds: number;
-  /** Whether key/value caches were used. */
-  incremental: boolean;
-  /** Whether the steps ran in the built-in CPU decoder step (see {@link DecoderOptions.nativeStep}). */
-  nativeStep: boolean;
-  /** Expansions answered without the model (see {@link DecoderOptions.skipForced}). */
-  forcedSteps: number;
-  /**
-   * Times a search halved its batch because a model call ran out of memory (the swipes in flight were
-   * decoded again from scratch, with the same results). Summed over searches.
-   */
-  oomSplits: number;
-  /** Swipes whose decoding started over after such a split (they were in flight or encoded). */
-  oomRestarts: number;
-  /** The batch size the searches ended with (the smallest, over searches); 0 when nothing was decoded. */
-  finalBatchSize: number;
-  /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
-  work: DecodeWork;
-  /** The smallest of every swipe's {@link SearchMargins} (only with {@link DecoderOptions.margins}). */
-  margins?: SearchMargins;
-}
-
-/** Positions and attention pairs the model computed during a decode. */
-export interface DecodeWork {
-  encodedPositions: number;
-  encoderPairs: number;
-  queryPositions: number;
-  projectedMemory: number;
-  selfPairs: number;
-  crossPairs: number;
-  outputRows: number;
-}
-
-/** Zeroed counters. */
-export function emptyDecodeStats(): DecodeStats {
-  return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
-    oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
-    work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
-  };
-}
-
-/**
- * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
- * smaller of the two that are set).
- */
-export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
-  a.encodeCalls += b.encodeCalls;
-  a.decodeCalls += b.decodeCalls;
-  a.decodeRows += b.decodeRows;
-  a.modelSeconds += b.modelSeconds;
-  a.encodeSeconds += b.encodeSeconds;
-  a.totalSeconds += b.totalSeconds;
-  a.incremental ||= b.incremental;
-  a.nativeStep ||= b.nativeStep;
-  a.forcedSteps += b.forcedSteps;
-  a.oomSplits += b.oomSplits;
-  a.oomRestarts += b.oomRestarts;
-  a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
-  for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
-  if (b.margins) a.margins = a.margins ? smallerMargins(a.margins, b.margins) : { ...b.margins };
-}
-
-/** The smaller gap of each kind. */
-export function smallerMargins(a: SearchMargins, b: SearchMargins): SearchMargins {
-  return { topK: Math.min(a.topK, b.topK), prune: Math.min(a.prune, b.prune), select: Math.min(a.select, b.select) };
-}
-
-/** The smallest of a swipe's three margins. */
-export function smallestMargin(m: SearchMargins): number {
-  return Math.min(m.topK, m.prune, m.select);
-}
-
-/** Model sizes for {@link estimateFlops}. */
-export interface FlopShape {
-  dModel: number;
-  encoderLayers: number;
-  decoderLayers: number;
-  feedForward: number;
-  nClasses: number;
-}
-
-/**
- * Multiply-add FLOPs (2 per multiply-add) of the work counted by the engine, for a transformer of the
- * given sizes: per layer, projections 2·D² per vector (4 in self-attention, q + out in cross-attention,
- * 2 per projected memory position), feed-forward 2·2·D·F, and 2·2·D per attention score pair.
- * An estimate: embeddings, norms and softmax are left out; legacy encoders' narrower first layer is
- * counted at width D.
- */
-export function estimateFlops(w: DecodeWork, m: FlopShape): number {
-  const d = m.dModel;
-  const enc = m.encoderLayers * (w.encodedPositions * (2 * 4 * d * d + 2 * 2 * d * m.feedForward) + w.encoderPairs * 2 * 2 * d);
-  const dec = m.decoderLayers * (
-    w.queryPositions * (2 * 6 * d * d + 2 * 2 * d * m.feedForward) +
-    w.projectedMemory * 2 * 2 * d * d +
-    (w.selfPairs + w.crossPairs) * 2 * 2 * d
-  );
-  return enc + dec + w.outputRows * 2 * d * m.nClasses;
-}
 
 /** Options of {@link Decoder}. */
 export interface DecoderOptions {
   /** `{ generator, ...that generator's options }`; see `lib/decode/decoding.ts`. Default `{ generator: 'beam' }`. */
-  decoding?: { generator: string; [k: string]: unknown };
+  decoding?: DecodingInput;
   /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
   vocabulary?: Vocabulary | null;
   /**
@@ -239,18 +115,6 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
   };
 }
 
-/** Compares two strings by Unicode code point (Python's `str` order). */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}
 
 /** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
 const ROWS_SLICE_MS = 4;
@@ -267,16 +131,18 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
   let sliceStart = performance.now();
   for (let i = 0; i < swipes.length; i++) {
     const s = swipes[i];
-    const cands: [number, string][] = new Array(res.counts[i]);
+    const cands: [number, string][] = new Array(at(res.counts, i));
     for (let c = 0; c < cands.length; c++, j++) {
-      cands[c] = [res.scores[j], tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))];
+      cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
     }
     if (d.generator !== 'greedy') {
       cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
       if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
     }
-    rows[i] = { index: s.index, gridName: s.gridName, candidates: cands };
-    if (res.margins) rows[i].margins = { topK: res.margins[3 * i], prune: res.margins[3 * i + 1], select: res.margins[3 * i + 2] };
+    const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
+    rows[i] = row;
+    const m = res.margins;
+    if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
     if (performance.now() - sliceStart > ROWS_SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
@@ -404,7 +270,7 @@ export class Decoder {
       ? progressChunk(swipes.length, parts, this.batchSize)
       : Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
-    const results: { rows: DecodedSwipe[]; stats: DecodeStats }[] = new Array(chunks);
+    const results = new Array<{ rows: DecodedSwipe[]; stats: DecodeStats }>(chunks);
     let next = 0;
     let done = 0;
     let stop = false;
@@ -446,16 +312,16 @@ export class Decoder {
       if (x.nTrajFeats !== f) throw new Error(`${this.model.path}: the features have ${x.nTrajFeats} trajectory columns, the model expects ${f}`);
       total += x.length;
     }
-    const keyCols = feats.length > 0 ? feats[0].nKeyColumns : m.n_key_columns;
+    const keyCols = feats[0]?.nKeyColumns ?? m.n_key_columns;
     const traj = new Float32Array(total * f);
     const keys = keyCols === 0 ? new Int32Array(total) : new Float32Array(total * keyCols);
     const lengths = new Int32Array(feats.length);
-    let at = 0;
+    let row = 0;
     feats.forEach((x, i) => {
-      traj.set(x.traj, at * f);
-      keys.set(x.keys as never, at * Math.max(keyCols, 1));
+      traj.set(x.traj, row * f);
+      keys.set(x.keys, row * Math.max(keyCols, 1));
       lengths[i] = x.length;
-      at += x.length;
+      row += x.length;
     });
     const d = this.decoding;
     const opts: NativeDecodeOptions = {

@@ -34,6 +34,15 @@ export interface BeamOptions {
 /** Options of one generator, defaults filled in. */
 export type DecodingOptions = GreedyOptions | BeamOptions;
 
+/**
+ * Options of one generator as a caller writes them: `generator` names the search, the other options of
+ * that search may be left out (defaults in {@link DECODING_DEFAULTS}); options of another search do not
+ * type-check.
+ */
+export type DecodingInput =
+  | ({ generator: 'greedy' } & Partial<Omit<GreedyOptions, 'generator'>>)
+  | ({ generator: 'beam' | 'beam-sync' } & Partial<Omit<BeamOptions, 'generator'>>);
+
 /** The defaults of each generator's options. */
 export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G extends 'greedy' ? GreedyOptions : BeamOptions, 'generator'>> } = {
   greedy: { maxSteps: 35 },

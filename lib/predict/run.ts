@@ -18,8 +18,9 @@ import { Registry } from '../registry/registry.js';
 import type { PredictorIdentity, PredictorResults } from '../registry/schema.js';
 import { setNumThreads } from '../runtime.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { readVocabularyFile, Vocabulary } from '../vocabulary.js';
-import type { DataLabels } from '../baseline/read-curves.js';
+import { fitWordList, Vocabulary } from '../vocabulary.js';
+import { readWordList, type WordList } from '../io/word-list.js';
+import type { DataLabels } from '../data/dataset.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
@@ -28,6 +29,7 @@ import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { checkPredictorGrid } from './grid-check.js';
 import { acquireRunLock } from './run-lock.js';
+import { DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -99,7 +101,7 @@ function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadat
 export async function runPrediction(plan: PredictionPlan, options: RunOptions = {}): Promise<RunResult> {
   const reporter = options.reporter ?? SILENT;
   const shard = options.shard;
-  if (plan.threads !== undefined) setNumThreads(plan.threads);
+  setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
   const swipes: Swipe[] = [];
   for await (const s of readSwipes(plan.dataPath, { grids })) swipes.push(s);
@@ -110,7 +112,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     swipes,
     labels: labelsOf(swipes),
     dataSha256: await sha256File(plan.dataPath),
-    vocabWords: plan.useVocabulary ? readVocabularyFile(plan.vocabularyPath!) : null,
+    vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
@@ -139,7 +141,7 @@ interface RunContext {
   swipes: Swipe[];
   labels: DataLabels;
   dataSha256: string;
-  vocabWords: string[] | null;
+  vocabWords: WordList | null;
   vocabSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
@@ -175,7 +177,9 @@ async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabul
   const key = JSON.stringify(m.char_tokens);
   let v = ctx.vocabularies.get(key);
   if (!v) {
-    v = await Vocabulary.build(ctx.vocabWords, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath);
+    // Words the decoder cannot generate whole are left out (never cut into non-words).
+    const fitted = fitWordList(ctx.vocabWords, ctx.plan.decoding.maxSteps - 1);
+    v = await Vocabulary.build(fitted.words, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath, fitted.lines);
     ctx.vocabularies.set(key, v);
   }
   return v;
@@ -231,9 +235,15 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
     try {
-      decoder = await Decoder.create(model, { decoding: { ...plan.decoding }, vocabulary: await vocabularyFor(ctx, model.metadata), batchSize: plan.batchSize, grids: ctx.grids });
+      decoder = await Decoder.create(model, {
+        decoding: { ...plan.decoding },
+        vocabulary: await vocabularyFor(ctx, model.metadata),
+        batchSize: plan.batchSize ?? defaultBatchSize(model.device),
+        workers: defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
+        grids: ctx.grids,
+      });
     } catch (err) {
-      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`);
+      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
     const fileMeta: PredictorMeta = shard
       ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subset.length, data_sha256: ctx.dataSha256 } }
@@ -245,7 +255,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       for (const [a, b] of chunks) {
         const out = await decoder.decode(subset.slice(a, b));
         for (const r of out.rows) {
-          const row: PredictionRow = { index: r.index, grid_name: r.gridName, candidates: r.candidates };
+          const row = toPredictionRow(r);
           await writer.write(row);
           rows.push(row);
         }

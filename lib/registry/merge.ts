@@ -82,7 +82,9 @@ function mergeInto(out: Registry, target: string, inputs: readonly string[]): Me
     }
     const merged: RegistryRow[] = [];
     for (const g of groups.values()) {
-      const row: RegistryRow = { ...g[0].row };
+      const [first] = g;
+      if (first === undefined) continue;
+      const row: RegistryRow = { ...first.row };
       for (const [ts, sql] of RESULT_COLUMNS) {
         let first: Sourced | undefined;
         for (const s of g) {

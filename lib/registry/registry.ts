@@ -64,7 +64,7 @@ export class Registry {
         db.pragma(`user_version = ${REGISTRY_VERSION}`);
       }
     } catch (err) {
-      throw new Error(`${path}: cannot open registry: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot open registry: ${(err as Error).message}`, { cause: err });
     }
     return new Registry(path, db);
   }

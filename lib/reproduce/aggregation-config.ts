@@ -68,7 +68,7 @@ export function readAggregationSettings(path: string, sets: readonly string[]): 
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read config: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('prediction_config' in doc)) {
     throw new Error(`${path}: reproduce needs a seed-format config (prediction_config + aggregation_config), as configs/yandex-cup.json`);

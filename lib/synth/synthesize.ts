@@ -12,6 +12,7 @@ import { Prng } from './prng.js';
 import { WORD_SAMPLINGS, WordSampler, type WordSampling } from './sampler.js';
 import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
 import { readVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /** One synthetic sample. */
 export interface SynthSample {
@@ -31,7 +32,7 @@ export function* synthesizeSwipes(words: readonly TraceableWord[], layout: Lette
   checkWordDurations(words.map((w, i) => ({ word: w.trace, line: i + 1 })), resolved, '(words)');
   const sampler = new WordSampler(words.length, sampling);
   for (let i = 0; i < count; i++) {
-    const w = words[sampler.next(rng)];
+    const w = at(words, sampler.next(rng));
     const curve = generateSwipe(w.trace, layout, rng, resolved);
     checkCurveRange(curve, w.word);
     yield { word: w.word, curve };
@@ -102,7 +103,7 @@ class AtomicWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
-      throw new Error(`${path}: cannot write: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot write: ${(err as Error).message}`, { cause: err });
     }
   }
 

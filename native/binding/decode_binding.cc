@@ -56,6 +56,8 @@ struct FlatDecodeOutput {
   std::vector<double> scores;
   std::vector<int32_t> offsets;
   std::vector<int32_t> tokens;
+  /** With the margins option: per swipe top-k, prune, select (infinity where the search never had that decision). */
+  std::vector<double> margins;
   DecodeStats stats;
 };
 
@@ -85,6 +87,12 @@ FlatDecodeOutput Flatten(DecodeOutput&& out) {
       flat.offsets[++j] = static_cast<int32_t>(t);
     }
     std::vector<Candidate>().swap(out.candidates[i]);  // free as we go: the peak stays near one copy
+  }
+  flat.margins.reserve(out.margins.size() * 3);
+  for (const SearchMargins& m : out.margins) {
+    flat.margins.push_back(m.top_k);
+    flat.margins.push_back(m.prune);
+    flat.margins.push_back(m.select);
   }
   flat.stats = out.stats;
   return flat;
@@ -146,16 +154,7 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   result.Set("tokenOffsets", offsets);
   result.Set("tokens", tokens);
   result.Set("stats", stats);
-  if (!out.margins.empty()) {
-    // Per swipe: top-k, prune, select (infinity where the search never had that decision).
-    auto margins = Napi::Float64Array::New(env, out.margins.size() * 3);
-    for (size_t i = 0; i < out.margins.size(); ++i) {
-      margins[3 * i] = out.margins[i].top_k;
-      margins[3 * i + 1] = out.margins[i].prune;
-      margins[3 * i + 2] = out.margins[i].select;
-    }
-    result.Set("margins", margins);
-  }
+  if (!out.margins.empty()) result.Set("margins", AdoptVector(env, std::move(out.margins)));
   return result;
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { evaluateRows } from '../../lib/evaluate/evaluate.js';
-import { readLabels } from '../../lib/baseline/read-curves.js';
+import { readLabels } from '../../lib/data/dataset.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/neuroswipe.js');

@@ -14,10 +14,10 @@ const realWrite = process.stderr.write.bind(process.stderr);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'neuroswipe-synth-'));
-  process.stderr.write = ((s: string) => {
-    stderr.push(String(s));
+  process.stderr.write = (s: string) => {
+    stderr.push(s);
     return true;
-  }) as typeof process.stderr.write;
+  };
 });
 afterAll(() => {
   process.stderr.write = realWrite;
