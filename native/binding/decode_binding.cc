@@ -3,13 +3,13 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/driver.h"
 #include "binding/native_error.h"
 #include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 #include "binding/script_model_binding.h"
 #include "binding/tensor_convert.h"
 #include "binding/vocab_trie_binding.h"
+#include "engine/driver.h"
 
 namespace neuroswipe {
 
@@ -69,7 +69,8 @@ FlatDecodeOutput Flatten(DecodeOutput&& out) {
     for (const auto& cand : c) total_tokens += cand.tokens.size();
   }
   if (total_tokens > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    throw UserError("decodeSwipes: " + std::to_string(total_tokens) + " candidate tokens do not fit one result; decode fewer swipes at once");
+    throw UserError("decodeSwipes: " + std::to_string(total_tokens) +
+                    " candidate tokens do not fit one result; decode fewer swipes at once");
   }
   FlatDecodeOutput flat;
   flat.counts.resize(out.candidates.size());
@@ -82,7 +83,8 @@ FlatDecodeOutput Flatten(DecodeOutput&& out) {
     flat.counts[i] = static_cast<int32_t>(out.candidates[i].size());
     for (const auto& cand : out.candidates[i]) {
       flat.scores[j] = cand.score;
-      if (!cand.tokens.empty()) std::memcpy(flat.tokens.data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
+      if (!cand.tokens.empty())
+        std::memcpy(flat.tokens.data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
       t += cand.tokens.size();
       flat.offsets[++j] = static_cast<int32_t>(t);
     }
@@ -176,7 +178,8 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   inputs.keys = CopyTypedArray(info[4], keys_shape, "keys");
   if (inputs.traj.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "traj: expected a Float32Array");
   if ((keys_shape.size() == 1) != (inputs.keys.scalar_type() == torch::kInt64)) {
-    throw Napi::TypeError::New(env, "keys: key ids must be an Int32Array of shape [sum S], key features a Float32Array [sum S, K]");
+    throw Napi::TypeError::New(
+        env, "keys: key ids must be an Int32Array of shape [sum S], key features a Float32Array [sum S, K]");
   }
   if (!info[6].IsTypedArray() || info[6].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
     throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
@@ -184,11 +187,14 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   auto lengths = info[6].As<Napi::Int32Array>();
   int64_t sum = 0;
   for (size_t i = 0; i < lengths.ElementLength(); ++i) {
-    if (lengths[i] < 1) throw Napi::RangeError::New(env, "lengths[" + std::to_string(i) + "]: every swipe needs at least one point");
+    if (lengths[i] < 1)
+      throw Napi::RangeError::New(env, "lengths[" + std::to_string(i) + "]: every swipe needs at least one point");
     inputs.lengths.push_back(lengths[i]);
     sum += lengths[i];
   }
-  if (sum != traj_shape[0]) throw Napi::RangeError::New(env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
+  if (sum != traj_shape[0])
+    throw Napi::RangeError::New(
+        env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
   DecodingOptions options = ReadOptions(info[7]);
   auto out = std::make_shared<FlatDecodeOutput>();
   auto in = std::make_shared<SwipeInputs>(std::move(inputs));

@@ -14,18 +14,30 @@ std::string DescribeJsValue(const Napi::Value& v) {
   if (v.IsArray()) return "an array";
   if (v.IsTypedArray()) {
     switch (v.As<Napi::TypedArray>().TypedArrayType()) {
-      case napi_int8_array: return "an Int8Array";
-      case napi_uint8_array: return "a Uint8Array";
-      case napi_uint8_clamped_array: return "a Uint8ClampedArray";
-      case napi_int16_array: return "an Int16Array";
-      case napi_uint16_array: return "a Uint16Array";
-      case napi_int32_array: return "an Int32Array";
-      case napi_uint32_array: return "a Uint32Array";
-      case napi_float32_array: return "a Float32Array";
-      case napi_float64_array: return "a Float64Array";
-      case napi_bigint64_array: return "a BigInt64Array";
-      case napi_biguint64_array: return "a BigUint64Array";
-      default: return "a typed array";
+      case napi_int8_array:
+        return "an Int8Array";
+      case napi_uint8_array:
+        return "a Uint8Array";
+      case napi_uint8_clamped_array:
+        return "a Uint8ClampedArray";
+      case napi_int16_array:
+        return "an Int16Array";
+      case napi_uint16_array:
+        return "a Uint16Array";
+      case napi_int32_array:
+        return "an Int32Array";
+      case napi_uint32_array:
+        return "a Uint32Array";
+      case napi_float32_array:
+        return "a Float32Array";
+      case napi_float64_array:
+        return "a Float64Array";
+      case napi_bigint64_array:
+        return "a BigInt64Array";
+      case napi_biguint64_array:
+        return "a BigUint64Array";
+      default:
+        return "a typed array";
     }
   }
   if (v.IsFunction()) return "a function";
@@ -36,15 +48,13 @@ std::string DescribeJsValue(const Napi::Value& v) {
 OptionsReader::OptionsReader(const Napi::Value& value, std::string prefix, std::string path)
     : prefix_(std::move(prefix)), path_(std::move(path)) {
   if (!value.IsObject() || value.IsArray()) {
-    throw Napi::TypeError::New(value.Env(), prefix_ + (path_.empty() ? "options" : path_) + ": expected an object, got " +
-                                                DescribeJsValue(value));
+    throw Napi::TypeError::New(value.Env(), prefix_ + (path_.empty() ? "options" : path_) +
+                                                ": expected an object, got " + DescribeJsValue(value));
   }
   object_ = value.As<Napi::Object>();
 }
 
-std::string OptionsReader::PathOf(const std::string& name) const {
-  return path_.empty() ? name : path_ + "." + name;
-}
+std::string OptionsReader::PathOf(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
 
 Napi::Value OptionsReader::Field(const char* name) const {
   Napi::Value v = object_.Get(name);
@@ -59,7 +69,8 @@ std::optional<Napi::Value> OptionsReader::Optional(const char* name) const {
 }
 
 Napi::TypeError OptionsReader::TypeMismatch(const char* name, const char* expected, const Napi::Value& got) const {
-  return Napi::TypeError::New(Env(), prefix_ + PathOf(name) + ": expected " + expected + ", got " + DescribeJsValue(got));
+  return Napi::TypeError::New(Env(),
+                              prefix_ + PathOf(name) + ": expected " + expected + ", got " + DescribeJsValue(got));
 }
 
 bool OptionsReader::GetBool(const char* name) const {
@@ -68,17 +79,15 @@ bool OptionsReader::GetBool(const char* name) const {
   return v.As<Napi::Boolean>().Value();
 }
 
-bool OptionsReader::GetBool(const char* name, bool fallback) const {
-  return Optional(name) ? GetBool(name) : fallback;
-}
+bool OptionsReader::GetBool(const char* name, bool fallback) const { return Optional(name) ? GetBool(name) : fallback; }
 
 int64_t OptionsReader::GetInt(const char* name, int64_t lo, int64_t hi) const {
   Napi::Value v = Field(name);
   if (!v.IsNumber()) throw TypeMismatch(name, "an integer", v);
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!(std::floor(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi))) {
-    throw Napi::RangeError::New(Env(), prefix_ + PathOf(name) + ": expected an integer in " + std::to_string(lo) + ".." +
-                                           std::to_string(hi) + ", got " + v.ToString().Utf8Value());
+    throw Napi::RangeError::New(Env(), prefix_ + PathOf(name) + ": expected an integer in " + std::to_string(lo) +
+                                           ".." + std::to_string(hi) + ", got " + v.ToString().Utf8Value());
   }
   return static_cast<int64_t>(d);
 }

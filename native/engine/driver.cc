@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "model/device_memory.h"
-#include "engine/host_staging.h"
 #include "binding/native_error.h"
+#include "engine/host_staging.h"
+#include "model/device_memory.h"
 #include "model/out_of_memory.h"
 #include "search/logits_processor.h"
 
@@ -54,7 +54,8 @@ class Driver {
     if (o.search.margins) out_.margins.resize(n);
     if (trie_) processors_.push_back(MakeVocabMaskProcessor(*trie_, o.limits.n_classes));
     // A step is answered without the model only when one processor alone decides it (see AnswerForced).
-    skip_forced_ = processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
+    skip_forced_ =
+        processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -82,7 +83,8 @@ class Driver {
     if (native_step_) {
       runner_ = MakeCpuStepRunner(model_, o_, slots_);
     } else {
-      runner_ = incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
+      runner_ =
+          incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
     }
     search_.clear();
     search_.resize(static_cast<size_t>(slots_));
@@ -168,7 +170,8 @@ class Driver {
     }
     for (const Encoded& e : ready_) back.push_back(e.swipe);
     back.insert(back.end(), encoding_.begin(), encoding_.end());
-    std::sort(back.begin(), back.end(), [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
+    std::sort(back.begin(), back.end(),
+              [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
     back.erase(std::unique(back.begin(), back.end()), back.end());
     if (slots_ == 1) {
       int64_t points = 0;
@@ -182,7 +185,8 @@ class Driver {
     runner_.reset();
     ReleaseCachedDeviceMemory(device_);
     pending_.insert(pending_.begin(), back.begin(), back.end());
-    const int in_use = back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
+    const int in_use =
+        back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
     slots_ = std::max(1, in_use / 2);
     ++out_.stats.oom_splits;
     out_.stats.oom_restarts += static_cast<int64_t>(back.size());
@@ -266,8 +270,9 @@ class Driver {
         if (next == t) ++next;
         ids[j] = next;
       }
-      rows[i] = StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
-                        k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
+      rows[i] =
+          StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
+                  k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
     }
     search.Consume(rows.data(), count);
     out_.stats.forced_steps += static_cast<int64_t>(count);
@@ -282,8 +287,8 @@ class Driver {
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
     if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.limits.n_classes) {
-      throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" + std::to_string(r) +
-                      ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
+      throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" +
+                      std::to_string(r) + ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
     logits = logits.to(torch::kFloat32);
     for (const auto& processor : processors_) logits = processor->Apply(logits, round.prefixes);
@@ -304,9 +309,9 @@ class Driver {
   bool incremental_ = false;
   bool native_step_ = false;
   std::vector<int64_t> offsets_;
-  std::vector<int64_t> rank_;       // per swipe: its place in the initial queue order
-  std::deque<int64_t> pending_;     // swipes not taken yet, in rank order
-  std::vector<int64_t> encoding_;   // the batch being encoded (taken from pending_, not yet in ready_)
+  std::vector<int64_t> rank_;      // per swipe: its place in the initial queue order
+  std::deque<int64_t> pending_;    // swipes not taken yet, in rank order
+  std::vector<int64_t> encoding_;  // the batch being encoded (taken from pending_, not yet in ready_)
   std::deque<Encoded> ready_;
   int slots_;
   std::unique_ptr<RoundRunner> runner_;
@@ -315,7 +320,7 @@ class Driver {
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
   std::vector<std::unique_ptr<SearchStrategy>> search_;  // per slot; null when free
-  std::vector<int64_t> slot_swipe_;                     // per slot: the swipe it holds
+  std::vector<int64_t> slot_swipe_;                      // per slot: the swipe it holds
   DecodeOutput out_;
 };
 

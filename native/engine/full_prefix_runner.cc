@@ -4,8 +4,8 @@
 #include <chrono>
 #include <limits>
 
-#include "engine/host_staging.h"
 #include "binding/native_error.h"
+#include "engine/host_staging.h"
 #include "engine/round_runner.h"
 
 namespace neuroswipe {
@@ -25,7 +25,8 @@ class FullPrefixRunner : public RoundRunner {
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats&) override {
     std::vector<torch::Tensor> items;
-    for (size_t j = 0; j < lengths.size(); ++j) items.push_back(memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, lengths[j]));
+    for (size_t j = 0; j < lengths.size(); ++j)
+      items.push_back(memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, lengths[j]));
     return items;
   }
 

@@ -71,8 +71,8 @@ class ScriptModel {
    * Logits at each row's last position: [B,C]. Uses the model's `decode_last` when present, else
    * `decode` and a gather.
    */
-  torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
-                           const torch::Tensor& memory, const std::optional<torch::Tensor>& pad_mask) const;
+  torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths, const torch::Tensor& memory,
+                           const std::optional<torch::Tensor>& pad_mask) const;
 
   /** memory_kv(memory [S,B,D]) → cross-attention keys/values of every decoder layer [L,2,S,B,D]. */
   torch::Tensor MemoryKv(const torch::Tensor& memory) const;

@@ -10,7 +10,8 @@ namespace {
 
 class BestFirstBeamSearch : public SearchStrategy {
  public:
-  BestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) : o_(o), limits_(limits), trie_(trie) {
+  BestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
     Hypothesis start;
     start.score = 0.0;
     start.tokens = {limits.sos};
@@ -36,7 +37,8 @@ class BestFirstBeamSearch : public SearchStrategy {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
       const auto token = static_cast<int32_t>(row.top_ids[j]);
-      Hypothesis h = Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
+      Hypothesis h =
+          Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
       if (token == limits_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
       } else {
@@ -68,7 +70,8 @@ class BestFirstBeamSearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) {
+std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                        const VocabTrie* trie) {
   return std::make_unique<BestFirstBeamSearch>(o, limits, trie);
 }
 

@@ -20,11 +20,12 @@ void ValidateDecodingOptions(const DecodingOptions& o) {
   if (m.eos < 0 || m.eos >= m.n_classes) throw UserError("decoding.eos: must be a predicted class");
   const SearchOptions& s = o.search;
   if (s.generator != Generator::kGreedy && (s.beam_size < 1 || s.beam_size > m.n_classes)) {
-    throw UserError("decoding.beamSize: must be in 1.." + std::to_string(m.n_classes) + ", got " + std::to_string(s.beam_size));
+    throw UserError("decoding.beamSize: must be in 1.." + std::to_string(m.n_classes) + ", got " +
+                    std::to_string(s.beam_size));
   }
   if (s.max_steps < 1 || s.max_steps > m.max_token_len) {
-    throw UserError("decoding.maxSteps: must be in 1.." + std::to_string(m.max_token_len) + " (the decoder's positional table), got " +
-                    std::to_string(s.max_steps));
+    throw UserError("decoding.maxSteps: must be in 1.." + std::to_string(m.max_token_len) +
+                    " (the decoder's positional table), got " + std::to_string(s.max_steps));
   }
   if (!std::isfinite(s.normalization_factor) || s.normalization_factor < 0.0) {
     throw UserError("decoding.normalizationFactor: must be finite and at least 0");

@@ -6,7 +6,8 @@ namespace {
 
 class GreedySearch : public SearchStrategy {
  public:
-  GreedySearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) : o_(o), limits_(limits), trie_(trie) {
+  GreedySearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
     current_.tokens = {limits.sos};
     current_.node = trie ? 0 : VocabTrie::kNoNode;
   }
@@ -48,7 +49,8 @@ class GreedySearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) {
+std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie) {
   return std::make_unique<GreedySearch>(o, limits, trie);
 }
 

@@ -3,13 +3,17 @@
 
 namespace neuroswipe {
 
-std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie);
-std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie);
-std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                        const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie);
 
 int TopKFor(const SearchOptions& o) { return o.generator == Generator::kGreedy ? 0 : o.beam_size; }
 
-std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) {
+std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie) {
   switch (o.generator) {
     case Generator::kGreedy:
       return MakeGreedySearch(o, limits, trie);

@@ -11,7 +11,8 @@ namespace {
 
 class SyncBeamSearch : public SearchStrategy {
  public:
-  SyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) : o_(o), limits_(limits), trie_(trie) {
+  SyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
     Hypothesis start;
     start.tokens = {limits.sos};
     start.node = trie ? 0 : VocabTrie::kNoNode;
@@ -32,12 +33,14 @@ class SyncBeamSearch : public SearchStrategy {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
-        expansions.push_back(Extend(parent, token, NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
+        expansions.push_back(Extend(parent, token,
+                                    NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
                                     rows[i].child_kv));
       }
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
-    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(), HypothesisLess());
+    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(),
+                      HypothesisLess());
     if (o_.margins && keep > 0 && expansions.size() > keep) {
       double dropped = std::numeric_limits<double>::infinity();
       for (size_t i = keep; i < expansions.size(); ++i) dropped = std::min(dropped, expansions[i].score);
@@ -68,7 +71,8 @@ class SyncBeamSearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie) {
+std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie) {
   return std::make_unique<SyncBeamSearch>(o, limits, trie);
 }
 

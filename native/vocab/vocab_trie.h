@@ -32,7 +32,9 @@ class VocabTrie {
 
   size_t node_count() const { return mask_.size(); }
   size_t word_count() const { return words_; }
-  size_t memory_bytes() const { return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t); }
+  size_t memory_bytes() const {
+    return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t);
+  }
 
  private:
   std::vector<uint64_t> mask_;
