@@ -19,7 +19,7 @@ while (($#)) && [[ $1 != -- ]]; do versions+=("$1"); shift; done
 # decoder, the CLI in child processes, better-sqlite3 in the registry and predict, streams and file
 # formats), about half of the suite's time.
 tests=("$@")
-((${#tests[@]})) || tests=(test/native test/decode test/registry test/predict test/data test/baseline test/package/node-version.test.ts)
+((${#tests[@]})) || tests=(test/native test/decode/cli.test.ts test/decode/parity.test.ts test/decode/library-api.test.ts test/registry test/predict test/data test/baseline test/package/node-version.test.ts)
 
 root=$PWD
 tmp="$root/.tmp/node-versions"
