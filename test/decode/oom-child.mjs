@@ -14,7 +14,7 @@ import { deviceMemory, limitDeviceMemory } from '../../dist/model/device-memory.
 
 const args = JSON.parse(process.argv[2]);
 const status = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))[1]);
-// One libtorch thread: the same threads, and so the same address-space layout, in every run.
+// One libtorch thread and one search: the same threads, and so the same address-space layout, in every run.
 setNumThreads(1);
 const model = await Model.load(args.model, { device: args.device ?? 'cpu' });
 try {
@@ -31,7 +31,7 @@ try {
   const tokenizer = (await Decoder.create(model)).tokenizer;
   const vocabulary = args.vocab ? await Vocabulary.build(readVocabularyFile(args.vocab), tokenizer, args.vocab) : null;
   const decoder = await Decoder.create(model, {
-    decoding: { generator: args.generator }, vocabulary, grids, batchSize: args.batchSize, nativeStep: args.nativeStep,
+    decoding: { generator: args.generator }, vocabulary, grids, batchSize: args.batchSize, nativeStep: args.nativeStep, workers: 1,
   });
   if (args.headroomKiB !== undefined) {
     await decoder.decode(swipes.slice(0, 2));
