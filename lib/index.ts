@@ -16,9 +16,11 @@ export { synthesizeSwipes, synthesizeToFile, type SynthFileRequest, type SynthSa
 export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './data/dataset.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
+export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
 export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
 export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
 export { AtomicTextWriter } from './io/atomic-write.js';
+export { EXAMPLES_DIR } from './data/examples.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
 export { floatCenter, truncatedCenter, type Point } from './keyboard/centers.js';
@@ -37,18 +39,20 @@ export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.j
 export { keyWeights } from './features/traj-feats-and-distance-weights.js';
 export { keyDistances } from './features/traj-feats-and-distances.js';
 export { formatFloat32, featuresJsonLine } from './features/json-line.js';
-export { packBatch, type PackedBatch } from './predict/batcher.js';
 // Models, decoding, vocabulary (native addon)
 export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
 export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
-export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingLimits } from './decode/decoding.js';
-export { Vocabulary, readVocabularyFile, splitLines, type NativeVocabTrie } from './vocabulary.js';
-export {
-  Decoder, transformSpecOf, compareCodePoints, estimateFlops, emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin,
-  type DecoderOptions, type DecodedSwipe, type DecodeStats, type DecodeWork, type FlopShape, type SearchMargins,
-} from './decode/decoder.js';
+export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingInput, type DecodingLimits } from './decode/decoding.js';
+export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
+export { compareCodePoints } from './util/code-points.js';
+export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
+export { Decoder, transformSpecOf, type DecoderOptions, type DecodedSwipe } from './decode/decoder.js';
+export { emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin, type DecodeStats, type DecodeWork, type SearchMargins } from './decode/stats.js';
+export { estimateFlops, type FlopShape } from './decode/flops.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
+export { type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
+export { defaultWorkers } from './decode/defaults.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
   AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
@@ -69,3 +73,9 @@ export * from './config/index.js';
 export * from './predict/index.js';
 export * from './registry/index.js';
 export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
+// Types that public signatures refer to
+export type { NativeTensor, NativeVersions } from './native.js';
+export type { DataLabels } from './baseline/read-curves.js';
+export type { BaselineVocab } from './baseline/vocab.js';
+export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
+export type { ServeMetrics } from './serve/metrics.js';

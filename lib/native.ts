@@ -1,6 +1,8 @@
 /**
  * Loads the native addon and types its raw surface. Public code uses `lib/model/model.ts` and friends; this file
- * is the only place that knows where the compiled addon lives.
+ * is the only place that knows where the compiled addon lives, and the one place that states what each native
+ * function takes and returns (the C++ side checks every argument against the same shapes and rejects others
+ * with a TypeError naming the argument or option).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -13,17 +15,30 @@ export interface NativeTensor {
   shape: number[];
 }
 
+/** The precisions the native model computes in. */
+export type NativePrecision = 'float32' | 'float16' | 'bfloat16';
+
+/** Token ids as the native model takes them (both become int64 tensors). */
+export type NativeTokenIds = Int32Array | BigInt64Array;
+
 /** The raw native model class (see native/binding/script_model_binding.h). */
 export interface NativeScriptModel {
+  /** The raw `neuroswipe.json` of the archive. */
   readonly metadata: string;
+  /** e.g. `cpu` or `cuda:0`. */
   readonly device: string;
-  /** `float32`, `float16` or `bfloat16`. */
-  readonly precision: string;
+  readonly precision: NativePrecision;
   readonly path: string;
   readonly hasDecodeLast: boolean;
-  encode(traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array, keysShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
-  decode(tokens: Int32Array, tokensShape: number[], memory: Float32Array, memoryShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
-  decodeLast(tokens: Int32Array, tokensShape: number[], lengths: Int32Array, memory: Float32Array, memoryShape: number[], padMask: Uint8Array | null): Promise<NativeTensor>;
+  /** Names and shapes of the weights, and head counts of the attention modules. */
+  readonly structure: { tensors: Record<string, number[]>; attentionHeads: Record<string, number> };
+  /** Encoder: traj `[S, B, F]`, keys `Int32Array [S, B]` or `Float32Array [S, B, K]`, padMask `[B, S]` (1 = padded). */
+  encode(traj: Float32Array, trajShape: readonly number[], keys: Int32Array | Float32Array, keysShape: readonly number[], padMask: Uint8Array | null): Promise<NativeTensor>;
+  /** Decoder over whole prefixes: tokens `[T, B]`, memory `[S, B, D]`; resolves to logits `[T, B, C]`. */
+  decode(tokens: NativeTokenIds, tokensShape: readonly number[], memory: Float32Array, memoryShape: readonly number[], padMask: Uint8Array | null): Promise<NativeTensor>;
+  /** Decoder logits at each prefix's last position: tokens `[T, B]`, lengths `[B]`; resolves to `[B, C]`. */
+  decodeLast(tokens: NativeTokenIds, tokensShape: readonly number[], lengths: Int32Array, memory: Float32Array, memoryShape: readonly number[], padMask: Uint8Array | null): Promise<NativeTensor>;
+  /** Releases the model; later calls throw. */
   dispose(): void;
 }
 
@@ -35,6 +50,32 @@ export interface NativeCudaRuntime {
   version: string;
   /** Whether cudaMemGetInfo (used for free device memory) was found too. */
   memGetInfo: boolean;
+}
+
+/** The native model class's static side. */
+export interface NativeScriptModelClass {
+  /**
+   * Loads a TorchScript archive onto a device (`cpu`, `cuda`, `cuda:N`; `auto` picks CUDA when there is one).
+   * Throws synchronously on a bad precision name; rejects on a bad file, contract or device.
+   */
+  load(path: string, device: string, precision?: NativePrecision): Promise<NativeScriptModel>;
+}
+
+/** The raw native vocabulary trie (see native/binding/vocab_trie_binding.h). */
+export interface NativeVocabTrie {
+  readonly nodeCount: number;
+  readonly wordCount: number;
+  readonly memoryBytes: number;
+  /** Token ids allowed after `<sos>` + `prefix` (empty when no word starts so). */
+  allowedAfter(prefix: Int32Array): number[];
+  /** Frees the trie's memory; decodes already running keep their own reference. */
+  dispose(): void;
+}
+
+/** The native trie class's static side. */
+export interface NativeVocabTrieClass {
+  /** Builds the trie of the words `ids[offsets[w] .. offsets[w+1])`, each ended by `eos`, off the event loop. */
+  build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie>;
 }
 
 /** libtorch facts reported by the addon. */
@@ -59,14 +100,150 @@ export interface NativeVersions {
   interopThreads: number;
 }
 
-/** Everything the compiled addon exports. Later modules extend this interface. */
+/** Free and total bytes of a CUDA device. */
+export interface NativeDeviceMemory {
+  free: number;
+  total: number;
+}
+
+/** The searches the native engine runs (native/search/). */
+export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync';
+
+/**
+ * Options of `decodeSwipes`, read by native/binding/decode_binding.cc into the search options, the engine
+ * options and the model limits. Every option must have its type (a wrong type is a TypeError naming it).
+ */
+export interface NativeDecodeOptions {
+  // Search options.
+  generator: NativeGenerator;
+  /** Beam searches only: expansions per step and hypotheses kept (1..nClasses). */
+  beamSize?: number;
+  /** Beam searches only: length-normalisation exponent. */
+  normalizationFactor?: number;
+  /** Most tokens generated, `<eos>` included (1..maxTokenLen). */
+  maxSteps: number;
+  /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
+  margins?: boolean;
+  // Engine options.
+  /** Swipes decoded together (continuous batching). */
+  batchSize: number;
+  /** Batch of one and full-prefix decoding: the seed's own loop. */
+  reference: boolean;
+  /** Use the model's key/value-cached step when it has one. */
+  incremental: boolean;
+  /** Run cached CPU steps in the built-in decoder step when the model exports its weights. */
+  nativeStep: boolean;
+  /** Answer expansions the vocabulary forces without the model. */
+  skipForced: boolean;
+  // Model limits.
+  sos: number;
+  eos: number;
+  pad: number;
+  nClasses: number;
+  maxTokenLen: number;
+}
+
+/** Model work counted by the engine, for FLOP estimates. */
+export interface NativeDecodeWork {
+  encodedPositions: number;
+  encoderPairs: number;
+  queryPositions: number;
+  projectedMemory: number;
+  selfPairs: number;
+  crossPairs: number;
+  outputRows: number;
+}
+
+/** Counters of one `decodeSwipes` call. */
+export interface NativeDecodeStats {
+  encodeCalls: number;
+  decodeCalls: number;
+  decodeRows: number;
+  modelSeconds: number;
+  encodeSeconds: number;
+  totalSeconds: number;
+  incremental: boolean;
+  nativeStep: boolean;
+  forcedSteps: number;
+  oomSplits: number;
+  oomRestarts: number;
+  finalBatchSize: number;
+  work: NativeDecodeWork;
+}
+
+/**
+ * What `decodeSwipes` resolves to, flat: swipe i owns `counts[i]` candidates (in the seed's collection order,
+ * unsorted), candidate j scores `scores[j]` and has the tokens `tokens[tokenOffsets[j] .. tokenOffsets[j+1])`.
+ */
+export interface NativeDecodeResult {
+  counts: Int32Array;
+  scores: Float64Array;
+  tokenOffsets: Int32Array;
+  tokens: Int32Array;
+  stats: NativeDecodeStats;
+  /** With the `margins` option: per swipe its top-k, prune and select margins, three values each. */
+  margins?: Float64Array;
+}
+
+/** One keyboard prepared for the native DTW baseline (see native/baseline/dtw_baseline.h `DtwGrid`). */
+export interface NativeDtwGrid {
+  left: Int32Array;
+  right: Int32Array;
+  top: Int32Array;
+  bottom: Int32Array;
+  cx: Float64Array;
+  cy: Float64Array;
+  rangeBegin: Uint32Array;
+  rangeEnd: Uint32Array;
+  fallbackBegin: number;
+  fallbackEnd: number;
+  wordOffsets: Uint32Array;
+  wordKeys: Uint16Array;
+}
+
+/** Input of the native `dtwBaseline` (see native/baseline/dtw_baseline.h `DtwBaselineInput`). */
+export interface NativeDtwInput {
+  grids: NativeDtwGrid[];
+  wordRank: Uint32Array;
+  curveOffsets: Uint32Array;
+  xs: Int32Array;
+  ys: Int32Array;
+  curveGrid: Uint32Array;
+  k: number;
+  prune: boolean;
+  threads: number;
+}
+
+/** Output of the native `dtwBaseline`: per swipe `k` slots of word index (−1: none) and distance. */
+export interface NativeDtwOutput {
+  words: Int32Array;
+  dists: Float64Array;
+  /** DTW matrix cells computed. */
+  cells: number;
+}
+
+/** Everything the compiled addon exports (registered in native/binding/addon.cc). */
 export interface NativeAddon {
-  ScriptModel: { load(path: string, device: string, precision?: string): Promise<NativeScriptModel> };
+  readonly ScriptModel: NativeScriptModelClass;
+  readonly VocabTrie: NativeVocabTrieClass;
+  /**
+   * The batched search over many swipes, off the event loop: traj `[sum S, F]`, keys `Int32Array [sum S]` or
+   * `Float32Array [sum S, K]`, `lengths[i]` points per swipe.
+   */
+  decodeSwipes(
+    model: NativeScriptModel, trie: NativeVocabTrie | null, traj: Float32Array, trajShape: readonly number[],
+    keys: Int32Array | Float32Array, keysShape: readonly number[], lengths: Int32Array, options: NativeDecodeOptions,
+  ): Promise<NativeDecodeResult>;
+  /** The official DTW baseline, off the event loop. */
+  dtwBaseline(input: NativeDtwInput): Promise<NativeDtwOutput>;
+  /** Free/total memory of a CUDA device; null for the CPU or when the runtime cannot be asked. */
+  deviceMemory(device: string): NativeDeviceMemory | null;
+  /** Caps libtorch's CUDA caching allocator on `device` at `fraction` of its memory; false when nothing was capped. */
+  limitDeviceMemory(device: string, fraction: number): boolean;
   versions(): NativeVersions;
   setNumThreads(n: number): void;
-  tuneHeapForThroughput(): boolean;
   getNumThreads(): number;
-  [name: string]: unknown;
+  tuneHeapForThroughput(): boolean;
 }
 
 const CANDIDATES = [
@@ -112,6 +289,7 @@ export function native(): NativeAddon {
       throw new Error(
         `neuroswipe: the native addon at ${path} failed to load: ${(err as Error).message}\n` +
           'If libtorch was moved or upgraded, rebuild it with `npm run build:native`.',
+        { cause: err },
       );
     }
   }

@@ -2,9 +2,9 @@
  * Prediction files: JSONL, one row per decoded swipe, optionally preceded by one metadata line.
  * The format is described in `docs/PREDICTION_FORMAT.md`.
  */
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { AtomicTextWriter } from './io/atomic-write.js';
 
 /** One hypothesis: `[score, word]`, lower score is better. */
 export type Candidate = [number, string];
@@ -142,8 +142,7 @@ export function formatMeta(meta: PredictorMeta): string {
  * place on {@link PredictionWriter.close}; {@link PredictionWriter.abort} removes the temporary file.
  */
 export class PredictionWriter {
-  private readonly stream: WriteStream;
-  private readonly tmp: string;
+  private readonly file: AtomicTextWriter;
   private done = false;
 
   /**
@@ -154,35 +153,31 @@ export class PredictionWriter {
     readonly path: string,
     meta?: PredictorMeta,
   ) {
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-    this.stream = createWriteStream(this.tmp, { encoding: 'utf8' });
-    if (meta !== undefined) this.stream.write(formatMeta(meta) + '\n');
+    this.file = new AtomicTextWriter(path);
+    if (meta !== undefined) void this.file.write(formatMeta(meta) + '\n');
   }
 
-  /** Appends one row; waits when the stream asks for it to drain. */
+  /**
+   * Appends one row (buffered; waits when the file asks for it to drain).
+   * @throws Error naming the file when it cannot be written (the temporary file is then removed)
+   */
   async write(row: PredictionRow): Promise<void> {
-    if (!this.stream.write(formatRow(row) + '\n')) {
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-    }
+    await this.file.write(formatRow(row) + '\n');
   }
 
   /** Flushes, closes and renames the temporary file onto the target path. */
   async close(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await new Promise<void>((resolve, reject) => {
-      this.stream.once('error', reject);
-      this.stream.end(() => resolve());
-    });
-    renameSync(this.tmp, this.path);
+    await this.file.commit();
   }
 
   /** Closes and deletes the temporary file, leaving the target untouched. */
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
-    rmSync(this.tmp, { force: true });
+    this.file.abort();
+    return Promise.resolve();
   }
 }
 

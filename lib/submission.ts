@@ -27,8 +27,8 @@ function listIndices(idx: readonly number[]): string {
  */
 export function mergeByIndex(files: readonly { path: string; file: PredictionFile }[], gridNames: readonly string[], width = SUBMISSION_WIDTH): string[][] {
   const n = gridNames.length;
-  const out: (string[] | undefined)[] = new Array(n).fill(undefined);
-  const owner: (string | undefined)[] = new Array(n).fill(undefined);
+  const out = new Array<string[] | undefined>(n).fill(undefined);
+  const owner = new Array<string | undefined>(n).fill(undefined);
   const twice: string[] = [];
   for (const { path, file } of files) {
     const outside: number[] = [];
@@ -113,7 +113,7 @@ export function writeSubmission(path: string, rows: readonly (readonly string[])
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${path}: already exists (use --force to overwrite)`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${path}: already exists (use --force to overwrite)`, { cause: err });
     throw err;
   }
 }

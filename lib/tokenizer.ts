@@ -4,13 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
+import { compareCodePoints } from './util/code-points.js';
 
 /** Special tokens of the character tokenizer, in the order they follow the characters. */
 export const CHAR_SPECIAL_TOKENS: readonly string[] = Object.freeze(['<eos>', '<unk>', '<pad>', '<sos>']);
 
-function compareCodePoints(a: string, b: string): number {
-  return (a.codePointAt(0) as number) - (b.codePointAt(0) as number);
-}
 
 /**
  * Character-level tokenizer. Ids: the vocabulary's distinct characters sorted by code point, then
@@ -66,7 +64,7 @@ export class CharTokenizer {
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new Error(`${path}: cannot read the vocabulary: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot read the vocabulary: ${(err as Error).message}`, { cause: err });
     }
     return CharTokenizer.fromVocabText(text, path);
   }
@@ -130,8 +128,9 @@ export class CharTokenizer {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length) throw new RangeError(`decode: ids[${i}]: no token with id ${id}`);
-      s += this.tokens[id];
+      const token = id === undefined || !Number.isInteger(id) ? undefined : this.tokens[id];
+      if (token === undefined) throw new RangeError(`decode: ids[${i}]: no token with id ${id}`);
+      s += token;
     }
     return s;
   }
@@ -165,8 +164,9 @@ export class KeyboardTokenizer {
    * @throws RangeError for an id outside the token list
    */
   getLabel(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length) throw new RangeError(`keyboard token id ${id} out of range`);
-    return this.tokens[id];
+    const token = Number.isInteger(id) ? this.tokens[id] : undefined;
+    if (token === undefined) throw new RangeError(`keyboard token id ${id} out of range`);
+    return token;
   }
 }
 

@@ -1,64 +1,106 @@
 /**
  * The generation vocabulary: words allowed as outputs when decoding with `useVocab`, held by the native
- * addon as a trie over token ids (SEED-SPEC §6.2). Built once, shared by any number of decodes.
+ * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
 import { readFileSync } from 'node:fs';
-import { native } from './native.js';
-import type { CharTokenizer } from './tokenizer.js';
-import { withJsStack } from './model/model.js';
+import { native, type NativeVocabTrie } from './native.js';
+import { readWordList, splitLines, type WordList } from './io/word-list.js';
+import { at } from './util/checked.js';
+import { CharTokenizer } from './tokenizer.js';
+import { withJsStack, type Model } from './model/model.js';
 
-/** The raw native trie (see native/binding/vocab_trie_binding.h). */
-export interface NativeVocabTrie {
-  readonly nodeCount: number;
-  readonly wordCount: number;
-  readonly memoryBytes: number;
-  allowedAfter(prefix: Int32Array): number[];
-}
+export type { NativeVocabTrie };
+
+export { splitLines };
 
 /**
- * Splits text into lines like Python's `str.splitlines()` (the seed reads `voc.txt` this way): on `\n`,
- * `\r\n`, `\r` and the other Unicode line boundaries; no trailing empty item.
- */
-export function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/**
- * Reads a vocabulary file (one word per line).
+ * Reads a vocabulary file (one word per line; blank lines skipped, see lib/io/word-list.ts).
  * @throws Error naming the file when it cannot be read or holds no word
  */
 export function readVocabularyFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
-  }
-  const words = splitLines(text);
-  if (words.length === 0) throw new Error(`${path}: the vocabulary is empty`);
-  return words;
+  return readWordList(path).words;
 }
 
-/** A vocabulary trie ready for decoding. */
+/** The words of a list that a decoder can emit, and what was left out. */
+export interface FittedWords {
+  /** The words of at most `maxLength` characters, in file order. */
+  words: string[];
+  /** Their 1-based file lines. */
+  lines: number[];
+  /** Words left out because they are longer than the decoder can generate. */
+  tooLong: number;
+}
+
+/**
+ * Leaves out the words a decoder cannot generate whole: more than `maxLength` characters (a decoder of
+ * `maxSteps` tokens emits words of at most `maxSteps − 1` characters, `<eos>` being the last token). Such
+ * words are skipped and counted, never cut: a cut word would be a non-word the search could emit.
+ * @param list - the vocabulary (see lib/io/word-list.ts)
+ * @param maxLength - the longest word kept, in characters (code points)
+ */
+export function fitWordList(list: WordList, maxLength: number): FittedWords {
+  const words: string[] = [];
+  const lines: number[] = [];
+  let tooLong = 0;
+  list.words.forEach((w, i) => {
+    let n = 0;
+    for (const _ of w) n += 1;
+    if (n > maxLength) tooLong += 1;
+    else {
+      words.push(w);
+      lines.push(list.lines[i] ?? i + 1);
+    }
+  });
+  return { words, lines, tooLong };
+}
+
+/**
+ * A vocabulary trie ready for decoding. Build it with {@link Vocabulary.fromFile} (a word file and the
+ * model whose tokens it is spelled in) or {@link Vocabulary.build}; free it with {@link Vocabulary.dispose}
+ * or `await using`.
+ */
 export class Vocabulary {
   /** Number of words (duplicates included). */
   readonly size: number;
-  /** The native trie. */
-  readonly trie: NativeVocabTrie;
+  private handle: NativeVocabTrie | undefined;
 
   private constructor(trie: NativeVocabTrie, size: number) {
-    this.trie = trie;
+    this.handle = trie;
     this.size = size;
+  }
+
+  /**
+   * The native trie.
+   * @throws Error once the vocabulary has been disposed
+   */
+  get trie(): NativeVocabTrie {
+    if (!this.handle) throw new Error('Vocabulary: the vocabulary has been disposed');
+    return this.handle;
+  }
+
+  /** Whether {@link Vocabulary.dispose} has been called. */
+  get disposed(): boolean {
+    return this.handle === undefined;
+  }
+
+  /**
+   * Reads a vocabulary file (one word per line, see {@link readVocabularyFile}) and builds its trie in the
+   * token ids of `model` (the `char_tokens` of its metadata, which stay readable after the model is disposed).
+   * @throws Error naming the file when it cannot be read or is empty, or naming the line, the word and the
+   *   character the model's tokenizer lacks
+   */
+  static async fromFile(path: string, model: Model): Promise<Vocabulary> {
+    const tokenizer = CharTokenizer.fromTokens([...model.metadata.char_tokens]);
+    return Vocabulary.build(readVocabularyFile(path), tokenizer, path);
   }
 
   /**
    * Builds the trie of `words` in the model's token ids.
    * @param source - where the words came from (a file name), for error messages
+   * @param lines - the 1-based file line of each word (default: its position + 1)
    * @throws Error for an empty vocabulary, or naming the word, its line and the character the tokenizer lacks
    */
-  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)'): Promise<Vocabulary> {
+  static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)', lines?: readonly number[]): Promise<Vocabulary> {
     if (words.length === 0) throw new Error(`${source}: the vocabulary is empty`);
     // Token id of every BMP code unit (−1 = not a token); characters outside the BMP go through the map.
     const table = new Int16Array(65536).fill(-1);
@@ -70,21 +112,21 @@ export class Vocabulary {
     for (const w of words) total += w.length;
     const ids = new Int32Array(total);
     const offsets = new Int32Array(words.length + 1);
-    let at = 0;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
+    let n = 0;
+    for (const [w, word] of words.entries()) {
       for (let c = 0; c < word.length; c++) {
-        const id = table[word.charCodeAt(c)];
+        const id = at(table, word.charCodeAt(c));
         if (id < 0) {
-          const ch = String.fromCodePoint(word.codePointAt(c)!);
-          throw new Error(`${source}: line ${w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
+          const cp = word.codePointAt(c) ?? 0;
+          const ch = String.fromCodePoint(cp);
+          throw new Error(`${source}: line ${lines?.[w] ?? w + 1}: word ${JSON.stringify(word)} has the character ${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase().padStart(4, '0')}), which the model's tokenizer lacks`);
         }
-        ids[at++] = id;
+        ids[n++] = id;
       }
-      offsets[w + 1] = at;
+      offsets[w + 1] = n;
     }
     const trie = await withJsStack('Vocabulary.build', () =>
-      (native().VocabTrie as { build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<NativeVocabTrie> }).build(ids, offsets, tokenizer.eosId),
+      native().VocabTrie.build(ids, offsets, tokenizer.eosId),
     );
     return new Vocabulary(trie, words.length);
   }
@@ -92,5 +134,20 @@ export class Vocabulary {
   /** Token ids allowed after `<sos>` + `prefix` (empty when no word starts so). */
   allowedAfter(prefix: readonly number[]): number[] {
     return this.trie.allowedAfter(Int32Array.from(prefix));
+  }
+
+  /**
+   * Frees the trie. Decodes already running finish normally (they hold their own reference); later use
+   * (a new {@link Decoder} or decode with it, {@link Vocabulary.allowedAfter}) throws. Calling it again
+   * does nothing.
+   */
+  dispose(): void {
+    this.handle?.dispose();
+    this.handle = undefined;
+  }
+
+  /** Same as {@link Vocabulary.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
   }
 }

@@ -88,11 +88,11 @@ print(torch.__version__, torch.version.cuda or "none", d, "ok" if ok else "no-li
   fi
   echo "bootstrap: building against PyTorch $torch_version (CUDA $torch_cuda) of $python ($torch_dir)"
   export NEUROSWIPE_PYTHON=$python
-  PACKAGES=(cmake g++ make)
+  PACKAGES=(cmake g++ make ccache)
 else
   # (A PyTorch chosen by an earlier --python run is forgotten: this mode builds against Debian's libtorch.)
   export NEUROSWIPE_PYTHON=""
-  PACKAGES=(cmake g++ make python3 libtorch-dev python3-torch libopenblas0-openmp)
+  PACKAGES=(cmake g++ make ccache python3 libtorch-dev python3-torch libopenblas0-openmp clang-format)
 fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints, as one JSON object, the state-dict keys (in order), shapes and parameter counts of every
-seed architecture as rebuilt by ``neuroswipe_models`` (compare with SEED-SPEC §5.4).
+seed architecture as rebuilt by ``neuroswipe_models`` (compare with docs/SEED.md §5.4).
 
 Usage: python3 scripts/describe_seed_models.py
 

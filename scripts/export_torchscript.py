@@ -8,7 +8,7 @@
     python3 scripts/export_torchscript.py --arch ARCH --describe-state-dict
     python3 scripts/export_torchscript.py --from-model OLD.pt --out NEW.pt
 
-The architecture is rebuilt exactly as the seed builds it (SEED-SPEC §5: same module names, so the
+The architecture is rebuilt exactly as the seed builds it (docs/SEED.md §5: same module names, so the
 state-dict keys, order and shapes are those of §5.4) and the checkpoint — a plain state dict or a
 Lightning checkpoint whose keys carry the ``model.`` prefix — is loaded strictly; weights that do not fit
 are reported with their missing and unexpected keys. The model is wrapped in the one contract

@@ -5,7 +5,7 @@ Usage: python3 scripts/make_seed_checkpoints.py --out DIR [--seed N] [--arch ARC
                                                 [--long-running [--eos-bias B]]
 
 For each architecture, ``DIR/<arch>.pt`` is a plain ``torch.save(state_dict)`` file exactly like the
-seed's weights files (SEED-SPEC §5.6); with ``--lightning`` also ``DIR/<arch>.ckpt``, a Lightning-style
+seed's weights files (docs/SEED.md §5.6); with ``--lightning`` also ``DIR/<arch>.ckpt``, a Lightning-style
 checkpoint (``{"state_dict": {"model.<key>": tensor}, "epoch", "global_step", "hyper_parameters"}``).
 Architecture ``i`` (in registry order) is initialised with seed ``N + i``, so the weights equal those of
 ``export_torchscript.py --random-init --seed N+i``.

@@ -15,7 +15,7 @@ DIR receives:
                          step's tokens, self_len, self_kv [L,2,B,H,T,D/H], logits and new_kv [L,2,B,H,D/H]
                          (see incremental_case)
   vocab.txt              a tiny vocabulary using all 33 competition characters
-  no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, corrupt.pt,
+  no_encode.pt, bad_arity.pt, no_metadata.pt, bad_metadata.pt, metadata_missing_field.pt, contradicts_<field>.pt (metadata that contradicts the weights), corrupt.pt,
   bad_step_weights.pt    files that break the model contract in one way each
   no_step_weights.pt     the m1_bigger fixture's methods without step_weights (an export from before it)
   long_<arch>.pt         long-running random-initialised exports of the same architectures (output weight ×8,
@@ -269,6 +269,24 @@ def generate(out: str) -> Dict[str, str]:
     lacking = {k: v for k, v in meta_m1.items() if k != "n_classes"}
     write_archive(scripted_m1, os.path.join(out, "metadata_missing_field.pt"), {METADATA_FILE: json.dumps(lacking)})
     files["metadata_missing_field.pt"] = "neuroswipe.json lacks n_classes"
+    # Metadata that contradicts the weights of the archive (m1_bigger: 35 classes, d_model 128, 4 heads,
+    # 4 decoder layers, nearest-key input, 299 positions).
+    contradictions = {
+        "n_classes": 30, "d_model": 64, "n_heads": 8, "n_decoder_layers": 3, "kv_layout": "rows",
+        "max_curve_len": 500, "n_traj_feats": 9,
+    }
+    for field, value in contradictions.items():
+        name = f"contradicts_{field}.pt"
+        write_archive(scripted_m1, os.path.join(out, name), {METADATA_FILE: json.dumps({**meta_m1, field: value})})
+        files[name] = f"m1_bigger weights with {field} = {value!r} in neuroswipe.json"
+    write_archive(scripted_m1, os.path.join(out, "m1_bigger_two_grids.pt"),
+                  {METADATA_FILE: json.dumps({**meta_m1, "grid_names": ["default", "extra"]})})
+    files["m1_bigger_two_grids.pt"] = "m1_bigger made for the default and the extra grid"
+    name = "contradicts_key_input.pt"
+    write_archive(scripted_m1, os.path.join(out, name),
+                  {METADATA_FILE: json.dumps({**meta_m1, "key_input": "weights", "n_key_columns": 37,
+                                              "transform": {**meta_m1["transform"], "name": "traj_feats_and_distance_weights"}})})
+    files[name] = "m1_bigger weights (nearest-key embedding) with key_input weights / 37 key columns in neuroswipe.json"
     write_archive(torch.jit.script(_Delegating(eager_m1)), os.path.join(out, "no_step_weights.pt"),
                   {METADATA_FILE: json.dumps(meta_m1)})
     files["no_step_weights.pt"] = "m1_bigger without step_weights (incremental decoding through decode_step only)"

@@ -87,7 +87,7 @@ function fetchDictionary() {
 /** Compiles a hunspell condition into a RegExp anchored at the end of the word. */
 function conditionRegExp(cond, file, line) {
   if (cond === '.') return null;
-  if (!/^(?:[^\[\]]|\[\^?[^\[\]]+\])+$/u.test(cond)) throw new Error(`${file}:${line}: condition: cannot parse ${JSON.stringify(cond)}`);
+  if (!/^(?:[^[\]]|\[\^?[^[\]]+\])+$/u.test(cond)) throw new Error(`${file}:${line}: condition: cannot parse ${JSON.stringify(cond)}`);
   return new RegExp(`${cond}$`, 'u');
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The seed's greedy and best-first beam searches (SEED-SPEC §6.2-6.4), written out literally in Python
+"""The seed's greedy and best-first beam searches (docs/SEED.md §6.2-6.4), written out literally in Python
 over a neuroswipe TorchScript model, one swipe and one hypothesis per model call. Used by the test suite as
 an independent oracle for the native decoder's reference mode (same libtorch, same model calls, so the
 scores are expected to be bit-identical).

@@ -13,7 +13,7 @@ accelerations, F = 6). The held-out set is ``--valid`` / ``--valid-ref`` (its fe
 way); it gives the validation loss during training and the final decoding metrics.
 
 Model: ``--arch`` (default ``m1_bigger``) built by ``scripts/neuroswipe_models`` exactly as the seed
-(state-dict keys and shapes of SEED-SPEC §5.4), trained in the export contract's ``forward``.
+(state-dict keys and shapes of docs/SEED.md §5.4), trained in the export contract's ``forward``.
 Loss: cross-entropy over the 35 classes, ``<pad>`` ignored, label smoothing 0.045 (§5.7). Optimiser:
 AdamW, linear warm-up then cosine decay to ``--min-lr-ratio`` over ``--steps``, gradient clipping at 1.
 
@@ -174,7 +174,7 @@ def validate(model: NeuroswipeModel, valid: SwipeSet, crit: nn.Module) -> "tuple
 def export(args: argparse.Namespace, weights: str, work: str) -> None:
     """Runs export_torchscript.py on the weights.
 
-    The char tokens are the competition's 37 (SEED-SPEC §4.1), given to the exporter as a one-line file of
+    The char tokens are the competition's 37 (docs/SEED.md §4.1), given to the exporter as a one-line file of
     the 33 characters: the example word list has no ``-``, so it alone would give 36 tokens.
     """
     tokens = os.path.join(work, "char-tokens.txt")

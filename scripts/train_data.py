@@ -15,17 +15,17 @@ import torch
 from neuroswipe_models.tokenizer import COMPETITION_CHARS, SPECIAL_TOKENS
 
 MAGIC = b"NSFEATS1"
-#: The competition character tokens (SEED-SPEC §4.1): ``-``, а…я, then the special tokens.
+#: The competition character tokens (docs/SEED.md §4.1): ``-``, а…я, then the special tokens.
 CHAR_TOKENS: List[str] = list(COMPETITION_CHARS) + list(SPECIAL_TOKENS)
 CHAR_ID = {t: i for i, t in enumerate(CHAR_TOKENS)}
 EOS, UNK, PAD, SOS = (CHAR_ID[t] for t in ("<eos>", "<unk>", "<pad>", "<sos>"))
-#: Keyboard tokenizer ``<pad>`` (SEED-SPEC §4.2): fills the padded swipe positions (masked anyway).
+#: Keyboard tokenizer ``<pad>`` (docs/SEED.md §4.2): fills the padded swipe positions (masked anyway).
 KB_PAD = 35
 FEATURE_FLAGS = ["--transform", "traj_feats_and_nearest_key", "--include-velocities", "--include-accelerations"]
 
 
 def encode_word(word: str) -> List[int]:
-    """``[<sos>] + ids + [<eos>]``, unknown characters as ``<unk>`` (SEED-SPEC §4.1)."""
+    """``[<sos>] + ids + [<eos>]``, unknown characters as ``<unk>`` (docs/SEED.md §4.1)."""
     return [SOS] + [CHAR_ID.get(c, UNK) for c in word] + [EOS]
 
 

@@ -1,6 +1,6 @@
 """Held-out evaluation for scripts/train.py: the seed's greedy and best-first beam search, Swipe MRR.
 
-Decoding follows SEED-SPEC §6: the swipe is encoded once without a padding mask; every step feeds the
+Decoding follows docs/SEED.md §6: the swipe is encoded once without a padding mask; every step feeds the
 full token prefix and reads the last position's logits; vocabulary masking (§6.2) sets the logits of
 tokens that continue no vocabulary word to −inf before ``log_softmax``. Greedy is §6.3, beam search the
 best-first algorithm of §6.4 (a heap of partial hypotheses, one expansion per iteration, pruning to the

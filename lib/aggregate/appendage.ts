@@ -3,6 +3,7 @@
  */
 import type { Candidate } from '../predictions.js';
 import { appendPreds, removeScores, separateOutVocab } from './primitives.js';
+import { at } from '../util/checked.js';
 
 /**
  * For each model in the given order (best first), keep its in-vocabulary hypotheses in their original
@@ -16,7 +17,7 @@ import { appendPreds, removeScores, separateOutVocab } from './primitives.js';
  */
 export function aggregateAppendage(predsList: readonly (readonly (readonly Candidate[])[])[], vocab: ReadonlySet<string>, limit: number): string[][] {
   if (predsList.length === 0) return [];
-  const n = predsList[0].length;
+  const n = at(predsList, 0).length;
   predsList.forEach((p, m) => {
     if (p.length !== n) throw new Error(`model ${m} has ${p.length} rows, model 0 has ${n}`);
   });

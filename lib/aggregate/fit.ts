@@ -13,6 +13,7 @@ import type { Candidate } from '../predictions.js';
 import { swipeMrr } from '../evaluate/metrics.js';
 import { mergeByScore } from './weighted.js';
 import { separateOutVocab } from './primitives.js';
+import { at } from '../util/checked.js';
 
 /** Default weight grid of {@link fitWeights}. */
 export const DEFAULT_WEIGHT_GRID: readonly number[] = [
@@ -42,13 +43,13 @@ export interface FitResult {
 }
 
 function wordsOf(filtered: readonly (readonly Candidate[])[][], weights: readonly number[], limit: number): string[][] {
-  const n = filtered[0].length;
-  const out: string[][] = new Array(n);
+  const n = at(filtered, 0).length;
+  const out = new Array<string[]>(n);
   for (let r = 0; r < n; r++) {
     let acc: Candidate[] = [];
-    for (let k = 0; k < filtered.length; k++) {
-      const w = weights[k];
-      acc = mergeByScore(acc, filtered[k][r].map((c): Candidate => [c[0] * w, c[1]]));
+    for (const [k, model] of filtered.entries()) {
+      const w = at(weights, k);
+      acc = mergeByScore(acc, at(model, r).map((c): Candidate => [c[0] * w, c[1]]));
     }
     const row: string[] = [];
     for (const c of acc) {
@@ -79,7 +80,7 @@ export function fitWeights(
   const maxSweeps = options.maxSweeps ?? 10;
   if (predsList.length === 0) throw new RangeError('fitWeights: no models');
   if (grid.some((g) => !(g > 0) || !Number.isFinite(g))) throw new RangeError(`fitWeights: grid values must be positive, got ${grid.join(',')}`);
-  const n = predsList[0].length;
+  const n = at(predsList, 0).length;
   if (n === 0) throw new RangeError('fitWeights: no swipes');
   if (targets.length !== n) throw new RangeError(`fitWeights: ${targets.length} targets for ${n} swipes`);
   predsList.forEach((p, k) => {
@@ -96,7 +97,7 @@ export function fitWeights(
     sweeps += 1;
     let changed = false;
     for (let k = 1; k < weights.length; k++) {
-      const current = weights[k];
+      const current = at(weights, k);
       let chosen = current;
       for (const g of grid) {
         if (g === current) continue;

@@ -23,8 +23,8 @@ export interface AlignedInputs {
  * @throws Error naming the file and the first row that differs from the first file
  */
 export function alignInputs(files: readonly { path: string; file: PredictionFile }[]): AlignedInputs {
-  if (files.length === 0) throw new Error('no prediction files to aggregate');
   const first = files[0];
+  if (first === undefined) throw new Error('no prediction files to aggregate');
   const indices = first.file.rows.map((r) => r.index);
   const gridNames = first.file.rows.map((r) => r.grid_name);
   for (const { path, file } of files.slice(1)) {

@@ -3,6 +3,7 @@
  * score removal and word appending.
  */
 import type { Candidate } from '../predictions.js';
+import { at } from '../util/checked.js';
 
 /**
  * Splits one swipe's hypotheses into in-vocabulary and out-of-vocabulary lists, order preserved
@@ -41,7 +42,7 @@ export function appendPreds(original: readonly (readonly string[])[], additional
   }
   return original.map((row, i) => {
     const out = row.slice();
-    for (const w of additional[i]) {
+    for (const w of at(additional, i)) {
       if (out.length >= limit) break;
       if (!out.includes(w)) out.push(w);
     }

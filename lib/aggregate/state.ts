@@ -7,7 +7,8 @@
  * identity of a predictor without its data split, so that validation and test files of one predictor
  * share it; otherwise the file's path.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import type { PredictorMeta } from '../predictions.js';
 
 function sortedKeys(value: unknown): unknown {
@@ -50,7 +51,7 @@ export function readWeightState(path: string): WeightState {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read aggregator state: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read aggregator state: ${(err as Error).message}`, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${path}: (root): expected an object mapping predictor id to weight`);
@@ -67,9 +68,7 @@ export function readWeightState(path: string): WeightState {
  * @param state - predictor id → weight
  */
 export function writeWeightState(path: string, state: WeightState): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', 'utf8');
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n');
 }
 
 /**
@@ -80,7 +79,13 @@ export function writeWeightState(path: string, state: WeightState): void {
  * @throws Error listing the ids missing from the state, and the state's ids missing from the inputs
  */
 export function weightsFromState(state: WeightState, ids: readonly string[]): number[] {
-  const missing = ids.filter((id) => !(id in state));
+  const weights: number[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const w = Object.hasOwn(state, id) ? state[id] : undefined;
+    if (w === undefined) missing.push(id);
+    else weights.push(w);
+  }
   const unused = Object.keys(state).filter((id) => !ids.includes(id));
   if (missing.length > 0 || unused.length > 0) {
     const parts: string[] = [];
@@ -88,5 +93,5 @@ export function weightsFromState(state: WeightState, ids: readonly string[]): nu
     if (unused.length > 0) parts.push(`state predictors not among the inputs: ${unused.join('; ')}`);
     throw new Error(`aggregator state does not match the inputs (${parts.join('; ')})`);
   }
-  return ids.map((id) => state[id]);
+  return weights;
 }

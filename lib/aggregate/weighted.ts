@@ -3,6 +3,7 @@
  */
 import type { Candidate } from '../predictions.js';
 import { separateOutVocab } from './primitives.js';
+import { at, at2 } from '../util/checked.js';
 
 /**
  * Two-way merge by score of two lists: while both have items, the accumulated list's head is taken only
@@ -16,11 +17,16 @@ export function mergeByScore(acc: readonly Candidate[], next: readonly Candidate
   let i = 0;
   let j = 0;
   while (i < acc.length && j < next.length) {
-    if (acc[i][0] < next[j][0]) out.push(acc[i++]);
-    else out.push(next[j++]);
+    const [a, b] = [at(acc, i), at(next, j)];
+    if (a[0] < b[0]) {
+      out.push(a);
+      i++;
+    } else {
+      out.push(b);
+      j++;
+    }
   }
-  while (i < acc.length) out.push(acc[i++]);
-  while (j < next.length) out.push(next[j++]);
+  out.push(...acc.slice(i), ...next.slice(j));
   return out;
 }
 
@@ -45,16 +51,17 @@ export function aggregateWeighted(
 ): Candidate[][] {
   const m = Math.min(predsList.length, weights.length);
   if (m === 0) return [];
-  const n = predsList[0].length;
+  const n = at(predsList, 0).length;
   for (let k = 1; k < m; k++) {
-    if (predsList[k].length !== n) throw new Error(`model ${k} has ${predsList[k].length} rows, model 0 has ${n}`);
+    const rows = at(predsList, k).length;
+    if (rows !== n) throw new Error(`model ${k} has ${rows} rows, model 0 has ${n}`);
   }
   const out: Candidate[][] = [];
   for (let r = 0; r < n; r++) {
     let acc: Candidate[] = [];
     for (let k = 0; k < m; k++) {
-      const w = weights[k];
-      const scaled = separateOutVocab(predsList[k][r], vocab).inVocab.map((c): Candidate => [c[0] * w, c[1]]);
+      const w = at(weights, k);
+      const scaled = separateOutVocab(at2(predsList, k, r), vocab).inVocab.map((c): Candidate => [c[0] * w, c[1]]);
       acc = mergeByScore(acc, scaled);
     }
     const seen = new Set<string>();

@@ -5,22 +5,11 @@
 import type { Grid } from '../keyboard/grid.js';
 import { baselineKeys, NO_KEY_LETTER } from './keyboard.js';
 import type { BaselineVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
-/** One keyboard, flattened (see native/baseline/dtw_baseline.h `DtwGrid`). */
-export interface NativeDtwGrid {
-  left: Int32Array;
-  right: Int32Array;
-  top: Int32Array;
-  bottom: Int32Array;
-  cx: Float64Array;
-  cy: Float64Array;
-  rangeBegin: Uint32Array;
-  rangeEnd: Uint32Array;
-  fallbackBegin: number;
-  fallbackEnd: number;
-  wordOffsets: Uint32Array;
-  wordKeys: Uint16Array;
-}
+import type { NativeDtwGrid } from '../native.js';
+
+export type { NativeDtwGrid };
 
 function range(vocab: BaselineVocab, letter: string): [number, number] {
   return vocab.groups.get(letter) ?? [0, vocab.words.length];
@@ -73,6 +62,6 @@ export function prepareGrid(grid: Grid, vocab: BaselineVocab): NativeDtwGrid {
  */
 export function wordRanks(words: readonly string[]): Uint32Array {
   const out = new Uint32Array(words.length);
-  for (let i = 1; i < words.length; i++) out[i] = words[i] === words[i - 1] ? out[i - 1] : i;
+  for (let i = 1; i < words.length; i++) out[i] = words[i] === words[i - 1] ? at(out, i - 1) : i;
   return out;
 }

@@ -7,6 +7,7 @@ import type { Grid } from '../keyboard/grid.js';
 import { type BaselineKey, baselineKeys, letterAt, wordPolyline } from './keyboard.js';
 import { TopK } from './top-k.js';
 import type { BaselineVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /**
  * DTW distance (no constraint, squared Euclidean local cost, symmetric unweighted steps, square root of
@@ -27,14 +28,14 @@ export function dtwDistance(ax: ArrayLike<number>, ay: ArrayLike<number>, bx: Ar
   for (let i = 0; i < n; i++) {
     cur[0] = Infinity;
     for (let j = 0; j < m; j++) {
-      const dx = ax[i] - bx[j];
-      const dy = ay[i] - by[j];
+      const dx = at(ax, i) - at(bx, j);
+      const dy = at(ay, i) - at(by, j);
       const d = dx * dx + dy * dy;
-      cur[j + 1] = d + Math.min(prev[j + 1], cur[j], prev[j]);
+      cur[j + 1] = d + Math.min(at(prev, j + 1), at(cur, j), at(prev, j));
     }
     [prev, cur] = [cur, prev];
   }
-  return Math.sqrt(prev[m]);
+  return Math.sqrt(at(prev, m));
 }
 
 /** Per grid, cached keys and word polylines. */
@@ -51,7 +52,7 @@ export class BaselineGridCache {
   polyline(vocab: BaselineVocab, i: number): { x: number[]; y: number[] } {
     let p = this.polylines.get(i);
     if (p === undefined) {
-      p = wordPolyline(this.keys, vocab.words[i]);
+      p = wordPolyline(this.keys, at(vocab.words, i));
       this.polylines.set(i, p);
     }
     return p;
@@ -80,12 +81,12 @@ export function candidateRange(vocab: BaselineVocab, letter: string): [number, n
  */
 export function baselineReference(x: ArrayLike<number>, y: ArrayLike<number>, grid: BaselineGridCache, vocab: BaselineVocab, k = 4): [number, string][] {
   if (x.length === 0) throw new Error('the swipe has no point');
-  const [begin, end] = candidateRange(vocab, letterAt(grid.keys, x[0], y[0]));
+  const [begin, end] = candidateRange(vocab, letterAt(grid.keys, at(x, 0), at(y, 0)));
   const top = new TopK(k);
   for (let i = begin; i < end; i++) {
     const p = grid.polyline(vocab, i);
     if (p.x.length === 0) continue;
-    top.offer(dtwDistance(x, y, p.x, p.y), vocab.words[i]);
+    top.offer(dtwDistance(x, y, p.x, p.y), at(vocab.words, i));
   }
   return top.result();
 }

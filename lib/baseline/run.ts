@@ -5,11 +5,12 @@
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import type { Candidate, PredictionRow } from '../predictions.js';
 import { csvField } from '../evaluate/results-table.js';
-import { type CurveLine, gridOf, readCurves } from './read-curves.js';
+import { SwipeReader, type Swipe } from '../data/dataset.js';
 import { nativeDtwBaseline } from './native.js';
 import { type NativeDtwGrid, prepareGrid, wordRanks } from './prepare.js';
 import { BaselineGridCache, baselineReference } from './reference.js';
 import type { BaselineVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /** Options of {@link runBaseline}. */
 export interface BaselineRunOptions {
@@ -34,11 +35,13 @@ class GridRegistry {
 
   constructor(private readonly vocab: BaselineVocab, private readonly engine: 'native' | 'reference') {}
 
-  indexOf(c: CurveLine, grids: GridMap | undefined, file: string): number {
-    const key = c.grid !== undefined ? `inline:${JSON.stringify(c.grid)}` : `name:${c.gridName}`;
+  /** The index of a swipe's grid (the reader has resolved it: inline grids of one name are identical). */
+  indexOf(c: Swipe, grids: GridMap): number {
+    const key = c.gridName;
     let i = this.byKey.get(key);
     if (i === undefined) {
-      const g = gridOf(c, grids, file);
+      const g = grids[key];
+      if (g === undefined) throw new Error(`swipe ${c.index}: grid ${JSON.stringify(key)} not resolved by the reader`);
       i = this.grids.length;
       this.grids.push(g);
       if (this.engine === 'native') this.prepared.push(prepareGrid(g, this.vocab));
@@ -49,16 +52,19 @@ class GridRegistry {
   }
 }
 
-async function solveNative(batch: CurveLine[], gridIdx: number[], reg: GridRegistry, vocab: BaselineVocab, ranks: Uint32Array, k: number, threads: number): Promise<PredictionRow[]> {
+async function solveNative(batch: Swipe[], gridIdx: number[], reg: GridRegistry, vocab: BaselineVocab, ranks: Uint32Array, k: number, threads: number): Promise<PredictionRow[]> {
   const offsets = new Uint32Array(batch.length + 1);
+  let total = 0;
   batch.forEach((c, i) => {
-    offsets[i + 1] = offsets[i] + c.x.length;
+    total += c.x.length;
+    offsets[i + 1] = total;
   });
-  const xs = new Int32Array(offsets[batch.length]);
-  const ys = new Int32Array(offsets[batch.length]);
+  const xs = new Int32Array(total);
+  const ys = new Int32Array(total);
   batch.forEach((c, i) => {
-    xs.set(c.x, offsets[i]);
-    ys.set(c.y, offsets[i]);
+    const start = at(offsets, i);
+    xs.set(c.x, start);
+    ys.set(c.y, start);
   });
   const out = await nativeDtwBaseline({
     grids: reg.prepared,
@@ -74,8 +80,8 @@ async function solveNative(batch: CurveLine[], gridIdx: number[], reg: GridRegis
   return batch.map((c, i) => {
     const candidates: Candidate[] = [];
     for (let s = 0; s < k; s++) {
-      const w = out.words[i * k + s];
-      if (w >= 0) candidates.push([out.dists[i * k + s], vocab.words[w]]);
+      const w = at(out.words, i * k + s);
+      if (w >= 0) candidates.push([at(out.dists, i * k + s), at(vocab.words, w)]);
     }
     return { index: c.index, grid_name: c.gridName, candidates };
   });
@@ -97,22 +103,22 @@ export async function runBaseline(dataPath: string, vocab: BaselineVocab, option
   const reg = new GridRegistry(vocab, engine);
   const ranks = wordRanks(vocab.words);
   const rows: PredictionRow[] = [];
-  let batch: CurveLine[] = [];
+  let batch: Swipe[] = [];
   let gridIdx: number[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     if (engine === 'native') rows.push(...(await solveNative(batch, gridIdx, reg, vocab, ranks, k, threads)));
     else {
       batch.forEach((c, i) => {
-        rows.push({ index: c.index, grid_name: c.gridName, candidates: baselineReference(c.x, c.y, reg.caches[gridIdx[i]], vocab, k) });
+        rows.push({ index: c.index, grid_name: c.gridName, candidates: baselineReference(c.x, c.y, at(reg.caches, at(gridIdx, i)), vocab, k) });
       });
     }
     batch = [];
     gridIdx = [];
   };
-  for await (const c of readCurves(dataPath)) {
-    if (c.x.length === 0) throw new Error(`${dataPath}:${c.index + 1}: curve.x: the swipe has no point`);
-    gridIdx.push(reg.indexOf(c, options.grids, dataPath));
+  const reader = new SwipeReader(dataPath, { grids: options.grids });
+  for await (const c of reader) {
+    gridIdx.push(reg.indexOf(c, reader.grids));
     batch.push(c);
     if (batch.length >= batchSize) await flush();
   }

@@ -2,7 +2,8 @@
  * The baseline's selection of the best candidates (seed: a `heapq` of `(−dtw, word)` tuples), reproduced
  * operation by operation so that ties come out in the seed's order.
  */
-import { compareCodePoints } from './vocab.js';
+import { compareCodePoints } from '../util/code-points.js';
+import { at } from '../util/checked.js';
 
 /** A heap entry: the negated DTW value and the word, compared like a Python tuple. */
 type Entry = [number, string];
@@ -13,10 +14,10 @@ function lt(a: Entry, b: Entry): boolean {
 }
 
 function siftDown(heap: Entry[], startpos: number, pos: number): void {
-  const item = heap[pos];
+  const item = at(heap, pos);
   while (pos > startpos) {
     const parentpos = (pos - 1) >> 1;
-    const parent = heap[parentpos];
+    const parent = at(heap, parentpos);
     if (lt(item, parent)) {
       heap[pos] = parent;
       pos = parentpos;
@@ -30,12 +31,12 @@ function siftDown(heap: Entry[], startpos: number, pos: number): void {
 function siftUp(heap: Entry[], pos: number): void {
   const endpos = heap.length;
   const startpos = pos;
-  const item = heap[pos];
+  const item = at(heap, pos);
   let childpos = 2 * pos + 1;
   while (childpos < endpos) {
     const rightpos = childpos + 1;
-    if (rightpos < endpos && !lt(heap[childpos], heap[rightpos])) childpos = rightpos;
-    heap[pos] = heap[childpos];
+    if (rightpos < endpos && !lt(at(heap, childpos), at(heap, rightpos))) childpos = rightpos;
+    heap[pos] = at(heap, childpos);
     pos = childpos;
     childpos = 2 * pos + 1;
   }
@@ -56,7 +57,8 @@ export class TopK {
 
   /** The worst kept DTW value once `k` are held, else `Infinity`. */
   get threshold(): number {
-    return this.heap.length < this.k ? Infinity : -this.heap[0][0];
+    const top = this.heap[0];
+    return this.heap.length < this.k || top === undefined ? Infinity : -top[0];
   }
 
   /** Offers a candidate. */
@@ -64,7 +66,7 @@ export class TopK {
     if (this.heap.length < this.k) {
       this.heap.push([-dtw, word]);
       siftDown(this.heap, 0, this.heap.length - 1);
-    } else if (this.k > 0 && dtw < -this.heap[0][0]) {
+    } else if (this.k > 0 && dtw < this.threshold) {
       this.heap[0] = [-dtw, word];
       siftUp(this.heap, 0);
     }

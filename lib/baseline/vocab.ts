@@ -2,7 +2,10 @@
  * The DTW baseline's vocabulary (seed `ks_lib/voc.py`): words sorted by code point and grouped by their
  * first letter.
  */
-import { readFileSync } from 'node:fs';
+import { parseWordList, readWordList, type WordList } from '../io/word-list.js';
+import { compareCodePoints } from '../util/code-points.js';
+
+export { compareCodePoints };
 
 /** Characters Python's `str.isspace()` accepts (what `strip()` removes). */
 const PY_SPACE = '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
@@ -10,36 +13,17 @@ const PY_SPACE = '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2
 /** Python `str.rstrip()` with no argument. */
 export function pyRstrip(s: string): string {
   let end = s.length;
-  while (end > 0 && PY_SPACE.includes(s[end - 1])) end -= 1;
+  while (end > 0 && PY_SPACE.includes(s.charAt(end - 1))) end -= 1;
   return s.slice(0, end);
 }
 
 /** Python `str.strip()` with no argument. */
 export function pyStrip(s: string): string {
   let start = 0;
-  while (start < s.length && PY_SPACE.includes(s[start])) start += 1;
+  while (start < s.length && PY_SPACE.includes(s.charAt(start))) start += 1;
   return pyRstrip(s.slice(start));
 }
 
-function orderUnit(c: number): number {
-  if (c >= 0xd800 && c <= 0xdfff) return c + 0x2000;
-  if (c >= 0xe000) return c - 0x800;
-  return c;
-}
-
-/**
- * Compares two strings by Unicode code point, as Python compares `str` values.
- * @returns negative, zero or positive
- */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca !== cb) return orderUnit(ca) - orderUnit(cb);
-  }
-  return a.length - b.length;
-}
 
 /** The baseline vocabulary. */
 export interface BaselineVocab {
@@ -66,11 +50,14 @@ export function firstCodePoint(w: string): string {
  * @param vocSize - how many words to keep (−1: all)
  */
 export function buildBaselineVocab(text: string, vocSize = -1): BaselineVocab {
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
+  return baselineVocabOf(parseWordList(text, '(vocabulary)'), vocSize);
+}
+
+/** The baseline vocabulary of a word list (see {@link buildBaselineVocab}). */
+export function baselineVocabOf(list: WordList, vocSize = -1): BaselineVocab {
   let words: string[] = [];
-  for (const line of lines) {
-    const field = pyRstrip(line).split('\t')[0];
+  for (const line of list.words) {
+    const [field = ''] = pyRstrip(line).split('\t');
     if (field.includes('-')) continue;
     const w = pyStrip(field).toLowerCase();
     if (w === '') continue;
@@ -96,11 +83,5 @@ export function buildBaselineVocab(text: string, vocSize = -1): BaselineVocab {
  */
 export function readBaselineVocab(path: string, vocSize = -1): BaselineVocab {
   if (!Number.isInteger(vocSize) || vocSize < -1) throw new RangeError(`vocSize: expected −1 or a non-negative integer, got ${vocSize}`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
-  }
-  return buildBaselineVocab(text, vocSize);
+  return baselineVocabOf(readWordList(path), vocSize);
 }

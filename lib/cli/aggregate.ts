@@ -7,7 +7,8 @@ import { fitWeights } from '../aggregate/fit.js';
 import { alignInputs } from '../aggregate/inputs.js';
 import { readVocabSet } from '../aggregate/vocab.js';
 import { readWeightState, type WeightState, weightsFromState, writeWeightState } from '../aggregate/state.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
+import { at } from '../util/checked.js';
 
 interface AggregateOptions {
   method: string;
@@ -44,7 +45,7 @@ async function fitOnValidation(opts: AggregateOptions, ids: string[], inputHasMe
   const val = alignInputs(valFiles);
   val.ids.forEach((id, i) => {
     // Validation and test files of one predictor share its id when both carry metadata.
-    if (valFiles[i].file.meta !== undefined && inputHasMeta[i] && id !== ids[i]) {
+    if (at(valFiles, i).file.meta !== undefined && inputHasMeta[i] === true && id !== ids[i]) {
       throw new Error(`${fitOn[i]}: predictor ${id} differs from the predictor of ${opts.inputs[i]} (${ids[i]})`);
     }
   });
@@ -101,7 +102,7 @@ export function register(program: Command): void {
         if (opts.saveState !== undefined) {
           const state: WeightState = {};
           inputs.ids.forEach((id, i) => {
-            state[id] = weights[i];
+            state[id] = at(weights, i);
           });
           writeWeightState(opts.saveState, state);
         }
@@ -111,7 +112,7 @@ export function register(program: Command): void {
       if (grids.length === 1) meta.grid_name = grids[0];
       await writePredictionFile(
         opts.out,
-        inputs.indices.map((index, i) => ({ index, grid_name: inputs.gridNames[i], candidates: candidates[i] })),
+        inputs.indices.map((index, i) => ({ index, grid_name: at(inputs.gridNames, i), candidates: at(candidates, i) })),
         meta,
       );
       process.stdout.write(`${opts.out}: ${inputs.indices.length} rows (${opts.method} of ${inputs.ids.length} input(s))\n`);

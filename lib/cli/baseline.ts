@@ -1,6 +1,6 @@
 /** `neuroswipe baseline`: the official DTW baseline. */
 import { availableParallelism } from 'node:os';
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import type { Command } from 'commander';
 import { loadGrids } from '../keyboard/grid.js';
 import { writePredictionFile } from '../predictions.js';
@@ -49,9 +49,7 @@ export function register(program: Command): void {
       };
       await writePredictionFile(opts.out, rows, meta);
       if (opts.csv !== undefined) {
-        const tmp = `${opts.csv}.${process.pid}.tmp`;
-        writeFileSync(tmp, formatBaselineCsv(rows), 'utf8');
-        renameSync(tmp, opts.csv);
+        writeFileAtomic(opts.csv, formatBaselineCsv(rows));
       }
       process.stdout.write(`${opts.out}: ${rows.length} rows (${vocab.words.length} vocabulary words)\n`);
     });

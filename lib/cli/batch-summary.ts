@@ -1,6 +1,6 @@
 /** The batch part of `neuroswipe decode`'s closing summary: the size, how 'auto' chose it, and any split. */
 import type { AutoBatchChoice } from '../decode/auto-batch.js';
-import type { DecodeStats } from '../decode/decoder.js';
+import type { DecodeStats } from '../decode/stats.js';
 
 /**
  * `--batch-size` as the decode command takes it: `auto`, or an integer ≥ 1.

@@ -9,11 +9,14 @@ import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { PredictionWriter } from '../predictions.js';
-import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
-import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
+import { Vocabulary, fitWordList } from '../vocabulary.js';
+import { blankLinesNote, readWordList } from '../io/word-list.js';
 import { batchSummary, parseBatchSize } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { parseNumber } from './parse-number.js';
+import { parseNumber, positiveInt } from './parse-number.js';
+import { resolveDecodingOptions } from '../decode/decoding.js';
+import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -75,12 +78,13 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      const threads = parseNumber('--threads', o.threads, true);
+      if (o.vocab && !o.useVocab) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words): add --use-vocab, or drop --vocab`);
+      const threads = positiveInt('--threads', o.threads)!;
       setNumThreads(threads);
       tuneHeapForThroughput();
-      const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
+      const given: { generator: string; [k: string]: unknown } = { generator: o.generator };
       const set = (k: string, v: number | undefined): void => {
-        if (v !== undefined) decoding[k] = v;
+        if (v !== undefined) given[k] = v;
       };
       set('maxSteps', optionalNumber('--max-steps', o.maxSteps, true));
       if (o.generator !== 'greedy') {
@@ -94,14 +98,23 @@ export function register(program: Command): void {
       const model = await Model.load(o.model, { device: o.device as DeviceRequest, precision: o.precision });
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
-        const onGpu = model.device.startsWith('cuda');
+        const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
         let vocabulary: Vocabulary | null = null;
         const decoderBase = await Decoder.create(model, { decoding, grids });
-        if (o.useVocab) vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), decoderBase.tokenizer, o.vocab);
+        if (o.useVocab && o.vocab) {
+          const list = readWordList(o.vocab);
+          const fitted = fitWordList(list, decoderBase.decoding.maxSteps - 1);
+          const blank = blankLinesNote(list);
+          if (blank !== null) process.stderr.write(`${blank}\n`);
+          if (fitted.tooLong > 0) {
+            process.stderr.write(`${o.vocab}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${decoderBase.decoding.maxSteps - 1} characters (the decoder generates at most ${decoderBase.decoding.maxSteps} tokens, <eos> included)\n`);
+          }
+          vocabulary = await Vocabulary.build(fitted.words, decoderBase.tokenizer, o.vocab, fitted.lines);
+        }
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : onGpu ? 'auto' : 16,
-          workers: optionalNumber('--workers', o.workers, true) ?? (onGpu ? 1 : defaultThreadCount()),
+          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : defaultBatchSize(model.device),
+          workers: optionalNumber('--workers', o.workers, true) ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
           nativeStep: !o.torchscriptStep,
           skipForced: o.skipForced,
@@ -117,7 +130,7 @@ export function register(program: Command): void {
             grids, gridNames,
             chunkSize: Math.max(1024, decoder.batchSize * decoder.workers * 16),
             onRows: async (rows) => {
-              for (const r of rows) await writer.write({ index: r.index, grid_name: r.gridName, candidates: r.candidates });
+              for (const r of rows) await writer.write(toPredictionRow(r));
             },
             onProgress: (n) => bar?.update(n, { speed: (n / ((performance.now() - started) / 1000)).toFixed(1) }),
           });

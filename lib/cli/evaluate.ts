@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type EvaluationResult, evaluatePredictionFile } from '../evaluate/evaluate.js';
 import { appendResults } from '../evaluate/results-table.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
+import { formatTextTable } from '../io/text-table.js';
 
 /**
  * A short display name of the predictor of an evaluation result: model weights file and generator when
@@ -27,8 +28,7 @@ export function formatTable(results: readonly EvaluationResult[]): string {
     ['predictor', 'grid', 'swipes', 'Swipe MRR', 'accuracy'],
     ...results.map((r) => [displayName(r), r.grid, String(r.swipes), r.mrr.toFixed(7), r.accuracy.toFixed(7)]),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((v, c) => (c >= 2 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd() + '\n').join('');
+  return formatTextTable(rows, 2);
 }
 
 /** Registers `evaluate`. */

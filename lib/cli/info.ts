@@ -1,5 +1,6 @@
 /** `neuroswipe info`: what the addon's libtorch can do on this machine. */
 import type { Command } from 'commander';
+import { positiveInt } from './parse-number.js';
 import { runtimeInfo, setNumThreads, defaultThreadCount } from '../runtime.js';
 
 /** Registers `info`. */
@@ -10,7 +11,7 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .option('--threads <n>', 'intra-op threads to use', String(defaultThreadCount()))
     .action((opts: { json?: boolean; threads: string }) => {
-      setNumThreads(Number(opts.threads));
+      setNumThreads(positiveInt('--threads', opts.threads)!);
       const info = runtimeInfo();
       const device = info.cudaAvailable ? 'cuda:0' : 'cpu';
       // float16 runs on CUDA only (Model.load refuses it on the CPU).

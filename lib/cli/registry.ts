@@ -1,8 +1,9 @@
-/** `neuroswipe registry list|show|merge`: the predictor registry (SEED-SPEC §7.4). */
+/** `neuroswipe registry list|show|merge`: the predictor registry (docs/SEED.md §7.4). */
 import type { Command } from 'commander';
 import { Registry } from '../registry/registry.js';
 import { mergeRegistries } from '../registry/merge.js';
 import type { RegistryRow } from '../registry/schema.js';
+import { formatTextTable } from '../io/text-table.js';
 
 function fmt(v: number | null): string {
   return v === null ? '-' : v.toFixed(7);
@@ -20,8 +21,7 @@ export function formatRegistryTable(rows: readonly RegistryRow[]): string {
       r.valPredsPath ?? '-', r.testPredsPath ?? '-', fmt(r.valMrr), fmt(r.valAccuracy),
     ]),
   ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  return table.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd() + '\n').join('');
+  return formatTextTable(table);
 }
 
 /** Registers `registry` and its subcommands. */

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--work-dir <dir>', 'intermediate files; a rerun resumes from them (default: <out without extension>.work next to the output)')
     .option('--set <path=value>', 'override a config field, e.g. --set generator_call_kwargs.max_steps_n=20 (repeatable)', collect, [])
     .option('--force', 'overwrite an existing output CSV')
-    .option('--device <device>', 'cpu | cuda | cuda:N | auto (default cpu)')
+    .option('--device <device>', 'auto | cpu | cuda | cuda:N (default auto: CUDA when libtorch has it)')
     .option('--threads <n>', 'libtorch intra-op threads and DTW baseline threads')
     .option('--batch-size <n>', 'swipes decoded together (default 64)')
     .option('--quiet', 'no progress output')

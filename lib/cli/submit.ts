@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readPredictionFile } from '../predictions.js';
 import { fillFromBaseline, mergeByIndex, readBaselineCsv, SUBMISSION_WIDTH, writeSubmission } from '../submission.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
 
 /** Registers `submit`. */
 export function register(program: Command): void {

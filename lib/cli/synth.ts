@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { parseNumber } from './parse-number.js';
 import { synthesizeToFile } from '../synth/synthesize.js';
+import { MAX_SYNTH_COUNT } from '../synth/options.js';
 import type { MissingLetterPolicy } from '../synth/vocab-filter.js';
 import type { WordSampling } from '../synth/sampler.js';
 import type { SwipeOptions } from '../synth/generator.js';
@@ -35,7 +36,7 @@ export function register(program: Command): void {
     .option('--grids <file>', 'gridname_to_grid.json (default: the bundled real grids)')
     .option('--grid <name>', 'grid to draw on', 'default')
     .requiredOption('--vocab <file>', 'word-per-line vocabulary')
-    .requiredOption('--count <n>', 'number of swipes (≥ 1)')
+    .requiredOption('--count <n>', `number of swipes (1…${MAX_SYNTH_COUNT})`)
     .option('--seed <n>', 'random seed (integer); the same seed gives the same file', '0')
     .requiredOption('--out <file>', 'output JSONL file')
     .option('--inline-grid', 'original format: the full grid object as curve.grid instead of curve.grid_name')
@@ -51,7 +52,7 @@ export function register(program: Command): void {
       if (opts.noiseScale !== undefined) swipe.noiseScale = parseNumber('--noise-scale', opts.noiseScale, false);
       if (opts.outsideRate !== undefined) swipe.outsideRate = parseNumber('--outside-rate', opts.outsideRate, false);
       const count = parseNumber('--count', opts.count, true);
-      if (count < 1) throw new Error(`--count: expected an integer ≥ 1, got ${opts.count}`);
+      if (count < 1 || count > MAX_SYNTH_COUNT) throw new RangeError(`--count: expected an integer 1…${MAX_SYNTH_COUNT}, got ${opts.count}`);
       const log = (s: string): void => {
         if (!opts.quiet) process.stderr.write(`synth: ${s}\n`);
       };

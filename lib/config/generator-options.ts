@@ -1,5 +1,5 @@
 /**
- * Strict generator options in configs (SEED-SPEC §7.4): a config names exactly the parameters of its
+ * Strict generator options in configs (docs/SEED.md §7.4): a config names exactly the parameters of its
  * generator, no more and no fewer, so two identical predictors always have the same options and two
  * different ones never do. The seed's keyword names map one to one onto ours.
  */
@@ -13,7 +13,7 @@ export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze(
   normalization_factor: 'normalizationFactor',
 });
 
-/** neuroswipe option names → seed names, in the order the seed's configs write them (SEED-SPEC §3.11). */
+/** neuroswipe option names → seed names, in the order the seed's configs write them (docs/SEED.md §3.11). */
 const OURS_TO_SEED: readonly [string, string][] = [
   ['maxSteps', 'max_steps_n'],
   ['returnHypotheses', 'return_hypotheses_n'],
@@ -54,10 +54,10 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
   }
   const missing = expected.filter((k) => !given.includes(k));
   if (missing.length > 0) {
-    throw new Error(`${where}: missing ${missing.join(', ')}: generator ${g} takes exactly ${expected.join(', ')}, each written out (no implicit defaults, SEED-SPEC §7.4)`);
+    throw new Error(`${where}: missing ${missing.join(', ')}: generator ${g} takes exactly ${expected.join(', ')}, each written out (no implicit defaults, docs/SEED.md §7.4)`);
   }
   const input: { generator: string; [k: string]: unknown } = { generator: g };
-  for (const k of given) input[naming === 'seed' ? SEED_KWARG_NAMES[k] : k] = options[k];
+  for (const k of given) input[naming === 'seed' ? (SEED_KWARG_NAMES[k] ?? k) : k] = options[k];
   try {
     return resolveDecodingOptions(input);
   } catch (err) {
@@ -65,7 +65,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
       const shown = naming === 'seed' ? (OURS_TO_SEED.find(([o]) => o === name)?.[1] ?? name) : name;
       return `${where}.${shown}`;
     });
-    throw new Error(msg);
+    throw new Error(msg, { cause: err });
   }
 }
 

@@ -9,9 +9,10 @@ import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
+import { CPU_BATCH_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 
-/** Default swipes decoded together. */
-export const DEFAULT_BATCH_SIZE = 64;
+/** Default swipes decoded together on the CPU (CUDA: chosen from free memory); see lib/decode/defaults.ts. */
+export const DEFAULT_BATCH_SIZE = CPU_BATCH_SIZE;
 /** Default swipes per chunk (the unit of sharding). */
 export const DEFAULT_CHUNK_SIZE = 256;
 
@@ -43,13 +44,13 @@ export function loadPredictionConfig(path: string, sets: readonly string[] = [])
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot read config: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`);
+    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
   validateConfigDocument(doc, path);
@@ -81,7 +82,7 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
   });
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
-  const flag = (k: string) => (typeof c[k] === 'boolean' ? (c[k] as boolean) : undefined);
+  const flag = (k: string) => { const v = c[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
     format: 'seed',
@@ -102,7 +103,6 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     outDir,
     predictors,
     device: 'cpu',
-    batchSize: DEFAULT_BATCH_SIZE,
     chunkSize: DEFAULT_CHUNK_SIZE,
   };
 }
@@ -137,7 +137,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
   const t = (c.transform ?? {}) as Obj;
-  const flag = (k: string) => (typeof t[k] === 'boolean' ? (t[k] as boolean) : undefined);
+  const flag = (k: string) => { const v = t[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
     format: 'native',
@@ -158,8 +158,8 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     outDir,
     registryPath: typeof c.registry === 'string' ? res(c.registry) : undefined,
     predictors,
-    device: (c.device as DeviceRequest | undefined) ?? 'cpu',
-    batchSize: (c.batchSize as number | undefined) ?? DEFAULT_BATCH_SIZE,
+    device: (c.device as DeviceRequest | undefined) ?? DEFAULT_DEVICE,
+    batchSize: c.batchSize as number | undefined,
     chunkSize: (c.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
     threads: c.threads as number | undefined,
   };

@@ -13,22 +13,48 @@ export interface Override {
 }
 
 /**
+ * Path segments that would reach an object's prototype chain rather than a config member; refused in every
+ * override path so that `--set __proto__.x=1` cannot change `Object.prototype`.
+ */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
  * Parses `a.b.c=value`. `true`, `12`, `null`, `"x"`, `[1,2]` and `{"k":1}` are JSON; anything else is a string.
- * @throws Error naming the argument when it has no `=` or an empty path segment
+ * @throws Error naming the argument when it has no `=`, an empty path segment or a prototype segment
+ *   (`__proto__`, `constructor`, `prototype`)
  */
 export function parseOverride(arg: string): Override {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new Error(`--set ${arg}: expected path=value (for example prediction_config.generator=greedy)`);
   const path = arg.slice(0, eq).split('.');
   if (path.some((p) => p.length === 0)) throw new Error(`--set ${arg}: empty segment in the path ${JSON.stringify(arg.slice(0, eq))}`);
+  const bad = path.find((p) => FORBIDDEN_SEGMENTS.has(p));
+  if (bad !== undefined) {
+    throw new Error(`--set ${arg}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
+  }
   const text = arg.slice(eq + 1);
-  let value: unknown = text;
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     value = text;
   }
+  const badKey = prototypeKey(value);
+  if (badKey !== undefined) {
+    throw new Error(`--set ${arg}: the value has a member named ${JSON.stringify(badKey)}, which is not allowed (it names an object's prototype, not a config member)`);
+  }
   return { path, value, source: arg };
+}
+
+/** The first member name in a parsed JSON value (at any depth) that is a prototype segment, if any. */
+function prototypeKey(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (FORBIDDEN_SEGMENTS.has(k)) return k;
+    const inner = prototypeKey(v);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -46,14 +72,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function applyOverrides(config: Record<string, unknown>, overrides: readonly Override[]): void {
   for (const o of overrides) {
+    const bad = o.path.find((p) => FORBIDDEN_SEGMENTS.has(p));
+    if (bad !== undefined) {
+      throw new Error(`--set ${o.source}: the path segment ${JSON.stringify(bad)} is not allowed (it names an object's prototype, not a config member)`);
+    }
     let path = o.path;
-    if (!(path[0] in config)) {
+    const head = path[0];
+    if (head !== undefined && !Object.hasOwn(config, head)) {
       const sections = ['prediction_config', 'predict'].filter((s) => isObject(config[s]));
-      if (sections.length === 1) path = [sections[0], ...path];
+      const [only] = sections;
+      if (sections.length === 1 && only !== undefined) path = [only, ...path];
     }
     let node: unknown = config;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
+    for (const [i, seg] of path.entries()) {
       const last = i === path.length - 1;
       const at = path.slice(0, i).join('.') || '(root)';
       if (Array.isArray(node)) {
@@ -69,7 +100,7 @@ export function applyOverrides(config: Record<string, unknown>, overrides: reado
       } else if (isObject(node)) {
         if (last) node[seg] = o.value;
         else {
-          if (node[seg] === undefined) node[seg] = {};
+          if (!Object.hasOwn(node, seg)) node[seg] = {};
           node = node[seg];
         }
       } else {

@@ -60,8 +60,8 @@ export interface PredictionPlan {
   predictors: PredictorEntry[];
   /** Device the models run on. */
   device: DeviceRequest;
-  /** Swipes decoded together. */
-  batchSize: number;
+  /** Swipes decoded together; default by device (lib/decode/defaults.ts). */
+  batchSize?: number;
   /** Swipes per work unit: each chunk is decoded on its own and is the unit of `--shard`. */
   chunkSize: number;
   /** libtorch intra-op threads, when set. */

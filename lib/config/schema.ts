@@ -1,6 +1,6 @@
 /**
  * The one JSON schema of prediction configs. A config holds either the seed's `prediction_config`
- * section (accepted exactly as the seed's `configs/*.json` write it, SEED-SPEC §3.11) or neuroswipe's own
+ * section (accepted exactly as the seed's `configs/*.json` write it, docs/SEED.md §3.11) or neuroswipe's own
  * `predict` section (docs/CONFIG.md). Unknown members are errors in both.
  */
 import { Ajv, type ErrorObject } from 'ajv';

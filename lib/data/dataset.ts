@@ -2,11 +2,11 @@
  * Streaming reader of competition swipe files (inline `curve.grid` or separated `curve.grid_name`),
  * reference files (`valid.ref`), and grid subsets.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BadLineError } from '../io/bad-line.js';
-import { parseSwipeLine } from './swipe-record.js';
-import type { Grid, GridMap } from '../keyboard/grid.js';
+import { parseSwipeLine, type SwipeRecord } from './swipe-record.js';
+import { loadGrids, type Grid, type GridMap } from '../keyboard/grid.js';
 
 export { BadLineError, BadLineReport } from '../io/bad-line.js';
 
@@ -28,7 +28,11 @@ export interface Swipe {
 
 /** Options of {@link readSwipes} / {@link SwipeReader}. */
 export interface ReadSwipesOptions {
-  /** Grids for `curve.grid_name` lines. Inline grids of the same name must be identical to these. */
+  /**
+   * Grids for `curve.grid_name` lines. Inline grids of the same name must be identical to these. Default:
+   * the bundled real grids (`default`, `extra`: `DEFAULT_GRIDS_PATH`) for `curve.grid_name` lines, while
+   * inline grids are taken as they come (only grids of the same name within the file must agree).
+   */
   grids?: GridMap;
   /** Skip bad lines instead of failing; each is passed to `onBadLine`. Default false. */
   skipBadLines?: boolean;
@@ -36,6 +40,14 @@ export interface ReadSwipesOptions {
   onBadLine?: (err: BadLineError) => void;
   /** Receives every inline grid (validated), first seen per name, as soon as its line is read. */
   collectedGrids?: GridMap;
+}
+
+let bundled: GridMap | undefined;
+
+/** The bundled real grids, read once. */
+function bundledGrids(): GridMap {
+  bundled ??= loadGrids();
+  return bundled;
 }
 
 function canonical(grid: Grid): string {
@@ -87,7 +99,8 @@ export class SwipeReader implements AsyncIterable<Swipe> {
     const known = Object.prototype.hasOwnProperty.call(this.grids, name);
     if (rec.grid !== undefined) {
       let key = this.seen.get(name);
-      if (key === undefined && known) key = canonical(this.grids[name]);
+      const grid = known ? this.grids[name] : undefined;
+      if (key === undefined && grid !== undefined) key = canonical(grid);
       const c = canonical(rec.grid);
       if (key !== undefined && key !== c) {
         throw new BadLineError(this.path, index, 'curve.grid', `grid ${JSON.stringify(name)} differs from the grid of the same name seen before`);
@@ -97,8 +110,10 @@ export class SwipeReader implements AsyncIterable<Swipe> {
         if (!known) this.grids[name] = rec.grid;
         if (this.opts.collectedGrids && !Object.prototype.hasOwnProperty.call(this.opts.collectedGrids, name)) this.opts.collectedGrids[name] = rec.grid;
       }
+    } else if (!known && this.opts.grids === undefined && Object.prototype.hasOwnProperty.call(bundledGrids(), name)) {
+      this.grids[name] = bundledGrids()[name];
     } else if (!known) {
-      const names = Object.keys(this.grids);
+      const names = [...new Set([...Object.keys(this.grids), ...(this.opts.grids === undefined ? Object.keys(bundledGrids()) : [])])];
       throw new BadLineError(this.path, index, 'curve.grid_name', `unknown grid name ${JSON.stringify(name)} (known: ${names.length ? names.join(', ') : 'none; pass a grids file'})`);
     }
     const swipe: Swipe = { index, x: rec.x, y: rec.y, t: rec.t, gridName: name };
@@ -128,7 +143,7 @@ export async function* readLines(path: string): AsyncGenerator<{ line: string; i
     for await (const line of rl) yield { line, index: index++ };
   } catch (err) {
     if (err instanceof BadLineError) throw err;
-    throw new Error(`${path}: cannot read: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
   } finally {
     rl.close();
     stream.destroy();
@@ -143,6 +158,54 @@ export async function readRef(path: string): Promise<string[]> {
   const out: string[] = [];
   for await (const { line } of readLines(path)) out.push(line);
   return out;
+}
+
+/** Words and grid names of a data file, in line order. */
+export interface DataLabels {
+  /** Per line, the grid name. */
+  gridNames: string[];
+  /** Per line, the target word (`undefined` where the line has none). */
+  words: (string | undefined)[];
+}
+
+/**
+ * Reads the grid names and words of a data file (each line checked by the one swipe-line parser, grids
+ * not resolved); with `refPath`, the targets come from a reference file (one word per line, line i for
+ * data line i) and must have exactly one line per data line.
+ * @param path - the data file
+ * @param refPath - optional `valid.ref`-style file
+ * @throws Error naming the file and line of a malformed line, or when the reference file's line count
+ *   differs from the data file's
+ */
+export async function readLabels(path: string, refPath?: string): Promise<DataLabels> {
+  if (!existsSync(path)) throw new Error(`${path}: data file not found`);
+  const gridNames: string[] = [];
+  const words: (string | undefined)[] = [];
+  for await (const { line, index } of readLines(path)) {
+    const rec = parseSwipeLine(line, path, index);
+    gridNames.push(rec.gridName);
+    words.push(rec.word);
+  }
+  if (refPath !== undefined) {
+    if (!existsSync(refPath)) throw new Error(`${refPath}: reference file not found`);
+    const ref = await readRef(refPath);
+    if (ref.length > words.length) throw new Error(`${refPath}: has more lines than ${path} (${words.length})`);
+    if (ref.length !== words.length) throw new Error(`${refPath}: has ${ref.length} lines but ${path} has ${words.length}`);
+    ref.forEach((w, i) => {
+      words[i] = w;
+    });
+  }
+  return { gridNames, words };
+}
+
+/**
+ * The first line of a data file, parsed (for format detection).
+ * @returns null for an empty file
+ * @throws BadLineError for a malformed first line
+ */
+export async function readFirstRecord(path: string): Promise<SwipeRecord | null> {
+  for await (const { line, index } of readLines(path)) return parseSwipeLine(line, path, index);
+  return null;
 }
 
 /** The swipes of one grid, in their original order (seed `CurveDatasetSubset`). */

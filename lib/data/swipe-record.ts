@@ -24,12 +24,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function int16Array(v: unknown, file: string, index: number, field: string): Int16Array {
+/** Validates one int16 coordinate array of a line (`curve.x`, …); shared with the library-input checks. */
+export function int16Array(v: unknown, file: string, index: number, field: string): Int16Array {
   if (v === undefined) throw new BadLineError(file, index, field, 'missing');
   if (!Array.isArray(v)) throw new BadLineError(file, index, field, `expected an array of integers, got ${typeof v === 'object' ? (v === null ? 'null' : 'an object') : typeof v}`);
   const out = new Int16Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const n = v[i];
+    const n: unknown = v[i];
     if (typeof n !== 'number') throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${JSON.stringify(n)}`);
     if (!Number.isFinite(n)) throw new BadLineError(file, index, `${field}[${i}]`, `non-finite number ${n}`);
     if (!Number.isInteger(n)) throw new BadLineError(file, index, `${field}[${i}]`, `expected an integer, got ${n}`);
@@ -47,6 +48,8 @@ function int16Array(v: unknown, file: string, index: number, field: string): Int
  * @throws BadLineError naming the file, line and field
  */
 export function parseSwipeLine(line: string, file: string, index: number): SwipeRecord {
+  // Every swipe reader refuses blank lines (a line is a swipe: its index is its identity).
+  if (line.trim() === '') throw new BadLineError(file, index, '(line)', 'empty line (every line of a swipe file is one swipe)');
   let data: unknown;
   try {
     data = JSON.parse(line);

@@ -4,7 +4,8 @@
  */
 import { readSwipes, type Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
-import { addDecodeStats, emptyDecodeStats, type Decoder, type DecodedSwipe, type DecodeStats } from './decoder.js';
+import type { Decoder, DecodedSwipe } from './decoder.js';
+import { addDecodeStats, emptyDecodeStats, type DecodeStats } from './stats.js';
 
 /** Options of {@link decodeFile}. */
 export interface DecodeFileOptions {

@@ -5,15 +5,21 @@
 import { FeatureExtractor } from '../features/extractor.js';
 import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from '../features/types.js';
 import type { Swipe } from '../data/dataset.js';
+import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native } from '../native.js';
+import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingOptions } from './decoding.js';
+import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
+import { progressChunk, throwIfAborted, type DecodeCallOptions } from './decode-call.js';
+import { defaultWorkers } from './defaults.js';
+import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
+import { at } from '../util/checked.js';
+import { compareCodePoints } from '../util/code-points.js';
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -27,139 +33,11 @@ export interface DecodedSwipe {
   margins?: SearchMargins;
 }
 
-/**
- * How close a swipe's search came to deciding otherwise, measured by the engine on its own search: the
- * smallest gap at each kind of decision (`Infinity` where the search never made one with two finite sides).
- * Logits that differ by less than these gaps (e.g. two exact implementations of one model step, a few ulp
- * apart) cannot change the search's path, so a swipe with all margins above about 1e-4 decodes identically;
- * a difference below them is a near tie, not a bug.
- */
-export interface SearchMargins {
-  /**
-   * Log-probability gap at the top-k cut: the last expansion taken minus the best one left out, over every
-   * expansion (greedy: the best minus the second best).
-   */
-  topK: number;
-  /** Score gap between the last partial kept and the first one dropped when the partials were cut to the beam. */
-  prune: number;
-  /** Score gap between the partial expanded next and the runner-up (best-first `beam`; `Infinity` otherwise). */
-  select: number;
-}
-
-/** Counters of one {@link Decoder.decode} call. */
-export interface DecodeStats {
-  encodeCalls: number;
-  decodeCalls: number;
-  decodeRows: number;
-  /** Seconds spent inside the model's encode/decode calls. */
-  modelSeconds: number;
-  /** Of `modelSeconds`: encoding the swipes (`encode`, and `memory_kv` with caches). */
-  encodeSeconds: number;
-  /** Seconds of the whole native search. */
-  totalSeconds: number;
-  /** Whether key/value caches were used. */
-  incremental: boolean;
-  /** Whether the steps ran in the built-in CPU decoder step (see {@link DecoderOptions.nativeStep}). */
-  nativeStep: boolean;
-  /** Expansions answered without the model (see {@link DecoderOptions.skipForced}). */
-  forcedSteps: number;
-  /**
-   * Times a search halved its batch because a model call ran out of memory (the swipes in flight were
-   * decoded again from scratch, with the same results). Summed over searches.
-   */
-  oomSplits: number;
-  /** Swipes whose decoding started over after such a split (they were in flight or encoded). */
-  oomRestarts: number;
-  /** The batch size the searches ended with (the smallest, over searches); 0 when nothing was decoded. */
-  finalBatchSize: number;
-  /** Work computed (padding included), for FLOP estimates: see {@link estimateFlops}. */
-  work: DecodeWork;
-  /** The smallest of every swipe's {@link SearchMargins} (only with {@link DecoderOptions.margins}). */
-  margins?: SearchMargins;
-}
-
-/** Positions and attention pairs the model computed during a decode. */
-export interface DecodeWork {
-  encodedPositions: number;
-  encoderPairs: number;
-  queryPositions: number;
-  projectedMemory: number;
-  selfPairs: number;
-  crossPairs: number;
-  outputRows: number;
-}
-
-/** Zeroed counters. */
-export function emptyDecodeStats(): DecodeStats {
-  return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
-    oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
-    work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
-  };
-}
-
-/**
- * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
- * smaller of the two that are set).
- */
-export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
-  a.encodeCalls += b.encodeCalls;
-  a.decodeCalls += b.decodeCalls;
-  a.decodeRows += b.decodeRows;
-  a.modelSeconds += b.modelSeconds;
-  a.encodeSeconds += b.encodeSeconds;
-  a.totalSeconds += b.totalSeconds;
-  a.incremental ||= b.incremental;
-  a.nativeStep ||= b.nativeStep;
-  a.forcedSteps += b.forcedSteps;
-  a.oomSplits += b.oomSplits;
-  a.oomRestarts += b.oomRestarts;
-  a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
-  for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
-  if (b.margins) a.margins = a.margins ? smallerMargins(a.margins, b.margins) : { ...b.margins };
-}
-
-/** The smaller gap of each kind. */
-export function smallerMargins(a: SearchMargins, b: SearchMargins): SearchMargins {
-  return { topK: Math.min(a.topK, b.topK), prune: Math.min(a.prune, b.prune), select: Math.min(a.select, b.select) };
-}
-
-/** The smallest of a swipe's three margins. */
-export function smallestMargin(m: SearchMargins): number {
-  return Math.min(m.topK, m.prune, m.select);
-}
-
-/** Model sizes for {@link estimateFlops}. */
-export interface FlopShape {
-  dModel: number;
-  encoderLayers: number;
-  decoderLayers: number;
-  feedForward: number;
-  nClasses: number;
-}
-
-/**
- * Multiply-add FLOPs (2 per multiply-add) of the work counted by the engine, for a transformer of the
- * given sizes: per layer, projections 2·D² per vector (4 in self-attention, q + out in cross-attention,
- * 2 per projected memory position), feed-forward 2·2·D·F, and 2·2·D per attention score pair.
- * An estimate: embeddings, norms and softmax are left out; legacy encoders' narrower first layer is
- * counted at width D.
- */
-export function estimateFlops(w: DecodeWork, m: FlopShape): number {
-  const d = m.dModel;
-  const enc = m.encoderLayers * (w.encodedPositions * (2 * 4 * d * d + 2 * 2 * d * m.feedForward) + w.encoderPairs * 2 * 2 * d);
-  const dec = m.decoderLayers * (
-    w.queryPositions * (2 * 6 * d * d + 2 * 2 * d * m.feedForward) +
-    w.projectedMemory * 2 * 2 * d * d +
-    (w.selfPairs + w.crossPairs) * 2 * 2 * d
-  );
-  return enc + dec + w.outputRows * 2 * d * m.nClasses;
-}
 
 /** Options of {@link Decoder}. */
 export interface DecoderOptions {
   /** `{ generator, ...that generator's options }`; see `lib/decode/decoding.ts`. Default `{ generator: 'beam' }`. */
-  decoding?: { generator: string; [k: string]: unknown };
+  decoding?: DecodingInput;
   /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
   vocabulary?: Vocabulary | null;
   /**
@@ -176,8 +54,14 @@ export interface DecoderOptions {
   /**
    * Native searches run concurrently on parts of each `decode` call (libuv threads). With one libtorch
    * thread per search (`setNumThreads(1)`), one worker per core is usually fastest on CPUs: small
-   * per-step batches keep the cached keys/values in the processor cache. Default 1. Counters in the
-   * returned stats are summed over workers.
+   * per-step batches keep the cached keys/values in the processor cache. Default: one per core
+   * (`os.availableParallelism()`, at most 64) on the CPU, 1 on CUDA. Counters in the returned stats are
+   * summed over workers.
+   *
+   * Each search occupies one thread of libuv's pool while it runs, and the pool has 4 threads unless the
+   * environment sets `UV_THREADPOOL_SIZE` before Node starts it (the `neuroswipe` command sets it to the
+   * core count + 4). On a machine with more than four cores, start Node with e.g.
+   * `UV_THREADPOOL_SIZE=$(( $(nproc) + 4 )) node app.js` for more than four searches to run at once.
    */
   workers?: number;
   /** Batch of one and full-prefix `decode` per hypothesis: the seed's own loop (slow; for parity tests). */
@@ -213,21 +97,6 @@ export interface DecoderOptions {
   margins?: boolean;
 }
 
-interface NativeDecodeResult {
-  counts: Int32Array;
-  scores: Float64Array;
-  tokenOffsets: Int32Array;
-  tokens: Int32Array;
-  stats: DecodeStats;
-  /** With `margins`: per swipe top-k, prune, select. */
-  margins?: Float64Array;
-}
-
-type DecodeSwipesFn = (
-  model: unknown, trie: unknown, traj: Float32Array, trajShape: number[], keys: Int32Array | Float32Array,
-  keysShape: number[], lengths: Int32Array, options: Record<string, unknown>,
-) => Promise<NativeDecodeResult>;
-
 /**
  * The feature transform a model was trained with, from its metadata.
  * @throws Error naming the model file when the transform name is unknown
@@ -246,17 +115,40 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
   };
 }
 
-/** Compares two strings by Unicode code point (Python's `str` order). */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
+
+/** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
+const ROWS_SLICE_MS = 4;
+
+/**
+ * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
+ * beam searches (greedy has one) and cut to `returnHypotheses`. Runs in slices of about {@link ROWS_SLICE_MS}
+ * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
+ * timers and I/O for long.
+ */
+async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
+  const rows: DecodedSwipe[] = new Array(swipes.length);
+  let j = 0;
+  let sliceStart = performance.now();
+  for (let i = 0; i < swipes.length; i++) {
+    const s = swipes[i];
+    const cands: [number, string][] = new Array(at(res.counts, i));
+    for (let c = 0; c < cands.length; c++, j++) {
+      cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
+    }
+    if (d.generator !== 'greedy') {
+      cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
+      if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
+    }
+    const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
+    rows[i] = row;
+    const m = res.margins;
+    if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
+    if (performance.now() - sliceStart > ROWS_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
   }
+  return rows;
 }
 
 /**
@@ -291,7 +183,7 @@ export class Decoder {
     this.vocabulary = options.vocabulary ?? null;
     const bs = options.batchSize ?? 16;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
-    const workers = options.workers ?? 1;
+    const workers = options.workers ?? defaultWorkers(model.device);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
     this.workers = workers;
     this.reference = options.reference ?? false;
@@ -316,7 +208,30 @@ export class Decoder {
    *   model's limit, `decoding.beamSize` < 1)
    */
   static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
+    if (model.disposed) throw new Error('Decoder.create: the model has been disposed');
+    if (options.vocabulary?.disposed) throw new Error('Decoder.create: the vocabulary has been disposed');
     return new Decoder(model, options);
+  }
+
+  private disposedFlag = false;
+
+  /** Whether {@link Decoder.dispose} has been called. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /**
+   * Ends this decoder: later `decode` calls throw; calls already running finish normally. The model and the
+   * vocabulary belong to the caller (several decoders may share them) and stay usable: dispose them
+   * separately.
+   */
+  dispose(): void {
+    this.disposedFlag = true;
+  }
+
+  /** Same as {@link Decoder.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
   }
 
   /**
@@ -330,25 +245,54 @@ export class Decoder {
 
   /**
    * Decodes swipes; results are in the order of `swipes`.
+   *
+   * With `call.signal`, an abort stops the call between native searches (searches already running finish
+   * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
+   * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
+   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
+   * receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
+   * @throws Error when the decoder, its model or its vocabulary has been disposed
+   * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
+   *   (not an object, coordinates that are not int16 integers, lengths that differ, an unknown grid, …)
    */
-  async decode(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  async decode(input: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+    if (this.disposedFlag) throw new Error('Decoder.decode: the decoder has been disposed');
+    throwIfAborted(call.signal);
+    const swipes = checkSwipes(input, (g) => this.features.hasGrid(g));
+    const cut = call.signal !== undefined || call.onProgress !== undefined;
     const parts = Math.min(this.workers, Math.max(1, Math.floor(swipes.length / this.batchSize)));
-    if (parts <= 1) return this.decodePart(swipes);
+    if (parts <= 1 && !cut) return this.decodePart(swipes);
     // Independent searches, each on its own libuv thread, pull contiguous chunks from a shared queue, so a
     // worker that drew cheap swipes takes more chunks; results keep input order. Chunks are several batches
     // long, so each search keeps its slots full most of the time.
-    const chunk = Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
+    const chunk = cut
+      ? progressChunk(swipes.length, parts, this.batchSize)
+      : Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
-    const results: { rows: DecodedSwipe[]; stats: DecodeStats }[] = new Array(chunks);
+    const results = new Array<{ rows: DecodedSwipe[]; stats: DecodeStats }>(chunks);
     let next = 0;
+    let done = 0;
+    let stop = false;
     const worker = async (): Promise<void> => {
-      while (next < chunks) {
-        const c = next++;
-        results[c] = await this.decodePart(swipes.slice(c * chunk, (c + 1) * chunk));
+      try {
+        while (next < chunks && !stop) {
+          throwIfAborted(call.signal);
+          const c = next++;
+          const part = swipes.slice(c * chunk, (c + 1) * chunk);
+          results[c] = await this.decodePart(part);
+          done += part.length;
+          call.onProgress?.({ done, total: swipes.length });
+        }
+      } catch (err) {
+        stop = true;
+        throw err;
       }
     };
-    await Promise.all(Array.from({ length: parts }, worker));
+    // Every worker settles before the call does, so nothing of it still runs once it has rejected.
+    const settled = await Promise.allSettled(Array.from({ length: parts }, worker));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const stats = emptyDecodeStats();
     for (const r of results) addDecodeStats(stats, r.stats);
     return { rows: results.flatMap((r) => r.rows), stats };
@@ -368,19 +312,19 @@ export class Decoder {
       if (x.nTrajFeats !== f) throw new Error(`${this.model.path}: the features have ${x.nTrajFeats} trajectory columns, the model expects ${f}`);
       total += x.length;
     }
-    const keyCols = feats.length > 0 ? feats[0].nKeyColumns : m.n_key_columns;
+    const keyCols = feats[0]?.nKeyColumns ?? m.n_key_columns;
     const traj = new Float32Array(total * f);
     const keys = keyCols === 0 ? new Int32Array(total) : new Float32Array(total * keyCols);
     const lengths = new Int32Array(feats.length);
-    let at = 0;
+    let row = 0;
     feats.forEach((x, i) => {
-      traj.set(x.traj, at * f);
-      keys.set(x.keys as never, at * Math.max(keyCols, 1));
+      traj.set(x.traj, row * f);
+      keys.set(x.keys, row * Math.max(keyCols, 1));
       lengths[i] = x.length;
-      at += x.length;
+      row += x.length;
     });
     const d = this.decoding;
-    const opts: Record<string, unknown> = {
+    const opts: NativeDecodeOptions = {
       generator: d.generator,
       maxSteps: d.maxSteps,
       batchSize: this.runBatchSize,
@@ -399,31 +343,17 @@ export class Decoder {
       opts.beamSize = d.beamSize;
       opts.normalizationFactor = d.normalizationFactor;
     }
-    const decodeSwipes = native().decodeSwipes as DecodeSwipesFn;
+    const addon = native();
     const handle = this.model.nativeHandle;
     const res = await withJsStack('Decoder.decode', () =>
-      decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const rows: DecodedSwipe[] = [];
-    let j = 0;
-    swipes.forEach((s, i) => {
-      const cands: [number, string][] = [];
-      for (let c = 0; c < res.counts[i]; c++, j++) {
-        cands.push([res.scores[j], this.tokenizer.decode(res.tokens.subarray(res.tokenOffsets[j], res.tokenOffsets[j + 1]))]);
-      }
-      if (d.generator !== 'greedy') {
-        cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
-        if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
-      }
-      const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
-      if (res.margins) row.margins = { topK: res.margins[3 * i], prune: res.margins[3 * i + 1], select: res.margins[3 * i + 2] };
-      rows.push(row);
-    });
+    const rows = await toRows(res, swipes, this.tokenizer, d);
+    const stats: DecodeStats = res.stats;
     if (this.margins) {
-      const stats = res.stats;
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };
     }
-    return { rows, stats: res.stats };
+    return { rows, stats };
   }
 }

@@ -11,14 +11,14 @@ export type GeneratorName = 'greedy' | 'beam' | 'beam-sync';
 /** Every {@link GeneratorName}. */
 export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync']);
 
-/** Options of `greedy` (SEED-SPEC §6.3). */
+/** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
   generator: 'greedy';
   /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
   maxSteps: number;
 }
 
-/** Options of `beam` (SEED-SPEC §6.4) and `beam-sync`. */
+/** Options of `beam` (docs/SEED.md §6.4) and `beam-sync`. */
 export interface BeamOptions {
   generator: 'beam' | 'beam-sync';
   /** Expansions per step and partial hypotheses kept. Default 6; 1..n_classes. */
@@ -33,6 +33,15 @@ export interface BeamOptions {
 
 /** Options of one generator, defaults filled in. */
 export type DecodingOptions = GreedyOptions | BeamOptions;
+
+/**
+ * Options of one generator as a caller writes them: `generator` names the search, the other options of
+ * that search may be left out (defaults in {@link DECODING_DEFAULTS}); options of another search do not
+ * type-check.
+ */
+export type DecodingInput =
+  | ({ generator: 'greedy' } & Partial<Omit<GreedyOptions, 'generator'>>)
+  | ({ generator: 'beam' | 'beam-sync' } & Partial<Omit<BeamOptions, 'generator'>>);
 
 /** The defaults of each generator's options. */
 export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G extends 'greedy' ? GreedyOptions : BeamOptions, 'generator'>> } = {

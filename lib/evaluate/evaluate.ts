@@ -5,7 +5,7 @@
 import { accuracy, swipeMrr } from './metrics.js';
 import { type PredictionFile, type PredictionRow, type PredictorMeta, readPredictionFile } from '../predictions.js';
 import { predictorId } from '../aggregate/state.js';
-import type { DataLabels } from '../baseline/read-curves.js';
+import type { DataLabels } from '../data/dataset.js';
 
 /** Metrics of one prediction file. */
 export interface EvaluationResult {

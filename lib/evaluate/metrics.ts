@@ -1,6 +1,7 @@
 /**
  * Competition metrics: Swipe MRR and accuracy, exactly as the seed computes them.
  */
+import { at } from '../util/checked.js';
 
 /** Weights of the first four distinct candidates in Swipe MRR. */
 export const SWIPE_MRR_WEIGHTS: readonly number[] = [1, 0.1, 0.09, 0.08];
@@ -31,7 +32,7 @@ export function swipeMrrLine(preds: readonly string[], target: string): number {
   const n = Math.min(unique.length, SWIPE_MRR_WEIGHTS.length);
   let line = 0;
   for (let j = 0; j < n; j++) {
-    if (unique[j] === target) line += SWIPE_MRR_WEIGHTS[j];
+    if (unique[j] === target) line += at(SWIPE_MRR_WEIGHTS, j);
   }
   return line;
 }
@@ -48,7 +49,7 @@ export function swipeMrr(predsList: readonly (readonly string[])[], targets: rea
   if (predsList.length === 0) throw new Error('Swipe MRR of an empty prediction list is undefined');
   const n = Math.min(predsList.length, targets.length);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += swipeMrrLine(predsList[i], targets[i]);
+  for (let i = 0; i < n; i++) sum += swipeMrrLine(at(predsList, i), at(targets, i));
   return sum / predsList.length;
 }
 

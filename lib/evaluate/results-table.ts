@@ -3,7 +3,8 @@
  * file, written like pandas' `to_csv(index=False)`, rows appended only when no existing row is equal in
  * every column.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import type { EvaluationResult } from './evaluate.js';
 
 /** Prediction-record columns, in the seed's order. */
@@ -34,7 +35,7 @@ export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mant, expStr] = x.toExponential().split('e');
+  const [mant = '', expStr] = x.toExponential().split('e');
   const exp = Number(expStr);
   const neg = mant.startsWith('-');
   const digits = mant.replace('-', '').replace('.', '');
@@ -169,8 +170,6 @@ export function appendResults(path: string, results: readonly EvaluationResult[]
     if (!existing.some((e) => e.every((v, k) => v === row[k]))) existing.push(row);
   }
   const text = [RESULTS_COLUMNS, ...existing].map((r) => r.map(csvField).join(',') + '\n').join('');
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
   return existing.length - before;
 }

@@ -2,6 +2,7 @@
  * Feature extraction for one transform over swipes of several grids.
  */
 import type { Swipe } from '../data/dataset.js';
+import { checkSwipe } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { GridFeatureContext } from './grid-context.js';
 import { nearestKeyOnly } from './nearest-key-only.js';
@@ -57,14 +58,18 @@ export class FeatureExtractor {
     return ctx;
   }
 
+  /** Whether `gridName` names a grid of the map (at this moment). */
+  hasGrid(gridName: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.grids, gridName);
+  }
+
   /**
    * Features of one swipe.
-   * @throws Error when the swipe's grid is unknown or the x/y/t lengths differ
+   * @throws InvalidSwipeError (a TypeError) naming the field when the swipe is not valid (x/y/t not int16
+   *   integers of one non-zero length, an unknown grid, …)
    */
-  extract(swipe: Swipe): SwipeFeatures {
-    if (swipe.y.length !== swipe.x.length || swipe.t.length !== swipe.x.length) {
-      throw new Error(`swipe ${swipe.index}: x, y and t have different lengths (${swipe.x.length}, ${swipe.y.length}, ${swipe.t.length})`);
-    }
+  extract(input: Swipe): SwipeFeatures {
+    const swipe = checkSwipe(input, -1, (g) => this.hasGrid(g), `swipe ${typeof input?.index === 'number' ? input.index : '(no index)'}`);
     const ctx = this.context(swipe.gridName);
     switch (this.spec.name) {
       case 'traj_feats_and_nearest_key':

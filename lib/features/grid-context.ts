@@ -8,6 +8,7 @@ import { NearestKeyLookup } from '../keyboard/nearest-key.js';
 import { DISTANCE_COLUMNS, KeyboardTokenizer } from '../tokenizer.js';
 import type { WeightsFunctionSpec } from './types.js';
 import { SigmoidWeights } from './weights-functions.js';
+import { at } from '../util/checked.js';
 
 /** Lookups and caches of one grid. */
 export class GridFeatureContext {
@@ -78,7 +79,7 @@ export class GridFeatureContext {
     const lookup = this.nearest;
     const tokens = this.nearestTokens;
     const out = new Int32Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = tokens[lookup.nearestIndex(x[i], y[i])];
+    for (let i = 0; i < x.length; i++) out[i] = at(tokens, lookup.nearestIndex(at(x, i), at(y, i)));
     return out;
   }
 }

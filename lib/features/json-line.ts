@@ -2,6 +2,7 @@
  * Printing features as JSON lines with float32 round-trip precision.
  */
 import type { SwipeFeatures } from './types.js';
+import { at } from '../util/checked.js';
 
 /**
  * Shortest decimal text that reads back (through float32 rounding) as the same float32 value:
@@ -22,7 +23,7 @@ function rows(values: ArrayLike<number>, length: number, width: number): string 
   const out: string[] = [];
   for (let i = 0; i < length; i++) {
     const cells: string[] = [];
-    for (let j = 0; j < width; j++) cells.push(formatFloat32(values[i * width + j]));
+    for (let j = 0; j < width; j++) cells.push(formatFloat32(at(values, i * width + j)));
     out.push(`[${cells.join(',')}]`);
   }
   return `[${out.join(',')}]`;

@@ -7,6 +7,7 @@ import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import { N_KEY_COLUMNS, type SwipeFeatures, type WeightsFunctionName } from './types.js';
 import { finishWeightsRow } from './weights-functions.js';
+import { at } from '../util/checked.js';
 
 /**
  * Key weights `[S][37]` float32; columns without a key are exactly 0. Loops key by key so that the
@@ -20,16 +21,15 @@ export function keyWeights(ctx: GridFeatureContext, x: Int16Array, y: Int16Array
   const n = N_KEY_COLUMNS;
   const s = x.length;
   const out = new Float32Array(s * n);
-  for (let j = 0; j < present.length; j++) {
-    const k = present[j];
-    const cx = centerX[k];
-    const cy = centerY[k];
+  for (const k of present) {
+    const cx = at(centerX, k);
+    const cy = at(centerY, k);
     for (let i = 0, o = k; i < s; i++, o += n) {
-      let ax = cx - x[i];
-      let ay = cy - y[i];
+      let ax = cx - at(x, i);
+      let ay = cy - at(y, i);
       if (ax < 0) ax = -ax;
       if (ay < 0) ay = -ay;
-      out[o] = ax <= maxDx && ay <= maxDy ? table[ay * stride + ax] : sigmoid.compute(Math.fround(Math.sqrt(ax * ax + ay * ay)));
+      out[o] = ax <= maxDx && ay <= maxDy ? at(table, ay * stride + ax) : sigmoid.compute(Math.fround(Math.sqrt(ax * ax + ay * ay)));
     }
   }
   if (fn !== 'weights_function_v1') {

@@ -6,12 +6,13 @@ import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import { N_KEY_COLUMNS, type SwipeFeatures } from './types.js';
+import { at } from '../util/checked.js';
 
 /** Raw distances `[S][37]` float32 (each double distance rounded once). */
 export function keyDistances(ctx: GridFeatureContext, x: ArrayLike<number>, y: ArrayLike<number>): Float32Array {
   const lookup = ctx.distances;
   const out = new Float32Array(x.length * N_KEY_COLUMNS);
-  for (let i = 0; i < x.length; i++) lookup.distancesInto(x[i], y[i], out, i * N_KEY_COLUMNS);
+  for (let i = 0; i < x.length; i++) lookup.distancesInto(at(x, i), at(y, i), out, i * N_KEY_COLUMNS);
   return out;
 }
 

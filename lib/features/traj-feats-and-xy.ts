@@ -6,6 +6,7 @@ import type { Swipe } from '../data/dataset.js';
 import type { GridFeatureContext } from './grid-context.js';
 import { trajColumnCount, trajFeatures, type TrajOptions } from './traj.js';
 import type { SwipeFeatures } from './types.js';
+import { at } from '../util/checked.js';
 
 /** Features of `traj_feats_and_xy` (`keys` = `[S][2]` of `x, y`). */
 export function trajFeatsAndXy(ctx: GridFeatureContext, swipe: Swipe, opts: TrajOptions): SwipeFeatures {
@@ -13,8 +14,8 @@ export function trajFeatsAndXy(ctx: GridFeatureContext, swipe: Swipe, opts: Traj
   const traj = trajFeatures(swipe.x, swipe.y, swipe.t, ctx.grid, opts);
   const keys = new Float32Array(s * 2);
   for (let i = 0; i < s; i++) {
-    keys[2 * i] = swipe.x[i];
-    keys[2 * i + 1] = swipe.y[i];
+    keys[2 * i] = at(swipe.x, i);
+    keys[2 * i + 1] = at(swipe.y, i);
   }
   return { length: s, nTrajFeats: trajColumnCount(opts), traj, keyKind: 'xy', nKeyColumns: 2, keys };
 }

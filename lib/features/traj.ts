@@ -2,6 +2,7 @@
  * Trajectory features (seed `TrajFeatsGetter`), computed in float32 exactly as the seed.
  */
 import type { Grid } from '../keyboard/grid.js';
+import { at } from '../util/checked.js';
 
 const f32 = Math.fround;
 
@@ -40,23 +41,23 @@ export function trajFeatures(x: ArrayLike<number>, y: ArrayLike<number>, t: Arra
   const vc = opts.includeVelocities ? (opts.includeTime ? 3 : 2) : -1;
   const ac = opts.includeAccelerations ? vc + 2 : -1;
   for (let i = 0, o = 0; i < s; i++, o += f) {
-    out[o] = x[i] / w;
-    out[o + 1] = y[i] / h;
-    if (tc >= 0) out[o + tc] = t[i];
+    out[o] = at(x, i) / w;
+    out[o + 1] = at(y, i) / h;
+    if (tc >= 0) out[o + tc] = at(t, i);
   }
   if (vc < 0) return out;
   for (let i = 1, o = f; i < s - 1; i++, o += f) {
-    const den = f32(t[i + 1] - t[i - 1]);
+    const den = f32(at(t, i + 1) - at(t, i - 1));
     if (den === 0 && !seed) continue;
-    out[o + vc] = f32(x[i + 1] - x[i - 1]) / den;
-    out[o + vc + 1] = f32(y[i + 1] - y[i - 1]) / den;
+    out[o + vc] = f32(at(x, i + 1) - at(x, i - 1)) / den;
+    out[o + vc + 1] = f32(at(y, i + 1) - at(y, i - 1)) / den;
   }
   if (ac < 0) return out;
   for (let i = 1, o = f; i < s - 1; i++, o += f) {
-    const den = f32(t[i + 1] - t[i - 1]);
+    const den = f32(at(t, i + 1) - at(t, i - 1));
     if (den === 0 && !seed) continue;
-    out[o + ac] = f32(out[o + f + vc] - out[o - f + vc]) / den;
-    out[o + ac + 1] = f32(out[o + f + vc + 1] - out[o - f + vc + 1]) / den;
+    out[o + ac] = f32(at(out, o + f + vc) - at(out, o - f + vc)) / den;
+    out[o + ac + 1] = f32(at(out, o + f + vc + 1) - at(out, o - f + vc + 1)) / den;
   }
   return out;
 }

@@ -41,7 +41,7 @@ export interface WeightsFunctionSpec {
 
 /** A transform with its flags. */
 export interface TransformSpec {
-  /** Transform name (spec §3.6). */
+  /** Transform name (docs/SEED.md §3.6). */
   name: TransformName;
   /** Emit raw time (ms) as the third trajectory column. */
   includeTime: boolean;

@@ -3,6 +3,7 @@
  * applied to one row of key distances.
  */
 import type { WeightsFunctionName } from './types.js';
+import { at } from '../util/checked.js';
 
 const f32 = Math.fround;
 
@@ -52,7 +53,7 @@ export class SigmoidWeights {
   ofOffset(dx: number, dy: number): number {
     const ax = dx < 0 ? -dx : dx;
     const ay = dy < 0 ? -dy : dy;
-    if (ax <= this.maxDx && ay <= this.maxDy) return this.table[ay * this.stride + ax];
+    if (ax <= this.maxDx && ay <= this.maxDy) return at(this.table, ay * this.stride + ax);
     return this.compute(f32(Math.sqrt(ax * ax + ay * ay)));
   }
 
@@ -76,15 +77,18 @@ export function finishWeightsRow(name: WeightsFunctionName, row: Float32Array, o
   if (name === 'weights_function_v1') return;
   if (name === 'weights_function_v1_softmax') {
     let max = -Infinity;
-    for (let k = 0; k < n; k++) if (!missing[k] && row[offset + k] > max) max = row[offset + k];
+    for (let k = 0; k < n; k++) {
+      const v = at(row, offset + k);
+      if (!missing[k] && v > max) max = v;
+    }
     if (max === -Infinity) return;
     let sum = 0;
-    for (let k = 0; k < n; k++) if (!missing[k]) sum += Math.exp(row[offset + k] - max);
-    for (let k = 0; k < n; k++) row[offset + k] = missing[k] ? 0 : Math.exp(row[offset + k] - max) / sum;
+    for (let k = 0; k < n; k++) if (!missing[k]) sum += Math.exp(at(row, offset + k) - max);
+    for (let k = 0; k < n; k++) row[offset + k] = missing[k] ? 0 : Math.exp(at(row, offset + k) - max) / sum;
     return;
   }
   let sum = 0;
-  for (let k = 0; k < n; k++) sum += row[offset + k];
+  for (let k = 0; k < n; k++) sum += at(row, offset + k);
   if (sum === 0) return;
-  for (let k = 0; k < n; k++) row[offset + k] = missing[k] ? 0 : row[offset + k] / sum;
+  for (let k = 0; k < n; k++) row[offset + k] = missing[k] ? 0 : at(row, offset + k) / sum;
 }

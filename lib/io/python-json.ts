@@ -24,7 +24,7 @@ export function pyFloatRepr(v: number): string {
   if (v === -Infinity) return '-Infinity';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
   const sign = v < 0 ? '-' : '';
-  const [mant, expText] = Math.abs(v).toExponential().split('e');
+  const [mant = '', expText] = Math.abs(v).toExponential().split('e');
   const digits = mant.replace('.', '');
   const exp = Number(expText);
   if (exp >= -4 && exp < 16) {

@@ -3,6 +3,7 @@
  */
 import { truncatedCenter } from './centers.js';
 import { keyLabel, type Grid } from './grid.js';
+import { at } from '../util/checked.js';
 
 /**
  * Distances lookup for one grid and one column list.
@@ -56,13 +57,13 @@ export class DistancesLookup {
     const yi = Math.trunc(y);
     const n = this.centerX.length;
     for (let k = 0; k < n; k++) {
-      const cx = this.centerX[k];
+      const cx = at(this.centerX, k);
       if (cx === -1) {
         out[offset + k] = -1;
         continue;
       }
       const dx = cx - xi;
-      const dy = this.centerY[k] - yi;
+      const dy = at(this.centerY, k) - yi;
       out[offset + k] = Math.sqrt(dx * dx + dy * dy);
     }
   }

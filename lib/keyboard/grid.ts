@@ -73,8 +73,8 @@ export function validateGrid(value: unknown, file: string, field: string): Grid 
       h: checkInt(hb.h, file, `${kf}.hitbox.h`),
     };
     const out: GridKey = { hitbox };
-    if (key.label !== undefined) out.label = key.label as string;
-    if (key.action !== undefined) out.action = key.action as string;
+    if (key.label !== undefined) out.label = key.label;
+    if (key.action !== undefined) out.action = key.action;
     return out;
   });
   return { width, height, keys, grid_name: g.grid_name };
@@ -89,7 +89,7 @@ export function loadGrids(path: string = DEFAULT_GRIDS_PATH): GridMap {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read grids: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read grids: ${(err as Error).message}`, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(path, '(root)', 'expected an object mapping grid name to grid');
   const out: GridMap = {};

@@ -5,6 +5,7 @@
 import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
 import { floatCenter } from './centers.js';
 import { keyLabel, type Grid } from './grid.js';
+import { at } from '../util/checked.js';
 
 /** One allowed key as the lookup sees it. */
 interface AllowedKey {
@@ -66,7 +67,7 @@ export class NearestKeyLookup {
     const { width, height } = this.grid;
     if (xi < 0 || xi >= width || yi < 0 || yi >= height) return this.fallback(xi, yi);
     const cell = xi * height + yi;
-    let v = this.cache[cell];
+    let v = at(this.cache, cell);
     if (v < 0) {
       v = this.inside(xi, yi);
       this.cache[cell] = v;
@@ -76,12 +77,12 @@ export class NearestKeyLookup {
 
   /** Label of the nearest allowed key for the point `(x, y)` (seed `get_nearest_kb_label`). */
   nearestLabel(x: number, y: number): string {
-    return this.labels[this.nearestIndex(x, y)];
+    return at(this.labels, this.nearestIndex(x, y));
   }
 
   private inside(x: number, y: number): number {
     for (let i = this.keys.length - 1; i >= 0; i--) {
-      const k = this.keys[i];
+      const k = at(this.keys, i);
       if (x >= k.x0 && x < k.x1 && y >= k.y0 && y < k.y1) return i;
     }
     return this.fallback(x, y);
@@ -90,8 +91,7 @@ export class NearestKeyLookup {
   private fallback(x: number, y: number): number {
     let best = 0;
     let bestD = Infinity;
-    for (let i = 0; i < this.keys.length; i++) {
-      const k = this.keys[i];
+    for (const [i, k] of this.keys.entries()) {
       const dx = x - k.cx;
       const dy = y - k.cy;
       const d = dx * dx + dy * dy;

@@ -2,13 +2,10 @@
  * CUDA device memory as the native addon sees it: free/total bytes, and a cap on what libtorch's caching
  * allocator may hold.
  */
-import { native } from '../native.js';
+import { native, type NativeDeviceMemory } from '../native.js';
 
 /** Free and total bytes of a device. */
-export interface DeviceMemory {
-  free: number;
-  total: number;
-}
+export type DeviceMemory = NativeDeviceMemory;
 
 /**
  * Free and total memory of a CUDA device (`cuda` or `cuda:N`) as the CUDA runtime reports them; null for
@@ -17,7 +14,7 @@ export interface DeviceMemory {
  * @throws Error when the device string is invalid or names a device that is not there
  */
 export function deviceMemory(device: string): DeviceMemory | null {
-  return (native().deviceMemory as (device: string) => DeviceMemory | null)(device);
+  return native().deviceMemory(device);
 }
 
 /**
@@ -33,5 +30,5 @@ export function limitDeviceMemory(device: string, fraction: number): boolean {
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) {
     throw new RangeError(`limitDeviceMemory: fraction must be in (0, 1], got ${String(fraction)}`);
   }
-  return (native().limitDeviceMemory as (device: string, fraction: number) => boolean)(device, fraction);
+  return native().limitDeviceMemory(device, fraction);
 }

@@ -3,7 +3,7 @@
  */
 import { Ajv, type JSONSchemaType } from 'ajv';
 
-/** Seed architecture names (SEED-SPEC §5). */
+/** Seed architecture names (docs/SEED.md §5). */
 export const ARCHITECTURES = [
   'm1',
   'm1_bigger',
@@ -20,7 +20,7 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 /** What the model's `keys` input holds. */
 export type KeyInput = 'nearest' | 'weights' | 'distances' | 'xy';
 
-/** The feature transform a model was trained with (SEED-SPEC §3.6). */
+/** The feature transform a model was trained with (docs/SEED.md §3.6). */
 export interface ModelTransform {
   name: string;
   include_time: boolean;
@@ -120,7 +120,7 @@ export function parseModelMetadata(json: string, file: string): ModelMetadata {
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${file}: neuroswipe.json is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${file}: neuroswipe.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => {
@@ -129,7 +129,7 @@ export function parseModelMetadata(json: string, file: string): ModelMetadata {
     });
     throw new Error(`${file}: neuroswipe.json: ${problems.join('; ')}`);
   }
-  const m = value as ModelMetadata;
+  const m = value;
   const tail = m.char_tokens.slice(-4).join(',');
   if (tail !== '<eos>,<unk>,<pad>,<sos>') {
     throw new Error(`${file}: neuroswipe.json: char_tokens must end with <eos>, <unk>, <pad>, <sos>; ends with ${tail}`);

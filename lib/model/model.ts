@@ -2,6 +2,7 @@
  * A loaded TorchScript swipe model: metadata plus batched `encode`/`decode` that run off the event loop.
  */
 import { native, type NativeScriptModel, type NativeTensor } from '../native.js';
+import { checkModelArchive } from './metadata-check.js';
 import { parseModelMetadata, type ModelMetadata } from './model-metadata.js';
 import { invalidOption } from '../invalid-option.js';
 
@@ -72,6 +73,7 @@ export class Model {
     let metadata: ModelMetadata;
     try {
       metadata = parseModelMetadata(handle.metadata, path);
+      await checkModelArchive(handle, metadata, path);
     } catch (err) {
       handle.dispose();
       throw err;
@@ -86,7 +88,7 @@ export class Model {
 
   /** The precision the model computes in (see {@link LoadOptions.precision}). */
   get precision(): Precision {
-    return this.native.precision as Precision;
+    return this.native.precision;
   }
 
   /** The file the model was loaded from. */
@@ -138,6 +140,11 @@ export class Model {
    */
   decodeLast(tokens: Int32Array, tokensShape: [number, number], lengths: Int32Array, memory: Float32Array, memoryShape: [number, number, number], padMask: Uint8Array | null = null): Promise<Tensor> {
     return withJsStack('Model.decodeLast', () => this.native.decodeLast(tokens, tokensShape, lengths, memory, memoryShape, padMask));
+  }
+
+  /** Whether {@link Model.dispose} has been called. */
+  get disposed(): boolean {
+    return this.handle === undefined;
   }
 
   /** Frees the model. Later calls throw. Pending calls finish normally. */

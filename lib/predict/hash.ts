@@ -13,7 +13,7 @@ export async function sha256File(path: string): Promise<string> {
   try {
     st = statSync(path);
   } catch (err) {
-    throw new Error(`${path}: cannot read: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
   }
   const hit = cache.get(path);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.hex;
@@ -21,7 +21,7 @@ export async function sha256File(path: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   } catch (err) {
-    throw new Error(`${path}: cannot read: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
   }
   const hex = h.digest('hex');
   cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, hex });

@@ -86,6 +86,7 @@ export function resolveModelFile(entry: PredictorEntry, weightsSha256: string, v
     throw new Error(
       `${intro}, and it cannot be exported automatically: ${(err as Error).message}\n` +
         `Export it on a machine with PyTorch:\n  ${command}\nthen name the exported file in the config instead.`,
+      { cause: err },
     );
   }
   mkdirSync(exportDir, { recursive: true });

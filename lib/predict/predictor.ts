@@ -31,7 +31,7 @@ export interface MetaInputs {
 
 /**
  * The `predictor` object of a prediction file's metadata line: the seed's `Prediction` record fields in
- * the seed's order (SEED-SPEC §7.3; `model_weights` as the config writes it, transform and flags as the
+ * the seed's order (docs/SEED.md §7.3; `model_weights` as the config writes it, transform and flags as the
  * model was exported with), then `weights_sha256` and `vocabulary_sha256`.
  */
 export function predictorMeta(x: MetaInputs): PredictorMeta {

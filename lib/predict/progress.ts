@@ -3,6 +3,7 @@
  * predictor otherwise, and the summary table at the end.
  */
 import cliProgress from 'cli-progress';
+import { formatTextTable } from '../io/text-table.js';
 
 /** Receives a run's progress. */
 export interface ProgressReporter {
@@ -85,6 +86,5 @@ export function formatSummary(rows: readonly PredictorSummary[]): string {
       r.status === 'decoded' && r.seconds > 0 ? (r.swipes / r.seconds).toFixed(1) : '-',
     ]),
   ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  return table.map((r) => r.map((v, c) => (c >= 3 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd() + '\n').join('');
+  return formatTextTable(table, 3);
 }

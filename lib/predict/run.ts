@@ -1,6 +1,6 @@
 /**
  * `neuroswipe predict`: for each `(grid, model, weights)` entry of a config, decodes that grid's swipes of
- * the chosen split and writes one prediction file per predictor (SEED-SPEC §7.1), skipping predictors
+ * the chosen split and writes one prediction file per predictor (docs/SEED.md §7.1), skipping predictors
  * whose file is already there, and records every predictor in the registry.
  */
 import { existsSync } from 'node:fs';
@@ -18,13 +18,18 @@ import { Registry } from '../registry/registry.js';
 import type { PredictorIdentity, PredictorResults } from '../registry/schema.js';
 import { setNumThreads } from '../runtime.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { readVocabularyFile, Vocabulary } from '../vocabulary.js';
-import type { DataLabels } from '../baseline/read-curves.js';
+import { fitWordList, Vocabulary } from '../vocabulary.js';
+import { readWordList, type WordList } from '../io/word-list.js';
+import type { DataLabels } from '../data/dataset.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
 import { type Shard, shardChunks, shardFileName } from './shard.js';
+import { removeCompletion, staleReason, writeCompletion } from './completion.js';
+import { checkPredictorGrid } from './grid-check.js';
+import { acquireRunLock } from './run-lock.js';
+import { DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -96,7 +101,7 @@ function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadat
 export async function runPrediction(plan: PredictionPlan, options: RunOptions = {}): Promise<RunResult> {
   const reporter = options.reporter ?? SILENT;
   const shard = options.shard;
-  if (plan.threads !== undefined) setNumThreads(plan.threads);
+  setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
   const swipes: Swipe[] = [];
   for await (const s of readSwipes(plan.dataPath, { grids })) swipes.push(s);
@@ -106,18 +111,25 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     grids,
     swipes,
     labels: labelsOf(swipes),
-    dataSha256: shard ? await sha256File(plan.dataPath) : '',
-    vocabWords: plan.useVocabulary ? readVocabularyFile(plan.vocabularyPath!) : null,
+    dataSha256: await sha256File(plan.dataPath),
+    vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
-    registry: Registry.open(options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard)),
+    registry: null as unknown as Registry,
   };
+  const registryPath = options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard);
+  const lock = acquireRunLock(registryPath, (m) => reporter.note(m));
   const summaries: PredictorSummary[] = [];
   try {
-    for (const entry of plan.predictors) summaries.push(await runOne(ctx, entry));
+    ctx.registry = Registry.open(registryPath);
+    try {
+      for (const entry of plan.predictors) summaries.push(await runOne(ctx, entry));
+    } finally {
+      ctx.registry.close();
+    }
   } finally {
-    ctx.registry.close();
+    lock.release();
   }
   return { summaries, registryPath: ctx.registry.path };
 }
@@ -129,7 +141,7 @@ interface RunContext {
   swipes: Swipe[];
   labels: DataLabels;
   dataSha256: string;
-  vocabWords: string[] | null;
+  vocabWords: WordList | null;
   vocabSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
@@ -154,7 +166,7 @@ async function register(ctx: RunContext, identity: PredictorIdentity, entry: Pre
   const stored = ctx.registry.storedPath(file);
   const results: Partial<PredictorResults> = ctx.plan.split === 'val' ? { valPredsPath: stored } : { testPredsPath: stored };
   const row = ctx.registry.find(identity);
-  if (ctx.plan.split === 'val' && (row === undefined || row.valMrr === null)) {
+  if (ctx.plan.split === 'val' && (rows !== undefined || row === undefined || row.valMrr === null)) {
     Object.assign(results, metricsOf(ctx, entry.grid, rows ?? (await readPredictionFile(file)).rows, file));
   }
   ctx.registry.upsert(identity, results);
@@ -165,7 +177,9 @@ async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabul
   const key = JSON.stringify(m.char_tokens);
   let v = ctx.vocabularies.get(key);
   if (!v) {
-    v = await Vocabulary.build(ctx.vocabWords, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath);
+    // Words the decoder cannot generate whole are left out (never cut into non-words).
+    const fitted = fitWordList(ctx.vocabWords, ctx.plan.decoding.maxSteps - 1);
+    v = await Vocabulary.build(fitted.words, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath, fitted.lines);
     ctx.vocabularies.set(key, v);
   }
   return v;
@@ -181,6 +195,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
   const model = await Model.load(src.path, { device: plan.device });
   try {
     checkModel(plan, entry, model.metadata, src.path);
+    checkPredictorGrid(plan, entry, model.metadata, src.path, ctx.swipes);
     const meta = predictorMeta({
       entry,
       model: model.metadata,
@@ -206,18 +221,29 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       if (existing === undefined || identityKey(identityFromMeta(existing, target)) !== identityKey(identity)) {
         throw new Error(`${target}: exists but was not written by this predictor (${entry.field}); move it away`);
       }
-      await register(ctx, identity, entry, target);
-      reporter.note(`${label}: already done (${target}), skipped`);
-      return summary('skipped', 0);
+      const stale = await staleReason(target, ctx.dataSha256, identityKey(identity));
+      if (stale === null) {
+        await register(ctx, identity, entry, target);
+        reporter.note(`${label}: already done (${target}), skipped`);
+        return summary('skipped', 0);
+      }
+      reporter.note(`${label}: ${target} exists, but ${stale}; decoding again`);
+      removeCompletion(target);
     }
     const subset = ctx.swipes.filter((s) => s.gridName === entry.grid);
     const chunks = shardChunks(subset.length, plan.chunkSize, shard);
     const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
     try {
-      decoder = await Decoder.create(model, { decoding: { ...plan.decoding }, vocabulary: await vocabularyFor(ctx, model.metadata), batchSize: plan.batchSize, grids: ctx.grids });
+      decoder = await Decoder.create(model, {
+        decoding: { ...plan.decoding },
+        vocabulary: await vocabularyFor(ctx, model.metadata),
+        batchSize: plan.batchSize ?? defaultBatchSize(model.device),
+        workers: defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
+        grids: ctx.grids,
+      });
     } catch (err) {
-      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`);
+      throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
     const fileMeta: PredictorMeta = shard
       ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subset.length, data_sha256: ctx.dataSha256 } }
@@ -229,7 +255,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       for (const [a, b] of chunks) {
         const out = await decoder.decode(subset.slice(a, b));
         for (const r of out.rows) {
-          const row: PredictionRow = { index: r.index, grid_name: r.gridName, candidates: r.candidates };
+          const row = toPredictionRow(r);
           await writer.write(row);
           rows.push(row);
         }
@@ -241,6 +267,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       throw err;
     }
     await writer.close();
+    await writeCompletion(target, ctx.dataSha256, identityKey(identity), rows.length);
     await register(ctx, identity, entry, target, rows);
     const s = summary('decoded', total);
     reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);

@@ -1,5 +1,5 @@
 /**
- * Merging registries made on different machines (SEED-SPEC §7.4): rows with the same identity become one
+ * Merging registries made on different machines (docs/SEED.md §7.4): rows with the same identity become one
  * row when each result column has at most one distinct non-empty value among them; otherwise the merge
  * fails naming the predictor and the column. Ids are reassigned 1…n. All in one transaction: a failed
  * merge leaves the target as it was.
@@ -82,7 +82,9 @@ function mergeInto(out: Registry, target: string, inputs: readonly string[]): Me
     }
     const merged: RegistryRow[] = [];
     for (const g of groups.values()) {
-      const row: RegistryRow = { ...g[0].row };
+      const [first] = g;
+      if (first === undefined) continue;
+      const row: RegistryRow = { ...first.row };
       for (const [ts, sql] of RESULT_COLUMNS) {
         let first: Sourced | undefined;
         for (const s of g) {

@@ -32,7 +32,10 @@ export interface OpenOptions {
 export class Registry {
   /** The SQLite file. */
   readonly path: string;
-  /** The open connection (for transactions spanning several calls). */
+  /**
+   * The open better-sqlite3 connection (for transactions spanning several calls inside neuroswipe). Not part of
+   * the public types, so that they do not depend on better-sqlite3's type package. @internal
+   */
   readonly db: Database.Database;
 
   private constructor(path: string, db: Database.Database) {
@@ -61,7 +64,7 @@ export class Registry {
         db.pragma(`user_version = ${REGISTRY_VERSION}`);
       }
     } catch (err) {
-      throw new Error(`${path}: cannot open registry: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot open registry: ${(err as Error).message}`, { cause: err });
     }
     return new Registry(path, db);
   }

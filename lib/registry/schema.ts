@@ -1,5 +1,5 @@
 /**
- * The predictor registry's table (SEED-SPEC §7.4): one row per predictor, identified by everything that
+ * The predictor registry's table (docs/SEED.md §7.4): one row per predictor, identified by everything that
  * determines its output, with the paths of its validation and test predictions and its validation metrics.
  */
 

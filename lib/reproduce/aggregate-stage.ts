@@ -1,6 +1,6 @@
 /**
  * The aggregation stage of a reproduction: per grid, the models' test predictions (in config order,
- * best first) are combined by appendage with out-of-vocabulary hypotheses removed (SEED-SPEC §8.2, §8.4).
+ * best first) are combined by appendage with out-of-vocabulary hypotheses removed (docs/SEED.md §8.2, §8.4).
  */
 import { join } from 'node:path';
 import { aggregateAppendage, rankScores } from '../aggregate/appendage.js';
@@ -8,6 +8,7 @@ import { alignInputs } from '../aggregate/inputs.js';
 import type { PredictionPlan } from '../config/plan.js';
 import { type PredictionFile, readPredictionFile, writePredictionFile } from '../predictions.js';
 import type { AggregationSettings } from './aggregation-config.js';
+import { at } from '../util/checked.js';
 
 /** One grid's aggregated predictions. */
 export interface GridAggregate {
@@ -47,7 +48,7 @@ export async function aggregateByGrid(
   }
   const out: GridAggregate[] = [];
   for (const grid of gridsOf(plan)) {
-    const inputs = predictionPaths.filter((_, i) => plan.predictors[i].grid === grid);
+    const inputs = predictionPaths.filter((_, i) => plan.predictors[i]?.grid === grid);
     const files = [];
     for (const p of inputs) files.push({ path: p, file: await readPredictionFile(p) });
     const aligned = alignInputs(files);
@@ -55,7 +56,7 @@ export async function aggregateByGrid(
     const candidates = rankScores(words);
     const file: PredictionFile = {
       meta: { model_name: 'aggregate_appendage', aggregation: 'appendage', out_of_vocabulary: 'remove', inputs: aligned.ids, limit: settings.limit, grid_name: grid },
-      rows: aligned.indices.map((index, i) => ({ index, grid_name: aligned.gridNames[i], candidates: candidates[i] })),
+      rows: aligned.indices.map((index, i) => ({ index, grid_name: at(aligned.gridNames, i), candidates: at(candidates, i) })),
     };
     const path = join(workDir, `aggregate.${grid}.jsonl`);
     await writePredictionFile(path, file.rows, file.meta);

@@ -1,6 +1,6 @@
 /**
  * The `aggregation_config` section of a reproduction config: how the per-model test predictions become
- * the submission (SEED-SPEC §8.4). The seed's configs carry this section as an empty placeholder; the
+ * the submission (docs/SEED.md §8.4). The seed's configs carry this section as an empty placeholder; the
  * prediction step ignores it and `neuroswipe reproduce` reads it.
  */
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface AggregationSettings {
   baselineVocSize: number;
 }
 
-/** The SEED-SPEC §8.4 procedure; used when the section is the seed's empty placeholder `{}`. */
+/** The docs/SEED.md §8.4 procedure; used when the section is the seed's empty placeholder `{}`. */
 export const SUBMISSION_AGGREGATION: Readonly<AggregationSettings> = Object.freeze({
   method: 'appendage',
   outOfVocabulary: 'remove',
@@ -68,7 +68,7 @@ export function readAggregationSettings(path: string, sets: readonly string[]): 
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read config: ${(err as Error).message}`);
+    throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('prediction_config' in doc)) {
     throw new Error(`${path}: reproduce needs a seed-format config (prediction_config + aggregation_config), as configs/yandex-cup.json`);

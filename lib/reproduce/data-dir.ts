@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readCurves } from '../baseline/read-curves.js';
+import { readFirstRecord } from '../data/dataset.js';
 import { separateGridFile } from '../data/separate-grid.js';
 import { sha256File } from '../predict/hash.js';
 
@@ -60,8 +60,9 @@ export function locateDataFiles(dataDir: string): DataFiles {
  * @throws Error naming the file and line of a malformed first line, or for an empty file
  */
 export async function hasInlineGrids(path: string): Promise<boolean> {
-  for await (const c of readCurves(path, { skipCoords: true })) return c.grid !== undefined;
-  throw new Error(`${path}: the test file is empty`);
+  const first = await readFirstRecord(path);
+  if (first === null) throw new Error(`${path}: the test file is empty`);
+  return first.grid !== undefined;
 }
 
 /**

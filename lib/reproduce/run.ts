@@ -1,5 +1,5 @@
 /**
- * `neuroswipe reproduce`: the seed's final Yandex Cup submission procedure (SEED-SPEC §8.4) as one run —
+ * `neuroswipe reproduce`: the seed's final Yandex Cup submission procedure (docs/SEED.md §8.4) as one run —
  * data preparation → export of seed weights → prediction → per-grid appendage aggregation → DTW baseline
  * → submission CSV. Each stage is an existing module; this file only wires them together, keeps the
  * intermediate files in a work folder (so a rerun resumes) and reports progress.
@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readVocabSet } from '../aggregate/vocab.js';
-import { readLabels } from '../baseline/read-curves.js';
+import { readLabels } from '../data/dataset.js';
 import { loadPredictionConfig } from '../config/load.js';
 import type { PredictionPlan } from '../config/plan.js';
 import { loadGrids } from '../keyboard/grid.js';
@@ -24,6 +24,8 @@ import { locateDataFiles, prepareTestData } from './data-dir.js';
 import { exportModels } from './export-stage.js';
 import { claimWorkDir, describeInputs } from './work-dir.js';
 import { type ReproduceSummary, type StageName, type StageRecord, STAGES } from './summary.js';
+import { at } from '../util/checked.js';
+import { DEFAULT_DEVICE } from '../decode/defaults.js';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -95,7 +97,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
     quoteSet('prediction_config.voc_path', files.vocabularyPath),
     quoteSet('prediction_config.out_path', predictionsDir),
   ]);
-  if (opts.device !== undefined) plan.device = opts.device;
+  plan.device = opts.device ?? DEFAULT_DEVICE;
   if (opts.threads !== undefined) plan.threads = opts.threads;
   if (opts.batchSize !== undefined) plan.batchSize = opts.batchSize;
 
@@ -171,7 +173,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
     }
     mkdirSync(dirname(out), { recursive: true });
     writeSubmission(out, rows, opts.force === true);
-    const filled = rows.filter((r, i) => r.length > modelRows[i].length).length;
+    const filled = rows.filter((r, i) => r.length > at(modelRows, i).length).length;
     const summary: ReproduceSummary = {
       out,
       workDir,

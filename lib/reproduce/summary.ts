@@ -50,8 +50,8 @@ export function formatReproduceSummary(s: ReproduceSummary): string {
   const table = [['stage', 'seconds', 'result'], ...s.stages.map((r) => [r.stage, r.seconds.toFixed(1), r.result])];
   const total = s.stages.reduce((a, r) => a + r.seconds, 0);
   table.push(['total', total.toFixed(1), '']);
-  const widths = [0, 1].map((c) => Math.max(...table.map((r) => r[c].length)));
-  const lines = table.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2]}`.trimEnd());
+  const [w0, w1] = [0, 1].map((c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
+  const lines = table.map(([stage = '', seconds = '', result = '']) => `${stage.padEnd(w0 ?? 0)}  ${seconds.padStart(w1 ?? 0)}  ${result}`.trimEnd());
   lines.push(`wrote ${s.rows} lines to ${s.out} (${s.filledFromBaseline} filled from the baseline, ${s.shortRows} with fewer than ${s.limit} words); intermediate files in ${s.workDir}`);
   return lines.join('\n') + '\n';
 }

@@ -45,7 +45,7 @@ export async function claimWorkDir(workDir: string, inputs: WorkInputs): Promise
     try {
       stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`${path}: cannot read: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
     }
     for (const k of Object.keys(inputs) as (keyof WorkInputs)[]) {
       if (stored[k] !== inputs[k]) {

@@ -1,5 +1,5 @@
 /**
- * Competition JSONL lines for synthetic swipes (SEED-SPEC §1.1, §1.2), compact JSON, UTF-8 letters as is.
+ * Competition JSONL lines for synthetic swipes (docs/SEED.md §1.1, §1.2), compact JSON, UTF-8 letters as is.
  */
 import type { SwipeCurve } from './generator.js';
 

@@ -5,7 +5,7 @@
  * Model (all draws from the seeded {@link Prng}, in a fixed order):
  * 1. Via-points: the key centres of the traced letters, consecutive repeats collapsed into one; each is
  *    moved by the dual-Gaussian touch noise σx² = 0.0075·Wx² + 1.68, σy² = 0.0108·Wy² + 1.33 (W = that
- *    key's width/height, SEED-SPEC §11), both σ multiplied by `noiseScale`. A word with a single distinct
+ *    key's width/height, docs/SEED.md §11), both σ multiplied by `noiseScale`. A word with a single distinct
  *    letter gets a short second via-point (σ = a quarter of the key size) so that the finger still moves.
  * 2. Outside points: with probability `outsideRate` one end (start or end, even odds) gets an extra
  *    via-point 4…30 px beyond the keyboard edge nearest to that end's key. Only these swipes keep points
@@ -23,6 +23,7 @@
 import { minJerk, proportionalKnots } from './min-jerk.js';
 import type { LetterKey, LetterLayout } from './layout.js';
 import type { Prng } from './prng.js';
+import { at, at2 } from '../util/checked.js';
 
 /** Generator settings; every field has a default in {@link DEFAULT_SWIPE_OPTIONS}. */
 export interface SwipeOptions {
@@ -76,7 +77,7 @@ function outsidePoint(key: LetterKey, layout: LetterLayout, rng: Prng): number[]
   const along = rng.normal() * key.w * 0.25;
   const edges = [key.cx, layout.width - key.cx, key.cy, layout.height - key.cy];
   let e = 0;
-  for (let i = 1; i < 4; i++) if (edges[i] < edges[e]) e = i;
+  for (const [i, d] of edges.entries()) if (d < at(edges, e)) e = i;
   if (e === 0) return [-beyond, key.cy + along];
   if (e === 1) return [layout.width + beyond, key.cy + along];
   if (e === 2) return [key.cx + along, -beyond];
@@ -90,8 +91,14 @@ function sampleTimes(duration: number, points: number, rng: Prng): number[] {
   t[0] = 0;
   for (let i = 1; i < points - 1; i++) t[i] = Math.round(i * step + rng.uniform(-0.35, 0.35) * step);
   t[points - 1] = duration;
-  for (let i = 1; i < points; i++) if (t[i] <= t[i - 1]) t[i] = t[i - 1] + 1;
-  for (let i = points - 2; i >= 0; i--) if (t[i] >= t[i + 1]) t[i] = t[i + 1] - 1;
+  for (let i = 1; i < points; i++) {
+    const prev = at(t, i - 1);
+    if (at(t, i) <= prev) t[i] = prev + 1;
+  }
+  for (let i = points - 2; i >= 0; i--) {
+    const next = at(t, i + 1);
+    if (at(t, i) >= next) t[i] = next - 1;
+  }
   return t;
 }
 
@@ -112,14 +119,15 @@ export function generateSwipe(trace: string, layout: LetterLayout, rng: Prng, op
     const [sx, sy] = touchSigma(k, options.noiseScale);
     return [k.cx + rng.normal() * sx, k.cy + rng.normal() * sy];
   });
+  const first = at(keys, 0);
   if (via.length === 1) {
-    const k = keys[0];
-    via.push([via[0][0] + rng.normal() * k.w * 0.25, via[0][1] + rng.normal() * k.h * 0.25]);
+    const [vx, vy] = [at2(via, 0, 0), at2(via, 0, 1)];
+    via.push([vx + rng.normal() * first.w * 0.25, vy + rng.normal() * first.h * 0.25]);
   }
   const outside = rng.chance(options.outsideRate);
   if (outside) {
-    if (rng.chance(0.5)) via.unshift(outsidePoint(keys[0], layout, rng));
-    else via.push(outsidePoint(keys[keys.length - 1], layout, rng));
+    if (rng.chance(0.5)) via.unshift(outsidePoint(first, layout, rng));
+    else via.push(outsidePoint(at(keys, keys.length - 1), layout, rng));
   }
 
   const perLetter = rng.uniform(options.msPerLetter[0], options.msPerLetter[1]);
@@ -132,9 +140,9 @@ export function generateSwipe(trace: string, layout: LetterLayout, rng: Prng, op
   const traj = minJerk(via, knots, t);
   const x = new Array<number>(points);
   const y = new Array<number>(points);
-  for (let i = 0; i < points; i++) {
-    let px = Math.round(traj[i][0] + rng.normal() * options.jitterPx);
-    let py = Math.round(traj[i][1] + rng.normal() * options.jitterPx);
+  for (const [i, p] of traj.entries()) {
+    let px = Math.round(at(p, 0) + rng.normal() * options.jitterPx);
+    let py = Math.round(at(p, 1) + rng.normal() * options.jitterPx);
     if (!outside) {
       px = Math.min(Math.max(px, 0), layout.width - 1);
       py = Math.min(Math.max(py, 0), layout.height - 1);
@@ -148,11 +156,15 @@ export function generateSwipe(trace: string, layout: LetterLayout, rng: Prng, op
 
 /** Makes sure a rounded outside end really lies outside (jitter could pull a 2 px overshoot back in). */
 function forceOutsideEnd(x: number[], y: number[], layout: LetterLayout): void {
-  const isOut = (i: number): boolean => x[i] < 0 || y[i] < 0 || x[i] >= layout.width || y[i] >= layout.height;
+  const isOut = (i: number): boolean => {
+    const [xi, yi] = [at(x, i), at(y, i)];
+    return xi < 0 || yi < 0 || xi >= layout.width || yi >= layout.height;
+  };
   if (isOut(0) || isOut(x.length - 1)) return;
   // The jitter moved the end back inside: push it one pixel past the nearest edge.
   for (const i of [0, x.length - 1]) {
-    const d = [x[i], layout.width - 1 - x[i], y[i], layout.height - 1 - y[i]];
+    const [xi, yi] = [at(x, i), at(y, i)];
+    const d = [xi, layout.width - 1 - xi, yi, layout.height - 1 - yi] as const;
     const m = Math.min(...d);
     if (m > 4) continue;
     if (m === d[0]) x[i] = -1;

@@ -1,6 +1,6 @@
 /**
  * Letter-key geometry used by the synthetic generator: float key centres `(x + w/2, y + h/2)` and key
- * sizes (SEED-SPEC §2.2), for the letters that are allowed keys (§2.3: `а`…`я` without `ё`; an `ё` key
+ * sizes (docs/SEED.md §2.2), for the letters that are allowed keys (§2.3: `а`…`я` without `ё`; an `ё` key
  * on a grid is not an allowed key).
  */
 import type { Grid } from '../keyboard/grid.js';

@@ -2,6 +2,7 @@
  * Choosing the words of synthetic swipes.
  */
 import type { Prng } from './prng.js';
+import { at } from '../util/checked.js';
 
 /** `uniform`: every word equally likely; `zipf`: the word on line rank r (1-based) has weight 1/r. */
 export type WordSampling = 'uniform' | 'zipf';
@@ -39,12 +40,12 @@ export class WordSampler {
   next(rng: Prng): number {
     if (this.cumulative === null) return rng.int(this.n);
     const c = this.cumulative;
-    const u = rng.float() * c[c.length - 1];
+    const u = rng.float() * at(c, c.length - 1);
     let lo = 0;
     let hi = c.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (c[mid] > u) hi = mid;
+      if (at(c, mid) > u) hi = mid;
       else lo = mid + 1;
     }
     return lo;

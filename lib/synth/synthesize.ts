@@ -7,11 +7,12 @@ import { DEFAULT_GRIDS_PATH, loadGrids } from '../keyboard/grid.js';
 import { formatSwipeLine, type GridStyle } from './format.js';
 import { generateSwipe, type SwipeCurve, type SwipeOptions } from './generator.js';
 import { letterLayout, type LetterLayout } from './layout.js';
-import { checkCount, checkSeed, invalidOption, resolveSwipeOptions } from './options.js';
+import { checkCount, checkSeed, checkWordDurations, invalidOption, MAX_INT16, resolveSwipeOptions } from './options.js';
 import { Prng } from './prng.js';
 import { WORD_SAMPLINGS, WordSampler, type WordSampling } from './sampler.js';
 import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
 import { readVocab } from './vocab.js';
+import { at } from '../util/checked.js';
 
 /** One synthetic sample. */
 export interface SynthSample {
@@ -28,10 +29,24 @@ export function* synthesizeSwipes(words: readonly TraceableWord[], layout: Lette
   const rng = new Prng(checkSeed(seed));
   const resolved = resolveSwipeOptions(options);
   if (words.length === 0) throw new Error(`no word of the vocabulary can be swiped on grid ${JSON.stringify(layout.gridName)}`);
+  checkWordDurations(words.map((w, i) => ({ word: w.trace, line: i + 1 })), resolved, '(words)');
   const sampler = new WordSampler(words.length, sampling);
   for (let i = 0; i < count; i++) {
-    const w = words[sampler.next(rng)];
-    yield { word: w.word, curve: generateSwipe(w.trace, layout, rng, resolved) };
+    const w = at(words, sampler.next(rng));
+    const curve = generateSwipe(w.trace, layout, rng, resolved);
+    checkCurveRange(curve, w.word);
+    yield { word: w.word, curve };
+  }
+}
+
+/** A generated value that a data file cannot hold (int16) is an error, never a line the readers reject. */
+function checkCurveRange(curve: SwipeCurve, word: string): void {
+  for (const [field, values] of [['x', curve.x], ['y', curve.y], ['t', curve.t]] as const) {
+    for (const v of values) {
+      if (v < -MAX_INT16 - 1 || v > MAX_INT16) {
+        throw new RangeError(`synthesized curve.${field} value ${v} for word ${JSON.stringify(word)} is outside the int16 range of the data format; lower swipe.noiseScale or swipe.jitterPx`);
+      }
+    }
   }
 }
 
@@ -88,7 +103,7 @@ class AtomicWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
-      throw new Error(`${path}: cannot write: ${(err as Error).message}`);
+      throw new Error(`${path}: cannot write: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -151,6 +166,7 @@ export function synthesizeToFile(req: SynthFileRequest): SynthSummary {
   const layout = letterLayout(grid);
   const vocab = readVocab(req.vocabPath);
   const filtered = filterVocabForGrid(vocab, layout, missing, req.vocabPath);
+  checkWordDurations(vocab, swipe, req.vocabPath);
   if (filtered.words.length === 0) {
     throw new Error(`${req.vocabPath}: no word can be swiped on grid ${JSON.stringify(gridName)} (${filtered.skipped.length} words have letters without a key)`);
   }

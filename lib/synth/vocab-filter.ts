@@ -1,6 +1,6 @@
 /**
  * Per-grid vocabulary filtering: a word can be swiped on a grid when each of its letters has an allowed
- * key there (SEED-SPEC §2.3). The hyphen has no key on any grid and is skipped when tracing, like the
+ * key there (docs/SEED.md §2.3). The hyphen has no key on any grid and is skipped when tracing, like the
  * seed's segmentation does, so it never disqualifies a word.
  */
 import type { LetterLayout } from './layout.js';

@@ -1,7 +1,7 @@
 /**
  * Reading a word-per-line vocabulary file for synthetic data (`voc.txt` style).
  */
-import { readFileSync } from 'node:fs';
+import { parseWordList, readWordList, type WordList } from '../io/word-list.js';
 import type { VocabWord } from './vocab-filter.js';
 
 const WORD_RE = /^[а-яё-]+$/u;
@@ -13,18 +13,22 @@ const WORD_RE = /^[а-яё-]+$/u;
  * @throws Error naming the file and the line of a word with another character, or when no word is found
  */
 export function parseVocab(text: string, file: string): VocabWord[] {
+  return synthVocabOf(parseWordList(text, file));
+}
+
+/** The synthetic-data words of a word list (see {@link parseVocab}). */
+export function synthVocabOf(list: WordList): VocabWord[] {
+  const file = list.source;
   const out: VocabWord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const word = lines[i].trim();
-    if (word === '') continue;
+  for (const [i, raw] of list.words.entries()) {
+    const word = raw.trim();
+    const line = list.lines[i] ?? i + 1;
     if (!WORD_RE.test(word)) {
       const bad = Array.from(word).find((c) => !WORD_RE.test(c)) ?? word;
-      throw new Error(`${file}:${i + 1}: word ${JSON.stringify(word)}: unexpected character ${JSON.stringify(bad)} (expected lowercase Cyrillic letters and "-")`);
+      throw new Error(`${file}:${line}: word ${JSON.stringify(word)}: unexpected character ${JSON.stringify(bad)} (expected lowercase Cyrillic letters and "-")`);
     }
-    out.push({ word, line: i + 1 });
+    out.push({ word, line });
   }
-  if (out.length === 0) throw new Error(`${file}: vocabulary is empty`);
   return out;
 }
 
@@ -33,11 +37,5 @@ export function parseVocab(text: string, file: string): VocabWord[] {
  * @throws Error naming the file when it cannot be read or holds no valid word list
  */
 export function readVocab(path: string): VocabWord[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`${path}: cannot read vocabulary: ${(err as Error).message}`);
-  }
-  return parseVocab(text, path);
+  return synthVocabOf(readWordList(path));
 }

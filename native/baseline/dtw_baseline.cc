@@ -301,17 +301,22 @@ void ValidateDtwBaselineInput(const DtwBaselineInput& in) {
               g.bottom.size() == nk && g.range_begin.size() == nk && g.range_end.size() == nk,
           p + "left/right/top/bottom/cx/cy/rangeBegin/rangeEnd: must all have one entry per key");
     for (size_t k = 0; k < nk; ++k) {
-      Check(g.range_begin[k] <= g.range_end[k] && g.range_end[k] <= nwords, p + "rangeBegin/rangeEnd[" + std::to_string(k) + "]: bad word range");
+      Check(g.range_begin[k] <= g.range_end[k] && g.range_end[k] <= nwords,
+            p + "rangeBegin/rangeEnd[" + std::to_string(k) + "]: bad word range");
     }
-    Check(g.fallback_begin <= g.fallback_end && g.fallback_end <= nwords, p + "fallbackBegin/fallbackEnd: bad word range");
+    Check(g.fallback_begin <= g.fallback_end && g.fallback_end <= nwords,
+          p + "fallbackBegin/fallbackEnd: bad word range");
     Check(g.word_offsets.size() == nwords + 1, p + "wordOffsets: must have one entry per word plus one");
-    Check(g.word_offsets[0] == 0 && g.word_offsets[nwords] == g.word_keys.size(), p + "wordOffsets: must start at 0 and end at wordKeys.length");
-    for (size_t w = 0; w < nwords; ++w) Check(g.word_offsets[w] <= g.word_offsets[w + 1], p + "wordOffsets: must not decrease");
+    Check(g.word_offsets[0] == 0 && g.word_offsets[nwords] == g.word_keys.size(),
+          p + "wordOffsets: must start at 0 and end at wordKeys.length");
+    for (size_t w = 0; w < nwords; ++w)
+      Check(g.word_offsets[w] <= g.word_offsets[w + 1], p + "wordOffsets: must not decrease");
     for (uint16_t key : g.word_keys) Check(key < nk, p + "wordKeys: key index out of range");
   }
   const size_t ncurves = in.curve_grid.size();
   Check(in.curve_offsets.size() == ncurves + 1, "curveOffsets: must have one entry per swipe plus one");
-  Check(in.curve_offsets[0] == 0 && in.curve_offsets[ncurves] == in.xs.size(), "curveOffsets: must start at 0 and end at xs.length");
+  Check(in.curve_offsets[0] == 0 && in.curve_offsets[ncurves] == in.xs.size(),
+        "curveOffsets: must start at 0 and end at xs.length");
   Check(in.xs.size() == in.ys.size(), "xs/ys: must have the same length");
   for (size_t c = 0; c < ncurves; ++c) {
     Check(in.curve_offsets[c] < in.curve_offsets[c + 1], "curveOffsets: swipe " + std::to_string(c) + " has no point");

@@ -5,13 +5,13 @@
 
 #include "binding/addon_data.h"
 #include "binding/decode_binding.h"
+#include "binding/device_memory_binding.h"
+#include "binding/dtw_baseline_binding.h"
 #include "binding/runtime_info_binding.h"
 #include "binding/script_model_binding.h"
 #include "binding/vocab_trie_binding.h"
 
 namespace neuroswipe {
-
-void InitDtwBaseline(Napi::Env env, Napi::Object exports);  // dtw_baseline_binding.cc
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto data = std::make_unique<AddonData>();
@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   VocabTrieWrap::Init(env, exports);
   InitDecodeWorker(env, exports);
   InitDtwBaseline(env, exports);
+  InitDeviceMemory(env, exports);
   return exports;
 }
 

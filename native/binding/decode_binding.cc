@@ -1,86 +1,133 @@
 #include "binding/decode_binding.h"
 
 #include <cstring>
+#include <limits>
 
-#include "engine/batched_decoder.h"
+#include "binding/native_error.h"
+#include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 #include "binding/script_model_binding.h"
 #include "binding/tensor_convert.h"
 #include "binding/vocab_trie_binding.h"
+#include "engine/driver.h"
 
 namespace neuroswipe {
 
-void InitDeviceMemory(Napi::Env env, Napi::Object exports);  // device_memory_binding.cc
-
 namespace {
 
-int32_t IntOption(const Napi::Object& o, const char* name, int32_t fallback) {
-  Napi::Value v = o.Get(name);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("decoding.") + name + ": expected a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<double>(static_cast<int32_t>(d))) {
-    throw Napi::RangeError::New(o.Env(), std::string("decoding.") + name + ": expected an integer");
-  }
-  return static_cast<int32_t>(d);
-}
-
+/**
+ * The options object of decodeSwipes (lib/native.ts `NativeDecodeOptions`): every field of its type or
+ * absent (then the default), else a TypeError naming it; ranges are ValidateDecodingOptions's.
+ */
 DecodingOptions ReadOptions(const Napi::Value& value) {
-  Napi::Env env = value.Env();
-  if (!value.IsObject()) throw Napi::TypeError::New(env, "decoding: expected an options object");
-  Napi::Object o = value.As<Napi::Object>();
+  const OptionsReader r(value, "decodeSwipes: ", "options");
+  constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max(), kIntMin = std::numeric_limits<int32_t>::min();
   DecodingOptions d;
-  Napi::Value gen = o.Get("generator");
-  if (!gen.IsString()) throw Napi::TypeError::New(env, "decoding.generator: expected a string");
-  d.generator = ParseGenerator(gen.As<Napi::String>().Utf8Value());
-  d.beam_size = IntOption(o, "beamSize", d.beam_size);
-  Napi::Value nf = o.Get("normalizationFactor");
-  if (!nf.IsUndefined()) {
-    if (!nf.IsNumber()) throw Napi::TypeError::New(env, "decoding.normalizationFactor: expected a number");
-    d.normalization_factor = nf.As<Napi::Number>().DoubleValue();
+  SearchOptions& s = d.search;
+  const std::string generator = r.GetString("generator");
+  s.beam_size = static_cast<int>(r.GetInt("beamSize", kIntMin, kIntMax, s.beam_size));
+  s.normalization_factor = r.GetDouble("normalizationFactor", s.normalization_factor);
+  s.max_steps = static_cast<int>(r.GetInt("maxSteps", kIntMin, kIntMax, s.max_steps));
+  s.margins = r.GetBool("margins", s.margins);
+  EngineOptions& e = d.engine;
+  e.batch_size = static_cast<int>(r.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
+  e.reference = r.GetBool("reference", e.reference);
+  e.incremental = r.GetBool("incremental", e.incremental);
+  e.native_step = r.GetBool("nativeStep", e.native_step);
+  e.skip_forced = r.GetBool("skipForced", e.skip_forced);
+  ModelLimits& m = d.limits;
+  m.sos = static_cast<int32_t>(r.GetInt("sos", kIntMin, kIntMax, m.sos));
+  m.eos = static_cast<int32_t>(r.GetInt("eos", kIntMin, kIntMax, m.eos));
+  m.pad = static_cast<int32_t>(r.GetInt("pad", kIntMin, kIntMax, m.pad));
+  m.n_classes = static_cast<int32_t>(r.GetInt("nClasses", kIntMin, kIntMax, m.n_classes));
+  m.max_token_len = static_cast<int32_t>(r.GetInt("maxTokenLen", kIntMin, kIntMax, m.max_token_len));
+  try {
+    s.generator = ParseGenerator(generator);
+    ValidateDecodingOptions(d);
+  } catch (const UserError& err) {
+    throw Napi::RangeError::New(r.Env(), std::string("decodeSwipes: ") + err.what());
   }
-  d.max_steps = IntOption(o, "maxSteps", d.max_steps);
-  d.batch_size = IntOption(o, "batchSize", d.batch_size);
-  Napi::Value ref = o.Get("reference");
-  d.reference = ref.IsBoolean() && ref.As<Napi::Boolean>().Value();
-  Napi::Value inc = o.Get("incremental");
-  if (!inc.IsUndefined()) d.incremental = inc.IsBoolean() && inc.As<Napi::Boolean>().Value();
-  Napi::Value skip_forced = o.Get("skipForced");
-  if (!skip_forced.IsUndefined()) d.skip_forced = skip_forced.IsBoolean() && skip_forced.As<Napi::Boolean>().Value();
-  Napi::Value margins = o.Get("margins");
-  if (!margins.IsUndefined()) d.margins = margins.IsBoolean() && margins.As<Napi::Boolean>().Value();
-  Napi::Value native_step = o.Get("nativeStep");
-  if (!native_step.IsUndefined()) d.native_step = native_step.IsBoolean() && native_step.As<Napi::Boolean>().Value();
-  d.sos = IntOption(o, "sos", d.sos);
-  d.eos = IntOption(o, "eos", d.eos);
-  d.pad = IntOption(o, "pad", d.pad);
-  d.n_classes = IntOption(o, "nClasses", d.n_classes);
-  d.max_token_len = IntOption(o, "maxTokenLen", d.max_token_len);
-  ValidateDecodingOptions(d);
   return d;
 }
 
-Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
+/** A decode's result laid out as JS receives it (see decode_binding.h). */
+struct FlatDecodeOutput {
+  std::vector<int32_t> counts;
+  std::vector<double> scores;
+  std::vector<int32_t> offsets;
+  std::vector<int32_t> tokens;
+  /** With the margins option: per swipe top-k, prune, select (infinity where the search never had that decision). */
+  std::vector<double> margins;
+  DecodeStats stats;
+};
+
+/** Lays the candidates out flat; runs on the worker thread, so the main thread has nothing to convert. */
+FlatDecodeOutput Flatten(DecodeOutput&& out) {
   size_t total = 0, total_tokens = 0;
   for (const auto& c : out.candidates) {
     total += c.size();
     for (const auto& cand : c) total_tokens += cand.tokens.size();
   }
-  auto counts = Napi::Int32Array::New(env, out.candidates.size());
-  auto scores = Napi::Float64Array::New(env, total);
-  auto offsets = Napi::Int32Array::New(env, total + 1);
-  auto tokens = Napi::Int32Array::New(env, total_tokens);
-  size_t j = 0, t = 0;
-  offsets[0] = 0;
-  for (size_t i = 0; i < out.candidates.size(); ++i) {
-    counts[i] = static_cast<int32_t>(out.candidates[i].size());
-    for (const auto& cand : out.candidates[i]) {
-      scores[j] = cand.score;
-      if (!cand.tokens.empty()) std::memcpy(tokens.Data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
-      t += cand.tokens.size();
-      offsets[++j] = static_cast<int32_t>(t);
-    }
+  if (total_tokens > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    throw UserError("decodeSwipes: " + std::to_string(total_tokens) +
+                    " candidate tokens do not fit one result; decode fewer swipes at once");
   }
+  FlatDecodeOutput flat;
+  flat.counts.resize(out.candidates.size());
+  flat.scores.resize(total);
+  flat.offsets.resize(total + 1);
+  flat.tokens.resize(total_tokens);
+  size_t j = 0, t = 0;
+  flat.offsets[0] = 0;
+  for (size_t i = 0; i < out.candidates.size(); ++i) {
+    flat.counts[i] = static_cast<int32_t>(out.candidates[i].size());
+    for (const auto& cand : out.candidates[i]) {
+      flat.scores[j] = cand.score;
+      if (!cand.tokens.empty())
+        std::memcpy(flat.tokens.data() + t, cand.tokens.data(), cand.tokens.size() * sizeof(int32_t));
+      t += cand.tokens.size();
+      flat.offsets[++j] = static_cast<int32_t>(t);
+    }
+    std::vector<Candidate>().swap(out.candidates[i]);  // free as we go: the peak stays near one copy
+  }
+  flat.margins.reserve(out.margins.size() * 3);
+  for (const SearchMargins& m : out.margins) {
+    flat.margins.push_back(m.top_k);
+    flat.margins.push_back(m.prune);
+    flat.margins.push_back(m.select);
+  }
+  flat.stats = out.stats;
+  return flat;
+}
+
+/**
+ * A typed array over `values`' own memory, without a copy: the ArrayBuffer takes the vector over and frees it
+ * when collected (its size is reported to the garbage collector as external memory meanwhile).
+ */
+template <typename T>
+Napi::TypedArrayOf<T> AdoptVector(Napi::Env env, std::vector<T>&& values) {
+  if (values.empty()) return Napi::TypedArrayOf<T>::New(env, 0);
+  auto owner = std::make_unique<std::vector<T>>(std::move(values));
+  const size_t n = owner->size();
+  const auto bytes = static_cast<int64_t>(n * sizeof(T));
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
+      env, owner->data(), n * sizeof(T),
+      [bytes](Napi::Env env, void*, std::vector<T>* hint) {
+        std::unique_ptr<std::vector<T>> adopted(hint);
+        Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+      },
+      owner.get());
+  owner.release();  // the buffer's finalizer owns it now
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return Napi::TypedArrayOf<T>::New(env, n, buffer, 0);
+}
+
+/** Wraps the flat result for JS: the arrays are adopted, only the counters are built here. */
+Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
+  auto counts = AdoptVector(env, std::move(out.counts));
+  auto scores = AdoptVector(env, std::move(out.scores));
+  auto offsets = AdoptVector(env, std::move(out.offsets));
+  auto tokens = AdoptVector(env, std::move(out.tokens));
   Napi::Object stats = Napi::Object::New(env);
   stats.Set("encodeCalls", static_cast<double>(out.stats.encode_calls));
   stats.Set("decodeCalls", static_cast<double>(out.stats.decode_calls));
@@ -109,16 +156,7 @@ Napi::Object ToJs(Napi::Env env, const DecodeOutput& out) {
   result.Set("tokenOffsets", offsets);
   result.Set("tokens", tokens);
   result.Set("stats", stats);
-  if (!out.margins.empty()) {
-    // Per swipe: top-k, prune, select (infinity where the search never had that decision).
-    auto margins = Napi::Float64Array::New(env, out.margins.size() * 3);
-    for (size_t i = 0; i < out.margins.size(); ++i) {
-      margins[3 * i] = out.margins[i].top_k;
-      margins[3 * i + 1] = out.margins[i].prune;
-      margins[3 * i + 2] = out.margins[i].select;
-    }
-    result.Set("margins", margins);
-  }
+  if (!out.margins.empty()) result.Set("margins", AdoptVector(env, std::move(out.margins)));
   return result;
 }
 
@@ -140,7 +178,8 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   inputs.keys = CopyTypedArray(info[4], keys_shape, "keys");
   if (inputs.traj.scalar_type() != torch::kFloat32) throw Napi::TypeError::New(env, "traj: expected a Float32Array");
   if ((keys_shape.size() == 1) != (inputs.keys.scalar_type() == torch::kInt64)) {
-    throw Napi::TypeError::New(env, "keys: key ids must be an Int32Array of shape [sum S], key features a Float32Array [sum S, K]");
+    throw Napi::TypeError::New(
+        env, "keys: key ids must be an Int32Array of shape [sum S], key features a Float32Array [sum S, K]");
   }
   if (!info[6].IsTypedArray() || info[6].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
     throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
@@ -148,17 +187,20 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   auto lengths = info[6].As<Napi::Int32Array>();
   int64_t sum = 0;
   for (size_t i = 0; i < lengths.ElementLength(); ++i) {
-    if (lengths[i] < 1) throw Napi::RangeError::New(env, "lengths[" + std::to_string(i) + "]: every swipe needs at least one point");
+    if (lengths[i] < 1)
+      throw Napi::RangeError::New(env, "lengths[" + std::to_string(i) + "]: every swipe needs at least one point");
     inputs.lengths.push_back(lengths[i]);
     sum += lengths[i];
   }
-  if (sum != traj_shape[0]) throw Napi::RangeError::New(env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
+  if (sum != traj_shape[0])
+    throw Napi::RangeError::New(
+        env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
   DecodingOptions options = ReadOptions(info[7]);
-  auto out = std::make_shared<DecodeOutput>();
+  auto out = std::make_shared<FlatDecodeOutput>();
   auto in = std::make_shared<SwipeInputs>(std::move(inputs));
   return PromiseWorker::Start(
       env, "neuroswipe.decodeSwipes",
-      [model, trie, in, options, out] { *out = DecodeSwipes(*model, trie.get(), options, *in); },
+      [model, trie, in, options, out] { *out = Flatten(DecodeSwipes(*model, trie.get(), options, *in)); },
       [out](Napi::Env env) -> Napi::Value { return ToJs(env, *out); });
 }
 
@@ -166,8 +208,6 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
 
 void InitDecodeWorker(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeSwipes", Napi::Function::New(env, DecodeSwipesJs, "decodeSwipes"));
-  // Device memory, for sizing decoding batches (`batchSize: 'auto'`) and capping it.
-  InitDeviceMemory(env, exports);
 }
 
 }  // namespace neuroswipe

@@ -10,7 +10,8 @@ namespace neuroswipe {
  * traj `[sum S, F]` Float32Array, keys `[sum S]` Int32Array or `[sum S, K]` Float32Array, lengths Int32Array.
  * Resolves to `{ counts: Int32Array, scores: Float64Array, tokenOffsets: Int32Array, tokens: Int32Array,
  * stats }`: swipe i owns `counts[i]` candidates (in the seed's collection order), candidate j's tokens are
- * `tokens[tokenOffsets[j] .. tokenOffsets[j+1])`.
+ * `tokens[tokenOffsets[j] .. tokenOffsets[j+1])`. The arrays are filled on the worker thread and handed to JS
+ * without a copy, so settling the promise costs the event loop next to nothing however large the result.
  */
 void InitDecodeWorker(Napi::Env env, Napi::Object exports);
 

@@ -1,4 +1,6 @@
 // JS functions of device_memory.h: `deviceMemory(device)` and `limitDeviceMemory(device, fraction)`.
+#include "binding/device_memory_binding.h"
+
 #include <napi.h>
 
 #include "model/device_memory.h"
@@ -35,7 +37,8 @@ Napi::Value LimitDeviceMemoryJs(const Napi::CallbackInfo& info) {
   const c10::Device device = DeviceArg(info, usage);
   if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(env, usage);
   const double fraction = info[1].As<Napi::Number>().DoubleValue();
-  if (!(fraction > 0.0 && fraction <= 1.0)) throw Napi::RangeError::New(env, std::string(usage) + ", got " + std::to_string(fraction));
+  if (!(fraction > 0.0 && fraction <= 1.0))
+    throw Napi::RangeError::New(env, std::string(usage) + ", got " + std::to_string(fraction));
   try {
     return Napi::Boolean::New(env, LimitDeviceMemory(device, fraction));
   } catch (const std::exception& e) {

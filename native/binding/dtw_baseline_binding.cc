@@ -1,6 +1,8 @@
 // JavaScript binding of the DTW baseline: dtwBaseline(input) -> Promise<{ words, dists, cells }>.
 // The input's typed arrays are copied into a plain DtwBaselineInput on the main thread; the work runs
 // on a libuv worker thread.
+#include "binding/dtw_baseline_binding.h"
+
 #include <napi.h>
 
 #include <memory>
@@ -9,91 +11,40 @@
 #include <vector>
 
 #include "baseline/dtw_baseline.h"
+#include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 
 namespace neuroswipe {
 namespace {
 
-template <typename T>
-struct TypedArrayName;
-template <>
-struct TypedArrayName<int32_t> {
-  static constexpr napi_typedarray_type type = napi_int32_array;
-  static constexpr const char* name = "an Int32Array";
-};
-template <>
-struct TypedArrayName<uint32_t> {
-  static constexpr napi_typedarray_type type = napi_uint32_array;
-  static constexpr const char* name = "a Uint32Array";
-};
-template <>
-struct TypedArrayName<uint16_t> {
-  static constexpr napi_typedarray_type type = napi_uint16_array;
-  static constexpr const char* name = "a Uint16Array";
-};
-template <>
-struct TypedArrayName<double> {
-  static constexpr napi_typedarray_type type = napi_float64_array;
-  static constexpr const char* name = "a Float64Array";
-};
-
-template <typename T>
-std::vector<T> CopyArray(Napi::Env env, const Napi::Object& obj, const char* key, const std::string& path) {
-  Napi::Value v = obj.Get(key);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != TypedArrayName<T>::type) {
-    throw Napi::TypeError::New(env, "dtwBaseline: " + path + key + ": expected " + TypedArrayName<T>::name);
-  }
-  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
-  return std::vector<T>(a.Data(), a.Data() + a.ElementLength());
-}
-
-uint32_t GetUint(Napi::Env env, const Napi::Object& obj, const char* key, const std::string& path, uint32_t max) {
-  Napi::Value v = obj.Get(key);
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, "dtwBaseline: " + path + key + ": expected a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= max) || d != static_cast<double>(static_cast<uint32_t>(d))) {
-    throw Napi::RangeError::New(env, "dtwBaseline: " + path + key + ": expected an integer in 0.." + std::to_string(max));
-  }
-  return static_cast<uint32_t>(d);
-}
-
-DtwBaselineInput ReadInput(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) throw Napi::TypeError::New(env, "dtwBaseline(input: object)");
-  Napi::Object o = value.As<Napi::Object>();
+/** The input object of dtwBaseline (lib/native.ts `NativeDtwInput`); every field is required. */
+DtwBaselineInput ReadInput(const Napi::Value& value) {
+  const OptionsReader o(value, "dtwBaseline: ", "");
   DtwBaselineInput in;
-  Napi::Value grids = o.Get("grids");
-  if (!grids.IsArray()) throw Napi::TypeError::New(env, "dtwBaseline: grids: expected an array");
-  Napi::Array ga = grids.As<Napi::Array>();
-  for (uint32_t i = 0; i < ga.Length(); ++i) {
-    const std::string p = "grids[" + std::to_string(i) + "].";
-    Napi::Value gv = ga.Get(i);
-    if (!gv.IsObject()) throw Napi::TypeError::New(env, "dtwBaseline: " + p.substr(0, p.size() - 1) + ": expected an object");
-    Napi::Object g = gv.As<Napi::Object>();
+  for (const OptionsReader& g : o.GetObjectArray("grids")) {
     DtwGrid grid;
-    grid.left = CopyArray<int32_t>(env, g, "left", p);
-    grid.right = CopyArray<int32_t>(env, g, "right", p);
-    grid.top = CopyArray<int32_t>(env, g, "top", p);
-    grid.bottom = CopyArray<int32_t>(env, g, "bottom", p);
-    grid.cx = CopyArray<double>(env, g, "cx", p);
-    grid.cy = CopyArray<double>(env, g, "cy", p);
-    grid.range_begin = CopyArray<uint32_t>(env, g, "rangeBegin", p);
-    grid.range_end = CopyArray<uint32_t>(env, g, "rangeEnd", p);
-    grid.fallback_begin = GetUint(env, g, "fallbackBegin", p, UINT32_MAX);
-    grid.fallback_end = GetUint(env, g, "fallbackEnd", p, UINT32_MAX);
-    grid.word_offsets = CopyArray<uint32_t>(env, g, "wordOffsets", p);
-    grid.word_keys = CopyArray<uint16_t>(env, g, "wordKeys", p);
+    grid.left = g.GetTypedArray<int32_t>("left");
+    grid.right = g.GetTypedArray<int32_t>("right");
+    grid.top = g.GetTypedArray<int32_t>("top");
+    grid.bottom = g.GetTypedArray<int32_t>("bottom");
+    grid.cx = g.GetTypedArray<double>("cx");
+    grid.cy = g.GetTypedArray<double>("cy");
+    grid.range_begin = g.GetTypedArray<uint32_t>("rangeBegin");
+    grid.range_end = g.GetTypedArray<uint32_t>("rangeEnd");
+    grid.fallback_begin = static_cast<uint32_t>(g.GetInt("fallbackBegin", 0, UINT32_MAX));
+    grid.fallback_end = static_cast<uint32_t>(g.GetInt("fallbackEnd", 0, UINT32_MAX));
+    grid.word_offsets = g.GetTypedArray<uint32_t>("wordOffsets");
+    grid.word_keys = g.GetTypedArray<uint16_t>("wordKeys");
     in.grids.push_back(std::move(grid));
   }
-  in.word_rank = CopyArray<uint32_t>(env, o, "wordRank", "");
-  in.curve_offsets = CopyArray<uint32_t>(env, o, "curveOffsets", "");
-  in.xs = CopyArray<int32_t>(env, o, "xs", "");
-  in.ys = CopyArray<int32_t>(env, o, "ys", "");
-  in.curve_grid = CopyArray<uint32_t>(env, o, "curveGrid", "");
-  in.k = GetUint(env, o, "k", "", 1024);
-  in.threads = GetUint(env, o, "threads", "", 1024);
-  Napi::Value prune = o.Get("prune");
-  if (!prune.IsBoolean()) throw Napi::TypeError::New(env, "dtwBaseline: prune: expected a boolean");
-  in.prune = prune.As<Napi::Boolean>().Value();
+  in.word_rank = o.GetTypedArray<uint32_t>("wordRank");
+  in.curve_offsets = o.GetTypedArray<uint32_t>("curveOffsets");
+  in.xs = o.GetTypedArray<int32_t>("xs");
+  in.ys = o.GetTypedArray<int32_t>("ys");
+  in.curve_grid = o.GetTypedArray<uint32_t>("curveGrid");
+  in.k = static_cast<uint32_t>(o.GetInt("k", 0, 1024));
+  in.threads = static_cast<uint32_t>(o.GetInt("threads", 0, 1024));
+  in.prune = o.GetBool("prune");
   return in;
 }
 
@@ -106,7 +57,7 @@ Napi::Value StartDtwBaseline(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 1) throw Napi::TypeError::New(env, "dtwBaseline(input: object)");
   auto job = std::make_shared<DtwJob>();
-  job->input = ReadInput(env, info[0]);
+  job->input = ReadInput(info[0]);
   try {
     ValidateDtwBaselineInput(job->input);
   } catch (const std::exception& e) {

@@ -55,8 +55,8 @@ class PromiseWorker : public Napi::AsyncWorker {
 
  public:
   PromiseWorker(Napi::Env env, const char* name, Job job, Settle settle)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)),
-        job_(std::move(job)), settle_(std::move(settle)) {}
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)), job_(std::move(job)),
+        settle_(std::move(settle)) {}
 
  private:
   Napi::Promise::Deferred deferred_;

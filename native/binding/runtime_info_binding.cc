@@ -35,9 +35,9 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
   if (runtime.found) {
     Napi::Object rt = Napi::Object::New(env);
     rt.Set("library", runtime.library);
-    rt.Set("version", runtime.version > 0 ? std::to_string(runtime.version / 1000) + "." +
-                                                std::to_string((runtime.version % 1000) / 10)
-                                          : std::string());
+    rt.Set("version", runtime.version > 0
+                          ? std::to_string(runtime.version / 1000) + "." + std::to_string((runtime.version % 1000) / 10)
+                          : std::string());
     rt.Set("memGetInfo", runtime.mem_get_info_found);
     out.Set("cudaRuntime", rt);
   } else {

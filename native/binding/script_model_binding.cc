@@ -4,9 +4,9 @@
 
 #include "binding/addon_data.h"
 #include "binding/native_error.h"
-#include "model/precision.h"
 #include "binding/promise_worker.h"
 #include "binding/tensor_convert.h"
+#include "model/precision.h"
 
 namespace neuroswipe {
 namespace {
@@ -22,28 +22,28 @@ void RequireArgs(const Napi::CallbackInfo& info, size_t n, const char* method) {
 
 void RequireRank(const std::vector<int64_t>& shape, size_t rank, Napi::Env env, const std::string& what) {
   if (shape.size() != rank) {
-    throw Napi::RangeError::New(env, what + ": expected " + std::to_string(rank) + " dimensions, got " +
-                                         std::to_string(shape.size()));
+    throw Napi::RangeError::New(
+        env, what + ": expected " + std::to_string(rank) + " dimensions, got " + std::to_string(shape.size()));
   }
 }
 
 }  // namespace
 
 void ScriptModelWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(
-      env, "ScriptModel",
-      {
-          StaticMethod("load", &ScriptModelWrap::Load),
-          InstanceMethod("encode", &ScriptModelWrap::Encode),
-          InstanceMethod("decode", &ScriptModelWrap::Decode),
-          InstanceMethod("decodeLast", &ScriptModelWrap::DecodeLast),
-          InstanceMethod("dispose", &ScriptModelWrap::Dispose),
-          InstanceAccessor("metadata", &ScriptModelWrap::GetMetadata, nullptr),
-          InstanceAccessor("device", &ScriptModelWrap::GetDevice, nullptr),
-          InstanceAccessor("precision", &ScriptModelWrap::GetPrecision, nullptr),
-          InstanceAccessor("path", &ScriptModelWrap::GetPath, nullptr),
-          InstanceAccessor("hasDecodeLast", &ScriptModelWrap::GetHasDecodeLast, nullptr),
-      });
+  Napi::Function ctor = DefineClass(env, "ScriptModel",
+                                    {
+                                        StaticMethod("load", &ScriptModelWrap::Load),
+                                        InstanceMethod("encode", &ScriptModelWrap::Encode),
+                                        InstanceMethod("decode", &ScriptModelWrap::Decode),
+                                        InstanceMethod("decodeLast", &ScriptModelWrap::DecodeLast),
+                                        InstanceMethod("dispose", &ScriptModelWrap::Dispose),
+                                        InstanceAccessor("metadata", &ScriptModelWrap::GetMetadata, nullptr),
+                                        InstanceAccessor("device", &ScriptModelWrap::GetDevice, nullptr),
+                                        InstanceAccessor("precision", &ScriptModelWrap::GetPrecision, nullptr),
+                                        InstanceAccessor("path", &ScriptModelWrap::GetPath, nullptr),
+                                        InstanceAccessor("hasDecodeLast", &ScriptModelWrap::GetHasDecodeLast, nullptr),
+                                        InstanceAccessor("structure", &ScriptModelWrap::GetStructure, nullptr),
+                                    });
   GetAddonData(env).script_model_ctor = Napi::Persistent(ctor);
   exports.Set("ScriptModel", ctor);
 }
@@ -147,11 +147,13 @@ DecoderInputs ReadDecoderInputs(const Napi::CallbackInfo& info, bool with_length
   if (mem_shape[1] != tok_shape[1]) throw Napi::RangeError::New(env, "memoryShape: batch differs from tokensShape");
   DecoderInputs in;
   in.tokens = CopyTypedArray(info[0], tok_shape, "tokens");
-  if (in.tokens.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
+  if (in.tokens.scalar_type() != torch::kInt64)
+    throw Napi::TypeError::New(env, "tokens: expected an Int32Array or BigInt64Array");
   if (with_lengths) {
     in.lengths = CopyTypedArray(info[2], {tok_shape[1]}, "lengths");
     if (in.lengths.scalar_type() != torch::kInt64) throw Napi::TypeError::New(env, "lengths: expected an Int32Array");
-    if (in.lengths.numel() > 0 && (in.lengths.min().item<int64_t>() < 1 || in.lengths.max().item<int64_t>() > tok_shape[0])) {
+    if (in.lengths.numel() > 0 &&
+        (in.lengths.min().item<int64_t>() < 1 || in.lengths.max().item<int64_t>() > tok_shape[0])) {
       throw Napi::RangeError::New(env, "lengths: each must be in 1..T");
     }
   }
@@ -188,20 +190,22 @@ Napi::Value ScriptModelWrap::Decode(const Napi::CallbackInfo& info) {
   RequireArgs(info, 5, "decode");
   auto model = ModelOf(info.This(), "ScriptModel.decode");
   auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, false));
-  return StartDecoderJob(info.Env(), "neuroswipe.decode", model, in,
-                         [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
-                           return m.Decode(x.tokens.to(dev), x.memory.to(dev), mask);
-                         });
+  return StartDecoderJob(
+      info.Env(), "neuroswipe.decode", model, in,
+      [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
+        return m.Decode(x.tokens.to(dev), x.memory.to(dev), mask);
+      });
 }
 
 Napi::Value ScriptModelWrap::DecodeLast(const Napi::CallbackInfo& info) {
   RequireArgs(info, 6, "decodeLast");
   auto model = ModelOf(info.This(), "ScriptModel.decodeLast");
   auto in = std::make_shared<DecoderInputs>(ReadDecoderInputs(info, true));
-  return StartDecoderJob(info.Env(), "neuroswipe.decodeLast", model, in,
-                         [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
-                           return m.DecodeLast(x.tokens.to(dev), x.lengths.to(dev), x.memory.to(dev), mask);
-                         });
+  return StartDecoderJob(
+      info.Env(), "neuroswipe.decodeLast", model, in,
+      [](const ScriptModel& m, const DecoderInputs& x, c10::Device dev, const std::optional<torch::Tensor>& mask) {
+        return m.DecodeLast(x.tokens.to(dev), x.lengths.to(dev), x.memory.to(dev), mask);
+      });
 }
 
 Napi::Value ScriptModelWrap::GetMetadata(const Napi::CallbackInfo& info) {
@@ -219,6 +223,31 @@ Napi::Value ScriptModelWrap::GetPath(const Napi::CallbackInfo& info) {
 Napi::Value ScriptModelWrap::GetHasDecodeLast(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), Model(info.Env()).has_decode_last());
 }
+Napi::Value ScriptModelWrap::GetStructure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ModelStructure st;
+  try {
+    st = Model(env).Structure();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  Napi::Object tensors = Napi::Object::New(env);
+  for (const auto& [name, shape] : st.tensors) {
+    Napi::Array dims = Napi::Array::New(env, shape.size());
+    for (size_t i = 0; i < shape.size(); i++)
+      dims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(shape[i])));
+    tensors.Set(name, dims);
+  }
+  Napi::Object heads = Napi::Object::New(env);
+  for (const auto& [name, n] : st.attention_heads) heads.Set(name, Napi::Number::New(env, static_cast<double>(n)));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tensors", tensors);
+  out.Set("attentionHeads", heads);
+  return out;
+}
+
 Napi::Value ScriptModelWrap::Dispose(const Napi::CallbackInfo& info) {
   model_.reset();
   return info.Env().Undefined();

@@ -39,6 +39,7 @@ class ScriptModelWrap : public Napi::ObjectWrap<ScriptModelWrap> {
   Napi::Value GetPrecision(const Napi::CallbackInfo& info);
   Napi::Value GetPath(const Napi::CallbackInfo& info);
   Napi::Value GetHasDecodeLast(const Napi::CallbackInfo& info);
+  Napi::Value GetStructure(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
   const ScriptModel& Model(Napi::Env env) const;

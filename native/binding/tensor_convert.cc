@@ -44,7 +44,8 @@ torch::Tensor CopyTypedArray(const Napi::Value& value, const std::vector<int64_t
     case napi_uint8_array:
       return torch::from_blob(data, shape, torch::kUInt8).to(torch::kBool);
     default:
-      throw Napi::TypeError::New(env, what + ": unsupported typed array (use Float32Array, Int32Array, BigInt64Array or Uint8Array)");
+      throw Napi::TypeError::New(
+          env, what + ": unsupported typed array (use Float32Array, Int32Array, BigInt64Array or Uint8Array)");
   }
 }
 
@@ -67,7 +68,8 @@ Napi::Object HostTensorToJs(Napi::Env env, const HostTensor& t) {
   Napi::Float32Array data = Napi::Float32Array::New(env, t.data.size());
   if (!t.data.empty()) std::memcpy(data.Data(), t.data.data(), t.data.size() * sizeof(float));
   Napi::Array shape = Napi::Array::New(env, t.shape.size());
-  for (size_t i = 0; i < t.shape.size(); ++i) shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(t.shape[i])));
+  for (size_t i = 0; i < t.shape.size(); ++i)
+    shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(t.shape[i])));
   Napi::Object out = Napi::Object::New(env);
   out.Set("data", data);
   out.Set("shape", shape);

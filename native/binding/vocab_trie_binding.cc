@@ -28,6 +28,7 @@ void VocabTrieWrap::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceAccessor("nodeCount", &VocabTrieWrap::NodeCount, nullptr),
                                         InstanceAccessor("wordCount", &VocabTrieWrap::WordCount, nullptr),
                                         InstanceAccessor("memoryBytes", &VocabTrieWrap::MemoryBytes, nullptr),
+                                        InstanceMethod("dispose", &VocabTrieWrap::Dispose),
                                     });
   GetAddonData(env).vocab_trie_ctor = Napi::Persistent(ctor);
   exports.Set("VocabTrie", ctor);
@@ -46,7 +47,19 @@ std::shared_ptr<const VocabTrie> VocabTrieWrap::TrieOf(const Napi::Value& value,
   if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(GetAddonData(env).vocab_trie_ctor.Value())) {
     throw Napi::TypeError::New(env, std::string(what) + ": expected a VocabTrie or null");
   }
-  return Napi::ObjectWrap<VocabTrieWrap>::Unwrap(value.As<Napi::Object>())->trie_;
+  auto trie = Napi::ObjectWrap<VocabTrieWrap>::Unwrap(value.As<Napi::Object>())->trie_;
+  if (!trie) throw Napi::Error::New(env, std::string(what) + ": the vocabulary has been disposed");
+  return trie;
+}
+
+const VocabTrie& VocabTrieWrap::Trie(Napi::Env env, const char* what) const {
+  if (!trie_) throw Napi::Error::New(env, std::string("VocabTrie.") + what + ": the vocabulary has been disposed");
+  return *trie_;
+}
+
+Napi::Value VocabTrieWrap::Dispose(const Napi::CallbackInfo& info) {
+  trie_.reset();
+  return info.Env().Undefined();
 }
 
 Napi::Value VocabTrieWrap::Build(const Napi::CallbackInfo& info) {
@@ -72,12 +85,13 @@ Napi::Value VocabTrieWrap::Build(const Napi::CallbackInfo& info) {
 Napi::Value VocabTrieWrap::AllowedAfter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto prefix = CopyInt32(info.Length() > 0 ? info[0] : env.Undefined(), "prefix");
+  const VocabTrie& trie = Trie(env, "allowedAfter");
   int32_t node = 0;
   for (int32_t t : prefix) {
-    node = trie_->child(node, t);
+    node = trie.child(node, t);
     if (node == VocabTrie::kNoNode) return Napi::Array::New(env, 0);
   }
-  const uint64_t bits = trie_->allowed(node);
+  const uint64_t bits = trie.allowed(node);
   Napi::Array out = Napi::Array::New(env);
   uint32_t n = 0;
   for (int c = 0; c < 64; ++c) {
@@ -87,13 +101,13 @@ Napi::Value VocabTrieWrap::AllowedAfter(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value VocabTrieWrap::NodeCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(trie_->node_count()));
+  return Napi::Number::New(info.Env(), static_cast<double>(Trie(info.Env(), "nodeCount").node_count()));
 }
 Napi::Value VocabTrieWrap::WordCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(trie_->word_count()));
+  return Napi::Number::New(info.Env(), static_cast<double>(Trie(info.Env(), "wordCount").word_count()));
 }
 Napi::Value VocabTrieWrap::MemoryBytes(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(trie_->memory_bytes()));
+  return Napi::Number::New(info.Env(), static_cast<double>(Trie(info.Env(), "memoryBytes").memory_bytes()));
 }
 
 }  // namespace neuroswipe

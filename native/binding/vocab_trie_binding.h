@@ -14,6 +14,7 @@ namespace neuroswipe {
  *   static build(ids: Int32Array, offsets: Int32Array, eos: number): Promise<VocabTrie>
  *   allowedAfter(prefix: Int32Array): number[]   token ids allowed after `<sos> prefix` (empty if unknown)
  *   nodeCount, wordCount, memoryBytes: number
+ *   dispose(): void   frees the trie (decodes already running keep their own reference); later calls throw
  */
 class VocabTrieWrap : public Napi::ObjectWrap<VocabTrieWrap> {
  public:
@@ -29,6 +30,9 @@ class VocabTrieWrap : public Napi::ObjectWrap<VocabTrieWrap> {
   Napi::Value NodeCount(const Napi::CallbackInfo& info);
   Napi::Value WordCount(const Napi::CallbackInfo& info);
   Napi::Value MemoryBytes(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  /** The trie; throws a JS Error naming `what` once disposed. */
+  const VocabTrie& Trie(Napi::Env env, const char* what) const;
 
   std::shared_ptr<const VocabTrie> trie_;
 };

@@ -136,7 +136,8 @@ void Softmax(float* __restrict s, int64_t n) {
 
 /** out = Σ_t p[t] · values[t] for contiguous values `[n, Dh]`. */
 NEUROSWIPE_VECTOR_CLONES
-void WeightedBlock(const float* __restrict p, const float* __restrict values, int64_t n, int64_t dh, float* __restrict out) {
+void WeightedBlock(const float* __restrict p, const float* __restrict values, int64_t n, int64_t dh,
+                   float* __restrict out) {
   std::fill(out, out + dh, 0.0f);
   for (int64_t t = 0; t < n; ++t) {
     const float pt = p[t];
@@ -172,8 +173,7 @@ void AddNorm(at::Tensor& x, const at::Tensor* y, const at::Tensor& w, const at::
 
 }  // namespace
 
-CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads)
-    : w_(weights), heads_(heads) {
+CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads) : w_(weights), heads_(heads) {
   if (heads <= 0 || weights.d_model % heads != 0) {
     throw UserError("step weights: d_model " + std::to_string(weights.d_model) + " is not divisible by " +
                     std::to_string(heads) + " heads");
@@ -182,7 +182,9 @@ CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads)
   // nn.MultiheadAttention divides the query by sqrt(head_dim) (a float32 scalar) before the score product.
   scale_ = static_cast<float>(std::sqrt(static_cast<double>(head_dim_)));
   scaled_.resize(static_cast<size_t>(weights.d_model));
-  if (weights.d_model > 1024) throw UserError("step weights: d_model " + std::to_string(weights.d_model) + " is above the built-in step's limit of 1024");
+  if (weights.d_model > 1024)
+    throw UserError("step weights: d_model " + std::to_string(weights.d_model) +
+                    " is above the built-in step's limit of 1024");
 }
 
 void CpuDecoderStep::PackMemory(const at::Tensor& kv, float* out) {
@@ -246,7 +248,8 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
       const int64_t n = row.position + 1;
       const int64_t stride = (n + 7) / 8 * 8;
-      if (static_cast<int64_t>(scores_.size()) < h_count * stride) scores_.resize(static_cast<size_t>(h_count * stride));
+      if (static_cast<int64_t>(scores_.size()) < h_count * stride)
+        scores_.resize(static_cast<size_t>(h_count * stride));
       if (static_cast<int64_t>(keys_.size()) < 2 * n) keys_.resize(static_cast<size_t>(2 * n));
       const float* q = pqkv + r * 3 * d;
       // This token's keys and values (all heads) go into its column; then every head attends at once.

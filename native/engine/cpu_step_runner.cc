@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstring>
 
-#include "engine/cpu_decoder_step.h"
 #include "binding/native_error.h"
+#include "engine/cpu_decoder_step.h"
 #include "engine/round_runner.h"
 
 namespace neuroswipe {
@@ -47,8 +47,9 @@ class CpuStepRunner : public RoundRunner {
     torch::Tensor kv = ProjectMemory(model_, memory, b, stats);
     const DecoderStepWeights& w = *model_.step_weights();
     if (kv.size(0) != static_cast<int64_t>(w.layers.size()) || kv.size(3) * kv.size(5) != w.d_model) {
-      throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) + ", expected [L, 2, B, H, S, Dh] with L = " +
-                      std::to_string(w.layers.size()) + " step-weight layers and H·Dh = " + std::to_string(w.d_model));
+      throw UserError("memory_kv returned a tensor of shape " + ShapeString(kv) +
+                      ", expected [L, 2, B, H, S, Dh] with L = " + std::to_string(w.layers.size()) +
+                      " step-weight layers and H·Dh = " + std::to_string(w.d_model));
     }
     if (!step_) step_ = std::make_unique<CpuDecoderStep>(w, kv.size(3));
     kv = kv.to(torch::kFloat32);
@@ -81,11 +82,12 @@ class CpuStepRunner : public RoundRunner {
     for (size_t i = 0; i < r; ++i) {
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
-      if (n + 1 > o_.max_token_len || n >= step_->max_positions()) {
+      if (n + 1 > o_.limits.max_token_len || n >= step_->max_positions()) {
         throw UserError("a prefix is longer than the decoder's positional table");
       }
       auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);
-      if ((parent ? parent->length : 0) != n) throw UserError("internal: a prefix's key/value cache has the wrong length");
+      if ((parent ? parent->length : 0) != n)
+        throw UserError("internal: a prefix's key/value cache has the wrong length");
       // Column pointers by position; pending columns (always a suffix of the chain) are computed first.
       std::vector<const float*>& cols = columns_[i];
       cols.assign(static_cast<size_t>(n), nullptr);
@@ -115,7 +117,8 @@ class CpuStepRunner : public RoundRunner {
         if (pass >= items[i].size()) continue;
         const Item& it = items[i][pass];
         const size_t slot = static_cast<size_t>(round.row_slot[i]);
-        rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(), slot_len_[slot]});
+        rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(),
+                                  slot_len_[slot]});
         owner.push_back(i);
       }
       torch::Tensor out = WithContext("decoder step", [&] { return step_->Run(rows); });

@@ -28,7 +28,8 @@ class Reader {
     if (it == tensors_.end()) throw UserError(path_ + ": step_weights() has no '" + name + "'");
     at::Tensor t = it->second;
     if (t.sizes() != at::IntArrayRef(shape)) {
-      throw UserError(path_ + ": step_weights() '" + name + "' has shape " + ShapeString(t) + ", expected " + ShapeString(shape));
+      throw UserError(path_ + ": step_weights() '" + name + "' has shape " + ShapeString(t) + ", expected " +
+                      ShapeString(shape));
     }
     taken_.insert(name);
     return t.detach().to(at::kCPU, at::kFloat).contiguous();
@@ -59,7 +60,8 @@ DecoderStepWeights ReadDecoderStepWeights(const c10::impl::GenericDict& dict, co
   DecoderStepWeights w;
   const at::Tensor& emb = r.Peek("token_embedding");
   const at::Tensor& ff = r.Peek("layers.0.linear1.weight");
-  if (emb.dim() != 2 || ff.dim() != 2) throw UserError(path + ": step_weights() embedding and linear1 must be matrices");
+  if (emb.dim() != 2 || ff.dim() != 2)
+    throw UserError(path + ": step_weights() embedding and linear1 must be matrices");
   const int64_t d = emb.size(1), f = ff.size(0);
   w.d_model = d;
   w.feed_forward = f;

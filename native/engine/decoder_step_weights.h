@@ -15,8 +15,8 @@ struct DecoderLayerWeights {
   at::Tensor self_out_w, self_out_b;  // [D, D], [D]
   at::Tensor cross_q_w, cross_q_b;    // [D, D], [D]: the query third of multihead_attn.in_proj_*
   at::Tensor cross_out_w, cross_out_b;
-  at::Tensor ff1_w, ff1_b;            // [FF, D], [FF]
-  at::Tensor ff2_w, ff2_b;            // [D, FF], [D]
+  at::Tensor ff1_w, ff1_b;  // [FF, D], [FF]
+  at::Tensor ff2_w, ff2_b;  // [D, FF], [D]
   at::Tensor norm1_w, norm1_b, norm2_w, norm2_b, norm3_w, norm3_b;
 };
 

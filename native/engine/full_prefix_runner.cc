@@ -4,8 +4,8 @@
 #include <chrono>
 #include <limits>
 
-#include "engine/host_staging.h"
 #include "binding/native_error.h"
+#include "engine/host_staging.h"
 #include "engine/round_runner.h"
 
 namespace neuroswipe {
@@ -25,7 +25,8 @@ class FullPrefixRunner : public RoundRunner {
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats&) override {
     std::vector<torch::Tensor> items;
-    for (size_t j = 0; j < lengths.size(); ++j) items.push_back(memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, lengths[j]));
+    for (size_t j = 0; j < lengths.size(); ++j)
+      items.push_back(memory.select(1, static_cast<int64_t>(j)).narrow(0, 0, lengths[j]));
     return items;
   }
 
@@ -49,8 +50,8 @@ class FullPrefixRunner : public RoundRunner {
       s_act = std::max(s_act, len);
       s_min = std::min(s_min, len);
     }
-    if (t_max > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
-    torch::Tensor tokens = torch::full({t_max, r}, o_.pad, HostOptions(dev, torch::kInt64));
+    if (t_max > o_.limits.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
+    torch::Tensor tokens = torch::full({t_max, r}, o_.limits.pad, HostOptions(dev, torch::kInt64));
     torch::Tensor lengths = torch::empty({r}, HostOptions(dev, torch::kInt64));
     auto tok = tokens.accessor<int64_t, 2>();
     for (int64_t i = 0; i < r; ++i) {
@@ -70,7 +71,7 @@ class FullPrefixRunner : public RoundRunner {
     }
     const auto t0 = Clock::now();
     torch::Tensor logits;
-    if (o_.reference) {
+    if (o_.engine.reference) {
       // The seed's call: the whole prefix through `decode`, then the last position.
       logits = model_.Decode(ToDevice(tokens, dev), memory, mask).select(0, t_max - 1);
     } else {
@@ -82,7 +83,7 @@ class FullPrefixRunner : public RoundRunner {
     stats.projected_memory += static_cast<double>(r) * static_cast<double>(s_act);
     stats.self_pairs += rt * static_cast<double>(t_max);
     stats.cross_pairs += rt * static_cast<double>(s_act);
-    stats.output_rows += o_.reference ? rt : static_cast<double>(r);
+    stats.output_rows += o_.engine.reference ? rt : static_cast<double>(r);
     return logits;
   }
 

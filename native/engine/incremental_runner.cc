@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/host_staging.h"
 #include "binding/native_error.h"
+#include "engine/host_staging.h"
 #include "engine/round_runner.h"
 
 namespace neuroswipe {
@@ -50,7 +50,8 @@ class IncrementalRunner : public RoundRunner {
       mem_kv_ = grown;
     }
     if (!self_kv_.defined()) {
-      self_kv_ = torch::zeros({item.size(0), 2, rows_, item.size(2), o_.max_token_len, item.size(4)}, item.options());
+      self_kv_ =
+          torch::zeros({item.size(0), 2, rows_, item.size(2), o_.limits.max_token_len, item.size(4)}, item.options());
     }
     for (int j = 0; j < width_; ++j) {
       const int64_t row = static_cast<int64_t>(slot) * width_ + j;
@@ -83,10 +84,11 @@ class IncrementalRunner : public RoundRunner {
       rows[static_cast<size_t>(i)] = row;
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
-      if (n + 1 > o_.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
+      if (n + 1 > o_.limits.max_token_len) throw UserError("a prefix is longer than the decoder's positional table");
       const TensorPrefixCache* c = Cache(h.kv);
       const int64_t m = c ? c->computed() : 0;
-      if (m + (c ? static_cast<int64_t>(c->pending.size()) : 0) != n) throw UserError("internal: a prefix's cache has the wrong length");
+      if (m + (c ? static_cast<int64_t>(c->pending.size()) : 0) != n)
+        throw UserError("internal: a prefix's cache has the wrong length");
       first_pos[static_cast<size_t>(i)] = m;
       passes = std::max(passes, n - m + 1);
       // The row's cache buffer already holds the computed part when it continues the row's last prefix.
@@ -114,7 +116,7 @@ class IncrementalRunner : public RoundRunner {
     torch::Tensor logits;
     for (int64_t pass = 0; pass < passes; ++pass) {
       // Every row of the fixed batch is run; rows without a position this pass get <pad> and an empty cache.
-      torch::Tensor tokens = torch::full({rows_}, o_.pad, HostOptions(dev, torch::kInt64));
+      torch::Tensor tokens = torch::full({rows_}, o_.limits.pad, HostOptions(dev, torch::kInt64));
       torch::Tensor self_len = torch::zeros({rows_}, HostOptions(dev, torch::kInt64));
       std::vector<std::pair<int64_t, int64_t>> written;  // (row, position)
       int64_t t_max = 0;
@@ -124,14 +126,15 @@ class IncrementalRunner : public RoundRunner {
         const int64_t pos = n - (passes - 1 - pass);  // this row's position in this pass
         if (pos < m) continue;
         const int64_t row = rows[static_cast<size_t>(i)];
-        tokens[row] = pos == n ? static_cast<int64_t>(h.tokens.back()) : Cache(h.kv)->pending[static_cast<size_t>(pos - m)];
+        tokens[row] =
+            pos == n ? static_cast<int64_t>(h.tokens.back()) : Cache(h.kv)->pending[static_cast<size_t>(pos - m)];
         self_len[row] = pos;
         t_max = std::max(t_max, pos);
         written.emplace_back(row, pos);
       }
       const auto t0 = Clock::now();
-      auto [step_logits, new_kv] = model_.DecodeStep(ToDevice(tokens, dev), self_kv_.narrow(4, 0, t_max), ToDevice(self_len, dev),
-                                                     mem_kv_.narrow(4, 0, s_act), mask);
+      auto [step_logits, new_kv] = model_.DecodeStep(ToDevice(tokens, dev), self_kv_.narrow(4, 0, t_max),
+                                                     ToDevice(self_len, dev), mem_kv_.narrow(4, 0, s_act), mask);
       stats.model_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       const double batch = static_cast<double>(rows_);
       stats.query_positions += batch;
@@ -142,7 +145,8 @@ class IncrementalRunner : public RoundRunner {
         throw UserError("decode_step returned new_kv of shape " + ShapeString(new_kv) + ", expected [L, 2, B, H, Dh]");
       }
       for (const auto& [row, pos] : written) {
-        if (pos < o_.max_token_len) self_kv_.select(2, row).narrow(3, pos, 1).copy_(new_kv.select(2, row).unsqueeze(3));
+        if (pos < o_.limits.max_token_len)
+          self_kv_.select(2, row).narrow(3, pos, 1).copy_(new_kv.select(2, row).unsqueeze(3));
       }
       logits = step_logits;
     }
@@ -166,15 +170,16 @@ class IncrementalRunner : public RoundRunner {
   int slots_;
   int width_;
   int64_t rows_;
-  std::vector<int64_t> row_len_;  // memory length of each row's swipe (0 = never used)
+  std::vector<int64_t> row_len_;    // memory length of each row's swipe (0 = never used)
   std::vector<KvCache> row_holds_;  // the cache a row's buffer currently equals (kept alive: identity by pointer)
-  torch::Tensor mem_kv_;          // [L, 2, rows, H, S_cap, Dh]
-  torch::Tensor self_kv_;         // [L, 2, rows, H, max_token_len, Dh]
+  torch::Tensor mem_kv_;            // [L, 2, rows, H, S_cap, Dh]
+  torch::Tensor self_kv_;           // [L, 2, rows, H, max_token_len, Dh]
 };
 
 }  // namespace
 
-std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width) {
+std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots,
+                                                   int width) {
   return std::make_unique<IncrementalRunner>(model, o, slots, width);
 }
 

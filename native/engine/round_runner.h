@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "search/decoding_options.h"
 #include "model/script_model.h"
-#include "search/search_strategy.h"
 #include "model/shape_string.h"
+#include "search/decoding_options.h"
+#include "search/search_strategy.h"
 
 namespace neuroswipe {
 
@@ -31,7 +31,7 @@ struct DecodeStats {
   bool native_step = false;
   /**
    * Expansions answered without the model: the prefix's vocabulary node allowed exactly one token, whose
-   * log-probability is then exactly 0 whatever the logits (see DecodingOptions::skip_forced).
+   * log-probability is then exactly 0 whatever the logits (see EngineOptions::skip_forced).
    */
   int64_t forced_steps = 0;
   /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
@@ -41,13 +41,13 @@ struct DecodeStats {
   /** The batch size (slots) the run ended with: the requested one unless memory ran out. */
   int64_t final_batch_size = 0;
   // Work actually computed (padding included), for FLOP estimates:
-  double encoded_positions = 0;       // Σ S·B over encoder calls
-  double encoder_pairs = 0;           // Σ S²·B (self-attention score pairs in the encoder)
-  double query_positions = 0;         // decoder positions run through every layer
-  double projected_memory = 0;        // memory positions whose cross-attention K/V were projected
-  double self_pairs = 0;              // decoder self-attention score pairs
-  double cross_pairs = 0;             // decoder cross-attention score pairs
-  double output_rows = 0;             // rows through the output projection
+  double encoded_positions = 0;  // Σ S·B over encoder calls
+  double encoder_pairs = 0;      // Σ S²·B (self-attention score pairs in the encoder)
+  double query_positions = 0;    // decoder positions run through every layer
+  double projected_memory = 0;   // memory positions whose cross-attention K/V were projected
+  double self_pairs = 0;         // decoder self-attention score pairs
+  double cross_pairs = 0;        // decoder cross-attention score pairs
+  double output_rows = 0;        // rows through the output projection
 };
 
 /** The prefixes of one round. Row r belongs to slot `row_slot[r]` and is that slot's `row_in_slot[r]`-th. */
@@ -91,7 +91,8 @@ std::unique_ptr<RoundRunner> MakeFullPrefixRunner(const ScriptModel& model, cons
  * Cached decoding with `decode_step`: slot s owns rows s·width … s·width+width−1 of fixed-size model
  * batches, so no per-round gather of the memory is needed.
  */
-std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots, int width);
+std::unique_ptr<RoundRunner> MakeIncrementalRunner(const ScriptModel& model, const DecodingOptions& o, int slots,
+                                                   int width);
 
 /**
  * Cached decoding with the built-in CPU decoder step (models that export `step_weights`): each row attends

@@ -44,8 +44,8 @@ bool TorchCudaLoaded();
 /**
  * Free and total memory of `device` from the CUDA runtime's cudaMemGetInfo, looked up with dlsym in the
  * CUDA libraries this process already loaded (libtorch_cuda and its dependencies; neuroswipe links no CUDA
- * library itself; see QueryCudaRuntime for the lookup). Empty for a CPU device, or when no CUDA runtime is loaded or the call fails. The free
- * figure does not count blocks that libtorch's caching allocator holds but does not use.
+ * library itself; see QueryCudaRuntime for the lookup). Empty for a CPU device, or when no CUDA runtime is loaded or
+ * the call fails. The free figure does not count blocks that libtorch's caching allocator holds but does not use.
  */
 std::optional<DeviceMemoryInfo> QueryDeviceMemory(const c10::Device& device);
 

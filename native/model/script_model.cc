@@ -20,12 +20,8 @@ struct MethodArity {
   bool required;
 };
 const MethodArity kContract[] = {
-    {"encode", 3, true},
-    {"decode", 3, true},
-    {"decode_last", 4, false},
-    {"memory_kv", 1, false},
-    {"decode_step", 5, false},
-    {"step_weights", 0, false},
+    {"encode", 3, true},     {"decode", 3, true},       {"decode_last", 4, false},
+    {"memory_kv", 1, false}, {"decode_step", 5, false}, {"step_weights", 0, false},
 };
 
 torch::IValue OptionalTensor(const std::optional<torch::Tensor>& t) {
@@ -83,9 +79,8 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device, con
     if (!probe) throw UserError(path + ": cannot open model file (missing or unreadable)");
   }
   torch::jit::ExtraFilesMap extra{{kMetadataFile, ""}};
-  module_ = WithContext(path + ": not a loadable TorchScript model", [&] {
-    return torch::jit::load(path, device_, extra);
-  });
+  module_ =
+      WithContext(path + ": not a loadable TorchScript model", [&] { return torch::jit::load(path, device_, extra); });
   module_.eval();
   if (dtype_ != c10::kFloat) ConvertFloatingState(module_, dtype_);
   metadata_json_ = extra[kMetadataFile];
@@ -101,8 +96,8 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device, con
     }
     const size_t got = method->function().getSchema().arguments().size() - 1;
     if (got != m.args) {
-      throw UserError(path + ": method '" + m.name + "' takes " + std::to_string(got) + " argument(s), the contract says " +
-                      std::to_string(m.args) + " (see docs/MODEL_FORMAT.md)");
+      throw UserError(path + ": method '" + m.name + "' takes " + std::to_string(got) +
+                      " argument(s), the contract says " + std::to_string(m.args) + " (see docs/MODEL_FORMAT.md)");
     }
     const std::string name = m.name;
     if (name == "decode_last") has_decode_last_ = true;
@@ -126,6 +121,22 @@ torch::IValue ScriptModel::Call(const char* method, std::vector<torch::IValue> a
   return WithContext(std::string(method) + " failed", [&] { return module_.get_method(method)(std::move(args)); });
 }
 
+ModelStructure ScriptModel::Structure() const {
+  return WithContext(path_ + ": cannot list the model's weights", [&] {
+    ModelStructure out;
+    for (const auto& p : module_.named_parameters(/*recurse=*/true))
+      out.tensors.emplace_back(p.name, p.value.sizes().vec());
+    for (const auto& b : module_.named_buffers(/*recurse=*/true))
+      out.tensors.emplace_back(b.name, b.value.sizes().vec());
+    for (const auto& m : module_.named_modules()) {
+      if (!m.value.hasattr("num_heads")) continue;
+      torch::IValue heads = m.value.attr("num_heads");
+      if (heads.isInt()) out.attention_heads.emplace_back(m.name, heads.toInt());
+    }
+    return out;
+  });
+}
+
 torch::Tensor ScriptModel::In(const torch::Tensor& t) const {
   return t.is_floating_point() && t.scalar_type() != dtype_ ? t.to(dtype_) : t;
 }
@@ -141,8 +152,7 @@ torch::Tensor ScriptModel::Decode(const torch::Tensor& tokens, const torch::Tens
 }
 
 torch::Tensor ScriptModel::DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
-                                      const torch::Tensor& memory,
-                                      const std::optional<torch::Tensor>& pad_mask) const {
+                                      const torch::Tensor& memory, const std::optional<torch::Tensor>& pad_mask) const {
   if (has_decode_last_) {
     return Call("decode_last", {tokens, lengths, In(memory), OptionalTensor(pad_mask)}).toTensor();
   }
@@ -156,8 +166,10 @@ torch::Tensor ScriptModel::MemoryKv(const torch::Tensor& memory) const {
   return Call("memory_kv", {In(memory)}).toTensor();
 }
 
-std::pair<torch::Tensor, torch::Tensor> ScriptModel::DecodeStep(const torch::Tensor& tokens, const torch::Tensor& self_kv,
-                                                                const torch::Tensor& self_len, const torch::Tensor& mem_kv,
+std::pair<torch::Tensor, torch::Tensor> ScriptModel::DecodeStep(const torch::Tensor& tokens,
+                                                                const torch::Tensor& self_kv,
+                                                                const torch::Tensor& self_len,
+                                                                const torch::Tensor& mem_kv,
                                                                 const std::optional<torch::Tensor>& pad_mask) const {
   if (!has_decode_step_) throw UserError(path_ + ": the model has no decode_step method");
   auto out = Call("decode_step", {tokens, In(self_kv), self_len, In(mem_kv), OptionalTensor(pad_mask)});

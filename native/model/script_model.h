@@ -26,6 +26,14 @@ c10::Device ResolveDevice(const std::string& request);
  * logits and caches; callers that need float32 convert (the engine converts logits, the JS wrapper every
  * result it copies out).
  */
+/** Names and shapes of a model's weights, for checking its metadata against them. */
+struct ModelStructure {
+  /** Every parameter and buffer (submodules included): dotted name and shape. */
+  std::vector<std::pair<std::string, std::vector<int64_t>>> tensors;
+  /** Every submodule with an integer `num_heads` attribute (attention): dotted name and head count. */
+  std::vector<std::pair<std::string, int64_t>> attention_heads;
+};
+
 class ScriptModel {
  public:
   /**
@@ -48,6 +56,9 @@ class ScriptModel {
    */
   const DecoderStepWeights* step_weights() const { return step_weights_.get(); }
 
+  /** The names and shapes of the weights and the attention modules' head counts. */
+  ModelStructure Structure() const;
+
   /** encode(traj [S,B,F], keys, src_pad_mask [B,S] or none) → memory [S,B,D]. */
   torch::Tensor Encode(const torch::Tensor& traj, const torch::Tensor& keys,
                        const std::optional<torch::Tensor>& pad_mask) const;
@@ -60,8 +71,8 @@ class ScriptModel {
    * Logits at each row's last position: [B,C]. Uses the model's `decode_last` when present, else
    * `decode` and a gather.
    */
-  torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths,
-                           const torch::Tensor& memory, const std::optional<torch::Tensor>& pad_mask) const;
+  torch::Tensor DecodeLast(const torch::Tensor& tokens, const torch::Tensor& lengths, const torch::Tensor& memory,
+                           const std::optional<torch::Tensor>& pad_mask) const;
 
   /** memory_kv(memory [S,B,D]) → cross-attention keys/values of every decoder layer [L,2,S,B,D]. */
   torch::Tensor MemoryKv(const torch::Tensor& memory) const;

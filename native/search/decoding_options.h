@@ -1,4 +1,6 @@
-// One options struct for every search (mirrors lib/decoding.ts).
+// The options of one decodeSwipes call, in three parts: what the search does (SearchOptions), how the engine
+// runs it (EngineOptions) and the model's constants it must respect (ModelLimits). Mirrors lib/decode/decoding.ts
+// and the decoder options of lib/decode/decoder.ts.
 #pragma once
 
 #include <cstdint>
@@ -8,12 +10,19 @@ namespace neuroswipe {
 
 enum class Generator { kGreedy, kBeam, kBeamSync };
 
-/** Decoding options; TypeScript validates them first, ValidateDecodingOptions re-checks ranges. */
-struct DecodingOptions {
+/** The search's own parameters: which search, and the options of lib/decode/decoding.ts. */
+struct SearchOptions {
   Generator generator = Generator::kBeam;
   int beam_size = 6;
   double normalization_factor = 0.5;
+  /** Most tokens generated, `<eos>` included. */
   int max_steps = 35;
+  /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
+  bool margins = false;
+};
+
+/** How the engine runs the searches: batching, caches, the built-in step, shortcuts. None changes a result. */
+struct EngineOptions {
   /** Swipes decoded together (continuous batching). */
   int batch_size = 64;
   /** Batch of one, one hypothesis per model call, full `decode`: the seed's own loop. */
@@ -31,20 +40,30 @@ struct DecodingOptions {
    * takes the same steps with the same scores. Needs a vocabulary; never in reference mode.
    */
   bool skip_forced = true;
-  /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
-  bool margins = false;
+};
+
+/** Constants of the model (its metadata and tokenizer) that the search and the engine must respect. */
+struct ModelLimits {
   int32_t sos = 36;
   int32_t eos = 33;
   int32_t pad = 35;
+  /** Decoder output size: the classes a search can emit. */
   int32_t n_classes = 35;
-  /** Longest token prefix the decoder accepts (`<sos>` included). */
+  /** Longest token prefix the decoder accepts (`<sos>` included): its positional table. */
   int32_t max_token_len = 35;
+};
+
+/** Everything one decode needs; TypeScript validates it first, ValidateDecodingOptions re-checks it. */
+struct DecodingOptions {
+  SearchOptions search;
+  EngineOptions engine;
+  ModelLimits limits;
 };
 
 /** Parses "greedy" | "beam" | "beam-sync"; throws UserError otherwise. */
 Generator ParseGenerator(const std::string& name);
 
-/** Throws UserError naming the first option out of range. */
+/** The one check of every option's range; throws UserError naming the first one out of range. */
 void ValidateDecodingOptions(const DecodingOptions& o);
 
 }  // namespace neuroswipe

@@ -1,4 +1,4 @@
-// Greedy decoding (SEED-SPEC §6.3).
+// Greedy decoding (docs/SEED.md §6.3).
 #include "search/search_common.h"
 
 namespace neuroswipe {
@@ -6,8 +6,9 @@ namespace {
 
 class GreedySearch : public SearchStrategy {
  public:
-  GreedySearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
-    current_.tokens = {o.sos};
+  GreedySearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
+    current_.tokens = {limits.sos};
     current_.node = trie ? 0 : VocabTrie::kNoNode;
   }
 
@@ -18,9 +19,9 @@ class GreedySearch : public SearchStrategy {
   void Consume(const StepRow* rows, size_t n) override {
     if (n != 1) return;
     const float* lp = rows[0].log_probs;
-    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[0], o_.n_classes));
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[0], limits_.n_classes));
     int32_t best = 0;  // argmax, first index on ties
-    for (int32_t c = 1; c < o_.n_classes; ++c) {
+    for (int32_t c = 1; c < limits_.n_classes; ++c) {
       if (lp[c] > lp[best]) best = c;
     }
     logp_sum_ += static_cast<double>(lp[best]);
@@ -29,7 +30,7 @@ class GreedySearch : public SearchStrategy {
     current_.node = trie_ ? trie_->child(parent_node, best) : VocabTrie::kNoNode;
     current_.kv = rows[0].child_kv;
     ++steps_;
-    if (best == o_.eos || steps_ >= o_.max_steps) done_ = true;
+    if (best == limits_.eos || steps_ >= o_.max_steps) done_ = true;
   }
 
   bool Done() const override { return done_; }
@@ -37,7 +38,8 @@ class GreedySearch : public SearchStrategy {
   std::vector<Candidate> TakeResults() override { return {ToCandidate(-logp_sum_, current_.tokens)}; }
 
  private:
-  DecodingOptions o_;
+  SearchOptions o_;
+  ModelLimits limits_;
   const VocabTrie* trie_;
   Hypothesis current_;
   double logp_sum_ = 0.0;
@@ -47,8 +49,9 @@ class GreedySearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeGreedySearch(const DecodingOptions& o, const VocabTrie* trie) {
-  return std::make_unique<GreedySearch>(o, trie);
+std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie) {
+  return std::make_unique<GreedySearch>(o, limits, trie);
 }
 
 }  // namespace neuroswipe

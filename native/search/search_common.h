@@ -10,7 +10,7 @@
 namespace neuroswipe {
 
 /**
- * The seed's incremental length-normalised score (SEED-SPEC §6.4), in double and in exactly this order:
+ * The seed's incremental length-normalised score (docs/SEED.md §6.4), in double and in exactly this order:
  * `(s · n^nf − v) / (n + 1)^nf`, where `n` counts `<sos>` and every token of the parent.
  */
 inline double NextScore(double parent_score, size_t parent_len, double nf, float log_prob) {

@@ -3,20 +3,24 @@
 
 namespace neuroswipe {
 
-std::unique_ptr<SearchStrategy> MakeGreedySearch(const DecodingOptions& o, const VocabTrie* trie);
-std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const DecodingOptions& o, const VocabTrie* trie);
-std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const DecodingOptions& o, const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeGreedySearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                        const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie);
 
-int TopKFor(const DecodingOptions& o) { return o.generator == Generator::kGreedy ? 0 : o.beam_size; }
+int TopKFor(const SearchOptions& o) { return o.generator == Generator::kGreedy ? 0 : o.beam_size; }
 
-std::unique_ptr<SearchStrategy> MakeSearchStrategy(const DecodingOptions& o, const VocabTrie* trie) {
+std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie) {
   switch (o.generator) {
     case Generator::kGreedy:
-      return MakeGreedySearch(o, trie);
+      return MakeGreedySearch(o, limits, trie);
     case Generator::kBeam:
-      return MakeBestFirstBeamSearch(o, trie);
+      return MakeBestFirstBeamSearch(o, limits, trie);
     case Generator::kBeamSync:
-      return MakeSyncBeamSearch(o, trie);
+      return MakeSyncBeamSearch(o, limits, trie);
   }
   return nullptr;
 }

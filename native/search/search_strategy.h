@@ -56,7 +56,7 @@ struct SearchMargins {
 
 /** The log-probabilities the driver computed for one requested prefix. */
 struct StepRow {
-  const float* log_probs;  // n_classes values, masked entries are -inf
+  const float* log_probs;   // n_classes values, masked entries are -inf
   const float* top_values;  // k best, descending (torch.topk)
   const int64_t* top_ids;
   int k;
@@ -85,9 +85,13 @@ class SearchStrategy {
 };
 
 /** How many top entries the driver must compute per row for this generator (0 = none, greedy). */
-int TopKFor(const DecodingOptions& o);
+int TopKFor(const SearchOptions& o);
 
-/** Makes the search for one swipe. `trie` may be null (no vocabulary masking). */
-std::unique_ptr<SearchStrategy> MakeSearchStrategy(const DecodingOptions& o, const VocabTrie* trie);
+/**
+ * Makes the search for one swipe. `trie`, when given, is only followed to keep each hypothesis's node (the
+ * masking itself is the driver's logits processors'); null without a vocabulary.
+ */
+std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie);
 
 }  // namespace neuroswipe

@@ -11,9 +11,10 @@ namespace {
 
 class SyncBeamSearch : public SearchStrategy {
  public:
-  SyncBeamSearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
+  SyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
     Hypothesis start;
-    start.tokens = {o.sos};
+    start.tokens = {limits.sos};
     start.node = trie ? 0 : VocabTrie::kNoNode;
     live_.push_back(std::move(start));
   }
@@ -27,17 +28,19 @@ class SyncBeamSearch : public SearchStrategy {
     expansions.reserve(n * static_cast<size_t>(o_.beam_size));
     for (size_t i = 0; i < n && i < live_.size(); ++i) {
       const Hypothesis& parent = live_[i];
-      if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[i], o_.n_classes));
+      if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[i], limits_.n_classes));
       for (int j = 0; j < rows[i].k; ++j) {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
-        expansions.push_back(Extend(parent, token, NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
+        expansions.push_back(Extend(parent, token,
+                                    NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
                                     rows[i].child_kv));
       }
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
-    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(), HypothesisLess());
+    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(),
+                      HypothesisLess());
     if (o_.margins && keep > 0 && expansions.size() > keep) {
       double dropped = std::numeric_limits<double>::infinity();
       for (size_t i = keep; i < expansions.size(); ++i) dropped = std::min(dropped, expansions[i].score);
@@ -46,7 +49,7 @@ class SyncBeamSearch : public SearchStrategy {
     live_.clear();
     for (size_t i = 0; i < keep; ++i) {
       Hypothesis& h = expansions[i];
-      if (h.tokens.back() == o_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
+      if (h.tokens.back() == limits_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
       } else {
         live_.push_back(std::move(h));
@@ -59,7 +62,8 @@ class SyncBeamSearch : public SearchStrategy {
   std::vector<Candidate> TakeResults() override { return std::move(final_); }
 
  private:
-  DecodingOptions o_;
+  SearchOptions o_;
+  ModelLimits limits_;
   const VocabTrie* trie_;
   std::vector<Hypothesis> live_;
   std::vector<Candidate> final_;
@@ -67,8 +71,9 @@ class SyncBeamSearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const DecodingOptions& o, const VocabTrie* trie) {
-  return std::make_unique<SyncBeamSearch>(o, trie);
+std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                   const VocabTrie* trie) {
+  return std::make_unique<SyncBeamSearch>(o, limits, trie);
 }
 
 }  // namespace neuroswipe

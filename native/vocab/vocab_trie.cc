@@ -61,7 +61,9 @@ VocabTrie::VocabTrie(const std::vector<int32_t>& ids, const std::vector<int32_t>
         size_t j = i + 1;
         while (j < g.end) {
           const int32_t w2 = order[j];
-          if (static_cast<size_t>(offsets[w2 + 1] - offsets[w2]) <= depth || ids[static_cast<size_t>(offsets[w2]) + depth] != t) break;
+          if (static_cast<size_t>(offsets[w2 + 1] - offsets[w2]) <= depth ||
+              ids[static_cast<size_t>(offsets[w2]) + depth] != t)
+            break;
           ++j;
         }
         mask |= uint64_t{1} << t;

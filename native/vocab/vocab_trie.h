@@ -1,4 +1,4 @@
-// The generation vocabulary as a trie over token ids (SEED-SPEC §6.2).
+// The generation vocabulary as a trie over token ids (docs/SEED.md §6.2).
 #pragma once
 
 #include <cstddef>
@@ -32,7 +32,9 @@ class VocabTrie {
 
   size_t node_count() const { return mask_.size(); }
   size_t word_count() const { return words_; }
-  size_t memory_bytes() const { return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t); }
+  size_t memory_bytes() const {
+    return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t);
+  }
 
  private:
   std::vector<uint64_t> mask_;

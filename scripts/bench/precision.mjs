@@ -17,7 +17,7 @@ const lib = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
 
 /** The bench's swipes: the first `n` of `.tmp/bench/synth-400.jsonl` (made by `neuroswipe synth` when absent). */
 async function benchSwipes(n) {
-  const { readSwipes } = await lib('dataset.js');
+  const { readSwipes } = await lib('data/dataset.js');
   const { loadGrids } = await lib('keyboard/grid.js');
   const dir = join(root, '.tmp', 'bench');
   mkdirSync(dir, { recursive: true });
@@ -78,8 +78,8 @@ export function compareRows(reference, other) {
  * @param o - `{ model, swipes, device, vocab, threads, batchSize, workers, precisions }`, all optional
  */
 export async function measurePrecisionDrift(o = {}) {
-  const { Model } = await lib('model.js');
-  const { Decoder } = await lib('decoder.js');
+  const { Model } = await lib('model/model.js');
+  const { Decoder } = await lib('decode/decoder.js');
   const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
   const { setNumThreads } = await lib('runtime.js');
   const device = o.device ?? 'cpu';

@@ -1,4 +1,4 @@
-"""Reading seed checkpoints and loading them strictly (SEED-SPEC §5.6)."""
+"""Reading seed checkpoints and loading them strictly (docs/SEED.md §5.6)."""
 import hashlib
 from collections import OrderedDict
 from typing import Dict

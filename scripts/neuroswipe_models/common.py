@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 
 class PositionalEncoding(nn.Module):
-    """Adds a fixed sinusoidal table to a sequence-first input (SEED-SPEC §5.1).
+    """Adds a fixed sinusoidal table to a sequence-first input (docs/SEED.md §5.1).
 
     The table is the persistent buffer ``pe`` of shape ``(max_len, 1, d_model)``; it is part of every
     seed state dict and is loaded from the checkpoint, not recomputed. ``forward`` returns
@@ -36,7 +36,7 @@ def causal_mask(length: int, device: torch.device, dtype: torch.dtype) -> Tensor
     """The decoder's float causal mask ``(L, L)``: 0 on and below the diagonal, ``-inf`` above.
 
     Built exactly like the seed (``triu(ones, 1)`` then ``masked_fill(== 1, -inf)``) but on the
-    device of the input (SEED-SPEC §5.5) and in the dtype of the activations it is added to. The
+    device of the input (docs/SEED.md §5.5) and in the dtype of the activations it is added to. The
     mask is made in float32 and then converted (a no-op for float32, so float32 models compute
     exactly what the seed computes); its values 0 and ``-inf`` are exact in every float dtype. A mask
     in the activations' dtype is what attention under libtorch 2.x requires: its ``baddbmm`` refuses

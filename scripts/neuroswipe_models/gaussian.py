@@ -1,5 +1,5 @@
 """Per-key trainable 2-D Gaussians of the experimental
-``v3_trainable_gaussian_weights_and_traj_transformer_bigger`` model (SEED-SPEC §5.2, §5.4).
+``v3_trainable_gaussian_weights_and_traj_transformer_bigger`` model (docs/SEED.md §5.2, §5.4).
 
 Reading of the seed (the spec describes it loosely):
 

@@ -1,4 +1,4 @@
-"""The legacy seed family ``SwipeCurveTransformer``: ``m1``, ``m1_bigger``, ``m1_smaller`` (SEED-SPEC §5.3).
+"""The legacy seed family ``SwipeCurveTransformer``: ``m1``, ``m1_bigger``, ``m1_smaller`` (docs/SEED.md §5.3).
 
 Sub-module names and registration order reproduce the seed state dict exactly (§5.4): ``char_embedding``,
 ``key_embedding``, ``encoder`` (``first_encoder_layer``, ``liner``, ``transformer_encoder``),

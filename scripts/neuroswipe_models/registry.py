@@ -1,6 +1,6 @@
 """Seed architecture registry: how each name is built and which transform it was trained with.
 
-Transforms and flags: SEED-SPEC §3.6, §3.7; feature count: §3.10.
+Transforms and flags: docs/SEED.md §3.6, §3.7; feature count: §3.10.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -73,7 +73,7 @@ class TransformConfig:
 
 
 def n_coord_feats(flags: Dict[str, bool]) -> int:
-    """``2·(coords + velocities + accelerations) + time`` (SEED-SPEC §3.10)."""
+    """``2·(coords + velocities + accelerations) + time`` (docs/SEED.md §3.10)."""
     return 2 * (int(flags["include_coords"]) + int(flags["include_velocities"])
                 + int(flags["include_accelerations"])) + int(flags["include_time"])
 
@@ -98,9 +98,9 @@ def resolve_transform(arch: str, transform: Optional[str] = None,
             flags[key] = bool(value)
     key_input, n_key_columns, has_traj = TRANSFORMS[name]
     if flags["include_accelerations"] and not flags["include_velocities"]:
-        raise ValueError("--include-accelerations needs --include-velocities (SEED-SPEC §3.2)")
+        raise ValueError("--include-accelerations needs --include-velocities (docs/SEED.md §3.2)")
     if has_traj and not flags["include_coords"]:
-        raise ValueError(f"--no-include-coords: transform {name} always emits coordinates (SEED-SPEC §3.2)")
+        raise ValueError(f"--no-include-coords: transform {name} always emits coordinates (docs/SEED.md §3.2)")
     if not has_traj and any(flags[k] for k in FLAG_NAMES):
         raise ValueError(f"transform {name} has no trajectory features; all include_* flags must be false")
     f = n_coord_feats(flags)

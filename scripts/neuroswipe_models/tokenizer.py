@@ -1,4 +1,4 @@
-"""The character tokenizer's token list (SEED-SPEC §4.1, ``CharLevelTokenizerv2``)."""
+"""The character tokenizer's token list (docs/SEED.md §4.1, ``CharLevelTokenizerv2``)."""
 from typing import List
 
 SPECIAL_TOKENS = ["<eos>", "<unk>", "<pad>", "<sos>"]

@@ -1,4 +1,4 @@
-"""The v3 seed family ``EncoderDecoderTransformerLike`` (SEED-SPEC §5.2).
+"""The v3 seed family ``EncoderDecoderTransformerLike`` (docs/SEED.md §5.2).
 
 Every encoder-input embedding takes ``(traj, keys)``; the key-only one ignores ``traj``. Sub-module
 names reproduce the seed state dict (§5.4): ``enc_in_emb_model`` (listed first), ``dec_in_emb_model``

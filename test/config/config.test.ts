@@ -9,7 +9,7 @@ import { canonicalOptions, seedKwargs, strictDecodingOptions } from '../../lib/c
 let dir: string;
 let cwd: string;
 
-/** The seed's config__my_nearest_features.json shape (SEED-SPEC §3.11), with files made in `dir`. */
+/** The seed's config__my_nearest_features.json shape (docs/SEED.md §3.11), with files made in `dir`. */
 function seedConfig(): Record<string, unknown> {
   return {
     prediction_config: {
@@ -128,7 +128,7 @@ describe('seed prediction_config', () => {
   });
 });
 
-describe('strict generator options (SEED-SPEC §7.4)', () => {
+describe('strict generator options (docs/SEED.md §7.4)', () => {
   it('requires every parameter of the generator, written out', () => {
     const c = seedConfig();
     (c.prediction_config as Record<string, unknown>).generator_call_kwargs = { max_steps_n: 35, beamsize: 6, normalization_factor: 0.5 };
@@ -188,6 +188,25 @@ describe('--set overrides', () => {
     expect((p.model_params as string[][])[1][0]).toBe('default');
     expect(() => applyOverrides(c, [parseOverride('data_split.x=1')])).toThrow(/prediction_config\.data_split is "test", not an object or array/);
     expect(() => applyOverrides(c, [parseOverride('model_params.x.0=1')])).toThrow(/is not an element index/);
+  });
+
+  it('refuses prototype segments in paths and values, leaving Object.prototype clean', () => {
+    for (const arg of ['__proto__.x=1', 'constructor.prototype.x=1', 'prediction_config.__proto__.polluted=1', 'a.prototype=1', 'generator_call_kwargs.constructor=3']) {
+      expect(() => parseOverride(arg)).toThrow(/is not allowed \(it names an object's prototype/);
+      expect(() => applyOverrides(seedConfig(), [{ path: arg.slice(0, arg.indexOf('=')).split('.'), value: 1, source: arg }])).toThrow(/is not allowed/);
+    }
+    expect(() => parseOverride('generator_call_kwargs={"__proto__":{"x":1}}')).toThrow(/member named "__proto__"/);
+    expect(() => parseOverride('a=[{"b":{"constructor":1}}]')).toThrow(/member named "constructor"/);
+    const f = write('proto.json', seedConfig());
+    expect(() => loadPredictionConfig(f, ['__proto__.polluted=yes'])).toThrow(/--set __proto__\.polluted=yes: the path segment "__proto__" is not allowed/);
+    // a member that only exists on the prototype chain (toString) is not taken as a top-level member
+    const c = seedConfig();
+    applyOverrides(c, [parseOverride('toString=1')]);
+    expect(Object.hasOwn(c, 'toString')).toBe(false);
+    expect((c.prediction_config as Record<string, unknown>).toString).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
   });
 
   it('is validated like the file: an override to an unknown field is an error', () => {

@@ -72,13 +72,16 @@ describe('neuroswipe decode', () => {
     ['a swipe longer than the positional table', ['--data', 'LONG'], /swipe 0: 300 points, but the model accepts at most 299/],
     ['no swipe on the model’s grids', ['--data', 'EXTRAONLY'], /no swipe on grid\(s\) default; the file has 1 on extra/],
     ['a bad line', ['--data', 'BADLINE'], /:2: curve\.t/],
+    ['--vocab without --use-vocab', ['--vocab', 'LATIN'], /latin\.txt is only read with --use-vocab/],
+    ['a vocabulary of blank lines', ['--use-vocab', '--vocab', 'BLANK'], /blank\.txt: vocabulary is empty: all 3 lines are blank/],
   ];
   for (const [name, extra, re] of bad) {
     it(`fails clearly on ${name}, writing nothing`, () => {
       const files: Record<string, string> = {
         EMPTY: join(dir, 'empty.txt'), LATIN: join(dir, 'latin.txt'), LONG: join(dir, 'long.jsonl'),
-        EXTRAONLY: join(dir, 'extraonly.jsonl'), BADLINE: join(dir, 'badline.jsonl'),
+        EXTRAONLY: join(dir, 'extraonly.jsonl'), BADLINE: join(dir, 'badline.jsonl'), BLANK: join(dir, 'blank.txt'),
       };
+      writeFileSync(files.BLANK, '\n \n\t\n');
       writeFileSync(files.EMPTY, '');
       writeFileSync(files.LATIN, 'дом\ncat\n');
       const x = Array.from({ length: 300 }, (_, i) => 100 + i);

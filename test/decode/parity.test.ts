@@ -70,11 +70,11 @@ describe.each(MODELS)('%s', (arch) => {
   afterAll(() => model.dispose());
 
   const cases = [
-    { name: 'greedy', decoding: { generator: 'greedy', maxSteps: 35 }, oracle: { generator: 'greedy' as const, max_steps: 35 }, useVocab: false },
-    { name: 'greedy+vocab', decoding: { generator: 'greedy', maxSteps: 35 }, oracle: { generator: 'greedy' as const, max_steps: 35 }, useVocab: true },
-    { name: 'beam', decoding: { generator: 'beam', maxSteps: 10 }, oracle: { generator: 'beam' as const, max_steps: 10 }, useVocab: false },
-    { name: 'beam+vocab', decoding: { generator: 'beam', maxSteps: 35 }, oracle: { generator: 'beam' as const, max_steps: 35 }, useVocab: true },
-    { name: 'beam+vocab, return 4', decoding: { generator: 'beam', maxSteps: 35, returnHypotheses: 4, beamSize: 4, normalizationFactor: 0.7 }, oracle: { generator: 'beam' as const, max_steps: 35, return_hypotheses: 4, beamsize: 4, normalization_factor: 0.7 }, useVocab: true },
+    { name: 'greedy', decoding: { generator: 'greedy' as const, maxSteps: 35 }, oracle: { generator: 'greedy' as const, max_steps: 35 }, useVocab: false },
+    { name: 'greedy+vocab', decoding: { generator: 'greedy' as const, maxSteps: 35 }, oracle: { generator: 'greedy' as const, max_steps: 35 }, useVocab: true },
+    { name: 'beam', decoding: { generator: 'beam' as const, maxSteps: 10 }, oracle: { generator: 'beam' as const, max_steps: 10 }, useVocab: false },
+    { name: 'beam+vocab', decoding: { generator: 'beam' as const, maxSteps: 35 }, oracle: { generator: 'beam' as const, max_steps: 35 }, useVocab: true },
+    { name: 'beam+vocab, return 4', decoding: { generator: 'beam' as const, maxSteps: 35, returnHypotheses: 4, beamSize: 4, normalizationFactor: 0.7 }, oracle: { generator: 'beam' as const, max_steps: 35, return_hypotheses: 4, beamsize: 4, normalization_factor: 0.7 }, useVocab: true },
   ];
   for (const c of cases) {
     it(`${c.name}: reference mode equals the seed bit for bit; batched equals reference within 1e-5`, async () => {

@@ -20,7 +20,7 @@ const ARCHS = [
   'v3_trainable_gaussian_weights_and_traj_transformer_bigger',
 ] as const;
 
-/** What each architecture was trained with (SEED-SPEC §3.6, §3.7). */
+/** What each architecture was trained with (docs/SEED.md §3.6, §3.7). */
 const TRAINED_WITH: Record<string, { transform: string; f: number; keyInput: string; cols: number }> = {
   m1: { transform: 'traj_feats_and_nearest_key', f: 6, keyInput: 'nearest', cols: 0 },
   m1_bigger: { transform: 'traj_feats_and_nearest_key', f: 6, keyInput: 'nearest', cols: 0 },
@@ -31,7 +31,7 @@ const TRAINED_WITH: Record<string, { transform: string; f: number; keyInput: str
   v3_trainable_gaussian_weights_and_traj_transformer_bigger: { transform: 'traj_feats_and_xy', f: 6, keyInput: 'xy', cols: 2 },
 };
 
-/** The competition char tokens (SEED-SPEC §4.1). */
+/** The competition char tokens (docs/SEED.md §4.1). */
 const COMPETITION_TOKENS = [...'-абвгдежзийклмнопрстуфхцчшщъыьэюя', '<eos>', '<unk>', '<pad>', '<sos>'];
 const LIGHTNING_ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger'];
 const RANDOM_ARCH = 'm1_smaller';
@@ -54,7 +54,7 @@ function incrementalDiff(r: RunResult): number {
   return Number(m[1]);
 }
 
-/** Decoder layers per architecture (SEED-SPEC §5.2, §5.3): `L` of the incremental-decoding caches. */
+/** Decoder layers per architecture (docs/SEED.md §5.2, §5.3): `L` of the incremental-decoding caches. */
 const DECODER_LAYERS: Record<string, number> = {
   m1: 3,
   m1_bigger: 4,

@@ -1,6 +1,6 @@
 /**
  * The rebuilt seed architectures have exactly the state-dict keys, order, shapes and parameter counts of
- * SEED-SPEC §5.4 (transcribed in test/fixtures/seed_state_dict_shapes.json).
+ * docs/SEED.md §5.4 (transcribed in test/fixtures/seed_state_dict_shapes.json).
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const fixture = JSON.parse(readFileSync(`${ROOT}test/fixtures/seed_state_dict_sh
 >;
 const names = Object.keys(fixture).filter((k) => !k.startsWith('_'));
 
-describe('seed state dicts (SEED-SPEC §5.4)', () => {
+describe('seed state dicts (docs/SEED.md §5.4)', () => {
   let got: Record<string, ArchShapes>;
 
   beforeAll(async () => {

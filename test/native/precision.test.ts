@@ -102,9 +102,10 @@ describe('bad precisions are clear errors', () => {
     expect((err as Error).message).toBe('Model.load: precision: expected one of float32, float16, bfloat16, got "fp8"');
   });
   it('the native loader checks the precision too', () => {
-    const load = native().ScriptModel.load;
-    expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half')).toThrow(RangeError);
-    expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half')).toThrow(/invalid precision 'half': expected float32, float16 or bfloat16/);
+    const { ScriptModel } = native();
+    const load = ScriptModel.load.bind(ScriptModel);
+    expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half' as never)).toThrow(RangeError);
+    expect(() => load(fixture('m1_bigger.pt'), 'cpu', 'half' as never)).toThrow(/invalid precision 'half': expected float32, float16 or bfloat16/);
     expect(() => load(fixture('m1_bigger.pt'), 'cpu', 16 as never)).toThrow(/precision must be a string/);
   });
 });
@@ -148,7 +149,7 @@ describe('decoding real swipes in bfloat16 (example model, beam + vocabulary)', 
     vocab = await Vocabulary.build(list, (await Decoder.create(f32)).tokenizer, EXAMPLE_VOCAB);
     swipes = await exampleSwipes(12);
   });
-  const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+  const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
   for (const incremental of [true, false]) {
     it(`${incremental ? 'cached steps (memory_kv, decode_step)' : 'full prefix (decode_last)'}: candidates close to float32's`, async () => {
       const want = await (await Decoder.create(f32, { decoding, vocabulary: vocab, incremental })).decode(swipes);
@@ -227,7 +228,7 @@ describe.skipIf(!runtimeInfo().cudaAvailable)('CUDA reduced precision', () => {
       const list = readVocabularyFile(EXAMPLE_VOCAB);
       const vocab = await Vocabulary.build(list, (await Decoder.create(cpu)).tokenizer, EXAMPLE_VOCAB);
       const swipes = await exampleSwipes(12);
-      const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+      const decoding = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
       const want = await (await Decoder.create(cpu, { decoding, vocabulary: vocab })).decode(swipes);
       const { rows } = await (await Decoder.create(gpu, { decoding, vocabulary: vocab, batchSize: 64 })).decode(swipes);
       const { top1 } = expectCloseRows(rows, want.rows, new Set(list));

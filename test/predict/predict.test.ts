@@ -4,13 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { evaluateRows } from '../../lib/evaluate/evaluate.js';
-import { readLabels } from '../../lib/baseline/read-curves.js';
+import { readLabels } from '../../lib/data/dataset.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -51,7 +51,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'valid.jsonl'), [dl[0], el[0], dl[1], dl[2], el[1], dl[3], el[2], dl[4], dl[5], el[3], dl[6]].join('\n') + '\n');
   mkdirSync(join(dir, 'models/sub'), { recursive: true });
   copyFileSync(MODEL, join(dir, 'models/m1_bigger.pt'));
-  copyFileSync(MODEL, join(dir, 'models/sub/m1_copy.pt'));
+  copyFileSync(MODEL.replace('m1_bigger.pt', 'm1_bigger_two_grids.pt'), join(dir, 'models/sub/m1_copy.pt'));
   writeFileSync(
     join(dir, 'seed.json'),
     JSON.stringify({
@@ -129,7 +129,7 @@ describe('neuroswipe predict (seed config)', () => {
       [2, 'models/sub/m1_copy.pt', 'extra', 'greedy', '{"maxSteps":6}', true, null],
       [3, 'models/sub/m1_copy.pt', 'default', 'greedy', '{"maxSteps":6}', true, null],
     ]);
-    expect(rows[0].weightsSha256).toBe(rows[1].weightsSha256);
+    expect(rows[1].weightsSha256).toBe(rows[2].weightsSha256);
     const labels = await readLabels(join(dir, 'valid.jsonl'));
     for (const r of rows) {
       expect(r.valPredsPath).toMatch(/\.val\.jsonl$/);
@@ -171,9 +171,11 @@ describe('neuroswipe predict (seed config)', () => {
     expect(atKill.length).toBeGreaterThanOrEqual(1);
     expect(atKill.length).toBeLessThan(3);
     for (const f of atKill) expect(readFileSync(join(dir, 'killed', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
+    // a file renamed into place just before the kill, without its completion record yet, is decoded again
+    const completeAtKill = atKill.filter((f) => existsSync(join(dir, 'killed', `${f}.done.json`)));
     const r = predict('killed');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.match(/ skipped /g)?.length).toBe(atKill.length);
+    expect(r.stdout.match(/ skipped /g)?.length ?? 0).toBe(completeAtKill.length);
     expect(finals('killed')).toEqual(finals('ref'));
     for (const f of finals('ref')) expect(readFileSync(join(dir, 'killed', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
     expect(registryRows(join(dir, 'killed/registry.sqlite'))).toEqual(registryRows(join(dir, 'ref/registry.sqlite')));
@@ -225,5 +227,90 @@ describe('neuroswipe predict (seed config)', () => {
     r = cli(['predictions', 'merge', '--out', 'x.jsonl', `s1/${s1}`, `s1/${s1}`]);
     expect(r.stderr).toMatch(/shard 1\/3 given twice/);
     expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
+  });
+
+  it('resume checks the data and the file: a changed data file or a cut prediction file is decoded again', async () => {
+    mkdirSync(join(dir, 'resume'));
+    let r = predict('resume');
+    expect(r.status, r.stderr).toBe(0);
+    const ref = finals('resume');
+    const first = ref.find((f) => f.startsWith('m1_bigger.pt.default'))!;
+    const full = readFileSync(join(dir, 'resume', first));
+    const lines = full.toString('utf8').split('\n');
+    writeFileSync(join(dir, 'resume', first), lines.slice(0, 3).join('\n') + '\n');
+    r = predict('resume');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`${first.replace(/[.]/g, '\\.')} exists, but it changed since it was finished .*; decoding again`));
+    expect(r.stdout.match(/ skipped /g)).toHaveLength(2);
+    expect(readFileSync(join(dir, 'resume', first)).equals(full)).toBe(true);
+    // the data file changes: every predictor is decoded again and its registry metric recomputed
+    const valid = readFileSync(join(dir, 'valid.jsonl'), 'utf8');
+    // the new target of line 0 is the first predictor's top candidate there, so its metric must change
+    const top = (await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates[0][1];
+    const changed = valid.split('\n').filter((l) => l).map((l, i) => (i === 0 ? l.replace(/"word":"[^"]*"/, `"word":${JSON.stringify(top)}`) : l)).join('\n') + '\n';
+    writeFileSync(join(dir, 'valid2.jsonl'), changed);
+    const cfg = ['--set', 'data_split__to__path.val=valid2.jsonl'];
+    const before = registryRows(join(dir, 'resume/registry.sqlite'));
+    r = predict('resume', cfg);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.match(/exists, but the data file changed since it was written; decoding again/g)).toHaveLength(3);
+    const after = registryRows(join(dir, 'resume/registry.sqlite'));
+    expect(after[0].valMrr).not.toBe(before[0].valMrr);
+    const labels = await readLabels(join(dir, 'valid2.jsonl'));
+    const m = evaluateRows((await readPredictionFile(join(dir, 'resume', after[0].valPredsPath!))).rows, labels, 'x');
+    expect(after[0].valMrr).toBe(m.mrr);
+  });
+
+  it('a grid that matches no swipe, or that the model was not made for, is an error naming the entry', () => {
+    let r = predict('grids', ['--set', 'model_params.0.0=defualt']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/seed\.json: prediction_config\.model_params\[0\]: grid "defualt" is not a grid of .*m1_bigger\.pt \(its neuroswipe\.json grid_names: default\)/);
+    r = predict('grids', ['--set', 'model_params.0.0=extra']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/model_params\[0\]: grid "extra" is not a grid of .*m1_bigger\.pt/);
+    writeFileSync(join(dir, 'only-default.jsonl'), readFileSync(join(dir, 'valid.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"default"')).join('\n') + '\n');
+    r = predict('grids', ['--set', 'data_split__to__path.val=only-default.jsonl']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/model_params\[1\]: no swipe of .*only-default\.jsonl is on grid "extra" \(the file has 7 on default\)/);
+    expect(finals('grids').filter((f) => f.includes('.extra.'))).toEqual([]);
+  });
+
+  it('two concurrent runs on one registry: the second refuses while the first works, nothing is written twice', async () => {
+    mkdirSync(join(dir, 'twice'));
+    const args = [BIN, 'predict', '--config', 'seed.json', '--set', 'out_path=twice', '--chunk-size', '2'];
+    const run = () => {
+      const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+    };
+    // both start together: whichever takes the lock first decodes, the other refuses (or, on a very slow
+    // start, finds everything done); either way every file is written once
+    const [ra, rb] = await Promise.all([run(), run()]);
+    const results = [ra, rb].sort((x, y) => (x.code ?? 9) - (y.code ?? 9));
+    expect(results[0].code, results[0].stderr).toBe(0);
+    if (results[1].code === 0) expect(results[1].stderr.match(/already done/g)).toHaveLength(3);
+    else {
+      expect(results[1].code).toBe(1);
+      expect(results[1].stderr).toMatch(/twice\/registry\.sqlite: another predict run \(pid \d+ .*\) is using this registry; wait for it to finish/);
+    }
+    expect(finals('twice')).toEqual(finals('ref'));
+    for (const f of finals('ref')) expect(readFileSync(join(dir, 'twice', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
+    expect(registryRows(join(dir, "twice/registry.sqlite"))).toEqual(registryRows(join(dir, "ref/registry.sqlite")));
+    expect(existsSync(join(dir, 'twice/registry.sqlite.lock'))).toBe(false);
+    // a live holder (this test process) makes a run refuse before it writes anything
+    const { hostname } = await import('node:os');
+    writeFileSync(join(dir, 'twice/registry.sqlite.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }));
+    rmSync(join(dir, 'twice', finals('twice')[0]));
+    const refused = predict('twice');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`registry\\.sqlite: another predict run \\(pid ${process.pid} on .*, started now\\) is using this registry`));
+    expect(finals('twice')).toHaveLength(2);
+    // a lock left by a killed run (its process gone) is taken over
+    writeFileSync(join(dir, 'twice/registry.sqlite.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), started: 'then' }));
+    const again = predict('twice');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/taking over the lock of process \d+ .*which is gone/);
+    expect(finals('twice')).toEqual(finals('ref'));
   });
 });

@@ -73,7 +73,7 @@ describe('Registry', () => {
   });
 });
 
-describe('mergeRegistries (SEED-SPEC §7.4)', () => {
+describe('mergeRegistries (docs/SEED.md §7.4)', () => {
   function make(name: string, fill: (r: Registry) => void): string {
     const p = join(dir, name);
     const r = Registry.open(p);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCRIPT = new URL('../../scripts/bootstrap.sh', import.meta.url).pathname;
-const DEBIAN = ['cmake', 'g++', 'make', 'python3', 'libtorch-dev', 'python3-torch', 'libopenblas0-openmp', 'libopenblas0-pthread'];
+const DEBIAN = ['cmake', 'g++', 'make', 'ccache', 'python3', 'libtorch-dev', 'python3-torch', 'libopenblas0-openmp', 'clang-format', 'libopenblas0-pthread'];
 
 interface Machine {
   installed: string[];
@@ -74,7 +74,7 @@ describe('bootstrap.sh', () => {
   });
 
   it('--python refuses an interpreter without a libtorch to build against, before any package work', () => {
-    const r = bootstrap({ installed: ['cmake', 'g++', 'make'] }, ['--python', '/bin/sh']);
+    const r = bootstrap({ installed: ['cmake', 'g++', 'make', 'ccache'] }, ['--python', '/bin/sh']);
     expect(r.status).toBe(1);
     expect(r.out).toContain('cannot import torch');
     expect(r.calls.some((c) => c.startsWith('dpkg-query'))).toBe(false);
@@ -90,10 +90,10 @@ describe('bootstrap.sh', () => {
   const pipHasLibtorch =
     !!pip && spawnSync(pip, ['-c', 'import os, torch; assert os.path.exists(os.path.join(os.path.dirname(torch.__file__), "share/cmake/Torch"))']).status === 0;
   it.runIf(pipHasLibtorch)('--python with a pip PyTorch checks only for the build tools', () => {
-    const r = bootstrap({ installed: ['cmake', 'g++', 'make'] }, ['--python', pip as string]);
+    const r = bootstrap({ installed: ['cmake', 'g++', 'make', 'ccache'] }, ['--python', pip as string]);
     expect(r.out).toMatch(/bootstrap: building against PyTorch \S+ \(CUDA \S+\) of \//);
     const asked = r.calls.filter((c) => c.startsWith('dpkg-query')).map((c) => c.split(' ').pop());
-    expect(asked).toEqual(['cmake', 'g++', 'make']);
+    expect(asked).toEqual(['cmake', 'g++', 'make', 'ccache']);
     expect(r.status).toBe(0);
   });
 });

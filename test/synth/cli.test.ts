@@ -14,10 +14,10 @@ const realWrite = process.stderr.write.bind(process.stderr);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'neuroswipe-synth-'));
-  process.stderr.write = ((s: string) => {
-    stderr.push(String(s));
+  process.stderr.write = (s: string) => {
+    stderr.push(s);
     return true;
-  }) as typeof process.stderr.write;
+  };
 });
 afterAll(() => {
   process.stderr.write = realWrite;
@@ -88,7 +88,7 @@ describe('neuroswipe synth', () => {
     const out = file('never.jsonl');
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--grid', 'qwerty', '--out', out)).rejects.toThrow(/unknown grid "qwerty" \(available: default, extra\)/);
     await expect(synth('--vocab', file('empty.txt'), '--count', '5', '--out', out)).rejects.toThrow(/empty\.txt: vocabulary is empty/);
-    await expect(synth('--vocab', SMALL_VOCAB, '--count', '0', '--out', out)).rejects.toThrow(/--count: expected an integer ≥ 1, got 0/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '0', '--out', out)).rejects.toThrow(/--count: expected an integer 1…10000000, got 0/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', 'many', '--out', out)).rejects.toThrow(/--count: expected an integer/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--seed', '1.5', '--out', out)).rejects.toThrow(/--seed/);
     await expect(synth('--vocab', file('hard.txt'), '--count', '5', '--out', out)).rejects.toThrow(/hard\.txt: no word can be swiped on grid "default"/);
@@ -98,6 +98,23 @@ describe('neuroswipe synth', () => {
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--out', join(dir, 'no', 'such', 'dir', 'x.jsonl'))).rejects.toThrow(/x\.jsonl: cannot write/);
     await expect(synth('--count', '5', '--out', out)).rejects.toThrow(/--vocab/);
     expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('validates counts, sizes and word lengths before writing anything', async () => {
+    const out = file('bounded.jsonl');
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '1e12', '--out', out)).rejects.toThrow(/--count: expected an integer 1…10000000, got 1e12/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '10000001', '--out', out)).rejects.toThrow(RangeError);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--noise-scale', '1e9', '--out', out)).rejects.toThrow(/swipe\.noiseScale: expected a number 0…100, got 1000000000/);
+    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 1e12, out })).toThrow(/count: expected an integer 1…10000000/);
+    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { msPerLetter: [30, 1e9] } })).toThrow(/swipe\.msPerLetter\[1\]: expected a number .*…32767/);
+    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { maxPoints: 1e7 } })).toThrow(/swipe\.maxPoints/);
+    writeFileSync(file('long.txt'), `дом\n${'а'.repeat(5000)}\nкот\n`);
+    await expect(synth('--vocab', file('long.txt'), '--count', '5', '--out', out)).rejects.toThrow(/long\.txt:2: word "а{40}…" has 5000 letters; .*beyond the 32767 ms.*at most 407 letters with swipe\.msPerLetter\[1\] = 80 and swipe\.startEndMs\[1\] = 200/);
+    // the longest word that fits is accepted, and every value it gives is readable back
+    writeFileSync(file('fits.txt'), `${'ор'.repeat(203)}о\n`);
+    await synth('--vocab', file('fits.txt'), '--count', '3', '--out', out);
+    for (const l of lines(out)) expect(Math.max(...JSON.parse(l).curve.t)).toBeLessThanOrEqual(32767);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('reports progress for large counts through the library callback', () => {

@@ -1,4 +1,4 @@
-#include "engine/batched_decoder.h"
+#include "engine/driver.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,10 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "model/device_memory.h"
-#include "engine/host_staging.h"
 #include "binding/native_error.h"
+#include "engine/host_staging.h"
+#include "model/device_memory.h"
 #include "model/out_of_memory.h"
+#include "search/logits_processor.h"
 
 namespace neuroswipe {
 namespace {
@@ -36,22 +37,25 @@ class Driver {
     for (size_t i = 0; i < n; ++i) offsets_[i + 1] = offsets_[i] + in.lengths[i];
     std::vector<int64_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    if (!o.reference) {
+    if (!o.engine.reference) {
       // Longest first: swipes of similar length share rounds, so little memory padding is attended to.
       std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return in.lengths[a] > in.lengths[b]; });
     }
     pending_.assign(order.begin(), order.end());
     rank_.resize(n);
     for (size_t r = 0; r < n; ++r) rank_[static_cast<size_t>(order[r])] = static_cast<int64_t>(r);
-    slots_ = o.reference ? 1 : o.batch_size;
-    incremental_ = !o.reference && o.incremental && model.has_incremental();
+    slots_ = o.engine.reference ? 1 : o.engine.batch_size;
+    incremental_ = !o.engine.reference && o.engine.incremental && model.has_incremental();
     out_.stats.incremental = incremental_;
-    native_step_ = incremental_ && o.native_step && model.step_weights() != nullptr;
+    native_step_ = incremental_ && o.engine.native_step && model.step_weights() != nullptr;
     out_.stats.native_step = native_step_;
     MakeRunner();
     out_.candidates.resize(n);
-    if (o.margins) out_.margins.resize(n);
-    skip_forced_ = trie_ != nullptr && o.skip_forced && !o.reference && runner_->SupportsDeferred();
+    if (o.search.margins) out_.margins.resize(n);
+    if (trie_) processors_.push_back(MakeVocabMaskProcessor(*trie_, o.limits.n_classes));
+    // A step is answered without the model only when one processor alone decides it (see AnswerForced).
+    skip_forced_ =
+        processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -75,11 +79,12 @@ class Driver {
 
  private:
   void MakeRunner() {
-    const int width = o_.generator == Generator::kBeamSync ? o_.beam_size : 1;
+    const int width = o_.search.generator == Generator::kBeamSync ? o_.search.beam_size : 1;
     if (native_step_) {
       runner_ = MakeCpuStepRunner(model_, o_, slots_);
     } else {
-      runner_ = incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
+      runner_ =
+          incremental_ ? MakeIncrementalRunner(model_, o_, slots_, width) : MakeFullPrefixRunner(model_, o_, slots_);
     }
     search_.clear();
     search_.resize(static_cast<size_t>(slots_));
@@ -88,7 +93,7 @@ class Driver {
 
   /** Fills free slots and runs rounds until every swipe is decoded. Each swipe's result lands in out_. */
   void RunRounds() {
-    const int k = TopKFor(o_);
+    const int k = TopKFor(o_.search);
     while (true) {
       for (int s = 0; s < slots_; ++s) {
         if (search_[s]) continue;
@@ -98,7 +103,7 @@ class Driver {
         const Encoded& next = ready_.front();
         runner_->Place(s, next.item, next.length);
         slot_swipe_[s] = next.swipe;
-        search_[s] = MakeSearchStrategy(o_, trie_);
+        search_[s] = MakeSearchStrategy(o_.search, o_.limits, trie_);
         ready_.pop_front();
       }
       Round round;
@@ -133,7 +138,7 @@ class Driver {
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
       std::vector<StepRow> rows(round.prefixes.size());
       for (size_t r = 0; r < rows.size(); ++r) {
-        rows[r] = StepRow{lp + r * o_.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
+        rows[r] = StepRow{lp + r * o_.limits.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
                           r < child_kv.size() ? child_kv[r] : nullptr};
       }
       size_t cursor = 0;
@@ -148,7 +153,7 @@ class Driver {
   /** Stores the finished search's results for its swipe and frees the slot. */
   void FinishSlot(int s) {
     out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
-    if (o_.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
+    if (o_.search.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
     search_[s].reset();
   }
 
@@ -165,7 +170,8 @@ class Driver {
     }
     for (const Encoded& e : ready_) back.push_back(e.swipe);
     back.insert(back.end(), encoding_.begin(), encoding_.end());
-    std::sort(back.begin(), back.end(), [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
+    std::sort(back.begin(), back.end(),
+              [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
     back.erase(std::unique(back.begin(), back.end()), back.end());
     if (slots_ == 1) {
       int64_t points = 0;
@@ -179,7 +185,8 @@ class Driver {
     runner_.reset();
     ReleaseCachedDeviceMemory(device_);
     pending_.insert(pending_.begin(), back.begin(), back.end());
-    const int in_use = back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
+    const int in_use =
+        back.empty() ? slots_ : static_cast<int>(std::min<size_t>(static_cast<size_t>(slots_), back.size()));
     slots_ = std::max(1, in_use / 2);
     ++out_.stats.oom_splits;
     out_.stats.oom_restarts += static_cast<int64_t>(back.size());
@@ -230,22 +237,22 @@ class Driver {
   }
 
   /**
-   * When every prefix a search requested (from `from` on) sits on a vocabulary node that allows exactly one
-   * token, answers them without the model: masked log_softmax is exactly 0 for that token and -inf for every
-   * other whatever the (finite) logits, so the search takes the same step with the same score. The children's
-   * caches are deferred: the runner computes the skipped keys/values when a descendant needs them.
+   * When the logits processor forces a token after every prefix a search requested (from `from` on), as the
+   * vocabulary mask does on a node that allows exactly one token, answers them without the model: the masked
+   * log_softmax is exactly 0 for that token and -inf for every other whatever the (finite) logits, so the search
+   * takes the same step with the same score. The children's caches are deferred: the runner computes the
+   * skipped keys/values when a descendant needs them.
    */
   bool AnswerForced(SearchStrategy& search, const std::vector<const Hypothesis*>& prefixes, size_t from, int k) {
     const size_t count = prefixes.size() - from;
     std::vector<int32_t> tokens(count);
     for (size_t i = 0; i < count; ++i) {
-      const uint64_t bits = trie_->allowed(prefixes[from + i]->node);
-      if (bits == 0 || (bits & (bits - 1)) != 0) return false;
-      tokens[i] = __builtin_ctzll(bits);
-      if (tokens[i] >= o_.n_classes) return false;  // not a class the model scores: leave it to the model path
+      const std::optional<int32_t> forced = processors_.front()->ForcedToken(*prefixes[from + i]);
+      if (!forced) return false;
+      tokens[i] = *forced;
     }
     const float minus_inf = -std::numeric_limits<float>::infinity();
-    const size_t c = static_cast<size_t>(o_.n_classes);
+    const size_t c = static_cast<size_t>(o_.limits.n_classes);
     forced_lp_.assign(count * c, minus_inf);
     forced_top_values_.assign(count * static_cast<size_t>(k), minus_inf);
     forced_top_ids_.resize(count * static_cast<size_t>(k));
@@ -263,35 +270,28 @@ class Driver {
         if (next == t) ++next;
         ids[j] = next;
       }
-      rows[i] = StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
-                        k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
+      rows[i] =
+          StepRow{forced_lp_.data() + i * c, k > 0 ? forced_top_values_.data() + i * static_cast<size_t>(k) : nullptr,
+                  k > 0 ? ids : nullptr, k, runner_->Defer(*prefixes[from + i])};
     }
     search.Consume(rows.data(), count);
     out_.stats.forced_steps += static_cast<int64_t>(count);
     return true;
   }
 
-  /** One model call for the round; masked log-probabilities and their top-k, on the host. */
+  /** One model call for the round, then the logits processors; log-probabilities and their top-k, on the host. */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
              torch::Tensor& top_values, torch::Tensor& top_ids) {
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
     torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
-    if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.n_classes) {
-      throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" + std::to_string(r) +
-                      ", " + std::to_string(o_.n_classes) + "] (n_classes)");
+    if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.limits.n_classes) {
+      throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" +
+                      std::to_string(r) + ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
     logits = logits.to(torch::kFloat32);
-    if (trie_) {
-      torch::Tensor allowed = torch::zeros({r, o_.n_classes}, HostOptions(device_, torch::kBool));
-      auto a = allowed.accessor<bool, 2>();
-      for (int64_t i = 0; i < r; ++i) {
-        const uint64_t bits = trie_->allowed(round.prefixes[static_cast<size_t>(i)]->node);
-        for (int32_t c = 0; c < o_.n_classes; ++c) a[i][c] = (bits >> c) & 1;
-      }
-      logits = logits.masked_fill(ToDevice(allowed, device_).logical_not(), -std::numeric_limits<float>::infinity());
-    }
+    for (const auto& processor : processors_) logits = processor->Apply(logits, round.prefixes);
     torch::Tensor lp = torch::log_softmax(logits, 1);
     log_probs = lp.to(torch::kCPU).contiguous();
     if (k > 0) {
@@ -309,17 +309,18 @@ class Driver {
   bool incremental_ = false;
   bool native_step_ = false;
   std::vector<int64_t> offsets_;
-  std::vector<int64_t> rank_;       // per swipe: its place in the initial queue order
-  std::deque<int64_t> pending_;     // swipes not taken yet, in rank order
-  std::vector<int64_t> encoding_;   // the batch being encoded (taken from pending_, not yet in ready_)
+  std::vector<int64_t> rank_;      // per swipe: its place in the initial queue order
+  std::deque<int64_t> pending_;    // swipes not taken yet, in rank order
+  std::vector<int64_t> encoding_;  // the batch being encoded (taken from pending_, not yet in ready_)
   std::deque<Encoded> ready_;
   int slots_;
   std::unique_ptr<RoundRunner> runner_;
+  std::vector<std::unique_ptr<LogitsProcessor>> processors_;  // applied in order between the model and the search
   bool skip_forced_ = false;
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
   std::vector<std::unique_ptr<SearchStrategy>> search_;  // per slot; null when free
-  std::vector<int64_t> slot_swipe_;                     // per slot: the swipe it holds
+  std::vector<int64_t> slot_swipe_;                      // per slot: the swipe it holds
   DecodeOutput out_;
 };
 

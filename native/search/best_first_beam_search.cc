@@ -1,4 +1,4 @@
-// The seed's best-first beam search (SEED-SPEC §6.4): one hypothesis, the globally best partial, is
+// The seed's best-first beam search (docs/SEED.md §6.4): one hypothesis, the globally best partial, is
 // expanded per round; finals are collected whenever <eos> appears; runs until no partial is left.
 #include <algorithm>
 #include <limits>
@@ -10,10 +10,11 @@ namespace {
 
 class BestFirstBeamSearch : public SearchStrategy {
  public:
-  BestFirstBeamSearch(const DecodingOptions& o, const VocabTrie* trie) : o_(o), trie_(trie) {
+  BestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : o_(o), limits_(limits), trie_(trie) {
     Hypothesis start;
     start.score = 0.0;
-    start.tokens = {o.sos};
+    start.tokens = {limits.sos};
     start.node = trie ? 0 : VocabTrie::kNoNode;
     partial_.push_back(std::move(start));
   }
@@ -31,13 +32,14 @@ class BestFirstBeamSearch : public SearchStrategy {
     if (n != 1) return;
     const StepRow& row = rows[0];
     const size_t len = current_.tokens.size();
-    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(row, o_.n_classes));
+    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(row, limits_.n_classes));
     for (int j = 0; j < row.k; ++j) {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
       const auto token = static_cast<int32_t>(row.top_ids[j]);
-      Hypothesis h = Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
-      if (token == o_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
+      Hypothesis h =
+          Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
+      if (token == limits_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
       } else {
         partial_.push_back(std::move(h));
@@ -58,7 +60,8 @@ class BestFirstBeamSearch : public SearchStrategy {
   std::vector<Candidate> TakeResults() override { return std::move(final_); }
 
  private:
-  DecodingOptions o_;
+  SearchOptions o_;
+  ModelLimits limits_;
   const VocabTrie* trie_;
   std::vector<Hypothesis> partial_;  // min-heap under HypothesisLess
   Hypothesis current_;
@@ -67,8 +70,9 @@ class BestFirstBeamSearch : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const DecodingOptions& o, const VocabTrie* trie) {
-  return std::make_unique<BestFirstBeamSearch>(o, trie);
+std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                        const VocabTrie* trie) {
+  return std::make_unique<BestFirstBeamSearch>(o, limits, trie);
 }
 
 }  // namespace neuroswipe

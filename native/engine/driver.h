@@ -6,9 +6,9 @@
 
 #include <vector>
 
-#include "search/decoding_options.h"
 #include "engine/round_runner.h"
 #include "model/script_model.h"
+#include "search/decoding_options.h"
 #include "search/search_strategy.h"
 #include "vocab/vocab_trie.h"
 
@@ -16,9 +16,9 @@ namespace neuroswipe {
 
 /** Swipes to decode, concatenated along the point axis. */
 struct SwipeInputs {
-  torch::Tensor traj;              // [sum S, F] float32 (CPU)
-  torch::Tensor keys;              // [sum S] int64 or [sum S, K] float32 (CPU)
-  std::vector<int64_t> lengths;    // per swipe
+  torch::Tensor traj;            // [sum S, F] float32 (CPU)
+  torch::Tensor keys;            // [sum S] int64 or [sum S, K] float32 (CPU)
+  std::vector<int64_t> lengths;  // per swipe
 };
 
 /** Per swipe, the finished candidates in the seed's collection order. */

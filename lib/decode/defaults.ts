@@ -1,0 +1,47 @@
+/**
+ * The decoding defaults of every command and of the library, in one place: `decode`, `predict` and
+ * `reproduce` decode with the same device, batch size, workers, decoder step and forced-step rule.
+ */
+import { availableParallelism } from 'node:os';
+import type { DecodedSwipe } from './decoder.js';
+import type { PredictionRow } from '../predictions.js';
+import type { DeviceRequest } from '../model/model.js';
+
+/** Device when none is named: CUDA when libtorch has it, else the CPU. */
+export const DEFAULT_DEVICE: DeviceRequest = 'auto';
+
+/** Swipes decoded together by each worker on the CPU. */
+export const CPU_BATCH_SIZE = 16;
+
+/** Whether the built-in CPU decoder step is used (models that export step weights). */
+export const DEFAULT_NATIVE_STEP = true;
+
+/** Whether single-token vocabulary expansions skip the model. */
+export const DEFAULT_SKIP_FORCED = true;
+
+/** libtorch threads per search when none are given: one, with one search per core. */
+export const DEFAULT_THREADS_PER_SEARCH = 1;
+
+function onCuda(device: string): boolean {
+  return device.startsWith('cuda');
+}
+
+/** The batch size on a device: `'auto'` (from free memory) on CUDA, {@link CPU_BATCH_SIZE} on the CPU. */
+export function defaultBatchSize(device: string): number | 'auto' {
+  return onCuda(device) ? 'auto' : CPU_BATCH_SIZE;
+}
+
+/**
+ * Searches run at once on a device: one on CUDA; on the CPU one per core, divided by the libtorch
+ * threads each search uses.
+ * @param threads - libtorch intra-op threads per search (default {@link DEFAULT_THREADS_PER_SEARCH})
+ */
+export function defaultWorkers(device: string, threads = DEFAULT_THREADS_PER_SEARCH): number {
+  if (onCuda(device)) return 1;
+  return Math.max(1, Math.min(64, Math.floor(availableParallelism() / Math.max(1, threads))));
+}
+
+/** A decoded swipe as a prediction-file row (the one place `gridName` becomes `grid_name`). */
+export function toPredictionRow(r: DecodedSwipe): PredictionRow {
+  return { index: r.index, grid_name: r.gridName, candidates: r.candidates };
+}

@@ -1,0 +1,30 @@
+/**
+ * Checked element access: the element at an index that the surrounding code guarantees to exist, with a
+ * RangeError (not a silent `undefined`) when that guarantee is broken.
+ */
+
+/**
+ * `a[i]`.
+ * @throws RangeError when `i` is not an index of `a`
+ */
+export function at<T>(a: ArrayLike<T>, i: number): T {
+  const v = a[i];
+  if (v === undefined && !(i >= 0 && i < a.length)) throw new RangeError(`index ${i} outside 0..${a.length - 1}`);
+  return v as T;
+}
+
+/**
+ * `a[i][j]`.
+ * @throws RangeError when either index is out of range
+ */
+export function at2<T>(a: ArrayLike<ArrayLike<T>>, i: number, j: number): T {
+  return at(at(a, i), j);
+}
+
+/**
+ * `a[i] += x`.
+ * @throws RangeError when `i` is not an index of `a`
+ */
+export function addAt(a: { [i: number]: number; readonly length: number }, i: number, x: number): void {
+  a[i] = at(a, i) + x;
+}

@@ -1,0 +1,100 @@
+/**
+ * The native option readers (native/binding/options_reader.cc): every option of `decodeSwipes` and
+ * `dtwBaseline` has its type, and a wrong one is a TypeError naming the option, never a silent default
+ * (a non-boolean `nativeStep` used to become false). Ranges are RangeErrors naming the option.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Decoder } from '../../lib/decode/decoder.js';
+import { Model } from '../../lib/model/model.js';
+import { native, type NativeAddon, type NativeDecodeOptions } from '../../lib/native.js';
+import { EXAMPLE_MODEL, exampleSwipes } from '../helpers/examples.js';
+
+type DecodeArgs = Parameters<NativeAddon['decodeSwipes']>;
+
+describe('decodeSwipes options', () => {
+  let model: Model;
+  let args: DecodeArgs;
+
+  beforeAll(async () => {
+    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
+    // The arguments the decoder passes for two real swipes, caught on their way to the addon.
+    const addon = native();
+    const decodeSwipes = addon.decodeSwipes;
+    addon.decodeSwipes = (...a) => {
+      args = a;
+      return decodeSwipes(...a);
+    };
+    try {
+      const decoder = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 4 } });
+      await decoder.decode(await exampleSwipes(2));
+    } finally {
+      addon.decodeSwipes = decodeSwipes;
+    }
+  });
+  afterAll(() => model?.dispose());
+
+  function decodeWith(options: Record<string, unknown>): Promise<unknown> {
+    const a = [...args] as DecodeArgs;
+    a[7] = options as unknown as NativeDecodeOptions;
+    return native().decodeSwipes(...a);
+  }
+
+  it('decodes with the options the decoder passes', async () => {
+    const res = await native().decodeSwipes(...args);
+    expect(res.counts).toHaveLength(2);
+    expect(res.tokenOffsets).toHaveLength(res.scores.length + 1);
+    expect(res.tokens).toBeInstanceOf(Int32Array);
+  });
+
+  it.each([
+    ['nativeStep', 1, /decodeSwipes: options\.nativeStep: expected a boolean, got a number/],
+    ['skipForced', 'yes', /decodeSwipes: options\.skipForced: expected a boolean, got a string/],
+    ['reference', null, /decodeSwipes: options\.reference: expected a boolean, got null/],
+    ['incremental', 0, /decodeSwipes: options\.incremental: expected a boolean, got a number/],
+    ['beamSize', '4', /decodeSwipes: options\.beamSize: expected an integer, got a string/],
+    ['normalizationFactor', true, /decodeSwipes: options\.normalizationFactor: expected a number, got a boolean/],
+    ['generator', 1, /decodeSwipes: options\.generator: expected a string, got a number/],
+    ['nClasses', [35], /decodeSwipes: options\.nClasses: expected an integer, got an array/],
+  ])('%s of the wrong type is a TypeError naming it', async (name, value, message) => {
+    const err = await Promise.resolve()
+      .then(() => decodeWith({ ...args[7], [name]: value }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it.each([
+    ['beamSize', 2.5, /options\.beamSize: expected an integer in/],
+    ['beamSize', 0, /decoding\.beamSize: must be in 1\.\.\d+, got 0/],
+    ['maxSteps', 1000, /decoding\.maxSteps: must be in 1\.\.\d+/],
+    ['generator', 'beem', /decoding\.generator: expected greedy, beam or beam-sync, got 'beem'/],
+    ['normalizationFactor', Number.NaN, /decoding\.normalizationFactor: must be finite/],
+  ])('%s = %s is a RangeError naming it', async (name, value, message) => {
+    const err = await Promise.resolve()
+      .then(() => decodeWith({ ...args[7], [name]: value }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('a missing required option is a TypeError naming it; options must be an object', async () => {
+    const { generator: _dropped, ...rest } = args[7];
+    await expect(Promise.resolve().then(() => decodeWith(rest))).rejects.toThrow(/options\.generator: missing/);
+    const a = [...args] as DecodeArgs;
+    a[7] = 'beam' as unknown as NativeDecodeOptions;
+    expect(() => native().decodeSwipes(...a)).toThrow(/decodeSwipes: options: expected an object, got a string/);
+  });
+});
+
+describe('dtwBaseline input', () => {
+  it('names the field of the wrong type', () => {
+    const addon = native();
+    const input = {
+      grids: [{ left: new Int32Array(1), right: new Int32Array(1), top: new Int32Array(1), bottom: new Int32Array(1), cx: new Float64Array(1), cy: new Float64Array(1), rangeBegin: new Uint32Array(1), rangeEnd: new Uint32Array(1), fallbackBegin: 0, fallbackEnd: 0, wordOffsets: new Uint32Array(1), wordKeys: new Uint16Array(0) }],
+      wordRank: new Uint32Array(0), curveOffsets: new Uint32Array(1), xs: new Int32Array(0), ys: new Int32Array(0), curveGrid: new Uint32Array(0), k: 4, prune: true, threads: 1,
+    };
+    expect(() => addon.dtwBaseline({ ...input, prune: 1 as never })).toThrow(/dtwBaseline: prune: expected a boolean, got a number/);
+    expect(() => addon.dtwBaseline({ ...input, grids: [{ ...input.grids[0], cx: new Float32Array(1) as never }] })).toThrow(/dtwBaseline: grids\[0\]\.cx: expected a Float64Array, got a Float32Array/);
+    expect(() => addon.dtwBaseline({ ...input, k: -1 })).toThrow(RangeError);
+  });
+});
