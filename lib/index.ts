@@ -75,7 +75,7 @@ export * from './registry/index.js';
 export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
 // Types that public signatures refer to
 export type { NativeTensor, NativeVersions } from './native.js';
-export type { DataLabels } from './baseline/read-curves.js';
+export type { DataLabels } from './data/dataset.js';
 export type { BaselineVocab } from './baseline/vocab.js';
 export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
 export type { ServeMetrics } from './serve/metrics.js';

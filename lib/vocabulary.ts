@@ -2,7 +2,6 @@
  * The generation vocabulary: words allowed as outputs when decoding with `useVocab`, held by the native
  * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
-import { readFileSync } from 'node:fs';
 import { native, type NativeVocabTrie } from './native.js';
 import { readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { Decoder } from '../decode/decoder.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingInput } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
@@ -100,7 +100,7 @@ export function register(program: Command): void {
         const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
         if (o.useVocab) {
-          const base = await Decoder.create(model, { decoding, grids });
+          const base = await Decoder.create(model, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
           vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), base.tokenizer, o.vocab);
         }
         const running = await startServer({

@@ -111,7 +111,7 @@ export class SwipeReader implements AsyncIterable<Swipe> {
         if (this.opts.collectedGrids && !Object.prototype.hasOwnProperty.call(this.opts.collectedGrids, name)) this.opts.collectedGrids[name] = rec.grid;
       }
     } else if (!known && this.opts.grids === undefined && Object.prototype.hasOwnProperty.call(bundledGrids(), name)) {
-      this.grids[name] = bundledGrids()[name];
+      this.grids[name] = bundledGrids()[name] as Grid; // an own property, checked just above
     } else if (!known) {
       const names = [...new Set([...Object.keys(this.grids), ...(this.opts.grids === undefined ? Object.keys(bundledGrids()) : [])])];
       throw new BadLineError(this.path, index, 'curve.grid_name', `unknown grid name ${JSON.stringify(name)} (known: ${names.length ? names.join(', ') : 'none; pass a grids file'})`);

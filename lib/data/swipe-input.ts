@@ -27,7 +27,9 @@ export class InvalidSwipeError extends TypeError {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v) ?? (typeof v === 'symbol' ? v.toString() : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? '(a function)' : 'undefined');
+  return `${typeof v} ${text}`;
 }
 
 function coordinates(v: unknown, where: string, position: number, field: 'x' | 'y' | 't'): Int16Array {
@@ -54,7 +56,7 @@ function coordinates(v: unknown, where: string, position: number, field: 'x' | '
  */
 export function checkSwipes(swipes: unknown, hasGrid?: (name: string) => boolean, where = 'swipes'): Swipe[] {
   if (!Array.isArray(swipes)) throw new TypeError(`${where}: expected an array of swipes, got ${describe(swipes)}`);
-  const out: Swipe[] = new Array(swipes.length);
+  const out = new Array<Swipe>(swipes.length);
   for (let i = 0; i < swipes.length; i++) out[i] = checkSwipe(swipes[i], i, hasGrid, where);
   return out;
 }

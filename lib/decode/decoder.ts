@@ -8,7 +8,7 @@ import type { Swipe } from '../data/dataset.js';
 import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
-import { Model, withJsStack } from '../model/model.js';
+import { type Model, withJsStack } from '../model/model.js';
 import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
@@ -126,12 +126,12 @@ const ROWS_SLICE_MS = 4;
  * timers and I/O for long.
  */
 async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
-  const rows: DecodedSwipe[] = new Array(swipes.length);
+  const rows = new Array<DecodedSwipe>(swipes.length);
   let j = 0;
   let sliceStart = performance.now();
   for (let i = 0; i < swipes.length; i++) {
-    const s = swipes[i];
-    const cands: [number, string][] = new Array(at(res.counts, i));
+    const s = at(swipes, i);
+    const cands = new Array<[number, string]>(at(res.counts, i));
     for (let c = 0; c < cands.length; c++, j++) {
       cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
     }

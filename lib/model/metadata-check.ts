@@ -66,7 +66,7 @@ export function checkMetadataAgainstWeights(m: ModelMetadata, s: ArchiveStructur
     if (hit) layers.set(Number(hit[1]), shape);
   }
   if (layers.size > 0) {
-    const [first] = layers.values();
+    const [first = []] = layers.values();
     const d = first[first.length - 1];
     if (d !== m.d_model) fail(file, 'd_model', `${m.d_model}, but the archive's decoder attention works on ${d} features`);
     if (m.n_decoder_layers !== undefined && m.n_decoder_layers !== null && m.n_decoder_layers !== layers.size) {
@@ -79,12 +79,14 @@ export function checkMetadataAgainstWeights(m: ModelMetadata, s: ArchiveStructur
     if (wrong) fail(file, 'n_heads', `${m.n_heads}, but the archive's ${wrong[0]} has ${wrong[1]} heads`);
   }
   const outs = Object.entries(s.tensors).filter(([name, shape]) => OUT_WEIGHT.test(name) && shape.length === 2 && shape[1] === m.d_model);
-  if (outs.length === 1 && outs[0][1][0] !== m.n_classes) {
-    fail(file, 'n_classes', `${m.n_classes}, but the archive's output layer ${outs[0][0]} gives ${outs[0][1][0]} classes`);
+  const [out] = outs;
+  if (outs.length === 1 && out !== undefined && out[1][0] !== m.n_classes) {
+    fail(file, 'n_classes', `${m.n_classes}, but the archive's output layer ${out[0]} gives ${out[1][0]} classes`);
   }
   let table: [string, number] | null = null;
   for (const [name, shape] of Object.entries(s.tensors)) {
-    if (POSITIONAL.test(name) && shape.length === 3 && (table === null || shape[0] > table[1])) table = [name, shape[0]];
+    const positions = shape[0];
+    if (POSITIONAL.test(name) && shape.length === 3 && positions !== undefined && (table === null || positions > table[1])) table = [name, positions];
   }
   if (table !== null && m.max_curve_len > table[1]) {
     fail(file, 'max_curve_len', `${m.max_curve_len}, but the archive's longest positional table ${table[0]} has ${table[1]} positions`);
@@ -120,7 +122,7 @@ export async function probeModel(handle: NativeScriptModel, m: ModelMetadata, fi
   const sos = m.char_tokens.length - 1;
   let logits;
   try {
-    logits = await handle.decode(Int32Array.of(sos), [1, 1], memory.data as Float32Array, memory.shape, null);
+    logits = await handle.decode(Int32Array.of(sos), [1, 1], memory.data, memory.shape, null);
   } catch (err) {
     fail(file, 'char_tokens / n_classes', `decoding <sos> (token ${sos}) fails in the archive's decode: ${firstLine(err)}`);
   }

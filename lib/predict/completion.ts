@@ -41,7 +41,7 @@ export async function writeCompletion(file: string, dataSha256: string, identity
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new Error(`${target}: cannot write: ${(err as Error).message}`);
+    throw new Error(`${target}: cannot write: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -49,7 +49,7 @@ export function acquireRunLock(registryPath: string, onStale?: (message: string)
     try {
       fd = openSync(path, 'wx');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${path}: cannot create the run lock: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${path}: cannot create the run lock: ${(err as Error).message}`, { cause: err });
       const owner = readLock(path);
       if (owner !== null && owner.host === mine.host && !alive(owner.pid)) {
         onStale?.(`${path}: taking over the lock of process ${owner.pid} (started ${owner.started}), which is gone`);
@@ -59,11 +59,12 @@ export function acquireRunLock(registryPath: string, onStale?: (message: string)
       if (owner === null) {
         // Being written this very moment, or not a lock of ours: look once more, then refuse.
         if (attempt === 0) continue;
-        throw new Error(`${path}: exists but is not a readable run lock; remove it if no predict run is using ${registryPath}`);
+        throw new Error(`${path}: exists but is not a readable run lock; remove it if no predict run is using ${registryPath}`, { cause: err });
       }
       throw new Error(
         `${registryPath}: another predict run (pid ${owner.pid} on ${owner.host}, started ${owner.started}) is using this registry; ` +
           `wait for it to finish (or remove ${path} if that process is gone)`,
+        { cause: err },
       );
     }
     try {

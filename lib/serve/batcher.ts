@@ -64,6 +64,11 @@ interface Lane {
   swipes: number;
 }
 
+/** When the lane's oldest request arrived (a lane in the map always has one). */
+function oldest(lane: Lane): number {
+  return lane.jobs[0]?.enqueued ?? Infinity;
+}
+
 /** Groups concurrent requests into batches per decoder. */
 export class DynamicBatcher {
   private readonly opts: BatcherOptions;
@@ -156,9 +161,9 @@ export class DynamicBatcher {
     while (this.running < this.opts.concurrency) {
       // The lane whose oldest request has waited longest goes first.
       let best: Lane | null = null;
-      for (const lane of this.lanes.values()) if (!best || lane.jobs[0].enqueued < best.jobs[0].enqueued) best = lane;
+      for (const lane of this.lanes.values()) if (!best || oldest(lane) < oldest(best)) best = lane;
       if (!best) break;
-      const due = best.jobs[0].enqueued + this.opts.maxWaitMs;
+      const due = oldest(best) + this.opts.maxWaitMs;
       const full = best.swipes >= this.opts.maxBatchSize;
       if (!full && !this.draining && due > now) {
         this.arm(due - now);
@@ -182,8 +187,8 @@ export class DynamicBatcher {
   private start(lane: Lane): void {
     const jobs: Job[] = [];
     let n = 0;
-    while (lane.jobs.length > 0 && (jobs.length === 0 || n + lane.jobs[0].swipes.length <= this.opts.maxBatchSize)) {
-      const j = lane.jobs.shift()!;
+    for (let j = lane.jobs[0]; j !== undefined && (jobs.length === 0 || n + j.swipes.length <= this.opts.maxBatchSize); j = lane.jobs[0]) {
+      lane.jobs.shift();
       jobs.push(j);
       n += j.swipes.length;
     }
@@ -192,7 +197,7 @@ export class DynamicBatcher {
     this.setWaiting(this.waiting - n);
     this.running++;
     const started = performance.now();
-    const swipes = jobs.length === 1 ? jobs[0].swipes : jobs.flatMap((j) => j.swipes);
+    const swipes = jobs.flatMap((j) => j.swipes);
     const finish = (failed: boolean): void => {
       this.running--;
       this.opts.onBatch?.({ swipes: n, requests: jobs.length, seconds: (performance.now() - started) / 1000, failed });

@@ -135,7 +135,7 @@ function checkFinite(obj: Record<string, unknown>, prefix: string): void {
     const a = obj[f];
     if (!Array.isArray(a)) continue;
     for (let i = 0; i < a.length; i++) {
-      const n = a[i];
+      const n: unknown = a[i];
       if (typeof n === 'number' && !Number.isFinite(n)) throw badField(`${prefix}${f}[${i}]`, `non-finite number ${n}`);
     }
   }

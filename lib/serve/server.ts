@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder } from '../decode/decoder.js';
+import type { DecodingInput } from '../decode/decoding.js';
 import type { GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -117,7 +118,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
   const vocabulary = opts.vocabulary ?? null;
   const registry = new GridRegistry(opts.grids, limits.maxInlineGrids);
-  const baseDecoding = opts.decoding ?? { generator: 'beam' };
+  // Options from flags and requests are checked at run time by Decoder.create (resolveDecodingOptions).
+  const baseDecoding = (opts.decoding ?? { generator: 'beam' }) as DecodingInput;
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
   const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
@@ -129,14 +131,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const decoders = new Map<string, Decoder>([[JSON.stringify(baseDecoder.decoding), baseDecoder]]);
   const decoderFor = async (request: Record<string, unknown> | null): Promise<Decoder> => {
     if (request === null) return baseDecoder;
-    const merged = mergeDecoding(baseDecoding, request, limits);
+    const merged = mergeDecoding(baseDecoding, request, limits) as DecodingInput;
     let d: Decoder;
     try {
       d = await Decoder.create(model, { ...decoderOptions, decoding: merged });
     } catch (err) {
       const msg = (err as Error).message;
       const m = /^(decoding(?:\.\w+)?): /.exec(msg);
-      if ((err instanceof TypeError || err instanceof RangeError) && m) throw new RequestError(400, m[1], msg);
+      if ((err instanceof TypeError || err instanceof RangeError) && m) throw new RequestError(400, m[1] ?? null, msg);
       throw err;
     }
     const key = JSON.stringify(d.decoding);
@@ -155,9 +157,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return d;
   };
 
-  let batcher: DynamicBatcher;
-  const metrics = new ServeMetrics(() => batcher.inFlight);
-  batcher = new DynamicBatcher({
+  const batcherRef: { current?: DynamicBatcher } = {};
+  const metrics = new ServeMetrics(() => batcherRef.current?.inFlight ?? 0);
+  const batcher = new DynamicBatcher({
     maxBatchSize,
     maxWaitMs: opts.maxWaitMs ?? 2,
     maxQueue: int('maxQueue', opts.maxQueue, 1024),
@@ -170,6 +172,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
     onQueueDepth: (n) => metrics.queueDepth.set(n),
   });
+  batcherRef.current = batcher;
 
   const files = loadStatic(DEMO_DIR);
   const gridsBody = JSON.stringify({ grids: opts.grids, model_grids: meta.grid_names });
@@ -291,7 +294,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrived = performance.now();
     active++;
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const staticFile = files.get(path);
     const route = routes[path] ?? (staticFile ? { GET: (_q: IncomingMessage, r: ServerResponse) => send(r, 200, staticFile.body, staticFile.type) } : undefined);
     const label = routes[path] ? path : staticFile ? 'static' : 'other';
@@ -310,7 +313,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         throw new RequestError(405, null, `${req.method} ${path}: method not allowed (use ${Object.keys(route).join(', ')})`);
       }
       if (draining && path === '/v1/decode') throw new RequestError(503, null, 'the server is shutting down', 1);
-      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
       aborted.catch(() => undefined);
       await Promise.race([h(req, res, arrived, controller.signal), aborted]);
     } catch (err) {

@@ -308,7 +308,7 @@ const inline = (line: string): string => {
   }
   const c = (o as Record<string, unknown>)?.curve as Record<string, unknown> | undefined;
   if (typeof c === 'object' && c !== null && !Array.isArray(c) && typeof c.grid_name === 'string') {
-    c.grid = GRIDS[c.grid_name as string] ?? { ...(GRIDS.default as object), grid_name: c.grid_name };
+    c.grid = GRIDS[c.grid_name] ?? { ...(GRIDS.default as object), grid_name: c.grid_name };
     delete c.grid_name;
   }
   return JSON.stringify(o);

@@ -25,11 +25,11 @@ export async function runCli(args: readonly string[], cwd?: string): Promise<Cli
   let stderr = '';
   const realOut = process.stdout.write.bind(process.stdout);
   const realErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true));
+  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true));
   const savedExit = process.exitCode;
   process.exitCode = undefined;
-  let code = 0;
+  let code: number;
   try {
     const program = buildProgram();
     quiet(program, (s) => (stderr += s));

@@ -203,6 +203,7 @@ describe('--set overrides', () => {
     const c = seedConfig();
     applyOverrides(c, [parseOverride('toString=1')]);
     expect(Object.hasOwn(c, 'toString')).toBe(false);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the property's value is the point, not a call
     expect((c.prediction_config as Record<string, unknown>).toString).toBe(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).x).toBeUndefined();

@@ -96,7 +96,7 @@ describe('event loop during a large decode', () => {
     const decoder = await Decoder.create(model, { decoding: DECODING, batchSize: 64 });
     // Note when the native promise settles, to tell its settlement from the conversion into rows.
     const addon: NativeAddon = native();
-    const decodeSwipes = addon.decodeSwipes;
+    const decodeSwipes = addon.decodeSwipes.bind(addon);
     let settledAt = Number.POSITIVE_INFINITY;
     addon.decodeSwipes = (...a) => {
       const p = decodeSwipes(...a);

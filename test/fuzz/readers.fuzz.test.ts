@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-fuzz-'));
 const INTERNAL = /Cannot read propert|is not a function|is not iterable|undefined \(reading|Maximum call stack/;
 
 /** JSON-ish values shaped like swipe lines, with hostile leaves. */
-const leaf = fc.oneof(fc.integer({ min: -40000, max: 40000 }), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(1e400 as number));
+const leaf = fc.oneof(fc.integer({ min: -40000, max: 40000 }), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(Number.POSITIVE_INFINITY));
 const coords = fc.oneof(fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 8 }), fc.array(leaf, { maxLength: 6 }), leaf);
 const curve = fc.record({ x: coords, y: coords, t: coords, grid_name: fc.oneof(fc.constant('default'), leaf), grid: fc.oneof(fc.constant(undefined), fc.object(), leaf) }, { requiredKeys: [] });
 const line = fc.oneof(

@@ -19,7 +19,7 @@ describe('decodeSwipes options', () => {
     model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
     // The arguments the decoder passes for two real swipes, caught on their way to the addon.
     const addon = native();
-    const decodeSwipes = addon.decodeSwipes;
+    const decodeSwipes = addon.decodeSwipes.bind(addon);
     addon.decodeSwipes = (...a) => {
       args = a;
       return decodeSwipes(...a);

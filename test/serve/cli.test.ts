@@ -15,8 +15,8 @@ function startCli(args: string[]): Promise<{ url: string; child: ReturnType<type
       child.kill('SIGKILL');
       reject(new Error(`serve did not start: ${err}`));
     }, 60_000);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => {
       err += d;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers of the server, checked field by field by the assertions */
 /** Shared set-up of the serve tests: the example model and vocabulary behind a server on loopback. */
 import { Decoder } from '../../lib/decode/decoder.js';
 import type { Swipe } from '../../lib/data/dataset.js';
