@@ -32,14 +32,18 @@ class PositionalEncoding(nn.Module):
         return self.dropout(x)
 
 
-def causal_mask(length: int, device: torch.device) -> Tensor:
+def causal_mask(length: int, device: torch.device, dtype: torch.dtype) -> Tensor:
     """The decoder's float causal mask ``(L, L)``: 0 on and below the diagonal, ``-inf`` above.
 
     Built exactly like the seed (``triu(ones, 1)`` then ``masked_fill(== 1, -inf)``) but on the
-    device of the input (docs/SEED.md §5.5).
+    device of the input (docs/SEED.md §5.5) and in the dtype of the activations it is added to. The
+    mask is made in float32 and then converted (a no-op for float32, so float32 models compute
+    exactly what the seed computes); its values 0 and ``-inf`` are exact in every float dtype. A mask
+    in the activations' dtype is what attention under libtorch 2.x requires: its ``baddbmm`` refuses
+    a float32 mask next to bfloat16 or float16 queries and keys.
     """
     mask = torch.triu(torch.ones(length, length, device=device), diagonal=1)
-    return mask.masked_fill(mask == 1, float("-inf"))
+    return mask.masked_fill(mask == 1, float("-inf")).to(dtype)
 
 
 def encoder_stack(layer: nn.TransformerEncoderLayer, num_layers: int, norm: Optional[nn.Module]) -> nn.TransformerEncoder:

@@ -86,7 +86,7 @@ class SwipeCurveTransformer(nn.Module):
         y = self.char_embedding(tokens)
         y = self.char_embedding_dropout(y)
         y = self.char_pos_encoder(y)
-        mask = causal_mask(y.size(0), y.device)
+        mask = causal_mask(y.size(0), y.device, y.dtype)
         return self.decoder.transformer_decoder(
             y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask
         )

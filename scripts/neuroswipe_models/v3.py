@@ -120,7 +120,7 @@ class EncoderDecoderTransformerLike(nn.Module):
     def decode_hidden(self, tokens: Tensor, memory: Tensor, memory_pad_mask: Optional[Tensor]) -> Tensor:
         """Decoder output (after the final norm) before ``out``: ``(T, B, 128)``."""
         y = self.dec_in_emb_model(tokens)
-        mask = causal_mask(y.size(0), y.device)
+        mask = causal_mask(y.size(0), y.device, y.dtype)
         return self.decoder(y, memory, tgt_mask=mask, memory_key_padding_mask=memory_pad_mask)
 
     def memory_kv(self, memory: Tensor) -> Tensor:
