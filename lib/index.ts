@@ -52,7 +52,7 @@ export { emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin, type 
 export { estimateFlops, type FlopShape } from './decode/flops.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
 export { type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
-export { defaultWorkers } from './decode/defaults.js';
+export { defaultWorkers, DEFAULT_THREADS_PER_SEARCH } from './decode/defaults.js';
 export {
   chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
   AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
@@ -74,7 +74,7 @@ export * from './predict/index.js';
 export * from './registry/index.js';
 export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
 // Types that public signatures refer to
-export type { NativeTensor, NativeVersions } from './native.js';
+export type { NativeTensor, NativeVersions, NativeDeviceMemory, NativeCudaRuntime } from './native.js';
 export type { DataLabels } from './data/dataset.js';
 export type { BaselineVocab } from './baseline/vocab.js';
 export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
