@@ -4,7 +4,7 @@
  * (`out.jsonl: cannot write: ENOSPC: no space left on device`); nothing appears under the target's name.
  * Temporary files still open when the process gets SIGINT or SIGTERM are removed before it exits.
  */
-import { createWriteStream, existsSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -105,8 +105,16 @@ export class AtomicTextWriter {
   constructor(path: string) {
     this.path = path;
     this.tmp = tempPathFor(path);
+    // Opened here, synchronously: the temporary file exists from now on, so abort() always finds and removes
+    // it (a stream that opens its file later could create it after an early abort).
+    let fd: number;
+    try {
+      fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw writeError(this.path, err);
+    }
     track(this.tmp);
-    this.stream = createWriteStream(this.tmp, { encoding: 'utf8' });
+    this.stream = createWriteStream(this.tmp, { fd, encoding: 'utf8' });
     this.stream.on('error', (err) => {
       this.failure ??= err;
     });
