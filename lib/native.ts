@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import type { DecodeStats, DecodeWork } from './decode/stats.js';
 
 /** A float32 tensor copied to JS: row-major data and its shape. */
 export interface NativeTensor {
@@ -143,33 +144,11 @@ export interface NativeDecodeOptions {
   maxTokenLen: number;
 }
 
-/** Model work counted by the engine, for FLOP estimates. */
-export interface NativeDecodeWork {
-  encodedPositions: number;
-  encoderPairs: number;
-  queryPositions: number;
-  projectedMemory: number;
-  selfPairs: number;
-  crossPairs: number;
-  outputRows: number;
-}
+/** Model work counted by the engine, for FLOP estimates (the public DecodeWork, field for field). */
+export type NativeDecodeWork = DecodeWork;
 
-/** Counters of one `decodeSwipes` call. */
-export interface NativeDecodeStats {
-  encodeCalls: number;
-  decodeCalls: number;
-  decodeRows: number;
-  modelSeconds: number;
-  encodeSeconds: number;
-  totalSeconds: number;
-  incremental: boolean;
-  nativeStep: boolean;
-  forcedSteps: number;
-  oomSplits: number;
-  oomRestarts: number;
-  finalBatchSize: number;
-  work: NativeDecodeWork;
-}
+/** Counters of one `decodeSwipes` call: the public DecodeStats without the margins the decoder adds. */
+export type NativeDecodeStats = Omit<DecodeStats, 'margins'>;
 
 /**
  * What `decodeSwipes` resolves to, flat: swipe i owns `counts[i]` candidates (in the seed's collection order,

@@ -1,5 +1,4 @@
-/** Counters of the native search, summed over searches and workers. */
-/** Counters of one `Decoder.decode` call. */
+/** Counters of one `Decoder.decode` call: the native searches' counters, summed over searches and workers. */
 export interface DecodeStats {
   encodeCalls: number;
   decodeCalls: number;
