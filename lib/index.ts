@@ -19,7 +19,7 @@ export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
 export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
 export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
 export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
-export { AtomicTextWriter } from './io/atomic-write.js';
+export { AtomicTextWriter, checkOutputPaths } from './io/atomic-write.js';
 export { EXAMPLES_DIR } from './data/examples.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
@@ -51,6 +51,7 @@ export { Decoder, transformSpecOf, type DecoderOptions, type DecodedSwipe } from
 export { emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin, type DecodeStats, type DecodeWork, type SearchMargins } from './decode/stats.js';
 export { estimateFlops, type FlopShape } from './decode/flops.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
+export { LONG_SWIPE_POLICIES, type LongSwipePolicy } from './decode/long-swipes.js';
 export { type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
 export { defaultWorkers, DEFAULT_THREADS_PER_SEARCH } from './decode/defaults.js';
 export {

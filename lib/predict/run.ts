@@ -29,6 +29,7 @@ import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { checkPredictorGrid } from './grid-check.js';
 import { acquireRunLock } from './run-lock.js';
+import { longSwipeError, LongSwipeReport, type LongSwipePolicy } from '../decode/long-swipes.js';
 import { DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
@@ -39,6 +40,11 @@ export interface RunOptions {
   registryPath?: string;
   /** Progress output; default silent. */
   reporter?: ProgressReporter;
+  /**
+   * Swipes longer than a model's `max_curve_len`: `fail` (default) stops before decoding with an error
+   * naming `file:line`; `skip` decodes the others and reports the skipped lines.
+   */
+  longSwipes?: LongSwipePolicy;
 }
 
 /** What a run did. */
@@ -116,6 +122,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
+    longSwipes: options.longSwipes ?? 'fail',
     registry: null as unknown as Registry,
   };
   const registryPath = options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard);
@@ -145,6 +152,7 @@ interface RunContext {
   vocabSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
+  longSwipes: LongSwipePolicy;
   registry: Registry;
 }
 
@@ -183,6 +191,20 @@ async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabul
     ctx.vocabularies.set(key, v);
   }
   return v;
+}
+
+/** The swipes a model accepts; a longer one fails the run (`fail`) or is left out and reported (`skip`). */
+function withoutLongSwipes(ctx: RunContext, swipes: Swipe[], max: number, label: string): Swipe[] {
+  const report = new LongSwipeReport(ctx.plan.dataPath, max);
+  const kept = swipes.filter((s) => {
+    if (s.x.length <= max) return true;
+    if (ctx.longSwipes !== 'skip') throw longSwipeError(ctx.plan.dataPath, s.index, s.x.length, max);
+    report.add(s.index);
+    return false;
+  });
+  const message = report.summary();
+  if (message !== null) ctx.reporter.note(`${label}: ${message}`);
+  return kept;
 }
 
 async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<PredictorSummary> {
@@ -230,7 +252,8 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       reporter.note(`${label}: ${target} exists, but ${stale}; decoding again`);
       removeCompletion(target);
     }
-    const subset = ctx.swipes.filter((s) => s.gridName === entry.grid);
+    const gridSwipes = ctx.swipes.filter((s) => s.gridName === entry.grid);
+    const subset = withoutLongSwipes(ctx, gridSwipes, model.metadata.max_curve_len, label);
     const chunks = shardChunks(subset.length, plan.chunkSize, shard);
     const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
@@ -270,6 +293,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     await writeCompletion(target, ctx.dataSha256, identityKey(identity), rows.length);
     await register(ctx, identity, entry, target, rows);
     const s = summary('decoded', total);
+    if (subset.length < gridSwipes.length) s.longSwipesSkipped = gridSwipes.length - subset.length;
     reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);
     return s;
   } finally {
