@@ -59,8 +59,8 @@ describe('the atomic writer', () => {
   it('handles SIGINT/SIGTERM only while a temporary file is open, leaving a program its own signal handling', async () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     const w = new AtomicTextWriter(join(dir, 'sig.txt'));
-    expect(process.listenerCount('SIGINT')).toBe(before[0]! + 1);
-    expect(process.listenerCount('SIGTERM')).toBe(before[1]! + 1);
+    expect(process.listenerCount('SIGINT')).toBe(before[0] + 1);
+    expect(process.listenerCount('SIGTERM')).toBe(before[1] + 1);
     await w.write('x');
     await w.commit();
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
