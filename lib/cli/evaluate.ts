@@ -40,14 +40,14 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'the data file the predictions were made on (targets from its "word" members)')
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
     .option('--results <file>', 'CSV results table to add the rows to (rows already present are not repeated)')
-    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string }) => {
+    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string; quiet?: boolean }) => {
       const labels = await readLabels(opts.data, opts.ref);
       const results: EvaluationResult[] = [];
       for (const p of opts.predictions) results.push(await evaluatePredictionFile(p, labels));
       process.stdout.write(formatTable(results));
       if (opts.results !== undefined) {
         const added = appendResults(opts.results, results);
-        process.stdout.write(`${opts.results}: ${added} row(s) added, ${results.length - added} already present\n`);
+        if (!opts.quiet) process.stdout.write(`${opts.results}: ${added} row(s) added, ${results.length - added} already present\n`);
       }
     });
 }

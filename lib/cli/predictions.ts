@@ -14,6 +14,7 @@ interface MergeOptions {
   dir?: string;
   registry?: string;
   data?: string;
+  quiet?: boolean;
 }
 
 async function record(registry: Registry, merged: MergedPredictions, dataPath: string | undefined): Promise<void> {
@@ -68,7 +69,7 @@ export function register(program: Command): void {
         for (const job of jobs) {
           const merged = await mergeShardFiles(job.parts, job.out);
           if (registry) await record(registry, merged, opts.data);
-          process.stdout.write(`${job.out}: ${merged.rows.length} rows from ${job.parts.length} shards\n`);
+          if (!opts.quiet) process.stdout.write(`${job.out}: ${merged.rows.length} rows from ${job.parts.length} shards\n`);
         }
       } finally {
         registry?.close();
