@@ -75,6 +75,14 @@ function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** ccache's hit and miss counters (shared with any other build running at the time), or null without ccache. */
+function ccacheCounts(): { hits: number; misses: number } | null {
+  if (!hasCommand('ccache')) return null;
+  const stats = spawnSync('ccache', ['--print-stats'], { encoding: 'utf8' }).stdout ?? '';
+  const n = (key: string): number => Number(new RegExp(`^${key}\\t(\\d+)$`, 'm').exec(stats)?.[1] ?? 0);
+  return { hits: n('direct_cache_hit') + n('preprocessed_cache_hit'), misses: n('cache_miss') };
+}
+
 describe('npm pack → npm install in a fresh app', () => {
   it('builds the addon in the app, and the README example typechecks strictly and runs', { timeout: 3_600_000 }, () => {
     expect(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is built').toBe(true);
@@ -115,13 +123,13 @@ describe('npm pack → npm install in a fresh app', () => {
       include: ['example.ts'],
     }, null, 2));
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-    if (hasCommand('ccache')) {
-      env.CMAKE_CXX_COMPILER_LAUNCHER ??= 'ccache';
-      env.CC ??= 'ccache gcc';
-      env.CXX ??= 'ccache g++';
-    }
+    // The install script uses ccache when it is installed, with paths relative to the package
+    // (CCACHE_BASEDIR): the app's build of the tarball's sources hits the entries the checkout's build made.
+    const before = ccacheCounts();
     const install = run('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
-    console.log(`pack-install: npm ci --offline in the app (addon build included) took ${install.seconds.toFixed(0)} s`);
+    const after = ccacheCounts();
+    const cache = before && after ? `; ccache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses` : '';
+    console.log(`pack-install: npm ci --offline in the app (addon build included) took ${install.seconds.toFixed(0)} s${cache}`);
 
     const installed = join(APP, 'node_modules', PKG.name);
     expect(existsSync(join(installed, 'build', 'cmake', 'Release', 'neuroswipe.node')), 'the addon was built in the app').toBe(true);
