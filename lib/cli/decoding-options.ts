@@ -6,6 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { CPU_BATCH_SIZE, DEFAULT_DEVICE, DEFAULT_THREADS_PER_SEARCH } from '../decode/defaults.js';
 import type { DeviceRequest } from '../model/model.js';
 import { integerArg } from './parse-number.js';
+import { parseBatchSize } from './batch-summary.js';
 
 /** The batch-size rule, as the help states it. */
 export const BATCH_SIZE_RULE = `${CPU_BATCH_SIZE} on the CPU, auto on CUDA`;
@@ -21,10 +22,11 @@ export function deviceArg(text: string): DeviceRequest {
 
 /** `--batch-size` as commander takes it: `auto`, or an integer ≥ 1. */
 export function batchSizeArg(text: string): number | 'auto' {
-  if (text === 'auto') return 'auto';
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected an integer ≥ 1 or 'auto'");
-  return n;
+  try {
+    return parseBatchSize(text);
+  } catch {
+    throw new InvalidArgumentError("expected an integer ≥ 1 or 'auto'");
+  }
 }
 
 /** Where a predict config's value comes first: "the config's batchSize, else …". */

@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .option('--sampling <kind>', 'word choice: uniform | zipf (weight 1/rank by line order)', 'uniform')
     .option('--noise-scale <x>', 'multiplier of the touch-noise sigma (default: 1.5)')
     .option('--outside-rate <p>', 'share of swipes with points outside the keyboard (default: 0.03)')
-    .option('--quiet', 'no progress, warnings or summary (errors are still printed)')
+    .option('--quiet', 'no progress and no summary, and no warnings (errors are still printed)')
     .action((opts: SynthCliOptions) => {
       const swipe: Partial<SwipeOptions> = {};
       if (opts.noiseScale !== undefined) swipe.noiseScale = parseNumber('--noise-scale', opts.noiseScale, false);
