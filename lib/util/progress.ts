@@ -3,7 +3,7 @@
  * several times a second when the stream is a terminal, else a plain line every few seconds
  * (`decode: 1200/5000 swipes, 85.0/s, ETA 45 s`), for logs and CI.
  */
-import cliProgress from 'cli-progress';
+import cliProgress, { type GenericFormatter } from 'cli-progress';
 
 /** Seconds between the plain lines when the stream is not a terminal. */
 export const DEFAULT_PLAIN_INTERVAL_SECONDS = 10;
@@ -122,7 +122,7 @@ export function createProgress(options: ProgressOptions): Progress {
       },
     };
   }
-  const line: cliProgress.GenericFormatter = (opts, params) => {
+  const line: GenericFormatter = (opts, params) => {
     const c = counts(params.value, (Date.now() - params.startTime) / 1000);
     return `${label} [${cliProgress.Format.BarFormat(params.progress, opts)}] ${c.text} | ${c.speed} | ETA ${c.eta}`;
   };
@@ -131,6 +131,7 @@ export function createProgress(options: ProgressOptions): Progress {
       stream,
       format: line,
       fps: BAR_FPS,
+      barsize: 30,
       clearOnComplete: true,
       hideCursor: true,
       // The bar's own SIGINT/SIGTERM handlers would swallow the signal; the commands stop it in `finally`.
