@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .command('baseline')
     .description('the official DTW baseline: for each swipe, the 4 vocabulary words (starting with the key under the first point) nearest by DTW')
     .requiredOption('--data <file>', 'swipes: competition JSONL with curve.grid, or separated-grid JSONL with curve.grid_name')
-    .option('--grids <file>', 'gridname_to_grid.json for the separated-grid format (the default is the package\'s real grids)', DEFAULT_GRIDS_PATH)
+    .option('--grids <file>', 'gridname_to_grid.json for the separated-grid format', DEFAULT_GRIDS_PATH)
     .requiredOption('--vocab <file>', 'vocabulary (voc.txt)')
     .option('--voc-size <n>', 'use only the first N vocabulary words (-1: all)', integerArg(-1), -1)
     .requiredOption('--out <file>', 'output prediction file (JSONL rows, score = DTW distance)')

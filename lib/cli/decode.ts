@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .description('decode the swipes of a data file into ranked candidate words')
     .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
     .requiredOption('--data <file>', 'swipes, JSONL (inline curve.grid or curve.grid_name)')
-    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files (the default is the package\'s real grids)', DEFAULT_GRIDS_PATH)
+    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))

@@ -61,9 +61,8 @@ export function workersOption(): Option {
 /**
  * `--threads`, libtorch intra-op threads per search; default {@link DEFAULT_THREADS_PER_SEARCH}.
  * @param configField - the config field that comes first (predict), if any
- * @param extra - more the option does (reproduce: the DTW baseline's threads)
  */
-export function threadsOption(configField?: string, extra = ''): Option {
-  const o = new Option('--threads <n>', `libtorch intra-op threads per search${extra}`).argParser(integerArg(1, 1024));
-  return configField === undefined && extra === '' ? o.default(DEFAULT_THREADS_PER_SEARCH) : o.default(undefined, fromConfig(configField, String(DEFAULT_THREADS_PER_SEARCH)));
+export function threadsOption(configField?: string): Option {
+  const o = new Option('--threads <n>', 'libtorch intra-op threads per search').argParser(integerArg(1, 1024));
+  return configField === undefined ? o.default(DEFAULT_THREADS_PER_SEARCH) : o.default(undefined, fromConfig(configField, String(DEFAULT_THREADS_PER_SEARCH)));
 }

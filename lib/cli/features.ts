@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .command('features')
     .description('compute a feature transform for each swipe and write one JSON line per swipe')
     .requiredOption('--data <file>', 'competition JSONL (inline curve.grid or curve.grid_name)')
-    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files (the default is the package\'s real grids)', DEFAULT_GRIDS_PATH)
+    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .requiredOption('--transform <name>', `one of ${TRANSFORM_NAMES.join(', ')}`)
     .option('--include-time', 'raw time (ms) as a trajectory column')
     .option('--include-velocities', 'vx, vy columns')

@@ -44,11 +44,11 @@ function optionDescription(this: Help, option: Option): string {
   return text;
 }
 
-/** A path default as the help shows it: relative to the package when inside it (`data/gridname_to_grid.json`). */
+/** A path default as the help shows it: a file of the package by its path in the package (`the package's data/gridname_to_grid.json`). */
 function shownPath(value: string): string {
   if (!isAbsolute(value)) return value;
   const rel = relative(PACKAGE_ROOT, value);
-  return rel.startsWith('..') || isAbsolute(rel) ? value : rel.split(sep).join('/');
+  return rel.startsWith('..') || isAbsolute(rel) ? value : `the package's ${rel.split(sep).join('/')}`;
 }
 
 /**

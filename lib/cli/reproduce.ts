@@ -1,12 +1,13 @@
 /** `neuroswipe reproduce`: export → predict → aggregate → baseline → submit in one command (docs/REPRODUCE.md). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { tuneHeapForThroughput } from '../runtime.js';
 import type { DeviceRequest } from '../model/model.js';
 import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
 import { formatReproduceSummary } from '../reproduce/summary.js';
-import { collect } from './parse-number.js';
-import { batchSizeOption, deviceOption, threadsOption, workersOption } from './decoding-options.js';
+import { collect, integerArg } from './parse-number.js';
+import { batchSizeOption, deviceOption, workersOption } from './decoding-options.js';
+import { DEFAULT_THREADS_PER_SEARCH } from '../decode/defaults.js';
 
 interface ReproduceCliOptions {
   config: string;
@@ -39,7 +40,11 @@ export function register(program: Command): void {
     .addOption(deviceOption())
     .addOption(batchSizeOption())
     .addOption(workersOption())
-    .addOption(threadsOption(undefined, '; the DTW baseline runs this many threads (default there: one per core)'))
+    .addOption(
+      new Option('--threads <n>', "libtorch intra-op threads per search, and the DTW baseline's threads")
+        .argParser(integerArg(1, 1024))
+        .default(undefined, `${DEFAULT_THREADS_PER_SEARCH} per search; the baseline: one per core`),
+    )
     .action(async (opts: ReproduceCliOptions) => {
       tuneHeapForThroughput();
       const log = opts.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);

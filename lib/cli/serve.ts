@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .command('serve')
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
     .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
-    .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws (the default is the package\'s real grids)', DEFAULT_GRIDS_PATH)
+    .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')

@@ -35,7 +35,7 @@ export function register(program: Command): void {
   program
     .command('synth')
     .description('generate synthetic swipes (minimum-jerk curves through key centres with touch noise) as competition JSONL')
-    .option('--grids <file>', 'gridname_to_grid.json (the default is the package\'s real grids)', DEFAULT_GRIDS_PATH)
+    .option('--grids <file>', 'gridname_to_grid.json', DEFAULT_GRIDS_PATH)
     .option('--grid <name>', 'grid to draw on', 'default')
     .requiredOption('--vocab <file>', 'word-per-line vocabulary')
     .requiredOption('--count <n>', `number of swipes (1…${MAX_SYNTH_COUNT})`, integerArg(1, MAX_SYNTH_COUNT))

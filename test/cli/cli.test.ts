@@ -81,7 +81,7 @@ describe('neuroswipe --version and --help', () => {
     expect(optionHelp(decode, '--out')).toMatch(/\(required\)$/);
     expect(optionHelp(decode, '--threads')).toMatch(/\(default: 1\)$/);
     expect(optionHelp(decode, '--device')).toMatch(/\(default: auto\)$/);
-    expect(optionHelp(decode, '--grids')).toMatch(/\(default: data\/gridname_to_grid\.json\)$/);
+    expect(optionHelp(decode, '--grids')).toMatch(/\(default: the package's data\/gridname_to_grid\.json\)$/);
     expect(optionHelp(cli(['serve', '--help']).stdout, '--port')).toMatch(/\(default: 8080\)$/);
     expect(optionHelp(cli(['aggregate', '--help']).stdout, '--limit')).toMatch(/\(default: 4\)$/);
     expect(optionHelp(cli(['synth', '--help']).stdout, '--count')).toMatch(/\(required\)$/);
@@ -128,11 +128,11 @@ describe('--quiet and progress', () => {
   let data: string;
   let lines: number;
   beforeAll(() => {
-    // The first 120 default-grid swipes of the bundled validation file: a real model on real swipes.
+    // The first 60 default-grid swipes of the bundled validation file: a real model on real swipes.
     const all = readFileSync(EXAMPLE_VALID, 'utf8').trim().split('\n');
-    const picked = all.filter((l) => (JSON.parse(l) as { curve: { grid_name?: string } }).curve.grid_name === 'default').slice(0, 120);
+    const picked = all.filter((l) => (JSON.parse(l) as { curve: { grid_name?: string } }).curve.grid_name === 'default').slice(0, 60);
     lines = picked.length;
-    data = join(dir, 'valid-120.jsonl');
+    data = join(dir, 'valid-60.jsonl');
     writeFileSync(data, picked.join('\n') + '\n');
   });
   const decodeArgs = (out: string, extra: string[] = []) => [
