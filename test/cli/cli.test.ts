@@ -22,19 +22,19 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every command path (`decode`, `registry list`, …) from the help of the program and its groups. */
-function commandPaths(): string[][] {
+/** The help of every command (`decode`, `registry list`, …), found from the help of the program and its groups. */
+function commandHelps(): Map<string, { code: number | null; stdout: string; stderr: string }> {
   const names = (help: string): string[] => {
     const section = help.slice(help.indexOf('\nCommands:\n'));
     return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((n) => n !== 'help');
   };
-  const paths: string[][] = [];
+  const helps = new Map<string, { code: number | null; stdout: string; stderr: string }>();
   for (const name of names(cli(['--help']).stdout)) {
-    const help = cli([name, '--help']).stdout;
-    if (help.includes('\nCommands:\n')) for (const sub of names(help)) paths.push([name, sub]);
-    else paths.push([name]);
+    const r = cli([name, '--help']);
+    if (r.stdout.includes('\nCommands:\n')) for (const sub of names(r.stdout)) helps.set(`${name} ${sub}`, cli([name, sub, '--help']));
+    else helps.set(name, r);
   }
-  return paths;
+  return helps;
 }
 
 /** The help line of one option (continuation lines joined). */
@@ -61,33 +61,33 @@ describe('neuroswipe --version and --help', () => {
     }
   });
 
-  it('every command has help with a description; defaults are typed, relative and shown one way; required options are marked; every command takes --quiet', () => {
-    const paths = commandPaths();
-    expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['decode', 'predict', 'reproduce', 'synth', 'features', 'serve', 'registry list', 'predictions merge']));
-    for (const p of paths) {
-      const r = cli([...p, '--help']);
-      expect(r.code, `${p.join(' ')} --help: ${r.stderr}`).toBe(0);
+  it('every command has help with a description; defaults are typed, relative and shown one way; required options are marked; every command takes --quiet', { timeout: 600_000 }, () => {
+    const helps = commandHelps();
+    expect([...helps.keys()]).toEqual(expect.arrayContaining(['decode', 'predict', 'reproduce', 'synth', 'features', 'serve', 'registry list', 'predictions merge']));
+    for (const [path, r] of helps) {
+      expect(r.code, `${path} --help: ${r.stderr}`).toBe(0);
       const help = r.stdout;
-      expect(help, p.join(' ')).toMatch(new RegExp(`^Usage: neuroswipe ${p.join(' ')} `));
+      expect(help, path).toMatch(new RegExp(`^Usage: neuroswipe ${path} `));
       // The line after the usage is the command's description.
-      expect(help.split('\n')[2]?.trim().length ?? 0, `${p.join(' ')} has a description`).toBeGreaterThan(10);
-      expect(help, `${p.join(' ')}: no absolute path`).not.toContain(ROOT);
-      expect(help, `${p.join(' ')}: no quoted default`).not.toMatch(/\(default: "/);
-      expect(help, `${p.join(' ')}: one way of showing a default`).not.toMatch(/\(default [^:]/);
+      expect(help.split('\n')[2]?.trim().length ?? 0, `${path} has a description`).toBeGreaterThan(10);
+      expect(help, `${path}: no absolute path`).not.toContain(ROOT);
+      expect(help, `${path}: no quoted default`).not.toMatch(/\(default: "/);
+      expect(help, `${path}: one way of showing a default`).not.toMatch(/\(default [^:]/);
       expect(optionHelp(help, '--quiet')).toContain('no progress and no summary');
     }
-    const decode = cli(['decode', '--help']).stdout;
+    const get = (path: string): string => helps.get(path)?.stdout ?? '';
+    const decode = get('decode');
     expect(optionHelp(decode, '--model')).toMatch(/\(required\)$/);
     expect(optionHelp(decode, '--out')).toMatch(/\(required\)$/);
     expect(optionHelp(decode, '--threads')).toMatch(/\(default: 1\)$/);
     expect(optionHelp(decode, '--device')).toMatch(/\(default: auto\)$/);
     expect(optionHelp(decode, '--grids')).toMatch(/\(default: the package's data\/gridname_to_grid\.json\)$/);
-    expect(optionHelp(cli(['serve', '--help']).stdout, '--port')).toMatch(/\(default: 8080\)$/);
-    expect(optionHelp(cli(['aggregate', '--help']).stdout, '--limit')).toMatch(/\(default: 4\)$/);
-    expect(optionHelp(cli(['synth', '--help']).stdout, '--count')).toMatch(/\(required\)$/);
+    expect(optionHelp(get('serve'), '--port')).toMatch(/\(default: 8080\)$/);
+    expect(optionHelp(get('aggregate'), '--limit')).toMatch(/\(default: 4\)$/);
+    expect(optionHelp(get('synth'), '--count')).toMatch(/\(required\)$/);
   });
 
-  it('decode, predict and reproduce state one device, batch-size and workers rule', () => {
+  it('decode, predict and reproduce state one device, batch-size and workers rule', { timeout: 300_000 }, () => {
     const help = Object.fromEntries(['decode', 'predict', 'reproduce'].map((c) => [c, cli([c, '--help']).stdout]));
     const rule = (text: string) => text.replace(/the config's \w+, else /, '');
     for (const flag of ['--batch-size', '--workers', '--device']) {
@@ -100,7 +100,7 @@ describe('neuroswipe --version and --help', () => {
   });
 });
 
-describe('option errors', () => {
+describe('option errors', { timeout: 300_000 }, () => {
   it('a missing required option is commander’s error naming it', () => {
     const r = cli(['decode', '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl')]);
     expect(r.code).toBe(1);
@@ -124,7 +124,7 @@ describe('option errors', () => {
   });
 });
 
-describe('--quiet and progress', () => {
+describe('--quiet and progress', { timeout: 600_000 }, () => {
   let data: string;
   let lines: number;
   beforeAll(() => {
