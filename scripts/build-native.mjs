@@ -28,7 +28,10 @@ if (process.env.LIBTORCH) args.push(`--CDLIBTORCH=${process.env.LIBTORCH}`);
 const env = { ...process.env };
 if (!env.CMAKE_CXX_COMPILER_LAUNCHER && spawnSync('ccache', ['--version'], { stdio: 'ignore' }).status === 0) {
   env.CMAKE_CXX_COMPILER_LAUNCHER = 'ccache';
-  // Paths relative to the package, so that another checkout of the same sources finds the same entries.
+}
+if (/(^|\/)ccache$/.test(env.CMAKE_CXX_COMPILER_LAUNCHER ?? '')) {
+  // Paths relative to the package, so that another copy of the same sources (another checkout, or the
+  // package installed into an app) finds the same entries.
   env.CCACHE_BASEDIR ??= root;
 }
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });

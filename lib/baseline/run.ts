@@ -24,6 +24,8 @@ export interface BaselineRunOptions {
   threads?: number;
   /** Swipes per native call. Default 2048. */
   batchSize?: number;
+  /** Called after each batch with the number of swipes done so far. */
+  onProgress?: (done: number) => void;
 }
 
 /** Distinct keyboards of a run, each prepared once. */
@@ -115,6 +117,7 @@ export async function runBaseline(dataPath: string, vocab: BaselineVocab, option
     }
     batch = [];
     gridIdx = [];
+    options.onProgress?.(rows.length);
   };
   const reader = new SwipeReader(dataPath, { grids: options.grids });
   for await (const c of reader) {

@@ -1,6 +1,7 @@
 /** `neuroswipe aggregate`: appendage or weighted aggregation of several predictors' predictions. */
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { integerArg } from './parse-number.js';
 import { type Candidate, type PredictorMeta, readPredictionFile, writePredictionFile } from '../predictions.js';
 import { aggregateAppendage, rankScores } from '../aggregate/appendage.js';
 import { aggregateWeighted } from '../aggregate/weighted.js';
@@ -22,9 +23,10 @@ interface AggregateOptions {
   state?: string;
   saveState?: string;
   vocab: string;
-  limit: string;
+  limit: number;
   out: string;
   force?: boolean;
+  quiet?: boolean;
 }
 
 async function readAll(paths: readonly string[]) {
@@ -59,7 +61,7 @@ async function fitOnValidation(opts: AggregateOptions, ids: string[], inputHasMe
     return w;
   });
   const fit = fitWeights(val.preds, targets, vocab, { limit });
-  process.stderr.write(`fitted weights ${fit.weights.join(',')} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (all 1) -> ${fit.mrr.toFixed(7)} in ${fit.sweeps} sweep(s)\n`);
+  if (!opts.quiet) process.stderr.write(`fitted weights ${fit.weights.join(',')} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (all 1) -> ${fit.mrr.toFixed(7)} in ${fit.sweeps} sweep(s)\n`);
   return fit.weights;
 }
 
@@ -77,12 +79,11 @@ export function register(program: Command): void {
     .option('--state <file>', 'weighted: apply a saved state (predictor id -> weight)')
     .option('--save-state <file>', 'weighted: save the weights used as a state file')
     .requiredOption('--vocab <file>', 'vocabulary (out-of-vocabulary words are dropped)')
-    .option('--limit <n>', 'words per row', '4')
+    .option('--limit <n>', 'words per row', integerArg(1), 4)
     .requiredOption('--out <file>', 'output prediction file')
     .option('--force', 'overwrite --out and --save-state if they exist')
     .action(async (opts: AggregateOptions) => {
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`--limit: expected a positive integer, got ${JSON.stringify(opts.limit)}`);
+      const limit = opts.limit;
       if (opts.method !== 'appendage' && opts.method !== 'weighted') throw new RangeError(`--method: expected appendage or weighted, got ${JSON.stringify(opts.method)}`);
       const sources = [opts.weights, opts.fitOn, opts.state].filter((x) => x !== undefined).length;
       if (opts.method === 'appendage' && (sources > 0 || opts.saveState !== undefined)) {
@@ -129,6 +130,6 @@ export function register(program: Command): void {
           throw err;
         }
       }
-      process.stdout.write(`${opts.out}: ${inputs.indices.length} rows (${opts.method} of ${inputs.ids.length} input(s))\n`);
+      if (!opts.quiet) process.stdout.write(`${opts.out}: ${inputs.indices.length} rows (${opts.method} of ${inputs.ids.length} input(s))\n`);
     });
 }

@@ -1,9 +1,12 @@
 /** `neuroswipe baseline`: the official DTW baseline. */
 import { availableParallelism } from 'node:os';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
-import type { Command } from 'commander';
-import { loadGrids } from '../keyboard/grid.js';
+import { Option, type Command } from 'commander';
+import { countLines } from '../io/count-lines.js';
+import { createProgress } from '../util/progress.js';
+import { integerArg } from './parse-number.js';
+import { DEFAULT_GRIDS_PATH, loadGrids } from '../keyboard/grid.js';
 import { writePredictionFile } from '../predictions.js';
 import { formatBaselineCsv, runBaseline } from '../baseline/run.js';
 import { readBaselineVocab } from '../baseline/vocab.js';
@@ -12,12 +15,13 @@ interface BaselineCliOptions {
   data: string;
   grids?: string;
   vocab: string;
-  vocSize: string;
+  vocSize: number;
   out: string;
   csv?: string;
-  threads: string;
+  threads?: number;
   engine: string;
   force?: boolean;
+  quiet?: boolean;
 }
 
 /** Registers `baseline`. */
@@ -26,24 +30,30 @@ export function register(program: Command): void {
     .command('baseline')
     .description('the official DTW baseline: for each swipe, the 4 vocabulary words (starting with the key under the first point) nearest by DTW')
     .requiredOption('--data <file>', 'swipes: competition JSONL with curve.grid, or separated-grid JSONL with curve.grid_name')
-    .option('--grids <file>', 'gridname_to_grid.json for the separated-grid format (default: the bundled real grids)')
+    .option('--grids <file>', 'gridname_to_grid.json for the separated-grid format', DEFAULT_GRIDS_PATH)
     .requiredOption('--vocab <file>', 'vocabulary (voc.txt)')
-    .option('--voc-size <n>', 'use only the first N vocabulary words (-1: all)', '-1')
+    .option('--voc-size <n>', 'use only the first N vocabulary words (-1: all)', integerArg(-1), -1)
     .requiredOption('--out <file>', 'output prediction file (JSONL rows, score = DTW distance)')
     .option('--csv <file>', "also write the seed's baseline CSV")
-    .option('--threads <n>', 'worker threads', String(availableParallelism()))
+    .addOption(new Option('--threads <n>', 'worker threads').argParser(integerArg(1, 1024)).default(undefined, 'one per core'))
     .option('--engine <name>', 'native (pruned C++) | reference (straightforward TypeScript)', 'native')
     .option('--force', 'overwrite --out and --csv if they exist')
     .action(async (opts: BaselineCliOptions) => {
-      const vocSize = Number(opts.vocSize);
-      if (!Number.isInteger(vocSize) || vocSize < -1) throw new RangeError(`--voc-size: expected -1 or a non-negative integer, got ${JSON.stringify(opts.vocSize)}`);
-      const threads = Number(opts.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`--threads: expected an integer in 1..1024, got ${JSON.stringify(opts.threads)}`);
+      const vocSize = opts.vocSize;
+      const threads = opts.threads ?? Math.min(1024, availableParallelism());
       if (opts.engine !== 'native' && opts.engine !== 'reference') throw new RangeError(`--engine: expected native or reference, got ${JSON.stringify(opts.engine)}`);
       checkOutputPaths([opts.out, opts.csv], opts.force === true, [opts.data, opts.vocab, opts.grids]);
       const vocab = readBaselineVocab(opts.vocab, vocSize);
       const grids = loadGrids(opts.grids);
-      const rows = await runBaseline(opts.data, vocab, { grids, threads, engine: opts.engine });
+      const progress = createProgress({ label: 'baseline', unit: 'swipes', quiet: opts.quiet });
+      const total = opts.quiet || !existsSync(opts.data) ? 0 : await countLines(opts.data);
+      let rows;
+      try {
+        progress.start(total);
+        rows = await runBaseline(opts.data, vocab, { grids, threads, engine: opts.engine, onProgress: (n) => progress.update(n) });
+      } finally {
+        progress.stop();
+      }
       const meta = {
         predictor_id: `dtw_baseline(voc_size=${vocSize})`,
         model_name: 'dtw_baseline',
@@ -61,6 +71,6 @@ export function register(program: Command): void {
           throw err;
         }
       }
-      process.stdout.write(`${opts.out}: ${rows.length} rows (${vocab.words.length} vocabulary words)\n`);
+      if (!opts.quiet) process.stdout.write(`${opts.out}: ${rows.length} rows (${vocab.words.length} vocabulary words)\n`);
     });
 }

@@ -1,21 +1,23 @@
 /** `neuroswipe decode`: a model + a search over a data file, one prediction row per swipe. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { Decoder } from '../decode/decoder.js';
 import { decodeFile } from '../decode/decode-file.js';
 import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
+import { createProgress } from '../util/progress.js';
 import { PredictionWriter } from '../predictions.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
 import { LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/long-swipes.js';
 import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, fitWordList } from '../vocabulary.js';
 import { blankLinesNote, readWordList } from '../io/word-list.js';
-import { batchSummary, parseBatchSize } from './batch-summary.js';
+import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { parseNumber, positiveInt } from './parse-number.js';
+import { parseNumber } from './parse-number.js';
+import { batchSizeOption, deviceOption, threadsOption, workersOption } from './decoding-options.js';
 import { resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
@@ -30,11 +32,11 @@ interface DecodeCliOptions {
   normalizationFactor?: string;
   maxSteps?: string;
   returnHypotheses?: string;
-  device: string;
+  device: DeviceRequest;
   precision: Precision;
-  batchSize?: string;
-  workers?: string;
-  threads: string;
+  batchSize?: number | 'auto';
+  workers?: number;
+  threads: number;
   grid?: string;
   reference?: boolean;
   torchscriptStep?: boolean;
@@ -43,6 +45,7 @@ interface DecodeCliOptions {
   out: string;
   force?: boolean;
   longSwipes: string;
+  quiet?: boolean;
 }
 
 function optionalNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
@@ -61,15 +64,15 @@ export function register(program: Command): void {
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
-    .option('--beam-size <n>', `beam: expansions per step and partials kept (default ${beam.beamSize})`)
-    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default ${beam.normalizationFactor})`)
-    .option('--max-steps <n>', `most tokens generated, <eos> included (default ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
-    .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
+    .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
+    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
+    .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
+    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all)')
+    .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
-    .option('--batch-size <n>', "swipes decoded together by each worker (continuous batching), or 'auto' (from the GPU's free memory; 16 on CPU); default 16 on CPU, auto on CUDA")
-    .option('--workers <n>', 'searches run at once on parts of the data; default one per core on CPU, 1 on CUDA')
-    .option('--threads <n>', 'libtorch intra-op threads per search', '1')
+    .addOption(batchSizeOption())
+    .addOption(workersOption())
+    .addOption(threadsOption())
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
@@ -83,7 +86,7 @@ export function register(program: Command): void {
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
       if (o.vocab && !o.useVocab) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words): add --use-vocab, or drop --vocab`);
-      const threads = positiveInt('--threads', o.threads)!;
+      const threads = o.threads;
       setNumThreads(threads);
       tuneHeapForThroughput();
       const given: { generator: string; [k: string]: unknown } = { generator: o.generator };
@@ -99,7 +102,7 @@ export function register(program: Command): void {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
       const grids = loadGrids(o.grids);
-      const model = await Model.load(o.model, { device: o.device as DeviceRequest, precision: o.precision });
+      const model = await Model.load(o.model, { device: o.device, precision: o.precision });
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
@@ -117,38 +120,41 @@ export function register(program: Command): void {
         }
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, reference: o.reference,
-          batchSize: o.batchSize !== undefined ? parseBatchSize(o.batchSize) : defaultBatchSize(model.device),
-          workers: optionalNumber('--workers', o.workers, true) ?? defaultWorkers(model.device, threads),
+          batchSize: o.batchSize ?? defaultBatchSize(model.device),
+          workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
           nativeStep: !o.torchscriptStep,
           skipForced: o.skipForced,
         });
-        const tty = process.stderr.isTTY === true;
-        const bar = tty ? new cliProgress.SingleBar({ format: 'decode [{bar}] {value}/{total} swipes | {speed} swipes/s | eta {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-        if (bar) bar.start(await countLines(o.data), 0, { speed: '0' });
-        const started = performance.now();
+        const progress = createProgress({ label: 'decode', unit: 'swipes', quiet: o.quiet });
+        // The bar's total is the file's line count (every grid): the count of the chosen grids' swipes is
+        // only known once the file has been read.
+        if (!existsSync(o.data)) throw new Error(`${o.data}: data file not found`);
+        const lines = o.quiet ? 0 : await countLines(o.data);
         const writer = new PredictionWriter(o.out);
         let summary;
         try {
+          progress.start(lines);
           summary = await decodeFile(decoder, o.data, {
             grids, gridNames, longSwipes,
             chunkSize: Math.max(1024, decoder.batchSize * decoder.workers * 16),
             onRows: async (rows) => {
               for (const r of rows) await writer.write(toPredictionRow(r));
             },
-            onProgress: (n) => bar?.update(n, { speed: (n / ((performance.now() - started) / 1000)).toFixed(1) }),
+            onProgress: (n) => progress.update(n),
           });
           await writer.close();
         } catch (err) {
           await writer.abort();
           throw err;
         } finally {
-          bar?.stop();
+          progress.stop();
         }
         if (summary.longSwipes.message !== null) process.stderr.write(`${summary.longSwipes.message}\n`);
+        if (o.quiet) return;
         const rate = summary.swipes / Math.max(summary.seconds, 1e-9);
         process.stderr.write(
-          `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device} (${model.precision}); ` +
+          `decoded ${summary.swipes} swipes (grids: ${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device} (${model.precision}); ` +
             `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls; ${batchSummary(decoder.batchSize, decoder.autoBatch, summary.stats)}` +
             `${summary.longSwipes.count > 0 ? `; ${summary.longSwipes.count} long swipe${summary.longSwipes.count === 1 ? '' : 's'} skipped` : ''} → ${o.out}\n`,
         );

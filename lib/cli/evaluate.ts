@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'the data file the predictions were made on (targets from its "word" members)')
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
     .option('--results <file>', 'CSV results table to add the rows to (rows already present are not repeated)')
-    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string }) => {
+    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string; quiet?: boolean }) => {
       // The results table is updated in place (rows are added), so it may exist; it may not be an input.
       if (opts.results !== undefined) checkOutputPath(opts.results, true, [...opts.predictions, opts.data, opts.ref]);
       const labels = await readLabels(opts.data, opts.ref);
@@ -50,7 +50,7 @@ export function register(program: Command): void {
       process.stdout.write(formatTable(results));
       if (opts.results !== undefined) {
         const added = appendResults(opts.results, results);
-        process.stdout.write(`${opts.results}: ${added} row(s) added, ${results.length - added} already present\n`);
+        if (!opts.quiet) process.stdout.write(`${opts.results}: ${added} row(s) added, ${results.length - added} already present\n`);
       }
     });
 }

@@ -3,7 +3,9 @@
  * as JSON lines or in the compact binary format of docs/FEATURES_BINARY.md.
  */
 import type { Command } from 'commander';
-import { parseNumber } from './parse-number.js';
+import { integerArg, parseNumber } from './parse-number.js';
+import { countLines } from '../io/count-lines.js';
+import { createProgress } from '../util/progress.js';
 import { AtomicTextWriter, checkOutputPaths } from '../io/atomic-write.js';
 import { BadLineReport } from '../io/bad-line.js';
 import { SwipeReader } from '../data/dataset.js';
@@ -11,11 +13,11 @@ import { BinaryFeaturesWriter } from '../features/binary-writer.js';
 import { FeatureExtractor } from '../features/extractor.js';
 import { featuresJsonLine } from '../features/json-line.js';
 import { TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, type TransformName, type WeightsFunctionName } from '../features/types.js';
-import { loadGrids } from '../keyboard/grid.js';
+import { DEFAULT_GRIDS_PATH, loadGrids } from '../keyboard/grid.js';
 
 interface FeaturesCliOptions {
   data: string;
-  grids?: string;
+  grids: string;
   transform: string;
   includeTime?: boolean;
   includeVelocities?: boolean;
@@ -24,11 +26,12 @@ interface FeaturesCliOptions {
   weightsBias?: string;
   weightsScale?: string;
   seedCompatible?: boolean;
-  limit?: string;
+  limit?: number;
   skipBadLines?: boolean;
   format: string;
   out: string;
   force?: boolean;
+  quiet?: boolean;
 }
 
 
@@ -38,16 +41,16 @@ export function register(program: Command): void {
     .command('features')
     .description('compute a feature transform for each swipe and write one JSON line per swipe')
     .requiredOption('--data <file>', 'competition JSONL (inline curve.grid or curve.grid_name)')
-    .option('--grids <file>', 'gridname_to_grid.json (default: the bundled real grids)')
+    .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .requiredOption('--transform <name>', `one of ${TRANSFORM_NAMES.join(', ')}`)
     .option('--include-time', 'raw time (ms) as a trajectory column')
     .option('--include-velocities', 'vx, vy columns')
     .option('--include-accelerations', 'ax, ay columns (needs --include-velocities)')
     .option('--weights-function <name>', `weight function of traj_feats_and_distance_weights: ${WEIGHTS_FUNCTION_NAMES.join(', ')}`, 'weights_function_v1')
-    .option('--weights-bias <x>', 'sigmoid bias of the weight function (default 4)')
-    .option('--weights-scale <x>', 'sigmoid scale of the weight function (default 1.8)')
+    .option('--weights-bias <x>', 'sigmoid bias of the weight function (default: 4)')
+    .option('--weights-scale <x>', 'sigmoid scale of the weight function (default: 1.8)')
     .option('--seed-compatible', 'divide by zero time differences as the seed does (non-finite values print as null)')
-    .option('--limit <n>', 'stop after this many swipes')
+    .option('--limit <n>', 'stop after this many swipes (default: all)', integerArg(0))
     .option('--skip-bad-lines', 'skip bad lines and report them instead of failing')
     .option('--format <kind>', 'json: one JSON line per swipe; binary: header, per-swipe lengths, float32 traj and int32/float32 keys (docs/FEATURES_BINARY.md)', 'json')
     .requiredOption('--out <file>', 'output file: JSONL {"index","grid_name","traj","keys"} per swipe, or the binary file')
@@ -62,11 +65,10 @@ export function register(program: Command): void {
       if (opts.format !== 'json' && opts.format !== 'binary') throw new Error(`--format: expected json or binary, got ${JSON.stringify(opts.format)}`);
       if (opts.includeAccelerations && !opts.includeVelocities) throw new Error('--include-accelerations: requires --include-velocities');
       checkOutputPaths([opts.out], opts.force === true, [opts.data, opts.grids]);
-      const limit = opts.limit === undefined ? Infinity : parseNumber('--limit', opts.limit, true);
-      if (limit < 0) throw new Error(`--limit: expected an integer ≥ 0, got ${opts.limit}`);
+      const limit = opts.limit ?? Infinity;
       const report = new BadLineReport();
       const reader = new SwipeReader(opts.data, {
-        grids: opts.grids === undefined ? loadGrids() : loadGrids(opts.grids),
+        grids: loadGrids(opts.grids),
         skipBadLines: opts.skipBadLines === true,
         onBadLine: report.add,
       });
@@ -84,20 +86,26 @@ export function register(program: Command): void {
       });
       const out = opts.format === 'binary' ? new BinaryFeaturesWriter(opts.out) : new AtomicTextWriter(opts.out);
       let n = 0;
+      const progress = createProgress({ label: 'features', unit: 'swipes', quiet: opts.quiet });
       try {
         if (limit > 0) {
           for await (const swipe of reader) {
+            // Started at the first swipe, so that a file the reader refuses is reported by the reader.
+            if (n === 0 && !opts.quiet) progress.start(Math.min(limit, await countLines(opts.data)));
             if (out instanceof BinaryFeaturesWriter) out.write(swipe.index, swipe.gridName, fx.extract(swipe));
             else await out.write(featuresJsonLine(swipe.index, swipe.gridName, fx.extract(swipe)) + '\n');
-            if (++n >= limit) break;
+            progress.update(++n);
+            if (n >= limit) break;
           }
         }
         await out.commit();
       } catch (err) {
         out.abort();
         throw err;
+      } finally {
+        progress.stop();
       }
       if (report.count > 0) process.stderr.write(report.summary() + '\n');
-      process.stderr.write(`wrote features of ${n} swipes to ${opts.out}\n`);
+      if (!opts.quiet) process.stderr.write(`wrote features of ${n} swipes to ${opts.out}\n`);
     });
 }

@@ -1,6 +1,6 @@
 /** `neuroswipe info`: what the addon's libtorch can do on this machine. */
-import type { Command } from 'commander';
-import { positiveInt } from './parse-number.js';
+import { Option, type Command } from 'commander';
+import { integerArg } from './parse-number.js';
 import { runtimeInfo, setNumThreads, defaultThreadCount } from '../runtime.js';
 
 /** Registers `info`. */
@@ -9,9 +9,9 @@ export function register(program: Command): void {
     .command('info')
     .description("print the addon's libtorch (version, where it was loaded from), whether it is a CUDA build, the GPUs visible, precisions and thread count")
     .option('--json', 'print as JSON')
-    .option('--threads <n>', 'intra-op threads to use', String(defaultThreadCount()))
-    .action((opts: { json?: boolean; threads: string }) => {
-      setNumThreads(positiveInt('--threads', opts.threads)!);
+    .addOption(new Option('--threads <n>', 'intra-op threads to use').argParser(integerArg(1, 1024)).default(undefined, 'one per core'))
+    .action((opts: { json?: boolean; threads?: number }) => {
+      setNumThreads(opts.threads ?? defaultThreadCount());
       const info = runtimeInfo();
       const device = info.cudaAvailable ? 'cuda:0' : 'cpu';
       // float16 runs on CUDA only (Model.load refuses it on the CPU).

@@ -1,4 +1,5 @@
 /** Parsing of numeric command-line values, with the flag named in the error. */
+import { InvalidArgumentError } from 'commander';
 
 /**
  * `text` as a number.
@@ -28,4 +29,35 @@ export function positiveInt(flag: string, text: string | undefined): number | un
 /** Commander collector for a repeatable option (`--set a=1 --set b=2`). */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * A commander argument parser for an integer option in `min`…`max`, so the option's value (and its
+ * default, shown by `--help`) is a number. A bad value is commander's error naming the option:
+ * `error: option '--threads <n>' argument '0' is invalid. expected an integer ≥ 1`.
+ * @param min - smallest value accepted
+ * @param max - largest value accepted (default: none)
+ */
+export function integerArg(min: number, max = Infinity): (text: string) => number {
+  return (text) => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
+      throw new InvalidArgumentError(max === Infinity ? `expected an integer ≥ ${min}` : `expected an integer in ${min}..${max}`);
+    }
+    return v;
+  };
+}
+
+/**
+ * A commander argument parser for a finite number option ≥ `min`.
+ * @param min - smallest value accepted (default: any)
+ */
+export function numberArg(min = -Infinity): (text: string) => number {
+  return (text) => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v) || v < min) {
+      throw new InvalidArgumentError(min === -Infinity ? 'expected a number' : `expected a number ≥ ${min}`);
+    }
+    return v;
+  };
 }

@@ -16,6 +16,7 @@ interface MergeOptions {
   registry?: string;
   data?: string;
   force?: boolean;
+  quiet?: boolean;
 }
 
 async function record(registry: Registry, merged: MergedPredictions, dataPath: string | undefined): Promise<void> {
@@ -72,7 +73,7 @@ export function register(program: Command): void {
         for (const job of jobs) {
           const merged = await mergeShardFiles(job.parts, job.out, { force: opts.force === true });
           if (registry) await record(registry, merged, opts.data);
-          process.stdout.write(`${job.out}: ${merged.rows.length} rows from ${job.parts.length} shards\n`);
+          if (!opts.quiet) process.stdout.write(`${job.out}: ${merged.rows.length} rows from ${job.parts.length} shards\n`);
         }
       } finally {
         registry?.close();

@@ -63,8 +63,8 @@ export function register(program: Command): void {
     .description('merge registries made on several machines into --out (rows of one predictor must agree on each path and metric; empty values are ignored)')
     .requiredOption('--out <registry>', 'registry to write (its own rows take part; created when missing)')
     .argument('<inputs...>', 'registries to merge in')
-    .action((inputs: string[], opts: { out: string }) => {
+    .action((inputs: string[], opts: { out: string; quiet?: boolean }) => {
       const s = mergeRegistries(opts.out, inputs);
-      process.stdout.write(`${opts.out}: ${s.rowsIn} rows merged into ${s.rowsOut} predictors\n`);
+      if (!opts.quiet) process.stdout.write(`${opts.out}: ${s.rowsIn} rows merged into ${s.rowsOut} predictors\n`);
     });
 }

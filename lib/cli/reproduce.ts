@@ -1,11 +1,13 @@
 /** `neuroswipe reproduce`: export → predict → aggregate → baseline → submit in one command (docs/REPRODUCE.md). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { tuneHeapForThroughput } from '../runtime.js';
 import type { DeviceRequest } from '../model/model.js';
 import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
 import { formatReproduceSummary } from '../reproduce/summary.js';
-import { collect, positiveInt } from './parse-number.js';
+import { collect, integerArg } from './parse-number.js';
+import { batchSizeOption, deviceOption, workersOption } from './decoding-options.js';
+import { DEFAULT_THREADS_PER_SEARCH } from '../decode/defaults.js';
 
 interface ReproduceCliOptions {
   config: string;
@@ -15,9 +17,10 @@ interface ReproduceCliOptions {
   workDir?: string;
   set: string[];
   force?: boolean;
-  device?: string;
-  threads?: string;
-  batchSize?: string;
+  device: DeviceRequest;
+  threads?: number;
+  batchSize?: number | 'auto';
+  workers?: number;
   quiet?: boolean;
 }
 
@@ -34,15 +37,16 @@ export function register(program: Command): void {
     .option('--work-dir <dir>', 'intermediate files; a rerun resumes from them (default: <out without extension>.work next to the output)')
     .option('--set <path=value>', 'override a config field, e.g. --set generator_call_kwargs.max_steps_n=20 (repeatable)', collect, [])
     .option('--force', 'overwrite an existing output CSV')
-    .option('--device <device>', 'auto | cpu | cuda | cuda:N (default auto: CUDA when libtorch has it)')
-    .option('--threads <n>', 'libtorch intra-op threads and DTW baseline threads')
-    .option('--batch-size <n>', 'swipes decoded together (default 64)')
-    .option('--quiet', 'no progress output')
+    .addOption(deviceOption())
+    .addOption(batchSizeOption())
+    .addOption(workersOption())
+    .addOption(
+      new Option('--threads <n>', "libtorch intra-op threads per search, and the DTW baseline's threads")
+        .argParser(integerArg(1, 1024))
+        .default(undefined, `${DEFAULT_THREADS_PER_SEARCH} per search; the baseline: one per core`),
+    )
     .action(async (opts: ReproduceCliOptions) => {
       tuneHeapForThroughput();
-      if (opts.device !== undefined && !/^(auto|cpu|cuda|cuda:\d+)$/.test(opts.device)) {
-        throw new TypeError(`--device: expected auto, cpu, cuda or cuda:N, got ${JSON.stringify(opts.device)}`);
-      }
       const log = opts.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
       const summary = await reproduce({
         configPath: opts.config,
@@ -52,12 +56,13 @@ export function register(program: Command): void {
         workDir: opts.workDir,
         sets: opts.set,
         force: opts.force === true,
-        device: opts.device as DeviceRequest | undefined,
-        threads: positiveInt('--threads', opts.threads),
-        batchSize: positiveInt('--batch-size', opts.batchSize),
+        device: opts.device,
+        threads: opts.threads,
+        batchSize: opts.batchSize,
+        workers: opts.workers,
         log,
         reporter: opts.quiet ? undefined : createReporter(process.stderr),
       });
-      process.stdout.write(formatReproduceSummary(summary));
+      if (!opts.quiet) process.stdout.write(formatReproduceSummary(summary));
     });
 }

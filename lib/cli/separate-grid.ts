@@ -10,6 +10,7 @@ interface SeparateGridCliOptions {
   gridsOut: string;
   skipBadLines?: boolean;
   force?: boolean;
+  quiet?: boolean;
 }
 
 /** Registers the `separate-grid` command. */
@@ -30,6 +31,6 @@ export function register(program: Command): void {
         force: opts.force === true,
       });
       if (report.count > 0) process.stderr.write(report.summary() + '\n');
-      process.stderr.write(`wrote ${res.written} of ${res.lines} lines to ${opts.out}; grids ${res.gridNames.join(', ') || '(none)'} to ${opts.gridsOut}\n`);
+      if (!opts.quiet) process.stderr.write(`wrote ${res.written} of ${res.lines} lines to ${opts.out}; grids ${res.gridNames.join(', ') || '(none)'} to ${opts.gridsOut}\n`);
     });
 }

@@ -8,7 +8,8 @@ import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { startServer } from '../serve/server.js';
-import { parseNumber } from './parse-number.js';
+import { integerArg, numberArg, parseNumber } from './parse-number.js';
+import { deviceOption } from './decoding-options.js';
 
 interface ServeCliOptions {
   model: string;
@@ -16,24 +17,25 @@ interface ServeCliOptions {
   vocab?: string;
   useVocab?: boolean;
   host: string;
-  port: string;
+  port: number;
   generator: string;
   beamSize?: string;
   normalizationFactor?: string;
   maxSteps?: string;
   returnHypotheses?: string;
-  maxBeamSize: string;
-  device: string;
+  maxBeamSize: number;
+  device: DeviceRequest;
   precision: Precision;
-  workers?: string;
-  threads: string;
-  maxBatchSize: string;
-  maxWaitMs: string;
-  maxQueue: string;
-  requestTimeoutMs: string;
-  maxBodyBytes: string;
-  maxSwipesPerRequest: string;
+  workers?: number;
+  threads: number;
+  maxBatchSize: number;
+  maxWaitMs: number;
+  maxQueue: number;
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+  maxSwipesPerRequest: number;
   torchscriptStep?: boolean;
+  quiet?: boolean;
 }
 
 /** Registers `serve`. */
@@ -47,36 +49,28 @@ export function register(program: Command): void {
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
-    .option('--beam-size <n>', `beam: expansions per step and partials kept (default ${beam.beamSize})`)
-    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default ${beam.normalizationFactor})`)
-    .option('--max-steps <n>', `most tokens generated, <eos> included (default ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default all)')
-    .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', '16')
-    .option('--device <device>', 'auto | cpu | cuda | cuda:N', 'auto')
+    .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
+    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
+    .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
+    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all)')
+    .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16)
+    .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in').choices([...PRECISIONS]).default('float32'))
-    .option('--workers <n>', 'batches decoded at once (native searches in parallel); default one per core on CPU, 1 on CUDA')
-    .option('--threads <n>', 'libtorch intra-op threads per search', '1')
-    .option('--max-batch-size <n>', 'most swipes decoded together in one batch', '16')
-    .option('--max-wait-ms <ms>', 'longest a request waits for others to fill its batch', '2')
-    .option('--max-queue <n>', 'most swipes waiting for a batch; beyond it requests get 503 with Retry-After', '1024')
-    .option('--request-timeout-ms <ms>', 'time a request may take, body included, before it gets 503', '10000')
-    .option('--max-body-bytes <n>', 'largest request body', String(1 << 20))
-    .option('--max-swipes-per-request <n>', 'most swipes in one request', '64')
+    .addOption(new Option('--workers <n>', 'batches decoded at once (native searches in parallel)').argParser(integerArg(1, 1024)).default(undefined, 'one per core on the CPU, 1 on CUDA'))
+    .option('--threads <n>', 'libtorch intra-op threads per search', integerArg(1, 1024), 1)
+    .option('--max-batch-size <n>', 'most swipes decoded together in one batch', integerArg(1), 16)
+    .option('--max-wait-ms <ms>', 'longest a request waits for others to fill its batch', numberArg(0), 2)
+    .option('--max-queue <n>', 'most swipes waiting for a batch; beyond it requests get 503 with Retry-After', integerArg(1), 1024)
+    .option('--request-timeout-ms <ms>', 'time a request may take, body included, before it gets 503', integerArg(1), 10_000)
+    .option('--max-body-bytes <n>', 'largest request body', integerArg(1), 1 << 20)
+    .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      const positive = (flag: string, text: string, lo = 1): number => {
-        const n = parseNumber(flag, text, true);
-        if (n < lo) throw new RangeError(`${flag}: expected an integer ≥ ${lo}, got ${JSON.stringify(text)}`);
-        return n;
-      };
-      const port = parseNumber('--port', o.port, true);
-      if (port < 0 || port > 65535) throw new RangeError(`--port: expected an integer in 0..65535, got ${JSON.stringify(o.port)}`);
-      const maxWaitMs = parseNumber('--max-wait-ms', o.maxWaitMs, false);
-      if (maxWaitMs < 0) throw new RangeError(`--max-wait-ms: expected a number ≥ 0, got ${JSON.stringify(o.maxWaitMs)}`);
-      setNumThreads(positive('--threads', o.threads));
+      const { port, maxWaitMs, maxBeamSize } = o;
+      setNumThreads(o.threads);
       tuneHeapForThroughput();
       const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
       const set = (k: string, flag: string, v: string | undefined, integer: boolean): void => {
@@ -90,12 +84,11 @@ export function register(program: Command): void {
       } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
-      const maxBeamSize = positive('--max-beam-size', o.maxBeamSize);
       if (typeof decoding.beamSize === 'number' && decoding.beamSize > maxBeamSize) {
         throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
       }
       const grids = loadGrids(o.grids);
-      const model = await Model.load(o.model, { device: o.device as DeviceRequest, precision: o.precision });
+      const model = await Model.load(o.model, { device: o.device, precision: o.precision });
       try {
         const onGpu = model.device.startsWith('cuda');
         let vocabulary: Vocabulary | null = null;
@@ -106,26 +99,30 @@ export function register(program: Command): void {
         const running = await startServer({
           model, grids, vocabulary, decoding,
           host: o.host, port,
-          maxBatchSize: positive('--max-batch-size', o.maxBatchSize),
+          maxBatchSize: o.maxBatchSize,
           maxWaitMs,
-          maxQueue: positive('--max-queue', o.maxQueue),
-          workers: o.workers !== undefined ? positive('--workers', o.workers) : onGpu ? 1 : defaultThreadCount(),
-          requestTimeoutMs: positive('--request-timeout-ms', o.requestTimeoutMs),
-          maxBodyBytes: positive('--max-body-bytes', o.maxBodyBytes),
-          maxSwipesPerRequest: positive('--max-swipes-per-request', o.maxSwipesPerRequest),
+          maxQueue: o.maxQueue,
+          workers: o.workers ?? (onGpu ? 1 : defaultThreadCount()),
+          requestTimeoutMs: o.requestTimeoutMs,
+          maxBodyBytes: o.maxBodyBytes,
+          maxSwipesPerRequest: o.maxSwipesPerRequest,
           maxBeamSize,
           nativeStep: !o.torchscriptStep,
         });
+        const say = (line: string): void => {
+          if (!o.quiet) process.stderr.write(`${line}\n`);
+        };
+        // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
         process.stderr.write(`neuroswipe serve: ${model.path} on ${model.device}${vocabulary ? `, vocabulary ${vocabulary.size} words` : ''}; listening on ${running.url} (demo page: ${running.url}/)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string): void => {
-            process.stderr.write(`neuroswipe serve: ${signal}: finishing ${running.batcher.queued} queued swipes and the batches in flight, then stopping\n`);
+            say(`neuroswipe serve: ${signal}: finishing ${running.batcher.queued} queued swipes and the batches in flight, then stopping`);
             running.close().then(resolve, resolve);
           };
           process.once('SIGTERM', () => stop('SIGTERM'));
           process.once('SIGINT', () => stop('SIGINT'));
         });
-        process.stderr.write('neuroswipe serve: stopped\n');
+        say('neuroswipe serve: stopped');
       } finally {
         model.dispose();
       }

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--baseline <file>', 'baseline predictions used to fill rows: a prediction file (JSONL) or the seed\'s baseline CSV (.csv)')
     .requiredOption('--out <file>', 'the submission CSV')
     .option('--force', 'overwrite an existing output file')
-    .action(async (opts: { predictions: string[]; data: string; baseline?: string; out: string; force?: boolean }) => {
+    .action(async (opts: { predictions: string[]; data: string; baseline?: string; out: string; force?: boolean; quiet?: boolean }) => {
       const inputs = [...opts.predictions, opts.data, opts.baseline];
       checkOutputPaths([opts.out], opts.force === true, inputs);
       const { gridNames } = await readLabels(opts.data);
@@ -30,6 +30,7 @@ export function register(program: Command): void {
         rows = fillFromBaseline(rows, baseline, SUBMISSION_WIDTH);
       }
       writeSubmission(opts.out, rows, opts.force === true, inputs);
+      if (opts.quiet) return;
       const short = rows.filter((r) => r.length < SUBMISSION_WIDTH).length;
       process.stdout.write(`${opts.out}: ${rows.length} lines${short > 0 ? ` (${short} with fewer than ${SUBMISSION_WIDTH} words)` : ''}\n`);
     });

@@ -102,7 +102,9 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     nClasses: typeof c.n_classes === 'number' ? c.n_classes : null,
     outDir,
     predictors,
-    device: 'cpu',
+    // The seed's predictor always ran on the CPU; here the device is every command's default (auto: the
+    // CPU where libtorch has no CUDA or no GPU is visible), and `--device cpu` gives the seed's.
+    device: DEFAULT_DEVICE,
     chunkSize: DEFAULT_CHUNK_SIZE,
   };
 }

@@ -60,8 +60,10 @@ export interface PredictionPlan {
   predictors: PredictorEntry[];
   /** Device the models run on. */
   device: DeviceRequest;
-  /** Swipes decoded together; default by device (lib/decode/defaults.ts). */
-  batchSize?: number;
+  /** Swipes decoded together, or `'auto'`; default by device (lib/decode/defaults.ts). */
+  batchSize?: number | 'auto';
+  /** Searches run at once; default by device and threads (lib/decode/defaults.ts). */
+  workers?: number;
   /** Swipes per work unit: each chunk is decoded on its own and is the unit of `--shard`. */
   chunkSize: number;
   /** libtorch intra-op threads, when set. */

@@ -20,7 +20,10 @@ export interface DecodeFileOptions {
   select?: (position: number, swipe: Swipe) => boolean;
   /** Receives each chunk's rows, in input order. */
   onRows: (rows: DecodedSwipe[]) => Promise<void> | void;
-  /** Called after each chunk with the number of swipes decoded so far. */
+  /**
+   * Called with the number of swipes decoded so far: while a chunk decodes, each time a search finishes
+   * a part of it (a few batches: see {@link Decoder.decode}'s `onProgress`), and after each chunk.
+   */
   onProgress?: (decoded: number) => void;
   /**
    * Swipes with more points than the model's `max_curve_len`: `fail` (default) stops at the first with an
@@ -62,7 +65,9 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
   const long = new LongSwipeReport(path, maxPoints);
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
-    const { rows, stats: s } = await decoder.decode(chunk);
+    const before = decoded;
+    const onProgress = options.onProgress;
+    const { rows, stats: s } = await decoder.decode(chunk, onProgress ? { onProgress: (p) => onProgress(before + p.done) } : {});
     addDecodeStats(stats, s);
     decoded += chunk.length;
     chunk = [];

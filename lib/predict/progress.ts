@@ -1,8 +1,8 @@
 /**
- * Progress of `neuroswipe predict`: a progress bar per predictor on a terminal, one plain line per
- * predictor otherwise, and the summary table at the end.
+ * Progress of `neuroswipe predict`: a progress bar per predictor on a terminal, periodic plain lines
+ * otherwise, one line per predictor when it ends, and the summary table at the end.
  */
-import cliProgress from 'cli-progress';
+import { createProgress, NO_PROGRESS, type Progress } from '../util/progress.js';
 import { formatTextTable } from '../io/text-table.js';
 
 /** Receives a run's progress. */
@@ -21,33 +21,24 @@ export interface ProgressReporter {
 export const SILENT: ProgressReporter = { begin() {}, advance() {}, end() {}, note() {} };
 
 /**
- * A reporter writing to `stream`: a cli-progress bar when it is a terminal, else one line per predictor.
+ * A reporter writing to `stream`: while a predictor decodes, the progress of lib/util/progress.ts (a bar
+ * on a terminal, a plain line every few seconds otherwise); one line per predictor and per note.
  * @param stream - usually `process.stderr`
  */
 export function createReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  if (!stream.isTTY) {
-    return {
-      begin() {},
-      advance() {},
-      end: (line) => stream.write(`${line}\n`),
-      note: (line) => stream.write(`${line}\n`),
-    };
-  }
-  let bar: cliProgress.SingleBar | undefined;
+  let progress: Progress = NO_PROGRESS;
   return {
     begin(label, total) {
-      bar = new cliProgress.SingleBar(
-        { stream, format: `${label} [{bar}] {value}/{total} swipes | {percentage}% | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(total, 0);
+      progress.stop();
+      progress = createProgress({ label, unit: 'swipes', stream });
+      progress.start(total);
     },
     advance(n) {
-      bar?.increment(n);
+      progress.increment(n);
     },
     end(line) {
-      bar?.stop();
-      bar = undefined;
+      progress.stop();
+      progress = NO_PROGRESS;
       stream.write(`${line}\n`);
     },
     note: (line) => stream.write(`${line}\n`),

@@ -262,7 +262,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
         decoding: { ...plan.decoding },
         vocabulary: await vocabularyFor(ctx, model.metadata),
         batchSize: plan.batchSize ?? defaultBatchSize(model.device),
-        workers: defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
+        workers: plan.workers ?? defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
         grids: ctx.grids,
       });
     } catch (err) {

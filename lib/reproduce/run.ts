@@ -44,12 +44,14 @@ export interface ReproduceOptions {
   sets?: readonly string[];
   /** Overwrite an existing `out`. Default false. */
   force?: boolean;
-  /** Device the models run on. Default `cpu`. */
+  /** Device the models run on. Default `auto` (lib/decode/defaults.ts). */
   device?: DeviceRequest;
   /** libtorch intra-op threads and DTW baseline threads. Default: libtorch's choice; all cores for the baseline. */
   threads?: number;
-  /** Swipes decoded together. Default: the prediction pipeline's. */
-  batchSize?: number;
+  /** Swipes decoded together, or `'auto'`. Default: the prediction pipeline's. */
+  batchSize?: number | 'auto';
+  /** Searches run at once. Default: the prediction pipeline's. */
+  workers?: number;
   /** Receives one line at the start and one at the end of each stage. */
   log?: (line: string) => void;
   /** Progress of the prediction stage. Default silent. */
@@ -100,6 +102,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   plan.device = opts.device ?? DEFAULT_DEVICE;
   if (opts.threads !== undefined) plan.threads = opts.threads;
   if (opts.batchSize !== undefined) plan.batchSize = opts.batchSize;
+  if (opts.workers !== undefined) plan.workers = opts.workers;
 
   const stages: StageRecord[] = [];
   const stage = async <T>(name: StageName, intro: string, body: () => Promise<{ value: T; result: string }>): Promise<T> => {

@@ -68,7 +68,7 @@ describe('seed prediction_config', () => {
     expect(plan.transform).toEqual({ name: 'traj_feats_and_nearest_key', includeCoords: undefined, includeTime: false, includeVelocities: true, includeAccelerations: true });
     expect(plan.useVocabulary).toBe(true);
     expect(plan.nClasses).toBe(35);
-    expect(plan.device).toBe('cpu');
+    expect(plan.device).toBe('auto');
   });
 
   it('accepts the Yandex Cup config shape (no include_* members, n_classes null)', () => {

@@ -33,7 +33,7 @@ describe('neuroswipe decode', () => {
     const out = join(dir, 'pred.jsonl');
     const r = run(['decode', '--model', MODEL, '--data', data, '--vocab', VOCAB, '--use-vocab', '--generator', 'beam', '--return-hypotheses', '4', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/decoded 5 swipes \(default\) in [\d.]+ s: [\d.]+ swipes\/s on cpu/);
+    expect(r.stderr).toMatch(/decoded 5 swipes \(grids: default\) in [\d.]+ s: [\d.]+ swipes\/s on cpu/);
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.index)).toEqual([0, 2, 3, 5, 6]);
     const words = new Set(readFileSync(VOCAB, 'utf8').split('\n'));

@@ -1,11 +1,12 @@
 /**
  * The package as a dependency: `npm pack` the checkout, install the tarball offline into a fresh app (its
- * install script builds the addon there, with cmake-js and node-addon-api hoisted into the app's
- * node_modules), then typecheck the README's library example strictly (skipLibCheck off) against the
- * installed package's types and run it. Its output must equal the same program's run against the checkout.
+ * install script builds the addon there, with cmake-js hoisted into the app's node_modules), then
+ * typecheck the README's library example strictly (skipLibCheck off) against the installed package's types
+ * and run it. Its output must equal the same program's run against the checkout.
  *
- * Runs with `npm run test:package` (its own CI step; `npm test` leaves it out), which builds `dist/` first.
- * Needs the npm cache that `npm ci` filled. A full native build: several minutes, less with ccache.
+ * Runs with `npm run test:package` (CI's package leg; `npm test` leaves it out), which builds `dist/` first.
+ * Needs the npm cache that `npm ci` filled. A full native build takes many minutes on two cores; with
+ * ccache and the checkout's addon built from the same sources, the app's build is served from the cache.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -29,7 +30,14 @@ const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) a
  * checkout's lock does not mark as dev-only, in the same layout) and of TypeScript and Node's types. With a
  * lockfile, `npm ci --offline` takes every tarball from the npm cache that the checkout's `npm ci` filled;
  * a plain `npm install` would need the registry's package documents, which that cache does not hold.
+ *
+ * One package moves: node-addon-api is nested in the package's own node_modules (a layout npm makes
+ * whenever versions differ, and which the build must handle as well as a hoisted one). Its headers then
+ * sit at the same place relative to the package as in the checkout, so the compiler cache, whose paths
+ * are relative to the package, serves the app's build from the checkout's. cmake-js stays hoisted.
  */
+const NESTED = 'node_modules/node-addon-api';
+
 function appLock(tarball: string, deps: Record<string, string>): unknown {
   const root = LOCK.packages[''] as unknown as { dependencies: Record<string, string>; bin: Record<string, string>; engines: unknown; license: string };
   const packages: Record<string, unknown> = {
@@ -44,7 +52,7 @@ function appLock(tarball: string, deps: Record<string, string>): unknown {
     if (path === '' || !path.startsWith('node_modules/')) continue;
     if (!entry.dev || ['node_modules/typescript', 'node_modules/@types/node', 'node_modules/undici-types'].includes(path)) {
       const { dev: _dev, ...rest } = entry;
-      packages[path] = rest;
+      packages[path === NESTED ? `node_modules/${PKG.name}/${NESTED}` : path] = rest;
     }
   }
   return { name: 'neuroswipe-app', lockfileVersion: 3, requires: true, packages };
@@ -73,6 +81,14 @@ function run(cmd: string, args: string[], opts: SpawnSyncOptions & { cwd: string
 
 function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** ccache's hit and miss counters (shared with any other build running at the time), or null without ccache. */
+function ccacheCounts(): { hits: number; misses: number } | null {
+  if (!hasCommand('ccache')) return null;
+  const stats = spawnSync('ccache', ['--print-stats'], { encoding: 'utf8' }).stdout ?? '';
+  const n = (key: string): number => Number(new RegExp(`^${key}\\t(\\d+)$`, 'm').exec(stats)?.[1] ?? 0);
+  return { hits: n('direct_cache_hit') + n('preprocessed_cache_hit'), misses: n('cache_miss') };
 }
 
 describe('npm pack → npm install in a fresh app', () => {
@@ -115,19 +131,20 @@ describe('npm pack → npm install in a fresh app', () => {
       include: ['example.ts'],
     }, null, 2));
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-    if (hasCommand('ccache')) {
-      env.CMAKE_CXX_COMPILER_LAUNCHER ??= 'ccache';
-      env.CC ??= 'ccache gcc';
-      env.CXX ??= 'ccache g++';
-    }
+    // The install script uses ccache when it is installed, with paths relative to the package
+    // (CCACHE_BASEDIR): the app's build of the tarball's sources hits the entries the checkout's build made.
+    const before = ccacheCounts();
     const install = run('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
-    console.log(`pack-install: npm ci --offline in the app (addon build included) took ${install.seconds.toFixed(0)} s`);
+    const after = ccacheCounts();
+    const cache = before && after ? `; ccache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses` : '';
+    console.log(`pack-install: npm ci --offline in the app (addon build included) took ${install.seconds.toFixed(0)} s${cache}`);
 
     const installed = join(APP, 'node_modules', PKG.name);
     expect(existsSync(join(installed, 'build', 'cmake', 'Release', 'neuroswipe.node')), 'the addon was built in the app').toBe(true);
     // npm hoisted the build tools next to the package rather than inside it.
     expect(existsSync(join(APP, 'node_modules', 'cmake-js'))).toBe(true);
     expect(existsSync(join(installed, 'node_modules', 'cmake-js'))).toBe(false);
+    expect(existsSync(join(installed, NESTED, 'napi.h')), 'node-addon-api nested in the package').toBe(true);
 
     writeFileSync(join(APP, 'example.ts'), readmeExample());
     run(process.execPath, [join(APP, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', APP], { cwd: APP });
