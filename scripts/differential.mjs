@@ -118,7 +118,7 @@ for (const [mi, m] of models.entries()) {
         total.failures += c.failures.length;
         total.maxRelDiff = Math.max(total.maxRelDiff, c.maxRelDiff);
         const line = { model: m.file, architecture: m.architecture, eosBias: m.eos_bias, search: s.name, against, swipes: c.swipes, identical: c.identical,
-          nearTies: c.fragile.map((f) => ({ swipe: f.swipe, margin: f.margin, problem: f.problem })), failures: c.failures, maxRelDiff: c.maxRelDiff, meanCandidates: candidates / native.length };
+          nearTies: c.fragile.map((f) => ({ swipe: f.swipe, margin: f.margin, reason: f.reason, problem: f.problem })), failures: c.failures, maxRelDiff: c.maxRelDiff, meanCandidates: candidates / native.length };
         report.push(line);
         process.stdout.write(`${m.file} ${s.name} vs ${against}: ${c.swipes} swipes, ${c.identical} identical, ${c.fragile.length} near ties, ${c.failures.length} failures, ` +
           `max score difference ${c.maxRelDiff.toExponential(2)} relative, ${(candidates / native.length).toFixed(0)} candidates per swipe\n`);
