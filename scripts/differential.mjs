@@ -6,13 +6,15 @@
 // A difference on a swipe whose decision margins (measured by the engine) all exceed 1e-4 is a failure
 // (exit code 1); near ties are counted and listed.
 // Usage: node scripts/differential.mjs [--models DIR] [--per-arch N] [--swipes N] [--full-share X]
-//        [--seed N] [--vocab FILE] [--workers N] [--json OUT]
+//        [--seed N] [--vocab FILE] [--workers N] [--only FILE,...] [--json OUT]
 //   --models DIR    where the models are (made there when DIR/long-running.json is missing; default
 //                   test/fixtures/generated/long-running)
 //   --per-arch N    models per architecture when making them (default 2)
 //   --swipes N      swipes per grid, model and search (default 150)
 //   --full-share X  share of the no-vocabulary beam-6 swipes also decoded by full-prefix recomputation
 //                   (default 0.05; it is slow on long searches)
+//   --only F,...    only these models of the list (same swipes as in a run of them all: a long run can be
+//                   split over several processes)
 //   --beam20-share X, --vocab-share X  share of the swipes also decoded by beam 20 without the vocabulary and
 //                   by beam 6 with it (default 1 each)
 // Needs `npm run build:native && npm run build:ts`.
@@ -50,6 +52,7 @@ const seed = Number(opt('--seed', '1'));
 const vocabFile = opt('--vocab', join(root, 'examples/vocab.txt'));
 const workers = Number(opt('--workers', '1'));
 const jsonOut = opt('--json', null);
+const only = opt('--only', null)?.split(',') ?? null;
 for (const [name, v] of [['--per-arch', perArch], ['--swipes', perGrid], ['--seed', seed], ['--workers', workers]]) {
   if (!Number.isInteger(v) || v < (name === '--seed' ? 0 : 1)) throw new Error(`${name}: expected a positive integer, got ${v}`);
 }
@@ -86,7 +89,12 @@ function swipesFor(modelIndex) {
 const total = { searches: 0, identical: 0, fragile: 0, failures: 0, maxRelDiff: 0, compared: 0 };
 const report = [];
 const started = Date.now();
+if (only) {
+  const unknown = only.filter((f) => !models.some((m) => m.file === f));
+  if (unknown.length > 0) throw new Error(`--only: ${unknown.join(', ')} not in ${listPath}`);
+}
 for (const [mi, m] of models.entries()) {
+  if (only && !only.includes(m.file)) continue;
   const model = await Model.load(join(modelsDir, m.file), { device: 'cpu' });
   try {
     const swipes = swipesFor(mi);
@@ -118,7 +126,7 @@ for (const [mi, m] of models.entries()) {
         total.failures += c.failures.length;
         total.maxRelDiff = Math.max(total.maxRelDiff, c.maxRelDiff);
         const line = { model: m.file, architecture: m.architecture, eosBias: m.eos_bias, search: s.name, against, swipes: c.swipes, identical: c.identical,
-          nearTies: c.fragile.map((f) => ({ swipe: f.swipe, margin: f.margin, problem: f.problem })), failures: c.failures, maxRelDiff: c.maxRelDiff, meanCandidates: candidates / native.length };
+          nearTies: c.fragile.map((f) => ({ swipe: f.swipe, margin: f.margin, reason: f.reason, problem: f.problem })), failures: c.failures, maxRelDiff: c.maxRelDiff, meanCandidates: candidates / native.length };
         report.push(line);
         process.stdout.write(`${m.file} ${s.name} vs ${against}: ${c.swipes} swipes, ${c.identical} identical, ${c.fragile.length} near ties, ${c.failures.length} failures, ` +
           `max score difference ${c.maxRelDiff.toExponential(2)} relative, ${(candidates / native.length).toFixed(0)} candidates per swipe\n`);
@@ -129,7 +137,7 @@ for (const [mi, m] of models.entries()) {
     model.dispose();
   }
 }
-const summary = { ...total, fragileMargin: FRAGILE_MARGIN, seconds: (Date.now() - started) / 1000, models: models.length, swipesPerGrid: perGrid };
+const summary = { ...total, fragileMargin: FRAGILE_MARGIN, seconds: (Date.now() - started) / 1000, models: only ? only.length : models.length, swipesPerGrid: perGrid };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 if (jsonOut) {
   const tmp = `${jsonOut}.tmp-${process.pid}`;

@@ -25,7 +25,8 @@ export function smallestOf(...margins) {
  * Compares the rows of run `a` with those of run `b` swipe by swipe: the same candidate words in the same
  * order, each score within `tolerance` relative. A swipe that differs is `fragile` when its smallest margin
  * (over both runs) is at most `fragileMargin`, else a `failure`. Candidates whose order differs only among
- * scores within the tolerance (the final sort of near-equal scores) are reported as fragile too.
+ * scores within the tolerance (the final sort of near-equal scores, which no search margin covers) are
+ * reported as fragile too, with `reason` saying which kind of near tie it was.
  * @param {{ candidates: [number, string][], margins?: object }[]} a
  * @param {{ candidates: [number, string][], margins?: object }[]} b
  * @param {{ tolerance?: number, fragileMargin?: number }} [options]
@@ -61,27 +62,30 @@ export function compareRuns(a, b, options = {}) {
       continue;
     }
     const entry = { swipe: i, margin, marginsA: a[i].margins, marginsB: b[i].margins, problem, a: ca.length, b: cb.length };
-    if (margin <= fragileMargin || sameUpToNearTies(ca, cb, tolerance)) out.fragile.push(entry);
+    if (sameUpToNearTies(ca, cb, tolerance)) out.fragile.push({ ...entry, reason: 'final order of near-equal scores' });
+    else if (margin <= fragileMargin) out.fragile.push({ ...entry, reason: 'search margin' });
     else out.failures.push(entry);
   }
   return out;
 }
 
-/** Same candidates with scores within `tolerance`, in an order that differs only among such near-equal scores. */
+/**
+ * Same candidates with scores within `tolerance`, in an order that differs only among near-equal scores.
+ * Candidate lists may repeat a word (hypotheses cut at the step limit lose their last token, so up to
+ * `beamSize` of them share one text), so the candidates are matched as a multiset: both lists sorted by word
+ * then score and paired in that order. When every pair agrees within `tolerance`, any two candidates that
+ * the two lists order differently have scores within 2·`tolerance` of each other in both lists (each list is
+ * sorted by its own scores), i.e. the lists differ only by the final sort of near ties.
+ */
 function sameUpToNearTies(ca, cb, tolerance) {
   if (ca.length !== cb.length) return false;
-  const byWord = new Map(cb.map(([s, w]) => [w, s]));
-  if (byWord.size !== cb.length) return false;
-  for (const [s, w] of ca) {
-    const t = byWord.get(w);
-    if (t === undefined || Math.abs(s - t) > tolerance * Math.max(Math.abs(t), 1e-12)) return false;
-  }
-  for (let j = 0; j < ca.length; j++) {
-    if (ca[j][1] === cb[j][1]) continue;
-    const k = cb.findIndex(([, w]) => w === ca[j][1]);
-    const lo = Math.min(ca[j][0], cb[k][0], cb[j][0]);
-    const hi = Math.max(ca[j][0], cb[k][0], cb[j][0]);
-    if (hi - lo > 2 * tolerance * Math.max(Math.abs(hi), 1e-12)) return false;
+  const byWord = (x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] - y[0]);
+  const sa = [...ca].sort(byWord);
+  const sb = [...cb].sort(byWord);
+  for (let j = 0; j < sa.length; j++) {
+    const [s, w] = sa[j];
+    const [t, v] = sb[j];
+    if (w !== v || Math.abs(s - t) > tolerance * Math.max(Math.abs(t), 1e-12)) return false;
   }
   return true;
 }

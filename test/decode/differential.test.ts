@@ -22,7 +22,7 @@ interface Comparison {
   identical: number;
   maxRelDiff: number;
   failures: { swipe: number; margin: number; problem: string }[];
-  fragile: { swipe: number; margin: number; problem: string }[];
+  fragile: { swipe: number; margin: number; reason: string; problem: string }[];
 }
 
 const ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger', 'v3_nearest_only_transformer_bigger'];
@@ -35,7 +35,7 @@ async function decode(model: Model, swipes: Swipe[], options: DecoderOptions): P
 /** No difference outside a near tie; near ties reported on stderr. */
 function expectAgree(a: DecodedSwipe[], b: DecodedSwipe[], label: string): Comparison {
   const c = compareRuns(a, b) as Comparison;
-  for (const f of c.fragile) process.stderr.write(`${label}: swipe ${f.swipe}: near tie (margin ${f.margin.toExponential(2)}): ${f.problem}\n`);
+  for (const f of c.fragile) process.stderr.write(`${label}: swipe ${f.swipe}: near tie (${f.reason}; margin ${f.margin.toExponential(2)}): ${f.problem}\n`);
   for (const f of c.failures) process.stderr.write(`${label}: swipe ${f.swipe}: DIFFERENCE with margin ${f.margin.toExponential(2)}: ${f.problem}\n`);
   expect(c.failures, label).toEqual([]);
   expect(c.identical + c.fragile.length, label).toBe(a.length);
@@ -128,5 +128,22 @@ describe('the margins statistic', () => {
     expect((compareRuns([row(1, 1)], [other]) as Comparison).failures).toHaveLength(1);
     expect((compareRuns([row(1, 5e-5)], [other]) as Comparison).fragile).toHaveLength(1);
     expect((compareRuns([row(1 + 1e-4, 1)], [row(1, 1)]) as Comparison).failures).toHaveLength(1);
+  });
+
+  it('lists that repeat a word (hypotheses cut at the step limit) and differ only in the order of near-equal scores are a near tie', () => {
+    // Long searches return up to beamSize candidates with the same text (the step limit drops the last token);
+    // two runs whose rounding differs by 1e-7 may then sort two near-equal candidates the other way round.
+    const margins = { topK: 1, prune: 1, select: 1 };
+    const swipe = (candidates: [number, string][]): DecodedSwipe => ({ index: 0, gridName: 'default', candidates, margins });
+    const a = swipe([[1, 'аб'], [2, 'вв'], [2 + 1e-7, 'гг'], [3, 'вв'], [3.5, 'вв']]);
+    const b = swipe([[1, 'аб'], [2 + 1e-7, 'гг'], [2 + 2e-7, 'вв'], [3, 'вв'], [3.5, 'вв']]);
+    const near = compareRuns([a], [b]) as Comparison;
+    expect(near.failures).toEqual([]);
+    expect(near.fragile.map((f) => f.reason)).toEqual(['final order of near-equal scores']);
+    // A repeated word with another score, or one repetition too many, is still a difference.
+    const otherScore = swipe([[1, 'аб'], [2 + 1e-7, 'гг'], [2 + 2e-7, 'вв'], [3.1, 'вв'], [3.5, 'вв']]);
+    expect((compareRuns([a], [otherScore]) as Comparison).failures).toHaveLength(1);
+    const otherWord = swipe([[1, 'аб'], [2 + 1e-7, 'гг'], [2 + 2e-7, 'вв'], [3, 'гг'], [3.5, 'вв']]);
+    expect((compareRuns([a], [otherWord]) as Comparison).failures).toHaveLength(1);
   });
 });

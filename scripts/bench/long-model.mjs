@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Decoding throughput on a long-running model: the random-initialised m1_bigger fixture whose output weight is
+// multiplied by 8 and whose <eos> bias is raised by 3 (scripts/neuroswipe_models/long_running.py), so that
+// hypotheses run to tens of tokens and candidate lists are long. The seed's loop (reference mode: one swipe,
+// one hypothesis, full-prefix `decode` per call, one libtorch thread) against the batched engine with the
+// built-in decoder step, for beam with and without the vocabulary, on the same synthetic swipes; decoding time
+// only on both sides (the model is loaded and the swipes are read before the clock starts). Prints a JSON
+// summary on stdout (read by scripts/bench.mjs).
+// Usage: node scripts/bench/long-model.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--batch-size N]
+//        [--workers N] [--vocab FILE] [--repeats N]
+//   --swipes N            synthetic swipes on the default grid (default 300), all decoded by the batched runs
+//   --reference-swipes N  the first N of them decoded by the seed loop as well (default: all)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const lib = (p) => import(join(root, 'dist', p));
+const { Model } = await lib('model/model.js');
+const { Decoder } = await lib('decode/decoder.js');
+const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
+const { readSwipes } = await lib('data/dataset.js');
+const { loadGrids } = await lib('keyboard/grid.js');
+const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
+const { findTorchPython } = await lib('model/python.js');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const fixtures = join(root, 'test/fixtures/generated');
+const modelPath = opt('--model', join(fixtures, 'long_m1_bigger.pt'));
+const nSwipes = Number(opt('--swipes', '300'));
+const nRef = Number(opt('--reference-swipes', String(nSwipes)));
+const batchSize = Number(opt('--batch-size', '16'));
+const cores = availableParallelism();
+const workers = Number(opt('--workers', String(cores)));
+const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
+const repeats = Number(opt('--repeats', '3'));
+for (const [name, v] of [['--swipes', nSwipes], ['--reference-swipes', nRef], ['--batch-size', batchSize], ['--workers', workers], ['--repeats', repeats]]) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a positive integer, got ${v}`);
+}
+if (nRef > nSwipes) throw new Error(`--reference-swipes ${nRef} is more than --swipes ${nSwipes}`);
+
+if (!existsSync(modelPath) && !args.includes('--model')) {
+  // The test fixtures (made once by the test set-up) include the long-running m1_bigger.
+  execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--out', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+setNumThreads(1);
+const heapTuned = tuneHeapForThroughput();
+const dir = join(root, '.tmp', 'bench');
+mkdirSync(dir, { recursive: true });
+const data = join(dir, `synth-${nSwipes}.jsonl`);
+if (!existsSync(data)) {
+  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
+}
+const swipes = [];
+for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
+const model = await Model.load(modelPath, { device: 'cpu' });
+const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), (await Decoder.create(model)).tokenizer, vocabPath);
+
+/** Median, slowest and fastest of `times` runs of `subset`; the last run's rows and stats. */
+async function run(label, opts, subset, times) {
+  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });
+  const speeds = [];
+  let out;
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    out = await dec.decode(subset);
+    speeds.push(subset.length / ((performance.now() - t0) / 1000));
+  }
+  const sorted = [...speeds].sort((a, b) => a - b);
+  const { rows, stats } = out;
+  return {
+    label, swipes: subset.length, runs: times, swipesPerSecond: sorted[Math.floor(sorted.length / 2)], minSwipesPerSecond: sorted[0], maxSwipesPerSecond: sorted[sorted.length - 1],
+    nativeStep: stats.nativeStep, decodeCalls: stats.decodeCalls, decodeRows: stats.decodeRows,
+    candidatesPerSwipe: rows.reduce((a, r) => a + r.candidates.length, 0) / rows.length,
+    longestCandidate: Math.max(...rows.flatMap((r) => r.candidates.map(([, w]) => [...w].length))),
+    rows,
+  };
+}
+
+const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+const refSet = swipes.slice(0, nRef);
+const results = [];
+const ratios = {};
+const parity = {};
+for (const [tag, vocabulary] of [['beam', null], ['beam+vocab', vocab]]) {
+  const ref = await run(`${tag} reference (seed loop)`, { decoding: beam, vocabulary, reference: true }, refSet, 1);
+  const fast = await run(`${tag} batched, incremental`, { decoding: beam, vocabulary }, swipes, repeats);
+  const script = await run(`${tag} batched, incremental, TorchScript step`, { decoding: beam, vocabulary, nativeStep: false }, swipes, 1);
+  results.push(ref, fast, script);
+  ratios[tag] = fast.swipesPerSecond / ref.swipesPerSecond;
+  const words = (row) => JSON.stringify(row.candidates.map((c) => c[1]));
+  for (const other of [fast, script]) {
+    const same = ref.rows.filter((row, j) => words(row) === words(other.rows[j])).length;
+    parity[other.label] = `${same}/${ref.rows.length} swipes with the seed loop's candidate lists`;
+  }
+}
+for (const r of results) delete r.rows;
+process.stdout.write(JSON.stringify({
+  model: modelPath.replace(root + '/', ''), architecture: model.metadata.architecture, cores, batchSize, workers, repeats, heapTuned,
+  vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, swipes: nSwipes, referenceSwipes: nRef, results, ratios, parity,
+}, null, 1) + '\n');
+model.dispose();
