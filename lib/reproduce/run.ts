@@ -43,7 +43,7 @@ export interface ReproduceOptions {
   sets?: readonly string[];
   /** Overwrite an existing `out`. Default false. */
   force?: boolean;
-  /** Device the models run on. Default `cpu`. */
+  /** Device the models run on. Default `auto` (lib/decode/defaults.ts). */
   device?: DeviceRequest;
   /** libtorch intra-op threads and DTW baseline threads. Default: libtorch's choice; all cores for the baseline. */
   threads?: number;

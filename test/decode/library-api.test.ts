@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model } from '../../lib/model/model.js';
 import { Decoder } from '../../lib/decode/decoder.js';
-import { progressChunk } from '../../lib/decode/decode-call.js';
+import { progressChunk } from '../../lib/decode/decoder.js';
 import { defaultWorkers } from '../../lib/decode/defaults.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { readSwipes, type Swipe } from '../../lib/data/dataset.js';

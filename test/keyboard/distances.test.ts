@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { DistancesLookup } from '../../lib/keyboard/distances.js';
-import { avgHalfKeyDiagonal } from '../../lib/keyboard/half-diagonal.js';
-import { floatCenter, truncatedCenter } from '../../lib/keyboard/centers.js';
+import { avgHalfKeyDiagonal, floatCenter, truncatedCenter } from '../../lib/keyboard/key-geometry.js';
 import { DISTANCE_COLUMNS } from '../../lib/tokenizer.js';
 
 const grids = loadGrids();

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
 import { SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
-import { floatCenter } from '../../lib/keyboard/centers.js';
+import { floatCenter } from '../../lib/keyboard/key-geometry.js';
 
 const grids = loadGrids();
 

@@ -11,6 +11,7 @@ import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { evaluateRows } from '../../lib/evaluate/evaluate.js';
 import { readLabels } from '../../lib/data/dataset.js';
+import { at } from '../../lib/util/checked.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -120,6 +121,25 @@ describe('neuroswipe predict (seed config)', () => {
       const w = r.candidates[0][1];
       expect(vocab.has(w) || [...vocab].some((v) => v.startsWith(w))).toBe(true);
     }
+  });
+
+  it('decodes as `neuroswipe decode` does with the same model and options: one decode loop, one set of defaults', async () => {
+    const out = join(dir, 'decode-default.jsonl');
+    const r = cli(['decode', '--model', 'models/m1_bigger.pt', '--data', 'valid.jsonl', '--grid', 'default', '--generator', 'greedy', '--max-steps', '6',
+      '--use-vocab', '--vocab', VOCAB, '--out', out, '--force']);
+    expect(r.status, r.stderr).toBe(0);
+    const viaDecode = (await readPredictionFile(out)).rows;
+    const name = finals('ref').find((f) => f.startsWith('m1_bigger.pt.default.greedy.'));
+    if (name === undefined) throw new Error('no prediction file of the first predictor');
+    const viaPredict = (await readPredictionFile(join(dir, 'ref', name))).rows;
+    expect(viaPredict.map((row) => row.index)).toEqual([0, 2, 3, 5, 7, 8, 10]);
+    expect(viaPredict.map((row) => row.index)).toEqual(viaDecode.map((row) => row.index));
+    viaPredict.forEach((row, i) => {
+      const other = at(viaDecode, i);
+      expect(row.candidates.map((c) => c[1])).toEqual(other.candidates.map((c) => c[1]));
+      // predict decodes chunks of 2 swipes here, decode one chunk of all: batch shapes differ, not the search
+      row.candidates.forEach((c, k) => expect(c[0]).toBeCloseTo(at(other.candidates, k)[0], 5));
+    });
   });
 
   it('records one registry row per predictor with its validation file, Swipe MRR and accuracy', async () => {
