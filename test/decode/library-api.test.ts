@@ -17,6 +17,7 @@ import { BadLineError } from '../../lib/io/bad-line.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { EXAMPLES_DIR } from '../../lib/data/examples.js';
 import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 let model: Model;
 let vocabulary: Vocabulary;
@@ -81,7 +82,7 @@ describe('readSwipes', () => {
 
   it('still names the file, line and field for a grid name that is not bundled', async () => {
     const file = join(dir, 'unknown-grid.jsonl');
-    const line = readFileSync(EXAMPLE_VALID, 'utf8').split('\n')[0].replace('"grid_name":"default"', '"grid_name":"qwerty"');
+    const line = at(readFileSync(EXAMPLE_VALID, 'utf8').split('\n'), 0).replace('"grid_name":"default"', '"grid_name":"qwerty"');
     writeFileSync(file, line + '\n');
     const read = async () => {
       for await (const _ of readSwipes(file)) void _;

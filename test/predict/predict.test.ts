@@ -93,7 +93,7 @@ describe('neuroswipe predict (seed config)', () => {
     expect(byPrefix('m1_bigger.pt.default.greedy.')).toHaveLength(1);
     expect(byPrefix('sub__m1_copy.pt.extra.greedy.')).toHaveLength(1);
     expect(byPrefix('sub__m1_copy.pt.default.greedy.')).toHaveLength(1);
-    const f = await readPredictionFile(join(dir, 'ref', byPrefix('sub__m1_copy.pt.extra.')[0]));
+    const f = await readPredictionFile(join(dir, 'ref', at(byPrefix('sub__m1_copy.pt.extra.'), 0)));
     expect(f.meta).toMatchObject({
       model_name: 'm1_bigger',
       model_weights: 'models/sub/m1_copy.pt',
@@ -118,7 +118,7 @@ describe('neuroswipe predict (seed config)', () => {
       expect(r.grid_name).toBe('extra');
       expect(r.candidates).toHaveLength(1);
       // greedy with the vocabulary: a dictionary word, or one cut by the 6-step limit
-      const w = r.candidates[0][1];
+      const w = at(r.candidates, 0)[1];
       expect(vocab.has(w) || [...vocab].some((v) => v.startsWith(w))).toBe(true);
     }
   });
@@ -149,7 +149,7 @@ describe('neuroswipe predict (seed config)', () => {
       [2, 'models/sub/m1_copy.pt', 'extra', 'greedy', '{"maxSteps":6}', true, null],
       [3, 'models/sub/m1_copy.pt', 'default', 'greedy', '{"maxSteps":6}', true, null],
     ]);
-    expect(rows[1].weightsSha256).toBe(rows[2].weightsSha256);
+    expect(at(rows, 1).weightsSha256).toBe(at(rows, 2).weightsSha256);
     const labels = await readLabels(join(dir, 'valid.jsonl'));
     for (const r of rows) {
       expect(r.valPredsPath).toMatch(/\.val\.jsonl$/);
@@ -166,7 +166,7 @@ describe('neuroswipe predict (seed config)', () => {
     expect(r.stdout.match(/ skipped /g)).toHaveLength(3);
     expect(r.stdout).toMatch(/^predictor\s+grid\s+status\s+swipes\s+seconds\s+swipes\/s$/m);
     expect(r.stderr).toMatch(/already done .*, skipped/);
-    finals('ref').forEach((f, i) => expect(readFileSync(join(dir, 'ref', f)).equals(before[i])).toBe(true));
+    finals('ref').forEach((f, i) => expect(readFileSync(join(dir, 'ref', f)).equals(at(before, i))).toBe(true));
     expect(registryRows(join(dir, 'ref/registry.sqlite'))).toHaveLength(3);
   });
 
@@ -266,7 +266,7 @@ describe('neuroswipe predict (seed config)', () => {
     // the data file changes: every predictor is decoded again and its registry metric recomputed
     const valid = readFileSync(join(dir, 'valid.jsonl'), 'utf8');
     // the new target of line 0 is the first predictor's top candidate there, so its metric must change
-    const top = (await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates[0][1];
+    const top = at((await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates, 0)[1];
     const changed = valid.split('\n').filter((l) => l).map((l, i) => (i === 0 ? l.replace(/"word":"[^"]*"/, `"word":${JSON.stringify(top)}`) : l)).join('\n') + '\n';
     writeFileSync(join(dir, 'valid2.jsonl'), changed);
     const cfg = ['--set', 'data_split__to__path.val=valid2.jsonl'];
@@ -275,10 +275,10 @@ describe('neuroswipe predict (seed config)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.match(/exists, but the data file changed since it was written; decoding again/g)).toHaveLength(3);
     const after = registryRows(join(dir, 'resume/registry.sqlite'));
-    expect(after[0].valMrr).not.toBe(before[0].valMrr);
+    expect(at(after, 0).valMrr).not.toBe(at(before, 0).valMrr);
     const labels = await readLabels(join(dir, 'valid2.jsonl'));
-    const m = evaluateRows((await readPredictionFile(join(dir, 'resume', after[0].valPredsPath!))).rows, labels, 'x');
-    expect(after[0].valMrr).toBe(m.mrr);
+    const m = evaluateRows((await readPredictionFile(join(dir, 'resume', at(after, 0).valPredsPath!))).rows, labels, 'x');
+    expect(at(after, 0).valMrr).toBe(m.mrr);
   });
 
   it('a grid that matches no swipe, or that the model was not made for, is an error naming the entry', () => {
@@ -308,11 +308,11 @@ describe('neuroswipe predict (seed config)', () => {
     // start, finds everything done); either way every file is written once
     const [ra, rb] = await Promise.all([run(), run()]);
     const results = [ra, rb].sort((x, y) => (x.code ?? 9) - (y.code ?? 9));
-    expect(results[0].code, results[0].stderr).toBe(0);
-    if (results[1].code === 0) expect(results[1].stderr.match(/already done/g)).toHaveLength(3);
+    expect(at(results, 0).code, at(results, 0).stderr).toBe(0);
+    if (at(results, 1).code === 0) expect(at(results, 1).stderr.match(/already done/g)).toHaveLength(3);
     else {
-      expect(results[1].code).toBe(1);
-      expect(results[1].stderr).toMatch(/twice\/registry\.sqlite: another predict run \(pid \d+ .*\) is using this registry; wait for it to finish/);
+      expect(at(results, 1).code).toBe(1);
+      expect(at(results, 1).stderr).toMatch(/twice\/registry\.sqlite: another predict run \(pid \d+ .*\) is using this registry; wait for it to finish/);
     }
     expect(finals('twice')).toEqual(finals('ref'));
     for (const f of finals('ref')) expect(readFileSync(join(dir, 'twice', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
@@ -321,7 +321,7 @@ describe('neuroswipe predict (seed config)', () => {
     // a live holder (this test process) makes a run refuse before it writes anything
     const { hostname } = await import('node:os');
     writeFileSync(join(dir, 'twice/registry.sqlite.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }));
-    rmSync(join(dir, 'twice', finals('twice')[0]));
+    rmSync(join(dir, 'twice', at(finals('twice'), 0)));
     const refused = predict('twice');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`registry\\.sqlite: another predict run \\(pid ${process.pid} on .*, started now\\) is using this registry`));
