@@ -11,13 +11,16 @@ export { EXAMPLES_DIR } from './data/examples.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 // Features
 export { FeatureExtractor } from './features/extractor.js';
-export { TRANSFORM_NAMES, type KeyKind, type SwipeFeatures, type TransformName, type TransformSpec } from './features/types.js';
+export {
+  TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES,
+  type KeyKind, type SwipeFeatures, type TransformName, type TransformSpec, type WeightsFunctionName, type WeightsFunctionSpec,
+} from './features/types.js';
 // Models and the native runtime
 export { Model, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
-export type { Architecture, KeyInput, ModelMetadata, ModelTransform } from './model/model-metadata.js';
+export { ARCHITECTURES, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { deviceMemory, type DeviceMemory } from './model/device-memory.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, type RuntimeInfo } from './runtime.js';
-export type { NativeCudaRuntime, NativeDeviceMemory, NativeTensor, NativeVersions } from './native.js';
+export type { NativeCudaRuntime, NativeDeviceMemory, NativeTensor, NativeVersions, NativeVocabTrie } from './native.js';
 // Decoding
 export { CharTokenizer } from './tokenizer.js';
 export { Vocabulary, readVocabularyFile } from './vocabulary.js';

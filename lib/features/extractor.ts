@@ -42,7 +42,7 @@ export class FeatureExtractor {
     };
   }
 
-  /** The per-grid context of a grid name (built on first use). */
+  /** The per-grid context of a grid name (built on first use). @internal */
   context(gridName: string): GridFeatureContext {
     let ctx = this.contexts.get(gridName);
     if (ctx === undefined) {

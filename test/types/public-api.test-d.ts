@@ -5,7 +5,7 @@ import type { DecodingInput, RunningServer, ServeOptions } from '../../lib/index
 describe('public API', () => {
   it('exports exactly the curated values', () => {
     expectTypeOf<keyof typeof api>().toEqualTypeOf<
-      'BadLineError' | 'BadLineReport' | 'CharTokenizer' | 'DECODING_DEFAULTS' | 'DEFAULT_GRIDS_PATH' |
+      'ARCHITECTURES' | 'BadLineError' | 'BadLineReport' | 'CharTokenizer' | 'DECODING_DEFAULTS' | 'DEFAULT_GRIDS_PATH' |
       'DEFAULT_SWIPE_OPTIONS' | 'DEFAULT_WEIGHT_GRID' | 'DEMO_DIR' | 'Decoder' | 'EXAMPLES_DIR' |
       'FeatureExtractor' | 'GENERATOR_NAMES' | 'InvalidSwipeError' | 'Model' | 'PRECISIONS' |
       'PREDICTION_FORMAT_VERSION' | 'PredictionWriter' | 'Registry' | 'SUBMISSION_WIDTH' | 'SwipeReader' |
@@ -16,7 +16,7 @@ describe('public API', () => {
       'loadPredictionConfig' | 'mergeByIndex' | 'mergeRegistries' | 'mergeShardFiles' | 'parseShard' |
       'readBaselineCsv' | 'readBaselineVocab' | 'readLabels' | 'readPredictionFile' | 'readRef' | 'readSwipes' |
       'readVocabularyFile' | 'resolveDecodingOptions' | 'runBaseline' | 'runPrediction' | 'runtimeInfo' |
-      'setNumThreads' | 'startServer' | 'swipeMrr' | 'synthesizeToFile' | 'tuneHeapForThroughput' | 'validateGrid' |
+      'setNumThreads' | 'startServer' | 'swipeMrr' | 'synthesizeToFile' | 'tuneHeapForThroughput' | 'validateGrid' | 'WEIGHTS_FUNCTION_NAMES' |
       'writePredictionFile' | 'writeSubmission'
     >();
   });
