@@ -32,6 +32,7 @@ export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';
 export type { AutoBatchChoice } from './decode/auto-batch.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
+export { LONG_SWIPE_POLICIES, type LongSwipePolicy } from './decode/long-swipes.js';
 // Prediction files, evaluation, aggregation, submission, baseline
 export {
   PREDICTION_FORMAT_VERSION, PredictionWriter, iteratePredictionFile, readPredictionFile, writePredictionFile,

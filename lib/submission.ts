@@ -2,7 +2,9 @@
  * The competition submission: per-grid predictions merged back into test-file order, rows filled from
  * the baseline, written as CSV (4 words a line, comma-joined, no header, no quoting).
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { checkOutputPath, writeFileAtomic } from './io/atomic-write.js';
+import { formatUnquotedCsv, splitUnquotedCsv } from './io/csv.js';
 import type { PredictionFile } from './predictions.js';
 import { dedupStable } from './evaluate/metrics.js';
 import { appendPreds } from './aggregate/primitives.js';
@@ -61,10 +63,7 @@ export function mergeByIndex(files: readonly { path: string; file: PredictionFil
  * @param path - the CSV file
  */
 export function readBaselineCsv(path: string): string[][] {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => l.replace(/\r$/, '').split(','));
+  return splitUnquotedCsv(readFileSync(path, 'utf8'));
 }
 
 /**
@@ -85,35 +84,22 @@ export function fillFromBaseline(rows: readonly string[][], baseline: readonly s
  * @param rows - per data line, the words
  */
 export function formatSubmission(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.join(',') + '\n').join('');
+  return formatUnquotedCsv(rows);
 }
 
 /**
  * Writes a submission file (temporary file + rename). Refuses to overwrite an existing file unless
- * `force`. Words may not contain `,` or line breaks (the format has no quoting).
+ * `force`, and to write over one of the command's inputs. Words may not contain `,` or line breaks (the
+ * format has no quoting).
  * @param path - the CSV file
  * @param rows - per data line, the words
  * @param force - overwrite an existing file
- * @throws Error when the file exists (without `force`) or a word cannot be written
+ * @param inputs - files the rows were made from (never overwritten)
+ * @throws Error when the file exists (without `force`), is an input, a word cannot be written, or the
+ *   file cannot be written (naming it and the cause)
  */
-export function writeSubmission(path: string, rows: readonly (readonly string[])[], force = false): void {
-  rows.forEach((r, i) => {
-    for (const w of r) {
-      if (/[,\r\n]/.test(w)) throw new Error(`row ${i}: word ${JSON.stringify(w)} contains a comma or a line break`);
-    }
-  });
-  if (existsSync(path) && !force) throw new Error(`${path}: already exists (use --force to overwrite)`);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, formatSubmission(rows), 'utf8');
-    if (!force) {
-      // Claim the name exclusively so that a file created meanwhile is not overwritten either.
-      closeSync(openSync(path, 'wx'));
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${path}: already exists (use --force to overwrite)`, { cause: err });
-    throw err;
-  }
+export function writeSubmission(path: string, rows: readonly (readonly string[])[], force = false, inputs: readonly (string | undefined)[] = []): void {
+  const text = formatSubmission(rows);
+  checkOutputPath(path, force, inputs);
+  writeFileAtomic(path, text);
 }

@@ -4,7 +4,7 @@
  */
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import type { Candidate, PredictionRow } from '../predictions.js';
-import { csvField } from '../evaluate/results-table.js';
+import { csvField } from '../io/csv.js';
 import { SwipeReader, type Swipe } from '../data/dataset.js';
 import { nativeDtwBaseline } from './native.js';
 import { type NativeDtwGrid, prepareGrid, wordRanks } from './prepare.js';

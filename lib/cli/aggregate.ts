@@ -1,4 +1,5 @@
 /** `neuroswipe aggregate`: appendage or weighted aggregation of several predictors' predictions. */
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Candidate, type PredictorMeta, readPredictionFile, writePredictionFile } from '../predictions.js';
 import { aggregateAppendage, rankScores } from '../aggregate/appendage.js';
@@ -9,6 +10,7 @@ import { readVocabSet } from '../aggregate/vocab.js';
 import { readWeightState, type WeightState, weightsFromState, writeWeightState } from '../aggregate/state.js';
 import { readLabels } from '../data/dataset.js';
 import { at } from '../util/checked.js';
+import { checkOutputPaths } from '../io/atomic-write.js';
 
 interface AggregateOptions {
   method: string;
@@ -22,6 +24,7 @@ interface AggregateOptions {
   vocab: string;
   limit: string;
   out: string;
+  force?: boolean;
 }
 
 async function readAll(paths: readonly string[]) {
@@ -76,6 +79,7 @@ export function register(program: Command): void {
     .requiredOption('--vocab <file>', 'vocabulary (out-of-vocabulary words are dropped)')
     .option('--limit <n>', 'words per row', '4')
     .requiredOption('--out <file>', 'output prediction file')
+    .option('--force', 'overwrite --out and --save-state if they exist')
     .action(async (opts: AggregateOptions) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`--limit: expected a positive integer, got ${JSON.stringify(opts.limit)}`);
@@ -85,10 +89,12 @@ export function register(program: Command): void {
         throw new RangeError('--weights, --fit-on, --state and --save-state apply to --method weighted only');
       }
       if (opts.method === 'weighted' && sources !== 1) throw new RangeError('--method weighted needs exactly one of --weights, --fit-on, --state');
+      checkOutputPaths([opts.out, opts.saveState], opts.force === true, [...opts.inputs, ...(opts.fitOn ?? []), opts.data, opts.ref, opts.state, opts.vocab]);
       const vocab = readVocabSet(opts.vocab);
       const inputFiles = await readAll(opts.inputs);
       const inputs = alignInputs(inputFiles);
       let candidates: Candidate[][];
+      let state: WeightState | undefined;
       const meta: PredictorMeta = { model_name: `aggregate_${opts.method}`, aggregation: opts.method, inputs: inputs.ids, limit };
       if (opts.method === 'appendage') {
         candidates = rankScores(aggregateAppendage(inputs.preds, vocab, limit));
@@ -100,11 +106,10 @@ export function register(program: Command): void {
         candidates = aggregateWeighted(inputs.preds, weights, vocab, limit);
         meta.weights = weights;
         if (opts.saveState !== undefined) {
-          const state: WeightState = {};
+          const s: WeightState = (state = {});
           inputs.ids.forEach((id, i) => {
-            state[id] = at(weights, i);
+            s[id] = at(weights, i);
           });
-          writeWeightState(opts.saveState, state);
         }
       }
       meta.predictor_id = JSON.stringify({ aggregation: opts.method, inputs: inputs.ids, weights: meta.weights ?? null, limit });
@@ -115,6 +120,15 @@ export function register(program: Command): void {
         inputs.indices.map((index, i) => ({ index, grid_name: at(inputs.gridNames, i), candidates: at(candidates, i) })),
         meta,
       );
+      if (opts.saveState !== undefined && state !== undefined) {
+        try {
+          writeWeightState(opts.saveState, state);
+        } catch (err) {
+          // Both outputs or neither.
+          rmSync(opts.out, { force: true });
+          throw err;
+        }
+      }
       process.stdout.write(`${opts.out}: ${inputs.indices.length} rows (${opts.method} of ${inputs.ids.length} input(s))\n`);
     });
 }

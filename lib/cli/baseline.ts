@@ -1,6 +1,7 @@
 /** `neuroswipe baseline`: the official DTW baseline. */
 import { availableParallelism } from 'node:os';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { rmSync } from 'node:fs';
+import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import type { Command } from 'commander';
 import { loadGrids } from '../keyboard/grid.js';
 import { writePredictionFile } from '../predictions.js';
@@ -16,6 +17,7 @@ interface BaselineCliOptions {
   csv?: string;
   threads: string;
   engine: string;
+  force?: boolean;
 }
 
 /** Registers `baseline`. */
@@ -31,12 +33,14 @@ export function register(program: Command): void {
     .option('--csv <file>', "also write the seed's baseline CSV")
     .option('--threads <n>', 'worker threads', String(availableParallelism()))
     .option('--engine <name>', 'native (pruned C++) | reference (straightforward TypeScript)', 'native')
+    .option('--force', 'overwrite --out and --csv if they exist')
     .action(async (opts: BaselineCliOptions) => {
       const vocSize = Number(opts.vocSize);
       if (!Number.isInteger(vocSize) || vocSize < -1) throw new RangeError(`--voc-size: expected -1 or a non-negative integer, got ${JSON.stringify(opts.vocSize)}`);
       const threads = Number(opts.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`--threads: expected an integer in 1..1024, got ${JSON.stringify(opts.threads)}`);
       if (opts.engine !== 'native' && opts.engine !== 'reference') throw new RangeError(`--engine: expected native or reference, got ${JSON.stringify(opts.engine)}`);
+      checkOutputPaths([opts.out, opts.csv], opts.force === true, [opts.data, opts.vocab, opts.grids]);
       const vocab = readBaselineVocab(opts.vocab, vocSize);
       const grids = loadGrids(opts.grids);
       const rows = await runBaseline(opts.data, vocab, { grids, threads, engine: opts.engine });
@@ -49,7 +53,13 @@ export function register(program: Command): void {
       };
       await writePredictionFile(opts.out, rows, meta);
       if (opts.csv !== undefined) {
-        writeFileAtomic(opts.csv, formatBaselineCsv(rows));
+        try {
+          writeFileAtomic(opts.csv, formatBaselineCsv(rows));
+        } catch (err) {
+          // Both outputs or neither.
+          rmSync(opts.out, { force: true });
+          throw err;
+        }
       }
       process.stdout.write(`${opts.out}: ${rows.length} rows (${vocab.words.length} vocabulary words)\n`);
     });

@@ -1,5 +1,4 @@
 /** `neuroswipe decode`: a model + a search over a data file, one prediction row per swipe. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -9,6 +8,8 @@ import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { PredictionWriter } from '../predictions.js';
+import { checkOutputPaths } from '../io/atomic-write.js';
+import { LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/long-swipes.js';
 import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, fitWordList } from '../vocabulary.js';
 import { blankLinesNote, readWordList } from '../io/word-list.js';
@@ -41,6 +42,7 @@ interface DecodeCliOptions {
   seedCompatibleFeatures?: boolean;
   out: string;
   force?: boolean;
+  longSwipes: string;
 }
 
 function optionalNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
@@ -75,8 +77,10 @@ export function register(program: Command): void {
     .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
     .requiredOption('--out <file>', 'prediction rows, JSONL (written to a temp file, then renamed)')
     .option('--force', 'overwrite --out if it exists')
+    .option('--long-swipes <policy>', `swipes with more points than the model's max_curve_len: ${LONG_SWIPE_POLICIES.join(' | ')} (skip decodes the others and reports the skipped lines)`, 'fail')
     .action(async (o: DecodeCliOptions) => {
-      if (existsSync(o.out) && !o.force) throw new Error(`${o.out}: exists; pass --force to overwrite`);
+      checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids]);
+      const longSwipes = parseLongSwipePolicy(o.longSwipes);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
       if (o.vocab && !o.useVocab) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words): add --use-vocab, or drop --vocab`);
       const threads = positiveInt('--threads', o.threads)!;
@@ -127,7 +131,7 @@ export function register(program: Command): void {
         let summary;
         try {
           summary = await decodeFile(decoder, o.data, {
-            grids, gridNames,
+            grids, gridNames, longSwipes,
             onRows: async (rows) => {
               for (const r of rows) await writer.write(toPredictionRow(r));
             },
@@ -140,10 +144,12 @@ export function register(program: Command): void {
         } finally {
           bar?.stop();
         }
+        if (summary.longSwipes.message !== null) process.stderr.write(`${summary.longSwipes.message}\n`);
         const rate = summary.swipes / Math.max(summary.seconds, 1e-9);
         process.stderr.write(
           `decoded ${summary.swipes} swipes (${gridNames.join(', ')}) in ${summary.seconds.toFixed(2)} s: ${rate.toFixed(1)} swipes/s on ${model.device} (${model.precision}); ` +
-            `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls; ${batchSummary(decoder.batchSize, decoder.autoBatch, summary.stats)} → ${o.out}\n`,
+            `${(100 * summary.stats.modelSeconds / Math.max(summary.stats.totalSeconds, 1e-9)).toFixed(0)}% of search time in model calls; ${batchSummary(decoder.batchSize, decoder.autoBatch, summary.stats)}` +
+            `${summary.longSwipes.count > 0 ? `; ${summary.longSwipes.count} long swipe${summary.longSwipes.count === 1 ? '' : 's'} skipped` : ''} → ${o.out}\n`,
         );
       } finally {
         model.dispose();

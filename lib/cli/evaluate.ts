@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type EvaluationResult, evaluatePredictionFile } from '../evaluate/evaluate.js';
 import { appendResults } from '../evaluate/results-table.js';
+import { checkOutputPath } from '../io/atomic-write.js';
 import { readLabels } from '../data/dataset.js';
 import { formatTextTable } from '../io/text-table.js';
 
@@ -41,6 +42,8 @@ export function register(program: Command): void {
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
     .option('--results <file>', 'CSV results table to add the rows to (rows already present are not repeated)')
     .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string }) => {
+      // The results table is updated in place (rows are added), so it may exist; it may not be an input.
+      if (opts.results !== undefined) checkOutputPath(opts.results, true, [...opts.predictions, opts.data, opts.ref]);
       const labels = await readLabels(opts.data, opts.ref);
       const results: EvaluationResult[] = [];
       for (const p of opts.predictions) results.push(await evaluatePredictionFile(p, labels));

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { parseNumber } from './parse-number.js';
-import { AtomicTextWriter } from '../io/atomic-write.js';
+import { AtomicTextWriter, checkOutputPaths } from '../io/atomic-write.js';
 import { BadLineReport } from '../io/bad-line.js';
 import { SwipeReader } from '../data/dataset.js';
 import { BinaryFeaturesWriter } from '../features/binary-writer.js';
@@ -28,6 +28,7 @@ interface FeaturesCliOptions {
   skipBadLines?: boolean;
   format: string;
   out: string;
+  force?: boolean;
 }
 
 
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .option('--skip-bad-lines', 'skip bad lines and report them instead of failing')
     .option('--format <kind>', 'json: one JSON line per swipe; binary: header, per-swipe lengths, float32 traj and int32/float32 keys (docs/FEATURES_BINARY.md)', 'json')
     .requiredOption('--out <file>', 'output file: JSONL {"index","grid_name","traj","keys"} per swipe, or the binary file')
+    .option('--force', 'overwrite --out if it exists')
     .action(async (opts: FeaturesCliOptions) => {
       if (!TRANSFORM_NAMES.includes(opts.transform as TransformName)) {
         throw new Error(`--transform: expected one of ${TRANSFORM_NAMES.join(', ')}, got ${JSON.stringify(opts.transform)}`);
@@ -59,6 +61,7 @@ export function register(program: Command): void {
       }
       if (opts.format !== 'json' && opts.format !== 'binary') throw new Error(`--format: expected json or binary, got ${JSON.stringify(opts.format)}`);
       if (opts.includeAccelerations && !opts.includeVelocities) throw new Error('--include-accelerations: requires --include-velocities');
+      checkOutputPaths([opts.out], opts.force === true, [opts.data, opts.grids]);
       const limit = opts.limit === undefined ? Infinity : parseNumber('--limit', opts.limit, true);
       if (limit < 0) throw new Error(`--limit: expected an integer ≥ 0, got ${opts.limit}`);
       const report = new BadLineReport();

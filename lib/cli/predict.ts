@@ -7,6 +7,7 @@ import { runPrediction } from '../predict/run.js';
 import { parseShard } from '../predict/shard.js';
 import { createReporter, formatSummary } from '../predict/progress.js';
 import { collect, positiveInt } from './parse-number.js';
+import { LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/long-swipes.js';
 
 
 interface PredictOptions {
@@ -19,6 +20,7 @@ interface PredictOptions {
   chunkSize?: string;
   threads?: string;
   quiet?: boolean;
+  longSwipes: string;
 }
 
 /** Registers `predict`. */
@@ -35,8 +37,10 @@ export function register(program: Command): void {
     .option('--chunk-size <n>', 'swipes per chunk, the unit of sharding; must be the same for all shards (default: the config\'s, else 256)')
     .option('--threads <n>', 'libtorch intra-op threads')
     .option('--quiet', 'no progress output')
+    .option('--long-swipes <policy>', `swipes with more points than a model's max_curve_len: ${LONG_SWIPE_POLICIES.join(' | ')} (skip decodes the others and reports the skipped lines)`, 'fail')
     .action(async (opts: PredictOptions) => {
       tuneHeapForThroughput();
+      const longSwipes = parseLongSwipePolicy(opts.longSwipes);
       const plan = loadPredictionConfig(opts.config, opts.set);
       if (opts.device !== undefined) {
         if (!/^(auto|cpu|cuda|cuda:\d+)$/.test(opts.device)) throw new TypeError(`--device: expected auto, cpu, cuda or cuda:N, got ${JSON.stringify(opts.device)}`);
@@ -47,7 +51,7 @@ export function register(program: Command): void {
       plan.threads = positiveInt('--threads', opts.threads) ?? plan.threads;
       const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
       const reporter = opts.quiet ? undefined : createReporter(process.stderr);
-      const result = await runPrediction(plan, { shard, registryPath: opts.registry, reporter });
+      const result = await runPrediction(plan, { shard, registryPath: opts.registry, reporter, longSwipes });
       process.stdout.write(formatSummary(result.summaries));
       process.stdout.write(`registry: ${result.registryPath}\n`);
     });

@@ -7,6 +7,7 @@ import { findShardSets, isComplete, mergeShardFiles, type MergedPredictions } fr
 import { identityFromMeta } from '../predict/predictor.js';
 import { sha256File } from '../predict/hash.js';
 import { Registry } from '../registry/registry.js';
+import { checkOutputPaths } from '../io/atomic-write.js';
 import type { PredictorResults } from '../registry/schema.js';
 
 interface MergeOptions {
@@ -14,6 +15,7 @@ interface MergeOptions {
   dir?: string;
   registry?: string;
   data?: string;
+  force?: boolean;
 }
 
 async function record(registry: Registry, merged: MergedPredictions, dataPath: string | undefined): Promise<void> {
@@ -45,10 +47,12 @@ export function register(program: Command): void {
     .option('--dir <folder>', 'merge every complete shard set in this folder into <name>.jsonl beside it')
     .option('--registry <file>', 'record the merged files in this registry (path, and validation metrics with --data)')
     .option('--data <file>', 'the validation data file, for Swipe MRR and accuracy in the registry')
+    .option('--force', 'replace merged files that already exist (without it: --out is an error, --dir skips them)')
     .action(async (parts: string[], opts: MergeOptions) => {
       if ((opts.dir === undefined) === (opts.out === undefined)) throw new Error('predictions merge: give either --out FILE with the shard files, or --dir FOLDER');
       if (opts.out !== undefined && parts.length === 0) throw new Error('predictions merge: --out needs the shard files to merge');
       if (opts.dir !== undefined && parts.length > 0) throw new Error('predictions merge: --dir takes no file arguments');
+      if (opts.out !== undefined) checkOutputPaths([opts.out], opts.force === true, [...parts, opts.data, opts.registry]);
       const registry = opts.registry === undefined ? undefined : Registry.open(opts.registry);
       try {
         const jobs: { parts: string[]; out: string }[] = [];
@@ -58,15 +62,15 @@ export function register(program: Command): void {
             if (!isComplete(set)) {
               const have = [...set.parts.keys()].sort((a, b) => a - b).join(', ');
               process.stderr.write(`${set.finalPath}: incomplete shard set (have ${have} of ${set.count}), skipped\n`);
-            } else if (existsSync(set.finalPath)) {
-              process.stderr.write(`${set.finalPath}: already exists, skipped\n`);
+            } else if (existsSync(set.finalPath) && opts.force !== true) {
+              process.stderr.write(`${set.finalPath}: already exists, skipped (use --force to merge again)\n`);
             } else {
               jobs.push({ parts: [...set.parts.keys()].sort((a, b) => a - b).map((k) => set.parts.get(k)!), out: set.finalPath });
             }
           }
         }
         for (const job of jobs) {
-          const merged = await mergeShardFiles(job.parts, job.out);
+          const merged = await mergeShardFiles(job.parts, job.out, { force: opts.force === true });
           if (registry) await record(registry, merged, opts.data);
           process.stdout.write(`${job.out}: ${merged.rows.length} rows from ${job.parts.length} shards\n`);
         }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readPredictionFile } from '../predictions.js';
 import { fillFromBaseline, mergeByIndex, readBaselineCsv, SUBMISSION_WIDTH, writeSubmission } from '../submission.js';
 import { readLabels } from '../data/dataset.js';
+import { checkOutputPaths } from '../io/atomic-write.js';
 
 /** Registers `submit`. */
 export function register(program: Command): void {
@@ -15,6 +16,8 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'the submission CSV')
     .option('--force', 'overwrite an existing output file')
     .action(async (opts: { predictions: string[]; data: string; baseline?: string; out: string; force?: boolean }) => {
+      const inputs = [...opts.predictions, opts.data, opts.baseline];
+      checkOutputPaths([opts.out], opts.force === true, inputs);
       const { gridNames } = await readLabels(opts.data);
       const files = [];
       for (const p of opts.predictions) files.push({ path: p, file: await readPredictionFile(p) });
@@ -26,7 +29,7 @@ export function register(program: Command): void {
         if (baseline.length !== rows.length) throw new Error(`${opts.baseline}: has ${baseline.length} rows, ${opts.data} has ${rows.length} lines`);
         rows = fillFromBaseline(rows, baseline, SUBMISSION_WIDTH);
       }
-      writeSubmission(opts.out, rows, opts.force === true);
+      writeSubmission(opts.out, rows, opts.force === true, inputs);
       const short = rows.filter((r) => r.length < SUBMISSION_WIDTH).length;
       process.stdout.write(`${opts.out}: ${rows.length} lines${short > 0 ? ` (${short} with fewer than ${SUBMISSION_WIDTH} words)` : ''}\n`);
     });

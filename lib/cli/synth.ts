@@ -25,6 +25,7 @@ interface SynthCliOptions {
   noiseScale?: string;
   outsideRate?: string;
   quiet?: boolean;
+  force?: boolean;
 }
 
 
@@ -47,7 +48,8 @@ export function register(program: Command): void {
     .option('--noise-scale <x>', 'multiplier of the touch-noise sigma (default 1.5)')
     .option('--outside-rate <p>', 'share of swipes with points outside the keyboard (default 0.03)')
     .option('--quiet', 'no progress or warnings on stderr')
-    .action((opts: SynthCliOptions) => {
+    .option('--force', 'overwrite --out and --ref-out if they exist')
+    .action(async (opts: SynthCliOptions) => {
       const swipe: Partial<SwipeOptions> = {};
       if (opts.noiseScale !== undefined) swipe.noiseScale = parseNumber('--noise-scale', opts.noiseScale, false);
       if (opts.outsideRate !== undefined) swipe.outsideRate = parseNumber('--outside-rate', opts.outsideRate, false);
@@ -56,13 +58,14 @@ export function register(program: Command): void {
       const log = (s: string): void => {
         if (!opts.quiet) process.stderr.write(`synth: ${s}\n`);
       };
-      const summary = synthesizeToFile({
+      const summary = await synthesizeToFile({
         gridsPath: opts.grids,
         gridName: opts.grid,
         vocabPath: opts.vocab,
         count,
         seed: parseNumber('--seed', opts.seed, true),
         out: opts.out,
+        force: opts.force === true,
         inlineGrid: opts.inlineGrid ?? false,
         withWord: opts.word,
         refOut: opts.refOut,

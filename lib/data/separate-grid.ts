@@ -1,9 +1,9 @@
 /**
  * The seed's `separate_grid` conversion: inline `curve.grid` → `curve.grid_name` plus a grids file.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readLines } from './dataset.js';
-import { AtomicTextWriter } from '../io/atomic-write.js';
+import { AtomicTextWriter, checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { BadLineError } from '../io/bad-line.js';
 import { dumpPyCompact, dumpPyIndented, parsePyJson, type PyValue } from '../io/python-json.js';
 import { parseSwipeLine } from './swipe-record.js';
@@ -48,12 +48,11 @@ export function separateGridLine(line: string): { line: string; gridName: string
  * byte-identical to the seed's for the same input; `gridsOut` receives grid name → grid (the last grid
  * seen per name, in order of first appearance) as Python's `json.dumps(indent=2, ensure_ascii=False)`.
  * Both files are written to temporary files and renamed when complete.
- * @throws Error when an output exists (without `force`), BadLineError for a bad line (without `skipBadLines`)
+ * @throws Error when an output exists (without `force`), is the input, or cannot be written (then neither
+ *   output is left), BadLineError for a bad line (without `skipBadLines`)
  */
 export async function separateGridFile(inPath: string, outPath: string, gridsOut: string, opts: SeparateGridOptions = {}): Promise<SeparateGridResult> {
-  for (const p of [outPath, gridsOut]) {
-    if (!opts.force && existsSync(p)) throw new Error(`${p}: already exists (pass --force to replace it)`);
-  }
+  checkOutputPaths([outPath, gridsOut], opts.force === true, [inPath]);
   if (!existsSync(inPath)) throw new Error(`${inPath}: no such file`);
   const grids = new Map<string, PyValue>();
   const out = new AtomicTextWriter(outPath);
@@ -83,12 +82,11 @@ export async function separateGridFile(inPath: string, outPath: string, gridsOut
     out.abort();
     throw err;
   }
-  const gw = new AtomicTextWriter(gridsOut);
   try {
-    await gw.write(dumpPyIndented(grids, 2));
-    await gw.commit();
+    writeFileAtomic(gridsOut, dumpPyIndented(grids, 2));
   } catch (err) {
-    gw.abort();
+    // Both outputs or neither.
+    rmSync(outPath, { force: true });
     throw err;
   }
   return { lines, written, gridNames: [...grids.keys()] };

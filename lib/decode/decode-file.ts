@@ -7,6 +7,7 @@ import type { GridMap } from '../keyboard/grid.js';
 import type { Decoder, DecodedSwipe } from './decoder.js';
 import { defaultChunkSize } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, type DecodeStats } from './stats.js';
+import { longSwipeError, LongSwipeReport, type LongSwipePolicy } from './long-swipes.js';
 
 /** Options of {@link decodeFile}. */
 export interface DecodeFileOptions {
@@ -25,6 +26,12 @@ export interface DecodeFileOptions {
   onRows: (rows: DecodedSwipe[]) => Promise<void> | void;
   /** Called after each chunk with the number of swipes decoded so far. */
   onProgress?: (decoded: number) => void;
+  /**
+   * Swipes with more points than the model's `max_curve_len`: `fail` (default) stops at the first with an
+   * error naming `file:line` and the field; `skip` decodes the others and reports them in
+   * {@link DecodeFileSummary.longSwipes}.
+   */
+  longSwipes?: LongSwipePolicy;
 }
 
 /** What {@link decodeFile} did. */
@@ -37,12 +44,14 @@ export interface DecodeFileSummary {
   seconds: number;
   /** Native counters summed over chunks. */
   stats: DecodeStats;
+  /** Selected swipes left out for being longer than the model accepts (with `longSwipes: 'skip'`). */
+  longSwipes: { count: number; lines: number[]; message: string | null };
 }
 
 /**
  * Decodes every selected swipe of `path` with `decoder`.
- * @throws Error naming the file and line for bad lines, or naming the grids when none of the wanted grids
- *   occurs in a non-empty file
+ * @throws Error naming the file and line for bad lines and (by default) swipes longer than the model
+ *   accepts, or naming the grids when none of the wanted grids occurs in a non-empty file
  */
 export async function decodeFile(decoder: Decoder, path: string, options: DecodeFileOptions): Promise<DecodeFileSummary> {
   const chunkSize = options.chunkSize ?? defaultChunkSize(decoder.batchSize, decoder.workers);
@@ -53,6 +62,8 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
   let chunk: Swipe[] = [];
   let decoded = 0;
   let position = 0;
+  const maxPoints = decoder.model.metadata.max_curve_len;
+  const long = new LongSwipeReport(path, maxPoints);
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
     const { rows, stats: s } = await decoder.decode(chunk);
@@ -68,6 +79,11 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
     const keep = options.select ? options.select(position, swipe) : true;
     position++;
     if (!keep) continue;
+    if (swipe.x.length > maxPoints) {
+      if (options.longSwipes !== 'skip') throw longSwipeError(path, swipe.index, swipe.x.length, maxPoints);
+      long.add(swipe.index);
+      continue;
+    }
     chunk.push(swipe);
     if (chunk.length >= chunkSize) await flush();
   }
@@ -76,5 +92,5 @@ export async function decodeFile(decoder: Decoder, path: string, options: Decode
   if (total > 0 && position === 0) {
     throw new Error(`${path}: no swipe on grid(s) ${[...wanted].join(', ')}; the file has ${Object.entries(seenByGrid).map(([g, n]) => `${n} on ${g}`).join(', ')} (choose a grid with --grid)`);
   }
-  return { swipes: decoded, seenByGrid, seconds: (performance.now() - t0) / 1000, stats };
+  return { swipes: decoded, seenByGrid, seconds: (performance.now() - t0) / 1000, stats, longSwipes: { count: long.count, lines: long.lines, message: long.summary() } };
 }

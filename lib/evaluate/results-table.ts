@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { formatCsv, parseCsv } from '../io/csv.js';
 import type { EvaluationResult } from './evaluate.js';
 
 /** Prediction-record columns, in the seed's order. */
@@ -86,57 +87,7 @@ export function resultsRow(r: EvaluationResult): string[] {
   return [...rec, pyFloatRepr(r.mrr), pyFloatRepr(r.accuracy), String(r.swipes), r.path];
 }
 
-/** Quotes a CSV field when it holds a comma, a quote or a line break (pandas' minimal quoting). */
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * Parses CSV text (comma separated, `"` quoting with doubled quotes inside quoted fields).
- * @param text - the whole file
- * @param file - file name for error messages
- * @throws Error on an unterminated quoted field
- */
-export function parseCsv(text: string, file: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i += 1;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-    i += 1;
-  }
-  if (quoted) throw new Error(`${file}: unterminated quoted field at the end of the file`);
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+export { csvField, parseCsv } from '../io/csv.js';
 
 /**
  * Adds evaluation results to a results table: creates it with a header when it does not exist, otherwise
@@ -169,7 +120,7 @@ export function appendResults(path: string, results: readonly EvaluationResult[]
     const row = resultsRow(r);
     if (!existing.some((e) => e.every((v, k) => v === row[k]))) existing.push(row);
   }
-  const text = [RESULTS_COLUMNS, ...existing].map((r) => r.map(csvField).join(',') + '\n').join('');
+  const text = formatCsv([RESULTS_COLUMNS, ...existing]);
   writeFileAtomic(path, text);
   return existing.length - before;
 }

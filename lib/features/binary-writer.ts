@@ -3,8 +3,8 @@
  * JSON header, then per-swipe index, grid and length columns, then all trajectory rows as float32, then
  * all key rows (int32 tokens or float32 columns). Little-endian throughout.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { AtomicFileWriter, registerTemp, releaseTemp, tempPathFor, writeError } from '../io/atomic-write.js';
 import type { KeyKind, SwipeFeatures } from './types.js';
 
 /** The 8 bytes that open every binary features file. */
@@ -35,17 +35,27 @@ export interface FeaturesBinaryHeader {
 
 const CHUNK = 1 << 20;
 
-/** Appends bytes to a file through a 1 MiB buffer. */
+/**
+ * A scratch file of one section, appended through a 1 MiB buffer; removed on SIGINT/SIGTERM like every
+ * temporary file, and errors name the final output.
+ */
 class SectionFile {
   readonly path: string;
-  private readonly fd: number;
+  private readonly target: string;
+  private fd: number | undefined;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private used = 0;
   bytes = 0;
 
-  constructor(path: string) {
-    this.path = path;
-    this.fd = openSync(path, 'w');
+  constructor(target: string) {
+    this.target = target;
+    this.path = tempPathFor(target);
+    try {
+      this.fd = openSync(this.path, 'w');
+    } catch (err) {
+      throw writeError(target, err);
+    }
+    registerTemp(this.path, target);
   }
 
   append(data: Uint8Array): void {
@@ -61,29 +71,49 @@ class SectionFile {
   }
 
   flush(): void {
-    let off = 0;
-    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
+    if (this.fd === undefined) throw new Error(`${this.target}: the writer is already closed`);
+    try {
+      let off = 0;
+      while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
+    } catch (err) {
+      throw writeError(this.target, err);
+    }
     this.used = 0;
   }
 
   close(): void {
+    if (this.fd === undefined) return;
     this.flush();
     closeSync(this.fd);
+    this.fd = undefined;
   }
 
-  /** Copies the whole (closed) file to `fd`. */
-  copyTo(fd: number): void {
+  /** Copies the whole (closed) file into `out`. */
+  copyTo(out: AtomicFileWriter): void {
     const src = openSync(this.path, 'r');
     try {
       for (;;) {
         const n = readSync(src, this.buf, 0, CHUNK, null);
         if (n === 0) break;
-        let off = 0;
-        while (off < n) off += writeSync(fd, this.buf, off, n - off);
+        out.write(this.buf.subarray(0, n));
       }
     } finally {
       closeSync(src);
     }
+  }
+
+  /** Closes (without flushing) and removes the file. */
+  remove(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already failing: the file is removed below
+      }
+      this.fd = undefined;
+    }
+    rmSync(this.path, { force: true });
+    releaseTemp(this.path);
   }
 }
 
@@ -107,7 +137,6 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 export class BinaryFeaturesWriter {
   /** Final path. */
   readonly path: string;
-  private readonly tmpBase: string;
   private readonly traj: SectionFile;
   private readonly keys: SectionFile;
   private indices: number[] = [];
@@ -122,13 +151,11 @@ export class BinaryFeaturesWriter {
   constructor(path: string) {
     if (!LITTLE_ENDIAN) throw new Error(`${path}: the binary features format needs a little-endian machine`);
     this.path = path;
-    this.tmpBase = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}`);
-    this.traj = new SectionFile(`${this.tmpBase}.traj.tmp`);
+    this.traj = new SectionFile(path);
     try {
-      this.keys = new SectionFile(`${this.tmpBase}.keys.tmp`);
+      this.keys = new SectionFile(path);
     } catch (err) {
-      this.traj.close();
-      rmSync(this.traj.path, { force: true });
+      this.traj.remove();
       throw err;
     }
   }
@@ -189,11 +216,14 @@ export class BinaryFeaturesWriter {
     return base;
   }
 
-  /** Writes the final file and renames it into place; removes the temporary files. */
+  /**
+   * Writes the final file and renames it into place; removes the temporary files.
+   * @throws Error naming the output when it cannot be written (nothing is left behind)
+   */
   commit(): void {
     if (this.closed) throw new Error(`${this.path}: the writer is already closed`);
     this.closed = true;
-    const out = `${this.tmpBase}.tmp`;
+    let out: AtomicFileWriter | undefined;
     try {
       this.traj.close();
       this.keys.close();
@@ -203,29 +233,25 @@ export class BinaryFeaturesWriter {
       head.write(FEATURES_BINARY_MAGIC, 0, 'latin1');
       head.writeUInt32LE(h.sections.index - 12, 8);
       json.copy(head, 12);
-      const fd = openSync(out, 'w');
-      try {
-        const put = (b: Uint8Array): void => {
-          let off = 0;
-          while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-        };
-        const padTo = (at: number, to: number): void => put(new Uint8Array(to - at));
-        put(head);
-        put(bytesOf(Int32Array.from(this.indices)));
-        padTo(h.sections.index + 4 * h.n_swipes, h.sections.grid);
-        put(bytesOf(Int32Array.from(this.grids)));
-        padTo(h.sections.grid + 4 * h.n_swipes, h.sections.length);
-        put(bytesOf(Int32Array.from(this.lengths)));
-        padTo(h.sections.length + 4 * h.n_swipes, h.sections.traj);
-        this.traj.copyTo(fd);
-        padTo(h.sections.traj + this.traj.bytes, h.sections.keys);
-        this.keys.copyTo(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(out, this.path);
+      const o = (out = new AtomicFileWriter(this.path));
+      const padTo = (at: number, to: number): void => o.write(new Uint8Array(to - at));
+      o.write(head);
+      o.write(bytesOf(Int32Array.from(this.indices)));
+      padTo(h.sections.index + 4 * h.n_swipes, h.sections.grid);
+      o.write(bytesOf(Int32Array.from(this.grids)));
+      padTo(h.sections.grid + 4 * h.n_swipes, h.sections.length);
+      o.write(bytesOf(Int32Array.from(this.lengths)));
+      padTo(h.sections.length + 4 * h.n_swipes, h.sections.traj);
+      this.traj.copyTo(o);
+      padTo(h.sections.traj + this.traj.bytes, h.sections.keys);
+      this.keys.copyTo(o);
+      o.commit();
+    } catch (err) {
+      out?.abort();
+      throw err;
     } finally {
-      for (const p of [out, this.traj.path, this.keys.path]) if (existsSync(p)) rmSync(p, { force: true });
+      this.traj.remove();
+      this.keys.remove();
     }
   }
 
@@ -233,13 +259,7 @@ export class BinaryFeaturesWriter {
   abort(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const s of [this.traj, this.keys]) {
-      try {
-        s.close();
-      } catch {
-        // already failing; the files are removed below
-      }
-      rmSync(s.path, { force: true });
-    }
+    this.traj.remove();
+    this.keys.remove();
   }
 }

@@ -2,42 +2,69 @@
  * The one way outputs are written: into a temporary file in the target's folder, renamed onto the target
  * when complete. On any error the temporary file is removed and one Error names the target and the cause
  * (`out.jsonl: cannot write: ENOSPC: no space left on device`); nothing appears under the target's name.
- * Temporary files still open when the process gets SIGINT or SIGTERM are removed before it exits.
+ * Temporary files still open when the process gets SIGINT or SIGTERM are removed before it exits, with one
+ * line on stderr per output that was not written. The overwrite rule of every command is
+ * {@link checkOutputPaths}.
  */
-import { createWriteStream, existsSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Temporary files in progress, removed on SIGINT/SIGTERM. */
-const live = new Set<string>();
+/** Temporary files in progress (temporary path → final path), removed on SIGINT/SIGTERM and at exit. */
+const live = new Map<string, string>();
 let handlersInstalled = false;
 
 function removeLive(): void {
-  for (const tmp of live) rmSync(tmp, { force: true });
+  for (const tmp of live.keys()) rmSync(tmp, { force: true });
   live.clear();
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  removeLive();
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', removeLive);
+}
+
+function removeHandlers(): void {
+  if (!handlersInstalled) return;
+  handlersInstalled = false;
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  // Die of the same signal, as without the handler.
-  process.kill(process.pid, signal);
+  process.removeListener('exit', removeLive);
 }
 
-function track(tmp: string): void {
-  if (!handlersInstalled) {
-    handlersInstalled = true;
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    process.once('exit', removeLive);
-  }
-  live.add(tmp);
+function onSignal(signal: NodeJS.Signals): void {
+  const targets = new Set(live.values());
+  removeLive();
+  removeHandlers();
+  for (const t of targets) process.stderr.write(`${t}: not written: interrupted by ${signal}\n`);
+  // Die of the same signal, as without the handler, unless the program handles the signal itself (a
+  // server's graceful stop): then it decides.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
-function untrack(tmp: string): void {
+/**
+ * Registers a temporary file of `target`: it is removed if the process gets SIGINT or SIGTERM or exits
+ * before {@link releaseTemp}. The handlers are installed only while some temporary file is registered, so
+ * a program's own signal handling is left alone otherwise.
+ * @param tmp - the temporary file
+ * @param target - the output it belongs to (named in the message on a signal)
+ */
+export function registerTemp(tmp: string, target: string): void {
+  installHandlers();
+  live.set(tmp, target);
+}
+
+/** Forgets a temporary file registered with {@link registerTemp} (renamed into place or removed). */
+export function releaseTemp(tmp: string): void {
   live.delete(tmp);
+  if (live.size === 0) removeHandlers();
 }
+
+const track = registerTemp;
+const untrack = releaseTemp;
 
 /** The temporary sibling of `path` (hidden, unique to this process and moment). */
 export function tempPathFor(path: string): string {
@@ -56,18 +83,56 @@ export function writeError(path: string, err: unknown): Error {
   return new Error(`${path}: cannot write: ${causeOf(err)}`, { cause: err });
 }
 
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    // Hard links and symbolic links to one file: the same device and inode.
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** The message of an output that exists, without `--force`. */
+export function existsError(out: string): Error {
+  return new Error(`${out}: already exists (use --force to overwrite)`);
+}
+
 /**
- * Refuses to overwrite without `force`, and refuses an output that is one of the inputs.
+ * The one overwrite rule of every command, for one output: an existing output is replaced only with
+ * `force`, a folder never, and an output is never one of the inputs (the same path, or a link to the same
+ * file), which would destroy it.
  * @param out - the output path
  * @param force - whether an existing output may be replaced (`--force`)
- * @param inputs - paths the command reads (an output equal to one would destroy it)
+ * @param inputs - paths the command reads (undefined: not given)
  * @throws Error naming the output
  */
 export function checkOutputPath(out: string, force: boolean, inputs: readonly (string | undefined)[] = []): void {
   for (const input of inputs) {
-    if (input !== undefined && resolve(input) === resolve(out)) throw new Error(`${out}: the output is also an input; choose another output path`);
+    if (input !== undefined && sameFile(input, out)) throw new Error(`${out}: the output is also an input; choose another output path`);
   }
-  if (!force && existsSync(out)) throw new Error(`${out}: exists; pass --force to overwrite`);
+  if (!existsSync(out)) return;
+  if (statSync(out).isDirectory()) throw new Error(`${out}: is a folder, expected a file name for the output`);
+  if (!force) throw existsError(out);
+}
+
+/**
+ * {@link checkOutputPath} for all outputs of one command, which must also differ from one another.
+ * @param outputs - the command's output paths (undefined: not given)
+ * @param force - whether existing outputs may be replaced (`--force`)
+ * @param inputs - paths the command reads (undefined: not given)
+ * @throws Error naming the first output that breaks the rule
+ */
+export function checkOutputPaths(outputs: readonly (string | undefined)[], force: boolean, inputs: readonly (string | undefined)[] = []): void {
+  const given = outputs.filter((o): o is string => o !== undefined);
+  given.forEach((out, i) => {
+    for (const other of given.slice(0, i)) {
+      if (sameFile(out, other)) throw new Error(`${out}: given for two outputs; choose a different path for each`);
+    }
+    checkOutputPath(out, force, inputs);
+  });
 }
 
 /**
@@ -78,7 +143,7 @@ export function checkOutputPath(out: string, force: boolean, inputs: readonly (s
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = tempPathFor(path);
-  track(tmp);
+  track(tmp, path);
   try {
     writeFileSync(tmp, data, typeof data === 'string' ? 'utf8' : undefined);
     renameSync(tmp, path);
@@ -113,7 +178,7 @@ export class AtomicTextWriter {
     } catch (err) {
       throw writeError(this.path, err);
     }
-    track(this.tmp);
+    track(this.tmp, this.path);
     this.stream = createWriteStream(this.tmp, { fd, encoding: 'utf8' });
     this.stream.on('error', (err) => {
       this.failure ??= err;
@@ -164,6 +229,87 @@ export class AtomicTextWriter {
     if (this.finished) return;
     this.finished = true;
     this.stream.destroy();
+    rmSync(this.tmp, { force: true });
+    untrack(this.tmp);
+  }
+}
+
+/**
+ * A file written synchronously (binary or text); nothing appears at `path` until {@link commit}. Every
+ * write error names the final path; after one the temporary file is already removed.
+ */
+export class AtomicFileWriter {
+  /** Final path. */
+  readonly path: string;
+  private readonly tmp: string;
+  private fd: number | undefined;
+  private finished = false;
+  /** Bytes written so far. */
+  bytes = 0;
+
+  /**
+   * @param path - final path of the file
+   * @throws Error naming `path` when the temporary file cannot be created (missing folder, read-only)
+   */
+  constructor(path: string) {
+    this.path = path;
+    this.tmp = tempPathFor(path);
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw writeError(path, err);
+    }
+    track(this.tmp, path);
+  }
+
+  /** Appends bytes or UTF-8 text. */
+  write(data: Uint8Array | string): void {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (this.finished || this.fd === undefined) throw new Error(`${this.path}: the writer is already closed`);
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (err) {
+      this.abort();
+      throw writeError(this.path, err);
+    }
+    this.bytes += buf.length;
+  }
+
+  /** The open descriptor of the temporary file (for copies into it). */
+  get descriptor(): number {
+    if (this.finished || this.fd === undefined) throw new Error(`${this.path}: the writer is already closed`);
+    return this.fd;
+  }
+
+  /** Closes the file and renames it into place. */
+  commit(): void {
+    if (this.finished) throw new Error(`${this.path}: the writer is already closed`);
+    try {
+      const fd = this.fd;
+      this.fd = undefined;
+      if (fd !== undefined) closeSync(fd);
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      this.abort();
+      throw writeError(this.path, err);
+    }
+    this.finished = true;
+    untrack(this.tmp);
+  }
+
+  /** Discards the temporary file; the final path is left as it was. */
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already failing: the file is removed below
+      }
+      this.fd = undefined;
+    }
     rmSync(this.tmp, { force: true });
     untrack(this.tmp);
   }

@@ -4,7 +4,8 @@
  * file), the predictor identity, its row count and its own SHA-256, so that a rerun can tell a finished
  * file from one that was cut, edited, or made from another data file.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { sha256File } from './hash.js';
 
 /** Format tag of a completion record. */
@@ -34,15 +35,7 @@ export async function writeCompletion(file: string, dataSha256: string, identity
   const record: CompletionRecord = {
     format: COMPLETION_FORMAT, data_sha256: dataSha256, identity, rows, size: readFileSync(file).length, sha256: await sha256File(file),
   };
-  const target = completionPath(file);
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(record)}\n`);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${target}: cannot write: ${(err as Error).message}`, { cause: err });
-  }
+  writeFileAtomic(completionPath(file), `${JSON.stringify(record)}\n`);
 }
 
 /** Removes a completion record (before its file is replaced). */

@@ -2,7 +2,10 @@
  * Merging the shard files of one predictor (`*.shard-K-of-N.jsonl`) into the file an unsharded run would
  * have written: the same metadata line without `shard`, and the rows in ascending line order.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { checkOutputPath } from '../io/atomic-write.js';
+import { removeCompletion, writeCompletion } from './completion.js';
+import { identityFromMeta, identityKey } from './predictor.js';
 import { join } from 'node:path';
 import { type PredictionRow, type PredictorMeta, readPredictionFile, writePredictionFile } from '../predictions.js';
 import { parseShardFileName } from './shard.js';
@@ -45,16 +48,19 @@ export interface MergedPredictions {
 }
 
 /**
- * Merges all shard files of one predictor into `out` (temporary file + rename).
+ * Merges all shard files of one predictor into `out` (temporary file + rename), then writes its
+ * completion record (`<out>.done.json`, as `predict` does for a finished file), so that `predict` trusts
+ * the merged file on a rerun exactly when it is complete and unchanged.
  * @param parts - the shard files, any order; together exactly shards 1…N of one run
- * @param out - the merged file; must not exist
+ * @param out - the merged file; must not exist unless `options.force`, and must not be one of `parts`
+ * @param options - `force`: replace an existing `out`
  * @throws Error naming the file and field when a part is not a shard file, parts disagree on the
  *   predictor, shard count, chunk size or data file, a shard is missing or repeated, a swipe appears twice,
  *   or the rows do not add up to the grid's swipe count
  */
-export async function mergeShardFiles(parts: readonly string[], out: string): Promise<MergedPredictions> {
+export async function mergeShardFiles(parts: readonly string[], out: string, options: { force?: boolean } = {}): Promise<MergedPredictions> {
   if (parts.length === 0) throw new Error('predictions merge: no shard files given');
-  if (existsSync(out)) throw new Error(`${out}: already exists; remove it to merge again`);
+  checkOutputPath(out, options.force === true, parts);
   let base: { meta: string; shard: ShardInfo; file: string } | undefined;
   const seenShard = new Map<number, string>();
   const seenRow = new Map<number, string>();
@@ -96,7 +102,16 @@ export async function mergeShardFiles(parts: readonly string[], out: string): Pr
     throw new Error(`predictions merge: the shards hold ${rows.length} swipes but the grid has ${b.shard.subset_size} (from ${b.file})`);
   }
   rows.sort((x, y) => x.index - y.index);
+  const identity = identityKey(identityFromMeta(meta, `${b.file}:1`));
+  removeCompletion(out);
   await writePredictionFile(out, rows, meta);
+  try {
+    await writeCompletion(out, b.shard.data_sha256, identity, rows.length);
+  } catch (err) {
+    // A merged file without its record would be decoded again by predict: leave neither.
+    rmSync(out, { force: true });
+    throw err;
+  }
   return { path: out, meta, rows, shard: b.shard };
 }
 

@@ -68,6 +68,8 @@ export interface PredictorSummary {
   seconds: number;
   /** The prediction file. */
   path: string;
+  /** Swipes left out for being longer than the model accepts (`--long-swipes skip`), when any. */
+  longSwipesSkipped?: number;
 }
 
 /**
@@ -86,5 +88,6 @@ export function formatSummary(rows: readonly PredictorSummary[]): string {
       r.status === 'decoded' && r.seconds > 0 ? (r.swipes / r.seconds).toFixed(1) : '-',
     ]),
   ];
-  return formatTextTable(table, 3);
+  const skipped = rows.filter((r) => (r.longSwipesSkipped ?? 0) > 0).map((r) => `${r.path}: ${r.longSwipesSkipped} long swipe(s) skipped (longer than max_curve_len)\n`);
+  return formatTextTable(table, 3) + skipped.join('');
 }

@@ -69,9 +69,13 @@ export function acquireRunLock(registryPath: string, onStale?: (message: string)
     }
     try {
       writeSync(fd, JSON.stringify(mine));
-    } finally {
+    } catch (err) {
+      // A full disk: an empty lock would block every later run.
       closeSync(fd);
+      rmSync(path, { force: true });
+      throw new Error(`${path}: cannot create the run lock: ${(err as Error).message.split(', ')[0]}`, { cause: err });
     }
+    closeSync(fd);
     return {
       path,
       release(): void {

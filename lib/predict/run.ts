@@ -29,6 +29,7 @@ import { type PredictorSummary, type ProgressReporter, SILENT } from './progress
 import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { acquireRunLock } from './run-lock.js';
+import { longSwipeError, type LongSwipePolicy } from '../decode/long-swipes.js';
 import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
@@ -39,6 +40,11 @@ export interface RunOptions {
   registryPath?: string;
   /** Progress output; default silent. */
   reporter?: ProgressReporter;
+  /**
+   * Swipes longer than a model's `max_curve_len`: `fail` (default) stops before decoding with an error
+   * naming `file:line`; `skip` decodes the others and reports the skipped lines.
+   */
+  longSwipes?: LongSwipePolicy;
 }
 
 /** What a run did. */
@@ -65,18 +71,24 @@ interface DataScan {
   labels: DataLabels;
   /** Swipes per grid name. */
   counts: Map<string, number>;
+  /** `[line index, points]` of each swipe, per grid name. */
+  points: Map<string, [number, number][]>;
 }
 
 async function scanData(path: string, grids: GridMap): Promise<DataScan> {
   const gridNames: string[] = [];
   const words: (string | undefined)[] = [];
   const counts = new Map<string, number>();
+  const points = new Map<string, [number, number][]>();
   for await (const s of readSwipes(path, { grids })) {
     gridNames[s.index] = s.gridName;
     words[s.index] = s.word;
     counts.set(s.gridName, (counts.get(s.gridName) ?? 0) + 1);
+    let list = points.get(s.gridName);
+    if (list === undefined) points.set(s.gridName, (list = []));
+    list.push([s.index, s.x.length]);
   }
-  return { labels: { gridNames, words }, counts };
+  return { labels: { gridNames, words }, counts, points };
 }
 
 /** The model of a config entry must be the architecture, class count and transform the config names. */
@@ -139,11 +151,13 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     grids,
     labels: scan.labels,
     counts: scan.counts,
+    points: scan.points,
     dataSha256: await sha256File(plan.dataPath),
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
     vocabularies: new Map(),
     reporter,
+    longSwipes: options.longSwipes ?? 'fail',
     registry: null as unknown as Registry,
   };
   const registryPath = options.registryPath ?? plan.registryPath ?? defaultRegistryPath(plan.outDir, shard);
@@ -168,11 +182,13 @@ interface RunContext {
   grids: GridMap;
   labels: DataLabels;
   counts: ReadonlyMap<string, number>;
+  points: ReadonlyMap<string, readonly [number, number][]>;
   dataSha256: string;
   vocabWords: WordList | null;
   vocabSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
+  longSwipes: LongSwipePolicy;
   registry: Registry;
 }
 
@@ -258,7 +274,14 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       reporter.note(`${label}: ${target} exists, but ${stale}; decoding again`);
       removeCompletion(target);
     }
-    const subsetSize = ctx.counts.get(entry.grid) ?? 0;
+    // Swipes longer than the model accepts: an error before anything is decoded, or left out of the
+    // grid's swipes (and so of its chunks) with `longSwipes: 'skip'`.
+    const maxPoints = model.metadata.max_curve_len;
+    const points = ctx.points.get(entry.grid) ?? [];
+    const long = points.filter(([, n]) => n > maxPoints);
+    const firstLong = long[0];
+    if (firstLong !== undefined && ctx.longSwipes !== 'skip') throw longSwipeError(plan.dataPath, firstLong[0], firstLong[1], maxPoints);
+    const subsetSize = points.length - long.length;
     const total = shardChunks(subsetSize, plan.chunkSize, shard).reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
     try {
@@ -282,15 +305,22 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     const rows: PredictionRow[] | undefined = plan.split === 'val' ? [] : undefined;
     let written = 0;
     let reported = 0;
+    let kept = 0;
     reporter.begin(label, total);
     try {
       // Chunks of `chunkSize` swipes of the grid, each decoded on its own: a shard takes every
       // `count`-th chunk (lib/predict/shard.ts), so its chunks are the unsharded run's chunks.
-      await decodeFile(decoder, plan.dataPath, {
+      const done = await decodeFile(decoder, plan.dataPath, {
         grids: ctx.grids,
         gridNames: [entry.grid],
         chunkSize: plan.chunkSize,
-        select: shard ? (position) => Math.floor(position / plan.chunkSize) % shard.count === shard.index - 1 : undefined,
+        longSwipes: ctx.longSwipes,
+        // Long swipes are passed on for decodeFile to skip; the others are numbered among themselves.
+        select: (_position, swipe) => {
+          if (swipe.x.length > maxPoints) return true;
+          const k = kept++;
+          return shard === undefined || Math.floor(k / plan.chunkSize) % shard.count === shard.index - 1;
+        },
         onRows: async (decoded) => {
           for (const r of decoded) {
             const row = toPredictionRow(r);
@@ -304,6 +334,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
           reported = n;
         },
       });
+      if (done.longSwipes.message !== null) reporter.note(`${label}: ${done.longSwipes.message}`);
     } catch (err) {
       await writer.abort();
       reporter.end(`${label}: failed`);
@@ -313,6 +344,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     await writeCompletion(target, ctx.dataSha256, identityKey(identity), written);
     await register(ctx, identity, entry, target, rows);
     const s = summary('decoded', total);
+    if (long.length > 0) s.longSwipesSkipped = long.length;
     reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);
     return s;
   } finally {

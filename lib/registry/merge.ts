@@ -6,6 +6,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkOutputPath } from '../io/atomic-write.js';
 import { Registry } from './registry.js';
 import { IDENTITY_COLUMNS, RESULT_COLUMNS, describePredictor, type PredictorIdentity, type RegistryRow } from './schema.js';
 
@@ -37,10 +38,12 @@ function isEmpty(v: unknown): boolean {
  * Prediction paths are rewritten relative to the target's folder.
  * @param target - registry file to write (created when missing)
  * @param inputs - registry files to merge in, in order
- * @throws Error naming the predictor, the column and the two values (and their files) on a conflict; the
+ * @throws Error when the target is also one of the inputs; Error naming the predictor, the column and the two values (and their files) on a conflict; the
  *   target is then unchanged (and not created)
  */
 export function mergeRegistries(target: string, inputs: readonly string[]): MergeSummary {
+  // The target is updated in place (its rows take part), so it may exist; it may not also be an input.
+  checkOutputPath(target, true, inputs);
   const existed = existsSync(target);
   const out = Registry.open(target);
   let ok = false;

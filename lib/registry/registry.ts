@@ -93,8 +93,21 @@ export class Registry {
    * @param p - the predictor
    * @param results - result columns to set; `undefined` members are not touched
    * @returns the row after the update
+   * @throws Error naming the registry file when SQLite cannot write it (full disk, read-only file)
    */
   upsert(p: PredictorIdentity, results: Partial<PredictorResults> = {}): RegistryRow {
+    try {
+      return this.upsertInTransaction(p, results);
+    } catch (err) {
+      // A full disk or a read-only file: the transaction is rolled back; name the file.
+      if (typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('SQLITE_')) {
+        throw new Error(`${this.path}: cannot write: ${(err as Error).message} (${(err as { code: string }).code})`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private upsertInTransaction(p: PredictorIdentity, results: Partial<PredictorResults>): RegistryRow {
     return this.db.transaction(() => {
       let row = this.find(p);
       if (row === undefined) {

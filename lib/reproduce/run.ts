@@ -17,6 +17,7 @@ import type { DeviceRequest } from '../model/model.js';
 import { runPrediction } from '../predict/run.js';
 import { type ProgressReporter, SILENT } from '../predict/progress.js';
 import { fillFromBaseline, mergeByIndex, writeSubmission } from '../submission.js';
+import { checkOutputPath } from '../io/atomic-write.js';
 import { aggregateByGrid, gridsOf } from './aggregate-stage.js';
 import { readAggregationSettings } from './aggregation-config.js';
 import { baselineStage } from './baseline-stage.js';
@@ -79,8 +80,7 @@ function plural(n: number, word: string): string {
 export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummary> {
   const log = opts.log ?? (() => {});
   const out = resolve(opts.out);
-  if (existsSync(out) && !opts.force) throw new Error(`${out}: already exists (use --force to overwrite)`);
-  if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`${out}: is a folder, expected a file name for the submission CSV`);
+  checkOutputPath(out, opts.force === true, [opts.configPath]);
   const weightsDir = resolve(opts.weightsDir);
   if (!existsSync(weightsDir) || !statSync(weightsDir).isDirectory()) throw new Error(`${weightsDir}: --weights-dir: folder not found`);
   const files = locateDataFiles(opts.dataDir);
@@ -172,7 +172,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
       rows = fillFromBaseline(modelRows, baselineRows, settings.limit);
     }
     mkdirSync(dirname(out), { recursive: true });
-    writeSubmission(out, rows, opts.force === true);
+    writeSubmission(out, rows, opts.force === true, [opts.configPath, files.testPath, files.vocabularyPath]);
     const filled = rows.filter((r, i) => r.length > at(modelRows, i).length).length;
     const summary: ReproduceSummary = {
       out,

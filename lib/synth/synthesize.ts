@@ -2,7 +2,8 @@
  * Synthetic swipe data sets: words drawn from a vocabulary, one generated curve each, written as
  * competition JSONL (temporary file, then rename).
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { AtomicTextWriter, checkOutputPaths } from '../io/atomic-write.js';
 import { DEFAULT_GRIDS_PATH, loadGrids } from '../keyboard/grid.js';
 import { formatSwipeLine, type GridStyle } from './format.js';
 import { generateSwipe, type SwipeCurve, type SwipeOptions } from './generator.js';
@@ -64,6 +65,8 @@ export interface SynthFileRequest {
   seed?: number;
   /** output JSONL file */
   out: string;
+  /** replace `out` and `refOut` when they exist. Default false: an existing output is an error. */
+  force?: boolean;
   /** write the full grid object in each line (original format) instead of `grid_name`. Default false. */
   inlineGrid?: boolean;
   /** include the `word` member. Default true. */
@@ -91,53 +94,6 @@ export interface SynthSummary {
   substituted: number;
 }
 
-/** Buffered writer to a temporary file renamed into place by `commit`. */
-class AtomicWriter {
-  private readonly tmp: string;
-  private readonly fd: number;
-  private buf: string[] = [];
-  private size = 0;
-
-  constructor(private readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-    try {
-      this.fd = openSync(this.tmp, 'w');
-    } catch (err) {
-      throw new Error(`${path}: cannot write: ${(err as Error).message}`, { cause: err });
-    }
-  }
-
-  line(s: string): void {
-    this.buf.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size > 1 << 20) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buf.length > 0) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-
-  commit(): void {
-    renameSync(this.tmp, this.path);
-  }
-
-  abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    rmSync(this.tmp, { force: true });
-  }
-}
-
 function gridStyle(gridsPath: string, gridName: string, inline: boolean): GridStyle {
   if (!inline) return { kind: 'separated', gridName };
   const raw = JSON.parse(readFileSync(gridsPath, 'utf8')) as Record<string, unknown>;
@@ -146,11 +102,14 @@ function gridStyle(gridsPath: string, gridName: string, inline: boolean): GridSt
 
 /**
  * Writes a synthetic data set: validates the settings, loads the grid and vocabulary, filters the
- * vocabulary for the grid, generates and writes `count` lines (and the words to `refOut` if given).
+ * vocabulary for the grid, generates and writes `count` lines (and the words to `refOut` if given). The
+ * outputs appear only when complete (temporary files, then rename); the work yields to the event loop
+ * between blocks of lines, so SIGINT and SIGTERM stop it and remove the temporary files.
  * @throws Error with a clear message for an unknown grid, an unreadable or empty vocabulary, a vocabulary
- *   with no word usable on the grid, or bad settings (TypeError/RangeError naming the option)
+ *   with no word usable on the grid, an output that exists (without `force`) or is an input, a write
+ *   failure (naming the output), or bad settings (TypeError/RangeError naming the option)
  */
-export function synthesizeToFile(req: SynthFileRequest): SynthSummary {
+export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSummary> {
   const count = checkCount(req.count);
   const seed = checkSeed(req.seed ?? 0);
   const missing = req.missing ?? 'skip';
@@ -159,6 +118,7 @@ export function synthesizeToFile(req: SynthFileRequest): SynthSummary {
   if (!WORD_SAMPLINGS.includes(sampling)) throw invalidOption('sampling', WORD_SAMPLINGS.join(' | '), sampling);
   const swipe = resolveSwipeOptions(req.swipe);
   const gridsPath = req.gridsPath ?? DEFAULT_GRIDS_PATH;
+  checkOutputPaths([req.out, req.refOut], req.force === true, [req.vocabPath, gridsPath]);
   const gridName = req.gridName ?? 'default';
   const grids = loadGrids(gridsPath);
   const grid = grids[gridName];
@@ -174,26 +134,32 @@ export function synthesizeToFile(req: SynthFileRequest): SynthSummary {
   const withWord = req.withWord ?? true;
   const every = req.progressEvery ?? 10_000;
 
-  const out = new AtomicWriter(req.out);
-  let ref: AtomicWriter | null = null;
+  const out = new AtomicTextWriter(req.out);
+  let ref: AtomicTextWriter | null = null;
   try {
-    ref = req.refOut !== undefined ? new AtomicWriter(req.refOut) : null;
+    ref = req.refOut !== undefined ? new AtomicTextWriter(req.refOut) : null;
     let done = 0;
     for (const s of synthesizeSwipes(filtered.words, layout, count, seed, sampling, swipe)) {
-      out.line(formatSwipeLine(withWord ? s.word : null, s.curve, style));
-      ref?.line(s.word);
+      await out.write(formatSwipeLine(withWord ? s.word : null, s.curve, style) + '\n');
+      await ref?.write(s.word + '\n');
       done++;
       if (req.onProgress && done % every === 0 && done < count) req.onProgress(done, count);
+      // Let signals and other work in.
+      if (done % 4096 === 0) await new Promise<void>((r) => setImmediate(r));
     }
-    out.close();
-    ref?.close();
+    await out.commit();
   } catch (err) {
     out.abort();
     ref?.abort();
     throw err;
   }
-  out.commit();
-  ref?.commit();
+  try {
+    await ref?.commit();
+  } catch (err) {
+    // Both outputs or neither.
+    rmSync(req.out, { force: true });
+    throw err;
+  }
   req.onProgress?.(count, count);
   return { written: count, vocabularySize: filtered.words.length, skipped: filtered.skipped, substituted: filtered.substituted };
 }

@@ -318,4 +318,120 @@ for (const [label, line, field, problem] of BAD_LINES.filter(([l]) => !['no grid
   add({ name: `separate-grid: line 2: ${label}`, files: { 'in.jsonl': `${inline(GOOD)}\n${inline(line)}\n` }, args: ['separate-grid', '@in.jsonl', '--out', '@out.jsonl', '--grids-out', '@g.json'], message: [at('@in.jsonl', 2, field, problem)] });
 }
 
+// 9. Outputs: a missing folder (every writer and every output of a command), an output that exists
+// (without --force), an output that is one of the inputs, two outputs that are one file. The message names
+// the output; nothing is created and no existing file changes (read-only and full file systems and signals:
+// test/hostile/write-faults.test.ts).
+const OUT_FILES = { 'data.jsonl': `${GOOD}\n`, 'p.jsonl': P_ROW, 'voc.txt': 'набей\nнабег\n', 'inline.jsonl': `${inline(GOOD)}\n` };
+const WRITERS: [string, (o: Record<string, string>) => string[]][] = [
+  ['decode --out', (o) => ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--generator', 'greedy', '--max-steps', '3', '--out', o.out ?? '@out.jsonl']],
+  ['features --out (json)', (o) => ['features', '--data', '@data.jsonl', '--transform', 'traj_feats_and_nearest_key', '--include-velocities', '--out', o.out ?? '@out.jsonl']],
+  ['features --out (binary)', (o) => ['features', '--data', '@data.jsonl', '--transform', 'traj_feats_and_nearest_key', '--include-velocities', '--format', 'binary', '--out', o.out ?? '@out.bin']],
+  ['synth --out', (o) => ['synth', '--vocab', '@voc.txt', '--count', '3', '--out', o.out ?? '@out.jsonl', '--ref-out', o.second ?? '@out.ref', '--quiet']],
+  ['synth --ref-out', (o) => ['synth', '--vocab', '@voc.txt', '--count', '3', '--out', o.second ?? '@out.jsonl', '--ref-out', o.out ?? '@out.ref', '--quiet']],
+  ['separate-grid --out', (o) => ['separate-grid', '@inline.jsonl', '--out', o.out ?? '@out.jsonl', '--grids-out', o.second ?? '@g.json']],
+  ['separate-grid --grids-out', (o) => ['separate-grid', '@inline.jsonl', '--out', o.second ?? '@out.jsonl', '--grids-out', o.out ?? '@g.json']],
+  ['aggregate --out', (o) => ['aggregate', '--method', 'weighted', '--weights', '1', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', o.out ?? '@out.jsonl', '--save-state', o.second ?? '@state.json']],
+  ['aggregate --save-state', (o) => ['aggregate', '--method', 'weighted', '--weights', '1', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', o.second ?? '@out.jsonl', '--save-state', o.out ?? '@state.json']],
+  ['submit --out', (o) => ['submit', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--out', o.out ?? '@out.csv']],
+  ['baseline --out', (o) => ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--threads', '1', '--out', o.out ?? '@out.jsonl', '--csv', o.second ?? '@out.csv']],
+  ['baseline --csv', (o) => ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--threads', '1', '--out', o.second ?? '@out.jsonl', '--csv', o.out ?? '@out.csv']],
+];
+for (const [label, argv] of WRITERS) {
+  add({ name: `output: ${label} into a missing folder`, files: OUT_FILES, args: argv({ out: '@no/such/dir/out.x' }), message: ['@no/such/dir/out.x: cannot write: ENOENT: no such file or directory'] });
+  add({ name: `output: ${label} exists, no --force`, files: { ...OUT_FILES, 'old.out': 'keep me\n' }, args: argv({ out: '@old.out' }), message: ['@old.out: already exists (use --force to overwrite)'] });
+  add({ name: `output: ${label} is a folder`, files: { ...OUT_FILES, 'dir.out/.keep': '' }, args: [...argv({ out: '@dir.out' }), '--force'], message: ['@dir.out: is a folder'] });
+}
+// An output that is an input is refused even with --force: the input would be destroyed.
+const SELF: [string, string[], string][] = [
+  ['decode --out = --data', ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--out', '@data.jsonl'], '@data.jsonl'],
+  ['decode --out = --model', ['decode', '--model', '@m.pt', '--data', '@data.jsonl', '--out', '@m.pt'], '@m.pt'],
+  ['features --out = --data', ['features', '--data', '@data.jsonl', '--transform', 'nearest_key_only', '--out', '@data.jsonl'], '@data.jsonl'],
+  ['features --out = --grids', ['features', '--data', '@data.jsonl', '--grids', '@grids.json', '--transform', 'nearest_key_only', '--out', '@grids.json'], '@grids.json'],
+  ['synth --out = --vocab', ['synth', '--vocab', '@voc.txt', '--count', '3', '--out', '@voc.txt'], '@voc.txt'],
+  ['synth --ref-out = --vocab', ['synth', '--vocab', '@voc.txt', '--count', '3', '--out', '@s.jsonl', '--ref-out', '@voc.txt'], '@voc.txt'],
+  ['separate-grid --out = input', ['separate-grid', '@inline.jsonl', '--out', '@inline.jsonl', '--grids-out', '@g.json'], '@inline.jsonl'],
+  ['separate-grid --grids-out = input', ['separate-grid', '@inline.jsonl', '--out', '@o.jsonl', '--grids-out', '@inline.jsonl'], '@inline.jsonl'],
+  ['aggregate --out = --inputs', ['aggregate', '--method', 'appendage', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@p.jsonl'], '@p.jsonl'],
+  ['aggregate --out = second input', ['aggregate', '--method', 'appendage', '--inputs', '@q.jsonl', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@p.jsonl'], '@p.jsonl'],
+  ['aggregate --out = --vocab', ['aggregate', '--method', 'appendage', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@voc.txt'], '@voc.txt'],
+  ['aggregate --save-state = --inputs', ['aggregate', '--method', 'weighted', '--weights', '1', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@o.jsonl', '--save-state', '@p.jsonl'], '@p.jsonl'],
+  ['aggregate --save-state = --state', ['aggregate', '--method', 'weighted', '--state', '@state.json', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@o.jsonl', '--save-state', '@state.json'], '@state.json'],
+  ['submit --out = --data', ['submit', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--out', '@data.jsonl'], '@data.jsonl'],
+  ['submit --out = --predictions', ['submit', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--out', '@p.jsonl'], '@p.jsonl'],
+  ['submit --out = --baseline', ['submit', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--baseline', '@b.csv', '--out', '@b.csv'], '@b.csv'],
+  ['baseline --out = --data', ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--out', '@data.jsonl'], '@data.jsonl'],
+  ['baseline --csv = --vocab', ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--out', '@o.jsonl', '--csv', '@voc.txt'], '@voc.txt'],
+  ['evaluate --results = --predictions', ['evaluate', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--results', '@p.jsonl'], '@p.jsonl'],
+  ['evaluate --results = --data', ['evaluate', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--results', '@data.jsonl'], '@data.jsonl'],
+  ['predictions merge --out = a part', ['predictions', 'merge', '--out', '@p.jsonl', '@p.jsonl'], '@p.jsonl'],
+  ['registry merge --out = an input', ['registry', 'merge', '--out', '@r.sqlite', '@r.sqlite'], '@r.sqlite'],
+  ['reproduce --out = --config', ['reproduce', '--config', '@c.json', '--weights-dir', '@', '--data-dir', '@', '--out', '@c.json'], '@c.json'],
+];
+for (const [label, args, file] of SELF) {
+  add({
+    name: `output = input: ${label}`,
+    files: { ...OUT_FILES, 'q.jsonl': P_ROW, 'm.pt': 'copy:$MODEL', 'grids.json': 'copy:$GRIDS', 'b.csv': 'набей\n', 'state.json': '{}\n', 'r.sqlite': '', 'c.json': '{}\n' },
+    args: [...args, '--force'].filter((a, i, all) => !(a === '--force' && (all[0] === 'registry' || all[0] === 'evaluate'))),
+    message: [`${file}: the output is also an input`],
+  });
+}
+// Two outputs of one command that are one file.
+for (const [label, args] of [
+  ['synth --out = --ref-out', ['synth', '--vocab', '@voc.txt', '--count', '3', '--out', '@s.jsonl', '--ref-out', '@s.jsonl']],
+  ['separate-grid --out = --grids-out', ['separate-grid', '@inline.jsonl', '--out', '@o.json', '--grids-out', '@o.json']],
+  ['aggregate --out = --save-state', ['aggregate', '--method', 'weighted', '--weights', '1', '--inputs', '@p.jsonl', '--vocab', '@voc.txt', '--out', '@o.json', '--save-state', '@o.json']],
+  ['baseline --out = --csv', ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--out', '@o.txt', '--csv', '@o.txt']],
+] as [string, string[]][]) {
+  add({ name: `outputs: ${label}`, files: OUT_FILES, args, message: [/@o\.json|@o\.txt|@s\.jsonl/, 'given for two outputs'] });
+}
+// Long swipes in predict: file and line named, before any decoding.
+{
+  const x = Array.from({ length: 300 }, (_, i) => 100 + (i % 500));
+  const long = JSON.stringify({ word: 'набей', curve: { x, y: x.map(() => 200), t: x.map((_, i) => i * 5), grid_name: 'default' } });
+  add({
+    name: 'predict: a swipe longer than the model accepts',
+    files: { 'c.json': seedConfig(), 'valid.jsonl': `${GOOD}\n${long}\n`, 'voc.txt': 'набей\n', 'out/.keep': '', 'models/m.pt': 'copy:$MODEL' },
+    args: ['predict', '--config', '@c.json', '--quiet'],
+    message: ['@valid.jsonl:2: curve.x: 300 points, but the model accepts at most 299 (max_curve_len)'],
+    mayCreate: ['out'],
+  });
+  add({ name: 'predict: --long-swipes truncate', files: { 'c.json': seedConfig() }, args: ['predict', '--config', '@c.json', '--long-swipes', 'truncate'], message: ['--long-swipes: expected fail or skip, got "truncate"'] });
+  add({ name: 'decode: a swipe longer than the model accepts', files: { 'data.jsonl': `${GOOD}\n${GOOD}\n${long}\n` }, args: ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--generator', 'greedy', '--max-steps', '3', '--out', '@out.jsonl'], message: ['@data.jsonl:3: curve.x: 300 points, but the model accepts at most 299 (max_curve_len); pass --long-swipes skip'] });
+}
+
+// 10. Blank lines in JSONL (refused by every reader as "empty line") and vocabularies without a word (every
+// word-list reader), --vocab without --use-vocab, a predict grid that matches no swipe.
+const BLANK_DATA = `${GOOD}\n\n${validLines[1]}\n`;
+const BLANK_PREDS = `${P_ROW}\n{"index":1,"grid_name":"default","candidates":[[1,"а"]]}\n`;
+for (const [label, args, fragment] of [
+  ['decode --data', ['decode', '--model', '$MODEL', '--data', '@blank.jsonl', '--generator', 'greedy', '--max-steps', '3', '--out', '@out.jsonl'], '@blank.jsonl:2: (line): empty line'],
+  ['features --data', ['features', '--data', '@blank.jsonl', '--transform', 'nearest_key_only', '--out', '@out.jsonl'], '@blank.jsonl:2: (line): empty line'],
+  ['baseline --data', ['baseline', '--data', '@blank.jsonl', '--vocab', '$VOCAB', '--voc-size', '50', '--out', '@out.jsonl'], '@blank.jsonl:2: (line): empty line'],
+  ['evaluate --data', ['evaluate', '--predictions', '@p.jsonl', '--data', '@blank.jsonl'], '@blank.jsonl:2: (line): empty line'],
+  ['submit --data', ['submit', '--predictions', '@p.jsonl', '--data', '@blank.jsonl', '--out', '@out.csv'], '@blank.jsonl:2: (line): empty line'],
+  ['evaluate --predictions', ['evaluate', '--predictions', '@bp.jsonl', '--data', '$VALID'], '@bp.jsonl:2'],
+  ['aggregate --inputs', ['aggregate', '--method', 'appendage', '--inputs', '@bp.jsonl', '--vocab', '$VOCAB', '--out', '@out.jsonl'], '@bp.jsonl:2'],
+  ['separate-grid input', ['separate-grid', '@blank-inline.jsonl', '--out', '@out.jsonl', '--grids-out', '@g.json'], '@blank-inline.jsonl:2: (line): empty line'],
+] as [string, string[], string][]) {
+  add({ name: `blank JSONL line: ${label}`, files: { 'blank.jsonl': BLANK_DATA, 'blank-inline.jsonl': `${inline(GOOD)}\n\n${inline(GOOD)}\n`, 'p.jsonl': P_ROW, 'bp.jsonl': BLANK_PREDS }, args, message: [fragment] });
+}
+for (const [label, args] of [
+  ['decode --use-vocab', ['decode', '--model', '$MODEL', '--data', '$VALID', '--use-vocab', '--vocab', '@v.txt', '--out', '@out.jsonl']],
+  ['aggregate --vocab', ['aggregate', '--method', 'appendage', '--inputs', '@p.jsonl', '--vocab', '@v.txt', '--out', '@out.jsonl']],
+  ['baseline --vocab', ['baseline', '--data', '$VALID', '--vocab', '@v.txt', '--out', '@out.jsonl']],
+  ['synth --vocab', ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl']],
+] as [string, string[]][]) {
+  add({ name: `vocabulary of blank lines: ${label}`, files: { 'v.txt': '\n  \n\t\n', 'p.jsonl': P_ROW }, args, message: ['@v.txt', 'vocabulary is empty'] });
+  add({ name: `empty vocabulary file: ${label}`, files: { 'v.txt': '', 'p.jsonl': P_ROW }, args, message: ['@v.txt', 'vocabulary is empty'] });
+}
+add({ name: 'decode --vocab without --use-vocab', files: { 'v.txt': 'набей\n' }, args: ['decode', '--model', '$MODEL', '--data', '$VALID', '--vocab', '@v.txt', '--out', '@out.jsonl'], message: ['@v.txt is only read with --use-vocab'] });
+add({
+  name: 'predict: a grid that matches no swipe',
+  files: { 'c.json': seedConfig({ model_params: [['defualt', 'm1_bigger', 'm.pt']] }), 'valid.jsonl': `${GOOD}\n`, 'voc.txt': 'набей\n', 'out/.keep': '', 'models/m.pt': 'copy:$MODEL' },
+  args: ['predict', '--config', '@c.json', '--quiet'],
+  message: ['@c.json', 'defualt'],
+  mayCreate: ['out'],
+});
+
 export const CASES: readonly BadInputCase[] = cases;

@@ -65,12 +65,44 @@ describe('neuroswipe decode', () => {
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => [x.index, x.grid_name, x.candidates.length])).toEqual([[1, 'extra', 1], [4, 'extra', 1]]);
   });
+  it('--long-swipes skip decodes the other swipes and names the skipped lines', () => {
+    const x = Array.from({ length: 300 }, (_, i) => 100 + i);
+    const long = JSON.stringify({ curve: { x, y: x.map(() => 200), t: x.map((_, i) => i * 5), grid_name: 'default' } });
+    const lines = readFileSync(data, 'utf8').trim().split('\n');
+    const mixed = join(dir, 'with-long.jsonl');
+    writeFileSync(mixed, [lines[0], long, lines[2], long].join('\n') + '\n');
+    const out = join(dir, 'skip-long.jsonl');
+    const r = run(['decode', '--model', MODEL, '--data', mixed, '--generator', 'greedy', '--long-swipes', 'skip', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${mixed}: skipped 2 swipes longer than 299 points (max_curve_len), lines 2, 4`);
+    expect(r.stderr).toMatch(/decoded 2 swipes .*; 2 long swipes skipped → /);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.index)).toEqual([0, 2]);
+    const failed = run(['decode', '--model', MODEL, '--data', mixed, '--generator', 'greedy', '--out', join(dir, 'fail-long.jsonl')]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`${mixed}:2: curve.x: 300 points, but the model accepts at most 299`);
+    expect(existsSync(join(dir, 'fail-long.jsonl'))).toBe(false);
+  });
+  it('refuses to overwrite --out without --force, and an --out equal to --data', () => {
+    const out = join(dir, 'twice.jsonl');
+    expect(run(['decode', '--model', MODEL, '--data', data, '--generator', 'greedy', '--max-steps', '3', '--out', out]).status).toBe(0);
+    const before = readFileSync(out, 'utf8');
+    const again = run(['decode', '--model', MODEL, '--data', data, '--generator', 'greedy', '--max-steps', '3', '--out', out]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`${out}: already exists (use --force to overwrite)`);
+    expect(run(['decode', '--model', MODEL, '--data', data, '--generator', 'greedy', '--max-steps', '3', '--out', out, '--force']).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    const self = run(['decode', '--model', MODEL, '--data', data, '--out', data, '--force']);
+    expect(self.status).toBe(1);
+    expect(self.stderr).toContain(`${data}: the output is also an input`);
+  });
   const bad: [string, string[], RegExp][] = [
     ['empty vocabulary', ['--use-vocab', '--vocab', 'EMPTY'], /the vocabulary is empty/],
     ['a vocabulary character the tokenizer lacks', ['--use-vocab', '--vocab', 'LATIN'], /line 2: word "cat" has the character "c"/],
     ['max steps above the model limit', ['--max-steps', '36'], /decoding\.maxSteps: expected an integer in 1\.\.35, got 36/],
     ['beam size below 1', ['--beam-size', '0'], /decoding\.beamSize: expected an integer in 1\.\.35, got 0/],
-    ['a swipe longer than the positional table', ['--data', 'LONG'], /swipe 0: 300 points, but the model accepts at most 299/],
+    ['a swipe longer than the positional table', ['--data', 'LONG'], /long\.jsonl:1: curve\.x: 300 points, but the model accepts at most 299 \(max_curve_len\); pass --long-swipes skip/],
+    ['an unknown --long-swipes policy', ['--long-swipes', 'truncate'], /--long-swipes: expected fail or skip, got "truncate"/],
     ['no swipe on the model’s grids', ['--data', 'EXTRAONLY'], /no swipe on grid\(s\) default; the file has 1 on extra/],
     ['a bad line', ['--data', 'BADLINE'], /:2: curve\.t/],
     ['--vocab without --use-vocab', ['--vocab', 'LATIN'], /latin\.txt is only read with --use-vocab/],

@@ -9,6 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model } from '../../lib/model/model.js';
 import { Decoder } from '../../lib/decode/decoder.js';
+import { decodeFile } from '../../lib/decode/decode-file.js';
 import { progressChunk } from '../../lib/decode/decoder.js';
 import { defaultWorkers } from '../../lib/decode/defaults.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
@@ -184,5 +185,28 @@ describe('workers default', () => {
     expect(defaultWorkers('cuda:0')).toBe(1);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toMatch(/\| workers \| one per core on CPU, 1 on CUDA \|/);
+  });
+});
+
+describe('decodeFile and long swipes', () => {
+  it('fails on a swipe longer than max_curve_len naming file:line, or skips it and reports it', async () => {
+    const lines = readFileSync(EXAMPLE_VALID, 'utf8').split('\n').slice(0, 3);
+    const x = Array.from({ length: 300 }, (_, i) => 100 + i);
+    const long = JSON.stringify({ curve: { x, y: x.map(() => 200), t: x.map((_, i) => i * 5), grid_name: 'default' } });
+    const file = join(dir, 'long.jsonl');
+    writeFileSync(file, [lines[0], long, lines[1], lines[2]].join('\n') + '\n');
+    const grids = loadGrids();
+    const decoder = await Decoder.create(model, { decoding: { generator: 'greedy', maxSteps: 4 }, batchSize: 2, workers: 1, grids });
+    const rows: number[] = [];
+    const opts = { grids, gridNames: ['default'], onRows: (r: { index: number }[]) => void rows.push(...r.map((x) => x.index)) };
+    const err = await decodeFile(decoder, file, opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadLineError);
+    expect((err as BadLineError).message).toBe(`${file}:2: curve.x: 300 points, but the model accepts at most 299 (max_curve_len); pass --long-swipes skip to decode the other swipes`);
+    rows.length = 0;
+    const summary = await decodeFile(decoder, file, { ...opts, longSwipes: 'skip' });
+    expect(rows).toEqual([0, 2, 3]);
+    expect(summary.swipes).toBe(3);
+    expect(summary.longSwipes).toEqual({ count: 1, lines: [2], message: `${file}: skipped 1 swipe longer than 299 points (max_curve_len), line 2` });
+    decoder.dispose();
   });
 });

@@ -105,10 +105,10 @@ let dir: string;
 let data: string;
 let probeData: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'neuroswipe-oom-'));
   data = join(dir, 'long.jsonl');
-  synthesizeToFile({ vocabPath: VOCAB, count: SWIPES, seed: 7, out: data, swipe: { minPoints: 285, maxPoints: 299 } });
+  await synthesizeToFile({ vocabPath: VOCAB, count: SWIPES, seed: 7, out: data, swipe: { minPoints: 285, maxPoints: 299 } });
   const lines = readFileSync(data, 'utf8').trim().split('\n');
   const points = (line: string): number => (JSON.parse(line) as { curve: { x: number[] } }).curve.x.length;
   expect(Math.min(...lines.map(points))).toBeGreaterThanOrEqual(285);
@@ -173,9 +173,9 @@ if (!hasPrlimit) {
  * about 11.5 MB per swipe) fit. An uncapped child at the same batch size gives the reference candidates.
  */
 describe.skipIf(!runtimeInfo().cudaAvailable)('CUDA, under a caching-allocator cap of 2 GiB', () => {
-  it('splits the batch and returns the uncapped candidates', (ctx) => {
+  it('splits the batch and returns the uncapped candidates', async (ctx) => {
     const cudaData = join(dir, 'long-1024.jsonl');
-    synthesizeToFile({ vocabPath: VOCAB, count: 1024, seed: 8, out: cudaData, swipe: { minPoints: 285, maxPoints: 299 } });
+    await synthesizeToFile({ vocabPath: VOCAB, count: 1024, seed: 8, out: cudaData, swipe: { minPoints: 285, maxPoints: 299 } });
     const args = { data: cudaData, batchSize: 1024, generator: 'beam', nativeStep: true, device: 'cuda' };
     const capped = runChild({ ...args, cudaCapBytes: 2 * 2 ** 30 }, null);
     if (capped.capped === false) {

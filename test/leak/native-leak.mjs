@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * Leak test of every async native method: each runs N times (default 500, `LEAK_N`) after a warm-up, with
- * a full GC between rounds; the resident set may grow by at most `LEAK_MAX_MB` (default 64) per method.
- * Run with `node --expose-gc test/leak/native-leak.mjs` after `npm run build` (it uses dist/).
+ * Leak test of every async native method (model load, encode, decode, decodeLast, the batched search, the
+ * vocabulary trie build, the DTW baseline) and of the load's failure path: each runs N times (default 500,
+ * `LEAK_N`; model loads `LEAK_LOAD_N`, default N too) after a warm-up, with a full GC between rounds; the
+ * resident set may grow by at most `LEAK_MAX_MB` (default 64) per method. Run with
+ * `node --expose-gc test/leak/native-leak.mjs` after `npm run build` (it uses dist/); `LEAK_ONLY=regex`
+ * runs some methods only.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +18,10 @@ if (typeof globalThis.gc !== 'function') {
 }
 const N = Number(process.env.LEAK_N ?? 500);
 const MAX_MB = Number(process.env.LEAK_MAX_MB ?? 64);
-/** Model loads are slow (about a second each on a shared CPU): fewer by default. */
-const LOAD_N = Number(process.env.LEAK_LOAD_N ?? 100);
+const LOAD_N = Number(process.env.LEAK_LOAD_N ?? N);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL = `${root}examples/model.pt`;
+const CORRUPT = `${root}test/fixtures/generated/corrupt.pt`;
 const grids = loadGrids();
 const swipes = [];
 for await (const s of readSwipes(`${root}examples/valid.jsonl`, { grids })) {
@@ -48,6 +51,14 @@ const tokens = Int32Array.of(tokenizer.sosId, 5, 6);
 
 const methods = {
   'Model.load + dispose': async () => (await Model.load(MODEL, { device: 'cpu' })).dispose(),
+  'Model.load failing (corrupt archive)': async () => {
+    try {
+      await Model.load(CORRUPT, { device: 'cpu' });
+    } catch {
+      return;
+    }
+    throw new Error(`${CORRUPT}: loaded, expected an error`);
+  },
   'Model.encode': () => model.encode(traj, [S, 1, F], keys, [S, 1]),
   'Model.decode': () => model.decode(tokens, [3, 1], memory.data, memory.shape),
   'Model.decodeLast': () => model.decodeLast(tokens, [3, 1], Int32Array.of(3), memory.data, memory.shape),
@@ -57,6 +68,7 @@ const methods = {
 };
 
 let failed = false;
+const started = performance.now();
 const only = process.env.LEAK_ONLY ? new RegExp(process.env.LEAK_ONLY) : null;
 for (const [name, fn] of Object.entries(methods)) {
   if (only && !only.test(name)) continue;
@@ -77,4 +89,5 @@ for (const [name, fn] of Object.entries(methods)) {
   console.log(`${ok ? 'ok  ' : 'LEAK'} ${name}: ${n} calls in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${before.toFixed(0)} → ${(before + growth).toFixed(0)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}, limit +${MAX_MB})`);
 }
 model.dispose();
+console.log(`${failed ? 'FAILED' : 'ok'}: ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
 process.exit(failed ? 1 : 0);

@@ -233,6 +233,26 @@ describe('neuroswipe predict (seed config)', () => {
     expect(finals('all')).toEqual(finals('ref'));
     for (const f of finals('ref')) expect(readFileSync(join(dir, 'all', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
     expect(registryRows(join(dir, 'all/registry.sqlite'))).toEqual(registryRows(join(dir, 'ref/registry.sqlite')));
+    // Each merged file has the completion record the unsharded run wrote for the same file, so an unsharded
+    // run over the merged folder takes every file as done; a merged file cut short is decoded again.
+    for (const f of finals('ref')) expect(readFileSync(join(dir, 'all', `${f}.done.json`), 'utf8')).toBe(readFileSync(join(dir, 'ref', `${f}.done.json`), 'utf8'));
+    let again = predict('all');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr.match(/already done \(.*\), skipped/g)).toHaveLength(3);
+    const cut = join(dir, 'all', at(finals('all'), 0));
+    writeFileSync(cut, readFileSync(cut, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    again = predict('all');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr.match(/already done \(.*\), skipped/g)).toHaveLength(2);
+    expect(again.stderr).toMatch(/exists, but it changed since it was finished .*; decoding again/);
+    expect(readFileSync(cut).equals(readFileSync(join(dir, 'ref', at(finals('ref'), 0))))).toBe(true);
+    // Merging again refuses the existing file without --force, and replaces it with --force.
+    const parts = readdirSync(join(dir, 'all')).filter((f) => f.startsWith(at(finals('all'), 0).replace(/\.jsonl$/, '.shard-'))).map((f) => `all/${f}`);
+    const refused = cli(['predictions', 'merge', '--out', `all/${finals('all')[0]}`, ...parts]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('already exists (use --force to overwrite)');
+    expect(cli(['predictions', 'merge', '--out', `all/${finals('all')[0]}`, '--force', ...parts]).status).toBe(0);
+    expect(cli(['predictions', 'merge', '--out', at(parts, 0), '--force', ...parts]).stderr).toContain('the output is also an input');
   });
 
   it('refuses to merge an incomplete or mixed shard set', () => {

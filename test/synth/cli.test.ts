@@ -40,7 +40,7 @@ describe('neuroswipe synth', () => {
     const a = readFileSync(file('a.jsonl'));
     expect(a.equals(readFileSync(file('b.jsonl')))).toBe(true);
     expect(a.equals(readFileSync(file('c.jsonl')))).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('writes the separated-grid format with the word first', async () => {
@@ -97,7 +97,7 @@ describe('neuroswipe synth', () => {
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--noise-scale', '-2', '--out', out)).rejects.toThrow(/swipe\.noiseScale/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--out', join(dir, 'no', 'such', 'dir', 'x.jsonl'))).rejects.toThrow(/x\.jsonl: cannot write/);
     await expect(synth('--count', '5', '--out', out)).rejects.toThrow(/--vocab/);
-    expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('validates counts, sizes and word lengths before writing anything', async () => {
@@ -105,21 +105,21 @@ describe('neuroswipe synth', () => {
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '1e12', '--out', out)).rejects.toThrow(/--count: expected an integer 1…10000000, got 1e12/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '10000001', '--out', out)).rejects.toThrow(RangeError);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--noise-scale', '1e9', '--out', out)).rejects.toThrow(/swipe\.noiseScale: expected a number 0…100, got 1000000000/);
-    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 1e12, out })).toThrow(/count: expected an integer 1…10000000/);
-    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { msPerLetter: [30, 1e9] } })).toThrow(/swipe\.msPerLetter\[1\]: expected a number .*…32767/);
-    expect(() => synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { maxPoints: 1e7 } })).toThrow(/swipe\.maxPoints/);
+    await expect(synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 1e12, out })).rejects.toThrow(/count: expected an integer 1…10000000/);
+    await expect(synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { msPerLetter: [30, 1e9] } })).rejects.toThrow(/swipe\.msPerLetter\[1\]: expected a number .*…32767/);
+    await expect(synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 5, out, swipe: { maxPoints: 1e7 } })).rejects.toThrow(/swipe\.maxPoints/);
     writeFileSync(file('long.txt'), `дом\n${'а'.repeat(5000)}\nкот\n`);
     await expect(synth('--vocab', file('long.txt'), '--count', '5', '--out', out)).rejects.toThrow(/long\.txt:2: word "а{40}…" has 5000 letters; .*beyond the 32767 ms.*at most 407 letters with swipe\.msPerLetter\[1\] = 80 and swipe\.startEndMs\[1\] = 200/);
     // the longest word that fits is accepted, and every value it gives is readable back
     writeFileSync(file('fits.txt'), `${'ор'.repeat(203)}о\n`);
     await synth('--vocab', file('fits.txt'), '--count', '3', '--out', out);
     for (const l of lines(out)) expect(Math.max(...JSON.parse(l).curve.t)).toBeLessThanOrEqual(32767);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('reports progress for large counts through the library callback', () => {
+  it('reports progress for large counts through the library callback', async () => {
     const seen: number[] = [];
-    synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 25, out: file('p.jsonl'), progressEvery: 10, onProgress: (d) => seen.push(d) });
+    await synthesizeToFile({ vocabPath: SMALL_VOCAB, count: 25, out: file('p.jsonl'), progressEvery: 10, onProgress: (d) => seen.push(d) });
     expect(seen).toEqual([10, 20, 25]);
   });
 });
