@@ -1,82 +1,67 @@
 /**
- * Public API of the neuroswipe package.
+ * Public API of the neuroswipe package: reading swipes and keyboards, loading models, decoding (one call
+ * or a whole file), prediction files, evaluation, aggregation, submissions, prediction runs with their
+ * registry, the HTTP server and synthetic swipes. Everything else under `lib/` is internal and may change.
  */
-// Synthetic swipes (lib/synth)
-export { Prng } from './synth/prng.js';
-export { minJerk, proportionalKnots } from './synth/min-jerk.js';
-export { SYNTH_LETTERS, letterLayout, nearestLetter, type LetterKey, type LetterLayout } from './synth/layout.js';
-export { LETTER_SUBSTITUTES, MISSING_LETTER_POLICIES, filterVocabForGrid, type MissingLetterPolicy, type SkippedWord, type TraceableWord, type VocabFilterResult, type VocabWord } from './synth/vocab-filter.js';
-export { parseVocab, readVocab } from './synth/vocab.js';
-export { WORD_SAMPLINGS, WordSampler, type WordSampling } from './synth/sampler.js';
-export { DEFAULT_SWIPE_OPTIONS, generateSwipe, type SwipeCurve, type SwipeOptions } from './synth/generator.js';
-export { formatSwipeLine, type GridStyle } from './synth/format.js';
-export { resolveSwipeOptions } from './synth/options.js';
-export { synthesizeSwipes, synthesizeToFile, type SynthFileRequest, type SynthSample, type SynthSummary } from './synth/synthesize.js';
-// Data layer: datasets, keyboards, features, tokenizers, batches
-export { SwipeReader, readSwipes, readLines, readRef, subsetByGrid, gridIndices, type Swipe, type ReadSwipesOptions } from './data/dataset.js';
+// Swipes and keyboards
+export { SwipeReader, readSwipes, readLabels, readRef, type DataLabels, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
-export { parseSwipeLine, type SwipeRecord } from './data/swipe-record.js';
 export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
-export { separateGridFile, separateGridLine, type SeparateGridOptions, type SeparateGridResult } from './data/separate-grid.js';
-export { PyNumber, parsePyJson, dumpPyCompact, dumpPyIndented, pyFloatRepr, pyString, type PyValue } from './io/python-json.js';
-export { AtomicTextWriter, checkOutputPaths } from './io/atomic-write.js';
 export { EXAMPLES_DIR } from './data/examples.js';
-export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, keyLabel, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
-export { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
-export { floatCenter, truncatedCenter, type Point } from './keyboard/centers.js';
-export { NearestKeyLookup } from './keyboard/nearest-key.js';
-export { DistancesLookup } from './keyboard/distances.js';
-export { avgHalfKeyDiagonal } from './keyboard/half-diagonal.js';
-export { CharTokenizer, KeyboardTokenizer, CHAR_SPECIAL_TOKENS, DISTANCE_COLUMNS } from './tokenizer.js';
-export {
-  TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, N_KEY_COLUMNS, normalizeTransformSpec, trajFeatureCount,
-  type TransformName, type TransformSpec, type WeightsFunctionName, type WeightsFunctionSpec, type KeyKind, type SwipeFeatures,
-} from './features/types.js';
+export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
+// Features
 export { FeatureExtractor } from './features/extractor.js';
-export { GridFeatureContext } from './features/grid-context.js';
-export { trajColumnCount, trajFeatures, type TrajOptions } from './features/traj.js';
-export { SigmoidWeights, finishWeightsRow } from './features/weights-functions.js';
-export { keyWeights } from './features/traj-feats-and-distance-weights.js';
-export { keyDistances } from './features/traj-feats-and-distances.js';
-export { formatFloat32, featuresJsonLine } from './features/json-line.js';
-// Models, decoding, vocabulary (native addon)
-export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
-export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
-export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
-export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingInput, type DecodingLimits } from './decode/decoding.js';
-export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
-export { compareCodePoints } from './util/code-points.js';
-export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
-export { Decoder, transformSpecOf, type DecoderOptions, type DecodedSwipe } from './decode/decoder.js';
-export { emptyDecodeStats, addDecodeStats, smallerMargins, smallestMargin, type DecodeStats, type DecodeWork, type SearchMargins } from './decode/stats.js';
-export { estimateFlops, type FlopShape } from './decode/flops.js';
+export {
+  TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES,
+  type KeyKind, type SwipeFeatures, type TransformName, type TransformSpec, type WeightsFunctionName, type WeightsFunctionSpec,
+} from './features/types.js';
+// Models and the native runtime
+export { Model, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
+export { ARCHITECTURES, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
+export { deviceMemory, type DeviceMemory } from './model/device-memory.js';
+export { runtimeInfo, setNumThreads, tuneHeapForThroughput, type RuntimeInfo } from './runtime.js';
+export type { NativeCudaRuntime, NativeDeviceMemory, NativeTensor, NativeVersions, NativeVocabTrie } from './native.js';
+// Decoding
+export { CharTokenizer } from './tokenizer.js';
+export { Vocabulary, readVocabularyFile } from './vocabulary.js';
+export {
+  DECODING_DEFAULTS, GENERATOR_NAMES, resolveDecodingOptions,
+  type BeamOptions, type DecodingInput, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
+} from './decode/decoding.js';
+export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions } from './decode/decoder.js';
+export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';
+export type { AutoBatchChoice } from './decode/auto-batch.js';
 export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
 export { LONG_SWIPE_POLICIES, type LongSwipePolicy } from './decode/long-swipes.js';
-export { type DecodeCallOptions, type DecodeProgress } from './decode/decode-call.js';
-export { defaultWorkers, DEFAULT_THREADS_PER_SEARCH } from './decode/defaults.js';
+// Prediction files, evaluation, aggregation, submission, baseline
 export {
-  chooseAutoBatchSize, estimateSwipeMemory, batchSizeForMemory, AUTO_BATCH_CPU, AUTO_BATCH_MIN, AUTO_BATCH_MAX,
-  AUTO_BATCH_MEMORY_FRACTION, type AutoBatchChoice, type SwipeMemoryEstimate, type SwipeMemoryInput,
-} from './decode/auto-batch.js';
-export { deviceMemory, type DeviceMemory } from './model/device-memory.js';
-export { invalidOption } from './invalid-option.js';
-// Prediction files, metrics, aggregation, submission, baseline, configs, registry
-export * from './predictions.js';
-export * from './evaluate/evaluate.js';
-export * from './submission.js';
-export * from './aggregate/appendage.js';
-export * from './aggregate/weighted.js';
-export * from './aggregate/fit.js';
-export * from './aggregate/primitives.js';
-export * from './baseline/run.js';
-export * from './evaluate/metrics.js';
-export * from './config/index.js';
-export * from './predict/index.js';
-export * from './registry/index.js';
-export { startServer, DEMO_DIR, type ServeOptions, type RunningServer } from './serve/server.js';
-// Types that public signatures refer to
-export type { NativeTensor, NativeVersions, NativeDeviceMemory, NativeCudaRuntime } from './native.js';
-export type { DataLabels } from './data/dataset.js';
-export type { BaselineVocab } from './baseline/vocab.js';
-export type { DynamicBatcher, BatchResult } from './serve/batcher.js';
+  PREDICTION_FORMAT_VERSION, PredictionWriter, iteratePredictionFile, readPredictionFile, writePredictionFile,
+  type Candidate, type PredictionFile, type PredictionItem, type PredictionRow, type PredictorMeta,
+} from './predictions.js';
+export { evaluatePredictionFile, evaluatePredictions, evaluateRows, type EvaluationResult } from './evaluate/evaluate.js';
+export { accuracy, swipeMrr } from './evaluate/metrics.js';
+export { aggregateAppendage } from './aggregate/appendage.js';
+export { aggregateWeighted } from './aggregate/weighted.js';
+export { DEFAULT_WEIGHT_GRID, fitWeights, type FitOptions, type FitResult } from './aggregate/fit.js';
+export { SUBMISSION_WIDTH, fillFromBaseline, formatSubmission, mergeByIndex, readBaselineCsv, writeSubmission } from './submission.js';
+export { runBaseline, type BaselineRunOptions } from './baseline/run.js';
+export { buildBaselineVocab, readBaselineVocab, type BaselineVocab } from './baseline/vocab.js';
+// Prediction configs, runs and the registry
+export { loadPredictionConfig } from './config/load.js';
+export type { PredictionPlan, PredictorEntry, TransformExpectation } from './config/plan.js';
+export { defaultRegistryPath, runPrediction, type RunOptions, type RunResult } from './predict/run.js';
+export { parseShard, type Shard } from './predict/shard.js';
+export { findShardSets, mergeShardFiles, type MergedPredictions, type ShardInfo, type ShardSet } from './predict/merge.js';
+export { createReporter, type PredictorSummary, type ProgressReporter } from './predict/progress.js';
+export { Registry, type OpenOptions } from './registry/registry.js';
+export { mergeRegistries, type MergeSummary } from './registry/merge.js';
+export type { PredictorIdentity, PredictorResults, RegistryRow } from './registry/schema.js';
+// Serving
+export { DEMO_DIR, startServer, type RunningServer, type ServeOptions } from './serve/server.js';
+export type { BatchResult, DynamicBatcher } from './serve/batcher.js';
 export type { ServeMetrics } from './serve/metrics.js';
+// Synthetic swipes
+export { synthesizeToFile, type SynthFileRequest, type SynthSummary } from './synth/synthesize.js';
+export { DEFAULT_SWIPE_OPTIONS, type SwipeOptions } from './synth/generator.js';
+export type { MissingLetterPolicy, SkippedWord } from './synth/vocab-filter.js';
+export type { WordSampling } from './synth/sampler.js';

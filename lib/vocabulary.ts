@@ -7,6 +7,7 @@ import { readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
+import { NativeHandle } from './util/native-handle.js';
 
 export type { NativeVocabTrie };
 
@@ -61,10 +62,10 @@ export function fitWordList(list: WordList, maxLength: number): FittedWords {
 export class Vocabulary {
   /** Number of words (duplicates included). */
   readonly size: number;
-  private handle: NativeVocabTrie | undefined;
+  private readonly handle: NativeHandle<NativeVocabTrie>;
 
   private constructor(trie: NativeVocabTrie, size: number) {
-    this.handle = trie;
+    this.handle = new NativeHandle(trie, 'Vocabulary: the vocabulary has been disposed');
     this.size = size;
   }
 
@@ -73,13 +74,12 @@ export class Vocabulary {
    * @throws Error once the vocabulary has been disposed
    */
   get trie(): NativeVocabTrie {
-    if (!this.handle) throw new Error('Vocabulary: the vocabulary has been disposed');
-    return this.handle;
+    return this.handle.get();
   }
 
   /** Whether {@link Vocabulary.dispose} has been called. */
   get disposed(): boolean {
-    return this.handle === undefined;
+    return this.handle.disposed;
   }
 
   /**
@@ -141,8 +141,7 @@ export class Vocabulary {
    * does nothing.
    */
   dispose(): void {
-    this.handle?.dispose();
-    this.handle = undefined;
+    this.handle.dispose();
   }
 
   /** Same as {@link Vocabulary.dispose}, for `await using`. */

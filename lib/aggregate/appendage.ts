@@ -7,7 +7,7 @@ import { at } from '../util/checked.js';
 
 /**
  * For each model in the given order (best first), keep its in-vocabulary hypotheses in their original
- * order and append them to the rows with {@link appendPreds} (duplicates skipped, rows filled up to
+ * order and append them to the rows with `appendPreds` (duplicates skipped, rows filled up to
  * `limit`). Rows are paired by position across models.
  * @param predsList - per model, per swipe, the `[score, word]` hypotheses
  * @param vocab - the vocabulary set; other words are dropped

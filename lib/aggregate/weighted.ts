@@ -33,7 +33,7 @@ export function mergeByScore(acc: readonly Candidate[], next: readonly Candidate
 /**
  * Weighted aggregation: keep in-vocabulary hypotheses, multiply each model's scores by its weight (models
  * and weights are paired as Python's `zip` pairs them: models beyond the weights list, or weights beyond
- * the models list, are ignored), merge the models' lists one after another with {@link mergeByScore},
+ * the models list, are ignored), merge the models' lists one after another with `mergeByScore`,
  * drop repeated words keeping the first occurrence and cut to `limit`. Scores are "lower is better", so a
  * larger weight demotes a model.
  * @param predsList - per model, per swipe, the `[score, word]` hypotheses (each list ascending by score)

@@ -137,7 +137,6 @@ export function register(program: Command): void {
           progress.start(lines);
           summary = await decodeFile(decoder, o.data, {
             grids, gridNames, longSwipes,
-            chunkSize: Math.max(1024, decoder.batchSize * decoder.workers * 16),
             onRows: async (rows) => {
               for (const r of rows) await writer.write(toPredictionRow(r));
             },

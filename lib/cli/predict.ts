@@ -1,7 +1,8 @@
 /** `neuroswipe predict`: runs a prediction config (seed `prediction_config` or neuroswipe `predict`). */
 import type { Command } from 'commander';
 import { tuneHeapForThroughput } from '../runtime.js';
-import { DEFAULT_CHUNK_SIZE, loadPredictionConfig } from '../config/load.js';
+import { loadPredictionConfig } from '../config/load.js';
+import { DEFAULT_CHUNK_SIZE } from '../decode/defaults.js';
 import type { DeviceRequest } from '../model/model.js';
 import { runPrediction } from '../predict/run.js';
 import { parseShard } from '../predict/shard.js';

@@ -97,7 +97,7 @@ export function register(program: Command): void {
           vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), base.tokenizer, o.vocab);
         }
         const running = await startServer({
-          model, grids, vocabulary, decoding,
+          model, grids, vocabulary, decoding: decoding as DecodingInput, // checked by startServer
           host: o.host, port,
           maxBatchSize: o.maxBatchSize,
           maxWaitMs,

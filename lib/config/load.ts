@@ -9,12 +9,7 @@ import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
-import { CPU_BATCH_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
-
-/** Default swipes decoded together on the CPU (CUDA: chosen from free memory); see lib/decode/defaults.ts. */
-export const DEFAULT_BATCH_SIZE = CPU_BATCH_SIZE;
-/** Default swipes per chunk (the unit of sharding). */
-export const DEFAULT_CHUNK_SIZE = 256;
+import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 
 type Obj = Record<string, unknown>;
 

@@ -5,9 +5,10 @@
 import type { DecodingOptions } from './decoding.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import { deviceMemory, type DeviceMemory } from '../model/device-memory.js';
+import { CPU_BATCH_SIZE } from './defaults.js';
 
-/** The batch size `'auto'` resolves to on the CPU (where more swipes per search only cost cache locality). */
-export const AUTO_BATCH_CPU = 16;
+/** The batch size `'auto'` resolves to on the CPU (where more swipes per search only cost cache locality): the CPU default. */
+export const AUTO_BATCH_CPU = CPU_BATCH_SIZE;
 /** Fewest swipes `'auto'` picks on CUDA. */
 export const AUTO_BATCH_MIN = 16;
 /** Most swipes `'auto'` picks on CUDA. */
@@ -99,7 +100,7 @@ export interface AutoBatchChoice {
   batchSize: number;
   /** The device asked. */
   device: string;
-  /** Free/total device memory when chosen; null on the CPU or when unknown (then {@link AUTO_BATCH_CPU}). */
+  /** Free/total device memory when chosen; null on the CPU or when unknown (then `AUTO_BATCH_CPU`). */
   memory: DeviceMemory | null;
   /** Estimated bytes per swipe in flight; null when the memory was not used. */
   bytesPerSwipe: number | null;
@@ -107,7 +108,7 @@ export interface AutoBatchChoice {
 
 /**
  * Resolves `'auto'` for a model on `device`: on CUDA with known free memory,
- * {@link batchSizeForMemory} of {@link estimateSwipeMemory}; otherwise {@link AUTO_BATCH_CPU}.
+ * {@link batchSizeForMemory} of {@link estimateSwipeMemory}; otherwise `AUTO_BATCH_CPU`.
  */
 export function chooseAutoBatchSize(device: string, input: SwipeMemoryInput): AutoBatchChoice {
   const memory = device.startsWith('cuda') ? deviceMemory(device) : null;

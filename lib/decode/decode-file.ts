@@ -5,6 +5,7 @@
 import { readSwipes, type Swipe } from '../data/dataset.js';
 import type { GridMap } from '../keyboard/grid.js';
 import type { Decoder, DecodedSwipe } from './decoder.js';
+import { defaultChunkSize } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, type DecodeStats } from './stats.js';
 import { longSwipeError, LongSwipeReport, type LongSwipePolicy } from './long-swipes.js';
 
@@ -14,7 +15,10 @@ export interface DecodeFileOptions {
   grids: GridMap;
   /** Decode only swipes of these grids (file order kept). */
   gridNames: readonly string[];
-  /** Swipes handed to the native search at once. Default 4096. */
+  /**
+   * Swipes handed to the native search at once (each chunk is decoded on its own). Default
+   * `defaultChunkSize(decoder.batchSize, decoder.workers)` (lib/decode/defaults.ts).
+   */
   chunkSize?: number;
   /** Only swipes whose 0-based position among the selected ones satisfies this (sharding). */
   select?: (position: number, swipe: Swipe) => boolean;
@@ -53,7 +57,7 @@ export interface DecodeFileSummary {
  *   accepts, or naming the grids when none of the wanted grids occurs in a non-empty file
  */
 export async function decodeFile(decoder: Decoder, path: string, options: DecodeFileOptions): Promise<DecodeFileSummary> {
-  const chunkSize = options.chunkSize ?? 4096;
+  const chunkSize = options.chunkSize ?? defaultChunkSize(decoder.batchSize, decoder.workers);
   const wanted = new Set(options.gridNames);
   const seenByGrid: Record<string, number> = {};
   const stats: DecodeStats = emptyDecodeStats();

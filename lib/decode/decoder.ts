@@ -15,11 +15,43 @@ import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
-import { progressChunk, throwIfAborted, type DecodeCallOptions } from './decode-call.js';
-import { defaultWorkers } from './defaults.js';
+import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
+
+/** Progress of one `Decoder.decode` call, in swipes. */
+export interface DecodeProgress {
+  /** Swipes decoded so far. */
+  done: number;
+  /** Swipes in the call. */
+  total: number;
+}
+
+/** Options of one `Decoder.decode` call. */
+export interface DecodeCallOptions {
+  /**
+   * Cancels the call: checked before each native search starts, so a search already running finishes
+   * first. The promise then rejects with `signal.reason` (an `AbortError` `DOMException` by default).
+   */
+  signal?: AbortSignal;
+  /** Called after each chunk of swipes is decoded, with the swipes done so far and the call's total. */
+  onProgress?: (progress: DecodeProgress) => void;
+}
+
+/**
+ * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
+ * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share.
+ */
+export function progressChunk(total: number, workers: number, batchSize: number): number {
+  const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
+  return Math.max(1, Math.min(share, Math.max(batchSize * 8, Math.ceil(total / 100))));
+}
+
+/** Throws the signal's reason when it has been aborted. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  signal?.throwIfAborted();
+}
 
 /** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
 export interface DecodedSwipe {
@@ -181,7 +213,7 @@ export class Decoder {
     this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
-    const bs = options.batchSize ?? 16;
+    const bs = options.batchSize ?? CPU_BATCH_SIZE;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? defaultWorkers(model.device);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
@@ -189,8 +221,8 @@ export class Decoder {
     this.reference = options.reference ?? false;
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
-    this.nativeStep = options.nativeStep ?? true;
-    this.skipForced = options.skipForced ?? true;
+    this.nativeStep = options.nativeStep ?? DEFAULT_NATIVE_STEP;
+    this.skipForced = options.skipForced ?? DEFAULT_SKIP_FORCED;
     if (options.margins !== undefined && typeof options.margins !== 'boolean') throw invalidOption('margins', 'a boolean', options.margins);
     this.margins = options.margins ?? false;
     this.autoBatch = bs === 'auto'

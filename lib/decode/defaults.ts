@@ -19,6 +19,12 @@ export const DEFAULT_NATIVE_STEP = true;
 /** Whether single-token vocabulary expansions skip the model. */
 export const DEFAULT_SKIP_FORCED = true;
 
+/**
+ * Swipes per chunk of `predict` (and so of `reproduce`): each chunk is decoded on its own and is the unit
+ * of `--shard`, so all shards of a run must use the same size.
+ */
+export const DEFAULT_CHUNK_SIZE = 256;
+
 /** libtorch threads per search when none are given: one, with one search per core. */
 export const DEFAULT_THREADS_PER_SEARCH = 1;
 
@@ -39,6 +45,14 @@ export function defaultBatchSize(device: string): number | 'auto' {
 export function defaultWorkers(device: string, threads = DEFAULT_THREADS_PER_SEARCH): number {
   if (onCuda(device)) return 1;
   return Math.max(1, Math.min(64, Math.floor(availableParallelism() / Math.max(1, threads))));
+}
+
+/**
+ * Swipes `decodeFile` reads before handing them to the search at once, when the caller does not
+ * fix it: enough to keep every worker's batch full for a while (16 batches per worker), at least 1024.
+ */
+export function defaultChunkSize(batchSize: number, workers: number): number {
+  return Math.max(1024, batchSize * workers * 16);
 }
 
 /** A decoded swipe as a prediction-file row (the one place `gridName` becomes `grid_name`). */

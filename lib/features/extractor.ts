@@ -5,11 +5,7 @@ import type { Swipe } from '../data/dataset.js';
 import { checkSwipe } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { GridFeatureContext } from './grid-context.js';
-import { nearestKeyOnly } from './nearest-key-only.js';
-import { trajFeatsAndDistanceWeights } from './traj-feats-and-distance-weights.js';
-import { trajFeatsAndDistances } from './traj-feats-and-distances.js';
-import { trajFeatsAndNearestKey } from './traj-feats-and-nearest-key.js';
-import { trajFeatsAndXy } from './traj-feats-and-xy.js';
+import { nearestKeyOnly, trajFeatsAndDistanceWeights, trajFeatsAndDistances, trajFeatsAndNearestKey, trajFeatsAndXy } from './transforms.js';
 import type { TrajOptions } from './traj.js';
 import { normalizeTransformSpec, type SwipeFeatures, type TransformSpec } from './types.js';
 
@@ -46,7 +42,7 @@ export class FeatureExtractor {
     };
   }
 
-  /** The per-grid context of a grid name (built on first use). */
+  /** The per-grid context of a grid name (built on first use). @internal */
   context(gridName: string): GridFeatureContext {
     let ctx = this.contexts.get(gridName);
     if (ctx === undefined) {

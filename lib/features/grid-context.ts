@@ -3,7 +3,7 @@
  */
 import { DistancesLookup } from '../keyboard/distances.js';
 import type { Grid } from '../keyboard/grid.js';
-import { avgHalfKeyDiagonal } from '../keyboard/half-diagonal.js';
+import { avgHalfKeyDiagonal } from '../keyboard/key-geometry.js';
 import { NearestKeyLookup } from '../keyboard/nearest-key.js';
 import { DISTANCE_COLUMNS, KeyboardTokenizer } from '../tokenizer.js';
 import type { WeightsFunctionSpec } from './types.js';

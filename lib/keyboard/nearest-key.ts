@@ -3,7 +3,7 @@
  * precomputing its full table: answers are computed on demand and cached per cell.
  */
 import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
-import { floatCenter } from './centers.js';
+import { floatCenter } from './key-geometry.js';
 import { keyLabel, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 

@@ -5,6 +5,7 @@ import { native, type NativeScriptModel, type NativeTensor } from '../native.js'
 import { checkModelArchive } from './metadata-check.js';
 import { parseModelMetadata, type ModelMetadata } from './model-metadata.js';
 import { invalidOption } from '../invalid-option.js';
+import { NativeHandle } from '../util/native-handle.js';
 
 /** Where a model runs: `auto` picks CUDA when this libtorch has it and a GPU is visible, else the CPU. */
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
@@ -51,10 +52,10 @@ export async function withJsStack<T>(what: string, run: () => Promise<T>): Promi
 export class Model {
   /** Validated `neuroswipe.json`. */
   readonly metadata: ModelMetadata;
-  private handle: NativeScriptModel | undefined;
+  private readonly handle: NativeHandle<NativeScriptModel>;
 
   private constructor(handle: NativeScriptModel, metadata: ModelMetadata) {
-    this.handle = handle;
+    this.handle = new NativeHandle(handle, 'Model: the model has been disposed');
     this.metadata = metadata;
   }
 
@@ -107,8 +108,7 @@ export class Model {
   }
 
   private get native(): NativeScriptModel {
-    if (!this.handle) throw new Error('Model: the model has been disposed');
-    return this.handle;
+    return this.handle.get();
   }
 
   /**
@@ -144,13 +144,12 @@ export class Model {
 
   /** Whether {@link Model.dispose} has been called. */
   get disposed(): boolean {
-    return this.handle === undefined;
+    return this.handle.disposed;
   }
 
   /** Frees the model. Later calls throw. Pending calls finish normally. */
   dispose(): void {
-    this.handle?.dispose();
-    this.handle = undefined;
+    this.handle.dispose();
   }
 
   /** Same as {@link Model.dispose}, for `await using`. */

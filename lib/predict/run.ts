@@ -1,14 +1,16 @@
 /**
  * `neuroswipe predict`: for each `(grid, model, weights)` entry of a config, decodes that grid's swipes of
- * the chosen split and writes one prediction file per predictor (docs/SEED.md §7.1), skipping predictors
+ * the chosen split with the one decode-to-file loop (`decodeFile`: streaming, the library's decoding
+ * defaults) and writes one prediction file per predictor (docs/SEED.md §7.1), skipping predictors
  * whose file is already there, and records every predictor in the registry.
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PredictionPlan, PredictorEntry } from '../config/plan.js';
-import { readSwipes, type Swipe } from '../data/dataset.js';
+import { readSwipes, type DataLabels } from '../data/dataset.js';
 import { Decoder } from '../decode/decoder.js';
+import { decodeFile } from '../decode/decode-file.js';
 import { evaluateRows } from '../evaluate/evaluate.js';
 import { loadGrids, type GridMap } from '../keyboard/grid.js';
 import { Model } from '../model/model.js';
@@ -20,17 +22,15 @@ import { setNumThreads } from '../runtime.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { fitWordList, Vocabulary } from '../vocabulary.js';
 import { readWordList, type WordList } from '../io/word-list.js';
-import type { DataLabels } from '../data/dataset.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
 import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
-import { checkPredictorGrid } from './grid-check.js';
 import { acquireRunLock } from './run-lock.js';
-import { longSwipeError, LongSwipeReport, type LongSwipePolicy } from '../decode/long-swipes.js';
-import { DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { longSwipeError, type LongSwipePolicy } from '../decode/long-swipes.js';
+import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -65,16 +65,33 @@ async function readMeta(path: string): Promise<PredictorMeta | undefined> {
   return undefined;
 }
 
-function labelsOf(swipes: readonly Swipe[]): DataLabels {
-  const gridNames: string[] = [];
-  const words: (string | undefined)[] = [];
-  for (const s of swipes) {
-    gridNames[s.index] = s.gridName;
-    words[s.index] = s.word;
-  }
-  return { gridNames, words };
+/** What a first pass over the data file finds: every line checked, grids resolved, curves not kept. */
+interface DataScan {
+  /** Grid name and target word of each line. */
+  labels: DataLabels;
+  /** Swipes per grid name. */
+  counts: Map<string, number>;
+  /** `[line index, points]` of each swipe, per grid name. */
+  points: Map<string, [number, number][]>;
 }
 
+async function scanData(path: string, grids: GridMap): Promise<DataScan> {
+  const gridNames: string[] = [];
+  const words: (string | undefined)[] = [];
+  const counts = new Map<string, number>();
+  const points = new Map<string, [number, number][]>();
+  for await (const s of readSwipes(path, { grids })) {
+    gridNames[s.index] = s.gridName;
+    words[s.index] = s.word;
+    counts.set(s.gridName, (counts.get(s.gridName) ?? 0) + 1);
+    let list = points.get(s.gridName);
+    if (list === undefined) points.set(s.gridName, (list = []));
+    list.push([s.index, s.x.length]);
+  }
+  return { labels: { gridNames, words }, counts, points };
+}
+
+/** The model of a config entry must be the architecture, class count and transform the config names. */
 function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadata, modelFile: string): void {
   const where = `${plan.configPath}: ${entry.field}`;
   if (m.architecture !== entry.architecture) {
@@ -99,6 +116,23 @@ function checkModel(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadat
 }
 
 /**
+ * A predictor's grid must be one the model was made for and must have swipes in the data file (a typo in a
+ * config otherwise gives an empty prediction file).
+ * @param counts - swipes per grid name in the data file
+ * @throws Error naming the config, the entry's field and the grid
+ */
+function checkPredictorGrid(plan: PredictionPlan, entry: PredictorEntry, m: ModelMetadata, modelFile: string, counts: ReadonlyMap<string, number>): void {
+  const where = `${plan.configPath}: ${entry.field}`;
+  if (!m.grid_names.includes(entry.grid)) {
+    throw new Error(`${where}: grid ${JSON.stringify(entry.grid)} is not a grid of ${modelFile} (its neuroswipe.json grid_names: ${m.grid_names.join(', ')})`);
+  }
+  if (!counts.get(entry.grid)) {
+    const seen = [...counts].map(([g, n]) => `${n} on ${g}`).join(', ') || 'no swipes';
+    throw new Error(`${where}: no swipe of ${plan.dataPath} is on grid ${JSON.stringify(entry.grid)} (the file has ${seen})`);
+  }
+}
+
+/**
  * Runs a validated config.
  * @param plan - from `loadPredictionConfig`
  * @param options - shard, registry and progress output
@@ -109,14 +143,15 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
   const shard = options.shard;
   setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
-  const swipes: Swipe[] = [];
-  for await (const s of readSwipes(plan.dataPath, { grids })) swipes.push(s);
+  // Every line is checked before anything is decoded, so a bad line leaves no prediction file behind.
+  const scan = await scanData(plan.dataPath, grids);
   const ctx: RunContext = {
     plan,
     shard,
     grids,
-    swipes,
-    labels: labelsOf(swipes),
+    labels: scan.labels,
+    counts: scan.counts,
+    points: scan.points,
     dataSha256: await sha256File(plan.dataPath),
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
@@ -145,8 +180,9 @@ interface RunContext {
   plan: PredictionPlan;
   shard?: Shard;
   grids: GridMap;
-  swipes: Swipe[];
   labels: DataLabels;
+  counts: ReadonlyMap<string, number>;
+  points: ReadonlyMap<string, readonly [number, number][]>;
   dataSha256: string;
   vocabWords: WordList | null;
   vocabSha256: string | null;
@@ -159,8 +195,8 @@ interface RunContext {
 /** Validation metrics of a grid's rows, when every swipe of the grid has a target word. */
 function metricsOf(ctx: RunContext, grid: string, rows: readonly PredictionRow[], file: string): Partial<Pick<PredictorResults, 'valMrr' | 'valAccuracy'>> {
   if (ctx.plan.split !== 'val' || rows.length === 0) return {};
-  const subset = ctx.swipes.filter((s) => s.gridName === grid);
-  if (subset.some((s) => s.word === undefined)) return {};
+  const { gridNames, words } = ctx.labels;
+  if (gridNames.some((g, i) => g === grid && words[i] === undefined)) return {};
   const m = evaluateRows(rows, ctx.labels, file);
   return { valMrr: m.mrr, valAccuracy: m.accuracy };
 }
@@ -193,20 +229,6 @@ async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<Vocabul
   return v;
 }
 
-/** The swipes a model accepts; a longer one fails the run (`fail`) or is left out and reported (`skip`). */
-function withoutLongSwipes(ctx: RunContext, swipes: Swipe[], max: number, label: string): Swipe[] {
-  const report = new LongSwipeReport(ctx.plan.dataPath, max);
-  const kept = swipes.filter((s) => {
-    if (s.x.length <= max) return true;
-    if (ctx.longSwipes !== 'skip') throw longSwipeError(ctx.plan.dataPath, s.index, s.x.length, max);
-    report.add(s.index);
-    return false;
-  });
-  const message = report.summary();
-  if (message !== null) ctx.reporter.note(`${label}: ${message}`);
-  return kept;
-}
-
 async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<PredictorSummary> {
   const { plan, shard, reporter } = ctx;
   const t0 = performance.now();
@@ -217,7 +239,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
   const model = await Model.load(src.path, { device: plan.device });
   try {
     checkModel(plan, entry, model.metadata, src.path);
-    checkPredictorGrid(plan, entry, model.metadata, src.path, ctx.swipes);
+    checkPredictorGrid(plan, entry, model.metadata, src.path, ctx.counts);
     const meta = predictorMeta({
       entry,
       model: model.metadata,
@@ -252,10 +274,15 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       reporter.note(`${label}: ${target} exists, but ${stale}; decoding again`);
       removeCompletion(target);
     }
-    const gridSwipes = ctx.swipes.filter((s) => s.gridName === entry.grid);
-    const subset = withoutLongSwipes(ctx, gridSwipes, model.metadata.max_curve_len, label);
-    const chunks = shardChunks(subset.length, plan.chunkSize, shard);
-    const total = chunks.reduce((n, [a, b]) => n + b - a, 0);
+    // Swipes longer than the model accepts: an error before anything is decoded, or left out of the
+    // grid's swipes (and so of its chunks) with `longSwipes: 'skip'`.
+    const maxPoints = model.metadata.max_curve_len;
+    const points = ctx.points.get(entry.grid) ?? [];
+    const long = points.filter(([, n]) => n > maxPoints);
+    const firstLong = long[0];
+    if (firstLong !== undefined && ctx.longSwipes !== 'skip') throw longSwipeError(plan.dataPath, firstLong[0], firstLong[1], maxPoints);
+    const subsetSize = points.length - long.length;
+    const total = shardChunks(subsetSize, plan.chunkSize, shard).reduce((n, [a, b]) => n + b - a, 0);
     let decoder: Decoder;
     try {
       decoder = await Decoder.create(model, {
@@ -263,37 +290,61 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
         vocabulary: await vocabularyFor(ctx, model.metadata),
         batchSize: plan.batchSize ?? defaultBatchSize(model.device),
         workers: plan.workers ?? defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
+        nativeStep: DEFAULT_NATIVE_STEP,
+        skipForced: DEFAULT_SKIP_FORCED,
         grids: ctx.grids,
       });
     } catch (err) {
       throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
     const fileMeta: PredictorMeta = shard
-      ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subset.length, data_sha256: ctx.dataSha256 } }
+      ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subsetSize, data_sha256: ctx.dataSha256 } }
       : meta;
     const writer = new PredictionWriter(target, fileMeta);
-    const rows: PredictionRow[] = [];
+    // Validation metrics need the rows; test predictions are only written.
+    const rows: PredictionRow[] | undefined = plan.split === 'val' ? [] : undefined;
+    let written = 0;
+    let reported = 0;
+    let kept = 0;
     reporter.begin(label, total);
     try {
-      for (const [a, b] of chunks) {
-        const out = await decoder.decode(subset.slice(a, b));
-        for (const r of out.rows) {
-          const row = toPredictionRow(r);
-          await writer.write(row);
-          rows.push(row);
-        }
-        reporter.advance(b - a);
-      }
+      // Chunks of `chunkSize` swipes of the grid, each decoded on its own: a shard takes every
+      // `count`-th chunk (lib/predict/shard.ts), so its chunks are the unsharded run's chunks.
+      const done = await decodeFile(decoder, plan.dataPath, {
+        grids: ctx.grids,
+        gridNames: [entry.grid],
+        chunkSize: plan.chunkSize,
+        longSwipes: ctx.longSwipes,
+        // Long swipes are passed on for decodeFile to skip; the others are numbered among themselves.
+        select: (_position, swipe) => {
+          if (swipe.x.length > maxPoints) return true;
+          const k = kept++;
+          return shard === undefined || Math.floor(k / plan.chunkSize) % shard.count === shard.index - 1;
+        },
+        onRows: async (decoded) => {
+          for (const r of decoded) {
+            const row = toPredictionRow(r);
+            await writer.write(row);
+            rows?.push(row);
+            written++;
+          }
+        },
+        onProgress: (n) => {
+          reporter.advance(n - reported);
+          reported = n;
+        },
+      });
+      if (done.longSwipes.message !== null) reporter.note(`${label}: ${done.longSwipes.message}`);
     } catch (err) {
       await writer.abort();
       reporter.end(`${label}: failed`);
       throw err;
     }
     await writer.close();
-    await writeCompletion(target, ctx.dataSha256, identityKey(identity), rows.length);
+    await writeCompletion(target, ctx.dataSha256, identityKey(identity), written);
     await register(ctx, identity, entry, target, rows);
     const s = summary('decoded', total);
-    if (subset.length < gridSwipes.length) s.longSwipesSkipped = gridSwipes.length - subset.length;
+    if (long.length > 0) s.longSwipesSkipped = long.length;
     reporter.end(`${label}: ${total} swipes in ${s.seconds.toFixed(1)} s → ${target}`);
     return s;
   } finally {

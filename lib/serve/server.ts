@@ -30,8 +30,8 @@ export interface ServeOptions {
   grids: GridMap;
   /** Restrict outputs to these words. Default none. */
   vocabulary?: Vocabulary | null;
-  /** The server's decoding options (`{ generator, ...options }`); requests may override within the limits. Default beam. */
-  decoding?: { generator: string; [k: string]: unknown };
+  /** The server's decoding options (`{ generator, ...that generator's options }`); requests may override within the limits. Default beam. */
+  decoding?: DecodingInput;
   /** Address to bind. Default `127.0.0.1`. */
   host?: string;
   /** Port; 0 picks a free one. Default 8080. */
@@ -119,7 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const vocabulary = opts.vocabulary ?? null;
   const registry = new GridRegistry(opts.grids, limits.maxInlineGrids);
   // Options from flags and requests are checked at run time by Decoder.create (resolveDecodingOptions).
-  const baseDecoding = (opts.decoding ?? { generator: 'beam' }) as DecodingInput;
+  const baseDecoding: DecodingInput = opts.decoding ?? { generator: 'beam' };
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
   const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };

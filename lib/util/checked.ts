@@ -28,3 +28,12 @@ export function at2<T>(a: ArrayLike<ArrayLike<T>>, i: number, j: number): T {
 export function addAt(a: { [i: number]: number; readonly length: number }, i: number, x: number): void {
   a[i] = at(a, i) + x;
 }
+
+/**
+ * `record[key]` for a key that the surrounding code guarantees to be an own property of `record`.
+ * @throws RangeError naming the key when it is not
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T {
+  if (!Object.prototype.hasOwnProperty.call(record, key)) throw new RangeError(`no ${JSON.stringify(key)} in ${Object.keys(record).length ? Object.keys(record).join(', ') : 'an empty record'}`);
+  return record[key] as T;
+}

@@ -7,26 +7,14 @@
 // The seed loop (reference) runs as one search, with 1 libtorch thread and with one per core; batched runs
 // use --workers searches at once. Every configuration runs --repeats times (default 3) and reports the
 // median speed with the range, because a shared machine's speed drifts between runs.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchModel, benchSwipes, flag, lib, opt, root } from './setup.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (p) => import(join(root, 'dist', p));
-const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
 const { estimateFlops } = await lib('decode/flops.js');
-const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
-const { readSwipes } = await lib('data/dataset.js');
-const { loadGrids } = await lib('keyboard/grid.js');
-const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
+const { setNumThreads } = await lib('runtime.js');
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const modelPath = opt('--model', existsSync(join(root, 'examples/model.pt')) ? join(root, 'examples/model.pt') : join(root, 'test/fixtures/generated/m1_bigger.pt'));
 const nSwipes = Number(opt('--swipes', '300'));
 const nRef = Number(opt('--reference-swipes', '30'));
@@ -35,26 +23,14 @@ const batchSize = Number(opt('--batch-size', '16'));
 const workers = Number(opt('--workers', String((await import('node:os')).availableParallelism())));
 const device = opt('--device', 'cpu');
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
-const skipFullPrefix = args.includes('--skip-full-prefix');
+const skipFullPrefix = flag('--skip-full-prefix');
 const repeats = Number(opt('--repeats', '3'));
 const cores = (await import('node:os')).availableParallelism();
 
-setNumThreads(threads);
-// As the CLI's decoding commands do: keep libtorch's per-call activations on the heap (lib/runtime.ts).
-const heapTuned = tuneHeapForThroughput();
-const dir = join(root, '.tmp', 'bench');
-mkdirSync(dir, { recursive: true });
-const data = join(dir, `synth-${nSwipes}.jsonl`);
-if (!existsSync(data)) {
-  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
-}
-const swipes = [];
-for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
-const model = await Model.load(modelPath, { device });
+const { swipes } = await benchSwipes(nSwipes);
+const { model, vocabulary: vocab, heapTuned } = await benchModel({ modelPath, vocabPath, device, threads });
 const m = model.metadata;
 const shape = { dModel: m.d_model, encoderLayers: m.architecture === 'm1_smaller' ? 3 : 4, decoderLayers: m.n_decoder_layers ?? 4, feedForward: 128, nClasses: m.n_classes };
-const tokenizer = (await Decoder.create(model)).tokenizer;
-const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), tokenizer, vocabPath);
 
 async function run(label, opts, subset, runThreads = threads) {
   const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });

@@ -6,27 +6,14 @@
 // stdout (read by scripts/bench.mjs).
 // Usage: node scripts/bench/serve.mjs [--swipes N] [--requests N] [--concurrency 1,8,64] [--workers N]
 //        [--max-batch-size N] [--max-wait-ms MS] [--repeats N]
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { benchModel, benchSwipes, lib, opt, root } from './setup.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (p) => import(join(root, 'dist', p));
-const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
-const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
-const { readSwipes } = await lib('data/dataset.js');
-const { loadGrids } = await lib('keyboard/grid.js');
-const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const modelPath = opt('--model', join(root, 'examples/model.pt'));
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const nSwipes = Number(opt('--swipes', '400'));
@@ -39,24 +26,13 @@ const maxWait = Number(opt('--max-wait-ms', '2'));
 const repeats = Number(opt('--repeats', '3'));
 const beamSize = 6;
 
-const dir = join(root, '.tmp', 'bench');
-mkdirSync(dir, { recursive: true });
-const data = join(dir, `synth-${nSwipes}.jsonl`);
-if (!existsSync(data)) {
-  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
-}
-const swipes = [];
-for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
+const { swipes } = await benchSwipes(nSwipes);
 const bodies = swipes.map((s) => JSON.stringify({ x: Array.from(s.x), y: Array.from(s.y), t: Array.from(s.t), grid_name: s.gridName }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Offline: the same swipes through the library decoder as `neuroswipe decode` runs it (batch 16, one search per core).
 async function offline() {
-  setNumThreads(1);
-  tuneHeapForThroughput();
-  const model = await Model.load(modelPath, { device: 'cpu' });
-  const base = await Decoder.create(model);
-  const vocabulary = await Vocabulary.build(readVocabularyFile(vocabPath), base.tokenizer, vocabPath);
+  const { model, vocabulary } = await benchModel({ modelPath, vocabPath });
   const dec = await Decoder.create(model, { decoding: { generator: 'beam', beamSize }, vocabulary, batchSize: 16, workers: cores });
   await dec.decode(swipes.slice(0, 32));
   const speeds = [];

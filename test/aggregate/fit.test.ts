@@ -9,6 +9,7 @@ import { fitWeights } from '../../lib/aggregate/fit.js';
 import { predictorId, readWeightState, weightsFromState } from '../../lib/aggregate/state.js';
 import { alignInputs } from '../../lib/aggregate/inputs.js';
 import { register } from '../../lib/cli/aggregate.js';
+import { at } from '../../lib/util/checked.js';
 
 const vocab = new Set(['дом', 'дым', 'дам', 'да', 'кот', 'кит']);
 const c = (...pairs: [number, string][]): Candidate[] => pairs;
@@ -86,7 +87,7 @@ describe('neuroswipe aggregate', () => {
     await run('--method', 'weighted', ...inputs, '--fit-on', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--data', data, '--save-state', join(dir, 'w.json'), '--out', join(dir, 'out.jsonl'));
     expect(Object.values(readWeightState(join(dir, 'w.json')))).toEqual([1, 0.35]);
     const out = await readPredictionFile(join(dir, 'out.jsonl'));
-    expect(out.rows.map((r) => r.candidates[0][1])).toEqual(targets);
+    expect(out.rows.map((r) => at(r.candidates, 0)[1])).toEqual(targets);
     expect(out.meta?.weights).toEqual([1, 0.35]);
     await run('--method', 'weighted', ...inputs, '--state', join(dir, 'w.json'), '--out', join(dir, 'out2.jsonl'));
     expect(readFileSync(join(dir, 'out2.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'out.jsonl'), 'utf8'));

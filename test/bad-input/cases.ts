@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { at as item, own } from '../../lib/util/checked.js';
 
 /** One case. */
 export interface BadInputCase {
@@ -27,7 +28,7 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const validLines = readFileSync(`${EXAMPLES}valid.jsonl`, 'utf8').split('\n').filter((l) => l.length > 0);
 
 /** A real separated-grid line (with its target word). */
-export const GOOD = validLines[0];
+export const GOOD = item(validLines, 0);
 const good = (): Record<string, unknown> => JSON.parse(GOOD) as Record<string, unknown>;
 const curveOf = (o: Record<string, unknown>): Record<string, unknown> => o.curve as Record<string, unknown>;
 
@@ -168,7 +169,7 @@ for (const [flag, values] of [
   ['--return-hypotheses', ['0', 'y']],
   ['--threads', ['0', 'z']],
 ] as [string, string[]][]) {
-  for (const v of values) OPTS.push([`decode ${flag} ${v}`, [...decodeArgs, flag, v], new RegExp(DECODE_FIELD[flag], 'i')]);
+  for (const v of values) OPTS.push([`decode ${flag} ${v}`, [...decodeArgs, flag, v], new RegExp(own(DECODE_FIELD, flag), 'i')]);
 }
 OPTS.push(['decode --generator nope', [...decodeArgs, '--generator', 'nope'], '--generator']);
 OPTS.push(['decode --device gpu7', [...decodeArgs, '--device', 'gpu7'], 'gpu7']);

@@ -4,6 +4,7 @@ import { buildBaselineVocab, compareCodePoints, pyStrip } from '../../lib/baseli
 import { baselineKeys, letterAt, wordPolyline } from '../../lib/baseline/keyboard.js';
 import { BaselineGridCache, baselineReference, dtwDistance } from '../../lib/baseline/reference.js';
 import { TopK } from '../../lib/baseline/top-k.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
 
@@ -27,22 +28,22 @@ describe('baseline vocabulary', () => {
 
 describe('baseline keyboard', () => {
   it('keeps one-character keys in key order with float32 centres', () => {
-    expect([...baselineKeys(grids.default).keys()].join('')).toBe('йцукенгшщзхфывапролджэячсмитьбю,.');
-    expect([...baselineKeys(grids.extra).keys()].join('')).toBe('йцукенгшщзхёфывапролджэъячсмитьбю?,.');
-    expect(baselineKeys(grids.default).get('й')).toMatchObject({ left: 0, right: 99, top: 15, bottom: 169, cx: 49.5, cy: 92 });
+    expect([...baselineKeys(own(grids, 'default')).keys()].join('')).toBe('йцукенгшщзхфывапролджэячсмитьбю,.');
+    expect([...baselineKeys(own(grids, 'extra')).keys()].join('')).toBe('йцукенгшщзхёфывапролджэъячсмитьбю?,.');
+    expect(baselineKeys(own(grids, 'default')).get('й')).toMatchObject({ left: 0, right: 99, top: 15, bottom: 169, cx: 49.5, cy: 92 });
   });
 
   it('gives the earlier key on a one-pixel overlap and Latin a off the keys', () => {
-    const keys = baselineKeys(grids.default);
+    const keys = baselineKeys(own(grids, 'default'));
     expect(letterAt(keys, 98, 100)).toBe('й');
     expect(letterAt(keys, 99, 100)).toBe('ц');
     expect(letterAt(keys, 500, 5)).toBe('a');
   });
 
   it('skips letters without a key in polylines (ъ on the default grid)', () => {
-    const keys = baselineKeys(grids.default);
+    const keys = baselineKeys(own(grids, 'default'));
     expect(wordPolyline(keys, 'съел')).toEqual(wordPolyline(keys, 'сел'));
-    expect(wordPolyline(baselineKeys(grids.extra), 'съел').x).toHaveLength(4);
+    expect(wordPolyline(baselineKeys(own(grids, 'extra')), 'съел').x).toHaveLength(4);
   });
 });
 
@@ -76,14 +77,14 @@ describe('top-4 selection', () => {
 describe('reference baseline', () => {
   it('ranks the words of the first letter by DTW to the key-centre polyline', () => {
     const vocab = buildBaselineVocab('привет\nпират\nпри\nмир\nпривез\nприват\n');
-    const keys = baselineKeys(grids.default);
+    const keys = baselineKeys(own(grids, 'default'));
     const line = wordPolyline(keys, 'привет');
-    const out = baselineReference(line.x.map(Math.round), line.y.map(Math.round), new BaselineGridCache(grids.default), vocab);
+    const out = baselineReference(line.x.map(Math.round), line.y.map(Math.round), new BaselineGridCache(own(grids, 'default')), vocab);
     expect(out.map((c) => c[1])).toEqual(['привет', 'приват', 'пират', 'при']);
-    expect(out[0][0]).toBeLessThan(2); // the swipe is the rounded polyline itself
+    expect(at(out, 0)[0]).toBeLessThan(2); // the swipe is the rounded polyline itself
     const pri = wordPolyline(keys, 'при');
-    expect(out[3][0]).toBe(dtwDistance(line.x.map(Math.round), line.y.map(Math.round), pri.x, pri.y));
+    expect(at(out, 3)[0]).toBe(dtwDistance(line.x.map(Math.round), line.y.map(Math.round), pri.x, pri.y));
     const privez = wordPolyline(keys, 'привез');
-    expect(dtwDistance(line.x.map(Math.round), line.y.map(Math.round), privez.x, privez.y)).toBeGreaterThan(out[3][0]);
+    expect(dtwDistance(line.x.map(Math.round), line.y.map(Math.round), privez.x, privez.y)).toBeGreaterThan(at(out, 3)[0]);
   });
 });

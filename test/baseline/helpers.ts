@@ -3,6 +3,7 @@
  */
 import type { Grid } from '../../lib/keyboard/grid.js';
 import { baselineKeys } from '../../lib/baseline/keyboard.js';
+import { at } from '../../lib/util/checked.js';
 
 /** A small deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {
@@ -30,10 +31,10 @@ export function curveAlong(word: string, grid: Grid, rand: () => number, step = 
     y.push(Math.round(py + (rand() * 2 - 1) * noise));
   };
   if (pts.length === 0) return { x: [540], y: [300] };
-  push(pts[0].cx, pts[0].cy);
+  push(at(pts, 0).cx, at(pts, 0).cy);
   for (let i = 1; i < pts.length; i++) {
-    const a = pts[i - 1];
-    const b = pts[i];
+    const a = at(pts, i - 1);
+    const b = at(pts, i);
     const n = Math.max(1, Math.round(Math.hypot(b.cx - a.cx, b.cy - a.cy) / step));
     for (let s = 1; s <= n; s++) push(a.cx + ((b.cx - a.cx) * s) / n, a.cy + ((b.cy - a.cy) * s) / n);
   }

@@ -12,6 +12,7 @@ import { formatBaselineCsv, runBaseline } from '../../lib/baseline/run.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { register } from '../../lib/cli/baseline.js';
 import { curveAlong, rng } from './helpers.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const grids = loadGrids();
@@ -19,15 +20,15 @@ const names = ['default', 'extra'];
 
 async function compare(vocab: BaselineVocab, curves: { g: number; x: number[]; y: number[] }[]): Promise<void> {
   const offsets = new Uint32Array(curves.length + 1);
-  curves.forEach((c, i) => (offsets[i + 1] = offsets[i] + c.x.length));
-  const xs = new Int32Array(offsets[curves.length]);
-  const ys = new Int32Array(offsets[curves.length]);
+  curves.forEach((c, i) => (offsets[i + 1] = at(offsets, i) + c.x.length));
+  const xs = new Int32Array(at(offsets, curves.length));
+  const ys = new Int32Array(at(offsets, curves.length));
   curves.forEach((c, i) => {
     xs.set(c.x, offsets[i]);
     ys.set(c.y, offsets[i]);
   });
   const out = await nativeDtwBaseline({
-    grids: names.map((n) => prepareGrid(grids[n], vocab)),
+    grids: names.map((n) => prepareGrid(own(grids, n), vocab)),
     wordRank: wordRanks(vocab.words),
     curveOffsets: offsets,
     xs,
@@ -37,11 +38,11 @@ async function compare(vocab: BaselineVocab, curves: { g: number; x: number[]; y
     prune: true,
     threads: 2,
   });
-  const caches = names.map((n) => new BaselineGridCache(grids[n]));
+  const caches = names.map((n) => new BaselineGridCache(own(grids, n)));
   curves.forEach((c, i) => {
     const got: [number, string][] = [];
-    for (let s = 0; s < 4; s++) if (out.words[i * 4 + s] >= 0) got.push([out.dists[i * 4 + s], vocab.words[out.words[i * 4 + s]]]);
-    expect(got, `swipe ${i}`).toEqual(baselineReference(c.x, c.y, caches[c.g], vocab));
+    for (let s = 0; s < 4; s++) if (at(out.words, i * 4 + s) >= 0) got.push([at(out.dists, i * 4 + s), at(vocab.words, at(out.words, i * 4 + s))]);
+    expect(got, `swipe ${i}`).toEqual(baselineReference(c.x, c.y, at(caches, c.g), vocab));
   });
 }
 
@@ -51,7 +52,7 @@ describe('native DTW baseline', () => {
     const r = rng(5);
     const curves = Array.from({ length: 80 }, (_, i) => {
       const g = i % 3 === 0 ? 1 : 0;
-      return { g, ...curveAlong(vocab.words[Math.floor(r() * vocab.words.length)], grids[names[g]], r) };
+      return { g, ...curveAlong(at(vocab.words, Math.floor(r() * vocab.words.length)), own(grids, at(names, g)), r) };
     });
     await compare(vocab, curves);
   });
@@ -63,7 +64,7 @@ describe('native DTW baseline', () => {
     const r = rng(9);
     const curves: { g: number; x: number[]; y: number[] }[] = [];
     for (const w of ['сел', 'сора', 'касса', 'ыы', 'кот', 'съесть']) {
-      for (const g of [0, 1]) curves.push({ g, ...curveAlong(w, grids[names[g]], r, 30, 10) });
+      for (const g of [0, 1]) curves.push({ g, ...curveAlong(w, own(grids, at(names, g)), r, 30, 10) });
     }
     curves.push({ g: 0, x: [540, 300, 200], y: [5, 200, 300] }); // first point above the keys: all words
     curves.push({ g: 1, x: [1079], y: [666] });
@@ -73,7 +74,7 @@ describe('native DTW baseline', () => {
   it('rejects malformed input with a RangeError naming the field', async () => {
     const vocab = buildBaselineVocab('да\n');
     const input = {
-      grids: [prepareGrid(grids.default, vocab)],
+      grids: [prepareGrid(own(grids, 'default'), vocab)],
       wordRank: wordRanks(vocab.words),
       curveOffsets: new Uint32Array([0, 2]),
       xs: new Int32Array([1]),

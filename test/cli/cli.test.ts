@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'neuroswipe.js');
@@ -26,7 +27,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 function commandHelps(): Map<string, { code: number | null; stdout: string; stderr: string }> {
   const names = (help: string): string[] => {
     const section = help.slice(help.indexOf('\nCommands:\n'));
-    return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((n) => n !== 'help');
+    return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => at(m, 1)).filter((n) => n !== 'help');
   };
   const helps = new Map<string, { code: number | null; stdout: string; stderr: string }>();
   for (const name of names(cli(['--help']).stdout)) {
@@ -42,8 +43,8 @@ function optionHelp(help: string, flag: string): string {
   const lines = help.split('\n');
   const i = lines.findIndex((l) => new RegExp(`^ {2}(-\\w, )?${flag}\\b`).test(l));
   if (i < 0) throw new Error(`no ${flag} in:\n${help}`);
-  let text = lines[i];
-  for (let j = i + 1; j < lines.length && /^ {4,}\S/.test(lines[j]) && !/^ {2}-/.test(lines[j]); j++) text += ' ' + lines[j].trim();
+  let text = at(lines, i);
+  for (let j = i + 1; j < lines.length && /^ {4,}\S/.test(at(lines, j)) && !/^ {2}-/.test(at(lines, j)); j++) text += ' ' + at(lines, j).trim();
   return text.replace(/\s+/g, ' ');
 }
 
@@ -88,7 +89,7 @@ describe('neuroswipe --version and --help', () => {
   });
 
   it('decode, predict and reproduce state one device, batch-size and workers rule', { timeout: 300_000 }, () => {
-    const help = Object.fromEntries(['decode', 'predict', 'reproduce'].map((c) => [c, cli([c, '--help']).stdout]));
+    const help = { decode: cli(['decode', '--help']).stdout, predict: cli(['predict', '--help']).stdout, reproduce: cli(['reproduce', '--help']).stdout };
     const rule = (text: string) => text.replace(/the config's \w+, else /, '');
     for (const flag of ['--batch-size', '--workers', '--device']) {
       const texts = Object.values(help).map((h) => rule(optionHelp(h, flag)));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadPredictionConfig } from '../../lib/config/load.js';
 import { applyOverrides, parseOverride } from '../../lib/config/overrides.js';
 import { canonicalOptions, seedKwargs, strictDecodingOptions } from '../../lib/config/generator-options.js';
+import { at, own } from '../../lib/util/checked.js';
 
 let dir: string;
 let cwd: string;
@@ -90,7 +91,7 @@ describe('seed prediction_config', () => {
     ['an unknown member', (p: Record<string, unknown>) => (p.num_workers = 0), /c\.json: prediction_config\.num_workers: unknown field/],
     ['a wrong type', (p: Record<string, unknown>) => (p.use_vocab_for_generation = 'yes'), /c\.json: prediction_config\.use_vocab_for_generation: expected boolean/],
     ['a missing member', (p: Record<string, unknown>) => delete p.voc_path, /c\.json: prediction_config\.voc_path: missing field/],
-    ['an unknown architecture', (p: Record<string, unknown>) => ((p.model_params as unknown[][])[1][1] = 'm2'), /prediction_config\.model_params\[1\]\[1\]: expected one of "m1"/],
+    ['an unknown architecture', (p: Record<string, unknown>) => (at(p.model_params as unknown[][], 1)[1] = 'm2'), /prediction_config\.model_params\[1\]\[1\]: expected one of "m1"/],
     ['a bad split', (p: Record<string, unknown>) => (p.data_split = 'train'), /prediction_config\.data_split: expected one of "val", "test"/],
     ['a bad transform', (p: Record<string, unknown>) => (p.transform_name = 'traj_feats_and_distances'), /prediction_config\.transform_name: expected one of/],
   ])('rejects %s naming the file and the field', (_what, mutate, message) => {
@@ -185,7 +186,7 @@ describe('--set overrides', () => {
     const p = c.prediction_config as Record<string, unknown>;
     expect((p.generator_call_kwargs as Record<string, unknown>).beamsize).toBe(3);
     expect(p.data_split).toBe('test');
-    expect((p.model_params as string[][])[1][0]).toBe('default');
+    expect(at(p.model_params as string[][], 1)[0]).toBe('default');
     expect(() => applyOverrides(c, [parseOverride('data_split.x=1')])).toThrow(/prediction_config\.data_split is "test", not an object or array/);
     expect(() => applyOverrides(c, [parseOverride('model_params.x.0=1')])).toThrow(/is not an element index/);
   });
@@ -244,7 +245,7 @@ describe('neuroswipe predict format', () => {
     expect(plan.format).toBe('native');
     expect(plan.dataPath).toBe(join(dir, 'data/valid__in_train_format.jsonl'));
     expect(plan.outDir).toBe(join(dir, 'preds'));
-    expect(plan.predictors[0].weights).toBe('models/model-extra.pt');
+    expect(at(plan.predictors, 0).weights).toBe('models/model-extra.pt');
     expect(plan.decoding).toEqual({ generator: 'beam-sync', beamSize: 4, normalizationFactor: 0.5, maxSteps: 20, returnHypotheses: 4 });
     expect(plan.chunkSize).toBe(16);
   });
@@ -254,7 +255,7 @@ describe('neuroswipe predict format', () => {
     (c.predict as Record<string, Record<string, unknown>>).decoding = { generator: 'beam', beamSize: 4 };
     expect(() => loadPredictionConfig(write('c.json', c))).toThrow(/predict\.decoding: missing normalizationFactor, maxSteps, returnHypotheses/);
     const d = native();
-    ((d.predict as Record<string, unknown>).models as Record<string, unknown>[])[0].weight = 'x';
+    at((d.predict as Record<string, unknown>).models as Record<string, unknown>[], 0).weight = 'x';
     expect(() => loadPredictionConfig(write('c.json', d))).toThrow(/predict\.models\[0\]\.weight: unknown field/);
     const e = native();
     (e.predict as Record<string, unknown>).useVocabulary = true;
@@ -274,7 +275,7 @@ describe('configs/examples', () => {
       const doc = JSON.parse(readFileSync(join(folder, f), 'utf8')) as Record<string, Record<string, unknown>>;
       validateConfigDocument(doc, f);
       if (doc.prediction_config) strictDecodingOptions(doc.prediction_config.generator, doc.prediction_config.generator_call_kwargs as Record<string, unknown>, 'seed', f);
-      else strictDecodingOptions((doc.predict.decoding as Record<string, unknown>).generator, doc.predict.decoding as Record<string, unknown>, 'native', f);
+      else strictDecodingOptions((own(doc, 'predict').decoding as Record<string, unknown>).generator, own(doc, 'predict').decoding as Record<string, unknown>, 'native', f);
     }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtomicFileWriter, AtomicTextWriter, checkOutputPath, checkOutputPaths, writeFileAtomic } from '../../lib/io/atomic-write.js';
 import { writePredictionFile } from '../../lib/predictions.js';
+import { at } from '../../lib/util/checked.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-atomic-'));
 const row = { index: 0, grid_name: 'default', candidates: [[0.5, 'дом']] as [number, string][] };
@@ -59,8 +60,8 @@ describe('the atomic writer', () => {
   it('handles SIGINT/SIGTERM only while a temporary file is open, leaving a program its own signal handling', async () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     const w = new AtomicTextWriter(join(dir, 'sig.txt'));
-    expect(process.listenerCount('SIGINT')).toBe(before[0] + 1);
-    expect(process.listenerCount('SIGTERM')).toBe(before[1] + 1);
+    expect(process.listenerCount('SIGINT')).toBe(at(before, 0) + 1);
+    expect(process.listenerCount('SIGTERM')).toBe(at(before, 1) + 1);
     await w.write('x');
     await w.commit();
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);

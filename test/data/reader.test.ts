@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BadLineError, BadLineReport, SwipeReader, gridIndices, readRef, readSwipes, subsetByGrid, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids, type GridMap } from '../../lib/keyboard/grid.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const grids = loadGrids();
@@ -31,8 +32,8 @@ describe('readSwipes on both formats', () => {
     expect(swipes.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(swipes.map((s) => s.word)).toEqual(WORDS);
     expect(swipes.map((s) => s.gridName)).toEqual(GRIDS);
-    expect(swipes[3].x).toBeInstanceOf(Int16Array);
-    expect(swipes[3].x[0]).toBe(-7);
+    expect(at(swipes, 3).x).toBeInstanceOf(Int16Array);
+    expect(at(swipes, 3).x[0]).toBe(-7);
     expect(reader.grids.default).toEqual(grids.default);
     expect(reader.grids.extra).toEqual(grids.extra);
   });
@@ -62,7 +63,7 @@ describe('readSwipes on both formats', () => {
   });
 
   it('an inline grid that differs from the given grid of the same name is an error', async () => {
-    const other: GridMap = { default: { ...grids.default, width: 1000 } };
+    const other: GridMap = { default: { ...own(grids, 'default'), width: 1000 } };
     await expect(all(readSwipes(join(fixtures, 'inline.jsonl'), { grids: other }))).rejects.toThrow(/inline\.jsonl:1: curve\.grid: grid "default" differs/);
   });
 

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../helpers/fixtures.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 const VOCAB = new URL('../fixtures/vocab-small.txt', import.meta.url).pathname;
@@ -113,14 +114,14 @@ describe('neuroswipe decode', () => {
         EMPTY: join(dir, 'empty.txt'), LATIN: join(dir, 'latin.txt'), LONG: join(dir, 'long.jsonl'),
         EXTRAONLY: join(dir, 'extraonly.jsonl'), BADLINE: join(dir, 'badline.jsonl'), BLANK: join(dir, 'blank.txt'),
       };
-      writeFileSync(files.BLANK, '\n \n\t\n');
-      writeFileSync(files.EMPTY, '');
-      writeFileSync(files.LATIN, 'дом\ncat\n');
+      writeFileSync(own(files, 'BLANK'), '\n \n\t\n');
+      writeFileSync(own(files, 'EMPTY'), '');
+      writeFileSync(own(files, 'LATIN'), 'дом\ncat\n');
       const x = Array.from({ length: 300 }, (_, i) => 100 + i);
-      writeFileSync(files.LONG, JSON.stringify({ curve: { x, y: x.map(() => 200), t: x.map((_, i) => i * 5), grid_name: 'default' } }) + '\n');
+      writeFileSync(own(files, 'LONG'), JSON.stringify({ curve: { x, y: x.map(() => 200), t: x.map((_, i) => i * 5), grid_name: 'default' } }) + '\n');
       const lines = readFileSync(data, 'utf8').split('\n');
-      writeFileSync(files.EXTRAONLY, lines[1] + '\n');
-      writeFileSync(files.BADLINE, lines[0] + '\n' + lines[2].replace('"t":[', '"t":[0,') + '\n');
+      writeFileSync(own(files, 'EXTRAONLY'), lines[1] + '\n');
+      writeFileSync(own(files, 'BADLINE'), lines[0] + '\n' + at(lines, 2).replace('"t":[', '"t":[0,') + '\n');
       const args = extra.map((a) => files[a] ?? a);
       const out = join(dir, `bad-${name.replace(/\W+/g, '-')}.jsonl`);
       const base = args.includes('--data') ? [] : ['--data', data];

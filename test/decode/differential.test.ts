@@ -16,6 +16,7 @@ import { fixture } from '../helpers/fixtures.js';
 import { EXAMPLE_VOCAB, synthSwipesInMemory } from '../helpers/synth-swipes.js';
 // @ts-expect-error plain ESM shared with scripts/differential.mjs
 import { compareRuns, FRAGILE_MARGIN } from '../../scripts/differential/compare.mjs';
+import { at } from '../../lib/util/checked.js';
 
 interface Comparison {
   swipes: number;
@@ -67,8 +68,8 @@ describe.each(ARCHS)('long-running %s', (arch) => {
     const native = await decode(model, swipes, { decoding });
     const script = await decode(model, swipes, { decoding, nativeStep: false });
     expectAgree(native, script, `${arch} beam 6 built-in vs TorchScript step`);
-    const full = await decode(model, [swipes[3]], { decoding, incremental: false });
-    expectAgree([native[3]], full, `${arch} beam 6 built-in vs full prefix`);
+    const full = await decode(model, [at(swipes, 3)], { decoding, incremental: false });
+    expectAgree([at(native, 3)], full, `${arch} beam 6 built-in vs full prefix`);
     for (const r of native) {
       expect(r.margins!.topK).toBeGreaterThan(0);
       expect(Number.isFinite(r.margins!.prune)).toBe(true);
@@ -78,7 +79,7 @@ describe.each(ARCHS)('long-running %s', (arch) => {
 
   it('beam 20, no vocabulary: built-in step = TorchScript step', async () => {
     const decoding = { ...BEAM, beamSize: 20 };
-    const few = [swipes[4]];
+    const few = [at(swipes, 4)];
     expectAgree(await decode(model, few, { decoding }), await decode(model, few, { decoding, nativeStep: false }), `${arch} beam 20`);
   });
 
@@ -103,7 +104,7 @@ describe('the margins statistic', () => {
   it('is absent unless asked for, and then per swipe with its minimum in the stats', async () => {
     const swipes = synthSwipesInMemory('default', 3, 5);
     const plain = await (await Decoder.create(model, { decoding: { ...BEAM, beamSize: 3, maxSteps: 8 } })).decode(swipes);
-    expect(plain.rows[0].margins).toBeUndefined();
+    expect(at(plain.rows, 0).margins).toBeUndefined();
     expect(plain.stats.margins).toBeUndefined();
     const withMargins = await (await Decoder.create(model, { decoding: { ...BEAM, beamSize: 3, maxSteps: 8 }, margins: true })).decode(swipes);
     const each = withMargins.rows.map((r) => r.margins!);

@@ -18,12 +18,13 @@ import { native, type NativeAddon } from '../../lib/native.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { EXAMPLE_MODEL, exampleSwipes } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 /** Cumulative run and run-queue wait of this process's main thread, in ms (Linux schedstat), or null. */
 function mainThreadTimes(): { run: number; wait: number } | null {
   try {
-    const [run, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return { run: run / 1e6, wait: wait / 1e6 };
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { run: at(fields, 0) / 1e6, wait: at(fields, 1) / 1e6 };
   } catch {
     return null;
   }
@@ -128,7 +129,7 @@ describe('event loop during a large decode', () => {
     expect(result.rows).toHaveLength(swipes.length);
     expect(candidates).toBeGreaterThan(swipes.length * 200);
     for (const row of result.rows) {
-      for (let j = 1; j < row.candidates.length; j++) expect(row.candidates[j - 1][0]).toBeLessThanOrEqual(row.candidates[j][0]);
+      for (let j = 1; j < row.candidates.length; j++) expect(at(row.candidates, j - 1)[0]).toBeLessThanOrEqual(at(row.candidates, j)[0]);
     }
     expect(settledAt).toBeLessThan(Number.POSITIVE_INFINITY);
     // Stalls this process caused (time spent waiting for a CPU of the shared machine left out).

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Model } from '../../lib/model/model.js';
 import { Decoder } from '../../lib/decode/decoder.js';
 import { decodeFile } from '../../lib/decode/decode-file.js';
-import { progressChunk } from '../../lib/decode/decode-call.js';
+import { progressChunk } from '../../lib/decode/decoder.js';
 import { defaultWorkers } from '../../lib/decode/defaults.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
@@ -18,6 +18,7 @@ import { BadLineError } from '../../lib/io/bad-line.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { EXAMPLES_DIR } from '../../lib/data/examples.js';
 import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 let model: Model;
 let vocabulary: Vocabulary;
@@ -82,7 +83,7 @@ describe('readSwipes', () => {
 
   it('still names the file, line and field for a grid name that is not bundled', async () => {
     const file = join(dir, 'unknown-grid.jsonl');
-    const line = readFileSync(EXAMPLE_VALID, 'utf8').split('\n')[0].replace('"grid_name":"default"', '"grid_name":"qwerty"');
+    const line = at(readFileSync(EXAMPLE_VALID, 'utf8').split('\n'), 0).replace('"grid_name":"default"', '"grid_name":"qwerty"');
     writeFileSync(file, line + '\n');
     const read = async () => {
       for await (const _ of readSwipes(file)) void _;

@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimeInfo } from '../../lib/runtime.js';
 import { synthesizeToFile } from '../../lib/synth/synthesize.js';
+import { at } from '../../lib/util/checked.js';
 
 const CHILD = new URL('./oom-child.mjs', import.meta.url).pathname;
 const VOCAB = new URL('../../examples/vocab.txt', import.meta.url).pathname;
@@ -92,9 +93,9 @@ function runChild(args: ChildArgs, capKiB: number | null): ChildResult {
 function expectSameCandidates(got: [number, string][][], want: [number, string][][]): void {
   expect(got.length).toBe(want.length);
   got.forEach((row, i) => {
-    expect(row.map((c) => c[1]), `swipe ${i} words`).toEqual(want[i].map((c) => c[1]));
+    expect(row.map((c) => c[1]), `swipe ${i} words`).toEqual(at(want, i).map((c) => c[1]));
     row.forEach(([s], j) => {
-      const ref = want[i][j][0];
+      const ref = at(at(want, i), j)[0];
       expect(Math.abs(s - ref), `swipe ${i} candidate ${j} score`).toBeLessThanOrEqual(1e-5 * Math.abs(ref));
     });
   });

@@ -19,6 +19,7 @@ import { loadGrids } from '../../lib/keyboard/grid.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
 import { seedOracle } from '../helpers/seed-oracle.js';
+import { at } from '../../lib/util/checked.js';
 
 const VOCAB_FILE = new URL('../fixtures/vocab-small.txt', import.meta.url).pathname;
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
@@ -36,7 +37,7 @@ async function synthSwipes(grid: string, count: number, seed: number): Promise<S
 function expectSameCandidates(got: DecodedSwipe[], want: [number, string][][], tol: number, label: string): void {
   expect(got.length).toBe(want.length);
   got.forEach((row, i) => {
-    const w = want[i];
+    const w = at(want, i);
     const gotWords = row.candidates.map((c) => c[1]);
     const wantWords = w.map((c) => c[1]);
     if (gotWords.join('|') !== wantWords.join('|')) {
@@ -46,7 +47,7 @@ function expectSameCandidates(got: DecodedSwipe[], want: [number, string][][], t
     }
     expect(gotWords, `${label} swipe ${i} words`).toEqual(wantWords);
     row.candidates.forEach(([s], j) => {
-      const ref = w[j][0];
+      const ref = at(w, j)[0];
       if (tol === 0) expect(s, `${label} swipe ${i} candidate ${j}`).toBe(ref);
       else expect(Math.abs(s - ref), `${label} swipe ${i} candidate ${j}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(ref), 1e-12));
     });

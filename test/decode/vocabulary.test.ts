@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CharTokenizer } from '../../lib/tokenizer.js';
 import { Vocabulary, readVocabularyFile, splitLines } from '../../lib/vocabulary.js';
+import { at } from '../../lib/util/checked.js';
 
 const VOCAB_FILE = new URL('../fixtures/vocab-small.txt', import.meta.url).pathname;
 const COMPETITION_TOKENS = ['-', ...'абвгдежзийклмнопрстуфхцчшщъыьэюя', '<eos>', '<unk>', '<pad>', '<sos>'];
@@ -14,7 +15,7 @@ function seedTable(words: string[], tok: CharTokenizer): Map<string, Set<number>
     for (let i = 1; i < t.length; i++) {
       const key = t.slice(0, i).join(',');
       if (!table.has(key)) table.set(key, new Set());
-      table.get(key)!.add(t[i]);
+      table.get(key)!.add(at(t, i));
     }
   }
   return table;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inPool, runPython, type RunResult } from './run-python.js';
+import { own } from '../../lib/util/checked.js';
 
 const ARCHS = [
   'm1',
@@ -127,21 +128,21 @@ describe('export_torchscript.py', () => {
     expect(selfCheckDiff(randomInit)).toBeLessThanOrEqual(1e-5);
     const state = join(dir, `${RANDOM_ARCH}.state.pt`);
     expect(randomInit.stdout).toContain(`wrote state dict ${state}`);
-    expect(inspected[`${RANDOM_ARCH}.random.pt`].probe).toEqual(inspected[`${RANDOM_ARCH}.ckpt.pt`].probe);
+    expect(own(inspected, `${RANDOM_ARCH}.random.pt`).probe).toEqual(own(inspected, `${RANDOM_ARCH}.ckpt.pt`).probe);
   });
 
   it.each(ARCHS)('%s: export from the seed-style state dict passes the self-check with the same weights', (arch) => {
-    const r = fromCkpt[arch];
+    const r = own(fromCkpt, arch);
     expect(r.code, r.stderr).toBe(0);
     expect(selfCheckDiff(r)).toBeLessThanOrEqual(1e-5);
-    const b = inspected[`${arch}.ckpt.pt`];
+    const b = own(inspected, `${arch}.ckpt.pt`);
     expect(b.methods).toEqual(['encode', 'decode', 'decode_last']);
     expect(b.probe).toHaveLength(35);
     expect(b.probe!.every(Number.isFinite)).toBe(true);
   });
 
   it.each(ARCHS)('%s: decode_step run token by token matches decode at every step (incremental self-check)', (arch) => {
-    const r = fromCkpt[arch];
+    const r = own(fromCkpt, arch);
     expect(r.code, r.stderr).toBe(0);
     const diff = incrementalDiff(r);
     expect(diff).toBeGreaterThanOrEqual(0);
@@ -149,16 +150,16 @@ describe('export_torchscript.py', () => {
   });
 
   it.each(LIGHTNING_ARCHS)('%s: export from a Lightning checkpoint gives the same model', (arch) => {
-    const r = fromLightning[arch];
+    const r = own(fromLightning, arch);
     expect(r.code, r.stderr).toBe(0);
     expect(selfCheckDiff(r)).toBeLessThanOrEqual(1e-5);
-    expect(inspected[`${arch}.lightning.pt`].probe).toHaveLength(35);
-    expect(inspected[`${arch}.lightning.pt`].probe).toEqual(inspected[`${arch}.ckpt.pt`].probe);
+    expect(own(inspected, `${arch}.lightning.pt`).probe).toHaveLength(35);
+    expect(own(inspected, `${arch}.lightning.pt`).probe).toEqual(own(inspected, `${arch}.ckpt.pt`).probe);
   });
 
   it.each(ARCHS)('%s: metadata in the archive', (arch) => {
-    const meta = inspected[`${arch}.ckpt.pt`].metadata as Record<string, unknown>;
-    const want = TRAINED_WITH[arch];
+    const meta = own(inspected, `${arch}.ckpt.pt`).metadata as Record<string, unknown>;
+    const want = own(TRAINED_WITH, arch);
     expect(meta.format).toBe('neuroswipe-model');
     expect(meta.format_version).toBe(1);
     expect(meta.architecture).toBe(arch);
@@ -189,7 +190,7 @@ describe('export_torchscript.py', () => {
   });
 
   it('random-init metadata has the default grid and no source weights', () => {
-    const meta = inspected[`${RANDOM_ARCH}.random.pt`].metadata as Record<string, unknown>;
+    const meta = own(inspected, `${RANDOM_ARCH}.random.pt`).metadata as Record<string, unknown>;
     expect(meta.grid_names).toEqual(['default']);
     expect(meta.source_weights).toBeUndefined();
   });

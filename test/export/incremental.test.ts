@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, inPool, runPython, type RunResult } from './run-python.js';
+import { at, own } from '../../lib/util/checked.js';
 
 interface TensorJson {
   shape: number[];
@@ -75,7 +76,7 @@ describe('incremental self-check', () => {
       variants.map((v) => () => runPython([script, v, `${ROOT}scripts`])),
       2,
     );
-    variants.forEach((v, i) => (results[v] = runs[i]));
+    variants.forEach((v, i) => (results[v] = at(runs, i)));
   });
 
   afterAll(() => {
@@ -83,7 +84,7 @@ describe('incremental self-check', () => {
   });
 
   it.each(['self', 'memory'])('rejects a step that ignores the %s padding', (drop) => {
-    const r = results[drop];
+    const r = own(results, drop);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^rejected decode_step differs from decode: max abs difference \S+ > 1e-05/);
   });
@@ -109,7 +110,7 @@ describe('incremental fixtures (make_test_models.py)', () => {
   });
 
   it.each(files)('%s: layouts follow the metadata', (f) => {
-    const { meta, inc } = cases[f];
+    const { meta, inc } = own(cases, f);
     const [l, d, h] = [meta.n_decoder_layers as number, meta.d_model as number, meta.n_heads as number];
     const [b, s] = [2, 6];
     const dh = d / h;
@@ -133,28 +134,31 @@ describe('incremental fixtures (make_test_models.py)', () => {
   });
 
   it.each(files)("%s: every step's logits are decode's logits at that position", (f) => {
-    const { inc } = cases[f];
-    const [, b, c] = inc.outputs.decode_logits.shape;
+    const { inc } = own(cases, f);
+    const shape = inc.outputs.decode_logits.shape;
+    const b = at(shape, 1);
+    const c = at(shape, 2);
     const tokens = inc.inputs.tokens;
     for (const st of inc.steps) {
       for (let row = 0; row < b; row++) {
-        const pos = st.self_len.data[row];
+        const pos = at(st.self_len.data, row);
         expect(st.tokens.data[row]).toBe(tokens.data[pos * b + row]);
         for (let k = 0; k < c; k++) {
-          const want = inc.outputs.decode_logits.data[(pos * b + row) * c + k];
-          expect(Math.abs(st.logits.data[row * c + k] - want)).toBeLessThanOrEqual(1e-5);
+          const want = at(inc.outputs.decode_logits.data, (pos * b + row) * c + k);
+          expect(Math.abs(at(st.logits.data, row * c + k) - want)).toBeLessThanOrEqual(1e-5);
         }
       }
     }
   });
 
   it.each(files)('%s: a step appends the cache entry later steps pass at that slot', (f) => {
-    const { inc } = cases[f];
-    const [l, , b, h, dh] = inc.steps[0].new_kv.shape;
+    const { inc } = own(cases, f);
+    const kvShape = at(inc.steps, 0).new_kv.shape;
+    const [l, b, h, dh] = [at(kvShape, 0), at(kvShape, 2), at(kvShape, 3), at(kvShape, 4)];
     // self_kv [L,2,B,H,T,Dh], new_kv [L,2,B,H,Dh]. Row 0 never restarts: at step 3 its slots 0..2 are the
     // new_kv of steps 0..2; row 1 restarted at step 2, so at step 3 its slot 0 is step 2's new_kv.
-    const last = inc.steps[3].self_kv;
-    const t = last.shape[4];
+    const last = at(inc.steps, 3).self_kv;
+    const t = at(last.shape, 4);
     const checks: [number, number, number][] = [
       [0, 0, 0],
       [0, 1, 1],
@@ -162,7 +166,7 @@ describe('incremental fixtures (make_test_models.py)', () => {
       [1, 0, 2],
     ];
     for (const [row, slot, step] of checks) {
-      const nk = inc.steps[step].new_kv;
+      const nk = at(inc.steps, step).new_kv;
       for (let li = 0; li < l * 2; li++) {
         for (let head = 0; head < h; head++) {
           for (let x = 0; x < dh; x++) {

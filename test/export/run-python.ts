@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findTorchPython } from '../../lib/model/python.js';
+import { at } from '../../lib/util/checked.js';
 
 /** Repository root (absolute, with a trailing slash). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,7 +37,7 @@ export async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Pro
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const i = next++;
-      results[i] = await tasks[i]();
+      results[i] = await at(tasks, i)();
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));

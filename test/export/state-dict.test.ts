@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runPython } from './run-python.js';
+import { own } from '../../lib/util/checked.js';
 
 interface ArchShapes {
   n_traj_feats: number;
@@ -36,20 +37,20 @@ describe('seed state dicts (docs/SEED.md §5.4)', () => {
 
   it.each(names)('%s: keys in order with their shapes', (name) => {
     const want = fixture[name] as ArchShapes;
-    expect(got[name].keys).toEqual(want.keys);
-    expect(got[name].n_keys).toBe(want.n_keys);
+    expect(own(got, name).keys).toEqual(want.keys);
+    expect(own(got, name).n_keys).toBe(want.n_keys);
     expect(want.keys).toHaveLength(want.n_keys);
   });
 
   it.each(names)('%s: parameter count', (name) => {
     const want = fixture[name] as ArchShapes;
-    expect(got[name].n_params).toBe(want.n_params);
-    expect(got[name].n_traj_feats).toBe(want.n_traj_feats);
+    expect(own(got, name).n_params).toBe(want.n_params);
+    expect(own(got, name).n_traj_feats).toBe(want.n_traj_feats);
   });
 
   it('legacy models keep the unused decoder prototype layer', () => {
     for (const name of ['m1', 'm1_bigger', 'm1_smaller']) {
-      const keys = got[name].keys.map(([k]) => k);
+      const keys = own(got, name).keys.map(([k]) => k);
       expect(keys.filter((k) => k.startsWith('decoder.decoder_layer.'))).toHaveLength(18);
     }
   });

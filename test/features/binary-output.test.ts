@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { register } from '../../lib/cli/features.js';
 import { BinaryFeaturesWriter, FEATURES_BINARY_MAGIC, type FeaturesBinaryHeader } from '../../lib/features/binary-writer.js';
+import { at } from '../../lib/util/checked.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const NEAREST6 = ['--transform', 'traj_feats_and_nearest_key', '--include-velocities', '--include-accelerations'];
@@ -60,18 +61,18 @@ describe('neuroswipe features --format binary', () => {
     const bin = parse(join(d, 'f.bin'));
     expect(bin.header).toMatchObject({ version: 1, n_swipes: 6, n_traj_feats: 6, key_kind: 'nearest', n_key_columns: 0, grid_names: ['default', 'extra'] });
     expect(bin.header.n_points).toBe(rows.reduce((a, r) => a + r.traj.length, 0));
-    let at = 0;
+    let offset = 0;
     rows.forEach((r, i) => {
       expect(bin.index[i]).toBe(r.index);
-      expect(bin.header.grid_names[bin.grid[i]]).toBe(r.grid_name);
+      expect(bin.header.grid_names[at(bin.grid, i)]).toBe(r.grid_name);
       expect(bin.length[i]).toBe(r.traj.length);
-      expect(Array.from(bin.traj.subarray(at * 6, (at + r.traj.length) * 6))).toEqual(r.traj.flat().map(Math.fround));
-      expect(Array.from(bin.keys.subarray(at, at + r.traj.length))).toEqual(r.keys);
-      at += r.traj.length;
+      expect(Array.from(bin.traj.subarray(offset * 6, (offset + r.traj.length) * 6))).toEqual(r.traj.flat().map(Math.fround));
+      expect(Array.from(bin.keys.subarray(offset, offset + r.traj.length))).toEqual(r.keys);
+      offset += r.traj.length;
     });
     // "привет": first point on п (16), last on т (19)
     expect(bin.keys[0]).toBe(16);
-    expect(bin.keys[bin.length[0] - 1]).toBe(19);
+    expect(bin.keys[at(bin.length, 0) - 1]).toBe(19);
     expect(readdirSync(d).sort()).toEqual(['f.bin', 'f.jsonl']);
   });
 

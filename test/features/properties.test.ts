@@ -6,6 +6,7 @@ import { TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, type TransformName } from '../
 import type { Swipe } from '../../lib/data/dataset.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
 import { KeyboardTokenizer } from '../../lib/tokenizer.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
 
@@ -64,7 +65,7 @@ describe.each(['default', 'extra'])('features on random curves, %s grid', (gridN
         for (let i = 0; i < sw.x.length; i++) {
           let sum = 0;
           for (let k = 0; k < 37; k++) {
-            const v = w[i * 37 + k];
+            const v = at(w, i * 37 + k);
             if (!(v >= 0 && v <= 1) || (missing[k] && v !== 0)) bad.push(`point ${i} column ${k}: ${v}`);
             sum += v;
           }
@@ -88,12 +89,12 @@ describe.each(['default', 'extra'])('features on random curves, %s grid', (gridN
           let bestW = -1;
           let wOfBestD = -1;
           for (let k = 0; k < 37; k++) {
-            const dk = d[i * 37 + k];
+            const dk = at(d, i * 37 + k);
             if (dk >= 0 && dk < bestD) {
               bestD = dk;
-              wOfBestD = w[i * 37 + k];
+              wOfBestD = at(w, i * 37 + k);
             }
-            bestW = Math.max(bestW, w[i * 37 + k]);
+            bestW = Math.max(bestW, at(w, i * 37 + k));
           }
           if (wOfBestD !== bestW) return false;
         }
@@ -105,12 +106,12 @@ describe.each(['default', 'extra'])('features on random curves, %s grid', (gridN
 
   it('nearest-key tokens are the keyboard tokens of the lookup labels', () => {
     const kb = new KeyboardTokenizer();
-    const lookup = new NearestKeyLookup(grids[gridName]);
+    const lookup = new NearestKeyLookup(own(grids, gridName));
     const fx = new FeatureExtractor(grids, { name: 'nearest_key_only', includeTime: false, includeVelocities: false, includeAccelerations: false });
     fc.assert(
       fc.property(curveArb(gridName), (sw) => {
         const keys = fx.extract(sw).keys;
-        const expected = Array.from(sw.x, (x, i) => kb.getToken(lookup.nearestLabel(x, sw.y[i])));
+        const expected = Array.from(sw.x, (x, i) => kb.getToken(lookup.nearestLabel(x, at(sw.y, i))));
         expect(Array.from(keys)).toEqual(expected);
         expect(expected.includes(6)).toBe(false);
       }),

@@ -4,6 +4,7 @@ import { FeatureExtractor } from '../../lib/features/extractor.js';
 import type { TransformName } from '../../lib/features/types.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { DISTANCE_COLUMNS } from '../../lib/tokenizer.js';
+import { at } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
 const X = [100, 150, 210, 260, 300, -4];
@@ -77,7 +78,7 @@ describe('spec §3.8 worked example', () => {
       а: 0.16640973091125488,
     };
     for (const [label, v] of Object.entries(expected)) {
-      const got = row[DISTANCE_COLUMNS.indexOf(label)];
+      const got = at(row, DISTANCE_COLUMNS.indexOf(label));
       expect(Math.abs(got - v) / v, label).toBeLessThan(1e-6);
     }
     for (const k of [6, 27, 33, 34, 35, 36]) expect(Object.is(row[k], 0)).toBe(true);

@@ -1,6 +1,7 @@
 /** Paths and readers of the generated TorchScript fixtures (made by test/global-setup.ts). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { at } from '../../lib/util/checked.js';
 
 /** Directory of the generated model fixtures. */
 export const GENERATED = fileURLToPath(new URL('../fixtures/generated/', import.meta.url));
@@ -41,7 +42,7 @@ export function typed(t: SavedTensor | undefined): Float32Array | Int32Array | U
 export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(at(a, i) - at(b, i)) / Math.max(1, Math.abs(at(b, i))));
   return m;
 }
 
@@ -49,6 +50,6 @@ export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(at(a, i) - at(b, i)));
   return m;
 }

@@ -6,13 +6,14 @@ import { letterLayout } from '../../lib/synth/layout.js';
 import { synthesizeSwipes } from '../../lib/synth/synthesize.js';
 import { filterVocabForGrid } from '../../lib/synth/vocab-filter.js';
 import { readVocab } from '../../lib/synth/vocab.js';
+import { own } from '../../lib/util/checked.js';
 
 /** The example vocabulary (20,000 real words). */
 export const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
 
 /** `count` swipes of words of `vocabFile` on `grid`, indices starting at `firstIndex`. */
 export function synthSwipesInMemory(grid: string, count: number, seed: number, vocabFile = EXAMPLE_VOCAB, firstIndex = 0): Swipe[] {
-  const layout = letterLayout(loadGrids()[grid]);
+  const layout = letterLayout(own(loadGrids(), grid));
   const words = filterVocabForGrid(readVocab(vocabFile), layout, 'skip', vocabFile).words;
   const out: Swipe[] = [];
   for (const s of synthesizeSwipes(words, layout, count, seed)) {

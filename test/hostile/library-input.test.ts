@@ -7,6 +7,7 @@ import { loadGrids } from '../../lib/keyboard/grid.js';
 import { Model } from '../../lib/model/model.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { EXAMPLE_MODEL, exampleSwipes } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 let model: Model;
 let decoder: Decoder;
@@ -23,7 +24,7 @@ const plain = (s: Swipe): Record<string, unknown> => ({ x: Array.from(s.x), y: A
 
 describe('Decoder.decode input', () => {
   it('rejects NaN, non-integers, out-of-range values and holes with the position and field', async () => {
-    const base = plain(real[0]);
+    const base = plain(at(real, 0));
     const n = (base.x as number[]).length;
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ ...base, x: new Array(n).fill(NaN) }, /^swipes\[1\]: x\[0\]: non-finite number NaN$/],
@@ -40,7 +41,7 @@ describe('Decoder.decode input', () => {
       [{ ...base, index: -1 }, /^swipes\[1\]: index: expected an integer ≥ 0/],
     ];
     for (const [bad, message] of cases) {
-      const err = await decoder.decode([real[1], bad as unknown as Swipe]).then(() => null, (e: unknown) => e);
+      const err = await decoder.decode([at(real, 1), bad as unknown as Swipe]).then(() => null, (e: unknown) => e);
       expect(err, String(message)).toBeInstanceOf(InvalidSwipeError);
       expect(err).toBeInstanceOf(TypeError);
       expect((err as Error).message).toMatch(message);
@@ -49,7 +50,7 @@ describe('Decoder.decode input', () => {
 
   it('rejects null, non-objects and a non-array with a clear TypeError', async () => {
     await expect(decoder.decode([null as unknown as Swipe])).rejects.toThrow(/^swipes\[0\]: \(swipe\): expected a swipe object \{ x, y, t, gridName \}, got null$/);
-    await expect(decoder.decode([real[0], 7 as unknown as Swipe])).rejects.toThrow(/^swipes\[1\]: \(swipe\): expected a swipe object .* got number 7$/);
+    await expect(decoder.decode([at(real, 0), 7 as unknown as Swipe])).rejects.toThrow(/^swipes\[1\]: \(swipe\): expected a swipe object .* got number 7$/);
     await expect(decoder.decode('abc' as unknown as Swipe[])).rejects.toThrow(/^swipes: expected an array of swipes, got string "abc"$/);
     await expect(decoder.decode(undefined as unknown as Swipe[])).rejects.toThrow(/^swipes: expected an array of swipes/);
   });
@@ -69,7 +70,7 @@ describe('Decoder.decode input', () => {
 describe('FeatureExtractor.extract input', () => {
   it('names the swipe and field', () => {
     const fx = new FeatureExtractor(loadGrids(), { name: 'traj_feats_and_nearest_key', includeTime: false, includeVelocities: true, includeAccelerations: true });
-    const s: Record<string, unknown> = { ...plain(real[0]), index: 12 };
+    const s: Record<string, unknown> = { ...plain(at(real, 0)), index: 12 };
     expect(() => fx.extract({ ...s, x: (s.x as number[]).map(() => NaN) } as unknown as Swipe)).toThrow(/^swipe 12: x\[0\]: non-finite number NaN$/);
     expect(() => fx.extract({ ...s, gridName: 'nope' } as unknown as Swipe)).toThrow(/^swipe 12: gridName: unknown grid "nope"$/);
     expect(fx.extract(s as unknown as Swipe).length).toBe((s.x as number[]).length);

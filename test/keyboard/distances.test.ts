@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { DistancesLookup } from '../../lib/keyboard/distances.js';
-import { avgHalfKeyDiagonal } from '../../lib/keyboard/half-diagonal.js';
-import { floatCenter, truncatedCenter } from '../../lib/keyboard/centers.js';
+import { avgHalfKeyDiagonal, floatCenter, truncatedCenter } from '../../lib/keyboard/key-geometry.js';
 import { DISTANCE_COLUMNS } from '../../lib/tokenizer.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
 
@@ -16,7 +16,7 @@ const CENTRES: Record<string, string> = {
 };
 
 describe.each(['default', 'extra'])('DistancesLookup on %s', (name) => {
-  const lookup = new DistancesLookup(grids[name], DISTANCE_COLUMNS);
+  const lookup = new DistancesLookup(own(grids, name), DISTANCE_COLUMNS);
 
   it('has the 37 seed columns with the spec truncated centres', () => {
     expect(lookup.nColumns).toBe(37);
@@ -31,19 +31,19 @@ describe.each(['default', 'extra'])('DistancesLookup on %s', (name) => {
     const d = lookup.distances(100, 100);
     for (let k = 0; k < 37; k++) {
       if (lookup.centerX[k] === -1) expect(d[k]).toBe(-1);
-      else expect(d[k]).toBe(Math.sqrt((lookup.centerX[k] - 100) ** 2 + (lookup.centerY[k] - 100) ** 2));
+      else expect(d[k]).toBe(Math.sqrt((at(lookup.centerX, k) - 100) ** 2 + (at(lookup.centerY, k) - 100) ** 2));
     }
   });
 
   it('out-of-bounds points use the same formula', () => {
     const d = lookup.distances(-4, 250);
-    expect(d[21]).toBe(Math.sqrt((lookup.centerX[21] + 4) ** 2 + (lookup.centerY[21] - 250) ** 2));
+    expect(d[21]).toBe(Math.sqrt((at(lookup.centerX, 21) + 4) ** 2 + (at(lookup.centerY, 21) - 250) ** 2));
   });
 });
 
 describe('spec §3.8 distances row 0 (default, point (100, 100))', () => {
   it('matches the reference float32 values', () => {
-    const d = Float32Array.from(new DistancesLookup(grids.default, DISTANCE_COLUMNS).distances(100, 100));
+    const d = Float32Array.from(new DistancesLookup(own(grids, 'default'), DISTANCE_COLUMNS).distances(100, 100));
     const col = (l: string) => d[DISTANCE_COLUMNS.indexOf(l)];
     expect(col('а')).toBe(284.3448486328125);
     expect(col('б')).toBe(780.0);
@@ -57,7 +57,7 @@ describe('spec §3.8 distances row 0 (default, point (100, 100))', () => {
 
 describe('key centres (spec §2.2)', () => {
   it('default й: float (49.5, 92) and truncated (49, 92)', () => {
-    const k = grids.default.keys[0];
+    const k = at(own(grids, 'default').keys, 0);
     expect(floatCenter(k)).toEqual({ x: 49.5, y: 92 });
     expect(truncatedCenter(k)).toEqual({ x: 49, y: 92 });
   });
@@ -65,12 +65,12 @@ describe('key centres (spec §2.2)', () => {
 
 describe('average half key diagonal (spec §2.6)', () => {
   it('default 91.21268442851873, extra 89.43060994275656', () => {
-    expect(avgHalfKeyDiagonal(grids.default)).toBe(91.21268442851873);
-    expect(avgHalfKeyDiagonal(grids.extra)).toBe(89.43060994275656);
+    expect(avgHalfKeyDiagonal(own(grids, 'default'))).toBe(91.21268442851873);
+    expect(avgHalfKeyDiagonal(own(grids, 'extra'))).toBe(89.43060994275656);
   });
 
   it('including the Cyrillic ё key would change the extra value (it is excluded)', () => {
-    const withYo = avgHalfKeyDiagonal(grids.extra, ['ё', ...DISTANCE_COLUMNS]);
+    const withYo = avgHalfKeyDiagonal(own(grids, 'extra'), ['ё', ...DISTANCE_COLUMNS]);
     expect(withYo).not.toBe(89.43060994275656);
   });
 });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
 import { SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
-import { floatCenter } from '../../lib/keyboard/centers.js';
+import { floatCenter } from '../../lib/keyboard/key-geometry.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
 
@@ -28,19 +29,19 @@ const REFERENCE: [number, number, string, string][] = [
 describe('NearestKeyLookup reference values (spec §2.4)', () => {
   for (const [x, y, d, e] of REFERENCE) {
     it(`(${x}, ${y}) → default ${d}, extra ${e}`, () => {
-      expect(new NearestKeyLookup(grids.default).nearestLabel(x, y)).toBe(d);
-      expect(new NearestKeyLookup(grids.extra).nearestLabel(x, y)).toBe(e);
+      expect(new NearestKeyLookup(own(grids, 'default')).nearestLabel(x, y)).toBe(d);
+      expect(new NearestKeyLookup(own(grids, 'extra')).nearestLabel(x, y)).toBe(e);
     });
   }
 
   it('truncates non-integer coordinates toward zero like int()', () => {
-    const l = new NearestKeyLookup(grids.default);
+    const l = new NearestKeyLookup(own(grids, 'default'));
     expect(l.nearestLabel(97.9, 50.5)).toBe('й');
     expect(l.nearestLabel(-0.5, 0)).toBe(l.nearestLabel(0, 0));
   });
 
   it('answers are stable when cached (second query equals first)', () => {
-    const l = new NearestKeyLookup(grids.extra);
+    const l = new NearestKeyLookup(own(grids, 'extra'));
     const first = REFERENCE.map(([x, y]) => l.nearestLabel(x, y));
     expect(REFERENCE.map(([x, y]) => l.nearestLabel(x, y))).toEqual(first);
   });
@@ -48,16 +49,16 @@ describe('NearestKeyLookup reference values (spec §2.4)', () => {
 
 describe('allowed keys (spec §2.3)', () => {
   it('default allows 31 letters, extra 32, without the Cyrillic ё key', () => {
-    expect(new NearestKeyLookup(grids.default).labels).toHaveLength(31);
-    const extra = new NearestKeyLookup(grids.extra);
+    expect(new NearestKeyLookup(own(grids, 'default')).labels).toHaveLength(31);
+    const extra = new NearestKeyLookup(own(grids, 'extra'));
     expect(extra.labels).toHaveLength(32);
     expect(extra.labels).not.toContain('ё');
     expect(extra.labels).toContain('ъ');
   });
 
   it("the extra grid's ё area maps to the nearest allowed centre, never ё", () => {
-    const ee = grids.extra.keys.find((k) => k.label === 'ё')!;
-    const l = new NearestKeyLookup(grids.extra);
+    const ee = own(grids, 'extra').keys.find((k) => k.label === 'ё')!;
+    const l = new NearestKeyLookup(own(grids, 'extra'));
     const { x, y, w, h } = ee.hitbox;
     const seen = new Set<string>();
     for (let px = x; px < x + w; px += 7) for (let py = y; py < y + h; py += 7) seen.add(l.nearestLabel(px, py));
@@ -66,7 +67,7 @@ describe('allowed keys (spec §2.3)', () => {
   });
 
   it('null candidates allow every key (seed None), so action keys can be answers', () => {
-    const l = new NearestKeyLookup(grids.default, null);
+    const l = new NearestKeyLookup(own(grids, 'default'), null);
     expect(l.nearestLabel(540, 600)).toBe('space');
   });
 });
@@ -88,19 +89,19 @@ function nearestCentreLabels(grid: Grid, x: number, y: number): { best: number; 
 }
 
 describe.each(['default', 'extra'])('properties on the real %s grid', (name) => {
-  const grid = grids[name];
+  const grid = own(grids, name);
   const lookup = new NearestKeyLookup(grid);
   const keys = allowedKeys(grid);
 
   it('a point inside an allowed hitbox gets that key unless a later allowed key also covers it', () => {
     fc.assert(
       fc.property(fc.nat(keys.length - 1), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (i, fx, fy) => {
-        const hb = keys[i].hitbox;
+        const hb = at(keys, i).hitbox;
         const x = hb.x + Math.floor(fx * hb.w);
         const y = hb.y + Math.floor(fy * hb.h);
         fc.pre(x < grid.width && y < grid.height);
         const later = keys.slice(i + 1).filter((k) => x >= k.hitbox.x && x < k.hitbox.x + k.hitbox.w && y >= k.hitbox.y && y < k.hitbox.y + k.hitbox.h);
-        const expected = later.length > 0 ? keyLabel(later[later.length - 1]) : keyLabel(keys[i]);
+        const expected = later.length > 0 ? keyLabel(at(later, later.length - 1)) : keyLabel(at(keys, i));
         expect(lookup.nearestLabel(x, y)).toBe(expected);
       }),
       { numRuns: 2000 },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPredictionFile, writePredictionFile } from '../../lib/predictions.js';
+import { at } from '../../lib/util/checked.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ns-pred-'));
 
@@ -16,7 +17,7 @@ describe('prediction files', () => {
     ];
     await writePredictionFile(p, rows, meta);
     const text = readFileSync(p, 'utf8').split('\n');
-    expect(JSON.parse(text[0])).toEqual({ neuroswipe_prediction: 1, predictor: meta });
+    expect(JSON.parse(at(text, 0))).toEqual({ neuroswipe_prediction: 1, predictor: meta });
     expect(await readPredictionFile(p)).toEqual({ meta, rows });
   });
 

@@ -7,6 +7,7 @@ import { appendResults, parseCsv, pyFloatRepr, pyJsonDumps, RESULTS_COLUMNS } fr
 import type { EvaluationResult } from '../../lib/evaluate/evaluate.js';
 import { register } from '../../lib/cli/evaluate.js';
 import { writePredictionFile } from '../../lib/predictions.js';
+import { at } from '../../lib/util/checked.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ns-results-'));
 
@@ -51,9 +52,9 @@ describe('results table', () => {
     expect(rows[0]).toEqual(RESULTS_COLUMNS);
     expect(rows).toHaveLength(3);
     const kw = RESULTS_COLUMNS.indexOf('generator_call_kwargs');
-    expect(rows[1][kw]).toBe('{"beamsize": 6, "normalization_factor": 0.5}');
-    expect(rows[1][RESULTS_COLUMNS.indexOf('use_vocab_for_generation')]).toBe('False');
-    expect(rows[2][RESULTS_COLUMNS.indexOf('mmr')]).toBe('0.8914698');
+    expect(at(rows, 1)[kw]).toBe('{"beamsize": 6, "normalization_factor": 0.5}');
+    expect(at(rows, 1)[RESULTS_COLUMNS.indexOf('use_vocab_for_generation')]).toBe('False');
+    expect(at(rows, 2)[RESULTS_COLUMNS.indexOf('mmr')]).toBe('0.8914698');
     expect(readFileSync(p, 'utf8')).toContain('"{""beamsize"": 6, ""normalization_factor"": 0.5}"');
   });
 

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { nativeAddonPath } from '../../lib/native.js';
 import { runtimeInfo } from '../../lib/runtime.js';
+import { at } from '../../lib/util/checked.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 const TORCH_LIB = /^lib(torch|torch_cpu|torch_cuda|c10|c10_cuda)\.so(\.[0-9.]+)?$/;
@@ -23,7 +24,7 @@ function run(cmd: string, args: string[]): string {
 
 /** NEEDED entries of an ELF file (readelf -d). */
 function needed(file: string): string[] {
-  return [...run('readelf', ['-d', file]).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+  return [...run('readelf', ['-d', file]).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => at(m, 1));
 }
 
 /** ldd's name → resolved path (null for "not found"). */
@@ -31,7 +32,7 @@ function lddMap(file: string): Map<string, string | null> {
   const out = new Map<string, string | null>();
   for (const line of run('ldd', [file]).split('\n')) {
     const m = /^\s*(\S+) => (not found|(\S+) \(0x[0-9a-f]+\))/.exec(line);
-    if (m) out.set(m[1], m[2] === 'not found' ? null : m[3]);
+    if (m) out.set(at(m, 1), at(m, 2) === 'not found' ? null : at(m, 3));
   }
   return out;
 }
@@ -63,7 +64,7 @@ describe('the addon links exactly one libtorch', () => {
 
   it('has only that libtorch mapped into this process', () => {
     const maps = readFileSync('/proc/self/maps', 'utf8');
-    const files = new Set([...maps.matchAll(/\s(\/\S+\.so[.0-9]*)$/gm)].map((m) => m[1]));
+    const files = new Set([...maps.matchAll(/\s(\/\S+\.so[.0-9]*)$/gm)].map((m) => at(m, 1)));
     const torchFiles = [...files].filter((f) => TORCH_LIB.test(basename(f)));
     expect(torchFiles.length).toBeGreaterThanOrEqual(3);
     expect([...new Set(torchFiles.map((f) => dirname(realpathSync(f))))]).toEqual([builtDir]);

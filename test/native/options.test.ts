@@ -8,6 +8,7 @@ import { Decoder } from '../../lib/decode/decoder.js';
 import { Model } from '../../lib/model/model.js';
 import { native, type NativeAddon, type NativeDecodeOptions } from '../../lib/native.js';
 import { EXAMPLE_MODEL, exampleSwipes } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 type DecodeArgs = Parameters<NativeAddon['decodeSwipes']>;
 
@@ -94,7 +95,7 @@ describe('dtwBaseline input', () => {
       wordRank: new Uint32Array(0), curveOffsets: new Uint32Array(1), xs: new Int32Array(0), ys: new Int32Array(0), curveGrid: new Uint32Array(0), k: 4, prune: true, threads: 1,
     };
     expect(() => addon.dtwBaseline({ ...input, prune: 1 as never })).toThrow(/dtwBaseline: prune: expected a boolean, got a number/);
-    expect(() => addon.dtwBaseline({ ...input, grids: [{ ...input.grids[0], cx: new Float32Array(1) as never }] })).toThrow(/dtwBaseline: grids\[0\]\.cx: expected a Float64Array, got a Float32Array/);
+    expect(() => addon.dtwBaseline({ ...input, grids: [{ ...at(input.grids, 0), cx: new Float32Array(1) as never }] })).toThrow(/dtwBaseline: grids\[0\]\.cx: expected a Float64Array, got a Float32Array/);
     expect(() => addon.dtwBaseline({ ...input, k: -1 })).toThrow(RangeError);
   });
 });

@@ -16,6 +16,7 @@ import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB, exampleSwipes } from '../h
 import { runtimeInfo, setNumThreads } from '../../lib/runtime.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { fixture, maxScaledDiff, readReference, typed } from '../helpers/fixtures.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger', 'v3_nearest_only_transformer_bigger'];
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
@@ -33,8 +34,8 @@ function scaleRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
   let s = 0;
   for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
+    d = Math.max(d, Math.abs(at(a, i) - at(b, i)));
+    s = Math.max(s, Math.abs(at(b, i)));
   }
   return d / s;
 }
@@ -43,14 +44,14 @@ type Shape3 = [number, number, number];
 
 /** Runs encode, decode and decodeLast of one reference case on a model; decode inputs are `memory`. */
 async function runCase(m: Model, arch: string, caseIndex: number, memory?: { data: Float32Array; shape: number[] }) {
-  const c = readReference(arch).cases[caseIndex];
+  const c = at(readReference(arch).cases, caseIndex);
   const i = c.inputs;
   const mask = typed(i.src_pad_mask) as Uint8Array | null;
   const traj = (typed(i.traj) as Float32Array | null) ?? new Float32Array(0);
-  const enc = await m.encode(traj, i.traj.shape as Shape3, typed(i.keys) as Int32Array | Float32Array, i.keys.shape, mask);
+  const enc = await m.encode(traj, own(i, 'traj').shape as Shape3, typed(i.keys) as Int32Array | Float32Array, own(i, 'keys').shape, mask);
   const mem = memory ?? enc;
   const tokens = typed(i.tokens) as Int32Array;
-  const ts = i.tokens.shape as [number, number];
+  const ts = own(i, 'tokens').shape as [number, number];
   const dec = await m.decode(tokens, ts, mem.data, mem.shape as Shape3, mask);
   const last = await m.decodeLast(tokens, ts, typed(i.lengths) as Int32Array, mem.data, mem.shape as Shape3, mask);
   return { enc, dec, last };
@@ -81,9 +82,9 @@ describe('bfloat16 on the CPU', () => {
     const m = await Model.load(fixture('m1_bigger.pt'), { device: 'cpu' });
     loaded.push(m);
     expect(m.precision).toBe('float32');
-    const c = readReference('m1_bigger').cases[0];
+    const c = at(readReference('m1_bigger').cases, 0);
     const { enc } = await runCase(m, 'm1_bigger', 0);
-    expect(maxScaledDiff(enc.data, c.outputs.memory.data as number[])).toBeLessThanOrEqual(1e-6);
+    expect(maxScaledDiff(enc.data, own(c.outputs, 'memory').data as number[])).toBeLessThanOrEqual(1e-6);
   });
 });
 
@@ -121,8 +122,8 @@ function expectCloseRows(got: DecodedSwipe[], want: DecodedSwipe[], words: Set<s
     const scores = row.candidates.map((c) => c[0]);
     expect([...scores].sort((a, b) => a - b)).toEqual(scores);
     for (const [, w] of row.candidates) expect(words.has(w), w).toBe(true);
-    if (row.candidates[0][1] === want[i].candidates[0][1]) top1++;
-    const ref = new Map(want[i].candidates.map(([s, w]) => [w, s]));
+    if (at(row.candidates, 0)[1] === at(at(want, i).candidates, 0)[1]) top1++;
+    const ref = new Map(at(want, i).candidates.map(([s, w]) => [w, s]));
     for (const [s, w] of row.candidates) {
       const r = ref.get(w);
       if (r === undefined) continue;

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { Model } from '../../lib/model/model.js';
 import { runtimeInfo, setNumThreads } from '../../lib/runtime.js';
 import { fixture, maxAbsDiff, maxScaledDiff, readReference, typed } from '../helpers/fixtures.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const ARCHS = ['m1_bigger', 'v3_weighted_and_traj_transformer_bigger', 'v3_nearest_only_transformer_bigger'];
 const loaded: Model[] = [];
@@ -24,17 +25,17 @@ describe('ScriptModel numerics equal PyTorch', () => {
         const traj = typed(i.traj) as Float32Array;
         const keys = typed(i.keys) as Int32Array | Float32Array;
         const mask = typed(i.src_pad_mask) as Uint8Array | null;
-        const mem = await model.encode(traj, i.traj.shape as [number, number, number], keys, i.keys.shape, mask);
-        expect(mem.shape).toEqual(c.outputs.memory.shape);
-        expect(maxScaledDiff(mem.data, c.outputs.memory.data as number[])).toBeLessThanOrEqual(1e-6);
+        const mem = await model.encode(traj, own(i, 'traj').shape as [number, number, number], keys, own(i, 'keys').shape, mask);
+        expect(mem.shape).toEqual(own(c.outputs, 'memory').shape);
+        expect(maxScaledDiff(mem.data, own(c.outputs, 'memory').data as number[])).toBeLessThanOrEqual(1e-6);
         const tokens = typed(i.tokens) as Int32Array;
-        const memRef = Float32Array.from(c.outputs.memory.data as number[]);
-        const logits = await model.decode(tokens, i.tokens.shape as [number, number], memRef, c.outputs.memory.shape as [number, number, number], mask);
-        expect(logits.shape).toEqual(c.outputs.logits.shape);
-        expect(maxScaledDiff(logits.data, c.outputs.logits.data as number[])).toBeLessThanOrEqual(1e-6);
-        const last = await model.decodeLast(tokens, i.tokens.shape as [number, number], typed(i.lengths) as Int32Array, memRef, c.outputs.memory.shape as [number, number, number], mask);
-        expect(last.shape).toEqual(c.outputs.decode_last.shape);
-        expect(maxScaledDiff(last.data, c.outputs.decode_last.data as number[])).toBeLessThanOrEqual(1e-6);
+        const memRef = Float32Array.from(own(c.outputs, 'memory').data as number[]);
+        const logits = await model.decode(tokens, own(i, 'tokens').shape as [number, number], memRef, own(c.outputs, 'memory').shape as [number, number, number], mask);
+        expect(logits.shape).toEqual(own(c.outputs, 'logits').shape);
+        expect(maxScaledDiff(logits.data, own(c.outputs, 'logits').data as number[])).toBeLessThanOrEqual(1e-6);
+        const last = await model.decodeLast(tokens, own(i, 'tokens').shape as [number, number], typed(i.lengths) as Int32Array, memRef, own(c.outputs, 'memory').shape as [number, number, number], mask);
+        expect(last.shape).toEqual(own(c.outputs, 'decode_last').shape);
+        expect(maxScaledDiff(last.data, own(c.outputs, 'decode_last').data as number[])).toBeLessThanOrEqual(1e-6);
       });
     }
   }
@@ -154,9 +155,9 @@ describe.skipIf(!runtimeInfo().cudaAvailable)('CUDA', () => {
     const gpu = await load('m1_bigger.pt', 'cuda');
     expect(gpu.device).toMatch(/^cuda/);
     const ref = readReference('m1_bigger');
-    const c = ref.cases[0];
-    const out = await gpu.encode(typed(c.inputs.traj) as Float32Array, c.inputs.traj.shape as [number, number, number], typed(c.inputs.keys) as Int32Array, c.inputs.keys.shape, typed(c.inputs.src_pad_mask) as Uint8Array);
-    expect(maxAbsDiff(out.data, c.outputs.memory.data as number[])).toBeLessThanOrEqual(1e-4);
+    const c = at(ref.cases, 0);
+    const out = await gpu.encode(typed(c.inputs.traj) as Float32Array, own(c.inputs, 'traj').shape as [number, number, number], typed(c.inputs.keys) as Int32Array, own(c.inputs, 'keys').shape, typed(c.inputs.src_pad_mask) as Uint8Array);
+    expect(maxAbsDiff(out.data, own(c.outputs, 'memory').data as number[])).toBeLessThanOrEqual(1e-4);
   });
 });
 if (!runtimeInfo().cudaAvailable) {

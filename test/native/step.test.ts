@@ -12,6 +12,7 @@ import { loadGrids } from '../../lib/keyboard/grid.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
 import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 const BEAM = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
 
@@ -28,9 +29,9 @@ async function firstSwipes(path: string, n: number): Promise<Swipe[]> {
 function expectSame(got: DecodedSwipe[], want: DecodedSwipe[], tol: number, label: string): void {
   expect(got.length).toBe(want.length);
   got.forEach((row, i) => {
-    expect(row.candidates.map((c) => c[1]), `${label} swipe ${i} words`).toEqual(want[i].candidates.map((c) => c[1]));
+    expect(row.candidates.map((c) => c[1]), `${label} swipe ${i} words`).toEqual(at(want, i).candidates.map((c) => c[1]));
     row.candidates.forEach(([s], j) => {
-      const ref = want[i].candidates[j][0];
+      const ref = at(at(want, i).candidates, j)[0];
       expect(Math.abs(s - ref), `${label} swipe ${i} candidate ${j}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(ref), 1e-12));
     });
   });

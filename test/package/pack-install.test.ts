@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { at, own } from '../../lib/util/checked.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // A fixed place (not under the checkout, whose node_modules would otherwise resolve what the app lacks),
@@ -64,7 +65,7 @@ function readmeExample(): string {
   const section = readme.slice(readme.indexOf('\n## Library\n'));
   const m = /```ts\n([\s\S]*?)```/.exec(section);
   if (!m) throw new Error('README.md: no ```ts block under "## Library"');
-  return m[1];
+  return at(m, 1);
 }
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions & { cwd: string }): { stdout: string; stderr: string; seconds: number } {
@@ -100,7 +101,7 @@ describe('npm pack → npm install in a fresh app', () => {
     // The tarball. prepare (tsc) is skipped: dist/ is current, and rebuilding it would race the suite's
     // other files, which run the built CLI.
     const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', WORK], { cwd: ROOT });
-    const packed = (JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[])[0];
+    const packed = at(JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[], 0);
     const files = new Set(packed.files.map((f) => f.path));
     for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'lib/index.ts', 'bin/neuroswipe.js',
       'scripts/build-native.mjs', 'CMakeLists.txt', 'examples/model.pt', 'examples/vocab.txt', 'examples/valid.jsonl', 'data/gridname_to_grid.json']) {
@@ -118,8 +119,8 @@ describe('npm pack → npm install in a fresh app', () => {
     const tarball = join(WORK, packed.filename);
     const deps = {
       [PKG.name]: `file:../${packed.filename}`,
-      typescript: LOCK.packages['node_modules/typescript'].version,
-      '@types/node': LOCK.packages['node_modules/@types/node'].version,
+      typescript: own(LOCK.packages, 'node_modules/typescript').version,
+      '@types/node': own(LOCK.packages, 'node_modules/@types/node').version,
     };
     writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'neuroswipe-app', private: true, type: 'module', dependencies: deps }, null, 2));
     writeFileSync(join(APP, 'package-lock.json'), JSON.stringify(appLock(tarball, deps), null, 2));
@@ -163,6 +164,7 @@ describe('npm pack → npm install in a fresh app', () => {
     lines.forEach((line, i) => {
       const [target, words] = line.split(' → ');
       expect(target).toBe(targets[i]);
+      if (words === undefined) throw new Error(`line ${i + 1} has no " → ": ${line}`);
       const list = words.split(' ');
       expect(list.length).toBeGreaterThanOrEqual(1);
       for (const w of list) expect(vocab.has(w), `${w} is a vocabulary word`).toBe(true);

@@ -11,6 +11,7 @@ import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { evaluateRows } from '../../lib/evaluate/evaluate.js';
 import { readLabels } from '../../lib/data/dataset.js';
+import { at } from '../../lib/util/checked.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -92,7 +93,7 @@ describe('neuroswipe predict (seed config)', () => {
     expect(byPrefix('m1_bigger.pt.default.greedy.')).toHaveLength(1);
     expect(byPrefix('sub__m1_copy.pt.extra.greedy.')).toHaveLength(1);
     expect(byPrefix('sub__m1_copy.pt.default.greedy.')).toHaveLength(1);
-    const f = await readPredictionFile(join(dir, 'ref', byPrefix('sub__m1_copy.pt.extra.')[0]));
+    const f = await readPredictionFile(join(dir, 'ref', at(byPrefix('sub__m1_copy.pt.extra.'), 0)));
     expect(f.meta).toMatchObject({
       model_name: 'm1_bigger',
       model_weights: 'models/sub/m1_copy.pt',
@@ -117,9 +118,28 @@ describe('neuroswipe predict (seed config)', () => {
       expect(r.grid_name).toBe('extra');
       expect(r.candidates).toHaveLength(1);
       // greedy with the vocabulary: a dictionary word, or one cut by the 6-step limit
-      const w = r.candidates[0][1];
+      const w = at(r.candidates, 0)[1];
       expect(vocab.has(w) || [...vocab].some((v) => v.startsWith(w))).toBe(true);
     }
+  });
+
+  it('decodes as `neuroswipe decode` does with the same model and options: one decode loop, one set of defaults', async () => {
+    const out = join(dir, 'decode-default.jsonl');
+    const r = cli(['decode', '--model', 'models/m1_bigger.pt', '--data', 'valid.jsonl', '--grid', 'default', '--generator', 'greedy', '--max-steps', '6',
+      '--use-vocab', '--vocab', VOCAB, '--out', out, '--force']);
+    expect(r.status, r.stderr).toBe(0);
+    const viaDecode = (await readPredictionFile(out)).rows;
+    const name = finals('ref').find((f) => f.startsWith('m1_bigger.pt.default.greedy.'));
+    if (name === undefined) throw new Error('no prediction file of the first predictor');
+    const viaPredict = (await readPredictionFile(join(dir, 'ref', name))).rows;
+    expect(viaPredict.map((row) => row.index)).toEqual([0, 2, 3, 5, 7, 8, 10]);
+    expect(viaPredict.map((row) => row.index)).toEqual(viaDecode.map((row) => row.index));
+    viaPredict.forEach((row, i) => {
+      const other = at(viaDecode, i);
+      expect(row.candidates.map((c) => c[1])).toEqual(other.candidates.map((c) => c[1]));
+      // predict decodes chunks of 2 swipes here, decode one chunk of all: batch shapes differ, not the search
+      row.candidates.forEach((c, k) => expect(c[0]).toBeCloseTo(at(other.candidates, k)[0], 5));
+    });
   });
 
   it('records one registry row per predictor with its validation file, Swipe MRR and accuracy', async () => {
@@ -129,7 +149,7 @@ describe('neuroswipe predict (seed config)', () => {
       [2, 'models/sub/m1_copy.pt', 'extra', 'greedy', '{"maxSteps":6}', true, null],
       [3, 'models/sub/m1_copy.pt', 'default', 'greedy', '{"maxSteps":6}', true, null],
     ]);
-    expect(rows[1].weightsSha256).toBe(rows[2].weightsSha256);
+    expect(at(rows, 1).weightsSha256).toBe(at(rows, 2).weightsSha256);
     const labels = await readLabels(join(dir, 'valid.jsonl'));
     for (const r of rows) {
       expect(r.valPredsPath).toMatch(/\.val\.jsonl$/);
@@ -146,7 +166,7 @@ describe('neuroswipe predict (seed config)', () => {
     expect(r.stdout.match(/ skipped /g)).toHaveLength(3);
     expect(r.stdout).toMatch(/^predictor\s+grid\s+status\s+swipes\s+seconds\s+swipes\/s$/m);
     expect(r.stderr).toMatch(/already done .*, skipped/);
-    finals('ref').forEach((f, i) => expect(readFileSync(join(dir, 'ref', f)).equals(before[i])).toBe(true));
+    finals('ref').forEach((f, i) => expect(readFileSync(join(dir, 'ref', f)).equals(at(before, i))).toBe(true));
     expect(registryRows(join(dir, 'ref/registry.sqlite'))).toHaveLength(3);
   });
 
@@ -219,20 +239,20 @@ describe('neuroswipe predict (seed config)', () => {
     let again = predict('all');
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr.match(/already done \(.*\), skipped/g)).toHaveLength(3);
-    const cut = join(dir, 'all', finals('all')[0]);
+    const cut = join(dir, 'all', at(finals('all'), 0));
     writeFileSync(cut, readFileSync(cut, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
     again = predict('all');
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr.match(/already done \(.*\), skipped/g)).toHaveLength(2);
     expect(again.stderr).toMatch(/exists, but it changed since it was finished .*; decoding again/);
-    expect(readFileSync(cut).equals(readFileSync(join(dir, 'ref', finals('ref')[0])))).toBe(true);
+    expect(readFileSync(cut).equals(readFileSync(join(dir, 'ref', at(finals('ref'), 0))))).toBe(true);
     // Merging again refuses the existing file without --force, and replaces it with --force.
-    const parts = readdirSync(join(dir, 'all')).filter((f) => f.startsWith(finals('all')[0].replace(/\.jsonl$/, '.shard-'))).map((f) => `all/${f}`);
+    const parts = readdirSync(join(dir, 'all')).filter((f) => f.startsWith(at(finals('all'), 0).replace(/\.jsonl$/, '.shard-'))).map((f) => `all/${f}`);
     const refused = cli(['predictions', 'merge', '--out', `all/${finals('all')[0]}`, ...parts]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('already exists (use --force to overwrite)');
     expect(cli(['predictions', 'merge', '--out', `all/${finals('all')[0]}`, '--force', ...parts]).status).toBe(0);
-    expect(cli(['predictions', 'merge', '--out', parts[0], '--force', ...parts]).stderr).toContain('the output is also an input');
+    expect(cli(['predictions', 'merge', '--out', at(parts, 0), '--force', ...parts]).stderr).toContain('the output is also an input');
   });
 
   it('refuses to merge an incomplete or mixed shard set', () => {
@@ -266,7 +286,7 @@ describe('neuroswipe predict (seed config)', () => {
     // the data file changes: every predictor is decoded again and its registry metric recomputed
     const valid = readFileSync(join(dir, 'valid.jsonl'), 'utf8');
     // the new target of line 0 is the first predictor's top candidate there, so its metric must change
-    const top = (await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates[0][1];
+    const top = at((await readPredictionFile(join(dir, 'resume', first))).rows.find((row) => row.index === 0)!.candidates, 0)[1];
     const changed = valid.split('\n').filter((l) => l).map((l, i) => (i === 0 ? l.replace(/"word":"[^"]*"/, `"word":${JSON.stringify(top)}`) : l)).join('\n') + '\n';
     writeFileSync(join(dir, 'valid2.jsonl'), changed);
     const cfg = ['--set', 'data_split__to__path.val=valid2.jsonl'];
@@ -275,10 +295,10 @@ describe('neuroswipe predict (seed config)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.match(/exists, but the data file changed since it was written; decoding again/g)).toHaveLength(3);
     const after = registryRows(join(dir, 'resume/registry.sqlite'));
-    expect(after[0].valMrr).not.toBe(before[0].valMrr);
+    expect(at(after, 0).valMrr).not.toBe(at(before, 0).valMrr);
     const labels = await readLabels(join(dir, 'valid2.jsonl'));
-    const m = evaluateRows((await readPredictionFile(join(dir, 'resume', after[0].valPredsPath!))).rows, labels, 'x');
-    expect(after[0].valMrr).toBe(m.mrr);
+    const m = evaluateRows((await readPredictionFile(join(dir, 'resume', at(after, 0).valPredsPath!))).rows, labels, 'x');
+    expect(at(after, 0).valMrr).toBe(m.mrr);
   });
 
   it('a grid that matches no swipe, or that the model was not made for, is an error naming the entry', () => {
@@ -308,11 +328,11 @@ describe('neuroswipe predict (seed config)', () => {
     // start, finds everything done); either way every file is written once
     const [ra, rb] = await Promise.all([run(), run()]);
     const results = [ra, rb].sort((x, y) => (x.code ?? 9) - (y.code ?? 9));
-    expect(results[0].code, results[0].stderr).toBe(0);
-    if (results[1].code === 0) expect(results[1].stderr.match(/already done/g)).toHaveLength(3);
+    expect(at(results, 0).code, at(results, 0).stderr).toBe(0);
+    if (at(results, 1).code === 0) expect(at(results, 1).stderr.match(/already done/g)).toHaveLength(3);
     else {
-      expect(results[1].code).toBe(1);
-      expect(results[1].stderr).toMatch(/twice\/registry\.sqlite: another predict run \(pid \d+ .*\) is using this registry; wait for it to finish/);
+      expect(at(results, 1).code).toBe(1);
+      expect(at(results, 1).stderr).toMatch(/twice\/registry\.sqlite: another predict run \(pid \d+ .*\) is using this registry; wait for it to finish/);
     }
     expect(finals('twice')).toEqual(finals('ref'));
     for (const f of finals('ref')) expect(readFileSync(join(dir, 'twice', f)).equals(readFileSync(join(dir, 'ref', f)))).toBe(true);
@@ -321,7 +341,7 @@ describe('neuroswipe predict (seed config)', () => {
     // a live holder (this test process) makes a run refuse before it writes anything
     const { hostname } = await import('node:os');
     writeFileSync(join(dir, 'twice/registry.sqlite.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }));
-    rmSync(join(dir, 'twice', finals('twice')[0]));
+    rmSync(join(dir, 'twice', at(finals('twice'), 0)));
     const refused = predict('twice');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`registry\\.sqlite: another predict run \\(pid ${process.pid} on .*, started now\\) is using this registry`));

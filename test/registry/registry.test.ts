@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Registry } from '../../lib/registry/registry.js';
 import { mergeRegistries } from '../../lib/registry/merge.js';
 import type { PredictorIdentity } from '../../lib/registry/schema.js';
+import { at } from '../../lib/util/checked.js';
 
 let dir: string;
 
@@ -122,7 +123,7 @@ describe('mergeRegistries (docs/SEED.md §7.4)', () => {
     mkdirSync(join(dir, 'm2'));
     const a = make('m1/r.sqlite', (r) => r.upsert(predictor(), { valPredsPath: r.storedPath(join(dir, 'preds', 'p.jsonl')) }));
     const b = make('m2/r.sqlite', (r) => r.upsert(predictor(), { valPredsPath: r.storedPath(join(dir, 'preds', 'p.jsonl')) }));
-    expect(rows(a)[0].valPredsPath).toBe('../preds/p.jsonl');
+    expect(at(rows(a), 0).valPredsPath).toBe('../preds/p.jsonl');
     const out = join(dir, 'all.sqlite');
     mergeRegistries(out, [a, b]);
     expect(rows(out).map((x) => x.valPredsPath)).toEqual(['preds/p.jsonl']);

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { findTorchPython } from '../../lib/model/python.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { aggregateAppendage } from '../../lib/aggregate/appendage.js';
+import { at } from '../../lib/util/checked.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -62,12 +63,12 @@ async function expectedModelWords(vocab: Set<string>): Promise<string[][]> {
     let indices: number[] = [];
     for (const [i, [g]] of MODEL_PARAMS.entries()) {
       if (g !== grid) continue;
-      const f = await readPredictionFile(files[i]);
+      const f = await readPredictionFile(at(files, i));
       indices = f.rows.map((r) => r.index);
       preds.push(f.rows.map((r) => r.candidates));
     }
     aggregateAppendage(preds, vocab, 4).forEach((row, j) => {
-      out[indices[j]] = row;
+      out[at(indices, j)] = row;
     });
   }
   return out;
@@ -79,7 +80,7 @@ async function baselineWords(): Promise<string[][]> {
   const rows: string[][] = GRIDS.map(() => []);
   for (const n of names) {
     const b = await readPredictionFile(join(workDir, n));
-    for (const r of b.rows) rows[r.index] = [...rows[r.index], ...r.candidates.map((c) => c[1])];
+    for (const r of b.rows) rows[r.index] = [...at(rows, r.index), ...r.candidates.map((c) => c[1])];
   }
   return rows;
 }
@@ -95,16 +96,16 @@ async function checkSubmission(csv: string, vocab: Set<string>): Promise<{ fille
   rows.forEach((row, i) => {
     expect(row.length, `line ${i + 1}`).toBeLessThanOrEqual(4);
     expect(row.every((w) => w !== ''), `line ${i + 1}`).toBe(true);
-    expect(row.slice(0, model[i].length), `line ${i + 1}`).toEqual(model[i]);
-    for (const w of model[i]) expect(vocab.has(w)).toBe(true);
-    const rest = row.slice(model[i].length);
+    expect(row.slice(0, at(model, i).length), `line ${i + 1}`).toEqual(model[i]);
+    for (const w of at(model, i)) expect(vocab.has(w)).toBe(true);
+    const rest = row.slice(at(model, i).length);
     for (const w of rest) expect(baseline[i], `line ${i + 1}: ${w}`).toContain(w);
-    if (model[i].length < 4) {
+    if (at(model, i).length < 4) {
       expect(rest.length, `line ${i + 1} should be filled from the baseline`).toBeGreaterThan(0);
-      expect(row).toHaveLength(Math.min(4, new Set([...model[i], ...baseline[i]]).size));
+      expect(row).toHaveLength(Math.min(4, new Set([...at(model, i), ...at(baseline, i)]).size));
       filled++;
     }
-    if (model[i].length > 0) withModelWords++;
+    if (at(model, i).length > 0) withModelWords++;
   });
   return { filled, withModelWords };
 }
@@ -167,7 +168,7 @@ describe('neuroswipe reproduce', () => {
     // each model decoded exactly its grid's swipes
     const files = predictionFiles();
     for (const [i, [grid]] of MODEL_PARAMS.entries()) {
-      const f = await readPredictionFile(files[i]);
+      const f = await readPredictionFile(at(files, i));
       expect(f.rows.map((row) => row.index)).toEqual(GRIDS.flatMap((g, j) => (g === grid ? [j] : [])));
       expect(f.meta?.generator_call_kwargs).toEqual({ max_steps_n: 8, return_hypotheses_n: 7, beamsize: 6, normalization_factor: 0.5 });
       expect(f.meta?.use_vocab_for_generation).toBe(false);
@@ -190,7 +191,7 @@ describe('neuroswipe reproduce', () => {
     const files = predictionFiles();
     const picked = new Set<string>();
     for (const i of [0, 1, 6]) {
-      const f = await readPredictionFile(files[i]);
+      const f = await readPredictionFile(at(files, i));
       for (const row of f.rows.slice(0, 2)) {
         // Letters only: a hypothesis may hold special tokens' text (e.g. "<unk>"), which no real voc.txt has.
         const w = row.candidates.map((c) => c[1]).find((x) => x.length > 1 && /^[а-я]+$/.test(x));

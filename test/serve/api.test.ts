@@ -13,6 +13,7 @@ import type { Vocabulary } from '../../lib/vocabulary.js';
 import type { RunningServer } from '../../lib/serve/server.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { apiSwipe, histogramMean, loadExample, post, sameCandidates, serveExample } from './helpers.js';
+import { at, own } from '../../lib/util/checked.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 const N = 40;
@@ -119,17 +120,17 @@ describe('POST /v1/decode', () => {
   });
 
   it('per-request decoding options are applied within the server’s limits', async () => {
-    const s = swipes[3];
+    const s = at(swipes, 3);
     const a = await post(`${srv.url}/v1/decode`, { ...apiSwipe(s), decoding: { beamSize: 3, returnHypotheses: 2 } });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
     const d = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 3, returnHypotheses: 2 }, vocabulary });
-    expect(a.body.candidates).toEqual((await d.decode([s])).rows[0].candidates);
+    expect(a.body.candidates).toEqual(at((await d.decode([s])).rows, 0).candidates);
     expect(a.body.candidates).toHaveLength(2);
 
     const g = await post(`${srv.url}/v1/decode`, { ...apiSwipe(s), decoding: { generator: 'greedy' } });
     expect(g.status, JSON.stringify(g.body)).toBe(200);
     const dg = await Decoder.create(model, { decoding: { generator: 'greedy' }, vocabulary });
-    expect(g.body.candidates).toEqual((await dg.decode([s])).rows[0].candidates);
+    expect(g.body.candidates).toEqual(at((await dg.decode([s])).rows, 0).candidates);
 
     const big = await post(`${srv.url}/v1/decode`, { ...apiSwipe(s), decoding: { beamSize: 17 } });
     expect(big.status).toBe(400);
@@ -147,14 +148,14 @@ describe('POST /v1/decode', () => {
   });
 
   it('an inline grid equal to a known one decodes as that grid; another layout decodes on its own keys', async () => {
-    const s = swipes[1];
+    const s = at(swipes, 1);
     const grids = loadGrids();
     const named = await post(`${srv.url}/v1/decode`, apiSwipe(s));
     const { grid_name: _, ...rest } = apiSwipe(s);
     const inline = await post(`${srv.url}/v1/decode`, { ...rest, grid: grids.default });
     expect(inline.status, JSON.stringify(inline.body)).toBe(200);
     expect(inline.body.candidates).toEqual(named.body.candidates);
-    const moved = { ...grids.default, grid_name: 'my-layout', keys: grids.default.keys.map((k) => ({ ...k, hitbox: { ...k.hitbox, y: k.hitbox.y + 40 } })) };
+    const moved = { ...grids.default, grid_name: 'my-layout', keys: own(grids, 'default').keys.map((k) => ({ ...k, hitbox: { ...k.hitbox, y: k.hitbox.y + 40 } })) };
     const other = await post(`${srv.url}/v1/decode`, { ...rest, grid: moved });
     expect(other.status, JSON.stringify(other.body)).toBe(200);
     expect(other.body.grid_name).toBe('my-layout');
@@ -168,24 +169,24 @@ describe('bad input gets 400 naming the field, in the data reader’s words', ()
     ['NaN (not JSON)', () => '{"x": [NaN], "y": [1], "t": [0], "grid_name": "default"}', '(body)', /^\(body\): invalid JSON: /],
     ['a number too large for a double', () => '{"x": [1e999, 2], "y": [1, 2], "t": [0, 5], "grid_name": "default"}', 'x[0]', 'x[0]: non-finite number Infinity'],
     ['an array body', () => [1, 2], '(body)', /^\(body\): expected a JSON object/],
-    ['x of the wrong type', () => ({ ...apiSwipe(swipes[0]), x: 'abc' }), 'x', 'x: expected an array of integers, got string'],
-    ['a string point', () => ({ ...apiSwipe(swipes[0]), y: [1, '2', 3] }), 'y[1]', 'y[1]: expected an integer, got "2"'],
-    ['a fractional point', () => ({ ...apiSwipe(swipes[0]), t: [0, 1.5] }), 't[1]', 't[1]: expected an integer, got 1.5'],
-    ['a point outside int16', () => ({ ...apiSwipe(swipes[0]), x: [40000, ...apiSwipe(swipes[0]).x.slice(1)] }), 'x[0]', 'x[0]: 40000 is outside the int16 range -32768..32767'],
+    ['x of the wrong type', () => ({ ...apiSwipe(at(swipes, 0)), x: 'abc' }), 'x', 'x: expected an array of integers, got string'],
+    ['a string point', () => ({ ...apiSwipe(at(swipes, 0)), y: [1, '2', 3] }), 'y[1]', 'y[1]: expected an integer, got "2"'],
+    ['a fractional point', () => ({ ...apiSwipe(at(swipes, 0)), t: [0, 1.5] }), 't[1]', 't[1]: expected an integer, got 1.5'],
+    ['a point outside int16', () => ({ ...apiSwipe(at(swipes, 0)), x: [40000, ...apiSwipe(at(swipes, 0)).x.slice(1)] }), 'x[0]', 'x[0]: 40000 is outside the int16 range -32768..32767'],
     ['missing t', () => ({ x: [1, 2], y: [1, 2], grid_name: 'default' }), 't', 't: missing'],
     ['lengths that differ', () => ({ x: [1, 2, 3], y: [1, 2], t: [0, 1, 2], grid_name: 'default' }), 'y', 'y: has 2 points but x has 3'],
     ['an empty swipe', () => ({ x: [], y: [], t: [], grid_name: 'default' }), 'x', 'x: empty curve (no points)'],
-    ['an unknown grid', () => ({ ...apiSwipe(swipes[0]), grid_name: 'qwerty' }), 'grid_name', 'grid_name: unknown grid name "qwerty" (known: default, extra)'],
+    ['an unknown grid', () => ({ ...apiSwipe(at(swipes, 0)), grid_name: 'qwerty' }), 'grid_name', 'grid_name: unknown grid name "qwerty" (known: default, extra)'],
     ['no grid', () => ({ x: [1], y: [1], t: [0] }), 'grid_name', 'grid_name: missing (the swipe has neither grid nor grid_name)'],
     ['too many points', () => ({ x: Array(300).fill(5), y: Array(300).fill(5), t: Array.from({ length: 300 }, (_, i) => i), grid_name: 'default' }), 'x', 'x: 300 points, but the model accepts at most 299 (max_curve_len)'],
-    ['an unknown field', () => ({ ...apiSwipe(swipes[0]), pressure: [1] }), 'pressure', /^pressure: unknown field/],
+    ['an unknown field', () => ({ ...apiSwipe(at(swipes, 0)), pressure: [1] }), 'pressure', /^pressure: unknown field/],
     ['a bad inline grid', () => ({ x: [1], y: [1], t: [0], grid: { width: 10, height: 10, grid_name: 'g', keys: [{ label: 'а', hitbox: { x: 0, y: 0, w: 'wide', h: 5 } }] } }), 'grid.keys[0].hitbox.w', 'grid.keys[0].hitbox.w: expected an integer, got "wide"'],
     ['swipes not an array', () => ({ swipes: { x: [1] } }), 'swipes', /^swipes: expected an array of swipes/],
     ['an empty swipes list', () => ({ swipes: [] }), 'swipes', 'swipes: empty (no swipe to decode)'],
-    ['too many swipes', () => ({ swipes: Array(65).fill(apiSwipe(swipes[0])) }), 'swipes', 'swipes: 65 swipes, but the server takes at most 64 per request'],
-    ['a bad point in the second swipe', () => ({ swipes: [apiSwipe(swipes[0]), { ...apiSwipe(swipes[1]), x: [1, null] }] }), 'swipes[1].x[1]', 'swipes[1].x[1]: expected an integer, got null'],
-    ['a swipe that is not an object', () => ({ swipes: [apiSwipe(swipes[0]), 7] }), 'swipes[1]', /^swipes\[1\]: expected a swipe object/],
-    ['decoding not an object', () => ({ ...apiSwipe(swipes[0]), decoding: 6 }), 'decoding', /^decoding: expected an object/],
+    ['too many swipes', () => ({ swipes: Array(65).fill(apiSwipe(at(swipes, 0))) }), 'swipes', 'swipes: 65 swipes, but the server takes at most 64 per request'],
+    ['a bad point in the second swipe', () => ({ swipes: [apiSwipe(at(swipes, 0)), { ...apiSwipe(at(swipes, 1)), x: [1, null] }] }), 'swipes[1].x[1]', 'swipes[1].x[1]: expected an integer, got null'],
+    ['a swipe that is not an object', () => ({ swipes: [apiSwipe(at(swipes, 0)), 7] }), 'swipes[1]', /^swipes\[1\]: expected a swipe object/],
+    ['decoding not an object', () => ({ ...apiSwipe(at(swipes, 0)), decoding: 6 }), 'decoding', /^decoding: expected an object/],
   ];
   for (const [what, body, field, message] of cases) {
     it(what, async () => {
@@ -202,9 +203,9 @@ describe('bad input gets 400 naming the field, in the data reader’s words', ()
     const big = await post(`${srv.url}/v1/decode`, JSON.stringify({ x: Array(600_000).fill(1) }));
     expect(big.status).toBe(413);
     expect(big.body.error.field).toBe('(body)');
-    const text = await post(`${srv.url}/v1/decode`, JSON.stringify(apiSwipe(swipes[0])), { 'Content-Type': 'text/plain' });
+    const text = await post(`${srv.url}/v1/decode`, JSON.stringify(apiSwipe(at(swipes, 0))), { 'Content-Type': 'text/plain' });
     expect(text.status).toBe(415);
-    const ok = await post(`${srv.url}/v1/decode`, apiSwipe(swipes[0]));
+    const ok = await post(`${srv.url}/v1/decode`, apiSwipe(at(swipes, 0)));
     expect(ok.status).toBe(200);
   });
 });
@@ -214,10 +215,10 @@ describe('limits', () => {
     // A long wait holds the first requests in the queue, so the queue bound is what decides.
     const s = await serveExample(model, vocabulary, { maxQueue: 3, maxBatchSize: 16, maxWaitMs: 1500, workers: 1 });
     try {
-      const first = [0, 1, 2].map((i) => post(`${s.url}/v1/decode`, apiSwipe(swipes[i])));
+      const first = [0, 1, 2].map((i) => post(`${s.url}/v1/decode`, apiSwipe(at(swipes, i))));
       await new Promise((r) => setTimeout(r, 300));
       expect(s.batcher.queued).toBe(3);
-      const refused = await post(`${s.url}/v1/decode`, apiSwipe(swipes[3]));
+      const refused = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 3)));
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.body.error.message).toBe('the decode queue is full (3 of 3 swipes waiting); retry later');
@@ -236,7 +237,7 @@ describe('limits', () => {
     const s = await serveExample(model, vocabulary, { requestTimeoutMs: 300, maxWaitMs: 5000, maxBatchSize: 16, workers: 1 });
     try {
       const t0 = performance.now();
-      const a = await post(`${s.url}/v1/decode`, apiSwipe(swipes[0]));
+      const a = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 0)));
       expect(a.status).toBe(503);
       expect(a.body.error.message).toBe("the request took longer than 300 ms (the server's --request-timeout-ms)");
       expect(performance.now() - t0).toBeLessThan(3000);

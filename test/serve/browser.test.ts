@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Model } from '../../lib/model/model.js';
 import type { RunningServer } from '../../lib/serve/server.js';
 import { loadExample, serveExample } from './helpers.js';
+import { at } from '../../lib/util/checked.js';
 
 const CHROMIUM = process.env.NEUROSWIPE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../.tmp/serve-e2e/', import.meta.url));
@@ -72,13 +73,13 @@ async function swipeWord(page: Page, word: string, input: 'mouse' | 'touch' = 'm
   const move = (p: { x: number; y: number }) => (cdp ? touch('touchMove', p) : page.mouse.move(p.x, p.y));
   if (cdp) await touch('touchStart', centres[0]);
   else {
-    await page.mouse.move(centres[0].x, centres[0].y);
+    await page.mouse.move(at(centres, 0).x, at(centres, 0).y);
     await page.mouse.down();
   }
   const steps = 12;
   for (let i = 1; i < centres.length; i++) {
-    const a = centres[i - 1];
-    const b = centres[i];
+    const a = at(centres, i - 1);
+    const b = at(centres, i);
     for (let s = 1; s <= steps; s++) {
       const u = s / steps;
       const k = u * u * u * (10 - 15 * u + 6 * u * u);

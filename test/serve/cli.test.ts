@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { apiSwipe, post } from './helpers.js';
+import { at } from '../../lib/util/checked.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 
@@ -21,7 +22,7 @@ function startCli(args: string[]): Promise<{ url: string; child: ReturnType<type
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], child, stderr: () => err, exited });
+        resolve({ url: at(m, 1), child, stderr: () => err, exited });
       }
     });
     child.once('exit', (code) => {

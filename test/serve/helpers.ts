@@ -7,6 +7,7 @@ import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../lib/serve/server.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { at } from '../../lib/util/checked.js';
 
 /** The example model with its vocabulary, loaded on the CPU. */
 export async function loadExample(): Promise<{ model: Model; vocabulary: Vocabulary }> {
@@ -54,12 +55,12 @@ export function histogramMean(metricsText: string, name: string): { count: numbe
 export function sameCandidates(a: [number, string][][], b: [number, string][][], rel = 1e-5): string | null {
   if (a.length !== b.length) return `${a.length} lists vs ${b.length}`;
   for (let i = 0; i < a.length; i++) {
-    const wa = a[i].map((c) => c[1]).join(' ');
-    const wb = b[i].map((c) => c[1]).join(' ');
+    const wa = at(a, i).map((c) => c[1]).join(' ');
+    const wb = at(b, i).map((c) => c[1]).join(' ');
     if (wa !== wb) return `swipe ${i}: words ${wa} vs ${wb}`;
-    for (let j = 0; j < a[i].length; j++) {
-      const d = Math.abs(a[i][j][0] - b[i][j][0]) / Math.max(1e-12, Math.abs(b[i][j][0]));
-      if (!(d <= rel)) return `swipe ${i}, candidate ${j}: score ${a[i][j][0]} vs ${b[i][j][0]} (relative difference ${d})`;
+    for (let j = 0; j < at(a, i).length; j++) {
+      const d = Math.abs(at(at(a, i), j)[0] - at(at(b, i), j)[0]) / Math.max(1e-12, Math.abs(at(at(b, i), j)[0]));
+      if (!(d <= rel)) return `swipe ${i}, candidate ${j}: score ${at(at(a, i), j)[0]} vs ${at(at(b, i), j)[0]} (relative difference ${d})`;
     }
   }
   return null;

@@ -4,6 +4,7 @@ import { Prng } from '../../lib/synth/prng.js';
 import { resolveSwipeOptions } from '../../lib/synth/options.js';
 import { synthesizeSwipes } from '../../lib/synth/synthesize.js';
 import { isSubsequence, layoutOf, nearestSequence, outside, smallWords } from './helpers.js';
+import { at } from '../../lib/util/checked.js';
 
 const collapse = (s: string): string => s.replace(/(.)\1+/gu, '$1');
 
@@ -24,7 +25,7 @@ for (const gridName of ['default', 'extra']) {
         expect(curve.t[0]).toBe(0);
         for (let i = 0; i < n; i++) {
           if (!Number.isInteger(curve.x[i]) || !Number.isInteger(curve.y[i]) || !Number.isInteger(curve.t[i])) throw new Error(`non-integer point ${i}`);
-          if (i > 0 && curve.t[i] <= curve.t[i - 1]) throw new Error(`t not increasing at ${i}: ${curve.t.join(',')}`);
+          if (i > 0 && at(curve.t, i) <= at(curve.t, i - 1)) throw new Error(`t not increasing at ${i}: ${curve.t.join(',')}`);
         }
       }
     });
@@ -32,14 +33,14 @@ for (const gridName of ['default', 'extra']) {
     it('starts and ends near the first and last letter keys', () => {
       for (const { word, curve } of samples) {
         const trace = wordOf.get(word)!;
-        const first = layout.keys.get(trace[0])!;
-        const last = layout.keys.get(trace[trace.length - 1])!;
+        const first = layout.keys.get(at(trace, 0))!;
+        const last = layout.keys.get(at(trace, trace.length - 1))!;
         const n = curve.x.length;
-        const isOut = curve.x.some((x, i) => outside(layout, x, curve.y[i]));
+        const isOut = curve.x.some((x, i) => outside(layout, x, at(curve.y, i)));
         // Forced-outside swipes may run to the nearest keyboard edge: allow two key heights more there.
         const slack = isOut ? 3 * first.h : first.h;
-        expect(Math.hypot(curve.x[0] - first.cx, curve.y[0] - first.cy)).toBeLessThan(slack);
-        expect(Math.hypot(curve.x[n - 1] - last.cx, curve.y[n - 1] - last.cy)).toBeLessThan(isOut ? 3 * last.h : last.h);
+        expect(Math.hypot(at(curve.x, 0) - first.cx, at(curve.y, 0) - first.cy)).toBeLessThan(slack);
+        expect(Math.hypot(at(curve.x, n - 1) - last.cx, at(curve.y, n - 1) - last.cy)).toBeLessThan(isOut ? 3 * last.h : last.h);
       }
     });
 
@@ -52,7 +53,7 @@ for (const gridName of ['default', 'extra']) {
     });
 
     it('puts points outside the keyboard in about outsideRate (3 %) of the swipes and nowhere else', () => {
-      const out = samples.filter(({ curve }) => curve.x.some((x, i) => outside(layout, x, curve.y[i]))).length;
+      const out = samples.filter(({ curve }) => curve.x.some((x, i) => outside(layout, x, at(curve.y, i)))).length;
       // 1500 draws at p = 0.03: mean 45, sd ≈ 6.6.
       expect(out).toBeGreaterThanOrEqual(25);
       expect(out).toBeLessThanOrEqual(65);
@@ -66,11 +67,11 @@ describe('generateSwipe settings', () => {
 
   it('outsideRate 0 keeps every point on the keyboard and 1 puts an end outside in every swipe', () => {
     const none = [...synthesizeSwipes(words, layout, 300, 5, 'uniform', { outsideRate: 0 })];
-    expect(none.every(({ curve }) => curve.x.every((x, i) => !outside(layout, x, curve.y[i])))).toBe(true);
+    expect(none.every(({ curve }) => curve.x.every((x, i) => !outside(layout, x, at(curve.y, i))))).toBe(true);
     const all = [...synthesizeSwipes(words, layout, 300, 5, 'uniform', { outsideRate: 1 })];
     for (const { curve } of all) {
       const n = curve.x.length;
-      expect(outside(layout, curve.x[0], curve.y[0]) || outside(layout, curve.x[n - 1], curve.y[n - 1])).toBe(true);
+      expect(outside(layout, at(curve.x, 0), at(curve.y, 0)) || outside(layout, at(curve.x, n - 1), at(curve.y, n - 1))).toBe(true);
     }
   });
 

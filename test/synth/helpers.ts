@@ -4,13 +4,14 @@ import { loadGrids } from '../../lib/keyboard/grid.js';
 import { letterLayout, nearestLetter, type LetterLayout } from '../../lib/synth/layout.js';
 import { readVocab } from '../../lib/synth/vocab.js';
 import { filterVocabForGrid, type TraceableWord } from '../../lib/synth/vocab-filter.js';
+import { at, own } from '../../lib/util/checked.js';
 
 export const SMALL_VOCAB = fileURLToPath(new URL('../fixtures/vocab-small.txt', import.meta.url));
 export const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
 export const GRIDS = loadGrids();
 
 export function layoutOf(name: string): LetterLayout {
-  return letterLayout(GRIDS[name]);
+  return letterLayout(own(GRIDS, name));
 }
 
 export function smallWords(grid: string): TraceableWord[] {
@@ -21,7 +22,7 @@ export function smallWords(grid: string): TraceableWord[] {
 export function nearestSequence(layout: LetterLayout, x: number[], y: number[]): string {
   let out = '';
   for (let i = 0; i < x.length; i++) {
-    const c = nearestLetter(layout, x[i], y[i]);
+    const c = nearestLetter(layout, at(x, i), at(y, i));
     if (!out.endsWith(c)) out += c;
   }
   return out;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../lib/synth/prng.js';
 import { WordSampler } from '../../lib/synth/sampler.js';
+import { at } from '../../lib/util/checked.js';
 
 function draw(seed: number, n: number): number[] {
   const r = new Prng(seed);
@@ -22,7 +23,10 @@ describe('Prng', () => {
     expect(Math.max(...fs)).toBeLessThan(1);
     expect(fs.reduce((a, b) => a + b, 0) / fs.length).toBeCloseTo(0.5, 1);
     const counts = new Array<number>(5).fill(0);
-    for (let i = 0; i < 5000; i++) counts[r.int(5)]++;
+    for (let i = 0; i < 5000; i++) {
+      const k = r.int(5);
+      counts[k] = at(counts, k) + 1;
+    }
     for (const c of counts) expect(c).toBeGreaterThan(850);
   });
 
