@@ -43,7 +43,7 @@ export { formatFloat32, featuresJsonLine } from './features/json-line.js';
 export { Model, withJsStack, PRECISIONS, type DeviceRequest, type LoadOptions, type Precision, type Tensor } from './model/model.js';
 export { ARCHITECTURES, parseModelMetadata, type Architecture, type KeyInput, type ModelMetadata, type ModelTransform } from './model/model-metadata.js';
 export { runtimeInfo, setNumThreads, tuneHeapForThroughput, defaultThreadCount, type RuntimeInfo } from './runtime.js';
-export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type DecodingOptions, type DecodingInput, type DecodingLimits } from './decode/decoding.js';
+export { GENERATOR_NAMES, DECODING_DEFAULTS, resolveDecodingOptions, type GeneratorName, type GreedyOptions, type BeamOptions, type ExactOptions, type HybridOptions, type DecodingOptions, type DecodingInput, type DecodingLimits } from './decode/decoding.js';
 export { Vocabulary, readVocabularyFile, splitLines, fitWordList, type FittedWords, type NativeVocabTrie } from './vocabulary.js';
 export { compareCodePoints } from './util/code-points.js';
 export { readWordList, parseWordList, blankLinesNote, type WordList } from './io/word-list.js';
