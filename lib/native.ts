@@ -108,7 +108,7 @@ export interface NativeDeviceMemory {
 }
 
 /** The searches the native engine runs (native/search/). */
-export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync';
+export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
 
 /**
  * Options of `decodeSwipes`, read by native/binding/decode_binding.cc into the search options, the engine
@@ -117,12 +117,26 @@ export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync';
 export interface NativeDecodeOptions {
   // Search options.
   generator: NativeGenerator;
-  /** Beam searches only: expansions per step and hypotheses kept (1..nClasses). */
+  /** Beam searches and hybrid: expansions per step and hypotheses kept (1..nClasses). */
   beamSize?: number;
-  /** Beam searches only: length-normalisation exponent. */
+  /** Beam searches and exact scoring: length-normalisation exponent. */
   normalizationFactor?: number;
   /** Most tokens generated, `<eos>` included (1..maxTokenLen). */
   maxSteps: number;
+  /** Beam searches only: never expand a token whose log-probability is at or below this (default −Infinity: off). */
+  tokenLogProbFloor?: number;
+  /** Beam searches only: drop a hypothesis whose score is above this (default Infinity: off). */
+  scoreCeiling?: number;
+  /** Exact scoring and hybrid: best words returned per swipe, 0 = all (default 6). Need a vocabulary trie. */
+  topN?: number;
+  /** Hybrid only: beam steps before exact scoring (0..maxSteps, default 3). */
+  hybridSteps?: number;
+  /**
+   * Exact scoring without a trie only: per swipe, the words to score (unmasked). Word w is
+   * `ids[wordOffsets[w] .. wordOffsets[w+1])` (token ids without `<sos>`/`<eos>`), swipe i owns words
+   * `swipeOffsets[i] .. swipeOffsets[i+1]`.
+   */
+  wordLists?: { ids: Int32Array; wordOffsets: Int32Array; swipeOffsets: Int32Array };
   /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
   margins?: boolean;
   // Engine options.

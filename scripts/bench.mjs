@@ -29,6 +29,8 @@ step('features');
 const feats = node('scripts/bench/features.mjs', quick ? ['--swipes', '1000', '--lines', '20000'] : []);
 step('DTW baseline');
 const dtw = node('scripts/bench/baseline.mjs', ['--curves', quick ? '50' : '300']);
+step('search methods');
+const searchTable = node('scripts/bench/search.mjs', quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdown'] : ['--markdown']);
 step('serving');
 const serve = JSON.parse(node('scripts/bench/serve.mjs', quick ? ['--swipes', '100', '--requests', '200', '--repeats', '1'] : []));
 
@@ -85,6 +87,7 @@ lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} n
 
 lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', feats.trim(), '```', '');
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
+lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', searchTable.trim(), '');
 lines.push(...formatServe(serve));
 
 const tmp = join(root, '.BENCHMARKS.md.tmp');

@@ -32,6 +32,12 @@ interface DecodeCliOptions {
   normalizationFactor?: string;
   maxSteps?: string;
   returnHypotheses?: string;
+  tokenLogProbFloor?: string;
+  scoreCeiling?: string;
+  hybridSteps?: string;
+  repair?: string;
+  repairDistance?: string;
+  repairRescore?: string;
   device: DeviceRequest;
   precision: Precision;
   batchSize?: number | 'auto';
@@ -67,7 +73,13 @@ export function register(program: Command): void {
     .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
     .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
     .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all)')
+    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all); exact, hybrid: best words kept (default: 6)')
+    .option('--token-log-prob-floor <x>', 'beam: never expand a token whose log-probability is at or below x (≤ 0; default off)')
+    .option('--score-ceiling <x>', 'beam: drop a hypothesis whose score is above x (≥ 0; default off)')
+    .option('--repair <kind>', 'beam without --use-vocab: replace non-vocabulary candidates by --vocab words within --repair-distance edits, rescored by the model (levenshtein)')
+    .option('--repair-distance <k>', 'with --repair: largest edit distance, 1..3 (default: 1)')
+    .option('--repair-rescore <n>', 'with --repair: most vocabulary words rescored per swipe (default: 8)')
+    .option('--hybrid-steps <n>', `hybrid: beam steps before every vocabulary word under the kept prefixes is scored (default: ${DECODING_DEFAULTS.hybrid.hybridSteps})`)
     .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
     .addOption(batchSizeOption())
@@ -85,7 +97,15 @@ export function register(program: Command): void {
       checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      if (o.vocab && !o.useVocab) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words): add --use-vocab, or drop --vocab`);
+      if (o.vocab && !o.useVocab && o.repair === undefined) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words) or --repair: add one, or drop --vocab`);
+      if (o.repair !== undefined) {
+        if (o.repair !== 'levenshtein') throw new Error(`--repair: expected levenshtein, got ${JSON.stringify(o.repair)}`);
+        if (o.useVocab) throw new Error('--repair levenshtein repairs a search without the vocabulary: drop --use-vocab');
+        if (!o.vocab) throw new Error('--repair levenshtein needs --vocab <file> (the words to repair to)');
+        if (o.generator !== 'beam' && o.generator !== 'beam-sync') throw new Error('--repair applies to --generator beam and beam-sync');
+      } else if (o.repairDistance ?? o.repairRescore) {
+        throw new Error('--repair-distance and --repair-rescore apply with --repair levenshtein');
+      }
       const threads = o.threads;
       setNumThreads(threads);
       tuneHeapForThroughput();
@@ -94,11 +114,29 @@ export function register(program: Command): void {
         if (v !== undefined) given[k] = v;
       };
       set('maxSteps', optionalNumber('--max-steps', o.maxSteps, true));
+      const scoresWords = o.generator === 'exact' || o.generator === 'hybrid';
+      if (scoresWords) {
+        if (!o.useVocab) throw new Error(`--generator ${o.generator} scores vocabulary words: it needs --use-vocab --vocab <file>`);
+        if (o.generator === 'exact' && o.beamSize !== undefined) throw new Error('--beam-size applies to beam, beam-sync and hybrid, not exact (it scores every vocabulary word)');
+        if (o.reference) throw new Error(`--reference is the seed's one-prefix-per-call loop; ${o.generator} runs many prefixes per call`);
+        if (o.tokenLogProbFloor ?? o.scoreCeiling) throw new Error(`--token-log-prob-floor and --score-ceiling prune beam and beam-sync, not ${o.generator}`);
+      }
+      if (o.hybridSteps !== undefined && o.generator !== 'hybrid') throw new Error('--hybrid-steps applies to --generator hybrid');
       if (o.generator !== 'greedy') {
-        set('beamSize', optionalNumber('--beam-size', o.beamSize, true));
+        if (o.generator !== 'exact') set('beamSize', optionalNumber('--beam-size', o.beamSize, true));
+        if (o.generator === 'hybrid') set('hybridSteps', optionalNumber('--hybrid-steps', o.hybridSteps, true));
+        if (!scoresWords) {
+          set('tokenLogProbFloor', optionalNumber('--token-log-prob-floor', o.tokenLogProbFloor, false));
+          set('scoreCeiling', optionalNumber('--score-ceiling', o.scoreCeiling, false));
+          if (o.repair !== undefined) {
+            given.repair = o.repair;
+            set('repairDistance', optionalNumber('--repair-distance', o.repairDistance, true));
+            set('repairRescore', optionalNumber('--repair-rescore', o.repairRescore, true));
+          }
+        }
         set('normalizationFactor', optionalNumber('--normalization-factor', o.normalizationFactor, false));
         set('returnHypotheses', optionalNumber('--return-hypotheses', o.returnHypotheses, true));
-      } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
+      } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses ?? o.tokenLogProbFloor ?? o.scoreCeiling) {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
       const grids = loadGrids(o.grids);
@@ -107,19 +145,22 @@ export function register(program: Command): void {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
         let vocabulary: Vocabulary | null = null;
-        const decoderBase = await Decoder.create(model, { decoding, grids });
-        if (o.useVocab && o.vocab) {
+        // Only for the tokenizer (the searches that need a vocabulary get it below).
+        const decoderBase = await Decoder.create(model, { grids });
+        let repairWords: string[] | undefined;
+        if (o.vocab) {
           const list = readWordList(o.vocab);
-          const fitted = fitWordList(list, decoderBase.decoding.maxSteps - 1);
+          const fitted = fitWordList(list, decoding.maxSteps - 1);
           const blank = blankLinesNote(list);
           if (blank !== null) process.stderr.write(`${blank}\n`);
           if (fitted.tooLong > 0) {
-            process.stderr.write(`${o.vocab}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${decoderBase.decoding.maxSteps - 1} characters (the decoder generates at most ${decoderBase.decoding.maxSteps} tokens, <eos> included)\n`);
+            process.stderr.write(`${o.vocab}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${decoding.maxSteps - 1} characters (the decoder generates at most ${decoding.maxSteps} tokens, <eos> included)\n`);
           }
-          vocabulary = await Vocabulary.build(fitted.words, decoderBase.tokenizer, o.vocab, fitted.lines);
+          if (o.useVocab) vocabulary = await Vocabulary.build(fitted.words, decoderBase.tokenizer, o.vocab, fitted.lines);
+          else repairWords = fitted.words;
         }
         const decoder = await Decoder.create(model, {
-          decoding, grids, vocabulary, reference: o.reference,
+          decoding, grids, vocabulary, repairWords, reference: o.reference,
           batchSize: o.batchSize ?? defaultBatchSize(model.device),
           workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,

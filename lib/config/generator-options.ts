@@ -3,7 +3,7 @@
  * generator, no more and no fewer, so two identical predictors always have the same options and two
  * different ones never do. The seed's keyword names map one to one onto ours.
  */
-import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decode/decoding.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES, OPTIONAL_DECODING_OPTIONS, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decode/decoding.js';
 
 /** Seed `generator_call_kwargs` names → neuroswipe option names. */
 export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze({
@@ -11,6 +11,12 @@ export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze(
   return_hypotheses_n: 'returnHypotheses',
   beamsize: 'beamSize',
   normalization_factor: 'normalizationFactor',
+  hybrid_steps: 'hybridSteps',
+  token_log_prob_floor: 'tokenLogProbFloor',
+  score_ceiling: 'scoreCeiling',
+  repair: 'repair',
+  repair_distance: 'repairDistance',
+  repair_rescore: 'repairRescore',
 });
 
 /** neuroswipe option names → seed names, in the order the seed's configs write them (docs/SEED.md §3.11). */
@@ -19,14 +25,24 @@ const OURS_TO_SEED: readonly [string, string][] = [
   ['returnHypotheses', 'return_hypotheses_n'],
   ['beamSize', 'beamsize'],
   ['normalizationFactor', 'normalization_factor'],
+  // Not the seed's: the hybrid's beam steps, and the pruning thresholds and repair (written only when set).
+  ['hybridSteps', 'hybrid_steps'],
+  ['tokenLogProbFloor', 'token_log_prob_floor'],
+  ['scoreCeiling', 'score_ceiling'],
+  ['repair', 'repair'],
+  ['repairDistance', 'repair_distance'],
+  ['repairRescore', 'repair_rescore'],
 ];
 
 /** How option names are spelled: the seed's `generator_call_kwargs` or neuroswipe's `decoding`. */
 export type OptionNaming = 'seed' | 'native';
 
-/** The exact option names of a generator in the given naming. */
+/** The exact option names of a generator in the given naming (every one required). */
 export function generatorOptionNames(generator: GeneratorName, naming: OptionNaming): string[] {
-  const ours = Object.keys(DECODING_DEFAULTS[generator]);
+  return inNaming(Object.keys(DECODING_DEFAULTS[generator]), naming);
+}
+
+function inNaming(ours: string[], naming: OptionNaming): string[] {
   if (naming === 'native') return ours;
   return OURS_TO_SEED.filter(([o]) => ours.includes(o)).map(([, s]) => s);
 }
@@ -47,10 +63,12 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
   }
   const g = generator as GeneratorName;
   const expected = generatorOptionNames(g, naming);
+  const optional = inNaming([...OPTIONAL_DECODING_OPTIONS[g]], naming);
   const given = Object.keys(options).filter((k) => !(naming === 'native' && k === 'generator'));
-  const unknown = given.filter((k) => !expected.includes(k));
+  const unknown = given.filter((k) => !expected.includes(k) && !optional.includes(k));
   if (unknown.length > 0) {
-    throw new Error(`${where}.${unknown[0]}: not a parameter of generator ${g} (it takes exactly: ${expected.join(', ')})`);
+    const more = optional.length > 0 ? `, and optionally: ${optional.join(', ')}` : '';
+    throw new Error(`${where}.${unknown[0]}: not a parameter of generator ${g} (it takes exactly: ${expected.join(', ')}${more})`);
   }
   const missing = expected.filter((k) => !given.includes(k));
   if (missing.length > 0) {

@@ -77,6 +77,12 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
   });
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
+  if ('repair' in decoding && decoding.repair !== undefined) {
+    throw new Error(`${at('generator_call_kwargs')}.repair: Levenshtein repair runs in decode and the library, not in prediction configs (its word list is not part of a predictor's identity yet)`);
+  }
+  if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && c.use_vocab_for_generation !== true) {
+    throw new Error(`${at('use_vocab_for_generation')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
+  }
   const flag = (k: string) => { const v = c[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
@@ -133,6 +139,12 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   });
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
+  if ('repair' in decoding && decoding.repair !== undefined) {
+    throw new Error(`${at('decoding')}.repair: Levenshtein repair runs in decode and the library, not in prediction configs (its word list is not part of a predictor's identity yet)`);
+  }
+  if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && !useVocabulary) {
+    throw new Error(`${at('useVocabulary')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
+  }
   const t = (c.transform ?? {}) as Obj;
   const flag = (k: string) => { const v = t[k]; return typeof v === 'boolean' ? v : undefined; };
   return {

@@ -20,6 +20,9 @@ export const AUTO_BATCH_MAX = 4096;
  */
 export const AUTO_BATCH_MEMORY_FRACTION = 0.5;
 
+/** Prefixes exact vocabulary scoring runs per round and swipe (native/search/search_strategy.h kExactRowsPerRound). */
+export const EXACT_ROWS_PER_ROUND = 64;
+
 /** What one swipe in flight costs, in bytes, by part; see {@link estimateSwipeMemory}. */
 export interface SwipeMemoryEstimate {
   /** Encoder activations of the swipe while its batch is encoded. */
@@ -50,7 +53,7 @@ export interface SwipeMemoryInput {
  * Estimates the device memory one swipe in flight needs, in bytes. With S the swipe's points (the model's
  * `max_curve_len` unless `points` says otherwise), T = `max_token_len`, D = `d_model`, H = `n_heads`
  * (default 4), L = `n_decoder_layers` (default 4), K the beam size (1 for greedy) and W the rows a swipe
- * holds per step (K for beam-sync, else 1), the counts of elements are:
+ * holds per step (K for beam-sync, {@link EXACT_ROWS_PER_ROUND} for exact and at least that for hybrid, else 1; those two count K = W), the counts of elements are:
  * - encoder: 3·H·S² (one layer's attention scores, their softmax and the masked copy are alive at once)
  *   + 10·S·D (per position: queries, keys, values, attention output, residual, norm and the
  *   feed-forward's two widths, which equal D in every seed architecture);
@@ -70,8 +73,27 @@ export function estimateSwipeMemory(input: SwipeMemoryInput): SwipeMemoryEstimat
   const d = m.d_model;
   const h = m.n_heads ?? 4;
   const l = m.n_decoder_layers ?? 4;
-  const k = input.decoding.generator === 'greedy' ? 1 : input.decoding.beamSize;
-  const w = input.decoding.generator === 'beam-sync' ? input.decoding.beamSize : 1;
+  const dec = input.decoding;
+  let k: number;
+  let w: number;
+  switch (dec.generator) {
+    case 'greedy':
+      k = w = 1;
+      break;
+    case 'beam':
+      k = dec.beamSize;
+      w = 1;
+      break;
+    case 'beam-sync':
+      k = w = dec.beamSize;
+      break;
+    case 'exact':
+      k = w = EXACT_ROWS_PER_ROUND;
+      break;
+    case 'hybrid':
+      k = w = Math.max(EXACT_ROWS_PER_ROUND, dec.beamSize);
+      break;
+  }
   const kv = 2 * l * s * d;  // one row's cross-attention keys and values, all layers
   const selfRow = 2 * l * t * d;  // one row's self-attention keys and values at full length
   const encoder = 3 * h * s * s + 10 * s * d;

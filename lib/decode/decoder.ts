@@ -19,6 +19,7 @@ import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultWorker
 import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
+import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 
 /** Progress of one `Decoder.decode` call, in swipes. */
 export interface DecodeProgress {
@@ -123,6 +124,11 @@ export interface DecoderOptions {
    */
   skipForced?: boolean;
   /**
+   * The vocabulary words for `decoding.repair` (Levenshtein repair of a search without the vocabulary), in
+   * their file's order. Required with `repair`, ignored otherwise.
+   */
+  repairWords?: readonly string[];
+  /**
    * Debug statistic: record each swipe's {@link SearchMargins} (in {@link DecodedSwipe.margins}, their
    * minimum in {@link DecodeStats.margins}). Costs a scan of each expansion's log-probabilities. Default false.
    */
@@ -206,6 +212,7 @@ export class Decoder {
   private readonly nativeStep: boolean;
   private readonly skipForced: boolean;
   private readonly margins: boolean;
+  private readonly repairIndex: DeletionIndex | null;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -213,6 +220,11 @@ export class Decoder {
     this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
+    const g = this.decoding.generator;
+    if (g === 'exact' || g === 'hybrid') {
+      if (this.vocabulary === null) throw new TypeError(`decoding.generator: ${g} scores the words of a vocabulary; give one (vocabulary)`);
+      if (options.reference === true) throw new TypeError("reference: exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");
+    }
     const bs = options.batchSize ?? CPU_BATCH_SIZE;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? defaultWorkers(model.device);
@@ -225,6 +237,14 @@ export class Decoder {
     this.skipForced = options.skipForced ?? DEFAULT_SKIP_FORCED;
     if (options.margins !== undefined && typeof options.margins !== 'boolean') throw invalidOption('margins', 'a boolean', options.margins);
     this.margins = options.margins ?? false;
+    const d = this.decoding;
+    if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined) {
+      if (this.vocabulary !== null) throw new TypeError('decoding.repair: repairs a search without the vocabulary; drop vocabulary (or repair)');
+      if (options.repairWords === undefined || options.repairWords.length === 0) throw new TypeError('repairWords: decoding.repair needs the vocabulary words');
+      this.repairIndex = new DeletionIndex(options.repairWords, d.repairDistance ?? 1);
+    } else {
+      this.repairIndex = null;
+    }
     this.autoBatch = bs === 'auto'
       ? chooseAutoBatchSize(model.device, {
         metadata: m, decoding: this.decoding, incremental: this.incremental && !this.reference, bytesPerElement: model.precision === 'float32' ? 4 : 2,
@@ -371,9 +391,18 @@ export class Decoder {
       nClasses: m.n_classes,
       maxTokenLen: m.max_token_len,
     };
-    if (d.generator !== 'greedy') {
+    if (d.generator === 'exact' || d.generator === 'hybrid') {
+      opts.normalizationFactor = d.normalizationFactor;
+      opts.topN = d.returnHypotheses ?? 0;
+      if (d.generator === 'hybrid') {
+        opts.beamSize = d.beamSize;
+        opts.hybridSteps = d.hybridSteps;
+      }
+    } else if (d.generator !== 'greedy') {
       opts.beamSize = d.beamSize;
       opts.normalizationFactor = d.normalizationFactor;
+      if (d.tokenLogProbFloor !== undefined) opts.tokenLogProbFloor = d.tokenLogProbFloor;
+      if (d.scoreCeiling !== undefined) opts.scoreCeiling = d.scoreCeiling;
     }
     const addon = native();
     const handle = this.model.nativeHandle;
@@ -383,6 +412,37 @@ export class Decoder {
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     const rows = await toRows(res, swipes, this.tokenizer, d);
     const stats: DecodeStats = res.stats;
+    if (this.repairIndex && d.generator !== 'greedy' && d.generator !== 'exact' && d.generator !== 'hybrid') {
+      const index = this.repairIndex;
+      const k = d.repairDistance ?? 1;
+      const lists = rows.map((r) => repairWords(r.candidates, index, k, d.repairRescore ?? 8));
+      const ids: number[] = [];
+      const wordOffsets = [0];
+      const swipeOffsets = [0];
+      for (const list of lists) {
+        for (const w of list) {
+          const t = this.tokenizer.encode(w);
+          for (let i = 1; i < t.length - 1; i++) ids.push(at(t, i));
+          wordOffsets.push(ids.length);
+        }
+        swipeOffsets.push(wordOffsets.length - 1);
+      }
+      const rescoreOpts: NativeDecodeOptions = {
+        ...opts, generator: 'exact', topN: 0, margins: false, normalizationFactor: d.normalizationFactor,
+        wordLists: { ids: Int32Array.from(ids), wordOffsets: Int32Array.from(wordOffsets), swipeOffsets: Int32Array.from(swipeOffsets) },
+      };
+      delete rescoreOpts.beamSize;
+      delete rescoreOpts.tokenLogProbFloor;
+      delete rescoreOpts.scoreCeiling;
+      const again = await withJsStack('Decoder.decode (repair)', () =>
+        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts),
+      );
+      const rescored = await toRows(again, swipes, this.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
+      rows.forEach((r, i) => {
+        r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, d.returnHypotheses, compareCodePoints);
+      });
+      addDecodeStats(stats, again.stats);
+    }
     if (this.margins) {
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };
     }

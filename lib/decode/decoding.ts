@@ -5,11 +5,14 @@
  */
 import { invalidOption } from '../invalid-option.js';
 
-/** The searches: the seed's greedy, the seed's best-first beam, and a level-synchronous beam. */
-export type GeneratorName = 'greedy' | 'beam' | 'beam-sync';
+/**
+ * The searches: the seed's greedy, the seed's best-first beam, a level-synchronous beam, exact scoring of every
+ * vocabulary word, and a hybrid of a few beam steps then exact scoring (the last two need a vocabulary).
+ */
+export type GeneratorName = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
 
 /** Every {@link GeneratorName}. */
-export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync']);
+export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync', 'exact', 'hybrid']);
 
 /** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
@@ -29,10 +32,73 @@ export interface BeamOptions {
   maxSteps: number;
   /** Candidates returned per swipe (best first); `null` = all. Default `null`. */
   returnHypotheses: number | null;
+  /**
+   * Pruning threshold, off unless given: a token whose log-probability is at or below this floor is never
+   * expanded (the seed skips only impossible tokens). Finite, ≤ 0. Present in the resolved options only when set.
+   */
+  tokenLogProbFloor?: number;
+  /**
+   * Pruning threshold, off unless given: a hypothesis (partial or final) whose score is above this ceiling is
+   * dropped. Finite, ≥ 0. Present in the resolved options only when set.
+   */
+  scoreCeiling?: number;
+  /**
+   * Post-processing, off unless given: `'levenshtein'` replaces each candidate that is not a vocabulary word by
+   * the vocabulary words within {@link BeamOptions.repairDistance} edits, rescored by the model (for a search
+   * without the vocabulary; the decoder needs the word list, `repairWords`). Present only when set.
+   */
+  repair?: 'levenshtein';
+  /** With `repair`: the largest edit distance (1..3). Default 1. */
+  repairDistance?: number;
+  /** With `repair`: most vocabulary words rescored per swipe (1..1000). Default 8. */
+  repairRescore?: number;
+}
+
+/** Options a generator takes without requiring them: off when absent, and then absent from the resolved options. */
+export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonly string[] } = {
+  greedy: [],
+  beam: ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore'],
+  'beam-sync': ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore'],
+  exact: [],
+  hybrid: [],
+};
+
+/**
+ * Options of `exact`: the model scores every word of the vocabulary (teacher-forced, shared prefixes computed
+ * once) with the beams' length-normalised score, and the best `returnHypotheses` are returned. The upper bound
+ * of any search with the same model and vocabulary.
+ */
+export interface ExactOptions {
+  generator: 'exact';
+  /** Length normalisation exponent: score = −Σ log p / len^nf, as the beams. Default 0.5; finite, ≥ 0. */
+  normalizationFactor: number;
+  /** Most tokens per word, `<eos>` included: longer words are not scored. Default 35; at most `max_token_len`. */
+  maxSteps: number;
+  /** Best words returned per swipe; `null` = every vocabulary word. Default 6. */
+  returnHypotheses: number | null;
+}
+
+/**
+ * Options of `hybrid`: a level-synchronous beam over the vocabulary for the first `hybridSteps` steps, then
+ * exact scoring of every vocabulary word under the prefixes the beam kept; the best `returnHypotheses` of
+ * those words and of the words the beam finished are returned. 0 steps is `exact`.
+ */
+export interface HybridOptions {
+  generator: 'hybrid';
+  /** Prefixes the beam keeps per step. Default 6; 1..n_classes. */
+  beamSize: number;
+  /** Beam steps before exact scoring. Default 3; 0..maxSteps. */
+  hybridSteps: number;
+  /** Length normalisation exponent, as the beams. Default 0.5; finite, ≥ 0. */
+  normalizationFactor: number;
+  /** Most tokens per word, `<eos>` included. Default 35; at most `max_token_len`. */
+  maxSteps: number;
+  /** Best words returned per swipe; `null` = every word scored. Default 6. */
+  returnHypotheses: number | null;
 }
 
 /** Options of one generator, defaults filled in. */
-export type DecodingOptions = GreedyOptions | BeamOptions;
+export type DecodingOptions = GreedyOptions | BeamOptions | ExactOptions | HybridOptions;
 
 /**
  * Options of one generator as a caller writes them: `generator` names the search, the other options of
@@ -41,13 +107,20 @@ export type DecodingOptions = GreedyOptions | BeamOptions;
  */
 export type DecodingInput =
   | ({ generator: 'greedy' } & Partial<Omit<GreedyOptions, 'generator'>>)
-  | ({ generator: 'beam' | 'beam-sync' } & Partial<Omit<BeamOptions, 'generator'>>);
+  | ({ generator: 'beam' | 'beam-sync' } & Partial<Omit<BeamOptions, 'generator'>>)
+  | ({ generator: 'exact' } & Partial<Omit<ExactOptions, 'generator'>>)
+  | ({ generator: 'hybrid' } & Partial<Omit<HybridOptions, 'generator'>>);
+
+/** The options type of generator `G`. */
+type OptionsOf<G extends GeneratorName> = G extends 'greedy' ? GreedyOptions : G extends 'exact' ? ExactOptions : G extends 'hybrid' ? HybridOptions : BeamOptions;
 
 /** The defaults of each generator's options. */
-export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G extends 'greedy' ? GreedyOptions : BeamOptions, 'generator'>> } = {
+export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<OptionsOf<G>, 'generator'>> } = {
   greedy: { maxSteps: 35 },
   beam: { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
   'beam-sync': { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
+  exact: { normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
+  hybrid: { beamSize: 6, hybridSteps: 3, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
 };
 
 /** Model limits the options are checked against. */
@@ -77,18 +150,49 @@ export function resolveDecodingOptions(input: { generator: string; [k: string]: 
   if (!GENERATOR_NAMES.includes(generator as GeneratorName)) throw invalidOption('decoding.generator', GENERATOR_NAMES.join(' | '), generator);
   const g = generator as GeneratorName;
   const defaults = DECODING_DEFAULTS[g] as Record<string, unknown>;
+  const optional = OPTIONAL_DECODING_OPTIONS[g];
   for (const key of Object.keys(input)) {
-    if (key !== 'generator' && !(key in defaults)) {
-      throw new TypeError(`decoding.${key}: not an option of generator ${g} (its options: ${Object.keys(defaults).join(', ')})`);
+    if (key !== 'generator' && !(key in defaults) && !optional.includes(key)) {
+      throw new TypeError(`decoding.${key}: not an option of generator ${g} (its options: ${[...Object.keys(defaults), ...optional].join(', ')})`);
     }
   }
   const get = (k: string): unknown => (input[k] === undefined ? defaults[k] : input[k]);
   const maxSteps = intIn('decoding.maxSteps', get('maxSteps'), 1, limits.maxTokenLen);
   if (g === 'greedy') return { generator: 'greedy', maxSteps };
-  const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
   const nf = get('normalizationFactor');
   if (typeof nf !== 'number' || !Number.isFinite(nf) || nf < 0) throw invalidOption('decoding.normalizationFactor', 'a finite number ≥ 0', nf);
   const rh = get('returnHypotheses');
+  if (g === 'exact' || g === 'hybrid') {
+    // The native side keeps the best N in an int32.
+    const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, 2 ** 31 - 1);
+    if (g === 'exact') return { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses };
+    const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
+    const hybridSteps = intIn('decoding.hybridSteps', get('hybridSteps'), 0, maxSteps);
+    return { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses };
+  }
   const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, Number.MAX_SAFE_INTEGER);
-  return { generator: g, beamSize, normalizationFactor: nf, maxSteps, returnHypotheses };
+  const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
+  const out: BeamOptions = { generator: g, beamSize, normalizationFactor: nf, maxSteps, returnHypotheses };
+  const floor = input.tokenLogProbFloor;
+  if (floor !== undefined && floor !== null) {
+    if (typeof floor !== 'number' || !Number.isFinite(floor) || floor > 0) throw invalidOption('decoding.tokenLogProbFloor', 'a finite number ≤ 0 (a log-probability)', floor);
+    out.tokenLogProbFloor = floor;
+  }
+  const ceiling = input.scoreCeiling;
+  if (ceiling !== undefined && ceiling !== null) {
+    if (typeof ceiling !== 'number' || !Number.isFinite(ceiling) || ceiling < 0) throw invalidOption('decoding.scoreCeiling', 'a finite number ≥ 0', ceiling);
+    out.scoreCeiling = ceiling;
+  }
+  const repair = input.repair;
+  if (repair !== undefined && repair !== null) {
+    if (repair !== 'levenshtein') throw invalidOption('decoding.repair', "'levenshtein' or null", repair);
+    out.repair = repair;
+    out.repairDistance = intIn('decoding.repairDistance', input.repairDistance ?? 1, 1, 3);
+    out.repairRescore = intIn('decoding.repairRescore', input.repairRescore ?? 8, 1, 1000);
+  } else {
+    for (const k of ['repairDistance', 'repairRescore']) {
+      if (input[k] !== undefined && input[k] !== null) throw new TypeError(`decoding.${k}: applies only with decoding.repair ('levenshtein')`);
+    }
+  }
+  return out;
 }

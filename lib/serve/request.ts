@@ -226,6 +226,10 @@ export function mergeDecoding(
   for (const k of Object.keys(request)) {
     if (!REQUEST_DECODING_KEYS.includes(k)) throw badField(`decoding.${k}`, `not a decoding option a request may set (these are: ${REQUEST_DECODING_KEYS.join(', ')})`);
   }
+  // Exact scoring runs the model on every vocabulary prefix: a server starts with it or not, a request cannot ask.
+  if ((request.generator === 'exact' || request.generator === 'hybrid') && request.generator !== base.generator) {
+    throw badField('decoding.generator', `${request.generator} scores vocabulary words in bulk; only a server started with it serves it`);
+  }
   const out: { generator: string; [k: string]: unknown } =
     request.generator !== undefined && request.generator !== base.generator ? { generator: request.generator as string } : { ...base };
   for (const [k, v] of Object.entries(request)) if (k !== 'generator') out[k] = v;

@@ -125,7 +125,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
   // The server's own options are checked now, so a bad flag fails at start rather than on every request.
   const baseDecoder = await Decoder.create(model, { ...decoderOptions, decoding: baseDecoding });
-  if (baseDecoder.decoding.generator !== 'greedy' && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
+  if ('beamSize' in baseDecoder.decoding && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
     throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
   }
   const decoders = new Map<string, Decoder>([[JSON.stringify(baseDecoder.decoding), baseDecoder]]);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "binding/native_error.h"
 #include "binding/options_reader.h"
@@ -28,6 +30,10 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   s.beam_size = static_cast<int>(r.GetInt("beamSize", kIntMin, kIntMax, s.beam_size));
   s.normalization_factor = r.GetDouble("normalizationFactor", s.normalization_factor);
   s.max_steps = static_cast<int>(r.GetInt("maxSteps", kIntMin, kIntMax, s.max_steps));
+  s.top_n = static_cast<int>(r.GetInt("topN", kIntMin, kIntMax, s.top_n));
+  s.hybrid_steps = static_cast<int>(r.GetInt("hybridSteps", kIntMin, kIntMax, s.hybrid_steps));
+  s.token_log_prob_floor = r.GetDouble("tokenLogProbFloor", s.token_log_prob_floor);
+  s.score_ceiling = r.GetDouble("scoreCeiling", s.score_ceiling);
   s.margins = r.GetBool("margins", s.margins);
   EngineOptions& e = d.engine;
   e.batch_size = static_cast<int>(r.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
@@ -48,6 +54,63 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
     throw Napi::RangeError::New(r.Env(), std::string("decodeSwipes: ") + err.what());
   }
   return d;
+}
+
+/**
+ * Per-swipe word lists (options.wordLists, lib/native.ts NativeWordLists): word w is `ids[wordOffsets[w] ..
+ * wordOffsets[w+1])`, swipe i owns words `swipeOffsets[i] .. swipeOffsets[i+1]`. Empty when not given.
+ */
+struct WordLists {
+  std::vector<int32_t> ids, word_offsets, swipe_offsets;
+};
+
+WordLists ReadWordLists(const Napi::Value& options, size_t swipes) {
+  const OptionsReader r(options, "decodeSwipes: ", "options");
+  WordLists w;
+  if (!options.As<Napi::Object>().Has("wordLists") || options.As<Napi::Object>().Get("wordLists").IsUndefined())
+    return w;
+  const OptionsReader l(options.As<Napi::Object>().Get("wordLists"), "decodeSwipes: ", "options.wordLists");
+  w.ids = l.GetTypedArray<int32_t>("ids");
+  w.word_offsets = l.GetTypedArray<int32_t>("wordOffsets");
+  w.swipe_offsets = l.GetTypedArray<int32_t>("swipeOffsets");
+  auto bad = [&](const std::string& m) {
+    return Napi::RangeError::New(r.Env(), "decodeSwipes: options.wordLists." + m);
+  };
+  if (w.word_offsets.empty() || w.word_offsets.front() != 0 ||
+      static_cast<size_t>(w.word_offsets.back()) != w.ids.size()) {
+    throw bad("wordOffsets: must start at 0 and end at ids.length");
+  }
+  const size_t words = w.word_offsets.size() - 1;
+  for (size_t i = 0; i < words; ++i) {
+    if (w.word_offsets[i + 1] < w.word_offsets[i]) throw bad("wordOffsets: must not decrease");
+  }
+  if (w.swipe_offsets.size() != swipes + 1 || w.swipe_offsets.front() != 0 ||
+      static_cast<size_t>(w.swipe_offsets.back()) != words) {
+    throw bad("swipeOffsets: must have one entry per swipe plus one, from 0 to the number of words");
+  }
+  for (size_t i = 0; i < swipes; ++i) {
+    if (w.swipe_offsets[i + 1] < w.swipe_offsets[i]) throw bad("swipeOffsets: must not decrease");
+  }
+  return w;
+}
+
+/** One trie per swipe from its words (on the worker thread: a large list takes a while). */
+void BuildWordLists(const WordLists& w, int32_t eos, SwipeInputs& in) {
+  if (w.swipe_offsets.empty()) return;
+  const size_t swipes = w.swipe_offsets.size() - 1;
+  in.word_lists.reserve(swipes);
+  for (size_t i = 0; i < swipes; ++i) {
+    const int32_t first = w.swipe_offsets[i], last = w.swipe_offsets[i + 1];
+    const int32_t base = w.word_offsets[static_cast<size_t>(first)];
+    std::vector<int32_t> ids(w.ids.begin() + base, w.ids.begin() + w.word_offsets[static_cast<size_t>(last)]);
+    std::vector<int32_t> offsets;
+    for (int32_t j = first; j <= last; ++j) offsets.push_back(w.word_offsets[static_cast<size_t>(j)] - base);
+    try {
+      in.word_lists.emplace_back(ids, offsets, eos);
+    } catch (const std::invalid_argument& e) {
+      throw UserError("decodeSwipes: options.wordLists of swipe " + std::to_string(i) + ": " + e.what());
+    }
+  }
 }
 
 /** A decode's result laid out as JS receives it (see decode_binding.h). */
@@ -196,11 +259,16 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(
         env, "lengths: they add up to " + std::to_string(sum) + ", trajShape[0] is " + std::to_string(traj_shape[0]));
   DecodingOptions options = ReadOptions(info[7]);
+  auto lists = std::make_shared<WordLists>(ReadWordLists(info[7], lengths.ElementLength()));
   auto out = std::make_shared<FlatDecodeOutput>();
   auto in = std::make_shared<SwipeInputs>(std::move(inputs));
+  const int32_t eos = options.limits.eos;
   return PromiseWorker::Start(
       env, "neuroswipe.decodeSwipes",
-      [model, trie, in, options, out] { *out = Flatten(DecodeSwipes(*model, trie.get(), options, *in)); },
+      [model, trie, in, lists, eos, options, out] {
+        BuildWordLists(*lists, eos, *in);
+        *out = Flatten(DecodeSwipes(*model, trie.get(), options, *in));
+      },
       [out](Napi::Env env) -> Napi::Value { return ToJs(env, *out); });
 }
 

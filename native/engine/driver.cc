@@ -79,7 +79,7 @@ class Driver {
 
  private:
   void MakeRunner() {
-    const int width = o_.search.generator == Generator::kBeamSync ? o_.search.beam_size : 1;
+    const int width = RequestsPerRound(o_.search);
     if (native_step_) {
       runner_ = MakeCpuStepRunner(model_, o_, slots_);
     } else {
@@ -103,7 +103,8 @@ class Driver {
         const Encoded& next = ready_.front();
         runner_->Place(s, next.item, next.length);
         slot_swipe_[s] = next.swipe;
-        search_[s] = MakeSearchStrategy(o_.search, o_.limits, trie_);
+        const VocabTrie* t = in_.word_lists.empty() ? trie_ : &in_.word_lists[static_cast<size_t>(next.swipe)];
+        search_[s] = MakeSearchStrategy(o_.search, o_.limits, t);
         ready_.pop_front();
       }
       Round round;
@@ -329,6 +330,16 @@ class Driver {
 DecodeOutput DecodeSwipes(const ScriptModel& model, const VocabTrie* trie, const DecodingOptions& options,
                           const SwipeInputs& inputs) {
   ValidateDecodingOptions(options);
+  const Generator g = options.search.generator;
+  if (!inputs.word_lists.empty()) {
+    if (g != Generator::kExact || trie) {
+      throw UserError("word lists are scored by generator exact without a vocabulary trie");
+    }
+    if (inputs.word_lists.size() != inputs.lengths.size()) throw UserError("word lists: expected one per swipe");
+  } else if ((g == Generator::kExact || g == Generator::kHybrid) && !trie) {
+    throw UserError(std::string("decoding.generator: ") + (g == Generator::kExact ? "exact" : "hybrid") +
+                    " scores the words of a vocabulary; none was given");
+  }
   c10::InferenceMode guard;
   return Driver(model, trie, options, inputs).Run();
 }

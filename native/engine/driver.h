@@ -19,6 +19,11 @@ struct SwipeInputs {
   torch::Tensor traj;            // [sum S, F] float32 (CPU)
   torch::Tensor keys;            // [sum S] int64 or [sum S, K] float32 (CPU)
   std::vector<int64_t> lengths;  // per swipe
+  /**
+   * Exact scoring of a word list per swipe (rescoring): swipe i's words as a trie of their own, scored without a
+   * vocabulary mask. Empty = none (the decode's trie, if any, is used). Requires generator exact and no trie.
+   */
+  std::vector<VocabTrie> word_lists;
 };
 
 /** Per swipe, the finished candidates in the seed's collection order. */

@@ -36,9 +36,11 @@ class BestFirstBeamSearch : public SearchStrategy {
     for (int j = 0; j < row.k; ++j) {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
+      if (static_cast<double>(v) <= o_.token_log_prob_floor) continue;  // pruning threshold (off: -inf)
       const auto token = static_cast<int32_t>(row.top_ids[j]);
-      Hypothesis h =
-          Extend(current_, token, NextScore(current_.score, len, o_.normalization_factor, v), trie_, row.child_kv);
+      const double score = NextScore(current_.score, len, o_.normalization_factor, v);
+      if (score > o_.score_ceiling) continue;  // pruning threshold (off: +inf)
+      Hypothesis h = Extend(current_, token, score, trie_, row.child_kv);
       if (token == limits_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
       } else {

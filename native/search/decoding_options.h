@@ -4,11 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace neuroswipe {
 
-enum class Generator { kGreedy, kBeam, kBeamSync };
+enum class Generator { kGreedy, kBeam, kBeamSync, kExact, kHybrid };
 
 /** The search's own parameters: which search, and the options of lib/decode/decoding.ts. */
 struct SearchOptions {
@@ -17,6 +18,17 @@ struct SearchOptions {
   double normalization_factor = 0.5;
   /** Most tokens generated, `<eos>` included. */
   int max_steps = 35;
+  /**
+   * Beam searches: a token whose log-probability is at or below this floor is never expanded (−inf = off, the
+   * seed's behaviour: only impossible tokens are skipped).
+   */
+  double token_log_prob_floor = -std::numeric_limits<double>::infinity();
+  /** Beam searches: a hypothesis whose score is above this ceiling is dropped (+inf = off). */
+  double score_ceiling = std::numeric_limits<double>::infinity();
+  /** Exact scoring and hybrid: words returned per swipe, best first (0 = every word scored). */
+  int top_n = 6;
+  /** Hybrid: level-synchronous beam steps before every vocabulary word under the kept prefixes is scored. */
+  int hybrid_steps = 3;
   /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
   bool margins = false;
 };
@@ -60,7 +72,7 @@ struct DecodingOptions {
   ModelLimits limits;
 };
 
-/** Parses "greedy" | "beam" | "beam-sync"; throws UserError otherwise. */
+/** Parses "greedy" | "beam" | "beam-sync" | "exact" | "hybrid"; throws UserError otherwise. */
 Generator ParseGenerator(const std::string& name);
 
 /** The one check of every option's range; throws UserError naming the first one out of range. */

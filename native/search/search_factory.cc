@@ -1,4 +1,6 @@
 // The one place that maps a generator to its search.
+#include <algorithm>
+
 #include "search/search_strategy.h"
 
 namespace neuroswipe {
@@ -10,7 +12,27 @@ std::unique_ptr<SearchStrategy> MakeBestFirstBeamSearch(const SearchOptions& o, 
 std::unique_ptr<SearchStrategy> MakeSyncBeamSearch(const SearchOptions& o, const ModelLimits& limits,
                                                    const VocabTrie* trie);
 
-int TopKFor(const SearchOptions& o) { return o.generator == Generator::kGreedy ? 0 : o.beam_size; }
+std::unique_ptr<SearchStrategy> MakeExactVocabSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                     const VocabTrie* trie);
+std::unique_ptr<SearchStrategy> MakeHybridSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie);
+
+int TopKFor(const SearchOptions& o) {
+  return o.generator == Generator::kGreedy || o.generator == Generator::kExact ? 0 : o.beam_size;
+}
+
+int RequestsPerRound(const SearchOptions& o) {
+  switch (o.generator) {
+    case Generator::kBeamSync:
+      return o.beam_size;
+    case Generator::kExact:
+      return kExactRowsPerRound;
+    case Generator::kHybrid:
+      return std::max(o.beam_size, kExactRowsPerRound);
+    default:
+      return 1;
+  }
+}
 
 std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits,
                                                    const VocabTrie* trie) {
@@ -21,6 +43,10 @@ std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const
       return MakeBestFirstBeamSearch(o, limits, trie);
     case Generator::kBeamSync:
       return MakeSyncBeamSearch(o, limits, trie);
+    case Generator::kExact:
+      return MakeExactVocabSearch(o, limits, trie);
+    case Generator::kHybrid:
+      return MakeHybridSearch(o, limits, trie);
   }
   return nullptr;
 }

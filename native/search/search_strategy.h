@@ -84,12 +84,19 @@ class SearchStrategy {
   SearchMargins margins_;
 };
 
-/** How many top entries the driver must compute per row for this generator (0 = none, greedy). */
+/** Most prefixes exact vocabulary scoring asks for per round and swipe. */
+constexpr int kExactRowsPerRound = 64;
+
+/** How many top entries the driver must compute per row for this generator (0 = none: greedy, exact). */
 int TopKFor(const SearchOptions& o);
+
+/** Most prefixes one search asks for in one Requests call (the rows a swipe may need per round). */
+int RequestsPerRound(const SearchOptions& o);
 
 /**
  * Makes the search for one swipe. `trie`, when given, is only followed to keep each hypothesis's node (the
- * masking itself is the driver's logits processors'); null without a vocabulary.
+ * masking itself is the driver's logits processors'); null without a vocabulary. Exact scoring walks the trie
+ * and throws UserError without one.
  */
 std::unique_ptr<SearchStrategy> MakeSearchStrategy(const SearchOptions& o, const ModelLimits& limits,
                                                    const VocabTrie* trie);

@@ -32,10 +32,11 @@ class SyncBeamSearch : public SearchStrategy {
       for (int j = 0; j < rows[i].k; ++j) {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
+        if (static_cast<double>(v) <= o_.token_log_prob_floor) continue;  // pruning threshold (off: -inf)
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
-        expansions.push_back(Extend(parent, token,
-                                    NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), trie_,
-                                    rows[i].child_kv));
+        const double score = NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v);
+        if (score > o_.score_ceiling) continue;  // pruning threshold (off: +inf)
+        expansions.push_back(Extend(parent, token, score, trie_, rows[i].child_kv));
       }
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));

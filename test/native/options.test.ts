@@ -68,7 +68,7 @@ describe('decodeSwipes options', () => {
     ['beamSize', 2.5, /options\.beamSize: expected an integer in/],
     ['beamSize', 0, /decoding\.beamSize: must be in 1\.\.\d+, got 0/],
     ['maxSteps', 1000, /decoding\.maxSteps: must be in 1\.\.\d+/],
-    ['generator', 'beem', /decoding\.generator: expected greedy, beam or beam-sync, got 'beem'/],
+    ['generator', 'beem', /decoding\.generator: expected greedy, beam, beam-sync, exact or hybrid, got 'beem'/],
     ['normalizationFactor', Number.NaN, /decoding\.normalizationFactor: must be finite/],
   ])('%s = %s is a RangeError naming it', async (name, value, message) => {
     const err = await Promise.resolve()

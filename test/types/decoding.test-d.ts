@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { resolveDecodingOptions, type DecoderOptions, type DecodingOptions, type GreedyOptions, type BeamOptions, type GeneratorName } from '../../lib/index.js';
+import { resolveDecodingOptions, type DecoderOptions, type DecodingOptions, type GreedyOptions, type BeamOptions, type ExactOptions, type HybridOptions, type GeneratorName } from '../../lib/index.js';
 
 describe('decoding option types', () => {
   it('resolved options are discriminated by generator', () => {
@@ -9,13 +9,20 @@ describe('decoding option types', () => {
       expectTypeOf(d).toEqualTypeOf<GreedyOptions>();
       // @ts-expect-error greedy has no beam size
       void d.beamSize;
+    } else if (d.generator === 'exact') {
+      expectTypeOf(d).toEqualTypeOf<ExactOptions>();
+      // @ts-expect-error exact scores every word: it has no beam size
+      void d.beamSize;
+    } else if (d.generator === 'hybrid') {
+      expectTypeOf(d).toEqualTypeOf<HybridOptions>();
+      expectTypeOf(d.hybridSteps).toEqualTypeOf<number>();
     } else {
       expectTypeOf(d).toEqualTypeOf<BeamOptions>();
       expectTypeOf(d.returnHypotheses).toEqualTypeOf<number | null>();
     }
   });
   it('generator names are a closed set', () => {
-    expectTypeOf<GeneratorName>().toEqualTypeOf<'greedy' | 'beam' | 'beam-sync'>();
+    expectTypeOf<GeneratorName>().toEqualTypeOf<'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid'>();
     // @ts-expect-error a misspelt generator is not a generator name
     const bad: GeneratorName = 'beem';
     void bad;
@@ -33,6 +40,8 @@ describe('Decoder options', () => {
     const greedyBeam: Decoding = { generator: 'greedy', beamSize: 4 };
     // @ts-expect-error options are numbers
     const text: Decoding = { generator: 'beam', beamSize: '4' };
-    void [misspelt, greedyBeam, text];
+    // @ts-expect-error exact takes no beam size
+    const exactBeam: Decoding = { generator: 'exact', beamSize: 4 };
+    void [misspelt, greedyBeam, text, exactBeam];
   });
 });

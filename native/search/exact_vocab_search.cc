@@ -1,0 +1,113 @@
+// Exact vocabulary scoring: every word of the vocabulary scored by the model, teacher-forced, batched over the
+// trie (see exact_vocab_search.h).
+#include "search/exact_vocab_search.h"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+
+#include "binding/native_error.h"
+#include "search/search_common.h"
+
+namespace neuroswipe {
+namespace {
+
+/** Candidate order: score, then the tokens lexicographically (as HypothesisLess). */
+struct CandidateLess {
+  bool operator()(const Candidate& a, const Candidate& b) const {
+    if (a.score < b.score) return true;
+    if (b.score < a.score) return false;
+    return a.tokens < b.tokens;
+  }
+};
+
+}  // namespace
+
+ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
+    : o_(o), limits_(limits), trie_(trie) {
+  Hypothesis start;
+  start.tokens = {limits.sos};
+  start.node = 0;
+  Push(std::move(start));
+}
+
+ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie,
+                                   std::vector<Hypothesis> prefixes)
+    : o_(o), limits_(limits), trie_(trie) {
+  for (Hypothesis& h : prefixes) {
+    if (h.node != VocabTrie::kNoNode) Push(std::move(h));
+  }
+}
+
+void ExactVocabSearch::Requests(std::vector<const Hypothesis*>& out) {
+  std::vector<Hypothesis>& from = forced_.empty() ? open_ : forced_;
+  const size_t n = std::min(from.size(), static_cast<size_t>(kExactRowsPerRound));
+  asked_.assign(std::make_move_iterator(from.end() - static_cast<std::ptrdiff_t>(n)),
+                std::make_move_iterator(from.end()));
+  from.resize(from.size() - n);
+  for (const Hypothesis& h : asked_) out.push_back(&h);
+}
+
+void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
+  const float minus_inf = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n && i < asked_.size(); ++i) {
+    const Hypothesis& parent = asked_[i];
+    const StepRow& row = rows[i];
+    uint64_t bits = trie_.allowed(parent.node);
+    while (bits != 0) {
+      const auto token = static_cast<int32_t>(__builtin_ctzll(bits));
+      bits &= bits - 1;
+      if (token >= limits_.n_classes) continue;  // a token the model never emits
+      const float v = row.log_probs[token];
+      if (v == minus_inf) continue;  // as the beams: an impossible continuation is never taken
+      const double score = NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v);
+      if (token == limits_.eos) {
+        Offer(score, std::vector<int32_t>(parent.tokens.begin() + 1, parent.tokens.end()));
+        continue;
+      }
+      // A word must end with <eos> within max_steps tokens: a prefix of max_steps letters never can.
+      if (static_cast<int>(parent.tokens.size()) >= o_.max_steps) continue;
+      Push(Extend(parent, token, score, &trie_, row.child_kv));
+    }
+  }
+  asked_.clear();
+}
+
+bool ExactVocabSearch::Done() const { return open_.empty() && forced_.empty() && asked_.empty(); }
+
+std::vector<Candidate> ExactVocabSearch::TakeResults() {
+  std::sort(best_.begin(), best_.end(), CandidateLess());
+  return std::move(best_);
+}
+
+void ExactVocabSearch::Push(Hypothesis&& h) {
+  const uint64_t bits = trie_.allowed(h.node);
+  const bool forced = bits != 0 && (bits & (bits - 1)) == 0;
+  (forced ? forced_ : open_).push_back(std::move(h));
+}
+
+void ExactVocabSearch::Offer(double score, std::vector<int32_t> word) {
+  Candidate c{score, std::move(word)};
+  if (o_.top_n == 0) {
+    best_.push_back(std::move(c));
+    return;
+  }
+  const size_t cap = static_cast<size_t>(o_.top_n);
+  if (best_.size() < cap) {
+    best_.push_back(std::move(c));
+    std::push_heap(best_.begin(), best_.end(), CandidateLess());  // max-heap: the worst kept on top
+    return;
+  }
+  if (!CandidateLess()(c, best_.front())) return;
+  std::pop_heap(best_.begin(), best_.end(), CandidateLess());
+  best_.back() = std::move(c);
+  std::push_heap(best_.begin(), best_.end(), CandidateLess());
+}
+
+std::unique_ptr<SearchStrategy> MakeExactVocabSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                     const VocabTrie* trie) {
+  if (!trie) throw UserError("decoding.generator: exact scores the words of a vocabulary; none was given");
+  return std::make_unique<ExactVocabSearch>(o, limits, *trie);
+}
+
+}  // namespace neuroswipe

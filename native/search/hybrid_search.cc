@@ -1,0 +1,99 @@
+// The hybrid search: a level-synchronous beam over the vocabulary for the first `hybrid_steps` steps, then
+// exact scoring of every vocabulary word under the prefixes the beam kept. Words the beam finished within
+// those steps are kept with the exact phase's; the best `top_n` are returned. With 0 steps it is exact
+// scoring; with at least max_steps it is beam-sync restricted to vocabulary words.
+#include <algorithm>
+#include <limits>
+#include <memory>
+
+#include "binding/native_error.h"
+#include "search/exact_vocab_search.h"
+#include "search/search_common.h"
+
+namespace neuroswipe {
+namespace {
+
+class HybridSearch : public SearchStrategy {
+ public:
+  HybridSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
+      : o_(o), limits_(limits), trie_(trie) {
+    Hypothesis start;
+    start.tokens = {limits.sos};
+    start.node = 0;
+    live_.push_back(std::move(start));
+    MaybeStartExact();
+  }
+
+  void Requests(std::vector<const Hypothesis*>& out) override {
+    if (exact_) {
+      exact_->Requests(out);
+      return;
+    }
+    for (const auto& h : live_) out.push_back(&h);
+  }
+
+  void Consume(const StepRow* rows, size_t n) override {
+    if (exact_) {
+      exact_->Consume(rows, n);
+      return;
+    }
+    std::vector<Hypothesis> expansions;
+    for (size_t i = 0; i < n && i < live_.size(); ++i) {
+      const Hypothesis& parent = live_[i];
+      for (int j = 0; j < rows[i].k; ++j) {
+        const float v = rows[i].top_values[j];
+        if (v == -std::numeric_limits<float>::infinity()) continue;
+        const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
+        expansions.push_back(Extend(parent, token,
+                                    NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), &trie_,
+                                    rows[i].child_kv));
+      }
+    }
+    const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
+    std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(),
+                      HypothesisLess());
+    live_.clear();
+    for (size_t i = 0; i < keep; ++i) {
+      Hypothesis& h = expansions[i];
+      if (h.tokens.back() == limits_.eos) {
+        found_.push_back(Candidate{h.score, std::vector<int32_t>(h.tokens.begin() + 1, h.tokens.end() - 1)});
+      } else if (static_cast<int>(h.tokens.size()) - 1 < o_.max_steps) {
+        live_.push_back(std::move(h));  // (a prefix of max_steps letters can no longer end in a word)
+      }
+    }
+    ++steps_;
+    MaybeStartExact();
+  }
+
+  bool Done() const override { return exact_ && exact_->Done(); }
+
+  std::vector<Candidate> TakeResults() override { return exact_ ? exact_->TakeResults() : std::vector<Candidate>{}; }
+
+ private:
+  /** After hybrid_steps beam steps (or once the beam is empty), the exact phase takes the kept prefixes. */
+  void MaybeStartExact() {
+    if (exact_ || (steps_ < o_.hybrid_steps && !live_.empty())) return;
+    exact_ = std::make_unique<ExactVocabSearch>(o_, limits_, trie_, std::move(live_));
+    for (Candidate& c : found_) exact_->Offer(c.score, std::move(c.tokens));
+    found_.clear();
+    live_.clear();
+  }
+
+  SearchOptions o_;
+  ModelLimits limits_;
+  const VocabTrie& trie_;
+  std::vector<Hypothesis> live_;
+  std::vector<Candidate> found_;  // words the beam phase finished
+  int steps_ = 0;
+  std::unique_ptr<ExactVocabSearch> exact_;  // the exact phase, once started
+};
+
+}  // namespace
+
+std::unique_ptr<SearchStrategy> MakeHybridSearch(const SearchOptions& o, const ModelLimits& limits,
+                                                 const VocabTrie* trie) {
+  if (!trie) throw UserError("decoding.generator: hybrid scores the words of a vocabulary; none was given");
+  return std::make_unique<HybridSearch>(o, limits, *trie);
+}
+
+}  // namespace neuroswipe
