@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../helpers/fixtures.js';
+import { at } from '../../lib/util/checked.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
 const VOCAB_ALL = new URL('../fixtures/vocab-small.txt', import.meta.url).pathname;
@@ -46,7 +47,7 @@ describe('neuroswipe decode --generator exact | hybrid, and beam pruning', () =>
       const scores = row.candidates.map((c) => c[0]);
       expect([...scores].sort((a, b) => a - b)).toEqual(scores);
       for (const [, w] of row.candidates) expect(words.has(w)).toBe(true);
-      expect(scores[0]).toBeLessThanOrEqual(beam[i].candidates[0][0] * (1 + 1e-6));
+      expect(scores[0]).toBeLessThanOrEqual(at(at(beam, i).candidates, 0)[0] * (1 + 1e-6));
     });
   });
 

@@ -16,6 +16,7 @@ import { loadGrids } from '../../lib/keyboard/grid.js';
 import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { setNumThreads } from '../../lib/runtime.js';
+import { at } from '../../lib/util/checked.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB } from '../helpers/examples.js';
 
 const BIN = new URL('../../bin/neuroswipe.js', import.meta.url).pathname;
@@ -43,7 +44,7 @@ describe('frequency file and prior', () => {
     expect(sum).toBeCloseTo(1, 12);
     expect(p.logProb('а')).toBeGreaterThan(p.logProb('в'));
     const ranked = applyPrior([[1, 'в'], [1.01, 'а']], p, 1, 0);
-    expect(ranked[0][1]).toBe('а');
+    expect(at(ranked, 0)[1]).toBe('а');
   });
 });
 

@@ -15,6 +15,7 @@ import { Model } from '../../lib/model/model.js';
 import { readVocabularyFile } from '../../lib/vocabulary.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { setNumThreads } from '../../lib/runtime.js';
+import { at } from '../../lib/util/checked.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { normalisedScore, tokenLogProbs } from '../helpers/brute-force.js';
 
@@ -25,10 +26,10 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= y.length; j++) cur.push(Math.min(at(prev, j) + 1, at(cur, j - 1) + 1, at(prev, j - 1) + (x[i - 1] === y[j - 1] ? 0 : 1)));
     prev = cur;
   }
-  return prev[y.length];
+  return at(prev, y.length);
 }
 
 const words = readVocabularyFile(EXAMPLE_VOCAB);
@@ -37,7 +38,7 @@ describe('symmetric-deletion index on the example vocabulary', () => {
   it.each([1, 2])('finds exactly the words within distance %i, nearest first', (k) => {
     const index = new DeletionIndex(words, k);
     // Vocabulary words, misspellings of them and non-words.
-    const queries = [words[10], words[5000], words[19999], words[123].slice(1), words[777] + 'а', 'прривет', 'zzz', 'ёжик'];
+    const queries = [at(words, 10), at(words, 5000), at(words, 19999), at(words, 123).slice(1), at(words, 777) + 'а', 'прривет', 'zzz', 'ёжик'];
     for (const q of queries) {
       const want = words.map((w, i) => [editDistance(q, w), i] as const).filter(([d]) => d <= k).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => words[i]);
       expect(index.near(q, k), q).toEqual(want);
@@ -46,7 +47,7 @@ describe('symmetric-deletion index on the example vocabulary', () => {
 
   it('lists neighbours of non-vocabulary candidates only, up to the limit', () => {
     const index = new DeletionIndex(words, 1);
-    const cands: [number, string][] = [[0.1, words[42]], [0.2, words[42] + 'ъ'], [0.3, 'щщщщ']];
+    const cands: [number, string][] = [[0.1, at(words, 42)], [0.2, at(words, 42) + 'ъ'], [0.3, 'щщщщ']];
     const got = repairWords(cands, index, 1, 3);
     expect(got).not.toContain(words[42]);
     expect(got.length).toBeLessThanOrEqual(3);
@@ -76,10 +77,10 @@ describe('repaired beam on the trained example model and real swipes', () => {
     for (const [i, row] of repaired.rows.entries()) {
       expect(row.candidates.length).toBeGreaterThan(0);
       for (const [, w] of row.candidates) expect(vocab.has(w), w).toBe(true);
-      const fromBeam = new Set(plain.rows[i].candidates.map((c) => c[1]));
+      const fromBeam = new Set(at(plain.rows, i).candidates.map((c) => c[1]));
       const added = row.candidates.filter((c) => !fromBeam.has(c[1]));
       if (added.length === 0) continue;
-      const lps = await tokenLogProbs(model, fx, dec.tokenizer, swipes[i], added.map((c) => c[1]), false);
+      const lps = await tokenLogProbs(model, fx, dec.tokenizer, at(swipes, i), added.map((c) => c[1]), false);
       for (const [score, w] of added) {
         const ref = normalisedScore(lps.get(w)!, 0.5);
         expect(Math.abs(score - ref), `swipe ${i} ${w}`).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(ref), 0.05));

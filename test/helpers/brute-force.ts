@@ -6,6 +6,7 @@ import type { FeatureExtractor } from '../../lib/features/extractor.js';
 import type { Model } from '../../lib/model/model.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import type { CharTokenizer } from '../../lib/tokenizer.js';
+import { at } from '../../lib/util/checked.js';
 
 /**
  * Per word, the log-probability of each of its letters and of `<eos>` given the prefix before it. With
@@ -17,26 +18,26 @@ export async function tokenLogProbs(model: Model, fx: FeatureExtractor, tok: Cha
   const s = f.length;
   const kc = f.nKeyColumns;
   const mem = await model.encode(f.traj, [s, 1, f.nTrajFeats], f.keys, kc === 0 ? [s, 1] : [s, 1, kc]);
-  const d = mem.shape[2];
+  const d = at(mem.shape, 2);
   const encoded = words.map((w) => tok.encode(w)); // [<sos>, letters…, <eos>]
   const allowed = new Map<string, Set<number>>();
   for (const t of encoded) {
     for (let i = 1; i < t.length; i++) {
       const key = t.slice(0, i).join(',');
       if (!allowed.has(key)) allowed.set(key, new Set());
-      allowed.get(key)!.add(t[i]);
+      allowed.get(key)!.add(at(t, i));
     }
   }
   const w = words.length;
   const tMax = Math.max(...encoded.map((t) => t.length - 1)); // <sos> + letters
   const tokens = new Int32Array(tMax * w).fill(tok.padId);
   encoded.forEach((t, j) => {
-    for (let p = 0; p < t.length - 1; p++) tokens[p * w + j] = t[p];
+    for (let p = 0; p < t.length - 1; p++) tokens[p * w + j] = at(t, p);
   });
   const memory = new Float32Array(s * w * d);
   for (let i = 0; i < s; i++) for (let j = 0; j < w; j++) memory.set(mem.data.subarray(i * d, (i + 1) * d), (i * w + j) * d);
   const logits = await model.decode(tokens, [tMax, w], memory, [s, w, d]);
-  const c = logits.shape[2];
+  const c = at(logits.shape, 2);
   const every = Array.from({ length: c }, (_, i) => i);
   const out = new Map<string, number[]>();
   encoded.forEach((t, j) => {
@@ -44,11 +45,11 @@ export async function tokenLogProbs(model: Model, fx: FeatureExtractor, tok: Cha
     for (let p = 0; p < t.length - 1; p++) {
       const row = logits.data.subarray((p * w + j) * c, (p * w + j + 1) * c);
       const ok = masked ? [...allowed.get(t.slice(0, p + 1).join(','))!].filter((id) => id < c) : every;
-      const max = Math.max(...ok.map((id) => row[id]));
-      const lse = max + Math.log(ok.reduce((acc, id) => acc + Math.exp(row[id] - max), 0));
-      lps.push(row[t[p + 1]] - lse);
+      const max = Math.max(...ok.map((id) => at(row, id)));
+      const lse = max + Math.log(ok.reduce((acc, id) => acc + Math.exp(at(row, id) - max), 0));
+      lps.push(at(row, at(t, p + 1)) - lse);
     }
-    out.set(words[j], lps);
+    out.set(at(words, j), lps);
   });
   return out;
 }

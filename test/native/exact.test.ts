@@ -16,6 +16,7 @@ import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import type { CharTokenizer } from '../../lib/tokenizer.js';
 import { setNumThreads } from '../../lib/runtime.js';
+import { at } from '../../lib/util/checked.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { normalisedScore, tokenLogProbs } from '../helpers/brute-force.js';
 
@@ -37,9 +38,9 @@ async function bruteForce(model: Model, fx: FeatureExtractor, tok: CharTokenizer
 function expectSameRows(got: DecodedSwipe[], want: DecodedSwipe[], label: string): void {
   expect(got.length).toBe(want.length);
   got.forEach((row, i) => {
-    expect(row.candidates.map((c) => c[1]), `${label} swipe ${i}`).toEqual(want[i].candidates.map((c) => c[1]));
+    expect(row.candidates.map((c) => c[1]), `${label} swipe ${i}`).toEqual(at(want, i).candidates.map((c) => c[1]));
     row.candidates.forEach(([score], j) => {
-      const ref = want[i].candidates[j][0];
+      const ref = at(at(want, i).candidates, j)[0];
       expect(Math.abs(score - ref), `${label} swipe ${i} candidate ${j}`).toBeLessThanOrEqual(tol(ref));
     });
   });
@@ -76,7 +77,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     for (const s of swipes) {
       for (const w of all.filter((x) => x.startsWith(s.word!.slice(0, 2)) && x !== s.word).slice(0, 4)) chosen.add(w);
     }
-    for (let i = 0; chosen.size < 50; i += 397) chosen.add(all[i % all.length]);
+    for (let i = 0; chosen.size < 50; i += 397) chosen.add(at(all, i % all.length));
     words = [...chosen];
     vocab = await Vocabulary.build(words, tokenizer, '(test words)');
     brute = [];
@@ -97,11 +98,11 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
       rows.forEach((row, i) => {
         expect(row.candidates.length, `swipe ${i}`).toBe(words.length);
         for (const [score, word] of row.candidates) {
-          const ref = brute[i].get(word);
+          const ref = at(brute, i).get(word);
           expect(ref, `swipe ${i}: ${word} is a vocabulary word`).toBeDefined();
           expect(Math.abs(score - ref!), `swipe ${i} ${word}`).toBeLessThanOrEqual(tol(ref!));
         }
-        for (let j = 1; j < row.candidates.length; j++) expect(row.candidates[j][0]).toBeGreaterThanOrEqual(row.candidates[j - 1][0]);
+        for (let j = 1; j < row.candidates.length; j++) expect(at(row.candidates, j)[0]).toBeGreaterThanOrEqual(at(row.candidates, j - 1)[0]);
       });
       // Shared prefixes are scored once: one decoder row (or one forced answer) per trie node per swipe.
       expect(stats.decodeRows + stats.forcedSteps).toBe(prefixCount(words) * swipes.length);
@@ -114,9 +115,9 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     const { rows } = await dec.decode(swipes);
     let hits = 0;
     rows.forEach((row, i) => {
-      const want = [...brute[i].entries()].sort((a, b) => a[1] - b[1]).slice(0, 3);
+      const want = [...at(brute, i).entries()].sort((a, b) => a[1] - b[1]).slice(0, 3);
       expect(row.candidates.map((c) => c[1]), `swipe ${i}`).toEqual(want.map((e) => e[0]));
-      if (row.candidates[0][1] === swipes[i].word) hits++;
+      if (at(row.candidates, 0)[1] === at(swipes, i).word) hits++;
     });
     // The trained model ranks most targets first among 50 words (a model that scored nothing would not).
     expect(hits).toBeGreaterThanOrEqual(swipes.length / 2);
@@ -126,9 +127,9 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     const beam = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 3 }, vocabulary: vocab });
     const { rows } = await beam.decode(swipes);
     rows.forEach((row, i) => {
-      const best = Math.min(...brute[i].values());
+      const best = Math.min(...at(brute, i).values());
       for (const [score, word] of row.candidates) {
-        const ref = brute[i].get(word);
+        const ref = at(brute, i).get(word);
         if (ref === undefined) continue; // a word cut by maxSteps is not a vocabulary word
         expect(Math.abs(score - ref), `swipe ${i} ${word}`).toBeLessThanOrEqual(tol(ref));
         expect(score).toBeGreaterThanOrEqual(best - tol(best));
@@ -147,16 +148,16 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     const h2 = await run({ generator: 'hybrid', beamSize: 3, hybridSteps: 2, returnHypotheses: null });
     expect(h2.stats.decodeRows).toBeLessThan(exact.stats.decodeRows);
     h2.rows.forEach((row, i) => {
-      expect(row.candidates.length).toBeGreaterThanOrEqual(sync.rows[i].candidates.length);
+      expect(row.candidates.length).toBeGreaterThanOrEqual(at(sync.rows, i).candidates.length);
       for (const [score, word] of row.candidates) {
-        const ref = brute[i].get(word)!;
+        const ref = at(brute, i).get(word)!;
         expect(Math.abs(score - ref), `swipe ${i} ${word}`).toBeLessThanOrEqual(tol(ref));
       }
       // Every word beam-sync reaches descends from a prefix the hybrid scored in full: it is never worse.
-      const syncBest = sync.rows[i].candidates[0][0];
-      const exactBest = exact.rows[i].candidates[0][0];
-      expect(row.candidates[0][0]).toBeLessThanOrEqual(syncBest + tol(syncBest));
-      expect(row.candidates[0][0]).toBeGreaterThanOrEqual(exactBest - tol(exactBest));
+      const syncBest = at(at(sync.rows, i).candidates, 0)[0];
+      const exactBest = at(at(exact.rows, i).candidates, 0)[0];
+      expect(at(row.candidates, 0)[0]).toBeLessThanOrEqual(syncBest + tol(syncBest));
+      expect(at(row.candidates, 0)[0]).toBeGreaterThanOrEqual(exactBest - tol(exactBest));
     });
   });
 
@@ -165,7 +166,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     const { rows } = await dec.decode(swipes.slice(0, 1));
     const short = words.filter((w) => [...w].length + 1 <= 5).sort();
     expect(short.length).toBeGreaterThan(0);
-    expect(rows[0].candidates.map((c) => c[1]).sort()).toEqual(short);
+    expect(at(rows, 0).candidates.map((c) => c[1]).sort()).toEqual(short);
   });
 
   it('rejects exact without a vocabulary, in reference mode, and beam options', async () => {

@@ -13,6 +13,7 @@ import { Model } from '../../lib/model/model.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { setNumThreads } from '../../lib/runtime.js';
+import { at } from '../../lib/util/checked.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
 import { tokenLogProbs } from '../helpers/brute-force.js';
 
@@ -61,7 +62,7 @@ describe('pruning thresholds in beam and beam-sync', () => {
       for (const [i, row] of pruned.rows.entries()) {
         const words = row.candidates.map((c) => c[1]).filter((w) => w.length > 0 && !w.includes('<') && w.length < 34);
         if (words.length === 0) continue;
-        const lps = await tokenLogProbs(model, fx, dec.tokenizer, swipes[i], words, false);
+        const lps = await tokenLogProbs(model, fx, dec.tokenizer, at(swipes, i), words, false);
         for (const [w, l] of lps) {
           // Float32 log-softmax in the engine, float64 here: a margin far below the floor's scale.
           for (const v of l) expect(v, `swipe ${i} ${w}`).toBeGreaterThan(floor - 1e-4);
@@ -74,14 +75,14 @@ describe('pruning thresholds in beam and beam-sync', () => {
     it(`${generator} + vocabulary: no score above the ceiling, and the best words below it are kept`, async () => {
       const base = await (await Decoder.create(model, { decoding: { generator }, vocabulary: vocab })).decode(swipes);
       const scores = base.rows.flatMap((r) => r.candidates.map((c) => c[0])).sort((a, b) => a - b);
-      const ceiling = scores[Math.floor(scores.length / 2)];
+      const ceiling = at(scores, Math.floor(scores.length / 2));
       const pruned = await (await Decoder.create(model, { decoding: { generator, scoreCeiling: ceiling }, vocabulary: vocab })).decode(swipes);
       expect(pruned.stats.decodeRows).toBeLessThanOrEqual(base.stats.decodeRows);
       let kept = 0;
       pruned.rows.forEach((row, i) => {
         for (const [s] of row.candidates) expect(s).toBeLessThanOrEqual(ceiling);
         kept += row.candidates.length;
-        expect(row.index).toBe(base.rows[i].index);
+        expect(row.index).toBe(at(base.rows, i).index);
       });
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(scores.length);
