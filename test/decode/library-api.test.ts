@@ -184,7 +184,7 @@ describe('workers default', () => {
     expect(defaultWorkers('cpu')).toBe(Math.min(64, availableParallelism()));
     expect(defaultWorkers('cuda:0')).toBe(1);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(readme).toMatch(/\| workers \| one per core on CPU, 1 on CUDA \|/);
+    expect(readme).toMatch(/\| workers \| one per core divided by `--threads` on CPU, 1 on CUDA \|/);
   });
 });
 

@@ -59,10 +59,10 @@ describe('neuroswipe serve', () => {
     expect(a.status).toBe(1);
     expect(a.stderr).toContain('--use-vocab needs --vocab <file>');
     const b = run(['--port', '70000']);
-    expect(b.stderr).toContain('--port: expected an integer in 0..65535, got "70000"');
+    expect(b.stderr).toContain("option '--port <n>' argument '70000' is invalid. expected an integer in 0..65535");
     const c = run(['--beam-size', '20']);
     expect(c.stderr).toContain('--beam-size: 20 is above --max-beam-size 16');
     const d = run(['--max-wait-ms', 'soon']);
-    expect(d.stderr).toContain('--max-wait-ms: expected a number, got "soon"');
+    expect(d.stderr).toContain("option '--max-wait-ms <ms>' argument 'soon' is invalid. expected a number ≥ 0");
   });
 });
