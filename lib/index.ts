@@ -26,7 +26,7 @@ export { CharTokenizer } from './tokenizer.js';
 export { Vocabulary, readVocabularyFile } from './vocabulary.js';
 export {
   DECODING_DEFAULTS, GENERATOR_NAMES, resolveDecodingOptions,
-  type BeamOptions, type DecodingInput, type ExactOptions, type HybridOptions, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
+  type BeamOptions, type DecodingInput, type ExactOptions, type GeneratorOptions, type HybridOptions, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
 } from './decode/decoding.js';
 export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';

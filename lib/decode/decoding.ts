@@ -112,10 +112,10 @@ export type DecodingInput =
   | ({ generator: 'hybrid' } & Partial<Omit<HybridOptions, 'generator'>>);
 
 /** The options type of generator `G`. */
-type OptionsOf<G extends GeneratorName> = G extends 'greedy' ? GreedyOptions : G extends 'exact' ? ExactOptions : G extends 'hybrid' ? HybridOptions : BeamOptions;
+export type GeneratorOptions<G extends GeneratorName> = G extends 'greedy' ? GreedyOptions : G extends 'exact' ? ExactOptions : G extends 'hybrid' ? HybridOptions : BeamOptions;
 
 /** The defaults of each generator's options. */
-export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<OptionsOf<G>, 'generator'>> } = {
+export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<GeneratorOptions<G>, 'generator'>> } = {
   greedy: { maxSteps: 35 },
   beam: { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
   'beam-sync': { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
