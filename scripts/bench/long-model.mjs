@@ -11,26 +11,14 @@
 //   --swipes N            synthetic swipes on the default grid (default 300), all decoded by the batched runs
 //   --reference-swipes N  the first N of them decoded by the seed loop as well (default: all)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { benchModel, benchSwipes, flag, lib, opt, root } from './setup.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (p) => import(join(root, 'dist', p));
-const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
-const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
-const { readSwipes } = await lib('data/dataset.js');
-const { loadGrids } = await lib('keyboard/grid.js');
-const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 const { findTorchPython } = await lib('model/python.js');
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const fixtures = join(root, 'test/fixtures/generated');
 const modelPath = opt('--model', join(fixtures, 'long_m1_bigger.pt'));
 const nSwipes = Number(opt('--swipes', '300'));
@@ -45,23 +33,12 @@ for (const [name, v] of [['--swipes', nSwipes], ['--reference-swipes', nRef], ['
 }
 if (nRef > nSwipes) throw new Error(`--reference-swipes ${nRef} is more than --swipes ${nSwipes}`);
 
-if (!existsSync(modelPath) && !args.includes('--model')) {
+if (!existsSync(modelPath) && !flag('--model')) {
   // The test fixtures (made once by the test set-up) include the long-running m1_bigger.
   execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--out', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
-setNumThreads(1);
-const heapTuned = tuneHeapForThroughput();
-const dir = join(root, '.tmp', 'bench');
-mkdirSync(dir, { recursive: true });
-const data = join(dir, `synth-${nSwipes}.jsonl`);
-if (!existsSync(data)) {
-  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '2023', '--out', data], { stdio: 'ignore' });
-}
-const swipes = [];
-for await (const s of readSwipes(data, { grids: loadGrids() })) swipes.push(s);
-const model = await Model.load(modelPath, { device: 'cpu' });
-const vocab = await Vocabulary.build(readVocabularyFile(vocabPath), (await Decoder.create(model)).tokenizer, vocabPath);
-
+const { swipes } = await benchSwipes(nSwipes);
+const { model, vocabulary: vocab, heapTuned } = await benchModel({ modelPath, vocabPath });
 /** Median, slowest and fastest of `times` runs of `subset`; the last run's rows and stats. */
 async function run(label, opts, subset, times) {
   const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });

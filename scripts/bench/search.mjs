@@ -12,11 +12,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { flag, lib, opt, root } from './setup.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const lib = (p) => import(join(root, 'dist', p));
 const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
 const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
@@ -25,18 +23,13 @@ const { loadGrids } = await lib('keyboard/grid.js');
 const { swipeMrr, accuracy } = await lib('evaluate/metrics.js');
 const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const modelPath = opt('--model', join(root, 'examples/model.pt'));
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const nSwipes = Number(opt('--swipes', '200'));
 const nExact = Math.min(nSwipes, Number(opt('--exact-swipes', '40')));
 const workers = Number(opt('--workers', String(availableParallelism())));
 const batchSize = Number(opt('--batch-size', '16'));
-const markdown = args.includes('--markdown');
+const markdown = flag('--markdown');
 
 setNumThreads(1);
 tuneHeapForThroughput();
