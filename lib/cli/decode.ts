@@ -20,6 +20,7 @@ import { parseNumber } from './parse-number.js';
 import { batchSizeOption, deviceOption, threadsOption, workersOption } from './decoding-options.js';
 import { resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -38,6 +39,9 @@ interface DecodeCliOptions {
   repair?: string;
   repairDistance?: string;
   repairRescore?: string;
+  prior?: string;
+  priorWeight?: string;
+  priorLength?: string;
   device: DeviceRequest;
   precision: Precision;
   batchSize?: number | 'auto';
@@ -79,6 +83,9 @@ export function register(program: Command): void {
     .option('--repair <kind>', 'beam without --use-vocab: replace non-vocabulary candidates by --vocab words within --repair-distance edits, rescored by the model (levenshtein)')
     .option('--repair-distance <k>', 'with --repair: largest edit distance, 1..3 (default: 1)')
     .option('--repair-rescore <n>', 'with --repair: most vocabulary words rescored per swipe (default: 8)')
+    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length (default off)')
+    .option('--prior-weight <λ>', 'with --prior: λ, finite, ≥ 0 (fit it with neuroswipe fit-prior)')
+    .option('--prior-length <μ>', 'with --prior: μ, added per character (default: 0)')
     .option('--hybrid-steps <n>', `hybrid: beam steps before every vocabulary word under the kept prefixes is scored (default: ${DECODING_DEFAULTS.hybrid.hybridSteps})`)
     .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
@@ -94,7 +101,7 @@ export function register(program: Command): void {
     .option('--force', 'overwrite --out if it exists')
     .option('--long-swipes <policy>', `swipes with more points than the model's max_curve_len: ${LONG_SWIPE_POLICIES.join(' | ')} (skip decodes the others and reports the skipped lines)`, 'fail')
     .action(async (o: DecodeCliOptions) => {
-      checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids]);
+      checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids, o.prior]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
       if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
       if (o.vocab && !o.useVocab && o.repair === undefined) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words) or --repair: add one, or drop --vocab`);
@@ -106,6 +113,14 @@ export function register(program: Command): void {
       } else if (o.repairDistance ?? o.repairRescore) {
         throw new Error('--repair-distance and --repair-rescore apply with --repair levenshtein');
       }
+      if (o.prior !== undefined) {
+        if (o.priorWeight === undefined) throw new Error('--prior needs --prior-weight <λ> (fit it with neuroswipe fit-prior)');
+        if (o.generator === 'greedy') throw new Error('--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy');
+      } else if (o.priorWeight ?? o.priorLength) {
+        throw new Error('--prior-weight and --prior-length apply with --prior <file>');
+      }
+      // Read before the model is loaded, so that a bad line fails fast.
+      const prior = o.prior !== undefined ? new WordPrior(readFrequencyFile(o.prior)) : undefined;
       const threads = o.threads;
       setNumThreads(threads);
       tuneHeapForThroughput();
@@ -134,6 +149,10 @@ export function register(program: Command): void {
             set('repairRescore', optionalNumber('--repair-rescore', o.repairRescore, true));
           }
         }
+        if (o.prior !== undefined) {
+          set('priorWeight', optionalNumber('--prior-weight', o.priorWeight, false));
+          set('priorLength', optionalNumber('--prior-length', o.priorLength, false));
+        }
         set('normalizationFactor', optionalNumber('--normalization-factor', o.normalizationFactor, false));
         set('returnHypotheses', optionalNumber('--return-hypotheses', o.returnHypotheses, true));
       } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses ?? o.tokenLogProbFloor ?? o.scoreCeiling) {
@@ -160,7 +179,7 @@ export function register(program: Command): void {
           else repairWords = fitted.words;
         }
         const decoder = await Decoder.create(model, {
-          decoding, grids, vocabulary, repairWords, reference: o.reference,
+          decoding, grids, vocabulary, repairWords, prior, reference: o.reference,
           batchSize: o.batchSize ?? defaultBatchSize(model.device),
           workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,

@@ -11,7 +11,7 @@ import { register as registerDecode } from './decode.js';
 import { register as registerSynth } from './synth.js';
 import { register as registerSeparateGrid } from './separate-grid.js';
 import { register as registerFeatures } from './features.js';
-import { register as registerEvaluate } from './evaluate.js';
+import { register as registerEvaluate, registerFitPrior } from './evaluate.js';
 import { register as registerAggregate } from './aggregate.js';
 import { register as registerSubmit } from './submit.js';
 import { register as registerBaseline } from './baseline.js';
@@ -80,6 +80,7 @@ export function buildProgram(): Command {
   registerSeparateGrid(program);
   registerFeatures(program);
   registerEvaluate(program);
+  registerFitPrior(program);
   registerAggregate(program);
   registerSubmit(program);
   registerBaseline(program);

@@ -24,6 +24,7 @@ interface SynthCliOptions {
   refOut?: string;
   missing: string;
   sampling: string;
+  frequency?: string;
   noiseScale?: string;
   outsideRate?: string;
   quiet?: boolean;
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--ref-out <file>', 'also write the words, one per line (valid.ref style)')
     .option('--missing <policy>', 'words with a letter that has no key on the grid: skip | substitute (ъ→ь, ё→е) | error', 'skip')
     .option('--sampling <kind>', 'word choice: uniform | zipf (weight 1/rank by line order)', 'uniform')
+    .option('--frequency <file>', 'word choice by a word-frequency file (word<TAB>count per line): each word drawn with probability ∝ its count; replaces --sampling')
     .option('--noise-scale <x>', 'multiplier of the touch-noise sigma (default: 1.5)')
     .option('--outside-rate <p>', 'share of swipes with points outside the keyboard (default: 0.03)')
     .option('--quiet', 'no progress and no summary, and no warnings (errors are still printed)')
@@ -55,6 +57,7 @@ export function register(program: Command): void {
       const swipe: Partial<SwipeOptions> = {};
       if (opts.noiseScale !== undefined) swipe.noiseScale = parseNumber('--noise-scale', opts.noiseScale, false);
       if (opts.outsideRate !== undefined) swipe.outsideRate = parseNumber('--outside-rate', opts.outsideRate, false);
+      if (opts.frequency !== undefined && opts.sampling !== 'uniform') throw new Error(`--frequency draws words by its counts; drop --sampling ${opts.sampling}`);
       const count = opts.count;
       const log = (s: string): void => {
         if (!opts.quiet) process.stderr.write(`synth: ${s}\n`);
@@ -76,6 +79,7 @@ export function register(program: Command): void {
           refOut: opts.refOut,
           missing: opts.missing as MissingLetterPolicy,
           sampling: opts.sampling as WordSampling,
+          ...(opts.frequency !== undefined ? { frequencyPath: opts.frequency } : {}),
           swipe,
           progressEvery: 100,
           onProgress: (done) => progress.update(done),
@@ -86,6 +90,11 @@ export function register(program: Command): void {
       if (summary.skipped.length > 0) {
         const shown = summary.skipped.slice(0, 5).map((s) => `${s.word} (line ${s.line}, ${s.letter})`).join(', ');
         log(`skipped ${summary.skipped.length} vocabulary words with letters that have no key on grid ${opts.grid}: ${shown}${summary.skipped.length > 5 ? ', …' : ''}`);
+      }
+      if (summary.frequency !== undefined) {
+        const f = summary.frequency;
+        if (f.skipped > 0) log(`${opts.frequency}: skipped ${f.skipped} word${f.skipped === 1 ? '' : 's'} that ${f.skipped === 1 ? 'is' : 'are'} not usable vocabulary words`);
+        if (f.unlisted > 0) log(`${f.unlisted} vocabulary word${f.unlisted === 1 ? '' : 's'} with no positive count in ${opts.frequency} ${f.unlisted === 1 ? 'is' : 'are'} never drawn`);
       }
       if (summary.substituted > 0) log(`${summary.substituted} words traced with ъ→ь / ё→е`);
       log(`wrote ${summary.written} swipes to ${opts.out} (${summary.vocabularySize} usable words)`);

@@ -17,6 +17,8 @@ export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze(
   repair: 'repair',
   repair_distance: 'repairDistance',
   repair_rescore: 'repairRescore',
+  prior_weight: 'priorWeight',
+  prior_length: 'priorLength',
 });
 
 /** neuroswipe option names → seed names, in the order the seed's configs write them (docs/SEED.md §3.11). */
@@ -25,13 +27,15 @@ const OURS_TO_SEED: readonly [string, string][] = [
   ['returnHypotheses', 'return_hypotheses_n'],
   ['beamSize', 'beamsize'],
   ['normalizationFactor', 'normalization_factor'],
-  // Not the seed's: the hybrid's beam steps, and the pruning thresholds and repair (written only when set).
+  // Not the seed's: the hybrid's beam steps, and the pruning thresholds, repair and prior (written only when set).
   ['hybridSteps', 'hybrid_steps'],
   ['tokenLogProbFloor', 'token_log_prob_floor'],
   ['scoreCeiling', 'score_ceiling'],
   ['repair', 'repair'],
   ['repairDistance', 'repair_distance'],
   ['repairRescore', 'repair_rescore'],
+  ['priorWeight', 'prior_weight'],
+  ['priorLength', 'prior_length'],
 ];
 
 /** How option names are spelled: the seed's `generator_call_kwargs` or neuroswipe's `decoding`. */
@@ -95,9 +99,13 @@ export function seedKwargs(options: DecodingOptions): Record<string, unknown> {
   return out;
 }
 
-/** Canonical JSON of the options (without `generator`), keys sorted: equal options ⇔ equal strings. */
-export function canonicalOptions(options: DecodingOptions): string {
-  const o = options as unknown as Record<string, unknown>;
+/**
+ * Canonical JSON of the options (without `generator`), keys sorted: equal options ⇔ equal strings.
+ * @param extra - more members of the predictor's identity that belong with the options (the prior's
+ *   frequency-file hash), merged in before sorting
+ */
+export function canonicalOptions(options: DecodingOptions, extra: Readonly<Record<string, unknown>> = {}): string {
+  const o = { ...(options as unknown as Record<string, unknown>), ...extra };
   const keys = Object.keys(o).filter((k) => k !== 'generator').sort();
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, o[k]])));
 }

@@ -9,6 +9,7 @@ import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
+import type { DecodingOptions } from '../decode/decoding.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 
 type Obj = Record<string, unknown>;
@@ -25,6 +26,36 @@ function mustExist(path: string, where: string, kind: 'file' | 'dir'): void {
   const isDir = statSync(path).isDirectory();
   if (kind === 'dir' && !isDir) throw new Error(`${where}: not a folder: ${path}`);
   if (kind === 'file' && isDir) throw new Error(`${where}: is a folder, expected a file: ${path}`);
+}
+
+/** What {@link searchFiles} checks, with the config's own field names. */
+interface SearchFileFields {
+  useVocabulary: boolean;
+  vocabularyPath: string | undefined;
+  priorPath: string | undefined;
+  /** `file: section.field` of a field. */
+  field: (name: string) => string;
+  names: { useVocabulary: string; vocabulary: string; prior: string; repair: string; priorWeight: string };
+}
+
+/**
+ * The files of the post-processing steps: Levenshtein repair repairs a search without the vocabulary, to the
+ * vocabulary file's words; the prior's frequency file is given exactly when its weight is.
+ * @returns the frequency file, when the prior is on
+ * @throws Error naming the file and the field
+ */
+function searchFiles(decoding: DecodingOptions, f: SearchFileFields): string | undefined {
+  const n = f.names;
+  if ('repair' in decoding && decoding.repair !== undefined) {
+    if (f.useVocabulary) throw new Error(`${f.field(n.useVocabulary)}: ${n.repair} repairs a search without the vocabulary; it must be false`);
+    if (f.vocabularyPath === undefined) throw new Error(`${f.field(n.vocabulary)}: missing field (${n.repair} repairs to the vocabulary's words)`);
+    mustExist(f.vocabularyPath, f.field(n.vocabulary), 'file');
+  }
+  const weighted = decoding.generator !== 'greedy' && decoding.priorWeight !== undefined;
+  if (weighted && f.priorPath === undefined) throw new Error(`${f.field(n.prior)}: missing field (${n.priorWeight} is set: the word-frequency file of the prior)`);
+  if (!weighted && f.priorPath !== undefined) throw new Error(`${f.field(n.prior)}: applies only with ${n.priorWeight} (the word-frequency prior); add it or drop ${n.prior}`);
+  if (f.priorPath !== undefined) mustExist(f.priorPath, f.field(n.prior), 'file');
+  return f.priorPath;
 }
 
 /**
@@ -77,9 +108,10 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
   });
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
-  if ('repair' in decoding && decoding.repair !== undefined) {
-    throw new Error(`${at('generator_call_kwargs')}.repair: Levenshtein repair runs in decode and the library, not in prediction configs (its word list is not part of a predictor's identity yet)`);
-  }
+  const priorPath = searchFiles(decoding, {
+    useVocabulary: c.use_vocab_for_generation as boolean, vocabularyPath, priorPath: typeof c.prior_path === 'string' ? res(c.prior_path) : undefined,
+    field: at, names: { useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', prior: 'prior_path', repair: 'generator_call_kwargs.repair', priorWeight: 'generator_call_kwargs.prior_weight' },
+  });
   if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && c.use_vocab_for_generation !== true) {
     throw new Error(`${at('use_vocab_for_generation')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
   }
@@ -91,6 +123,7 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     dataPath,
     gridsPath,
     vocabularyPath,
+    ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary: c.use_vocab_for_generation as boolean,
     decoding,
     transform: {
@@ -139,9 +172,10 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   });
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
-  if ('repair' in decoding && decoding.repair !== undefined) {
-    throw new Error(`${at('decoding')}.repair: Levenshtein repair runs in decode and the library, not in prediction configs (its word list is not part of a predictor's identity yet)`);
-  }
+  const priorPath = searchFiles(decoding, {
+    useVocabulary, vocabularyPath, priorPath: typeof c.prior === 'string' ? res(c.prior) : undefined,
+    field: at, names: { useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', prior: 'prior', repair: 'decoding.repair', priorWeight: 'decoding.priorWeight' },
+  });
   if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && !useVocabulary) {
     throw new Error(`${at('useVocabulary')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
   }
@@ -154,6 +188,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     dataPath,
     gridsPath,
     vocabularyPath,
+    ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary,
     decoding,
     transform: {

@@ -42,8 +42,13 @@ export interface PredictionPlan {
   dataPath: string;
   /** Grids file, resolved; `undefined` = the bundled grids. */
   gridsPath?: string;
-  /** Vocabulary file, resolved (required when `useVocabulary`). */
+  /** Vocabulary file, resolved (required when `useVocabulary`, and with `decoding.repair` as the words to repair to). */
   vocabularyPath?: string;
+  /**
+   * Word-frequency file of the prior (`decoding.priorWeight`), resolved; present exactly when the prior is
+   * on (seed `prior_path`, neuroswipe `prior`).
+   */
+  priorPath?: string;
   /** Restrict outputs to the vocabulary (seed `use_vocab_for_generation`). */
   useVocabulary: boolean;
   /** The generator and its exact options. */

@@ -32,6 +32,7 @@ export const SEED_SECTION_SCHEMA = {
     grid_name_to_grid__path: str,
     models_root: { type: 'string' },
     voc_path: str,
+    prior_path: str,
     transform_name: { type: 'string', enum: [...TRANSFORM_NAMES] },
     include_coords: bool,
     include_time: bool,
@@ -54,6 +55,7 @@ export const NATIVE_SECTION_SCHEMA = {
     data: { type: 'object', minProperties: 1, additionalProperties: false, properties: { val: str, test: str } },
     grids: str,
     vocabulary: str,
+    prior: str,
     useVocabulary: bool,
     modelsRoot: str,
     models: {

@@ -20,6 +20,7 @@ import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, typ
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
+import { applyPrior, WordPrior } from './prior.js';
 
 /** Progress of one `Decoder.decode` call, in swipes. */
 export interface DecodeProgress {
@@ -129,6 +130,11 @@ export interface DecoderOptions {
    */
   repairWords?: readonly string[];
   /**
+   * The word frequencies of `decoding.priorWeight` (the word-frequency prior: lib/decode/prior.ts), e.g.
+   * `new WordPrior(readFrequencyFile(path))`. Required with `priorWeight`, ignored otherwise.
+   */
+  prior?: WordPrior;
+  /**
    * Debug statistic: record each swipe's {@link SearchMargins} (in {@link DecodedSwipe.margins}, their
    * minimum in {@link DecodeStats.margins}). Costs a scan of each expansion's log-probabilities. Default false.
    */
@@ -213,6 +219,7 @@ export class Decoder {
   private readonly skipForced: boolean;
   private readonly margins: boolean;
   private readonly repairIndex: DeletionIndex | null;
+  private readonly prior: WordPrior | null;
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -244,6 +251,12 @@ export class Decoder {
       this.repairIndex = new DeletionIndex(options.repairWords, d.repairDistance ?? 1);
     } else {
       this.repairIndex = null;
+    }
+    if (d.generator !== 'greedy' && d.priorWeight !== undefined) {
+      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyFile(path)))');
+      this.prior = options.prior;
+    } else {
+      this.prior = null;
     }
     this.autoBatch = bs === 'auto'
       ? chooseAutoBatchSize(model.device, {
@@ -410,7 +423,9 @@ export class Decoder {
       addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const rows = await toRows(res, swipes, this.tokenizer, d);
+    // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
+    const prior = this.prior !== null && d.generator !== 'greedy' ? { weight: d.priorWeight ?? 0, length: d.priorLength ?? 0, keep: d.returnHypotheses } : null;
+    const rows = await toRows(res, swipes, this.tokenizer, prior !== null && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d);
     const stats: DecodeStats = res.stats;
     if (this.repairIndex && d.generator !== 'greedy' && d.generator !== 'exact' && d.generator !== 'hybrid') {
       const index = this.repairIndex;
@@ -439,9 +454,16 @@ export class Decoder {
       );
       const rescored = await toRows(again, swipes, this.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
       rows.forEach((r, i) => {
-        r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, d.returnHypotheses, compareCodePoints);
+        r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, prior !== null ? null : d.returnHypotheses, compareCodePoints);
       });
       addDecodeStats(stats, again.stats);
+    }
+    if (prior !== null && this.prior !== null) {
+      const p = this.prior;
+      for (const r of rows) {
+        r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
+        if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
+      }
     }
     if (this.margins) {
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };

@@ -21,8 +21,22 @@ export interface GreedyOptions {
   maxSteps: number;
 }
 
+/**
+ * The word-frequency prior, off unless `priorWeight` is given: each candidate's score becomes
+ * `score − priorWeight·log p(word) + priorLength·length(word)` (lower is better; lib/decode/prior.ts), the list is
+ * sorted again and then cut to `returnHypotheses` (the beams rerank every finished hypothesis; `exact` and
+ * `hybrid` keep their best `returnHypotheses` words by model score, and those are reranked). The frequencies are the decoder's `prior`
+ * (`DecoderOptions.prior`). Present in the resolved options only when set.
+ */
+export interface PriorOptions {
+  /** λ, the weight of −log p(word). Finite, ≥ 0. */
+  priorWeight?: number;
+  /** With `priorWeight`: μ, added per character of the word. Finite. Default 0. */
+  priorLength?: number;
+}
+
 /** Options of `beam` (docs/SEED.md §6.4) and `beam-sync`. */
-export interface BeamOptions {
+export interface BeamOptions extends PriorOptions {
   generator: 'beam' | 'beam-sync';
   /** Expansions per step and partial hypotheses kept. Default 6; 1..n_classes. */
   beamSize: number;
@@ -57,10 +71,10 @@ export interface BeamOptions {
 /** Options a generator takes without requiring them: off when absent, and then absent from the resolved options. */
 export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonly string[] } = {
   greedy: [],
-  beam: ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore'],
-  'beam-sync': ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore'],
-  exact: [],
-  hybrid: [],
+  beam: ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore', 'priorWeight', 'priorLength'],
+  'beam-sync': ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore', 'priorWeight', 'priorLength'],
+  exact: ['priorWeight', 'priorLength'],
+  hybrid: ['priorWeight', 'priorLength'],
 };
 
 /**
@@ -68,7 +82,7 @@ export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonl
  * once) with the beams' length-normalised score, and the best `returnHypotheses` are returned. The upper bound
  * of any search with the same model and vocabulary.
  */
-export interface ExactOptions {
+export interface ExactOptions extends PriorOptions {
   generator: 'exact';
   /** Length normalisation exponent: score = −Σ log p / len^nf, as the beams. Default 0.5; finite, ≥ 0. */
   normalizationFactor: number;
@@ -83,7 +97,7 @@ export interface ExactOptions {
  * exact scoring of every vocabulary word under the prefixes the beam kept; the best `returnHypotheses` of
  * those words and of the words the beam finished are returned. 0 steps is `exact`.
  */
-export interface HybridOptions {
+export interface HybridOptions extends PriorOptions {
   generator: 'hybrid';
   /** Prefixes the beam keeps per step. Default 6; 1..n_classes. */
   beamSize: number;
@@ -131,6 +145,21 @@ export interface DecodingLimits {
   maxTokenLen: number;
 }
 
+/** Reads the optional prior weights of `input` into `out` (both written when `priorWeight` is set). */
+function resolvePrior<T extends PriorOptions>(input: { [k: string]: unknown }, out: T): T {
+  const w = input.priorWeight;
+  if (w !== undefined && w !== null) {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw invalidOption('decoding.priorWeight', 'a finite number ≥ 0', w);
+    const l = input.priorLength ?? 0;
+    if (typeof l !== 'number' || !Number.isFinite(l)) throw invalidOption('decoding.priorLength', 'a finite number', l);
+    out.priorWeight = w;
+    out.priorLength = l;
+  } else if (input.priorLength !== undefined && input.priorLength !== null) {
+    throw new TypeError('decoding.priorLength: applies only with decoding.priorWeight (the word-frequency prior)');
+  }
+  return out;
+}
+
 function intIn(path: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== 'number') throw invalidOption(path, `an integer in ${lo}..${hi}`, v);
   if (!Number.isInteger(v) || v < lo || v > hi) throw invalidOption(path, `an integer in ${lo}..${hi}`, v);
@@ -165,10 +194,10 @@ export function resolveDecodingOptions(input: { generator: string; [k: string]: 
   if (g === 'exact' || g === 'hybrid') {
     // The native side keeps the best N in an int32.
     const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, 2 ** 31 - 1);
-    if (g === 'exact') return { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses };
+    if (g === 'exact') return resolvePrior(input, { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses } as ExactOptions);
     const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
     const hybridSteps = intIn('decoding.hybridSteps', get('hybridSteps'), 0, maxSteps);
-    return { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses };
+    return resolvePrior(input, { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses } as HybridOptions);
   }
   const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, Number.MAX_SAFE_INTEGER);
   const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
@@ -194,5 +223,5 @@ export function resolveDecodingOptions(input: { generator: string; [k: string]: 
       if (input[k] !== undefined && input[k] !== null) throw new TypeError(`decoding.${k}: applies only with decoding.repair ('levenshtein')`);
     }
   }
-  return out;
+  return resolvePrior(input, out);
 }

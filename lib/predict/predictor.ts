@@ -25,18 +25,21 @@ export interface MetaInputs {
   split: string;
   /** SHA-256 of the weights file named by the config. */
   weightsSha256: string;
-  /** SHA-256 of the vocabulary file when `useVocabulary`, else `null`. */
+  /** SHA-256 of the vocabulary file when `useVocabulary` or `decoding.repair` (its words), else `null`. */
   vocabularySha256: string | null;
+  /** SHA-256 of the prior's frequency file when `decoding.priorWeight` is set; absent or `null` otherwise. */
+  priorSha256?: string | null;
 }
 
 /**
  * The `predictor` object of a prediction file's metadata line: the seed's `Prediction` record fields in
  * the seed's order (docs/SEED.md §7.3; `model_weights` as the config writes it, transform and flags as the
- * model was exported with), then `weights_sha256` and `vocabulary_sha256`.
+ * model was exported with), then `weights_sha256` and `vocabulary_sha256`, and `prior_sha256` only with the
+ * word-frequency prior (so that the metadata of every other predictor stays as it was).
  */
 export function predictorMeta(x: MetaInputs): PredictorMeta {
   const t = x.model.transform;
-  return {
+  const meta: PredictorMeta = {
     model_name: x.entry.architecture,
     model_weights: x.entry.weights,
     generator_name: x.decoding.generator,
@@ -52,6 +55,8 @@ export function predictorMeta(x: MetaInputs): PredictorMeta {
     weights_sha256: x.weightsSha256,
     vocabulary_sha256: x.vocabularySha256,
   };
+  if (x.priorSha256 !== undefined && x.priorSha256 !== null) meta.prior_sha256 = x.priorSha256;
+  return meta;
 }
 
 function field<T>(meta: PredictorMeta, name: string, type: 'string' | 'boolean', where: string): T {
@@ -75,7 +80,16 @@ export function identityFromMeta(meta: PredictorMeta, where: string): PredictorI
   const options = strictDecodingOptions(generator, kwargs as Record<string, unknown>, 'seed', `${where}: predictor.generator_call_kwargs`);
   const useVocab = field<boolean>(meta, 'use_vocab_for_generation', 'boolean', where);
   const vocab = meta.vocabulary_sha256;
-  if (useVocab && typeof vocab !== 'string') throw new Error(`${where}: predictor.vocabulary_sha256: expected a string, got ${JSON.stringify(vocab)}`);
+  // Levenshtein repair's words are the vocabulary file's: its hash is part of the identity then too.
+  const vocabMatters = useVocab || ('repair' in options && options.repair !== undefined);
+  if (vocabMatters && typeof vocab !== 'string') throw new Error(`${where}: predictor.vocabulary_sha256: expected a string, got ${JSON.stringify(vocab)}`);
+  // The prior's frequency file is part of the options' identity, and only with the prior.
+  const extra: Record<string, unknown> = {};
+  if (options.generator !== 'greedy' && options.priorWeight !== undefined) {
+    const prior = meta.prior_sha256;
+    if (typeof prior !== 'string') throw new Error(`${where}: predictor.prior_sha256: expected a string (generator_call_kwargs.prior_weight is set), got ${JSON.stringify(prior)}`);
+    extra.priorSha256 = prior;
+  }
   const transform = {
     include_accelerations: field<boolean>(meta, 'include_accelerations', 'boolean', where),
     include_coords: field<boolean>(meta, 'include_coords', 'boolean', where),
@@ -88,9 +102,9 @@ export function identityFromMeta(meta: PredictorMeta, where: string): PredictorI
     weightsPath: field<string>(meta, 'model_weights', 'string', where),
     weightsSha256: field<string>(meta, 'weights_sha256', 'string', where),
     generator,
-    generatorOptions: canonicalOptions(options),
+    generatorOptions: canonicalOptions(options, extra),
     useVocab,
-    vocabSha256: useVocab ? (vocab as string) : '',
+    vocabSha256: vocabMatters ? (vocab as string) : '',
     transform: JSON.stringify(transform),
     grid: field<string>(meta, 'grid_name', 'string', where),
   };

@@ -23,6 +23,7 @@ import { CharTokenizer } from '../tokenizer.js';
 import { fitWordList, Vocabulary } from '../vocabulary.js';
 import { readWordList, type WordList } from '../io/word-list.js';
 import { sha256File } from './hash.js';
+import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
@@ -145,6 +146,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
   // Every line is checked before anything is decoded, so a bad line leaves no prediction file behind.
   const scan = await scanData(plan.dataPath, grids);
+  const repairs = 'repair' in plan.decoding && plan.decoding.repair !== undefined;
   const ctx: RunContext = {
     plan,
     shard,
@@ -154,7 +156,10 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     points: scan.points,
     dataSha256: await sha256File(plan.dataPath),
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
-    vocabSha256: plan.useVocabulary ? await sha256File(plan.vocabularyPath!) : null,
+    repairWords: repairs && plan.vocabularyPath !== undefined ? fitWordList(readWordList(plan.vocabularyPath), plan.decoding.maxSteps - 1).words : null,
+    vocabSha256: plan.useVocabulary || repairs ? await sha256File(plan.vocabularyPath!) : null,
+    prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyFile(plan.priorPath)) : null,
+    priorSha256: plan.priorPath !== undefined ? await sha256File(plan.priorPath) : null,
     vocabularies: new Map(),
     reporter,
     longSwipes: options.longSwipes ?? 'fail',
@@ -185,7 +190,12 @@ interface RunContext {
   points: ReadonlyMap<string, readonly [number, number][]>;
   dataSha256: string;
   vocabWords: WordList | null;
+  /** The words of Levenshtein repair (the vocabulary file's, those the decoder can generate), or null. */
+  repairWords: string[] | null;
   vocabSha256: string | null;
+  /** The word-frequency prior, or null. */
+  prior: WordPrior | null;
+  priorSha256: string | null;
   vocabularies: Map<string, Vocabulary>;
   reporter: ProgressReporter;
   longSwipes: LongSwipePolicy;
@@ -248,6 +258,7 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       split: plan.split,
       weightsSha256,
       vocabularySha256: ctx.vocabSha256,
+      priorSha256: ctx.priorSha256,
     });
     const identity = identityFromMeta(meta, entry.field);
     const finalName = predictionFileName(entry, identity, plan.split);
@@ -288,6 +299,8 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
       decoder = await Decoder.create(model, {
         decoding: { ...plan.decoding },
         vocabulary: await vocabularyFor(ctx, model.metadata),
+        ...(ctx.repairWords !== null ? { repairWords: ctx.repairWords } : {}),
+        ...(ctx.prior !== null ? { prior: ctx.prior } : {}),
         batchSize: plan.batchSize ?? defaultBatchSize(model.device),
         workers: plan.workers ?? defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
         nativeStep: DEFAULT_NATIVE_STEP,

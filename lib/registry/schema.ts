@@ -13,11 +13,14 @@ export interface PredictorIdentity {
   weightsSha256: string;
   /** Generator name (`greedy`, `beam`, `beam-sync`). */
   generator: string;
-  /** The generator's options, every parameter written out, as canonical JSON (keys sorted). */
+  /**
+   * The generator's options, every parameter written out, as canonical JSON (keys sorted); with the
+   * word-frequency prior, also `priorSha256`, the frequency file's hash.
+   */
   generatorOptions: string;
   /** Whether outputs are restricted to the vocabulary. */
   useVocab: boolean;
-  /** SHA-256 of the vocabulary file when `useVocab`, else `''`. */
+  /** SHA-256 of the vocabulary file when `useVocab` or with Levenshtein repair (its words), else `''`. */
   vocabSha256: string;
   /** Transform name and flags as canonical JSON (`{"include_accelerations":…,…,"name":…}`). */
   transform: string;

@@ -10,7 +10,8 @@ import { generateSwipe, type SwipeCurve, type SwipeOptions } from './generator.j
 import { letterLayout, type LetterLayout } from './layout.js';
 import { checkCount, checkSeed, checkWordDurations, invalidOption, MAX_INT16, resolveSwipeOptions } from './options.js';
 import { Prng } from './prng.js';
-import { WORD_SAMPLINGS, WordSampler, type WordSampling } from './sampler.js';
+import { WORD_SAMPLINGS, WordSampler, type WordSampling, type WordWeights } from './sampler.js';
+import { readFrequencyFile } from '../decode/prior.js';
 import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
 import { readVocab } from './vocab.js';
 import { at } from '../util/checked.js';
@@ -25,7 +26,7 @@ export interface SynthSample {
  * Generates `count` samples from one seeded stream: for each, a word index from `sampling`, then its curve.
  * The same arguments always give the same samples.
  */
-export function* synthesizeSwipes(words: readonly TraceableWord[], layout: LetterLayout, count: number, seed: number, sampling: WordSampling = 'uniform', options?: Partial<SwipeOptions>): Generator<SynthSample> {
+export function* synthesizeSwipes(words: readonly TraceableWord[], layout: LetterLayout, count: number, seed: number, sampling: WordSampling | WordWeights = 'uniform', options?: Partial<SwipeOptions>): Generator<SynthSample> {
   checkCount(count);
   const rng = new Prng(checkSeed(seed));
   const resolved = resolveSwipeOptions(options);
@@ -77,6 +78,13 @@ export interface SynthFileRequest {
   missing?: MissingLetterPolicy;
   /** word distribution over the vocabulary's line order. Default `uniform`. */
   sampling?: WordSampling;
+  /**
+   * word-frequency file (`word<TAB>count` per line, as lib/decode/prior.ts reads it): each usable vocabulary
+   * word is drawn with probability ∝ its count (a word the file does not list is never drawn); listed words
+   * that are not usable vocabulary words are skipped and counted. Replaces `sampling` (which must then be
+   * `uniform` or absent).
+   */
+  frequencyPath?: string;
   /** generator settings */
   swipe?: Partial<SwipeOptions>;
   /** called every `progressEvery` swipes and at the end */
@@ -92,6 +100,8 @@ export interface SynthSummary {
   vocabularySize: number;
   skipped: SkippedWord[];
   substituted: number;
+  /** with `frequencyPath`: words of the file skipped for not being usable vocabulary words, and vocabulary words it does not list */
+  frequency?: { skipped: number; unlisted: number };
 }
 
 function gridStyle(gridsPath: string, gridName: string, inline: boolean): GridStyle {
@@ -118,7 +128,7 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
   if (!WORD_SAMPLINGS.includes(sampling)) throw invalidOption('sampling', WORD_SAMPLINGS.join(' | '), sampling);
   const swipe = resolveSwipeOptions(req.swipe);
   const gridsPath = req.gridsPath ?? DEFAULT_GRIDS_PATH;
-  checkOutputPaths([req.out, req.refOut], req.force === true, [req.vocabPath, gridsPath]);
+  checkOutputPaths([req.out, req.refOut], req.force === true, [req.vocabPath, gridsPath, req.frequencyPath]);
   const gridName = req.gridName ?? 'default';
   const grids = loadGrids(gridsPath);
   const grid = grids[gridName];
@@ -130,6 +140,21 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
   if (filtered.words.length === 0) {
     throw new Error(`${req.vocabPath}: no word can be swiped on grid ${JSON.stringify(gridName)} (${filtered.skipped.length} words have letters without a key)`);
   }
+  let draw: WordSampling | WordWeights = sampling;
+  let frequency: SynthSummary['frequency'];
+  if (req.frequencyPath !== undefined) {
+    if (req.sampling !== undefined && req.sampling !== 'uniform') throw new TypeError(`frequencyPath: draws words by the counts of ${req.frequencyPath}; it replaces sampling ${JSON.stringify(req.sampling)}`);
+    const counts = readFrequencyFile(req.frequencyPath);
+    const usable = new Set(filtered.words.map((w) => w.word));
+    let skipped = 0;
+    for (const w of counts.keys()) if (!usable.has(w)) skipped++;
+    const weights = filtered.words.map((w) => counts.get(w.word) ?? 0);
+    if (!weights.some((w) => w > 0)) {
+      throw new Error(`${req.frequencyPath}: no word with a positive count is a usable word of ${req.vocabPath} on grid ${JSON.stringify(gridName)} (${skipped} of its ${counts.size} words are not)`);
+    }
+    frequency = { skipped, unlisted: weights.filter((w) => w === 0).length };
+    draw = { weights };
+  }
   const style = gridStyle(gridsPath, gridName, req.inlineGrid ?? false);
   const withWord = req.withWord ?? true;
   const every = req.progressEvery ?? 10_000;
@@ -139,7 +164,7 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
   try {
     ref = req.refOut !== undefined ? new AtomicTextWriter(req.refOut) : null;
     let done = 0;
-    for (const s of synthesizeSwipes(filtered.words, layout, count, seed, sampling, swipe)) {
+    for (const s of synthesizeSwipes(filtered.words, layout, count, seed, draw, swipe)) {
       await out.write(formatSwipeLine(withWord ? s.word : null, s.curve, style) + '\n');
       await ref?.write(s.word + '\n');
       done++;
@@ -161,5 +186,7 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
     throw err;
   }
   req.onProgress?.(count, count);
-  return { written: count, vocabularySize: filtered.words.length, skipped: filtered.skipped, substituted: filtered.substituted };
+  const summary: SynthSummary = { written: count, vocabularySize: filtered.words.length, skipped: filtered.skipped, substituted: filtered.substituted };
+  if (frequency !== undefined) summary.frequency = frequency;
+  return summary;
 }

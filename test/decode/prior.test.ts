@@ -2,11 +2,12 @@
  * The word-frequency prior (lib/decode/prior.ts): the frequency file's errors, the smoothed probabilities, and
  * the fit on real decodes (the trained example model, beam + vocabulary) of synthetic swipes: with a Zipf
  * frequency file, words drawn by those frequencies make the fit choose a prior that raises Swipe MRR, words
- * drawn uniformly leave it at about 0.
+ * drawn uniformly leave it at about 0; the same through the command line (`synth --frequency`, `decode`,
+ * `fit-prior`); and the prior as a decoder option (λ = μ = 0 gives the rows of no prior).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decoder } from '../../lib/decode/decoder.js';
@@ -81,5 +82,73 @@ describe('fitting the prior on real decodes', () => {
     expect(zipf.mrr).toBeGreaterThan(zipf.initialMrr);
     expect(uniform.lambda).toBeLessThanOrEqual(0.01);
     expect(zipf.lambda).toBeGreaterThan(uniform.lambda);
+  });
+});
+
+describe('the prior as a decoder option and through the command line', () => {
+  const words = readVocabularyFile(EXAMPLE_VOCAB);
+  let zipfFile: string;
+  let model: Model;
+  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const rowsOf = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { index: number; candidates: [number, string][] });
+  beforeAll(async () => {
+    zipfFile = join(dir, 'zipf-cli.tsv');
+    writeFileSync(zipfFile, words.map((w, i) => `${w}\t${Math.round(1e6 / (i + 1))}`).join('\n') + '\n');
+    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
+  });
+  afterAll(() => model.dispose());
+
+  it('with λ = μ = 0, decode gives exactly the rows of no prior; a λ > 0 reranks; bad options are named', async () => {
+    const data = join(dir, 'few.jsonl');
+    execFileSync(process.execPath, [BIN, 'synth', '--grid', 'default', '--vocab', EXAMPLE_VOCAB, '--count', '40', '--seed', '31', '--noise-scale', '3', '--out', data, '--quiet']);
+    const base = ['decode', '--model', EXAMPLE_MODEL, '--data', data, '--device', 'cpu', '--vocab', EXAMPLE_VOCAB, '--use-vocab', '--quiet', '--force'];
+    const none = join(dir, 'none.jsonl');
+    const zero = join(dir, 'zero.jsonl');
+    const some = join(dir, 'some.jsonl');
+    expect(cli([...base, '--out', none]).status).toBe(0);
+    const z = cli([...base, '--prior', zipfFile, '--prior-weight', '0', '--prior-length', '0', '--out', zero]);
+    expect(z.status, z.stderr).toBe(0);
+    expect(readFileSync(zero, 'utf8')).toBe(readFileSync(none, 'utf8'));
+    expect(cli([...base, '--prior', zipfFile, '--prior-weight', '0.5', '--out', some]).status).toBe(0);
+    const prior = new WordPrior(readFrequencyFile(zipfFile));
+    const withPrior = rowsOf(some);
+    rowsOf(none).forEach((row, i) => expect(at(withPrior, i).candidates).toEqual(applyPrior(row.candidates, prior, 0.5, 0).map(([sc, w]) => [expect.closeTo(sc, 5), w])));
+    expect(withPrior.some((row, i) => at(row.candidates, 0)[1] !== at(at(rowsOf(none), i).candidates, 0)[1])).toBe(true);
+    const bad = (args: string[], message: RegExp) => {
+      const r = cli([...base, ...args, '--out', join(dir, 'never.jsonl')]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+    };
+    bad(['--prior', zipfFile], /--prior needs --prior-weight/);
+    bad(['--prior-weight', '0.1'], /--prior-weight and --prior-length apply with --prior <file>/);
+    bad(['--prior', zipfFile, '--prior-weight', '-1'], /decoding\.priorWeight: expected a finite number ≥ 0, got -1/);
+    bad(['--prior', join(dir, 'missing.tsv'), '--prior-weight', '0.1'], /missing\.tsv: cannot read the frequency file/);
+    bad(['--generator', 'greedy', '--prior', zipfFile, '--prior-weight', '0.1'], /--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', priorWeight: 0.1 } })).rejects.toThrow(/prior: decoding\.priorWeight needs the word frequencies/);
+  });
+
+  /** synth (drawn by the frequency file, or uniformly), decode with beam + vocabulary, fit-prior: its JSON. */
+  function fitThroughCli(name: string, draw: string[], seed: number): { priorWeight: number; priorLength: number; mrr: number; initialMrr: number } {
+    const data = join(dir, `${name}.jsonl`);
+    const preds = join(dir, `${name}.preds.jsonl`);
+    execFileSync(process.execPath, [BIN, 'synth', '--grid', 'default', '--vocab', EXAMPLE_VOCAB, '--count', '150', '--seed', String(seed), ...draw, '--noise-scale', '3', '--out', data, '--quiet']);
+    const d = cli(['decode', '--model', EXAMPLE_MODEL, '--data', data, '--device', 'cpu', '--vocab', EXAMPLE_VOCAB, '--use-vocab', '--out', preds, '--quiet']);
+    expect(d.status, d.stderr).toBe(0);
+    const out = join(dir, `${name}.fit.json`);
+    const f = cli(['fit-prior', '--predictions', preds, '--data', data, '--prior', zipfFile, '--out', out]);
+    expect(f.status, f.stderr).toBe(0);
+    expect(f.stderr).toMatch(/fitted --prior-weight \S+ --prior-length \S+ on 150 swipes/);
+    const result = JSON.parse(f.stdout) as { priorWeight: number; priorLength: number; mrr: number; initialMrr: number };
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(result);
+    return result;
+  }
+
+  it('fit-prior finds λ > 0 on words drawn by the frequency file and about 0 on uniform ones', () => {
+    const zipf = fitThroughCli('cli-zipf', ['--frequency', zipfFile], 41);
+    const uniform = fitThroughCli('cli-uniform', [], 42);
+    expect(zipf.priorWeight).toBeGreaterThan(0);
+    expect(zipf.mrr).toBeGreaterThan(zipf.initialMrr);
+    expect(uniform.priorWeight).toBeLessThanOrEqual(0.01);
+    expect(zipf.priorWeight).toBeGreaterThan(uniform.priorWeight);
   });
 });

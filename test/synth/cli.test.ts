@@ -82,6 +82,39 @@ describe('neuroswipe synth', () => {
     expect(new Set(lines(file('mixed2.jsonl')).map((l) => JSON.parse(l).word))).toEqual(new Set(['дом', 'объем', 'подъезд']));
   });
 
+  it('--frequency draws each word in proportion to its count, by seed, and skips words that are not usable', async () => {
+    // Counts 1, 100 and 10 for three vocabulary words; a word outside the vocabulary and one that cannot be
+    // swiped on the grid (ъ) are skipped and reported; the other vocabulary words are never drawn.
+    writeFileSync(file('freq-vocab.txt'), 'дом\nкот\nлес\nмир\nподъезд\n');
+    writeFileSync(file('freq.tsv'), 'дом\t1\nкот\t100\nлес\t10\nнетслова\t50\nподъезд\t7\n');
+    stderr.length = 0;
+    await synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq.tsv'), '--count', '2000', '--seed', '3', '--out', file('f1.jsonl'));
+    expect(stderr.join('')).toMatch(/freq\.tsv: skipped 2 words that are not usable vocabulary words/);
+    expect(stderr.join('')).toMatch(/1 vocabulary word with no positive count in .*freq\.tsv is never drawn/);
+    const counts = new Map<string, number>();
+    for (const l of lines(file('f1.jsonl'))) {
+      const w = (JSON.parse(l) as { word: string }).word;
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['дом', 'кот', 'лес']);
+    const n = (w: string): number => counts.get(w) ?? 0;
+    // Expected 1/111, 100/111 and 10/111 of 2000: about 18, 1802 and 180.
+    expect(n('кот')).toBeGreaterThan(20 * n('дом'));
+    expect(n('кот')).toBeGreaterThan(5 * n('лес'));
+    expect(n('лес')).toBeGreaterThan(3 * n('дом'));
+    expect(n('кот') / 2000).toBeGreaterThan(0.85);
+    await synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq.tsv'), '--count', '2000', '--seed', '3', '--out', file('f2.jsonl'));
+    await synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq.tsv'), '--count', '2000', '--seed', '4', '--out', file('f3.jsonl'));
+    expect(readFileSync(file('f2.jsonl'))).toEqual(readFileSync(file('f1.jsonl')));
+    expect(readFileSync(file('f3.jsonl'))).not.toEqual(readFileSync(file('f1.jsonl')));
+    // Errors name the file and line, or the conflict.
+    writeFileSync(file('freq-bad.tsv'), 'дом\t1\nкот\tмного\n');
+    await expect(synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq-bad.tsv'), '--count', '5', '--out', file('never.jsonl'))).rejects.toThrow(/freq-bad\.tsv:2: count: expected a non-negative number, got "много"/);
+    writeFileSync(file('freq-none.tsv'), 'нетслова\t5\nдом\t0\n');
+    await expect(synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq-none.tsv'), '--count', '5', '--out', file('never.jsonl'))).rejects.toThrow(/freq-none\.tsv: no word with a positive count is a usable word/);
+    await expect(synth('--vocab', file('freq-vocab.txt'), '--frequency', file('freq.tsv'), '--sampling', 'zipf', '--count', '5', '--out', file('never.jsonl'))).rejects.toThrow(/--frequency draws words by its counts; drop --sampling zipf/);
+  });
+
   it('gives clear errors for bad arguments and writes nothing', async () => {
     writeFileSync(file('empty.txt'), '\n');
     writeFileSync(file('hard.txt'), 'объем\nподъезд\n');

@@ -9,12 +9,12 @@ describe('public API', () => {
       'DEFAULT_SWIPE_OPTIONS' | 'DEFAULT_WEIGHT_GRID' | 'DEMO_DIR' | 'Decoder' | 'EXAMPLES_DIR' |
       'FeatureExtractor' | 'GENERATOR_NAMES' | 'InvalidSwipeError' | 'LONG_SWIPE_POLICIES' | 'Model' | 'PRECISIONS' |
       'PREDICTION_FORMAT_VERSION' | 'PredictionWriter' | 'Registry' | 'SUBMISSION_WIDTH' | 'SwipeReader' |
-      'TRANSFORM_NAMES' | 'Vocabulary' | 'accuracy' | 'aggregateAppendage' | 'aggregateWeighted' |
+      'TRANSFORM_NAMES' | 'Vocabulary' | 'WordPrior' | 'accuracy' | 'aggregateAppendage' | 'aggregateWeighted' |
       'buildBaselineVocab' | 'checkSwipe' | 'checkSwipes' | 'createReporter' | 'decodeFile' | 'defaultRegistryPath' |
       'deviceMemory' | 'evaluatePredictionFile' | 'evaluatePredictions' | 'evaluateRows' | 'fillFromBaseline' |
-      'findShardSets' | 'fitWeights' | 'formatSubmission' | 'iteratePredictionFile' | 'loadGrids' |
+      'findShardSets' | 'fitPrior' | 'fitWeights' | 'formatSubmission' | 'iteratePredictionFile' | 'loadGrids' |
       'loadPredictionConfig' | 'mergeByIndex' | 'mergeRegistries' | 'mergeShardFiles' | 'parseShard' |
-      'readBaselineCsv' | 'readBaselineVocab' | 'readLabels' | 'readPredictionFile' | 'readRef' | 'readSwipes' |
+      'readBaselineCsv' | 'readBaselineVocab' | 'readFrequencyFile' | 'readLabels' | 'readPredictionFile' | 'readRef' | 'readSwipes' |
       'readVocabularyFile' | 'resolveDecodingOptions' | 'runBaseline' | 'runPrediction' | 'runtimeInfo' |
       'setNumThreads' | 'startServer' | 'swipeMrr' | 'synthesizeToFile' | 'tuneHeapForThroughput' | 'validateGrid' | 'WEIGHTS_FUNCTION_NAMES' |
       'writePredictionFile' | 'writeSubmission'
