@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Searches compared on one model and vocabulary: Swipe MRR, accuracy, search error against exact vocabulary
 // scoring, model rows and speed, on three data sets: the bundled examples/valid.jsonl, a noisier synthetic set
-// (another seed, larger touch noise) and a frequency-drawn synthetic set (Zipf ranks by vocabulary line order).
+// (another seed, larger touch noise) and a frequency-drawn synthetic set (`synth --frequency` with Zipf counts
+// by vocabulary line order). The word-frequency prior is a method row: λ and μ are fitted (lib/decode/prior.ts
+// fitPrior) on beam + vocabulary decodes of a held-out split of each set (the --fit-swipes swipes after the
+// evaluated ones), then the decoder runs with them. A last section takes one swipe where repair and the masked
+// searches disagree and breaks both scores down token by token.
 // Prints a JSON summary on stdout (read by scripts/bench.mjs); with --markdown, the table instead.
 // Usage: node scripts/bench/search.mjs [--model M.pt] [--vocab FILE] [--swipes N] [--exact-swipes N]
-//        [--workers N] [--batch-size N] [--markdown]
+//        [--fit-swipes N] [--workers N] [--batch-size N] [--markdown]
 // Every method decodes the first --swipes swipes of each set (MRR, accuracy, speed); exact scoring, which
 // runs the model on every vocabulary prefix, decodes the first --exact-swipes of them, and the search error of
 // each method is counted on those: the swipes whose top-1 word differs from exact scoring's top-1, split by
 // whether exact's top-1 is the target (a search error that costs accuracy) or not (one that cannot).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { flag, lib, opt, root } from './setup.mjs';
@@ -22,11 +26,15 @@ const { readSwipes } = await lib('data/dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
 const { swipeMrr, accuracy } = await lib('evaluate/metrics.js');
 const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
+const { WordPrior, fitPrior, readFrequencyFile } = await lib('decode/prior.js');
+const { FeatureExtractor } = await lib('features/extractor.js');
+const { transformSpecOf } = await lib('decode/decoder.js');
 
 const modelPath = opt('--model', join(root, 'examples/model.pt'));
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
-const nSwipes = Number(opt('--swipes', '200'));
-const nExact = Math.min(nSwipes, Number(opt('--exact-swipes', '40')));
+const nSwipes = Number(opt('--swipes', '100'));
+const nExact = Math.min(nSwipes, Number(opt('--exact-swipes', '30')));
+const nFit = Number(opt('--fit-swipes', '150'));
 const workers = Number(opt('--workers', String(availableParallelism())));
 const batchSize = Number(opt('--batch-size', '16'));
 const markdown = flag('--markdown');
@@ -35,22 +43,27 @@ setNumThreads(1);
 tuneHeapForThroughput();
 const dir = join(root, '.tmp', 'bench');
 mkdirSync(dir, { recursive: true });
+const vocabWords = readVocabularyFile(vocabPath);
+// Zipf counts by vocabulary line order: the frequency file of the frequency-drawn set and of the prior.
+const frequencyPath = join(dir, 'search-zipf-counts.tsv');
+writeFileSync(frequencyPath, vocabWords.map((w, i) => `${w}\t${Math.round(1e6 / (i + 1))}`).join('\n') + '\n');
 const synth = (name, extra) => {
-  const out = join(dir, `search-${name}-${nSwipes}.jsonl`);
+  const count = nSwipes + nFit;
+  const out = join(dir, `search-${name}-${count}.jsonl`);
   if (!existsSync(out)) {
-    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', vocabPath, '--count', String(nSwipes), '--out', out, '--quiet', ...extra], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', vocabPath, '--count', String(count), '--out', out, '--quiet', ...extra], { stdio: 'ignore' });
   }
   return out;
 };
 const sets = [
   { name: 'examples/valid.jsonl', path: join(root, 'examples/valid.jsonl') },
   { name: 'synth, seed 7, noise ×2 (3.0)', path: synth('noisy', ['--seed', '7', '--noise-scale', '3']) },
-  { name: 'synth, seed 11, Zipf-drawn words', path: synth('zipf', ['--seed', '11', '--sampling', 'zipf']) },
+  { name: 'synth, seed 11, words drawn by Zipf counts (--frequency)', path: synth('frequency', ['--seed', '11', '--frequency', frequencyPath]) },
 ];
+const prior = new WordPrior(readFrequencyFile(frequencyPath));
 
 const model = await Model.load(modelPath, { device: 'cpu' });
 const tokenizer = (await Decoder.create(model)).tokenizer;
-const vocabWords = readVocabularyFile(vocabPath);
 const vocab = await Vocabulary.build(vocabWords, tokenizer, vocabPath);
 const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
 const methods = [
@@ -65,10 +78,13 @@ const methods = [
   { name: 'hybrid, 2 beam steps', decoding: { generator: 'hybrid', beamSize: 6, hybridSteps: 2, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 }, vocabulary: vocab },
   { name: 'hybrid, 3 beam steps', decoding: { generator: 'hybrid', beamSize: 6, hybridSteps: 3, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 }, vocabulary: vocab },
   { name: 'exact', decoding: { generator: 'exact', normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 }, vocabulary: vocab, exact: true },
+  // λ and μ are filled in per set from the held-out split.
+  { name: 'beam + vocabulary + prior (fitted on held-out)', decoding: beam, vocabulary: vocab, prior: true },
 ];
 
-async function decode(method, swipes) {
-  const dec = await Decoder.create(model, { decoding: method.decoding, vocabulary: method.vocabulary, repairWords: method.repairWords, batchSize, workers });
+async function decode(method, swipes, fitted) {
+  const decoding = method.prior ? { ...method.decoding, priorWeight: fitted.lambda, priorLength: fitted.mu } : method.decoding;
+  const dec = await Decoder.create(model, { decoding, vocabulary: method.vocabulary, repairWords: method.repairWords, prior: method.prior ? prior : undefined, batchSize, workers });
   const t0 = performance.now();
   const { rows, stats } = await dec.decode(swipes);
   return { rows, stats, seconds: (performance.now() - t0) / 1000 };
@@ -76,21 +92,31 @@ async function decode(method, swipes) {
 
 const words = (row) => row.candidates.map((c) => c[1]);
 const results = [];
+const t0 = performance.now();
+let example = null;
 for (const set of sets) {
-  const swipes = [];
+  const all = [];
   for await (const s of readSwipes(set.path, { grids: loadGrids() })) {
-    if (s.gridName === 'default' && s.word !== undefined) swipes.push(s);
-    if (swipes.length === nSwipes) break;
+    if (s.gridName === 'default' && s.word !== undefined) all.push(s);
+    if (all.length === nSwipes + nFit) break;
   }
+  const swipes = all.slice(0, nSwipes);
+  const held = all.slice(nSwipes);
   const targets = swipes.map((s) => s.word);
+  process.stderr.write(`search bench: ${set.name}: fitting the prior on ${held.length} held-out swipes\n`);
+  const heldRows = (await decode({ decoding: beam, vocabulary: vocab }, held)).rows;
+  const fit = fitPrior(heldRows.map((r) => r.candidates), held.map((s) => s.word), prior);
+  const fitted = { lambda: fit.lambda, mu: fit.mu, swipes: held.length, initialMrr: fit.initialMrr, mrr: fit.mrr };
   const exactSet = swipes.slice(0, nExact);
   process.stderr.write(`search bench: ${set.name}: exact on ${exactSet.length} swipes\n`);
   const exact = await decode(methods.find((m) => m.exact), exactSet);
   const exactTop = exact.rows.map((r) => r.candidates[0]?.[1]);
   const rows = [];
+  const runs = {};
   for (const method of methods) {
     process.stderr.write(`search bench: ${set.name}: ${method.name}\n`);
-    const run = method.exact ? exact : await decode(method, swipes);
+    const run = method.exact ? exact : await decode(method, swipes, fitted);
+    runs[method.name] = run;
     const n = run.rows.length;
     const preds = run.rows.map(words);
     let errTarget = 0, errOther = 0, onTarget = 0;
@@ -108,31 +134,111 @@ for (const set of sets) {
       decodeCalls: run.stats.decodeCalls / n, decodeRows: run.stats.decodeRows / n, forcedSteps: run.stats.forcedSteps / n, swipesPerSecond: n / run.seconds,
     });
   }
-  results.push({ set: set.name, swipes: swipes.length, rows });
+  results.push({ set: set.name, swipes: swipes.length, prior: fitted, rows });
+  if (example === null) example = await maskExample(swipes, runs);
 }
 model.dispose();
 
-const summary = { model: modelPath.replace(root + '/', ''), vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, workers, batchSize, swipes: nSwipes, exactSwipes: nExact, results };
+/**
+ * The first swipe where beam + vocabulary misses the target and repair (k 1) finds it: for the target and for
+ * beam + vocabulary's word, each token's log-probability over every class (as repair rescores) and renormalised
+ * over the letters the vocabulary allows after that prefix (the seed's mask, as every search with the
+ * vocabulary scores), from one whole-prefix decode of the model.
+ */
+async function maskExample(swipes, runs) {
+  const masked = runs['beam + vocabulary'].rows;
+  const repaired = runs['beam (no vocabulary) + repair, k 1, 8 rescored'].rows;
+  const i = swipes.findIndex((s, k) => masked[k].candidates[0]?.[1] !== s.word && repaired[k].candidates[0]?.[1] === s.word);
+  if (i < 0) return null;
+  const swipe = swipes[i];
+  const rival = masked[i].candidates[0][1];
+  const chosen = [swipe.word, rival];
+  // The letters the vocabulary allows after each prefix (token ids), for the two words' prefixes.
+  const wanted = new Set(chosen.flatMap((c) => {
+    const t = tokenizer.encode(c);
+    return t.slice(1).map((_, p) => t.slice(0, p + 1).join(','));
+  }));
+  const allowed = new Map();
+  for (const w of vocabWords) {
+    const t = tokenizer.encode(w);
+    for (let p = 1; p < t.length; p++) {
+      const key = t.slice(0, p).join(',');
+      if (!wanted.has(key)) break;
+      if (!allowed.has(key)) allowed.set(key, new Set());
+      allowed.get(key).add(t[p]);
+    }
+  }
+  const fx = new FeatureExtractor(loadGrids(), transformSpecOf(model));
+  const f = fx.extract(swipe);
+  const kc = f.nKeyColumns;
+  const mem = await model.encode(f.traj, [f.length, 1, f.nTrajFeats], f.keys, kc === 0 ? [f.length, 1] : [f.length, 1, kc]);
+  const d = mem.shape[2];
+  const out = [];
+  for (const w of chosen) {
+    const t = tokenizer.encode(w);
+    const steps = t.length - 1;
+    const logits = await model.decode(Int32Array.from(t.slice(0, steps)), [steps, 1], mem.data, [f.length, 1, d]);
+    const c = logits.shape[2];
+    const tokens = [];
+    for (let p = 0; p < steps; p++) {
+      const row = logits.data.subarray(p * c, (p + 1) * c);
+      const lse = (ids) => {
+        const m = Math.max(...ids.map((id) => row[id]));
+        return m + Math.log(ids.reduce((a, id) => a + Math.exp(row[id] - m), 0));
+      };
+      const ok = [...(allowed.get(t.slice(0, p + 1).join(',')) ?? [])].filter((id) => id < c);
+      tokens.push({ token: p + 1 === steps ? '<eos>' : [...w][p], allowed: ok.length, unmasked: row[t[p + 1]] - lse([...Array(c).keys()]), masked: row[t[p + 1]] - lse(ok) });
+    }
+    const norm = Math.pow(steps + 1, 0.5);
+    out.push({ word: w, target: w === swipe.word, tokens, unmaskedScore: -tokens.reduce((a, x) => a + x.unmasked, 0) / norm, maskedScore: -tokens.reduce((a, x) => a + x.masked, 0) / norm });
+  }
+  return { swipe: i, words: out };
+}
+
+const seconds = (performance.now() - t0) / 1000;
+const summary = { model: modelPath.replace(root + '/', ''), vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, workers, batchSize, swipes: nSwipes, exactSwipes: nExact, fitSwipes: nFit, seconds, results, example };
 process.stdout.write(markdown ? formatSearch(summary) + '\n' : JSON.stringify(summary, null, 1) + '\n');
 
-/** The comparison as Markdown: one table per data set, plus the goals' figures. */
+/** The comparison as Markdown: one table per data set, the goals' figures, and the mask example. */
 function formatSearch(s) {
   const out = [];
-  out.push(`Model \`${s.model}\`, vocabulary \`${s.vocabulary.path}\` (${s.vocabulary.words} words), CPU, ${s.workers} searches at once of batch ${s.batchSize}, 1 libtorch thread each. Every method decodes the first ${s.swipes} default-grid swipes of each set; exact scoring the first ${s.exactSwipes}, on which every method's search error is counted (top-1 ≠ exact's top-1; "on target": where exact's top-1 is the true word). Beam: size 6, normalization factor 0.5, max 35 steps. Model rows = decoder rows run per swipe (steps answered without the model not counted).`, '');
+  out.push(`Model \`${s.model}\`, vocabulary \`${s.vocabulary.path}\` (${s.vocabulary.words} words), CPU, ${s.workers} searches at once of batch ${s.batchSize}, 1 libtorch thread each; the whole script took ${(s.seconds / 60).toFixed(1)} min. Every method decodes the first ${s.swipes} default-grid swipes of each set; exact scoring the first ${s.exactSwipes} (${s.exactSwipes * s.results.length} in all), on which every method's search error is counted (top-1 ≠ exact's top-1; "on target": where exact's top-1 is the true word). Beam: size 6, normalization factor 0.5, max 35 steps. Model rows = decoder rows run per swipe (steps answered without the model not counted). The prior's λ and μ are fitted on beam + vocabulary decodes of the next ${s.fitSwipes} swipes of the same set (held out), with the Zipf counts by vocabulary line order as frequencies; its search error is counted against exact scoring without the prior (the prior changes top-1 words on purpose). Cost = seconds per swipe in this run.`, '');
   for (const r of s.results) {
     out.push(`### ${r.set} (${r.swipes} swipes)`, '');
-    out.push(`| method | Swipe MRR | accuracy | MRR on the ${s.exactSwipes} | search error vs exact | of which exact was right | model calls / swipe | model rows / swipe | swipes/s |`, '|---|---|---|---|---|---|---|---|---|');
+    out.push(`| method | Swipe MRR | accuracy | MRR on the ${s.exactSwipes} | search error vs exact | of which exact was right | model calls / swipe | model rows / swipe | swipes/s | cost vs beam + vocabulary |`, '|---|---|---|---|---|---|---|---|---|---|');
+    const by = Object.fromEntries(r.rows.map((x) => [x.method, x]));
+    const full = by['beam + vocabulary'];
     for (const x of r.rows) {
       const err = `${x.searchErrors}/${x.exactSwipes} (${((100 * x.searchErrors) / x.exactSwipes).toFixed(1)}%)`;
       const swipes = x.swipes === r.swipes ? '' : ` (on ${x.swipes})`;
-      out.push(`| ${x.method} | ${x.mrr.toFixed(4)}${swipes} | ${x.accuracy.toFixed(4)} | ${x.mrrOnExactSwipes.toFixed(4)} | ${err} | ${x.searchErrorsOnTarget}/${x.exactOnTarget} | ${x.decodeCalls.toFixed(1)} | ${x.decodeRows.toFixed(1)} | ${x.swipesPerSecond.toFixed(x.swipesPerSecond < 10 ? 2 : 1)} |`);
+      out.push(`| ${x.method} | ${x.mrr.toFixed(4)}${swipes} | ${x.accuracy.toFixed(4)} | ${x.mrrOnExactSwipes.toFixed(4)} | ${err} | ${x.searchErrorsOnTarget}/${x.exactOnTarget} | ${x.decodeCalls.toFixed(1)} | ${x.decodeRows.toFixed(1)} | ${x.swipesPerSecond.toFixed(x.swipesPerSecond < 10 ? 2 : 1)} | ${(full.swipesPerSecond / x.swipesPerSecond).toFixed(2)}× |`);
     }
-    const by = Object.fromEntries(r.rows.map((x) => [x.method, x]));
     const plain = by['beam (no vocabulary)'];
-    const full = by['beam + vocabulary'];
     const gap = full.mrr - plain.mrr;
     const recovered = r.rows.filter((x) => x.method.includes('repair')).map((x) => `${x.method}: ${gap > 0 ? ((100 * (x.mrr - plain.mrr)) / gap).toFixed(0) + '%' : 'n/a (no gap)'}`);
-    out.push(`Share of the MRR gap between beam without and with the vocabulary that repair recovers: ${recovered.join('; ')}.`, '');
+    out.push('', `Prior fitted on ${r.prior.swipes} held-out swipes: λ = ${r.prior.lambda}, μ = ${r.prior.mu} (held-out Swipe MRR ${r.prior.initialMrr.toFixed(4)} → ${r.prior.mrr.toFixed(4)}).`);
+    out.push(`Share of the MRR gap between beam without and with the vocabulary that repair recovers: ${recovered.join('; ')}.`);
+    // Methods on the whole set (exact runs on a part of it) within 2× the cost of beam + vocabulary.
+    const within = r.rows.filter((x) => x.swipes === r.swipes && full.swipesPerSecond / x.swipesPerSecond <= 2);
+    const best = Math.max(...within.map((x) => x.mrr));
+    const top = within.filter((x) => x.mrr === best).sort((a, b) => b.swipesPerSecond - a.swipesPerSecond);
+    out.push(`Best Swipe MRR at ≤ 2× the cost of beam + vocabulary: ${best.toFixed(4)}, by ${top.map((x) => x.method).join(', ')}${top.length > 1 ? ` (a tie; the cheapest here: ${top[0].method})` : ''}.`, '');
+  }
+  const all = s.results.flatMap((r) => r.rows.filter((x) => x.method === 'beam + vocabulary'));
+  const errors = all.reduce((a, x) => a + x.searchErrors, 0);
+  const total = all.reduce((a, x) => a + x.exactSwipes, 0);
+  out.push(`Search error of beam + vocabulary against exact scoring over all sets: ${errors}/${total} (${((100 * errors) / total).toFixed(2)}%).`, '');
+  const e = s.example;
+  if (e !== null) {
+    out.push(`#### Masked and unmasked scores of one swipe (swipe ${e.swipe} of ${s.results[0].set})`, '');
+    out.push('Per token: log p over every class (as repair rescores) and renormalised over the letters the vocabulary allows after that prefix (as every search with the vocabulary scores); "allowed" is how many tokens the vocabulary allows there. Score = −Σ log p / len^0.5.', '');
+    for (const w of e.words) {
+      out.push(`**${w.word}**${w.target ? ' (the target)' : ' (beam + vocabulary\'s top-1)'}: unmasked score ${w.unmaskedScore.toFixed(4)}, masked score ${w.maskedScore.toFixed(4)}`, '');
+      out.push(`| token | ${w.tokens.map((t) => t.token).join(' | ')} |`, `|---|${w.tokens.map(() => '---').join('|')}|`);
+      out.push(`| allowed | ${w.tokens.map((t) => t.allowed).join(' | ')} |`);
+      out.push(`| log p, unmasked | ${w.tokens.map((t) => t.unmasked.toFixed(3)).join(' | ')} |`);
+      out.push(`| log p, masked | ${w.tokens.map((t) => t.masked.toFixed(3)).join(' | ')} |`, '');
+    }
   }
   return out.join('\n');
 }
