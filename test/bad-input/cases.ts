@@ -322,7 +322,7 @@ for (const [label, line, field, problem] of BAD_LINES.filter(([l]) => !['no grid
 // (without --force), an output that is one of the inputs, two outputs that are one file. The message names
 // the output; nothing is created and no existing file changes (read-only and full file systems and signals:
 // test/hostile/write-faults.test.ts).
-const OUT_FILES = { 'data.jsonl': `${GOOD}\n`, 'p.jsonl': P_ROW, 'voc.txt': 'набей\nнабег\n', 'inline.jsonl': `${inline(GOOD)}\n` };
+const OUT_FILES = { 'data.jsonl': `${GOOD}\n`, 'p.jsonl': P_ROW, 'voc.txt': 'набей\nнабег\n', 'freq.tsv': 'набей\t3\nнабег\t1\n', 'inline.jsonl': `${inline(GOOD)}\n` };
 const WRITERS: [string, (o: Record<string, string>) => string[]][] = [
   ['decode --out', (o) => ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--generator', 'greedy', '--max-steps', '3', '--out', o.out ?? '@out.jsonl']],
   ['features --out (json)', (o) => ['features', '--data', '@data.jsonl', '--transform', 'traj_feats_and_nearest_key', '--include-velocities', '--out', o.out ?? '@out.jsonl']],
@@ -336,6 +336,7 @@ const WRITERS: [string, (o: Record<string, string>) => string[]][] = [
   ['submit --out', (o) => ['submit', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--out', o.out ?? '@out.csv']],
   ['baseline --out', (o) => ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--threads', '1', '--out', o.out ?? '@out.jsonl', '--csv', o.second ?? '@out.csv']],
   ['baseline --csv', (o) => ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--threads', '1', '--out', o.second ?? '@out.jsonl', '--csv', o.out ?? '@out.csv']],
+  ['fit-prior --out', (o) => ['fit-prior', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--prior', '@freq.tsv', '--out', o.out ?? '@fit.json']],
 ];
 for (const [label, argv] of WRITERS) {
   add({ name: `output: ${label} into a missing folder`, files: OUT_FILES, args: argv({ out: '@no/such/dir/out.x' }), message: ['@no/such/dir/out.x: cannot write: ENOENT: no such file or directory'] });
@@ -367,6 +368,7 @@ const SELF: [string, string[], string][] = [
   ['predictions merge --out = a part', ['predictions', 'merge', '--out', '@p.jsonl', '@p.jsonl'], '@p.jsonl'],
   ['registry merge --out = an input', ['registry', 'merge', '--out', '@r.sqlite', '@r.sqlite'], '@r.sqlite'],
   ['reproduce --out = --config', ['reproduce', '--config', '@c.json', '--weights-dir', '@', '--data-dir', '@', '--out', '@c.json'], '@c.json'],
+  ['fit-prior --out = --prior', ['fit-prior', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--prior', '@freq.tsv', '--out', '@freq.tsv'], '@freq.tsv'],
 ];
 for (const [label, args, file] of SELF) {
   add({
@@ -384,6 +386,17 @@ for (const [label, args] of [
   ['baseline --out = --csv', ['baseline', '--data', '@data.jsonl', '--vocab', '@voc.txt', '--out', '@o.txt', '--csv', '@o.txt']],
 ] as [string, string[]][]) {
   add({ name: `outputs: ${label}`, files: OUT_FILES, args, message: [/@o\.json|@o\.txt|@s\.jsonl/, 'given for two outputs'] });
+}
+// Word-frequency files (synth --frequency, decode --prior, fit-prior): file, line and field named.
+for (const [label, text, line, field, problem] of [
+  ['a count that is not a number', 'набей\t3\nнабег\tmany\n', 2, 'count', 'expected a non-negative number, got "many"'],
+  ['a negative count', 'набей\t-3\n', 1, 'count', 'expected a non-negative number, got "-3"'],
+  ['a word listed twice', 'набей\t3\nнабей\t1\n', 2, 'word', '"набей" is listed twice'],
+] as [string, string, number, string, string][]) {
+  const files = { ...OUT_FILES, 'bad.tsv': text };
+  add({ name: `fit-prior --prior: ${label}`, files, args: ['fit-prior', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--prior', '@bad.tsv'], message: [at('@bad.tsv', line, field, problem)] });
+  add({ name: `synth --frequency: ${label}`, files, args: ['synth', '--vocab', '@voc.txt', '--frequency', '@bad.tsv', '--count', '3', '--out', '@out.jsonl'], message: [at('@bad.tsv', line, field, problem)] });
+  add({ name: `decode --prior: ${label}`, files, args: ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--prior', '@bad.tsv', '--prior-weight', '0.1', '--out', '@out.jsonl'], message: [at('@bad.tsv', line, field, problem)] });
 }
 // Long swipes in predict: file and line named, before any decoding.
 {
