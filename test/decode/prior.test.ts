@@ -92,8 +92,18 @@ describe('the prior as a decoder option and through the command line', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   const rowsOf = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { index: number; candidates: [number, string][] });
   beforeAll(async () => {
+    // Zipf counts over a shuffled order of the vocabulary (a fixed linear congruential shuffle): the file's line
+    // order follows real word frequency, which goes with word length, and the length term, not λ, is there for
+    // that; shuffled ranks leave λ only the frequencies to find.
+    const order = words.map((_, i) => i);
+    let x = 12345;
+    for (let i = order.length - 1; i > 0; i--) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const j = x % (i + 1);
+      [order[i], order[j]] = [at(order, j), at(order, i)];
+    }
     zipfFile = join(dir, 'zipf-cli.tsv');
-    writeFileSync(zipfFile, words.map((w, i) => `${w}\t${Math.round(1e6 / (i + 1))}`).join('\n') + '\n');
+    writeFileSync(zipfFile, order.map((k, r) => `${at(words, k)}\t${Math.round(1e6 / (r + 1))}`).join('\n') + '\n');
     model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
   });
   afterAll(() => model.dispose());
@@ -109,11 +119,12 @@ describe('the prior as a decoder option and through the command line', () => {
     const z = cli([...base, '--prior', zipfFile, '--prior-weight', '0', '--prior-length', '0', '--out', zero]);
     expect(z.status, z.stderr).toBe(0);
     expect(readFileSync(zero, 'utf8')).toBe(readFileSync(none, 'utf8'));
-    expect(cli([...base, '--prior', zipfFile, '--prior-weight', '0.5', '--out', some]).status).toBe(0);
+    expect(cli([...base, '--prior', zipfFile, '--prior-weight', '2', '--prior-length', '0.1', '--out', some]).status).toBe(0);
     const prior = new WordPrior(readFrequencyFile(zipfFile));
     const withPrior = rowsOf(some);
-    rowsOf(none).forEach((row, i) => expect(at(withPrior, i).candidates).toEqual(applyPrior(row.candidates, prior, 0.5, 0).map(([sc, w]) => [expect.closeTo(sc, 5), w])));
-    expect(withPrior.some((row, i) => at(row.candidates, 0)[1] !== at(at(rowsOf(none), i).candidates, 0)[1])).toBe(true);
+    const plain = rowsOf(none);
+    plain.forEach((row, i) => expect(at(withPrior, i).candidates).toEqual(applyPrior(row.candidates, prior, 2, 0.1).map(([sc, w]) => [expect.closeTo(sc, 5), w])));
+    expect(withPrior.some((row, i) => row.candidates.map((c) => c[1]).join() !== at(plain, i).candidates.map((c) => c[1]).join())).toBe(true);
     const bad = (args: string[], message: RegExp) => {
       const r = cli([...base, ...args, '--out', join(dir, 'never.jsonl')]);
       expect(r.status).not.toBe(0);
@@ -148,7 +159,11 @@ describe('the prior as a decoder option and through the command line', () => {
     const uniform = fitThroughCli('cli-uniform', [], 42);
     expect(zipf.priorWeight).toBeGreaterThan(0);
     expect(zipf.mrr).toBeGreaterThan(zipf.initialMrr);
-    expect(uniform.priorWeight).toBeLessThanOrEqual(0.01);
-    expect(zipf.priorWeight).toBeGreaterThan(uniform.priorWeight);
+    // On 150 noisy swipes the fit may move λ by a grid step or two on uniform words (the strict-gain rule
+    // follows a one-swipe gain), but an order of magnitude less than on frequency-drawn words, for a gain
+    // several times smaller.
+    expect(uniform.priorWeight).toBeLessThanOrEqual(0.05);
+    expect(zipf.priorWeight).toBeGreaterThanOrEqual(5 * uniform.priorWeight);
+    expect(zipf.mrr - zipf.initialMrr).toBeGreaterThan(2 * (uniform.mrr - uniform.initialMrr));
   });
 });
