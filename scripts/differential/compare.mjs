@@ -6,6 +6,21 @@
 export const FRAGILE_MARGIN = 1e-4;
 /** Scores of the same candidate may differ by this much, relative. */
 export const SCORE_TOLERANCE = 1e-5;
+/**
+ * ...or by this much absolute (4 units in the last place of 1.0 in float32). A log-probability near 0 (a
+ * nearly certain token) comes out of log_softmax as x − log Σ eˣ with Σ just above 1, so float32 can only
+ * give it in steps of about 1.2e-7; the score of a short, nearly certain hypothesis (such as the empty word
+ * of a model that ends at once, score 0.004) then differs between two correct computations by more than
+ * 1e-5 relative. Measured: the seed loop and batched full-prefix recomputation differ by one such step
+ * there, as the built-in and TorchScript steps do.
+ */
+export const SCORE_ABS_TOLERANCE = 2 ** -21;
+
+/** Two scores of one candidate agree: within `tolerance` relative or SCORE_ABS_TOLERANCE absolute. */
+export function scoresAgree(s, t, tolerance = SCORE_TOLERANCE) {
+  const diff = Math.abs(s - t);
+  return diff <= SCORE_ABS_TOLERANCE || diff <= tolerance * Math.abs(t);
+}
 
 /**
  * The smallest decision margin of a swipe over the runs given (each run's engine measured its own search).
@@ -23,7 +38,7 @@ export function smallestOf(...margins) {
 
 /**
  * Compares the rows of run `a` with those of run `b` swipe by swipe: the same candidate words in the same
- * order, each score within `tolerance` relative. A swipe that differs is `fragile` when its smallest margin
+ * order, each score within `tolerance` relative (or SCORE_ABS_TOLERANCE absolute). A swipe that differs is `fragile` when its smallest margin
  * (over both runs) is at most `fragileMargin`, else a `failure`. Candidates whose order differs only among
  * scores within the tolerance (the final sort of near-equal scores, which no search margin covers) are
  * reported as fragile too, with `reason` saying which kind of near tie it was.
@@ -53,7 +68,7 @@ export function compareRuns(a, b, options = {}) {
         }
         const rel = Math.abs(ca[j][0] - cb[j][0]) / Math.max(Math.abs(cb[j][0]), 1e-12);
         swipeRel = Math.max(swipeRel, rel);
-        if (rel > tolerance) problem = `candidate ${j} (${JSON.stringify(ca[j][1])}): score ${ca[j][0]} against ${cb[j][0]} (${rel.toExponential(2)} relative)`;
+        if (!scoresAgree(ca[j][0], cb[j][0], tolerance)) problem = `candidate ${j} (${JSON.stringify(ca[j][1])}): score ${ca[j][0]} against ${cb[j][0]} (${rel.toExponential(2)} relative)`;
       }
     }
     out.maxRelDiff = Math.max(out.maxRelDiff, swipeRel);
@@ -77,7 +92,7 @@ export function compareRuns(a, b, options = {}) {
  * the two lists order differently have scores within 2·`tolerance` of each other in both lists (each list is
  * sorted by its own scores), i.e. the lists differ only by the final sort of near ties.
  */
-function sameUpToNearTies(ca, cb, tolerance) {
+export function sameUpToNearTies(ca, cb, tolerance = SCORE_TOLERANCE) {
   if (ca.length !== cb.length) return false;
   const byWord = (x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] - y[0]);
   const sa = [...ca].sort(byWord);
@@ -85,7 +100,7 @@ function sameUpToNearTies(ca, cb, tolerance) {
   for (let j = 0; j < sa.length; j++) {
     const [s, w] = sa[j];
     const [t, v] = sb[j];
-    if (w !== v || Math.abs(s - t) > tolerance * Math.max(Math.abs(t), 1e-12)) return false;
+    if (w !== v || !scoresAgree(s, t, tolerance)) return false;
   }
   return true;
 }

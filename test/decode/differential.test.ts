@@ -3,7 +3,8 @@
  * the model's TorchScript `decode_step` and full-prefix recomputation decode the same synthetic swipes on both
  * real grids with long-running random-initialised models of every fixture architecture (output weight ×8,
  * raised `<eos>` bias: long hypotheses, long candidate lists). Every swipe must give the same candidates in
- * the same order with scores within 1e-5 relative, unless the engine's own decision margins (the debug
+ * the same order with scores within 1e-5 relative (or 2⁻²¹ absolute: float32's steps for log-probabilities
+ * near 0, see scripts/differential/compare.mjs), unless the engine's own decision margins (the debug
  * statistic `margins`) show a near tie of at most 1e-4; near ties are printed, never hidden.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,16 @@ describe('the margins statistic', () => {
     expect((compareRuns([row(1, 1)], [other]) as Comparison).failures).toHaveLength(1);
     expect((compareRuns([row(1, 5e-5)], [other]) as Comparison).fragile).toHaveLength(1);
     expect((compareRuns([row(1 + 1e-4, 1)], [row(1, 1)]) as Comparison).failures).toHaveLength(1);
+  });
+
+  it('scores near 0 agree within float32 steps of a log-probability near 0, larger scores within 1e-5 relative', () => {
+    const margins = { topK: 1, prune: 1, select: 1 };
+    const swipe = (score: number): DecodedSwipe => ({ index: 0, gridName: 'default', candidates: [[score, ''], [3.4, 'аб']], margins });
+    // The empty word of a model that ends at once, as the built-in and the TorchScript steps scored it
+    // (long-running m1_bigger, seed 31002): one float32 step of log Σ eˣ near 1 apart, 2.1e-5 relative.
+    expect((compareRuns([swipe(0.004044036542)], [swipe(0.004043868613)]) as Comparison).identical).toBe(1);
+    expect((compareRuns([swipe(0.00404)], [swipe(0.00410)]) as Comparison).failures).toHaveLength(1);
+    expect((compareRuns([swipe(0.004044036542 + 5e-7)], [swipe(0.004044036542)]) as Comparison).failures).toHaveLength(1);
   });
 
   it('lists that repeat a word (hypotheses cut at the step limit) and differ only in the order of near-equal scores are a near tie', () => {
