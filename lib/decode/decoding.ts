@@ -194,10 +194,10 @@ export function resolveDecodingOptions(input: { generator: string; [k: string]: 
   if (g === 'exact' || g === 'hybrid') {
     // The native side keeps the best N in an int32.
     const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, 2 ** 31 - 1);
-    if (g === 'exact') return resolvePrior(input, { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses } as ExactOptions);
+    if (g === 'exact') return resolvePrior<ExactOptions>(input, { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses });
     const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
     const hybridSteps = intIn('decoding.hybridSteps', get('hybridSteps'), 0, maxSteps);
-    return resolvePrior(input, { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses } as HybridOptions);
+    return resolvePrior<HybridOptions>(input, { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses });
   }
   const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, Number.MAX_SAFE_INTEGER);
   const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
