@@ -32,8 +32,8 @@ const { transformSpecOf } = await lib('decode/decoder.js');
 
 const modelPath = opt('--model', join(root, 'examples/model.pt'));
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
-const nSwipes = Number(opt('--swipes', '80'));
-const nExact = Math.min(nSwipes, Number(opt('--exact-swipes', '25')));
+const nSwipes = Number(opt('--swipes', '100'));
+const nExact = Math.min(nSwipes, Number(opt('--exact-swipes', '100')));
 const nFit = Number(opt('--fit-swipes', '120'));
 const workers = Number(opt('--workers', String(availableParallelism())));
 const batchSize = Number(opt('--batch-size', '16'));
