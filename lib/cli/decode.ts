@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--repair <kind>', 'beam without --use-vocab: replace non-vocabulary candidates by --vocab words within --repair-distance edits, rescored by the model (levenshtein)')
     .option('--repair-distance <k>', 'with --repair: largest edit distance, 1..3 (default: 1)')
     .option('--repair-rescore <n>', 'with --repair: most vocabulary words rescored per swipe (default: 8)')
-    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length (default off)')
+    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length; off unless given')
     .option('--prior-weight <λ>', 'with --prior: λ, finite, ≥ 0 (fit it with neuroswipe fit-prior)')
     .option('--prior-length <μ>', 'with --prior: μ, added per character (default: 0)')
     .option('--hybrid-steps <n>', `hybrid: beam steps before every vocabulary word under the kept prefixes is scored (default: ${DECODING_DEFAULTS.hybrid.hybridSteps})`)
