@@ -33,6 +33,8 @@ if (/(^|\/)ccache$/.test(env.CMAKE_CXX_COMPILER_LAUNCHER ?? '')) {
   // Paths relative to the package, so that another copy of the same sources (another checkout, or the
   // package installed into an app) finds the same entries.
   env.CCACHE_BASEDIR ??= root;
+  // The precompiled libtorch header (CMakeLists.txt) is cached too when ccache may ignore its time stamps.
+  env.CCACHE_SLOPPINESS ??= 'pch_defines,time_macros,include_file_mtime,include_file_ctime';
 }
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });
 if (r.status !== 0) {

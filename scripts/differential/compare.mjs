@@ -77,7 +77,7 @@ export function compareRuns(a, b, options = {}) {
  * the two lists order differently have scores within 2·`tolerance` of each other in both lists (each list is
  * sorted by its own scores), i.e. the lists differ only by the final sort of near ties.
  */
-function sameUpToNearTies(ca, cb, tolerance) {
+export function sameUpToNearTies(ca, cb, tolerance = SCORE_TOLERANCE) {
   if (ca.length !== cb.length) return false;
   const byWord = (x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] - y[0]);
   const sa = [...ca].sort(byWord);
