@@ -11,6 +11,11 @@
 // than in `neuroswipe --version`, which only assembles the command line (every command registers its
 // options, so registering is not counted). Files are dist/*.js mapped back to lib/*.ts; each is listed
 // with the number of distinct functions that ran. `--keep` leaves the temporary folder in place.
+// The same two commands then run on the first three swipes of that file; the files in which some code block
+// ran more often for three swipes than for one are those that carry each swipe (reading, features,
+// decoding, writing), as against a run's set-up that runs once whatever the data (config, registry, run
+// lock, hashes, completion record). Both runs decode one swipe per batch (`--batch-size 1`), so work done
+// per batch (the native call) counts as the swipe's too. That list is the swipe's way ("perSwipe").
 //
 // --static (the default): the import closure of the two commands, `neuroswipe predict`
 // (lib/cli/predict.ts: JSONL → prediction files) and `neuroswipe submit` (lib/cli/submit.ts: prediction
@@ -132,6 +137,39 @@ function functionCounts(coverageDir) {
   return out;
 }
 
+/** Execution counts of every code block (V8's block coverage ranges) of the library's files in one run: lib/ file → (range → count). */
+function blockCounts(coverageDir) {
+  const dist = pathToFileURL(join(root, 'dist')).href + '/';
+  const out = new Map();
+  for (const name of readdirSync(coverageDir)) {
+    if (!name.endsWith('.json')) continue;
+    const { result } = JSON.parse(readFileSync(join(coverageDir, name), 'utf8'));
+    for (const script of result) {
+      if (!script.url.startsWith(dist) || !script.url.endsWith('.js')) continue;
+      const file = 'lib/' + script.url.slice(dist.length).replace(/\.js$/, '.ts');
+      const blocks = out.get(file) ?? new Map();
+      out.set(file, blocks);
+      for (const fn of script.functions) {
+        for (const r of fn.ranges) {
+          const key = `${r.startOffset}:${r.endOffset}`;
+          blocks.set(key, (blocks.get(key) ?? 0) + r.count);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The files in which some block ran more often in `more` than in `fewer` (lib/ file → number of such blocks), added to `into`. */
+function grewBetween(fewer, more, into) {
+  for (const [file, blocks] of more) {
+    const before = fewer.get(file);
+    for (const [key, count] of blocks) {
+      if (count > (before?.get(key) ?? 0)) into.set(file, (into.get(file) ?? 0) + 1);
+    }
+  }
+}
+
 /** The files whose functions ran more often in `run` than in `assembly`: lib/ file → set of function names. */
 function ranBeyond(run, assembly, into) {
   for (const [file, fns] of run) {
@@ -152,18 +190,64 @@ function tracedPath() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-swipe-path-'));
   try {
-    const firstLine = readFileSync(join(root, 'examples/test.jsonl'), 'utf8').split('\n')[0];
-    writeFileSync(join(dir, 'one.jsonl'), firstLine + '\n');
-    mkdirSync(join(dir, 'predictions'));
+    const lines = readFileSync(join(root, 'examples/test.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    if (lines.length < 3) fail('examples/test.jsonl holds fewer than 3 swipes');
+    writeFileSync(join(dir, 'one.jsonl'), lines[0] + '\n');
+    writeFileSync(join(dir, 'three.jsonl'), lines.slice(0, 3).join('\n') + '\n');
+    for (const [n, data] of [['1', 'one.jsonl'], ['3', 'three.jsonl']]) writeConfig(dir, n, data);
+    /** predict and submit on the swipes of `data`, one swipe per batch; their coverage in coverage-<tag>-{predict,submit}. */
+    const runBoth = (tag, data) => {
+      runCovered(['predict', '--config', `config-${tag}.json`, '--device', 'cpu', '--batch-size', '1', '--quiet'], dir, join(dir, `coverage-${tag}-predict`));
+      const predictions = readdirSync(join(dir, `predictions-${tag}`)).filter((f) => f.endsWith('.test.jsonl'));
+      if (predictions.length !== 1) fail(`predict wrote ${predictions.length} prediction files in ${dir}/predictions-${tag}, not 1`);
+      runCovered(['submit', '--predictions', join(`predictions-${tag}`, predictions[0]), '--data', data, '--out', `submission-${tag}.csv`, '--quiet'], dir, join(dir, `coverage-${tag}-submit`));
+      return readFileSync(join(dir, `submission-${tag}.csv`), 'utf8');
+    };
+    runCovered(['--version'], dir, join(dir, 'coverage-assembly'));
+    const csv = runBoth('1', 'one.jsonl');
+    if (csv.split('\n').filter((l) => l !== '').length !== 1) fail(`${dir}/submission-1.csv does not hold one line:\n${csv}`);
+    const csv3 = runBoth('3', 'three.jsonl');
+    if (csv3.split('\n').filter((l) => l !== '').length !== 3) fail(`${dir}/submission-3.csv does not hold three lines:\n${csv3}`);
+
+    const assembly = functionCounts(join(dir, 'coverage-assembly'));
+    const ran = new Map();
+    ranBeyond(functionCounts(join(dir, 'coverage-1-predict')), assembly, ran);
+    ranBeyond(functionCounts(join(dir, 'coverage-1-submit')), assembly, ran);
+    const files = [...ran.keys()].sort().map((file) => ({ file, functions: [...ran.get(file).values()].sort() }));
+    const grew = new Map();
+    for (const part of ['predict', 'submit']) grewBetween(blockCounts(join(dir, `coverage-1-${part}`)), blockCounts(join(dir, `coverage-3-${part}`)), grew);
+    const perSwipe = [...grew.keys()].sort().map((file) => ({ file, blocks: grew.get(file) }));
+    if (asJson) {
+      process.stdout.write(JSON.stringify({ closure: 'trace', count: files.length, submission: csv.trim(), files, perSwipe: { count: perSwipe.length, files: perSwipe } }, null, 1) + '\n');
+    } else {
+      const out = [
+        `${files.length} lib/ files ran one swipe from JSONL through predict and submit to the CSV (functions run, beyond assembling the command line):`,
+        ...files.map((f, i) => `${String(i + 1).padStart(3)}  ${f.file.padEnd(36)} ${String(f.functions.length).padStart(3)}${grew.has(f.file) ? '  per swipe' : ''}`),
+        `total: ${files.length} files, ${files.reduce((n, f) => n + f.functions.length, 0)} functions`,
+        `the swipe's way (code that runs again for each further swipe, marked "per swipe"): ${perSwipe.length} files`,
+      ];
+      const outside = perSwipe.filter((p) => !ran.has(p.file));
+      if (outside.length > 0) out.push(`  of which not in the one-swipe list: ${outside.map((p) => p.file).join(', ')}`);
+      process.stdout.write(out.join('\n') + '\n');
+    }
+  } finally {
+    if (keep) process.stderr.write(`swipe-path: kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The seed-style prediction config `config-<tag>.json` in `dir`: the example model and vocabulary on `data`, into predictions-<tag>/. */
+function writeConfig(dir, tag, data) {
+    mkdirSync(join(dir, `predictions-${tag}`));
     writeFileSync(
-      join(dir, 'config.json'),
+      join(dir, `config-${tag}.json`),
       JSON.stringify({
         prediction_config: {
           model_params: [['default', 'm1_bigger', 'model.pt']],
-          out_path: 'predictions',
+          out_path: `predictions-${tag}`,
           csv_path: null,
           data_split: 'test',
-          data_split__to__path: { test: 'one.jsonl' },
+          data_split__to__path: { test: data },
           models_root: join(root, 'examples'),
           voc_path: join(root, 'examples/vocab.txt'),
           transform_name: 'traj_feats_and_nearest_key',
@@ -178,33 +262,6 @@ function tracedPath() {
         },
       }, null, 1),
     );
-    runCovered(['--version'], dir, join(dir, 'coverage-assembly'));
-    runCovered(['predict', '--config', 'config.json', '--device', 'cpu', '--quiet'], dir, join(dir, 'coverage-predict'));
-    const predictions = readdirSync(join(dir, 'predictions')).filter((f) => f.endsWith('.test.jsonl'));
-    if (predictions.length !== 1) fail(`predict wrote ${predictions.length} prediction files in ${dir}/predictions, not 1`);
-    runCovered(['submit', '--predictions', join('predictions', predictions[0]), '--data', 'one.jsonl', '--out', 'submission.csv', '--quiet'], dir, join(dir, 'coverage-submit'));
-    const csv = readFileSync(join(dir, 'submission.csv'), 'utf8');
-    if (csv.split('\n').filter((l) => l !== '').length !== 1) fail(`${dir}/submission.csv does not hold one line:\n${csv}`);
-
-    const assembly = functionCounts(join(dir, 'coverage-assembly'));
-    const ran = new Map();
-    ranBeyond(functionCounts(join(dir, 'coverage-predict')), assembly, ran);
-    ranBeyond(functionCounts(join(dir, 'coverage-submit')), assembly, ran);
-    const files = [...ran.keys()].sort().map((file) => ({ file, functions: [...ran.get(file).values()].sort() }));
-    if (asJson) {
-      process.stdout.write(JSON.stringify({ closure: 'trace', count: files.length, submission: csv.trim(), files }, null, 1) + '\n');
-    } else {
-      const lines = [
-        `${files.length} lib/ files ran one swipe from JSONL through predict and submit to the CSV (functions run, beyond assembling the command line):`,
-        ...files.map((f, i) => `${String(i + 1).padStart(3)}  ${f.file.padEnd(36)} ${String(f.functions.length).padStart(3)}`),
-        `total: ${files.length} files, ${files.reduce((n, f) => n + f.functions.length, 0)} functions`,
-      ];
-      process.stdout.write(lines.join('\n') + '\n');
-    }
-  } finally {
-    if (keep) process.stderr.write(`swipe-path: kept ${dir}\n`);
-    else rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 try {

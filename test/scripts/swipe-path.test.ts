@@ -2,7 +2,8 @@
  * scripts/swipe-path.mjs --trace: the real `neuroswipe predict` (example model, example vocabulary, beam
  * search) and `neuroswipe submit` on one swipe of examples/test.jsonl, under V8 coverage; the library files
  * whose functions ran on the way from the JSONL line to the submission CSV, beyond assembling the command
- * line. A file that joins the path (a new pass-through module, a concept split in two) fails the bound.
+ * line, and of those the files whose code runs again for each further swipe (the swipe's way, as against the
+ * run's set-up). A file that joins the path (a new pass-through module, a concept split in two) fails the bound.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -12,13 +13,16 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const SCRIPT = join(ROOT, 'scripts/swipe-path.mjs');
 
 /** The library files on the traced path today (docs/ARCHITECTURE.md lists them). */
-const MAX_FILES = 41;
+const MAX_FILES = 42;
+/** Of those, the files whose code runs again for each further swipe: the swipe's way (at most 25 wanted). */
+const MAX_PER_SWIPE = 21;
 
 interface Trace {
   closure: string;
   count: number;
   submission: string;
   files: { file: string; functions: string[] }[];
+  perSwipe: { count: number; files: { file: string; blocks: number }[] };
 }
 
 function runScript(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -51,6 +55,20 @@ describe('scripts/swipe-path.mjs', () => {
 
     // Registering the other commands is assembly of the command line, not the swipe's way.
     for (const command of ['decode', 'serve', 'synth', 'aggregate', 'evaluate', 'index']) expect(files).not.toContain(`lib/cli/${command}.ts`);
+
+    // The swipe's way: the files whose code runs again for each further swipe (one swipe per batch).
+    const perSwipe = trace.perSwipe.files.map((f) => f.file);
+    expect(trace.perSwipe.count).toBe(perSwipe.length);
+    expect(trace.perSwipe.count).toBeLessThanOrEqual(MAX_PER_SWIPE);
+    for (const f of perSwipe) expect(files).toContain(f);
+    for (const f of ['lib/data/dataset.ts', 'lib/features/extractor.ts', 'lib/decode/decoder.ts', 'lib/native.ts', 'lib/predictions.ts', 'lib/submission.ts', 'lib/io/csv.ts']) {
+      expect(perSwipe).toContain(f);
+    }
+    // A run's set-up runs once whatever the data: config, registry, run lock, hashes, completion record.
+    for (const f of ['lib/config/load.ts', 'lib/registry/registry.ts', 'lib/predict/run-lock.ts', 'lib/predict/hash.ts', 'lib/predict/completion.ts']) {
+      expect(files).toContain(f);
+      expect(perSwipe).not.toContain(f);
+    }
 
     // The submission is the example model's 4 words for the swipe, from its 20,000-word vocabulary.
     expect(trace.submission).toMatch(/^[а-яё]+(,[а-яё]+){3}$/);
