@@ -33,8 +33,7 @@ export { WordPrior, fitPrior, readFrequencyFile, type PriorFit } from './decode/
 export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';
 export type { AutoBatchChoice } from './decode/auto-batch.js';
-export { decodeFile, type DecodeFileOptions, type DecodeFileSummary } from './decode/decode-file.js';
-export { LONG_SWIPE_POLICIES, type LongSwipePolicy } from './decode/long-swipes.js';
+export { decodeFile, LONG_SWIPE_POLICIES, type DecodeFileOptions, type DecodeFileSummary, type LongSwipePolicy } from './decode/decode-file.js';
 // Prediction files, evaluation, aggregation, submission, baseline
 export {
   PREDICTION_FORMAT_VERSION, PredictionWriter, iteratePredictionFile, readPredictionFile, writePredictionFile,

@@ -2,7 +2,8 @@
  * Loads the native addon and types its raw surface. Public code uses `lib/model/model.ts` and friends; this file
  * is the only place that knows where the compiled addon lives, and the one place that states what each native
  * function takes and returns (the C++ side checks every argument against the same shapes and rejects others
- * with a TypeError naming the argument or option).
+ * with a TypeError naming the argument or option). {@link NativeHandle} is how a JS wrapper owns one of the
+ * native objects it returns until `dispose()`.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -290,4 +291,44 @@ export function native(): NativeAddon {
     `neuroswipe: the native addon is not built. Tried:\n  ${tried.join('\n  ')}\n` +
       'Build it with `npm run build:native` (needs cmake, g++ and a libtorch: `bash scripts/bootstrap.sh` installs them on Debian).',
   );
+}
+
+/*
+ * Ownership of a native object that frees its memory on `dispose()`: the object until it is disposed,
+ * then an error naming what was disposed. Disposing twice does nothing.
+ */
+
+/** Holds one native object for a JS wrapper (`Model`, `Vocabulary`). */
+export class NativeHandle<T extends { dispose(): void }> {
+  private value: T | undefined;
+  private readonly whenDisposed: string;
+
+  /**
+   * @param value - the native object, owned from now on
+   * @param whenDisposed - the message of the error thrown on use after {@link NativeHandle.dispose}
+   */
+  constructor(value: T, whenDisposed: string) {
+    this.value = value;
+    this.whenDisposed = whenDisposed;
+  }
+
+  /**
+   * The native object.
+   * @throws Error once it has been disposed
+   */
+  get(): T {
+    if (this.value === undefined) throw new Error(this.whenDisposed);
+    return this.value;
+  }
+
+  /** Whether {@link NativeHandle.dispose} has been called. */
+  get disposed(): boolean {
+    return this.value === undefined;
+  }
+
+  /** Frees the native object (calls already running keep their own reference and finish normally). */
+  dispose(): void {
+    this.value?.dispose();
+    this.value = undefined;
+  }
 }

@@ -2,12 +2,11 @@
  * The generation vocabulary: words allowed as outputs when decoding with `useVocab`, held by the native
  * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
-import { native, type NativeVocabTrie } from './native.js';
+import { native, NativeHandle, type NativeVocabTrie } from './native.js';
 import { readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
-import { NativeHandle } from './util/native-handle.js';
 
 export type { NativeVocabTrie };
 

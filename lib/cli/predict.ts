@@ -9,7 +9,7 @@ import { parseShard } from '../predict/shard.js';
 import { createReporter, formatSummary } from '../predict/progress.js';
 import { collect, integerArg } from './parse-number.js';
 import { batchSizeOption, deviceOption, threadsOption, workersOption } from './decoding-options.js';
-import { LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/long-swipes.js';
+import { LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
 
 
 interface PredictOptions {

@@ -1,8 +1,7 @@
 /**
  * Distances from a point to key centres, reproducing the seed's `DistancesLookup`.
  */
-import { truncatedCenter } from './key-geometry.js';
-import { keyLabel, type Grid } from './grid.js';
+import { keyLabel, truncatedCenter, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 
 /**

@@ -3,8 +3,7 @@
  * precomputing its full table: answers are computed on demand and cached per cell.
  */
 import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
-import { floatCenter } from './key-geometry.js';
-import { keyLabel, type Grid } from './grid.js';
+import { floatCenter, keyLabel, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 
 /** One allowed key as the lookup sees it. */

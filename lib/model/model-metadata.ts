@@ -1,7 +1,11 @@
 /**
- * The `neuroswipe.json` metadata inside every model file (docs/MODEL_FORMAT.md), with its validator.
+ * The `neuroswipe.json` metadata inside every model file (docs/MODEL_FORMAT.md): its schema and parser,
+ * and its checks against the archive it came in. The fields must agree with one another, with the weights
+ * (shapes, attention heads) and with what `encode`/`decode` actually return, so that a contradicting
+ * export fails at load with the field named, not later with an unrelated message.
  */
 import { Ajv, type JSONSchemaType } from 'ajv';
+import type { NativeScriptModel } from '../native.js';
 
 /** Seed architecture names (docs/SEED.md §5). */
 export const ARCHITECTURES = [
@@ -138,4 +142,138 @@ export function parseModelMetadata(json: string, file: string): ModelMetadata {
     throw new Error(`${file}: neuroswipe.json: n_classes ${m.n_classes} exceeds the ${m.char_tokens.length} char tokens`);
   }
   return m;
+}
+
+/** The weights' names and shapes and the attention modules' head counts (native `structure`). */
+export interface ArchiveStructure {
+  tensors: Record<string, number[]>;
+  attentionHeads: Record<string, number>;
+}
+
+/** Cache layouts this version reads (docs/MODEL_FORMAT.md). */
+export const KV_LAYOUTS: readonly string[] = ['heads'];
+
+/** The key input each transform gives (lib/features). */
+const TRANSFORM_KEY_INPUT: Readonly<Record<string, KeyInput>> = {
+  traj_feats_and_nearest_key: 'nearest',
+  nearest_key_only: 'nearest',
+  traj_feats_and_distance_weights: 'weights',
+  traj_feats_and_distances__actual: 'distances',
+  traj_feats_and_xy: 'xy',
+};
+
+function fail(file: string, field: string, problem: string): never {
+  throw new Error(`${file}: neuroswipe.json: ${field}: ${problem}`);
+}
+
+/**
+ * The checks that need only the metadata: a known `kv_layout` (required when `incremental`), and
+ * `key_input` / `n_key_columns` agreeing with the transform.
+ * @throws Error naming the file and the field
+ */
+export function checkMetadataFields(m: ModelMetadata, file: string): void {
+  if (m.kv_layout !== undefined && m.kv_layout !== null && !KV_LAYOUTS.includes(m.kv_layout)) {
+    fail(file, 'kv_layout', `${JSON.stringify(m.kv_layout)} is not a cache layout this version reads (known: ${KV_LAYOUTS.join(', ')})`);
+  }
+  if (m.incremental === true && (m.kv_layout === undefined || m.kv_layout === null)) {
+    fail(file, 'kv_layout', 'missing; it is required when incremental is true');
+  }
+  const expected = TRANSFORM_KEY_INPUT[m.transform.name];
+  if (expected !== undefined && expected !== m.key_input) {
+    fail(file, 'key_input', `${JSON.stringify(m.key_input)} contradicts transform.name ${JSON.stringify(m.transform.name)}, which gives ${JSON.stringify(expected)}`);
+  }
+  if (m.key_input === 'nearest' && m.n_key_columns !== 0) fail(file, 'n_key_columns', `${m.n_key_columns}, but key_input "nearest" has one key id per point (0 columns)`);
+  if (m.key_input !== 'nearest' && m.n_key_columns === 0) fail(file, 'n_key_columns', `0, but key_input ${JSON.stringify(m.key_input)} has key feature columns`);
+}
+
+const DECODER_SELF_ATTN = /(?:^|\.)decoder\.(?:[\w]+\.)*layers\.(\d+)\.self_attn\.in_proj_weight$/;
+const OUT_WEIGHT = /(?:^|\.)out\.weight$/;
+const POSITIONAL = /(?:^|\.)pe$/;
+
+/**
+ * Compares the metadata with the weights: `d_model` and `n_decoder_layers` with the decoder's attention
+ * projections, `n_heads` with its attention modules, `n_classes` with the output projection,
+ * `max_curve_len` with the longest positional table. A quantity the archive does not show under the
+ * usual names is not checked here (the probe in {@link checkModelArchive} still runs).
+ * @throws Error naming the file and the field
+ */
+export function checkMetadataAgainstWeights(m: ModelMetadata, s: ArchiveStructure, file: string): void {
+  const layers = new Map<number, number[]>();
+  for (const [name, shape] of Object.entries(s.tensors)) {
+    const hit = DECODER_SELF_ATTN.exec(name);
+    if (hit) layers.set(Number(hit[1]), shape);
+  }
+  if (layers.size > 0) {
+    const [first = []] = layers.values();
+    const d = first[first.length - 1];
+    if (d !== m.d_model) fail(file, 'd_model', `${m.d_model}, but the archive's decoder attention works on ${d} features`);
+    if (m.n_decoder_layers !== undefined && m.n_decoder_layers !== null && m.n_decoder_layers !== layers.size) {
+      fail(file, 'n_decoder_layers', `${m.n_decoder_layers}, but the archive's decoder has ${layers.size} layers`);
+    }
+  }
+  if (m.n_heads !== undefined && m.n_heads !== null) {
+    const heads = Object.entries(s.attentionHeads).filter(([name]) => /(?:^|\.)decoder\.(?:[\w]+\.)*layers\.\d+\.self_attn$/.test(name));
+    const wrong = heads.find(([, h]) => h !== m.n_heads);
+    if (wrong) fail(file, 'n_heads', `${m.n_heads}, but the archive's ${wrong[0]} has ${wrong[1]} heads`);
+  }
+  const outs = Object.entries(s.tensors).filter(([name, shape]) => OUT_WEIGHT.test(name) && shape.length === 2 && shape[1] === m.d_model);
+  const [out] = outs;
+  if (outs.length === 1 && out !== undefined && out[1][0] !== m.n_classes) {
+    fail(file, 'n_classes', `${m.n_classes}, but the archive's output layer ${out[0]} gives ${out[1][0]} classes`);
+  }
+  let table: [string, number] | null = null;
+  for (const [name, shape] of Object.entries(s.tensors)) {
+    const positions = shape[0];
+    if (POSITIONAL.test(name) && shape.length === 3 && positions !== undefined && (table === null || positions > table[1])) table = [name, positions];
+  }
+  if (table !== null && m.max_curve_len > table[1]) {
+    fail(file, 'max_curve_len', `${m.max_curve_len}, but the archive's longest positional table ${table[0]} has ${table[1]} positions`);
+  }
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const lines = msg.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return lines.find((l) => /Error|error|expected|mismatch|shape|size/.test(l) && !l.startsWith('File ')) ?? lines[0] ?? msg;
+}
+
+/**
+ * Runs `encode` on a two-point swipe built from the metadata (`n_traj_feats`, `key_input`,
+ * `n_key_columns`) and `decode` on one `<sos>` token, and compares the outputs' widths with `d_model`
+ * and `n_classes`.
+ * @throws Error naming the file and the fields that do not fit
+ */
+export async function probeModel(handle: NativeScriptModel, m: ModelMetadata, file: string): Promise<void> {
+  const s = 2;
+  const traj = new Float32Array(s * m.n_traj_feats);
+  const keys = m.key_input === 'nearest' ? new Int32Array(s) : new Float32Array(s * m.n_key_columns);
+  const keysShape = m.key_input === 'nearest' ? [s, 1] : [s, 1, m.n_key_columns];
+  let memory;
+  try {
+    memory = await handle.encode(traj, [s, 1, m.n_traj_feats], keys, keysShape, null);
+  } catch (err) {
+    fail(file, 'n_traj_feats / key_input / n_key_columns',
+      `${m.n_traj_feats} trajectory features and ${m.key_input === 'nearest' ? 'one key id' : `${m.n_key_columns} key columns (${m.key_input})`} per point do not fit the archive's encode: ${firstLine(err)}`);
+  }
+  const d = memory.shape[memory.shape.length - 1];
+  if (memory.shape.length !== 3 || d !== m.d_model) fail(file, 'd_model', `${m.d_model}, but the archive's encode returns [${memory.shape.join(', ')}]`);
+  const sos = m.char_tokens.length - 1;
+  let logits;
+  try {
+    logits = await handle.decode(Int32Array.of(sos), [1, 1], memory.data, memory.shape, null);
+  } catch (err) {
+    fail(file, 'char_tokens / n_classes', `decoding <sos> (token ${sos}) fails in the archive's decode: ${firstLine(err)}`);
+  }
+  const c = logits.shape[logits.shape.length - 1];
+  if (c !== m.n_classes) fail(file, 'n_classes', `${m.n_classes}, but the archive's decode gives ${c} classes`);
+}
+
+/**
+ * Every check of this module, in order: fields, weights, probe.
+ * @throws Error naming the file and the field
+ */
+export async function checkModelArchive(handle: NativeScriptModel, m: ModelMetadata, file: string): Promise<void> {
+  checkMetadataFields(m, file);
+  checkMetadataAgainstWeights(m, handle.structure, file);
+  await probeModel(handle, m, file);
 }

@@ -1,11 +1,9 @@
 /**
  * A loaded TorchScript swipe model: metadata plus batched `encode`/`decode` that run off the event loop.
  */
-import { native, type NativeScriptModel, type NativeTensor } from '../native.js';
-import { checkModelArchive } from './metadata-check.js';
-import { parseModelMetadata, type ModelMetadata } from './model-metadata.js';
+import { native, NativeHandle, type NativeScriptModel, type NativeTensor } from '../native.js';
+import { checkModelArchive, parseModelMetadata, type ModelMetadata } from './model-metadata.js';
 import { invalidOption } from '../invalid-option.js';
-import { NativeHandle } from '../util/native-handle.js';
 
 /** Where a model runs: `auto` picks CUDA when this libtorch has it and a GPU is visible, else the CPU. */
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { PredictionPlan, PredictorEntry } from '../config/plan.js';
 import { readSwipes, type DataLabels } from '../data/dataset.js';
 import { Decoder } from '../decode/decoder.js';
-import { decodeFile } from '../decode/decode-file.js';
+import { decodeFile, longSwipeError, type LongSwipePolicy } from '../decode/decode-file.js';
 import { evaluateRows } from '../evaluate/evaluate.js';
 import { loadGrids, type GridMap } from '../keyboard/grid.js';
 import { Model } from '../model/model.js';
@@ -30,7 +30,6 @@ import { type PredictorSummary, type ProgressReporter, SILENT } from './progress
 import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { acquireRunLock } from './run-lock.js';
-import { longSwipeError, type LongSwipePolicy } from '../decode/long-swipes.js';
 import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 
 /** Options of {@link runPrediction}. */

@@ -1,13 +1,12 @@
 /**
  * Validation of `POST /v1/decode` bodies: one swipe `{x, y, t, grid_name | grid}` or `{swipes: [...]}`,
  * plus optional per-request decoding options. Swipe fields are checked by the same code and phrased in the
- * same words as lines of a data file (`lib/data/swipe-record.ts`), with the field path inside the request
+ * same words as lines of a data file (`lib/data/dataset.ts`), with the field path inside the request
  * (`swipes[2].x[5]`) in place of the file and line.
  */
 import { createHash } from 'node:crypto';
 import { BadLineError } from '../io/bad-line.js';
-import { parseSwipeLine } from '../data/swipe-record.js';
-import type { Swipe } from '../data/dataset.js';
+import { parseSwipeLine, type Swipe } from '../data/dataset.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadGrids } from '../../lib/keyboard/grid.js';
+import { avgHalfKeyDiagonal, floatCenter, loadGrids, truncatedCenter } from '../../lib/keyboard/grid.js';
 import { DistancesLookup } from '../../lib/keyboard/distances.js';
-import { avgHalfKeyDiagonal, floatCenter, truncatedCenter } from '../../lib/keyboard/key-geometry.js';
 import { DISTANCE_COLUMNS } from '../../lib/tokenizer.js';
 import { at, own } from '../../lib/util/checked.js';
 

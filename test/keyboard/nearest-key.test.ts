@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
+import { floatCenter, loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
 import { SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
-import { floatCenter } from '../../lib/keyboard/key-geometry.js';
 import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
