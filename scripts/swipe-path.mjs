@@ -103,7 +103,8 @@ function runCovered(args, cwd, coverageDir) {
   const r = spawnSync(process.execPath, [join(root, 'bin/neuroswipe.js'), ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NODE_V8_COVERAGE: coverageDir },
+    // The commands run in the temporary folder: an addon chosen by a relative path stays the one meant.
+    env: { ...process.env, NODE_V8_COVERAGE: coverageDir, ...(process.env.NEUROSWIPE_ADDON ? { NEUROSWIPE_ADDON: resolve(process.env.NEUROSWIPE_ADDON) } : {}) },
   });
   if (r.status !== 0) fail(`neuroswipe ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${r.stdout}${r.stderr}`);
   return r.stdout;
