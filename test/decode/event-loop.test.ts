@@ -136,8 +136,10 @@ describe('event loop during a large decode', () => {
     expect(all.ownStall).toBeLessThan(100);
     // By structure: the main thread never runs long at a stretch, the settlement included (no conversion there).
     if (mainThreadTimes()) {
-      expect(all.run).toBeLessThan(40);
-      expect(settle.run).toBeLessThan(40);
+      // (A conversion of these rows on the main thread would run for hundreds of ms; 100 ms leaves room for a
+      // slow or shared CPU, where 42 ms has been seen.)
+      expect(all.run).toBeLessThan(100);
+      expect(settle.run).toBeLessThan(100);
     }
   });
 });
