@@ -110,29 +110,41 @@ function runCovered(args, cwd, coverageDir) {
   return r.stdout;
 }
 
+/** The library's scripts in one run's coverage files in `coverageDir`: { file (lib/…ts), functions (V8's). */
+function* libraryScripts(coverageDir) {
+  const dist = pathToFileURL(join(root, 'dist')).href + '/';
+  for (const name of readdirSync(coverageDir)) {
+    if (!name.endsWith('.json')) continue;
+    const { result } = JSON.parse(readFileSync(join(coverageDir, name), 'utf8'));
+    for (const script of result) {
+      if (!script.url.startsWith(dist) || !script.url.endsWith('.js')) continue;
+      yield { file: 'lib/' + script.url.slice(dist.length).replace(/\.js$/, '.ts'), functions: script.functions };
+    }
+  }
+}
+
+/** The entry of `file` in `map`, made empty when missing. */
+function entryOf(map, file) {
+  const entry = map.get(file) ?? new Map();
+  map.set(file, entry);
+  return entry;
+}
+
 /**
  * Call counts of the library's functions in one run, from the coverage files in `coverageDir`:
  * lib/ file → (function key → { name, count }). The module's top level (the unnamed function that starts
  * at offset 0) is left out; a function's key is its start offset, which tells apart unnamed functions.
  */
 function functionCounts(coverageDir) {
-  const dist = pathToFileURL(join(root, 'dist')).href + '/';
   const out = new Map();
-  for (const name of readdirSync(coverageDir)) {
-    if (!name.endsWith('.json')) continue;
-    const { result } = JSON.parse(readFileSync(join(coverageDir, name), 'utf8'));
-    for (const script of result) {
-      if (!script.url.startsWith(dist) || !script.url.endsWith('.js')) continue;
-      const file = 'lib/' + script.url.slice(dist.length).replace(/\.js$/, '.ts');
-      const fns = out.get(file) ?? new Map();
-      out.set(file, fns);
-      for (const fn of script.functions) {
-        const range = fn.ranges[0];
-        if (fn.functionName === '' && range.startOffset === 0) continue;
-        const key = range.startOffset;
-        const prev = fns.get(key);
-        fns.set(key, { name: fn.functionName || `(anonymous at ${key})`, count: (prev?.count ?? 0) + range.count });
-      }
+  for (const { file, functions } of libraryScripts(coverageDir)) {
+    const fns = entryOf(out, file);
+    for (const fn of functions) {
+      const range = fn.ranges[0];
+      if (fn.functionName === '' && range.startOffset === 0) continue;
+      const key = range.startOffset;
+      const prev = fns.get(key);
+      fns.set(key, { name: fn.functionName || `(anonymous at ${key})`, count: (prev?.count ?? 0) + range.count });
     }
   }
   return out;
@@ -140,21 +152,13 @@ function functionCounts(coverageDir) {
 
 /** Execution counts of every code block (V8's block coverage ranges) of the library's files in one run: lib/ file → (range → count). */
 function blockCounts(coverageDir) {
-  const dist = pathToFileURL(join(root, 'dist')).href + '/';
   const out = new Map();
-  for (const name of readdirSync(coverageDir)) {
-    if (!name.endsWith('.json')) continue;
-    const { result } = JSON.parse(readFileSync(join(coverageDir, name), 'utf8'));
-    for (const script of result) {
-      if (!script.url.startsWith(dist) || !script.url.endsWith('.js')) continue;
-      const file = 'lib/' + script.url.slice(dist.length).replace(/\.js$/, '.ts');
-      const blocks = out.get(file) ?? new Map();
-      out.set(file, blocks);
-      for (const fn of script.functions) {
-        for (const r of fn.ranges) {
-          const key = `${r.startOffset}:${r.endOffset}`;
-          blocks.set(key, (blocks.get(key) ?? 0) + r.count);
-        }
+  for (const { file, functions } of libraryScripts(coverageDir)) {
+    const blocks = entryOf(out, file);
+    for (const fn of functions) {
+      for (const r of fn.ranges) {
+        const key = `${r.startOffset}:${r.endOffset}`;
+        blocks.set(key, (blocks.get(key) ?? 0) + r.count);
       }
     }
   }
@@ -176,9 +180,7 @@ function ranBeyond(run, assembly, into) {
   for (const [file, fns] of run) {
     for (const [key, { name, count }] of fns) {
       if (count > (assembly.get(file)?.get(key)?.count ?? 0)) {
-        const names = into.get(file) ?? new Map();
-        into.set(file, names);
-        names.set(key, name);
+        entryOf(into, file).set(key, name);
       }
     }
   }
