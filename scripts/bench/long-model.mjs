@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { sameUpToNearTies, SCORE_TOLERANCE } from '../differential/compare.mjs';
+import { sameUpToNearTies, SCORE_ABS_TOLERANCE, SCORE_TOLERANCE } from '../differential/compare.mjs';
 import { benchModel, benchSwipes, flag, lib, opt, root } from './setup.mjs';
 
 const { Decoder } = await lib('decode/decoder.js');
@@ -86,7 +86,7 @@ for (const [tag, vocabulary] of [['beam', null], ['beam+vocab', vocab]]) {
       else differ.push(j);
     });
     parity[other.label] = `${same}/${ref.rows.length} swipes with the seed loop's candidate lists` +
-      (nearTies ? `, ${nearTies} with the same candidates in another order of scores within ${SCORE_TOLERANCE} relative (near ties)` : '') +
+      (nearTies ? `, ${nearTies} with the same candidates in another order of scores within ${SCORE_TOLERANCE} relative or ${SCORE_ABS_TOLERANCE.toExponential(2)} absolute (near ties)` : '') +
       (differ.length ? `, ${differ.length} different (swipes ${differ.join(', ')})` : '');
   }
 }
