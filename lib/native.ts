@@ -151,6 +151,10 @@ export interface NativeDecodeOptions {
   nativeStep: boolean;
   /** Answer expansions the vocabulary forces without the model. */
   skipForced: boolean;
+  /** Greedy and best-first beam: decide near ties by the seed's arithmetic (native/search/tie_referee.h). */
+  seedTies?: boolean;
+  /** Debug statistic: return every row the model scored (in `trace`). */
+  traceSteps?: boolean;
   // Model limits.
   sos: number;
   eos: number;
@@ -177,6 +181,12 @@ export interface NativeDecodeResult {
   stats: NativeDecodeStats;
   /** With the `margins` option: per swipe its top-k, prune and select margins, three values each. */
   margins?: Float64Array;
+  /**
+   * With the `traceSteps` option: swipe i owns `counts[i]` rows, in the order the model scored them; row r's
+   * prefix (from `<sos>`) is `tokens[tokenOffsets[r] .. tokenOffsets[r+1])` and its log-probabilities (after the
+   * vocabulary mask) are `logProbs[r·C .. (r+1)·C)`.
+   */
+  trace?: { counts: Int32Array; tokenOffsets: Int32Array; tokens: Int32Array; logProbs: Float32Array };
 }
 
 /** One keyboard prepared for the native DTW baseline (see native/baseline/dtw_baseline.h `DtwGrid`). */

@@ -65,6 +65,16 @@ export interface DecodedSwipe {
   candidates: [number, string][];
   /** The search's decision margins (only with {@link DecoderOptions.margins}). */
   margins?: SearchMargins;
+  /** Every row the model scored for this swipe, in order (only with {@link DecoderOptions.traceSteps}). */
+  steps?: ScoredStep[];
+}
+
+/** One row the model scored: a prefix and the log-probabilities of the next token after it. */
+export interface ScoredStep {
+  /** Token ids from `<sos>` on. */
+  prefix: Int32Array;
+  /** `n_classes` log-probabilities (after the vocabulary mask; masked tokens are -Infinity). */
+  logProbs: Float32Array;
 }
 
 
@@ -139,6 +149,22 @@ export interface DecoderOptions {
    * minimum in {@link DecodeStats.margins}). Costs a scan of each expansion's log-probabilities. Default false.
    */
   margins?: boolean;
+  /**
+   * The seed's searches (greedy, best-first `beam`) decide near ties by the seed's own arithmetic. Every engine
+   * path computes the model's function up to float32 rounding (a few 1e-6 of a score); where the two sides of a
+   * decision of the search (which partial to expand next, the top-k cut, the beam cut, greedy's argmax) are
+   * within 3e-5, the values on both sides are recomputed as the seed's loop computes them (the swipe encoded
+   * alone, each prefix through the model's `decode`) and decide. The result is then the reference mode's on
+   * the same machine, at the cost of a few full-prefix calls on the swipes that have such a tie
+   * (`DecodeStats.tieDecisions`, `tieDecodeCalls`). Default true; false decides by the engine's own values.
+   */
+  seedTies?: boolean;
+  /**
+   * Debug statistic: return every row the model scored (prefix and log-probabilities) in
+   * {@link DecodedSwipe.steps}. Memory grows with every expansion; for tests and step-level comparisons.
+   * Default false.
+   */
+  traceSteps?: boolean;
 }
 
 /**
@@ -172,6 +198,7 @@ const ROWS_SLICE_MS = 4;
 async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
   const rows = new Array<DecodedSwipe>(swipes.length);
   let j = 0;
+  let traced = 0;
   let sliceStart = performance.now();
   for (let i = 0; i < swipes.length; i++) {
     const s = at(swipes, i);
@@ -187,12 +214,30 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     rows[i] = row;
     const m = res.margins;
     if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
+    if (res.trace) {
+      row.steps = traceRows(res.trace, traced, at(res.trace.counts, i));
+      traced += row.steps.length;
+    }
     if (performance.now() - sliceStart > ROWS_SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
   }
   return rows;
+}
+
+/** Rows `first .. first + n` of a native trace (copies, so that each row outlives the others). */
+function traceRows(trace: NonNullable<NativeDecodeResult['trace']>, first: number, n: number): ScoredStep[] {
+  const rows = trace.tokenOffsets.length - 1;
+  const classes = rows > 0 ? trace.logProbs.length / rows : 0;
+  const out: ScoredStep[] = [];
+  for (let r = first; r < first + n; r++) {
+    out.push({
+      prefix: trace.tokens.slice(at(trace.tokenOffsets, r), at(trace.tokenOffsets, r + 1)),
+      logProbs: trace.logProbs.slice(r * classes, (r + 1) * classes),
+    });
+  }
+  return out;
 }
 
 /**
@@ -218,6 +263,8 @@ export class Decoder {
   private readonly nativeStep: boolean;
   private readonly skipForced: boolean;
   private readonly margins: boolean;
+  private readonly seedTies: boolean;
+  private readonly traceSteps: boolean;
   private readonly repairIndex: DeletionIndex | null;
   private readonly prior: WordPrior | null;
 
@@ -244,6 +291,10 @@ export class Decoder {
     this.skipForced = options.skipForced ?? DEFAULT_SKIP_FORCED;
     if (options.margins !== undefined && typeof options.margins !== 'boolean') throw invalidOption('margins', 'a boolean', options.margins);
     this.margins = options.margins ?? false;
+    if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
+    this.seedTies = options.seedTies ?? true;
+    if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
+    this.traceSteps = options.traceSteps ?? false;
     const d = this.decoding;
     if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined) {
       if (this.vocabulary !== null) throw new TypeError('decoding.repair: repairs a search without the vocabulary; drop vocabulary (or repair)');
@@ -397,6 +448,8 @@ export class Decoder {
       incremental: this.incremental,
       nativeStep: this.nativeStep,
       skipForced: this.skipForced,
+      seedTies: this.seedTies,
+      traceSteps: this.traceSteps,
       margins: this.margins,
       sos: this.tokenizer.sosId,
       eos: this.tokenizer.eosId,

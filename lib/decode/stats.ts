@@ -15,6 +15,10 @@ export interface DecodeStats {
   nativeStep: boolean;
   /** Expansions answered without the model (see `DecoderOptions.skipForced`). */
   forcedSteps: number;
+  /** Near ties decided by the seed's arithmetic (see `DecoderOptions.seedTies`). */
+  tieDecisions: number;
+  /** Full-prefix `decode` calls those decisions made. */
+  tieDecodeCalls: number;
   /**
    * Times a search halved its batch because a model call ran out of memory (the swipes in flight were
    * decoded again from scratch, with the same results). Summed over searches.
@@ -45,6 +49,7 @@ export interface DecodeWork {
 export function emptyDecodeStats(): DecodeStats {
   return {
     encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
+    tieDecisions: 0, tieDecodeCalls: 0,
     oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
   };
@@ -64,6 +69,8 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.incremental ||= b.incremental;
   a.nativeStep ||= b.nativeStep;
   a.forcedSteps += b.forcedSteps;
+  a.tieDecisions += b.tieDecisions;
+  a.tieDecodeCalls += b.tieDecodeCalls;
   a.oomSplits += b.oomSplits;
   a.oomRestarts += b.oomRestarts;
   a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);

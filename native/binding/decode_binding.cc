@@ -41,6 +41,8 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   e.incremental = r.GetBool("incremental", e.incremental);
   e.native_step = r.GetBool("nativeStep", e.native_step);
   e.skip_forced = r.GetBool("skipForced", e.skip_forced);
+  e.seed_ties = r.GetBool("seedTies", e.seed_ties);
+  e.trace_steps = r.GetBool("traceSteps", e.trace_steps);
   ModelLimits& m = d.limits;
   m.sos = static_cast<int32_t>(r.GetInt("sos", kIntMin, kIntMax, m.sos));
   m.eos = static_cast<int32_t>(r.GetInt("eos", kIntMin, kIntMax, m.eos));
@@ -121,6 +123,9 @@ struct FlatDecodeOutput {
   std::vector<int32_t> tokens;
   /** With the margins option: per swipe top-k, prune, select (infinity where the search never had that decision). */
   std::vector<double> margins;
+  /** With the traceSteps option: per swipe its row count, then the rows' prefixes and log-probabilities. */
+  std::vector<int32_t> trace_counts, trace_offsets, trace_tokens;
+  std::vector<float> trace_log_probs;
   DecodeStats stats;
 };
 
@@ -158,6 +163,29 @@ FlatDecodeOutput Flatten(DecodeOutput&& out) {
     flat.margins.push_back(m.top_k);
     flat.margins.push_back(m.prune);
     flat.margins.push_back(m.select);
+  }
+  if (!out.traces.empty()) {
+    size_t rows = 0, tokens = 0, values = 0;
+    for (const StepTrace& t : out.traces) {
+      rows += t.offsets.size() - 1;
+      tokens += t.tokens.size();
+      values += t.log_probs.size();
+    }
+    if (tokens > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+      throw UserError("decodeSwipes: the step trace does not fit one result; trace fewer swipes at once");
+    }
+    flat.trace_offsets.reserve(rows + 1);
+    flat.trace_offsets.push_back(0);
+    flat.trace_tokens.reserve(tokens);
+    flat.trace_log_probs.reserve(values);
+    for (StepTrace& t : out.traces) {
+      flat.trace_counts.push_back(static_cast<int32_t>(t.offsets.size() - 1));
+      const auto base = static_cast<int32_t>(flat.trace_tokens.size());
+      for (size_t r = 1; r < t.offsets.size(); ++r) flat.trace_offsets.push_back(base + t.offsets[r]);
+      flat.trace_tokens.insert(flat.trace_tokens.end(), t.tokens.begin(), t.tokens.end());
+      flat.trace_log_probs.insert(flat.trace_log_probs.end(), t.log_probs.begin(), t.log_probs.end());
+      t = StepTrace{};
+    }
   }
   flat.stats = out.stats;
   return flat;
@@ -201,6 +229,8 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   stats.Set("incremental", out.stats.incremental);
   stats.Set("nativeStep", out.stats.native_step);
   stats.Set("forcedSteps", static_cast<double>(out.stats.forced_steps));
+  stats.Set("tieDecisions", static_cast<double>(out.stats.tie_decisions));
+  stats.Set("tieDecodeCalls", static_cast<double>(out.stats.tie_decode_calls));
   stats.Set("oomSplits", static_cast<double>(out.stats.oom_splits));
   stats.Set("oomRestarts", static_cast<double>(out.stats.oom_restarts));
   stats.Set("finalBatchSize", static_cast<double>(out.stats.final_batch_size));
@@ -220,6 +250,14 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   result.Set("tokens", tokens);
   result.Set("stats", stats);
   if (!out.margins.empty()) result.Set("margins", AdoptVector(env, std::move(out.margins)));
+  if (!out.trace_counts.empty()) {
+    Napi::Object trace = Napi::Object::New(env);
+    trace.Set("counts", AdoptVector(env, std::move(out.trace_counts)));
+    trace.Set("tokenOffsets", AdoptVector(env, std::move(out.trace_offsets)));
+    trace.Set("tokens", AdoptVector(env, std::move(out.trace_tokens)));
+    trace.Set("logProbs", AdoptVector(env, std::move(out.trace_log_probs)));
+    result.Set("trace", trace);
+  }
   return result;
 }
 

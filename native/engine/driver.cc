@@ -10,6 +10,7 @@
 
 #include "binding/native_error.h"
 #include "engine/host_staging.h"
+#include "engine/seed_tie_referee.h"
 #include "model/device_memory.h"
 #include "model/out_of_memory.h"
 #include "search/logits_processor.h"
@@ -52,6 +53,10 @@ class Driver {
     MakeRunner();
     out_.candidates.resize(n);
     if (o.search.margins) out_.margins.resize(n);
+    if (o.engine.trace_steps) out_.traces.resize(n);
+    const Generator g = o.search.generator;
+    seed_ties_ = o.engine.seed_ties && !o.engine.reference && in.word_lists.empty() &&
+                 (g == Generator::kGreedy || g == Generator::kBeam);
     if (trie_) processors_.push_back(MakeVocabMaskProcessor(*trie_, o.limits.n_classes));
     // A step is answered without the model only when one processor alone decides it (see AnswerForced).
     skip_forced_ =
@@ -88,6 +93,8 @@ class Driver {
     }
     search_.clear();
     search_.resize(static_cast<size_t>(slots_));
+    referees_.clear();
+    referees_.resize(static_cast<size_t>(slots_));
     slot_swipe_.assign(static_cast<size_t>(slots_), -1);
   }
 
@@ -105,6 +112,13 @@ class Driver {
         slot_swipe_[s] = next.swipe;
         const VocabTrie* t = in_.word_lists.empty() ? trie_ : &in_.word_lists[static_cast<size_t>(next.swipe)];
         search_[s] = MakeSearchStrategy(o_.search, o_.limits, t);
+        if (seed_ties_) {
+          const int64_t off = offsets_[static_cast<size_t>(next.swipe)];
+          referees_[s] =
+              std::make_unique<SeedTieReferee>(model_, processors_, t, in_.traj.narrow(0, off, next.length),
+                                               in_.keys.narrow(0, off, next.length), o_.limits.n_classes, out_.stats);
+          search_[s]->SetTieReferee(referees_[s].get());
+        }
         ready_.pop_front();
       }
       Round round;
@@ -135,6 +149,7 @@ class Driver {
       torch::Tensor log_probs, top_values, top_ids;
       Score(round, child_kv, k, log_probs, top_values, top_ids);
       const float* lp = log_probs.data_ptr<float>();
+      if (o_.engine.trace_steps) Trace(round, lp);
       const float* tv = k > 0 ? top_values.data_ptr<float>() : nullptr;
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
       std::vector<StepRow> rows(round.prefixes.size());
@@ -156,6 +171,19 @@ class Driver {
     out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
     if (o_.search.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
     search_[s].reset();
+    referees_[s].reset();
+  }
+
+  /** Appends each row of the round to its swipe's StepTrace. */
+  void Trace(const Round& round, const float* log_probs) {
+    const size_t c = static_cast<size_t>(o_.limits.n_classes);
+    for (size_t r = 0; r < round.prefixes.size(); ++r) {
+      StepTrace& t = out_.traces[static_cast<size_t>(slot_swipe_[static_cast<size_t>(round.row_slot[r])])];
+      const auto& tokens = round.prefixes[r]->tokens;
+      t.tokens.insert(t.tokens.end(), tokens.begin(), tokens.end());
+      t.offsets.push_back(static_cast<int32_t>(t.tokens.size()));
+      t.log_probs.insert(t.log_probs.end(), log_probs + r * c, log_probs + (r + 1) * c);
+    }
   }
 
   /**
@@ -174,6 +202,9 @@ class Driver {
     std::sort(back.begin(), back.end(),
               [&](int64_t a, int64_t b) { return rank_[static_cast<size_t>(a)] < rank_[static_cast<size_t>(b)]; });
     back.erase(std::unique(back.begin(), back.end()), back.end());
+    for (int64_t i : back) {
+      if (o_.engine.trace_steps) out_.traces[static_cast<size_t>(i)] = StepTrace{};  // its search starts again
+    }
     if (slots_ == 1) {
       int64_t points = 0;
       for (int64_t i : back) points = std::max(points, in_.lengths[static_cast<size_t>(i)]);
@@ -181,6 +212,7 @@ class Driver {
                       " points); free memory on the device or use a smaller model: " + OutOfMemoryReason(message));
     }
     search_.clear();
+    referees_.clear();
     ready_.clear();
     encoding_.clear();
     runner_.reset();
@@ -320,8 +352,10 @@ class Driver {
   bool skip_forced_ = false;
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
-  std::vector<std::unique_ptr<SearchStrategy>> search_;  // per slot; null when free
-  std::vector<int64_t> slot_swipe_;                      // per slot: the swipe it holds
+  bool seed_ties_ = false;
+  std::vector<std::unique_ptr<SearchStrategy>> search_;    // per slot; null when free
+  std::vector<std::unique_ptr<SeedTieReferee>> referees_;  // per slot, with its search (seed_ties_)
+  std::vector<int64_t> slot_swipe_;                        // per slot: the swipe it holds
   DecodeOutput out_;
 };
 

@@ -26,11 +26,20 @@ struct SwipeInputs {
   std::vector<VocabTrie> word_lists;
 };
 
+/** The rows the model scored for one swipe (EngineOptions::trace_steps), in the order they were scored. */
+struct StepTrace {
+  std::vector<int32_t> tokens;      // the prefixes, concatenated
+  std::vector<int32_t> offsets{0};  // prefix r is tokens[offsets[r] .. offsets[r+1])
+  std::vector<float> log_probs;     // n_classes per prefix (after the logits processors)
+};
+
 /** Per swipe, the finished candidates in the seed's collection order. */
 struct DecodeOutput {
   std::vector<std::vector<Candidate>> candidates;
   /** Per swipe, its search's decision margins (only filled when DecodingOptions::margins is set). */
   std::vector<SearchMargins> margins;
+  /** Per swipe, the rows the model scored (only filled when EngineOptions::trace_steps is set). */
+  std::vector<StepTrace> traces;
   DecodeStats stats;
 };
 

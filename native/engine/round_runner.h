@@ -34,6 +34,10 @@ struct DecodeStats {
    * log-probability is then exactly 0 whatever the logits (see EngineOptions::skip_forced).
    */
   int64_t forced_steps = 0;
+  /** Near ties of the seed's searches decided by the seed's arithmetic (EngineOptions::seed_ties). */
+  int64_t tie_decisions = 0;
+  /** Full-prefix `decode` calls those decisions made (one per prefix; encode calls are in encode_calls). */
+  int64_t tie_decode_calls = 0;
   /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
   int64_t oom_splits = 0;
   /** Swipes whose search was started again after such a split (in flight, or encoded and waiting). */

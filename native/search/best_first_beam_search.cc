@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "search/search_common.h"
+#include "search/tie_referee.h"
 
 namespace neuroswipe {
 namespace {
@@ -21,18 +22,22 @@ class BestFirstBeamSearch : public SearchStrategy {
 
   void Requests(std::vector<const Hypothesis*>& out) override {
     if (partial_.empty()) return;
+    const bool refereed = referee_ && RefereeSelection();
     std::pop_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     current_ = std::move(partial_.back());
     partial_.pop_back();
-    if (o_.margins && !partial_.empty()) KeepSmaller(margins_.select, partial_.front().score - current_.score);
+    // A refereed decision no longer depends on the engine's rounding: its gap is not a margin of the engine's.
+    if (o_.margins && !refereed && !partial_.empty())
+      KeepSmaller(margins_.select, partial_.front().score - current_.score);
     out.push_back(&current_);
   }
 
   void Consume(const StepRow* rows, size_t n) override {
     if (n != 1) return;
-    const StepRow& row = rows[0];
+    StepRow row = rows[0];
+    const bool refereed = referee_ && RefereeTopK(row);
     const size_t len = current_.tokens.size();
-    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(row, limits_.n_classes));
+    if (o_.margins && !refereed) KeepSmaller(margins_.top_k, TopKMargin(row, limits_.n_classes));
     for (int j = 0; j < row.k; ++j) {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
@@ -51,13 +56,53 @@ class BestFirstBeamSearch : public SearchStrategy {
     if (partial_.size() > static_cast<size_t>(o_.beam_size)) {
       std::sort(partial_.begin(), partial_.end(), HypothesisLess());
       const size_t beam = static_cast<size_t>(o_.beam_size);
-      if (o_.margins) KeepSmaller(margins_.prune, partial_[beam].score - partial_[beam - 1].score);
+      bool cut_refereed = false;
+      if (referee_ && partial_[beam].score - partial_[beam - 1].score <= kSeedTieMargin) {
+        // The cut falls in a near tie: the partials around it get the seed's scores, and are cut by those.
+        if (referee_->Rescore(partial_, partial_[beam - 1].score - kSeedTieMargin,
+                              partial_[beam].score + kSeedTieMargin, o_.normalization_factor) > 0) {
+          std::sort(partial_.begin(), partial_.end(), HypothesisLess());
+        }
+        referee_->CountDecision();
+        cut_refereed = true;
+      }
+      if (o_.margins && !cut_refereed) KeepSmaller(margins_.prune, partial_[beam].score - partial_[beam - 1].score);
       partial_.resize(static_cast<size_t>(o_.beam_size));
       std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     }
   }
 
   bool Done() const override { return partial_.empty(); }
+
+  /**
+   * Before a pop: when the runner-up's score is within the tie margin of the best one, the partials in that
+   * window get the seed's scores and the heap is rebuilt, so the pop takes the one the seed's loop takes.
+   */
+  bool RefereeSelection() {
+    if (partial_.size() < 2) return false;
+    const double best = partial_.front().score;
+    double second = partial_[1].score;
+    if (partial_.size() > 2) second = std::min(second, partial_[2].score);
+    if (second - best > kSeedTieMargin) return false;
+    if (referee_->Rescore(partial_, best, best + kSeedTieMargin, o_.normalization_factor) > 0) {
+      std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
+    }
+    referee_->CountDecision();
+    return true;
+  }
+
+  /** When the top-k cut of the row falls in a near tie, the row is replaced by the seed's log-probabilities. */
+  bool RefereeTopK(StepRow& row) {
+    if (TopKMargin(row, limits_.n_classes) > kSeedTieMargin) return false;
+    const float* lp = referee_->LogProbs(current_.tokens, current_.tokens.size());
+    TopKOfRow(lp, limits_.n_classes, row.k, top_ids_, top_values_);
+    row.log_probs = lp;
+    row.top_ids = top_ids_.data();
+    row.top_values = top_values_.data();
+    row.k = static_cast<int>(top_ids_.size());
+    referee_->CountDecision();
+    return true;
+  }
 
   std::vector<Candidate> TakeResults() override { return std::move(final_); }
 
@@ -68,6 +113,8 @@ class BestFirstBeamSearch : public SearchStrategy {
   std::vector<Hypothesis> partial_;  // min-heap under HypothesisLess
   Hypothesis current_;
   std::vector<Candidate> final_;
+  std::vector<int64_t> top_ids_;  // a refereed row's top k
+  std::vector<float> top_values_;
 };
 
 }  // namespace

@@ -33,7 +33,8 @@ struct SearchOptions {
   bool margins = false;
 };
 
-/** How the engine runs the searches: batching, caches, the built-in step, shortcuts. None changes a result. */
+/** How the engine runs the searches: batching, caches, the built-in step, shortcuts; only seed_ties may change a
+ * result. */
 struct EngineOptions {
   /** Swipes decoded together (continuous batching). */
   int batch_size = 64;
@@ -52,6 +53,15 @@ struct EngineOptions {
    * takes the same steps with the same scores. Needs a vocabulary; never in reference mode.
    */
   bool skip_forced = true;
+  /**
+   * The seed's searches (greedy, best-first beam) decide near ties — decisions whose two sides are closer than
+   * the engine's rounding — by the seed's own arithmetic (search/tie_referee.h), so that every engine path returns
+   * what the reference mode returns on the same machine. The one option here that can change a result, and only
+   * within a near tie; ignored in reference mode.
+   */
+  bool seed_ties = true;
+  /** Return every row the model scored (prefix and log-probabilities) per swipe: a debug statistic. */
+  bool trace_steps = false;
 };
 
 /** Constants of the model (its metadata and tokenizer) that the search and the engine must respect. */

@@ -1,5 +1,6 @@
 // Greedy decoding (docs/SEED.md §6.3).
 #include "search/search_common.h"
+#include "search/tie_referee.h"
 
 namespace neuroswipe {
 namespace {
@@ -19,7 +20,15 @@ class GreedySearch : public SearchStrategy {
   void Consume(const StepRow* rows, size_t n) override {
     if (n != 1) return;
     const float* lp = rows[0].log_probs;
-    if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[0], limits_.n_classes));
+    const double margin = TopKMargin(rows[0], limits_.n_classes);
+    if (referee_ && margin <= kSeedTieMargin) {
+      // The argmax is a near tie: the seed's log-probabilities decide it (search/tie_referee.h), and the gap
+      // is no margin of the engine's.
+      lp = referee_->LogProbs(current_.tokens, current_.tokens.size());
+      referee_->CountDecision();
+    } else if (o_.margins) {
+      KeepSmaller(margins_.top_k, margin);
+    }
     int32_t best = 0;  // argmax, first index on ties
     for (int32_t c = 1; c < limits_.n_classes; ++c) {
       if (lp[c] > lp[best]) best = c;

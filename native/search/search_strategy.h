@@ -13,6 +13,8 @@
 
 namespace neuroswipe {
 
+class TieReferee;
+
 /**
  * Self-attention keys/values of a prefix's tokens but the last, shared by siblings. Each round runner keeps
  * its own representation (a subclass) and only ever sees caches it made.
@@ -31,6 +33,8 @@ struct Hypothesis {
   std::vector<int32_t> tokens;
   int32_t node = VocabTrie::kNoNode;
   KvCache kv;
+  /** Whether `score` was computed by a TieReferee (the seed's arithmetic) rather than by the engine's steps. */
+  bool seed_scored = false;
 };
 
 /** A finished hypothesis: score (lower is better) and the tokens after `<sos>` minus the last one (§6.3). */
@@ -80,8 +84,15 @@ class SearchStrategy {
   /** The search's decision margins so far; recorded only when DecodingOptions::margins is set. */
   const SearchMargins& Margins() const { return margins_; }
 
+  /**
+   * Lets the seed's searches (greedy, best-first beam) decide near ties by the seed's arithmetic (see
+   * search/tie_referee.h); null = off. The referee must outlive the search.
+   */
+  void SetTieReferee(TieReferee* referee) { referee_ = referee; }
+
  protected:
   SearchMargins margins_;
+  TieReferee* referee_ = nullptr;
 };
 
 /** Most prefixes exact vocabulary scoring asks for per round and swipe. */
