@@ -152,8 +152,8 @@ export interface DecoderOptions {
   /**
    * The seed's searches (greedy, best-first `beam`) decide near ties by the seed's own arithmetic. Every engine
    * path computes the model's function up to float32 rounding (a few 1e-6 of a score); where the two sides of a
-   * decision of the search (which partial to expand next, the top-k cut, the beam cut, greedy's argmax) are
-   * within 3e-5, the values on both sides are recomputed as the seed's loop computes them (the swipe encoded
+   * decision of the search (which partial to expand next and the beam cut: scores within 1e-5; the top-k cut and
+   * greedy's argmax: log-probabilities within 3e-5) are that close, the values on both sides are recomputed as the seed's loop computes them (the swipe encoded
    * alone, each prefix through the model's `decode`) and decide. The result is then the reference mode's on
    * the same machine, at the cost of a few full-prefix calls on the swipes that have such a tie
    * (`DecodeStats.tieDecisions`, `tieDecodeCalls`). Default true; false decides by the engine's own values.

@@ -57,10 +57,10 @@ class BestFirstBeamSearch : public SearchStrategy {
       std::sort(partial_.begin(), partial_.end(), HypothesisLess());
       const size_t beam = static_cast<size_t>(o_.beam_size);
       bool cut_refereed = false;
-      if (referee_ && partial_[beam].score - partial_[beam - 1].score <= kSeedTieMargin) {
+      if (referee_ && partial_[beam].score - partial_[beam - 1].score <= kSeedTieScoreMargin) {
         // The cut falls in a near tie: the partials around it get the seed's scores, and are cut by those.
-        if (referee_->Rescore(partial_, partial_[beam - 1].score - kSeedTieMargin,
-                              partial_[beam].score + kSeedTieMargin, o_.normalization_factor) > 0) {
+        if (referee_->Rescore(partial_, partial_[beam - 1].score - kSeedTieScoreMargin,
+                              partial_[beam].score + kSeedTieScoreMargin, o_.normalization_factor) > 0) {
           std::sort(partial_.begin(), partial_.end(), HypothesisLess());
         }
         referee_->CountDecision();
@@ -83,8 +83,8 @@ class BestFirstBeamSearch : public SearchStrategy {
     const double best = partial_.front().score;
     double second = partial_[1].score;
     if (partial_.size() > 2) second = std::min(second, partial_[2].score);
-    if (second - best > kSeedTieMargin) return false;
-    if (referee_->Rescore(partial_, best, best + kSeedTieMargin, o_.normalization_factor) > 0) {
+    if (second - best > kSeedTieScoreMargin) return false;
+    if (referee_->Rescore(partial_, best, best + kSeedTieScoreMargin, o_.normalization_factor) > 0) {
       std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     }
     referee_->CountDecision();
@@ -93,7 +93,7 @@ class BestFirstBeamSearch : public SearchStrategy {
 
   /** When the top-k cut of the row falls in a near tie, the row is replaced by the seed's log-probabilities. */
   bool RefereeTopK(StepRow& row) {
-    if (TopKMargin(row, limits_.n_classes) > kSeedTieMargin) return false;
+    if (TopKMargin(row, limits_.n_classes) > kSeedTieLogProbMargin) return false;
     const float* lp = referee_->LogProbs(current_.tokens, current_.tokens.size());
     TopKOfRow(lp, limits_.n_classes, row.k, top_ids_, top_values_);
     row.log_probs = lp;

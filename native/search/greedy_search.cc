@@ -21,7 +21,7 @@ class GreedySearch : public SearchStrategy {
     if (n != 1) return;
     const float* lp = rows[0].log_probs;
     const double margin = TopKMargin(rows[0], limits_.n_classes);
-    if (referee_ && margin <= kSeedTieMargin) {
+    if (referee_ && margin <= kSeedTieLogProbMargin) {
       // The argmax is a near tie: the seed's log-probabilities decide it (search/tie_referee.h), and the gap
       // is no margin of the engine's.
       lp = referee_->LogProbs(current_.tokens, current_.tokens.size());

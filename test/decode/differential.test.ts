@@ -16,8 +16,15 @@ import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
 import { EXAMPLE_VOCAB, synthSwipesInMemory } from '../helpers/synth-swipes.js';
 // @ts-expect-error plain ESM shared with scripts/differential.mjs
-import { compareRuns, FRAGILE_MARGIN } from '../../scripts/differential/compare.mjs';
+import { compareRuns, compareSteps, FRAGILE_MARGIN, STEP_TOLERANCE } from '../../scripts/differential/compare.mjs';
 import { at } from '../../lib/util/checked.js';
+
+interface StepComparison {
+  swipes: number;
+  rows: number;
+  maxDiff: number;
+  failures: { swipe: number; problem: string }[];
+}
 
 interface Comparison {
   swipes: number;
@@ -91,6 +98,80 @@ describe.each(ARCHS)('long-running %s', (arch) => {
     const full = await decode(model, swipes, { decoding, vocabulary: vocab, incremental: false });
     expectAgree(native, script, `${arch} beam+vocab built-in vs TorchScript step`);
     expectAgree(native, full, `${arch} beam+vocab built-in vs full prefix`);
+  });
+});
+
+/** Every row both runs scored agrees within STEP_TOLERANCE (and, with `sameRows`, both scored the same rows). */
+function expectSameSteps(a: DecodedSwipe[], b: DecodedSwipe[], label: string, sameRows = true): StepComparison {
+  const c = compareSteps(a, b, { sameRows }) as StepComparison;
+  for (const f of c.failures) process.stderr.write(`${label}: swipe ${f.swipe}: STEP DIFFERENCE: ${f.problem}\n`);
+  expect(c.failures, label).toEqual([]);
+  expect(c.rows, label).toBeGreaterThan(a.length);
+  return c;
+}
+
+/** Random-initialised exports as scripts/export_torchscript.py makes them (no long-running tweak), with their grids. */
+const PLAIN: [string, string[]][] = [
+  ['m1_bigger_two_grids.pt', ['default', 'extra']],
+  ['v3_weighted_and_traj_transformer_bigger.pt', ['default']],
+  ['v3_nearest_only_transformer_bigger.pt', ['default']],
+];
+
+describe.each(PLAIN)('step level, random-initialised %s', (file, grids) => {
+  let model: Model;
+  let swipes: Swipe[];
+  let vocab: Vocabulary;
+  beforeAll(async () => {
+    setNumThreads(1);
+    model = await Model.load(fixture(file), { device: 'cpu' });
+    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    swipes = grids.flatMap((g, k) => synthSwipesInMemory(g, 4, 41 + k, EXAMPLE_VOCAB, 4 * k));
+  });
+  afterAll(() => model.dispose());
+
+  it('beam 6 and greedy: every row the built-in step scored equals the TorchScript step\'s and full-prefix decoding\'s', async () => {
+    for (const decoding of [{ ...BEAM, beamSize: 6 }, { generator: 'greedy', maxSteps: 35 } as const]) {
+      const native = await decode(model, swipes, { decoding, traceSteps: true });
+      const script = await decode(model, swipes, { decoding, traceSteps: true, nativeStep: false });
+      const label = `${file} ${decoding.generator}`;
+      const c = expectSameSteps(native, script, `${label} built-in vs TorchScript step`);
+      expect(c.maxDiff).toBeLessThan(STEP_TOLERANCE);
+      expectAgree(native, script, `${label} built-in vs TorchScript step`);
+      const full = await decode(model, swipes.slice(0, 2), { decoding, traceSteps: true, incremental: false });
+      expectSameSteps(native.slice(0, 2), full, `${label} built-in vs full prefix`);
+      expectAgree(native.slice(0, 2), full, `${label} built-in vs full prefix`);
+    }
+  });
+
+  it('beam 6 with the vocabulary: the rows the built-in step scored (forced steps skipped) equal the TorchScript step\'s', async () => {
+    const decoding = { ...BEAM, beamSize: 6 };
+    const native = await decode(model, swipes, { decoding, vocabulary: vocab, traceSteps: true });
+    const script = await decode(model, swipes, { decoding, vocabulary: vocab, traceSteps: true, nativeStep: false, skipForced: false });
+    expectSameSteps(native, script, `${file} beam+vocab`, false);
+    expectAgree(native, script, `${file} beam+vocab`);
+  });
+});
+
+describe('the step-level comparison', () => {
+  const row = (prefix: number[], logProbs: number[]) => ({ prefix: Int32Array.from(prefix), logProbs: Float32Array.from(logProbs) });
+  const swipe = (steps: ReturnType<typeof row>[]) => [{ steps }];
+  const a = swipe([row([36], [-0.5, -1, -Infinity]), row([36, 0], [-0.1, -3, -2.5])]);
+
+  it('passes equal rows and rows within the tolerance', () => {
+    expect((compareSteps(a, a) as StepComparison).failures).toEqual([]);
+    const near = swipe([row([36], [-0.5 + 1e-5, -1, -Infinity]), row([36, 0], [-0.1, -3, -2.5])]);
+    expect((compareSteps(a, near) as StepComparison).failures).toEqual([]);
+  });
+
+  it('fails a log-probability outside the tolerance, a different mask, and a row scored by one run only', () => {
+    const off = swipe([row([36], [-0.5, -1, -Infinity]), row([36, 0], [-0.1, -3 + 1e-4, -2.5])]);
+    expect((compareSteps(a, off) as StepComparison).failures[0]!.problem).toMatch(/token 1: log-probability/);
+    const masked = swipe([row([36], [-0.5, -1, -7]), row([36, 0], [-0.1, -3, -2.5])]);
+    expect((compareSteps(a, masked) as StepComparison).failures[0]!.problem).toMatch(/token 2/);
+    const fewer = swipe([row([36], [-0.5, -1, -Infinity])]);
+    expect((compareSteps(fewer, a) as StepComparison).failures[0]!.problem).toMatch(/1 prefixes scored against 2/);
+    expect((compareSteps(fewer, a, { sameRows: false }) as StepComparison).failures).toEqual([]);
+    expect((compareSteps(a, fewer, { sameRows: false }) as StepComparison).failures[0]!.problem).toMatch(/scored by one run only/);
   });
 });
 
