@@ -23,8 +23,10 @@ DIR receives:
   manifest.json          every file with its size and SHA-256, plus a hash of the generator's inputs
 
 With --long-running-set N, writes only N long-running models of every architecture of the registry instead
-(DIR/long_<arch>_<k>.pt, k = 0 … N−1, seed --seed + 100·i + k, <eos> bias spread evenly over [0, 3]) and a
-DIR/long-running.json that lists them; used by scripts/differential.mjs.
+(DIR/long_<arch>_<k>.pt, k = 0 … N−1, seed --seed + 100·i + k, <eos> bias spread evenly over [0, 3]), as many
+random-initialised models exported as scripts/export_torchscript.py makes them (DIR/plain_<arch>_<k>.pt, seed
+--seed + 100·i + 50 + k, no long-running change) and a DIR/long-running.json that lists them all; used by
+scripts/differential.mjs.
 
 Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
 the recorded size, nothing is written. Concurrent runs on one DIR serialise on DIR/.lock.
@@ -300,7 +302,8 @@ def generate(out: str) -> Dict[str, str]:
 
 
 def long_running_set(out: str, per_arch: int, seed: int) -> int:
-    """``per_arch`` long-running models of every registry architecture, and ``long-running.json`` listing them."""
+    """``per_arch`` long-running and ``per_arch`` plain random-initialised models of every registry architecture,
+    and ``long-running.json`` listing them."""
     torch.set_num_threads(1)
     os.makedirs(out, exist_ok=True)
     char_tokens = char_tokens_from_text(vocab_text())
@@ -317,6 +320,12 @@ def long_running_set(out: str, per_arch: int, seed: int) -> int:
             diff, step_diff = save_checked(model, tcfg, meta, os.path.join(out, name))
             print(f"{name}: <eos> bias +{bias:.3g}, seed {model_seed}, self-check {diff:.3g}, incremental {step_diff:.3g}")
             listed.append({"file": name, "architecture": arch, "seed": model_seed, "eos_bias": bias})
+        for k in range(per_arch):
+            model_seed = seed + 100 * i + 50 + k
+            name = f"plain_{arch}_{k}.pt"
+            diff, step_diff = save_checked(prepare_model(arch, tcfg, seed=model_seed), tcfg, meta, os.path.join(out, name))
+            print(f"{name}: seed {model_seed}, self-check {diff:.3g}, incremental {step_diff:.3g}")
+            listed.append({"file": name, "architecture": arch, "seed": model_seed, "eos_bias": None})
     write_text(os.path.join(out, "long-running.json"), json.dumps({"models": listed}, indent=1))
     return 0
 

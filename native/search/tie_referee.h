@@ -4,7 +4,7 @@
 // to float32 rounding, a few 1e-6 of a score. The seed's best-first beam and greedy searches compare scores and
 // log-probabilities directly, so where two sides of a decision are closer than that rounding, which side wins
 // depends on the arithmetic, not on the model: the seed's own loop returns different lists for one swipe on
-// CPUs whose BLAS kernels differ (docs/SEARCH.md, "Near ties"). A referee recomputes the values on both sides of
+// CPUs whose BLAS kernels differ (docs/SEED.md §6.7). A referee recomputes the values on both sides of
 // such a decision exactly as the seed's loop does (the swipe encoded alone, the whole prefix through `decode`,
 // the logits processors, log_softmax), so the engine decides every near tie as the seed's loop does on the same
 // machine.
@@ -20,7 +20,7 @@ namespace neuroswipe {
 /**
  * Score gaps at or below this are decided by the referee. Measured on random-initialised and trained models with
  * both OpenBLAS kernel families (AVX2, AVX-512), an engine path's score of a hypothesis is within 4.7e-6 of the
- * seed's loop's (docs/SEARCH.md, "Near ties"); two such errors stay below this.
+ * seed's loop's (docs/SEED.md §6.7); two such errors stay below this.
  */
 constexpr double kSeedTieScoreMargin = 1e-5;
 /** Log-probability gaps at or below this are decided by the referee (one row's entries differ by up to 1.4e-5). */
