@@ -140,6 +140,8 @@ export interface NativeDecodeOptions {
   wordLists?: { ids: Int32Array; wordOffsets: Int32Array; swipeOffsets: Int32Array };
   /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
   margins?: boolean;
+  /** With a vocabulary trie: `'seed'` renormalises over the allowed tokens, `'model'` keeps the model's log-probabilities. Default `'seed'`. */
+  vocabScoring?: 'seed' | 'model';
   // Engine options.
   /** Swipes decoded together (continuous batching). */
   batchSize: number;

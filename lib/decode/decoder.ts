@@ -11,11 +11,11 @@ import { loadGrids } from '../keyboard/grid.js';
 import { type Model, withJsStack } from '../model/model.js';
 import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
+import { resolveDecodingOptions, VOCAB_SCORINGS, type DecodingInput, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
-import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultWorkers } from './defaults.js';
+import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
@@ -150,6 +150,14 @@ export interface DecoderOptions {
    */
   margins?: boolean;
   /**
+   * How the vocabulary restricts the log-probabilities every search reads (docs/SEARCH.md, "Vocabulary
+   * scoring"). `'model'`: the model's own log-probability of each allowed token (log_softmax, then the mask), so
+   * a word is ranked by its probability under the model, `<eos>` included. `'seed'`: the seed's masking
+   * (the mask, then log_softmax: each step renormalised over the allowed tokens, a forced letter free;
+   * `use_vocab_for_generation`). Default `'model'`; `'seed'` in reference mode.
+   */
+  vocabScoring?: VocabScoring;
+  /**
    * The seed's searches (greedy, best-first `beam`) decide near ties by the seed's own arithmetic. Every engine
    * path computes the model's function up to float32 rounding (a few 1e-6 of a score); where the two sides of a
    * decision of the search (which partial to expand next and the beam cut: scores within 1e-5; the top-k cut and
@@ -264,6 +272,7 @@ export class Decoder {
   private readonly skipForced: boolean;
   private readonly margins: boolean;
   private readonly seedTies: boolean;
+  private readonly vocabScoring: VocabScoring;
   private readonly traceSteps: boolean;
   private readonly repairIndex: DeletionIndex | null;
   private readonly prior: WordPrior | null;
@@ -293,6 +302,8 @@ export class Decoder {
     this.margins = options.margins ?? false;
     if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
     this.seedTies = options.seedTies ?? true;
+    if (options.vocabScoring !== undefined && !VOCAB_SCORINGS.includes(options.vocabScoring)) throw invalidOption('vocabScoring', "'model' or 'seed'", options.vocabScoring);
+    this.vocabScoring = options.vocabScoring ?? (this.reference ? 'seed' : DEFAULT_VOCAB_SCORING);
     if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
     this.traceSteps = options.traceSteps ?? false;
     const d = this.decoding;
@@ -449,6 +460,7 @@ export class Decoder {
       nativeStep: this.nativeStep,
       skipForced: this.skipForced,
       seedTies: this.seedTies,
+      vocabScoring: this.vocabScoring,
       traceSteps: this.traceSteps,
       margins: this.margins,
       sos: this.tokenizer.sosId,

@@ -14,6 +14,16 @@ export type GeneratorName = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid'
 /** Every {@link GeneratorName}. */
 export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync', 'exact', 'hybrid']);
 
+/**
+ * How a vocabulary restricts the log-probabilities the searches read: `'model'` keeps the model's own
+ * log-probability of every allowed token, `'seed'` renormalises each step over the allowed tokens (the seed's
+ * `use_vocab_for_generation`). See docs/SEARCH.md, "Vocabulary scoring".
+ */
+export type VocabScoring = 'model' | 'seed';
+
+/** Every {@link VocabScoring}. */
+export const VOCAB_SCORINGS: readonly VocabScoring[] = Object.freeze(['model', 'seed']);
+
 /** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
   generator: 'greedy';

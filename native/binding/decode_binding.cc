@@ -35,6 +35,7 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   s.token_log_prob_floor = r.GetDouble("tokenLogProbFloor", s.token_log_prob_floor);
   s.score_ceiling = r.GetDouble("scoreCeiling", s.score_ceiling);
   s.margins = r.GetBool("margins", s.margins);
+  const std::string vocab_scoring = r.GetString("vocabScoring", "seed");
   EngineOptions& e = d.engine;
   e.batch_size = static_cast<int>(r.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
   e.reference = r.GetBool("reference", e.reference);
@@ -51,6 +52,7 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   m.max_token_len = static_cast<int32_t>(r.GetInt("maxTokenLen", kIntMin, kIntMax, m.max_token_len));
   try {
     s.generator = ParseGenerator(generator);
+    s.vocab_scoring = ParseVocabScoring(vocab_scoring);
     ValidateDecodingOptions(d);
   } catch (const UserError& err) {
     throw Napi::RangeError::New(r.Env(), std::string("decodeSwipes: ") + err.what());

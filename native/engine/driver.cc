@@ -59,8 +59,8 @@ class Driver {
                  (g == Generator::kGreedy || g == Generator::kBeam);
     if (trie_) processors_.push_back(MakeVocabMaskProcessor(*trie_, o.limits.n_classes));
     // A step is answered without the model only when one processor alone decides it (see AnswerForced).
-    skip_forced_ =
-        processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference && runner_->SupportsDeferred();
+    skip_forced_ = processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference &&
+                   o.search.vocab_scoring == VocabScoring::kSeed && runner_->SupportsDeferred();
   }
 
   DecodeOutput Run() {
@@ -114,9 +114,9 @@ class Driver {
         search_[s] = MakeSearchStrategy(o_.search, o_.limits, t);
         if (seed_ties_) {
           const int64_t off = offsets_[static_cast<size_t>(next.swipe)];
-          referees_[s] =
-              std::make_unique<SeedTieReferee>(model_, processors_, t, in_.traj.narrow(0, off, next.length),
-                                               in_.keys.narrow(0, off, next.length), o_.limits.n_classes, out_.stats);
+          referees_[s] = std::make_unique<SeedTieReferee>(
+              model_, processors_, o_.search.vocab_scoring, t, in_.traj.narrow(0, off, next.length),
+              in_.keys.narrow(0, off, next.length), o_.limits.n_classes, out_.stats);
           search_[s]->SetTieReferee(referees_[s].get());
         }
         ready_.pop_front();
@@ -323,9 +323,8 @@ class Driver {
       throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" +
                       std::to_string(r) + ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
-    logits = logits.to(torch::kFloat32);
-    for (const auto& processor : processors_) logits = processor->Apply(logits, round.prefixes);
-    torch::Tensor lp = torch::log_softmax(logits, 1);
+    torch::Tensor lp =
+        ProcessedLogProbs(logits.to(torch::kFloat32), round.prefixes, processors_, o_.search.vocab_scoring);
     log_probs = lp.to(torch::kCPU).contiguous();
     if (k > 0) {
       auto top = torch::topk(lp, k, 1);

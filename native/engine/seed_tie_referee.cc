@@ -8,10 +8,11 @@
 namespace neuroswipe {
 
 SeedTieReferee::SeedTieReferee(const ScriptModel& model,
-                               const std::vector<std::unique_ptr<LogitsProcessor>>& processors, const VocabTrie* trie,
-                               torch::Tensor traj, torch::Tensor keys, int32_t n_classes, DecodeStats& stats)
-    : model_(model), processors_(processors), trie_(trie), traj_(std::move(traj)), keys_(std::move(keys)),
-      n_classes_(n_classes), stats_(stats) {}
+                               const std::vector<std::unique_ptr<LogitsProcessor>>& processors, VocabScoring scoring,
+                               const VocabTrie* trie, torch::Tensor traj, torch::Tensor keys, int32_t n_classes,
+                               DecodeStats& stats)
+    : model_(model), processors_(processors), scoring_(scoring), trie_(trie), traj_(std::move(traj)),
+      keys_(std::move(keys)), n_classes_(n_classes), stats_(stats) {}
 
 const float* SeedTieReferee::LogProbs(const std::vector<int32_t>& tokens, size_t length) {
   std::vector<int32_t> key(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(length));
@@ -36,10 +37,9 @@ const float* SeedTieReferee::LogProbs(const std::vector<int32_t>& tokens, size_t
   // Out-of-memory errors pass through unchanged: the driver's batch split handles them.
   torch::Tensor logits =
       model_.Decode(ToDevice(ids, device), memory_, std::nullopt).select(0, static_cast<int64_t>(length) - 1);
-  logits = logits.to(torch::kFloat32);
   const std::vector<const Hypothesis*> prefixes{&prefix};
-  for (const auto& processor : processors_) logits = processor->Apply(logits, prefixes);
-  torch::Tensor lp = torch::log_softmax(logits, 1).to(torch::kCPU).contiguous();
+  torch::Tensor lp =
+      ProcessedLogProbs(logits.to(torch::kFloat32), prefixes, processors_, scoring_).to(torch::kCPU).contiguous();
   ++stats_.tie_decode_calls;
   if (lp.numel() != n_classes_) throw UserError("near-tie decode: expected " + std::to_string(n_classes_) + " classes");
   const float* p = lp.data_ptr<float>();

@@ -17,14 +17,15 @@ namespace neuroswipe {
 
 /**
  * Computes log-probabilities exactly as the reference mode does for one swipe: the swipe encoded alone without a
- * padding mask, each prefix through `decode` whole (its last position), the logits processors, log_softmax.
+ * padding mask, each prefix through `decode` whole (its last position), then ProcessedLogProbs.
  * The encoding happens on the first near tie only; every prefix's row is kept for the rest of the search.
  */
 class SeedTieReferee : public TieReferee {
  public:
   /** `traj` `[S, F]` and `keys` `[S]` or `[S, K]` are the swipe's own rows (CPU); `trie` may be null. */
   SeedTieReferee(const ScriptModel& model, const std::vector<std::unique_ptr<LogitsProcessor>>& processors,
-                 const VocabTrie* trie, torch::Tensor traj, torch::Tensor keys, int32_t n_classes, DecodeStats& stats);
+                 VocabScoring scoring, const VocabTrie* trie, torch::Tensor traj, torch::Tensor keys, int32_t n_classes,
+                 DecodeStats& stats);
 
   const float* LogProbs(const std::vector<int32_t>& tokens, size_t length) override;
   void CountDecision() override { ++stats_.tie_decisions; }
@@ -32,6 +33,7 @@ class SeedTieReferee : public TieReferee {
  private:
   const ScriptModel& model_;
   const std::vector<std::unique_ptr<LogitsProcessor>>& processors_;
+  VocabScoring scoring_;
   const VocabTrie* trie_;
   torch::Tensor traj_, keys_;
   int32_t n_classes_;

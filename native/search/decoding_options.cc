@@ -15,6 +15,12 @@ Generator ParseGenerator(const std::string& name) {
   throw UserError("decoding.generator: expected greedy, beam, beam-sync, exact or hybrid, got '" + name + "'");
 }
 
+VocabScoring ParseVocabScoring(const std::string& name) {
+  if (name == "seed") return VocabScoring::kSeed;
+  if (name == "model") return VocabScoring::kModel;
+  throw UserError("decoding.vocabScoring: expected seed or model, got '" + name + "'");
+}
+
 void ValidateDecodingOptions(const DecodingOptions& o) {
   const ModelLimits& m = o.limits;
   if (m.n_classes < 1 || m.n_classes > 64) throw UserError("decoding.nClasses: must be in 1..64");

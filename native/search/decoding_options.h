@@ -11,6 +11,14 @@ namespace neuroswipe {
 
 enum class Generator { kGreedy, kBeam, kBeamSync, kExact, kHybrid };
 
+/**
+ * How a vocabulary restricts the log-probabilities the searches read. kSeed: the logits are masked, then
+ * log_softmax renormalises over the allowed tokens (SEED-SPEC §6.2; a forced letter costs nothing). kModel:
+ * log_softmax of the model's own logits, then the mask: every allowed token keeps its full-softmax
+ * log-probability, so a word scores its probability under the model (docs/SEARCH.md, "Vocabulary scoring").
+ */
+enum class VocabScoring { kSeed, kModel };
+
 /** The search's own parameters: which search, and the options of lib/decode/decoding.ts. */
 struct SearchOptions {
   Generator generator = Generator::kBeam;
@@ -31,6 +39,8 @@ struct SearchOptions {
   int hybrid_steps = 3;
   /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
   bool margins = false;
+  /** With a vocabulary: renormalised (the seed's) or model log-probabilities. */
+  VocabScoring vocab_scoring = VocabScoring::kSeed;
 };
 
 /** How the engine runs the searches: batching, caches, the built-in step, shortcuts; only seed_ties may change a
@@ -50,7 +60,8 @@ struct EngineOptions {
   /**
    * Answer an expansion without the model when the prefix's vocabulary node allows exactly one token: masked
    * log_softmax gives that token exactly 0 (and -inf to every other) for any finite logits, so the search
-   * takes the same steps with the same scores. Needs a vocabulary; never in reference mode.
+   * takes the same steps with the same scores. Needs a vocabulary and seed vocabulary scoring (under model scoring
+   * a forced token has its own cost); never in reference mode.
    */
   bool skip_forced = true;
   /**
@@ -84,6 +95,9 @@ struct DecodingOptions {
 
 /** Parses "greedy" | "beam" | "beam-sync" | "exact" | "hybrid"; throws UserError otherwise. */
 Generator ParseGenerator(const std::string& name);
+
+/** Parses "seed" | "model"; throws UserError otherwise. */
+VocabScoring ParseVocabScoring(const std::string& name);
 
 /** The one check of every option's range; throws UserError naming the first one out of range. */
 void ValidateDecodingOptions(const DecodingOptions& o);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "search/decoding_options.h"
 #include "search/search_strategy.h"
 #include "vocab/vocab_trie.h"
 
@@ -33,6 +34,15 @@ class LogitsProcessor {
    */
   virtual std::optional<int32_t> ForcedToken(const Hypothesis& prefix) const { return std::nullopt; }
 };
+
+/**
+ * The log-probabilities the searches read for a round's logits `[R, C]` (row r after `prefixes[r]`), on the logits'
+ * device: seed scoring applies the processors to the logits, then log_softmax (renormalised over what they
+ * allow); model scoring takes log_softmax of the logits, then applies the processors (the model's own
+ * probabilities, masked). The engine's rounds and the near-tie referee both compute them here.
+ */
+torch::Tensor ProcessedLogProbs(torch::Tensor logits, const std::vector<const Hypothesis*>& prefixes,
+                                const std::vector<std::unique_ptr<LogitsProcessor>>& processors, VocabScoring scoring);
 
 /**
  * The vocabulary mask (SEED-SPEC §6.2): after each prefix, only the tokens its trie node allows (a letter that

@@ -1,4 +1,4 @@
-// The vocabulary mask as a logits processor.
+// The vocabulary mask as a logits processor, and the log-probabilities of processed logits.
 #include <limits>
 
 #include "engine/host_staging.h"
@@ -38,6 +38,13 @@ class VocabMaskProcessor : public LogitsProcessor {
 };
 
 }  // namespace
+
+torch::Tensor ProcessedLogProbs(torch::Tensor logits, const std::vector<const Hypothesis*>& prefixes,
+                                const std::vector<std::unique_ptr<LogitsProcessor>>& processors, VocabScoring scoring) {
+  if (scoring == VocabScoring::kModel) logits = torch::log_softmax(logits, 1);
+  for (const auto& processor : processors) logits = processor->Apply(logits, prefixes);
+  return scoring == VocabScoring::kModel ? logits : torch::log_softmax(logits, 1);
+}
 
 std::unique_ptr<LogitsProcessor> MakeVocabMaskProcessor(const VocabTrie& trie, int32_t n_classes) {
   return std::make_unique<VocabMaskProcessor>(trie, n_classes);

@@ -152,6 +152,39 @@ describe.each(PLAIN)('step level, random-initialised %s', (file, grids) => {
   });
 });
 
+describe('vocabulary scoring by the model (vocabScoring: \'model\')', () => {
+  it('scores every forced letter by the model on every engine path, and the paths agree row by row', async () => {
+    setNumThreads(1);
+    const model = await Model.load(fixture('m1_bigger_two_grids.pt'), { device: 'cpu' });
+    try {
+      const vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+      const swipes = synthSwipesInMemory('extra', 4, 61);
+      const decoding = { ...BEAM, beamSize: 6 };
+      const opts = { decoding, vocabulary: vocab, vocabScoring: 'model' as const, batchSize: 4, margins: true, traceSteps: true };
+      const native = await (await Decoder.create(model, opts)).decode(swipes);
+      const script = await (await Decoder.create(model, { ...opts, nativeStep: false })).decode(swipes);
+      const seed = await (await Decoder.create(model, { ...opts, vocabScoring: 'seed' })).decode(swipes);
+      // No step is free under model scoring; the seed's masking answers forced steps without the model.
+      expect(native.stats.forcedSteps).toBe(0);
+      expect(seed.stats.forcedSteps).toBeGreaterThan(0);
+      expectSameSteps(native.rows, script.rows, 'model scoring built-in vs TorchScript step');
+      expectAgree(native.rows, script.rows, 'model scoring built-in vs TorchScript step');
+      // Each allowed token keeps its full-softmax log-probability: a row's allowed entries sum to at most 1.
+      for (const r of native.rows) {
+        for (const st of r.steps!) {
+          const mass = st.logProbs.reduce((a, v) => a + Math.exp(v), 0);
+          expect(mass).toBeLessThanOrEqual(1 + 1e-5);
+        }
+      }
+      const masses = seed.rows.flatMap((r) => r.steps!.map((st) => st.logProbs.reduce((a, v) => a + Math.exp(v), 0)));
+      for (const m of masses) expect(m).toBeCloseTo(1, 5);
+      await expect(Decoder.create(model, { vocabScoring: 'plain' as never })).rejects.toThrow(/vocabScoring/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
 describe('the step-level comparison', () => {
   const row = (prefix: number[], logProbs: number[]) => ({ prefix: Int32Array.from(prefix), logProbs: Float32Array.from(logProbs) });
   const swipe = (steps: ReturnType<typeof row>[]) => [{ steps }];
