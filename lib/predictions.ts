@@ -5,6 +5,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AtomicTextWriter } from './io/atomic-write.js';
+import { JsonDepthError, parseJson } from './io/json.js';
 
 /** One hypothesis: `[score, word]`, lower score is better. */
 export type Candidate = [number, string];
@@ -84,8 +85,9 @@ export async function* iteratePredictionFile(path: string): AsyncGenerator<Predi
     if (text.trim() === '') fail(path, lineNo, '(line)', 'empty line');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJson(text);
     } catch (err) {
+      if (err instanceof JsonDepthError) fail(path, lineNo, err.field === '(root)' ? '(line)' : err.field, err.problem);
       fail(path, lineNo, '(line)', `invalid JSON: ${(err as Error).message}`);
     }
     const obj = parsed as Record<string, unknown> | null;

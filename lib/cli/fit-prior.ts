@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { readLabels } from '../data/dataset.js';
 import { readPredictionFile } from '../predictions.js';
-import { fitPrior, readFrequencyFile, WordPrior } from '../decode/prior.js';
+import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
 
 interface FitPriorOptions {
   predictions: string;
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--force', 'overwrite --out if it exists')
     .action(async (opts: FitPriorOptions) => {
       checkOutputPaths([opts.out], opts.force === true, [opts.predictions, opts.data, opts.ref, opts.prior]);
-      const prior = new WordPrior(readFrequencyFile(opts.prior));
+      const prior = new WordPrior(readFrequencyTable(opts.prior));
       const labels = await readLabels(opts.data, opts.ref);
       const file = await readPredictionFile(opts.predictions);
       if (file.rows.length === 0) throw new Error(`${opts.predictions}: no prediction rows to fit on`);

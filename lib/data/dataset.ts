@@ -6,6 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BadLineError } from '../io/bad-line.js';
 import { loadGrids, validateGrid, type Grid, type GridMap } from '../keyboard/grid.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 export { BadLineError, BadLineReport } from '../io/bad-line.js';
 
@@ -73,8 +74,9 @@ export function parseSwipeLine(line: string, file: string, index: number): Swipe
   if (line.trim() === '') throw new BadLineError(file, index, '(line)', 'empty line (every line of a swipe file is one swipe)');
   let data: unknown;
   try {
-    data = JSON.parse(line);
+    data = parseJson(line);
   } catch (err) {
+    if (err instanceof JsonDepthError) throw new BadLineError(file, index, err.field === '(root)' ? '(line)' : err.field, err.problem);
     throw new BadLineError(file, index, '(line)', `invalid JSON: ${(err as Error).message}`);
   }
   if (!isObject(data)) throw new BadLineError(file, index, '(line)', 'expected a JSON object');

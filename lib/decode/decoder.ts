@@ -131,7 +131,7 @@ export interface DecoderOptions {
   repairWords?: readonly string[];
   /**
    * The word frequencies of `decoding.priorWeight` (the word-frequency prior: lib/decode/prior.ts), e.g.
-   * `new WordPrior(readFrequencyFile(path))`. Required with `priorWeight`, ignored otherwise.
+   * `new WordPrior(readFrequencyTable(path))`. Required with `priorWeight`, ignored otherwise.
    */
   prior?: WordPrior;
   /**
@@ -253,7 +253,7 @@ export class Decoder {
       this.repairIndex = null;
     }
     if (d.generator !== 'greedy' && d.priorWeight !== undefined) {
-      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyFile(path)))');
+      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))');
       this.prior = options.prior;
     } else {
       this.prior = null;

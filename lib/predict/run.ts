@@ -23,7 +23,7 @@ import { CharTokenizer } from '../tokenizer.js';
 import { fitWordList, Vocabulary } from '../vocabulary.js';
 import { readWordList, type WordList } from '../io/word-list.js';
 import { sha256File } from './hash.js';
-import { readFrequencyFile, WordPrior } from '../decode/prior.js';
+import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
@@ -157,7 +157,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     repairWords: repairs && plan.vocabularyPath !== undefined ? fitWordList(readWordList(plan.vocabularyPath), plan.decoding.maxSteps - 1).words : null,
     vocabSha256: plan.useVocabulary || repairs ? await sha256File(plan.vocabularyPath!) : null,
-    prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyFile(plan.priorPath)) : null,
+    prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyTable(plan.priorPath)) : null,
     priorSha256: plan.priorPath !== undefined ? await sha256File(plan.priorPath) : null,
     vocabularies: new Map(),
     reporter,

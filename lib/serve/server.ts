@@ -18,6 +18,7 @@ import type { Vocabulary } from '../vocabulary.js';
 import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
 import { ServeMetrics } from './metrics.js';
 import { GridRegistry, RequestError, badField, mergeDecoding, parseDecodeRequest, type RequestLimits } from './request.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** The demo page's folder (plain ES modules, no build step). */
 export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
@@ -256,8 +257,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const raw = await readBody(req);
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = parseJson(raw.toString('utf8'));
     } catch (err) {
+      if (err instanceof JsonDepthError) throw badField(err.field === '(root)' ? '(body)' : err.field, err.problem);
       throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
     }
     const parsed = parseDecodeRequest(body, registry, limits);
