@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { BadLineError } from '../io/bad-line.js';
 import { loadGrids, validateGrid, type Grid, type GridMap } from '../keyboard/grid.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
+import { checkInputFile } from '../io/count-lines.js';
 
 export { BadLineError, BadLineReport } from '../io/bad-line.js';
 
@@ -228,6 +229,8 @@ export async function* readSwipes(path: string, opts: ReadSwipesOptions = {}): A
  * @throws Error naming the file when it cannot be read
  */
 export async function* readLines(path: string): AsyncGenerator<{ line: string; index: number }> {
+  // A folder fails here, named, instead of EISDIR from the stream without the path.
+  checkInputFile(path, 'data file');
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let index = 0;

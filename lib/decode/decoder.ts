@@ -8,7 +8,7 @@ import type { Swipe } from '../data/dataset.js';
 import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
-import { type Model, withJsStack } from '../model/model.js';
+import { Model, withJsStack } from '../model/model.js';
 import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
@@ -21,6 +21,7 @@ import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { applyPrior, WordPrior } from './prior.js';
+import { describeValue } from '../util/checked.js';
 
 /** Progress of one `Decoder.decode` call, in swipes. */
 export interface DecodeProgress {
@@ -48,6 +49,18 @@ export interface DecodeCallOptions {
 export function progressChunk(total: number, workers: number, batchSize: number): number {
   const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
   return Math.max(1, Math.min(share, Math.max(batchSize * 8, Math.ceil(total / 100))));
+}
+
+/**
+ * Checks the options of one decode call.
+ * @throws TypeError naming the option: not an object, a `signal` that is no AbortSignal, an `onProgress`
+ *   that is no function
+ */
+function checkCallOptions(call: unknown): asserts call is DecodeCallOptions {
+  if (typeof call !== 'object' || call === null) throw new TypeError(`Decoder.decode: options: expected an object { signal?, onProgress? }, got ${describeValue(call)}`);
+  const c = call as Record<string, unknown>;
+  if (c.signal !== undefined && !(c.signal instanceof AbortSignal)) throw new TypeError(`Decoder.decode: options.signal: expected an AbortSignal, got ${describeValue(c.signal)}`);
+  if (c.onProgress !== undefined && typeof c.onProgress !== 'function') throw new TypeError(`Decoder.decode: options.onProgress: expected a function, got ${describeValue(c.onProgress)}`);
 }
 
 /** Throws the signal's reason when it has been aborted. */
@@ -273,9 +286,17 @@ export class Decoder {
    *   model's limit, `decoding.beamSize` < 1)
    */
   static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
+    if (!(model instanceof Model)) throw new TypeError(`Decoder.create: model: expected a Model (from Model.load), got ${describeValue(model)}`);
+    const given: unknown = options;
+    if (typeof given !== 'object' || given === null) throw new TypeError(`Decoder.create: options: expected an object, got ${describeValue(given)}`);
     if (model.disposed) throw new Error('Decoder.create: the model has been disposed');
     if (options.vocabulary?.disposed) throw new Error('Decoder.create: the vocabulary has been disposed');
     return new Decoder(model, options);
+  }
+
+  /** Drops what the decoder cached for a grid removed from its grid map (a server's evicted inline grid). @internal */
+  forgetGrid(gridName: string): void {
+    this.features.forget(gridName);
   }
 
   private disposedFlag = false;
@@ -323,6 +344,7 @@ export class Decoder {
    */
   async decode(input: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     if (this.disposedFlag) throw new Error('Decoder.decode: the decoder has been disposed');
+    checkCallOptions(call);
     throwIfAborted(call.signal);
     const swipes = checkSwipes(input, (g) => this.features.hasGrid(g));
     const cut = call.signal !== undefined || call.onProgress !== undefined;

@@ -309,9 +309,11 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     } catch (err) {
       throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
+    // The data file's hash, so that evaluate, fit-prior and aggregate --fit-on can tell predictions of
+    // another data file (lib/evaluate/join.ts); written after the identity, which it is no part of.
     const fileMeta: PredictorMeta = shard
-      ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subsetSize, data_sha256: ctx.dataSha256 } }
-      : meta;
+      ? { ...meta, data_sha256: ctx.dataSha256, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subsetSize, data_sha256: ctx.dataSha256 } }
+      : { ...meta, data_sha256: ctx.dataSha256 };
     const writer = new PredictionWriter(target, fileMeta);
     // Validation metrics need the rows; test predictions are only written.
     const rows: PredictionRow[] | undefined = plan.split === 'val' ? [] : undefined;
