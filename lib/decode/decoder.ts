@@ -9,7 +9,7 @@ import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
+import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingInput, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -34,8 +34,10 @@ export interface DecodeProgress {
 /** Options of one `Decoder.decode` call. */
 export interface DecodeCallOptions {
   /**
-   * Cancels the call: checked before each native search starts, so a search already running finishes
-   * first. The promise then rejects with `signal.reason` (an `AbortError` `DOMException` by default).
+   * Cancels the call: checked before each native search starts and, inside a running search, before each
+   * of its rounds (one model call), so the call stops within about a round of the abort. The promise then
+   * rejects with `signal.reason` (an `AbortError` `DOMException` by default, `TimeoutError` for
+   * `AbortSignal.timeout`).
    */
   signal?: AbortSignal;
   /** Called after each chunk of swipes is decoded, with the swipes done so far and the call's total. */
@@ -332,13 +334,16 @@ export class Decoder {
   /**
    * Decodes swipes; results are in the order of `swipes`.
    *
-   * With `call.signal`, an abort stops the call between native searches (searches already running finish
-   * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
-   * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
+   * With `call.signal`, an abort stops the call's native searches before their next round (a running
+   * search sees the abort within one model call; no work of the call is left once it rejects) and the
+   * promise rejects with the signal's reason (a `DOMException` named `AbortError` unless the reason says
+   * otherwise). With `call.onProgress`, the work is cut into chunks of at least
    * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
    * receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
+   * @throws TypeError naming the option when `call` is not an object, `call.signal` not an AbortSignal or
+   *   `call.onProgress` not a function
    * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
    *   (not an object, coordinates that are not int16 integers, lengths that differ, an unknown grid, …)
    */
@@ -367,7 +372,7 @@ export class Decoder {
           throwIfAborted(call.signal);
           const c = next++;
           const part = swipes.slice(c * chunk, (c + 1) * chunk);
-          results[c] = await this.decodePart(part);
+          results[c] = await this.decodePart(part, call.signal);
           done += part.length;
           call.onProgress?.({ done, total: swipes.length });
         }
@@ -385,7 +390,28 @@ export class Decoder {
     return { rows: results.flatMap((r) => r.rows), stats };
   }
 
-  private async decodePart(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  /**
+   * Runs one native search, stopped before its next round when `signal` aborts (the call then rejects
+   * with the signal's reason).
+   */
+  private async search(what: string, signal: AbortSignal | undefined, run: (cancel: NativeCancelFlag | null) => Promise<NativeDecodeResult>): Promise<NativeDecodeResult> {
+    if (signal === undefined) return withJsStack(what, () => run(null));
+    signal.throwIfAborted();
+    const addon = native();
+    const flag = addon.createCancelFlag();
+    const onAbort = (): void => addon.cancelDecode(flag);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await withJsStack(what, () => run(flag));
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async decodePart(swipes: readonly Swipe[], signal?: AbortSignal): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const m = this.model.metadata;
     const feats = swipes.map((s) => {
       if (s.x.length > m.max_curve_len) {
@@ -441,8 +467,8 @@ export class Decoder {
     }
     const addon = native();
     const handle = this.model.nativeHandle;
-    const res = await withJsStack('Decoder.decode', () =>
-      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+    const res = await this.search('Decoder.decode', signal, (cancel) =>
+      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts, cancel),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
@@ -471,8 +497,8 @@ export class Decoder {
       delete rescoreOpts.beamSize;
       delete rescoreOpts.tokenLogProbFloor;
       delete rescoreOpts.scoreCeiling;
-      const again = await withJsStack('Decoder.decode (repair)', () =>
-        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts),
+      const again = await this.search('Decoder.decode (repair)', signal, (cancel) =>
+        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts, cancel),
       );
       const rescored = await toRows(again, swipes, this.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
       rows.forEach((r, i) => {
