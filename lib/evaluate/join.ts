@@ -9,6 +9,7 @@
 import { sha256File } from '../predict/hash.js';
 import type { DataLabels } from '../data/dataset.js';
 import type { PredictionFile } from '../predictions.js';
+import { isRereadable } from '../io/count-lines.js';
 
 /** How a prediction file is joined to its data file. */
 export interface JoinOptions {
@@ -37,6 +38,8 @@ export function recordedDataHash(file: PredictionFile): string | undefined {
 export async function checkPredictionsMatchData(file: PredictionFile, predPath: string, labels: DataLabels, dataPath: string, options: JoinOptions = {}): Promise<void> {
   const recorded = recordedDataHash(file);
   if (recorded !== undefined) {
+    // The data was read once already (its labels); a pipe cannot be read again for its hash.
+    if (!isRereadable(dataPath)) throw new Error(`${dataPath}: not a regular file (a pipe or device): the data hash that ${predPath} records cannot be checked against it; give the data file itself`);
     const actual = await sha256File(dataPath);
     if (recorded !== actual) {
       throw new Error(`${predPath}: the predictions were made on another data file: its metadata records data_sha256 ${recorded.slice(0, 12)}…, ${dataPath} has ${actual.slice(0, 12)}…`);

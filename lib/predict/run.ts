@@ -31,6 +31,7 @@ import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { acquireRunLock } from './run-lock.js';
 import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { checkInputFile } from '../io/count-lines.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -143,6 +144,11 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
   const shard = options.shard;
   setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
+  // predict reads the data file several times (a check of every line, its hash, each predictor's decode): a
+  // pipe, which can be read once, is refused rather than left to hang on the second read.
+  if (checkInputFile(plan.dataPath, 'data file').isFile() === false) {
+    throw new Error(`${plan.dataPath}: not a regular file (a pipe or device): predict reads the data file more than once; save it to a file first`);
+  }
   // Every line is checked before anything is decoded, so a bad line leaves no prediction file behind.
   const scan = await scanData(plan.dataPath, grids);
   const repairs = 'repair' in plan.decoding && plan.decoding.repair !== undefined;

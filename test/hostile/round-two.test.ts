@@ -91,6 +91,64 @@ describe('frequency counts whose sum overflows a double', () => {
   });
 });
 
+/** Runs the CLI with `--data` a FIFO fed once from `lines`; killed after 60 s (a hang). */
+async function withFifo(args: (fifo: string) => string[], text: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const d = mkdtempSync(join(dir, 'fifo-'));
+  const fifo = join(d, 'data.fifo');
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  const source = join(d, 'source.jsonl');
+  writeFileSync(source, text);
+  // The writer feeds the FIFO once, as a shell pipeline or a process substitution would.
+  const writer = spawn('sh', ['-c', `cat "$1" > "$2"`, 'sh', source, fifo], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, ...args(fifo)], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const end = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  writer.kill();
+  return { ...end, stderr };
+}
+
+describe('inputs that can be read only once (a FIFO)', () => {
+  const text = `${lines.slice(0, 30).join('\n')}\n`;
+  it('decode reads --data once: every line decoded, no hang', async () => {
+    const out = join(mkdtempSync(join(dir, 'fifo-out-')), 'p.jsonl');
+    const r = await withFifo((f) => ['decode', '--model', EXAMPLE_MODEL, '--data', f, '--generator', 'greedy', '--max-steps', '6', '--out', out], text);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n').filter((l) => l.length > 0)).toHaveLength(30);
+  }, 120_000);
+
+  it('features reads --data once: every line written, no hang', async () => {
+    const out = join(mkdtempSync(join(dir, 'fifo-out-')), 'f.jsonl');
+    const r = await withFifo((f) => ['features', '--data', f, '--transform', 'nearest_key_only', '--out', out], text);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n').filter((l) => l.length > 0)).toHaveLength(30);
+  }, 120_000);
+
+  it('predict, which reads the data several times, refuses a FIFO in one line', async () => {
+    const d = mkdtempSync(join(dir, 'fifo-predict-'));
+    mkdirSync(join(d, 'out'));
+    writeFileSync(join(d, 'voc.txt'), `${words.slice(0, 50).join('\n')}\n`);
+    const config = (fifo: string): string => {
+      const c = join(d, 'c.json');
+      writeFileSync(c, JSON.stringify({
+        prediction_config: {
+          model_params: [['default', 'm1_bigger', EXAMPLE_MODEL]], out_path: join(d, 'out'), csv_path: '', data_split: 'val',
+          data_split__to__path: { val: fifo, test: fifo }, models_root: d, voc_path: join(d, 'voc.txt'),
+          transform_name: 'traj_feats_and_nearest_key', include_time: false, include_velocities: true, include_accelerations: true,
+          generator: 'greedy', generator_call_kwargs: { max_steps_n: 6 }, use_vocab_for_generation: false, n_classes: 35,
+        },
+      }));
+      return c;
+    };
+    const r = await withFifo((f) => ['predict', '--config', config(f), '--quiet'], text);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/data\.fifo: not a regular file \(a pipe or device\): predict reads the data file more than once/);
+  }, 120_000);
+});
+
 describe('Vocabulary.build and library arguments', () => {
   let model: Model;
   let tokenizer: CharTokenizer;
