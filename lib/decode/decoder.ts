@@ -176,7 +176,7 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
 
 
 /** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
-const ROWS_SLICE_MS = 4;
+const ROWS_SLICE_MS = 2;
 
 /**
  * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
@@ -413,12 +413,21 @@ export class Decoder {
 
   private async decodePart(swipes: readonly Swipe[], signal?: AbortSignal): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const m = this.model.metadata;
-    const feats = swipes.map((s) => {
+    // Features in slices with the event loop free in between, as the rows are built (a large call's
+    // extraction would otherwise hold the thread for tens of milliseconds at a stretch).
+    const feats = new Array<ReturnType<FeatureExtractor['extract']>>(swipes.length);
+    let sliceStart = performance.now();
+    for (let i = 0; i < swipes.length; i++) {
+      const s = at(swipes, i);
       if (s.x.length > m.max_curve_len) {
         throw new RangeError(`swipe ${s.index}: ${s.x.length} points, but the model accepts at most ${m.max_curve_len} (max_curve_len)`);
       }
-      return this.features.extract(s);
-    });
+      feats[i] = this.features.extract(s);
+      if (performance.now() - sliceStart > ROWS_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
     const f = m.n_traj_feats;
     let total = 0;
     for (const x of feats) {
@@ -508,9 +517,14 @@ export class Decoder {
     }
     if (prior !== null && this.prior !== null) {
       const p = this.prior;
+      let priorSlice = performance.now();
       for (const r of rows) {
         r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
         if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
+        if (performance.now() - priorSlice > ROWS_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          priorSlice = performance.now();
+        }
       }
     }
     if (this.margins) {
