@@ -193,6 +193,11 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     const cands = new Array<[number, string]>(at(res.counts, i));
     for (let c = 0; c < cands.length; c++, j++) {
       cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
+      // A swipe with thousands of hypotheses is itself cut into slices.
+      if ((c & 511) === 511 && performance.now() - sliceStart > ROWS_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     if (d.generator !== 'greedy') {
       cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));

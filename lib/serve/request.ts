@@ -9,6 +9,7 @@ import { BadLineError } from '../io/bad-line.js';
 import { parseSwipeLine, type Swipe } from '../data/dataset.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** A request that cannot be served: HTTP status, the field at fault, and the message. */
 export class RequestError extends Error {
@@ -233,6 +234,23 @@ export function parseDecodeRequest(body: unknown, registry: GridRegistry, limits
   }
   const r = parseOneSwipe(body, '', 0, registry, limits);
   return { swipes: [r.swipe], clientGridNames: [r.clientGrid], single: true, decoding };
+}
+
+/**
+ * Parses and validates a raw `POST /v1/decode` body (the one JSON reader, with its nesting limit, then
+ * {@link parseDecodeRequest}).
+ * @throws RequestError 400 naming the field for text that is not JSON, JSON nested too deep, or a request
+ *   that is not valid (503 when the inline-grid table is busy)
+ */
+export function parseRequestBody(text: string, registry: GridRegistry, limits: RequestLimits): DecodeRequest {
+  let body: unknown;
+  try {
+    body = parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw badField(err.field === '(root)' ? '(body)' : err.field, err.problem);
+    throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
+  }
+  return parseDecodeRequest(body, registry, limits);
 }
 
 /** What a request may change of the server's decoding options. */

@@ -17,8 +17,7 @@ import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
 import { ServeMetrics } from './metrics.js';
-import { GridRegistry, RequestError, badField, mergeDecoding, parseDecodeRequest, type RequestLimits } from './request.js';
-import { JsonDepthError, parseJson } from '../io/json.js';
+import { GridRegistry, RequestError, mergeDecoding, parseRequestBody, type RequestLimits } from './request.js';
 
 /** The demo page's folder (plain ES modules, no build step). */
 export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
@@ -280,14 +279,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       throw new RequestError(415, '(body)', `(body): expected Content-Type application/json, got ${JSON.stringify(type)}`);
     }
     const raw = await readBody(req);
-    let body: unknown;
-    try {
-      body = parseJson(raw.toString('utf8'));
-    } catch (err) {
-      if (err instanceof JsonDepthError) throw badField(err.field === '(root)' ? '(body)' : err.field, err.problem);
-      throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
-    }
-    const parsed = parseDecodeRequest(body, registry, limits);
+    const parsed = parseRequestBody(raw.toString('utf8'), registry, limits);
     const decoder = await decoderFor(parsed.decoding);
     let result;
     try {
