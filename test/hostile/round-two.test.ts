@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WordPrior, readFrequencyTable } from '../../lib/decode/prior.js';
 import { AtomicTextWriter, reclaimStaleTemps } from '../../lib/io/atomic-write.js';
+import { Decoder } from '../../lib/decode/decoder.js';
 import { Model } from '../../lib/model/model.js';
 import { CharTokenizer } from '../../lib/tokenizer.js';
 import { Vocabulary } from '../../lib/vocabulary.js';
 import { at } from '../../lib/util/checked.js';
 import { runCli } from '../bad-input/run-cli.js';
-import { EXAMPLE_MODEL, EXAMPLE_VALID } from '../helpers/examples.js';
+import { EXAMPLE_MODEL, EXAMPLE_VALID, exampleSwipes } from '../helpers/examples.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -169,6 +170,19 @@ describe('Vocabulary.build and library arguments', () => {
     await expect(Vocabulary.build(['дом', 3] as unknown as string[], tokenizer)).rejects.toThrow(/^words\[1\]: expected a string, got number 3$/);
     await expect(Vocabulary.build(['дом'], null as unknown as CharTokenizer)).rejects.toThrow(/^tokenizer: expected a CharTokenizer, got null$/);
     expect(() => new WordPrior(null as unknown as Map<string, number>)).toThrow(/^counts: /);
+  });
+
+  it('Model.load, Decoder.create and Decoder.decode name a null or mistyped argument', async () => {
+    await expect(Model.load(EXAMPLE_MODEL, null as unknown as object)).rejects.toThrow(/^Model\.load: options: expected an object, got null$/);
+    await expect(Model.load(null as unknown as string)).rejects.toThrow(/^Model\.load: path: expected a non-empty string, got null$/);
+    await expect(Decoder.create(null as unknown as Model)).rejects.toThrow(/^Decoder\.create: model: expected a Model \(from Model\.load\), got null$/);
+    await expect(Decoder.create(model, null as unknown as object)).rejects.toThrow(/^Decoder\.create: options: expected an object, got null$/);
+    const decoder = await Decoder.create(model, { decoding: { generator: 'greedy', maxSteps: 5 } });
+    const swipes = await exampleSwipes(1);
+    await expect(decoder.decode(swipes, null as unknown as object)).rejects.toThrow(/^Decoder\.decode: options: expected an object \{ signal\?, onProgress\? \}, got null$/);
+    await expect(decoder.decode(swipes, { signal: {} as AbortSignal })).rejects.toThrow(/^Decoder\.decode: options\.signal: expected an AbortSignal, got Object$/);
+    await expect(decoder.decode(swipes, { onProgress: 3 as unknown as () => void })).rejects.toThrow(/^Decoder\.decode: options\.onProgress: expected a function, got number 3$/);
+    await expect(decoder.decode(null as unknown as [])).rejects.toThrow(/^swipes: expected an array of swipes, got null$/);
   });
 });
 
