@@ -228,18 +228,29 @@ export interface NativeDtwOutput {
   cells: number;
 }
 
+/** An opaque cancel flag shared between JS and running native searches. */
+export interface NativeCancelFlag {
+  readonly __nativeCancelFlag: unique symbol;
+}
+
 /** Everything the compiled addon exports (registered in native/binding/addon.cc). */
 export interface NativeAddon {
   readonly ScriptModel: NativeScriptModelClass;
   readonly VocabTrie: NativeVocabTrieClass;
   /**
    * The batched search over many swipes, off the event loop: traj `[sum S, F]`, keys `Int32Array [sum S]` or
-   * `Float32Array [sum S, K]`, `lengths[i]` points per swipe.
+   * `Float32Array [sum S, K]`, `lengths[i]` points per swipe. With `cancel` (from {@link createCancelFlag}),
+   * {@link cancelDecode} stops the search before its next round and the promise rejects ("decode cancelled").
    */
   decodeSwipes(
     model: NativeScriptModel, trie: NativeVocabTrie | null, traj: Float32Array, trajShape: readonly number[],
     keys: Int32Array | Float32Array, keysShape: readonly number[], lengths: Int32Array, options: NativeDecodeOptions,
+    cancel?: NativeCancelFlag | null,
   ): Promise<NativeDecodeResult>;
+  /** A new, unset cancel flag for one or more {@link decodeSwipes} calls. */
+  createCancelFlag(): NativeCancelFlag;
+  /** Sets a cancel flag: the searches holding it stop before their next round (thread-safe, immediate). */
+  cancelDecode(flag: NativeCancelFlag): void;
   /** The official DTW baseline, off the event loop. */
   dtwBaseline(input: NativeDtwInput): Promise<NativeDtwOutput>;
   /** Free/total memory of a CUDA device; null for the CPU or when the runtime cannot be asked. */

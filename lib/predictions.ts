@@ -2,9 +2,11 @@
  * Prediction files: JSONL, one row per decoded swipe, optionally preceded by one metadata line.
  * The format is described in `docs/PREDICTION_FORMAT.md`.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AtomicTextWriter } from './io/atomic-write.js';
+import { JsonDepthError, parseJson } from './io/json.js';
+import { checkInputFile } from './io/count-lines.js';
 
 /** One hypothesis: `[score, word]`, lower score is better. */
 export type Candidate = [number, string];
@@ -76,7 +78,7 @@ export type PredictionItem = { kind: 'meta'; meta: PredictorMeta } | { kind: 'ro
  * @throws Error naming the file, the line and the field on any malformed line
  */
 export async function* iteratePredictionFile(path: string): AsyncGenerator<PredictionItem> {
-  if (!existsSync(path)) throw new Error(`${path}: prediction file not found`);
+  checkInputFile(path, 'prediction file');
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNo = 0;
   for await (const text of rl) {
@@ -84,8 +86,9 @@ export async function* iteratePredictionFile(path: string): AsyncGenerator<Predi
     if (text.trim() === '') fail(path, lineNo, '(line)', 'empty line');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJson(text);
     } catch (err) {
+      if (err instanceof JsonDepthError) fail(path, lineNo, err.field === '(root)' ? '(line)' : err.field, err.problem);
       fail(path, lineNo, '(line)', `invalid JSON: ${(err as Error).message}`);
     }
     const obj = parsed as Record<string, unknown> | null;

@@ -7,6 +7,7 @@ import { readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
+import { describeValue } from './util/checked.js';
 
 export type { NativeVocabTrie };
 
@@ -96,10 +97,20 @@ export class Vocabulary {
    * Builds the trie of `words` in the model's token ids.
    * @param source - where the words came from (a file name), for error messages
    * @param lines - the 1-based file line of each word (default: its position + 1)
-   * @throws Error for an empty vocabulary, or naming the word, its line and the character the tokenizer lacks
+   * @throws TypeError naming the argument when `words` is not an array of strings or `tokenizer` not a
+   *   CharTokenizer; Error for an empty vocabulary or an empty word (naming its line), or naming the word,
+   *   its line and the character the tokenizer lacks
    */
   static async build(words: readonly string[], tokenizer: CharTokenizer, source = '(vocabulary)', lines?: readonly number[]): Promise<Vocabulary> {
+    const given: unknown = words;
+    if (!Array.isArray(given)) throw new TypeError(`words: expected an array of strings, got ${describeValue(given)}`);
+    if (!(tokenizer instanceof CharTokenizer)) throw new TypeError(`tokenizer: expected a CharTokenizer, got ${describeValue(tokenizer)}`);
     if (words.length === 0) throw new Error(`${source}: the vocabulary is empty`);
+    for (const [w, word] of (given as unknown[]).entries()) {
+      if (typeof word !== 'string') throw new TypeError(`words[${w}]: expected a string, got ${describeValue(word)}`);
+      // An empty word would make the empty string a candidate (<eos> right after <sos>).
+      if (word === '') throw new Error(`${source}: line ${lines?.[w] ?? w + 1}: empty word (a vocabulary word has at least one character)`);
+    }
     // Token id of every BMP code unit (−1 = not a token); characters outside the BMP go through the map.
     const table = new Int16Array(65536).fill(-1);
     const specials = new Set([tokenizer.sosId, tokenizer.eosId, tokenizer.padId, tokenizer.unkId]);

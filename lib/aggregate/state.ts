@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { PredictorMeta } from '../predictions.js';
+import { parseJsonFile } from '../io/json.js';
 
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
@@ -47,12 +48,13 @@ export type WeightState = Record<string, number>;
  * @throws Error naming the file and the offending id
  */
 export function readWeightState(path: string): WeightState {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`${path}: cannot read aggregator state: ${(err as Error).message}`, { cause: err });
   }
+  const parsed = parseJsonFile(text, path);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${path}: (root): expected an object mapping predictor id to weight`);
   }

@@ -12,6 +12,7 @@ import { readWeightState, type WeightState, weightsFromState, writeWeightState }
 import { readLabels } from '../data/dataset.js';
 import { at } from '../util/checked.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
+import { checkPredictionsMatchData } from '../evaluate/join.js';
 
 interface AggregateOptions {
   method: string;
@@ -26,6 +27,7 @@ interface AggregateOptions {
   limit: number;
   out: string;
   force?: boolean;
+  subset?: boolean;
   quiet?: boolean;
 }
 
@@ -55,6 +57,7 @@ async function fitOnValidation(opts: AggregateOptions, ids: string[], inputHasMe
     }
   });
   const labels = await readLabels(opts.data, opts.ref);
+  for (const { path, file } of valFiles) await checkPredictionsMatchData(file, path, labels, opts.data, { subset: opts.subset });
   const targets = val.indices.map((idx) => {
     const w = idx < labels.words.length ? labels.words[idx] : undefined;
     if (w === undefined) throw new Error(`${fitOn[0]}: index ${idx}: ${opts.data} has no target word for it`);
@@ -76,6 +79,7 @@ export function register(program: Command): void {
     .option('--fit-on <files...>', 'weighted: validation prediction files, one per input in the same order, to fit the weights on')
     .option('--data <file>', 'with --fit-on: the validation data file')
     .option('--ref <file>', 'with --fit-on: reference file with the validation targets')
+    .option('--subset', 'with --fit-on: the validation predictions cover only part of the data lines of their grids')
     .option('--state <file>', 'weighted: apply a saved state (predictor id -> weight)')
     .option('--save-state <file>', 'weighted: save the weights used as a state file')
     .requiredOption('--vocab <file>', 'vocabulary (out-of-vocabulary words are dropped)')

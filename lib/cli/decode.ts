@@ -16,10 +16,10 @@ import { blankLinesNote, readWordList } from '../io/word-list.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { parseNumber } from './parse-number.js';
-import { batchSizeOption, deviceOption, threadsOption, workersOption } from './decoding-options.js';
+import { batchSizeOption, checkVocabFlags, deviceOption, threadsOption, workersOption } from './decoding-options.js';
 import { resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
-import { readFrequencyFile, WordPrior } from '../decode/prior.js';
+import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 
 interface DecodeCliOptions {
   model: string;
@@ -102,8 +102,7 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids, o.prior]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
-      if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
-      if (o.vocab && !o.useVocab && o.repair === undefined) throw new Error(`--vocab ${o.vocab} is only read with --use-vocab (restrict the outputs to its words) or --repair: add one, or drop --vocab`);
+      checkVocabFlags(o, true);
       if (o.repair !== undefined) {
         if (o.repair !== 'levenshtein') throw new Error(`--repair: expected levenshtein, got ${JSON.stringify(o.repair)}`);
         if (o.useVocab) throw new Error('--repair levenshtein repairs a search without the vocabulary: drop --use-vocab');
@@ -119,7 +118,7 @@ export function register(program: Command): void {
         throw new Error('--prior-weight and --prior-length apply with --prior <file>');
       }
       // Read before the model is loaded, so that a bad line fails fast.
-      const prior = o.prior !== undefined ? new WordPrior(readFrequencyFile(o.prior)) : undefined;
+      const prior = o.prior !== undefined ? new WordPrior(readFrequencyTable(o.prior)) : undefined;
       const threads = o.threads;
       setNumThreads(threads);
       tuneHeapForThroughput();

@@ -41,12 +41,13 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'the data file the predictions were made on (targets from its "word" members)')
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
     .option('--results <file>', 'CSV results table to add the rows to (rows already present are not repeated)')
-    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string; quiet?: boolean }) => {
+    .option('--subset', 'the predictions cover only part of the data lines of their grids (otherwise a size mismatch is an error)')
+    .action(async (opts: { predictions: string[]; data: string; ref?: string; results?: string; subset?: boolean; quiet?: boolean }) => {
       // The results table is updated in place (rows are added), so it may exist; it may not be an input.
       if (opts.results !== undefined) checkOutputPath(opts.results, true, [...opts.predictions, opts.data, opts.ref]);
       const labels = await readLabels(opts.data, opts.ref);
       const results: EvaluationResult[] = [];
-      for (const p of opts.predictions) results.push(await evaluatePredictionFile(p, labels));
+      for (const p of opts.predictions) results.push(await evaluatePredictionFile(p, labels, { path: opts.data, subset: opts.subset }));
       process.stdout.write(formatTable(results));
       if (opts.results !== undefined) {
         const added = appendResults(opts.results, results);

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { readLabels } from '../data/dataset.js';
 import { readPredictionFile } from '../predictions.js';
-import { fitPrior, readFrequencyFile, WordPrior } from '../decode/prior.js';
+import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { checkPredictionsMatchData } from '../evaluate/join.js';
 
 interface FitPriorOptions {
   predictions: string;
@@ -12,6 +13,7 @@ interface FitPriorOptions {
   prior: string;
   out?: string;
   force?: boolean;
+  subset?: boolean;
   quiet?: boolean;
 }
 
@@ -29,12 +31,14 @@ export function register(program: Command): void {
     .requiredOption('--prior <file>', 'word-frequency file, word<TAB>count per line')
     .option('--out <file>', 'also write the result as JSON (priorWeight, priorLength, MRR before and after)')
     .option('--force', 'overwrite --out if it exists')
+    .option('--subset', 'the predictions cover only part of the data lines of their grids (otherwise a size mismatch is an error)')
     .action(async (opts: FitPriorOptions) => {
       checkOutputPaths([opts.out], opts.force === true, [opts.predictions, opts.data, opts.ref, opts.prior]);
-      const prior = new WordPrior(readFrequencyFile(opts.prior));
+      const prior = new WordPrior(readFrequencyTable(opts.prior));
       const labels = await readLabels(opts.data, opts.ref);
       const file = await readPredictionFile(opts.predictions);
       if (file.rows.length === 0) throw new Error(`${opts.predictions}: no prediction rows to fit on`);
+      await checkPredictionsMatchData(file, opts.predictions, labels, opts.data, { subset: opts.subset });
       const targets = file.rows.map((r) => {
         const w = r.index < labels.words.length ? labels.words[r.index] : undefined;
         if (w === undefined) throw new Error(`${opts.predictions}: index ${r.index}: ${opts.data} has no target word for it${opts.ref === undefined ? ' (give --ref)' : ''}`);

@@ -9,7 +9,7 @@ import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../run
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
-import { deviceOption } from './decoding-options.js';
+import { checkVocabFlags, deviceOption } from './decoding-options.js';
 
 interface ServeCliOptions {
   model: string;
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
     .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
-    .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
+    .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
@@ -68,7 +68,7 @@ export function register(program: Command): void {
     .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
-      if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
+      checkVocabFlags(o, false);
       const { port, maxWaitMs, maxBeamSize } = o;
       setNumThreads(o.threads);
       tuneHeapForThroughput();

@@ -11,6 +11,7 @@ import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
 import type { DecodingOptions } from '../decode/decoding.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
+import { parseJsonFile } from '../io/json.js';
 
 type Obj = Record<string, unknown>;
 
@@ -72,12 +73,7 @@ export function loadPredictionConfig(path: string, sets: readonly string[] = [])
   } catch (err) {
     throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: invalid JSON: ${(err as Error).message}`, { cause: err });
-  }
+  const doc = parseJsonFile(text, path);
   if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
   validateConfigDocument(doc, path);
   const d = doc as Obj;

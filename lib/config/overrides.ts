@@ -1,6 +1,7 @@
 /**
  * `--set a.b=c` overrides applied to a parsed config before validation (Hydra-style dotted paths).
  */
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** One parsed `--set` argument. */
 export interface Override {
@@ -35,8 +36,9 @@ export function parseOverride(arg: string): Override {
   const text = arg.slice(eq + 1);
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw new Error(`--set ${arg}: ${err.message}`, { cause: err });
     value = text;
   }
   const badKey = prototypeKey(value);

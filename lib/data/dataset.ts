@@ -6,6 +6,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BadLineError } from '../io/bad-line.js';
 import { loadGrids, validateGrid, type Grid, type GridMap } from '../keyboard/grid.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
+import { checkInputFile } from '../io/count-lines.js';
 
 export { BadLineError, BadLineReport } from '../io/bad-line.js';
 
@@ -73,8 +75,9 @@ export function parseSwipeLine(line: string, file: string, index: number): Swipe
   if (line.trim() === '') throw new BadLineError(file, index, '(line)', 'empty line (every line of a swipe file is one swipe)');
   let data: unknown;
   try {
-    data = JSON.parse(line);
+    data = parseJson(line);
   } catch (err) {
+    if (err instanceof JsonDepthError) throw new BadLineError(file, index, err.field === '(root)' ? '(line)' : err.field, err.problem);
     throw new BadLineError(file, index, '(line)', `invalid JSON: ${(err as Error).message}`);
   }
   if (!isObject(data)) throw new BadLineError(file, index, '(line)', 'expected a JSON object');
@@ -226,6 +229,8 @@ export async function* readSwipes(path: string, opts: ReadSwipesOptions = {}): A
  * @throws Error naming the file when it cannot be read
  */
 export async function* readLines(path: string): AsyncGenerator<{ line: string; index: number }> {
+  // A folder fails here, named, instead of EISDIR from the stream without the path.
+  checkInputFile(path, 'data file');
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let index = 0;

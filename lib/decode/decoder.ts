@@ -8,8 +8,8 @@ import type { Swipe } from '../data/dataset.js';
 import { checkSwipes } from '../data/swipe-input.js';
 import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
-import { type Model, withJsStack } from '../model/model.js';
-import { native, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
+import { Model, withJsStack } from '../model/model.js';
+import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, VOCAB_SCORINGS, type DecodingInput, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -21,6 +21,7 @@ import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { applyPrior, WordPrior } from './prior.js';
+import { describeValue } from '../util/checked.js';
 
 /** Progress of one `Decoder.decode` call, in swipes. */
 export interface DecodeProgress {
@@ -33,8 +34,10 @@ export interface DecodeProgress {
 /** Options of one `Decoder.decode` call. */
 export interface DecodeCallOptions {
   /**
-   * Cancels the call: checked before each native search starts, so a search already running finishes
-   * first. The promise then rejects with `signal.reason` (an `AbortError` `DOMException` by default).
+   * Cancels the call: checked before each native search starts and, inside a running search, before each
+   * of its rounds (one model call), so the call stops within about a round of the abort. The promise then
+   * rejects with `signal.reason` (an `AbortError` `DOMException` by default, `TimeoutError` for
+   * `AbortSignal.timeout`).
    */
   signal?: AbortSignal;
   /** Called after each chunk of swipes is decoded, with the swipes done so far and the call's total. */
@@ -48,6 +51,18 @@ export interface DecodeCallOptions {
 export function progressChunk(total: number, workers: number, batchSize: number): number {
   const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
   return Math.max(1, Math.min(share, Math.max(batchSize * 8, Math.ceil(total / 100))));
+}
+
+/**
+ * Checks the options of one decode call.
+ * @throws TypeError naming the option: not an object, a `signal` that is no AbortSignal, an `onProgress`
+ *   that is no function
+ */
+function checkCallOptions(call: unknown): asserts call is DecodeCallOptions {
+  if (typeof call !== 'object' || call === null) throw new TypeError(`Decoder.decode: options: expected an object { signal?, onProgress? }, got ${describeValue(call)}`);
+  const c = call as Record<string, unknown>;
+  if (c.signal !== undefined && !(c.signal instanceof AbortSignal)) throw new TypeError(`Decoder.decode: options.signal: expected an AbortSignal, got ${describeValue(c.signal)}`);
+  if (c.onProgress !== undefined && typeof c.onProgress !== 'function') throw new TypeError(`Decoder.decode: options.onProgress: expected a function, got ${describeValue(c.onProgress)}`);
 }
 
 /** Throws the signal's reason when it has been aborted. */
@@ -141,7 +156,7 @@ export interface DecoderOptions {
   repairWords?: readonly string[];
   /**
    * The word frequencies of `decoding.priorWeight` (the word-frequency prior: lib/decode/prior.ts), e.g.
-   * `new WordPrior(readFrequencyFile(path))`. Required with `priorWeight`, ignored otherwise.
+   * `new WordPrior(readFrequencyTable(path))`. Required with `priorWeight`, ignored otherwise.
    */
   prior?: WordPrior;
   /**
@@ -195,7 +210,7 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
 
 
 /** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
-const ROWS_SLICE_MS = 4;
+const ROWS_SLICE_MS = 2;
 
 /**
  * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
@@ -213,6 +228,11 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     const cands = new Array<[number, string]>(at(res.counts, i));
     for (let c = 0; c < cands.length; c++, j++) {
       cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
+      // A swipe with thousands of hypotheses is itself cut into slices.
+      if ((c & 511) === 511 && performance.now() - sliceStart > ROWS_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     if (d.generator !== 'greedy') {
       cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
@@ -315,7 +335,7 @@ export class Decoder {
       this.repairIndex = null;
     }
     if (d.generator !== 'greedy' && d.priorWeight !== undefined) {
-      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyFile(path)))');
+      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))');
       this.prior = options.prior;
     } else {
       this.prior = null;
@@ -335,9 +355,17 @@ export class Decoder {
    *   model's limit, `decoding.beamSize` < 1)
    */
   static async create(model: Model, options: DecoderOptions = {}): Promise<Decoder> {
+    if (!(model instanceof Model)) throw new TypeError(`Decoder.create: model: expected a Model (from Model.load), got ${describeValue(model)}`);
+    const given: unknown = options;
+    if (typeof given !== 'object' || given === null) throw new TypeError(`Decoder.create: options: expected an object, got ${describeValue(given)}`);
     if (model.disposed) throw new Error('Decoder.create: the model has been disposed');
     if (options.vocabulary?.disposed) throw new Error('Decoder.create: the vocabulary has been disposed');
     return new Decoder(model, options);
+  }
+
+  /** Drops what the decoder cached for a grid removed from its grid map (a server's evicted inline grid). @internal */
+  forgetGrid(gridName: string): void {
+    this.features.forget(gridName);
   }
 
   private disposedFlag = false;
@@ -373,18 +401,22 @@ export class Decoder {
   /**
    * Decodes swipes; results are in the order of `swipes`.
    *
-   * With `call.signal`, an abort stops the call between native searches (searches already running finish
-   * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
-   * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
+   * With `call.signal`, an abort stops the call's native searches before their next round (a running
+   * search sees the abort within one model call; no work of the call is left once it rejects) and the
+   * promise rejects with the signal's reason (a `DOMException` named `AbortError` unless the reason says
+   * otherwise). With `call.onProgress`, the work is cut into chunks of at least
    * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
    * receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
+   * @throws TypeError naming the option when `call` is not an object, `call.signal` not an AbortSignal or
+   *   `call.onProgress` not a function
    * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
    *   (not an object, coordinates that are not int16 integers, lengths that differ, an unknown grid, …)
    */
   async decode(input: readonly Swipe[], call: DecodeCallOptions = {}): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     if (this.disposedFlag) throw new Error('Decoder.decode: the decoder has been disposed');
+    checkCallOptions(call);
     throwIfAborted(call.signal);
     const swipes = checkSwipes(input, (g) => this.features.hasGrid(g));
     const cut = call.signal !== undefined || call.onProgress !== undefined;
@@ -407,7 +439,7 @@ export class Decoder {
           throwIfAborted(call.signal);
           const c = next++;
           const part = swipes.slice(c * chunk, (c + 1) * chunk);
-          results[c] = await this.decodePart(part);
+          results[c] = await this.decodePart(part, call.signal);
           done += part.length;
           call.onProgress?.({ done, total: swipes.length });
         }
@@ -425,14 +457,44 @@ export class Decoder {
     return { rows: results.flatMap((r) => r.rows), stats };
   }
 
-  private async decodePart(swipes: readonly Swipe[]): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  /**
+   * Runs one native search, stopped before its next round when `signal` aborts (the call then rejects
+   * with the signal's reason).
+   */
+  private async search(what: string, signal: AbortSignal | undefined, run: (cancel: NativeCancelFlag | null) => Promise<NativeDecodeResult>): Promise<NativeDecodeResult> {
+    if (signal === undefined) return withJsStack(what, () => run(null));
+    signal.throwIfAborted();
+    const addon = native();
+    const flag = addon.createCancelFlag();
+    const onAbort = (): void => addon.cancelDecode(flag);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await withJsStack(what, () => run(flag));
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async decodePart(swipes: readonly Swipe[], signal?: AbortSignal): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const m = this.model.metadata;
-    const feats = swipes.map((s) => {
+    // Features in slices with the event loop free in between, as the rows are built (a large call's
+    // extraction would otherwise hold the thread for tens of milliseconds at a stretch).
+    const feats = new Array<ReturnType<FeatureExtractor['extract']>>(swipes.length);
+    let sliceStart = performance.now();
+    for (let i = 0; i < swipes.length; i++) {
+      const s = at(swipes, i);
       if (s.x.length > m.max_curve_len) {
         throw new RangeError(`swipe ${s.index}: ${s.x.length} points, but the model accepts at most ${m.max_curve_len} (max_curve_len)`);
       }
-      return this.features.extract(s);
-    });
+      feats[i] = this.features.extract(s);
+      if (performance.now() - sliceStart > ROWS_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
     const f = m.n_traj_feats;
     let total = 0;
     for (const x of feats) {
@@ -484,8 +546,8 @@ export class Decoder {
     }
     const addon = native();
     const handle = this.model.nativeHandle;
-    const res = await withJsStack('Decoder.decode', () =>
-      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts),
+    const res = await this.search('Decoder.decode', signal, (cancel) =>
+      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts, cancel),
     );
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
@@ -514,8 +576,8 @@ export class Decoder {
       delete rescoreOpts.beamSize;
       delete rescoreOpts.tokenLogProbFloor;
       delete rescoreOpts.scoreCeiling;
-      const again = await withJsStack('Decoder.decode (repair)', () =>
-        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts),
+      const again = await this.search('Decoder.decode (repair)', signal, (cancel) =>
+        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts, cancel),
       );
       const rescored = await toRows(again, swipes, this.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
       rows.forEach((r, i) => {
@@ -525,9 +587,14 @@ export class Decoder {
     }
     if (prior !== null && this.prior !== null) {
       const p = this.prior;
+      let priorSlice = performance.now();
       for (const r of rows) {
         r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
         if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
+        if (performance.now() - priorSlice > ROWS_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          priorSlice = performance.now();
+        }
       }
     }
     if (this.margins) {

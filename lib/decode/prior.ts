@@ -10,18 +10,45 @@ import { swipeMrr } from '../evaluate/metrics.js';
 import { compareCodePoints } from '../util/code-points.js';
 
 /**
- * Reads a frequency file: one `word<TAB>count` (or `word count`) per line, count a non-negative number; blank
- * lines are skipped.
- * @throws Error naming the file, the line and the field for a malformed line or a repeated word
+ * A word-frequency file as read by {@link readFrequencyTable}: the counts, and their sum kept in log space
+ * (counts each valid alone, such as two of 1e308, may overflow a double when summed).
  */
-export function readFrequencyFile(path: string): Map<string, number> {
+export interface FrequencyTable {
+  /** The file the counts came from, for messages. */
+  readonly source: string;
+  /** word → count, in file order. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** The largest count (> 0). */
+  readonly maxCount: number;
+  /** log Σ counts, finite. */
+  readonly logTotal: number;
+}
+
+/** log(e^a + e^b), without overflow; −Infinity is the log of 0. */
+export function logAddExp(a: number, b: number): number {
+  if (a === Number.NEGATIVE_INFINITY) return b;
+  if (b === Number.NEGATIVE_INFINITY) return a;
+  const m = Math.max(a, b);
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+
+/**
+ * The one reader of word-frequency files (`fit-prior --prior`, `decode --prior`, `synth --frequency`, and
+ * {@link readFrequencyFile}): one `word<TAB>count` (or `word count`) per line, count a finite non-negative
+ * number; blank lines are skipped. The sum is validated and kept in log space: it must be positive (some
+ * count above 0), and it never overflows, however large the counts.
+ * @throws Error naming the file, the line and the field for a malformed line or a repeated word; naming
+ *   the file when it has no word or no positive count
+ */
+export function readFrequencyTable(path: string): FrequencyTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`${path}: cannot read the frequency file: ${(err as Error).message}`, { cause: err });
   }
-  const out = new Map<string, number>();
+  const counts = new Map<string, number>();
+  let max = 0;
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
     const parts = line.trim().split(/\t| +/);
@@ -29,33 +56,70 @@ export function readFrequencyFile(path: string): Map<string, number> {
     const [word, count] = parts as [string, string];
     const n = Number(count);
     if (count === '' || !Number.isFinite(n) || n < 0) throw new Error(`${path}:${i + 1}: count: expected a non-negative number, got ${JSON.stringify(count)}`);
-    if (out.has(word)) throw new Error(`${path}:${i + 1}: word: ${JSON.stringify(word)} is listed twice`);
-    out.set(word, n);
+    if (counts.has(word)) throw new Error(`${path}:${i + 1}: word: ${JSON.stringify(word)} is listed twice`);
+    counts.set(word, n);
+    if (n > max) max = n;
   });
-  if (out.size === 0) throw new Error(`${path}: no words`);
-  return out;
+  if (counts.size === 0) throw new Error(`${path}: no words`);
+  if (!(max > 0)) throw new Error(`${path}: count: every count is 0 (the counts must add up to a positive total)`);
+  // Σ c = max · Σ (c / max): each term ≤ 1, so the inner sum is at most the number of words.
+  let scaled = 0;
+  for (const c of counts.values()) scaled += c / max;
+  const logTotal = Math.log(max) + Math.log(scaled);
+  if (!Number.isFinite(logTotal)) throw new Error(`${path}: count: the counts do not add up to a finite positive total (log total ${logTotal})`);
+  return { source: path, counts, maxCount: max, logTotal };
 }
 
-/** log p(word) from counts with additive smoothing α: (count + α) / (total + α·(V + 1)), one slot for unseen words. */
+/**
+ * Reads a frequency file's counts (see {@link readFrequencyTable}, which also keeps their sum).
+ * @throws Error naming the file, the line and the field for a malformed line or a repeated word
+ */
+export function readFrequencyFile(path: string): Map<string, number> {
+  return new Map(readFrequencyTable(path).counts);
+}
+
+/**
+ * log p(word) from counts with additive smoothing α: (count + α) / (total + α·(V + 1)), one slot for unseen
+ * words; computed in log space, so counts whose sum overflows a double (two of 1e308) still give finite,
+ * correct log-probabilities.
+ */
 export class WordPrior {
   private readonly logCounts = new Map<string, number>();
   private readonly logTotal: number;
   private readonly logUnseen: number;
+  /** The frequency file, when the prior was built from one (named in errors). */
+  readonly source: string | undefined;
 
   /**
-   * @param counts - word → count
+   * @param counts - word → count, or a table from {@link readFrequencyTable}
    * @param alpha - additive smoothing, > 0. Default 1.
+   * @throws TypeError naming the argument for counts that are not a Map or table; RangeError for a count
+   *   that is not finite and ≥ 0
    */
-  constructor(counts: ReadonlyMap<string, number>, alpha = 1) {
+  constructor(counts: ReadonlyMap<string, number> | FrequencyTable, alpha = 1) {
     if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`WordPrior: alpha must be positive, got ${alpha}`);
-    let total = 0;
-    for (const c of counts.values()) total += c;
-    this.logTotal = Math.log(total + alpha * (counts.size + 1));
-    for (const [w, c] of counts) this.logCounts.set(w, Math.log(c + alpha));
-    this.logUnseen = Math.log(alpha);
+    const table = counts instanceof Map ? null : (counts as FrequencyTable | null);
+    const map = table === null ? (counts as ReadonlyMap<string, number>) : table.counts;
+    if (!((map as unknown) instanceof Map)) throw new TypeError('counts: expected a Map of word → count or a table from readFrequencyTable');
+    this.source = table?.source;
+    let logSum = table?.logTotal;
+    if (logSum === undefined) {
+      let max = 0;
+      for (const [w, c] of map) {
+        if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new RangeError(`counts: ${JSON.stringify(w)}: expected a finite count ≥ 0, got ${String(c)}`);
+        if (c > max) max = c;
+      }
+      let scaled = 0;
+      if (max > 0) for (const c of map.values()) scaled += c / max;
+      logSum = max > 0 ? Math.log(max) + Math.log(scaled) : Number.NEGATIVE_INFINITY;
+    }
+    const logAlpha = Math.log(alpha);
+    this.logTotal = logAddExp(logSum, logAlpha + Math.log(map.size + 1));
+    for (const [w, c] of map) this.logCounts.set(w, logAddExp(c > 0 ? Math.log(c) : Number.NEGATIVE_INFINITY, logAlpha));
+    this.logUnseen = logAlpha;
   }
 
-  /** log p(word). */
+  /** log p(word), finite. */
   logProb(word: string): number {
     return (this.logCounts.get(word) ?? this.logUnseen) - this.logTotal;
   }
@@ -63,7 +127,14 @@ export class WordPrior {
 
 /** The candidates rescored with the prior, sorted by the new score then word. */
 export function applyPrior(candidates: readonly [number, string][], prior: WordPrior, lambda: number, mu: number): [number, string][] {
-  const out = candidates.map(([s, w]): [number, string] => [s - lambda * prior.logProb(w) + mu * [...w].length, w]);
+  const out = candidates.map(([s, w]): [number, string] => {
+    const lp = prior.logProb(w);
+    const score = s - (lambda === 0 ? 0 : lambda * lp) + mu * [...w].length;
+    if (!Number.isFinite(score) && Number.isFinite(s)) {
+      throw new Error(`${prior.source ?? 'the word-frequency prior'}: candidate ${JSON.stringify(w)} gets a non-finite score ${score} from the prior (log p = ${lp}, weight ${lambda}, length term ${mu})`);
+    }
+    return [score, w];
+  });
   out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
   return out;
 }

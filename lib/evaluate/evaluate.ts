@@ -6,6 +6,7 @@ import { accuracy, swipeMrr } from './metrics.js';
 import { type PredictionFile, type PredictionRow, type PredictorMeta, readPredictionFile } from '../predictions.js';
 import { predictorId } from '../aggregate/state.js';
 import type { DataLabels } from '../data/dataset.js';
+import { checkPredictionsMatchData } from './join.js';
 
 /** Metrics of one prediction file. */
 export interface EvaluationResult {
@@ -77,7 +78,11 @@ export function evaluatePredictions(path: string, file: PredictionFile, labels: 
  * Reads and evaluates one prediction file.
  * @param path - the prediction file
  * @param labels - grid names and targets of the data file it was predicted on
+ * @param data - the data file: when given, the predictions are checked to belong to it first
+ *   ({@link checkPredictionsMatchData}; `subset` allows predictions of part of its lines)
  */
-export async function evaluatePredictionFile(path: string, labels: DataLabels): Promise<EvaluationResult> {
-  return evaluatePredictions(path, await readPredictionFile(path), labels);
+export async function evaluatePredictionFile(path: string, labels: DataLabels, data?: { path: string; subset?: boolean }): Promise<EvaluationResult> {
+  const file = await readPredictionFile(path);
+  if (data !== undefined) await checkPredictionsMatchData(file, path, labels, data.path, { subset: data.subset });
+  return evaluatePredictions(path, file, labels);
 }

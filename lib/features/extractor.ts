@@ -58,6 +58,11 @@ export class FeatureExtractor {
     return ctx;
   }
 
+  /** Drops the cached context of a grid (one removed from the map). @internal */
+  forget(gridName: string): void {
+    this.contexts.delete(gridName);
+  }
+
   /** Whether `gridName` names a grid of the map (at this moment). */
   hasGrid(gridName: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.grids, gridName);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** A key's touch area: top-left corner and size, in pixels. */
 export interface Hitbox {
@@ -87,10 +88,17 @@ export function validateGrid(value: unknown, file: string, field: string): Grid 
  * @param path - the file; defaults to the bundled real grids
  */
 export function loadGrids(path: string = DEFAULT_GRIDS_PATH): GridMap {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot read grids: ${(err as Error).message}`, { cause: err });
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = parseJson(text);
   } catch (err) {
+    if (err instanceof JsonDepthError) throw new Error(`${path}:${err.line}: ${err.message}`, { cause: err });
     throw new Error(`${path}: cannot read grids: ${(err as Error).message}`, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(path, '(root)', 'expected an object mapping grid name to grid');

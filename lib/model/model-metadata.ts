@@ -6,6 +6,7 @@
  */
 import { Ajv, type JSONSchemaType } from 'ajv';
 import type { NativeScriptModel } from '../native.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** Seed architecture names (docs/SEED.md §5). */
 export const ARCHITECTURES = [
@@ -122,8 +123,9 @@ const validate = ajv.compile(schema);
 export function parseModelMetadata(json: string, file: string): ModelMetadata {
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseJson(json);
   } catch (err) {
+    if (err instanceof JsonDepthError) throw new Error(`${file}: neuroswipe.json:${err.line}: ${err.message}`, { cause: err });
     throw new Error(`${file}: neuroswipe.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!validate(value)) {

@@ -4,6 +4,8 @@
 import { native, NativeHandle, type NativeScriptModel, type NativeTensor } from '../native.js';
 import { checkModelArchive, parseModelMetadata, type ModelMetadata } from './model-metadata.js';
 import { invalidOption } from '../invalid-option.js';
+import { existsSync, statSync } from 'node:fs';
+import { describeValue } from '../util/checked.js';
 
 /** Where a model runs: `auto` picks CUDA when this libtorch has it and a GPU is visible, else the CPU. */
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
@@ -64,9 +66,13 @@ export class Model {
    *   is not there, or `float16` is asked for off CUDA
    */
   static async load(path: string, options: LoadOptions = {}): Promise<Model> {
+    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`Model.load: path: expected a non-empty string, got ${describeValue(path)}`);
+    const given: unknown = options;
+    if (typeof given !== 'object' || given === null) throw new TypeError(`Model.load: options: expected an object, got ${describeValue(given)}`);
     const device = options.device ?? 'auto';
     const precision = options.precision ?? 'float32';
-    if (typeof path !== 'string' || path.length === 0) throw new TypeError('Model.load: path must be a non-empty string');
+    // A folder would reach the zip reader, whose message says nothing of it.
+    if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${path}: is a folder, expected a TorchScript model file (.pt)`);
     if (!PRECISIONS.includes(precision)) throw invalidOption('Model.load: precision', `one of ${PRECISIONS.join(', ')}`, precision);
     const handle = await withJsStack('Model.load', () => native().ScriptModel.load(path, device, precision));
     let metadata: ModelMetadata;

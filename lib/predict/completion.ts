@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { sha256File } from './hash.js';
+import { parseJson } from '../io/json.js';
 
 /** Format tag of a completion record. */
 export const COMPLETION_FORMAT = 'neuroswipe-prediction-done';
@@ -52,7 +53,7 @@ export async function staleReason(file: string, dataSha256: string, identity: st
   if (!existsSync(path)) return `it has no completion record ${path} (an interrupted or older run)`;
   let rec: Partial<CompletionRecord>;
   try {
-    rec = JSON.parse(readFileSync(path, 'utf8')) as Partial<CompletionRecord>;
+    rec = parseJson(readFileSync(path, 'utf8')) as Partial<CompletionRecord>;
   } catch (err) {
     return `its completion record ${path} is not valid JSON (${(err as Error).message})`;
   }

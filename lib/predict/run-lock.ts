@@ -1,10 +1,13 @@
 /**
  * One `predict` run per registry at a time: a lock file `<registry>.lock` created exclusively, holding the
  * owner's pid and start time. A second run refuses while the owner lives; a lock whose process is gone
- * (killed run) is taken over.
+ * (a run killed with SIGKILL) is taken over. A run stopped by SIGINT or SIGTERM removes its lock on the way
+ * out, like its temporary files (lib/io/atomic-write.ts).
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processAlive, registerTemp, releaseTemp } from '../io/atomic-write.js';
+import { parseJson } from '../io/json.js';
 
 /** A held lock; `release` removes the file (only if it is still this process's). */
 export interface RunLock {
@@ -18,18 +21,9 @@ interface LockContent {
   started: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readLock(path: string): LockContent | null {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockContent>;
+    const v = parseJson(readFileSync(path, 'utf8')) as Partial<LockContent>;
     return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host, started: String(v.started) } : null;
   } catch {
     return null;
@@ -51,7 +45,7 @@ export function acquireRunLock(registryPath: string, onStale?: (message: string)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${path}: cannot create the run lock: ${(err as Error).message}`, { cause: err });
       const owner = readLock(path);
-      if (owner !== null && owner.host === mine.host && !alive(owner.pid)) {
+      if (owner !== null && owner.host === mine.host && !processAlive(owner.pid)) {
         onStale?.(`${path}: taking over the lock of process ${owner.pid} (started ${owner.started}), which is gone`);
         rmSync(path, { force: true });
         continue;
@@ -76,11 +70,13 @@ export function acquireRunLock(registryPath: string, onStale?: (message: string)
       throw new Error(`${path}: cannot create the run lock: ${(err as Error).message.split(', ')[0]}`, { cause: err });
     }
     closeSync(fd);
+    registerTemp(path, null);
     return {
       path,
       release(): void {
         const owner = readLock(path);
         if (owner !== null && owner.pid === mine.pid && owner.started === mine.started) rmSync(path, { force: true });
+        releaseTemp(path);
       },
     };
   }

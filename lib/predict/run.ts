@@ -23,7 +23,7 @@ import { CharTokenizer } from '../tokenizer.js';
 import { fitWordList, Vocabulary } from '../vocabulary.js';
 import { readWordList, type WordList } from '../io/word-list.js';
 import { sha256File } from './hash.js';
-import { readFrequencyFile, WordPrior } from '../decode/prior.js';
+import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 import { resolveModelFile } from './model-source.js';
 import { identityFromMeta, identityKey, predictionFileName, predictorMeta } from './predictor.js';
 import { type PredictorSummary, type ProgressReporter, SILENT } from './progress.js';
@@ -31,6 +31,7 @@ import { type Shard, shardChunks, shardFileName } from './shard.js';
 import { removeCompletion, staleReason, writeCompletion } from './completion.js';
 import { acquireRunLock } from './run-lock.js';
 import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_THREADS_PER_SEARCH, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { checkInputFile } from '../io/count-lines.js';
 
 /** Options of {@link runPrediction}. */
 export interface RunOptions {
@@ -143,6 +144,11 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
   const shard = options.shard;
   setNumThreads(plan.threads ?? DEFAULT_THREADS_PER_SEARCH);
   const grids = plan.gridsPath === undefined ? loadGrids() : loadGrids(plan.gridsPath);
+  // predict reads the data file several times (a check of every line, its hash, each predictor's decode): a
+  // pipe, which can be read once, is refused rather than left to hang on the second read.
+  if (checkInputFile(plan.dataPath, 'data file').isFile() === false) {
+    throw new Error(`${plan.dataPath}: not a regular file (a pipe or device): predict reads the data file more than once; save it to a file first`);
+  }
   // Every line is checked before anything is decoded, so a bad line leaves no prediction file behind.
   const scan = await scanData(plan.dataPath, grids);
   const repairs = 'repair' in plan.decoding && plan.decoding.repair !== undefined;
@@ -157,7 +163,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
     repairWords: repairs && plan.vocabularyPath !== undefined ? fitWordList(readWordList(plan.vocabularyPath), plan.decoding.maxSteps - 1).words : null,
     vocabSha256: plan.useVocabulary || repairs ? await sha256File(plan.vocabularyPath!) : null,
-    prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyFile(plan.priorPath)) : null,
+    prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyTable(plan.priorPath)) : null,
     priorSha256: plan.priorPath !== undefined ? await sha256File(plan.priorPath) : null,
     vocabularies: new Map(),
     reporter,
@@ -309,9 +315,11 @@ async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Predictor
     } catch (err) {
       throw new Error(`${plan.configPath}: ${entry.field}: ${(err as Error).message}`, { cause: err });
     }
+    // The data file's hash, so that evaluate, fit-prior and aggregate --fit-on can tell predictions of
+    // another data file (lib/evaluate/join.ts); written after the identity, which it is no part of.
     const fileMeta: PredictorMeta = shard
-      ? { ...meta, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subsetSize, data_sha256: ctx.dataSha256 } }
-      : meta;
+      ? { ...meta, data_sha256: ctx.dataSha256, shard: { index: shard.index, count: shard.count, chunk_size: plan.chunkSize, subset_size: subsetSize, data_sha256: ctx.dataSha256 } }
+      : { ...meta, data_sha256: ctx.dataSha256 };
     const writer = new PredictionWriter(target, fileMeta);
     // Validation metrics need the rows; test predictions are only written.
     const rows: PredictionRow[] | undefined = plan.split === 'val' ? [] : undefined;

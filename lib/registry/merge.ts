@@ -1,12 +1,13 @@
 /**
  * Merging registries made on different machines (docs/SEED.md §7.4): rows with the same identity become one
  * row when each result column has at most one distinct non-empty value among them; otherwise the merge
- * fails naming the predictor and the column. Ids are reassigned 1…n. All in one transaction: a failed
- * merge leaves the target as it was.
+ * fails naming the predictor and the column. Ids are reassigned 1…n. The merge is written into a temporary
+ * copy of the target in its folder and renamed onto it when complete: a failed merge (a conflict, a full
+ * disk, a signal) leaves the target as it was, and never a partial or empty file under its name.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkOutputPath } from '../io/atomic-write.js';
+import { checkOutputPath, registerTemp, releaseTemp, tempPathFor, writeError } from '../io/atomic-write.js';
 import { Registry } from './registry.js';
 import { IDENTITY_COLUMNS, RESULT_COLUMNS, describePredictor, type PredictorIdentity, type RegistryRow } from './schema.js';
 
@@ -42,20 +43,56 @@ function isEmpty(v: unknown): boolean {
  *   target is then unchanged (and not created)
  */
 export function mergeRegistries(target: string, inputs: readonly string[]): MergeSummary {
-  // The target is updated in place (its rows take part), so it may exist; it may not also be an input.
+  // The target is updated (its rows take part), so it may exist; it may not also be an input.
   checkOutputPath(target, true, inputs);
   const existed = existsSync(target);
-  const out = Registry.open(target);
-  let ok = false;
+  // An existing target must be a registry: checked under its own name, before any copy.
+  if (existed) Registry.open(target, { create: false, readonly: true }).close();
+  const tmp = tempPathFor(target);
+  const sidecars = [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`];
+  for (const f of sidecars) registerTemp(f, target);
   try {
-    // BEGIN IMMEDIATE: the target is locked from the first read to the commit; any throw rolls back.
-    const summary = out.db.transaction(() => mergeInto(out, target, inputs)).immediate();
-    ok = true;
+    try {
+      if (existed) copyFileSync(target, tmp);
+      else closeSync(openSync(tmp, 'wx'));
+    } catch (err) {
+      throw writeError(target, err);
+    }
+    let out: Registry;
+    try {
+      out = Registry.open(tmp);
+    } catch (err) {
+      throw sqliteWriteError(target, err);
+    }
+    let summary: MergeSummary;
+    try {
+      // The rows of the target are read from its copy (same folder, so stored paths resolve alike).
+      summary = out.db.transaction(() => mergeInto(out, target, inputs)).immediate();
+    } catch (err) {
+      throw sqliteWriteError(target, err);
+    } finally {
+      out.close();
+    }
+    try {
+      renameSync(tmp, target);
+    } catch (err) {
+      throw writeError(target, err);
+    }
     return summary;
   } finally {
-    out.close();
-    if (!ok && !existed) rmSync(target, { force: true });
+    for (const f of sidecars) {
+      rmSync(f, { force: true });
+      releaseTemp(f);
+    }
   }
+}
+
+/** A write failure of SQLite as the one write message (`r.sqlite: cannot write: ENOSPC: ...`); other errors unchanged. */
+function sqliteWriteError(target: string, err: unknown): unknown {
+  const code = (err as { code?: unknown }).code ?? ((err as { cause?: { code?: unknown } }).cause?.code);
+  if (code === 'SQLITE_FULL') return new Error(`${target}: cannot write: ENOSPC: no space left on device`, { cause: err });
+  if (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN')) return new Error(`${target}: cannot write: ${(err as Error).message}`, { cause: err });
+  return err;
 }
 
 function mergeInto(out: Registry, target: string, inputs: readonly string[]): MergeSummary {
@@ -64,6 +101,7 @@ function mergeInto(out: Registry, target: string, inputs: readonly string[]): Me
     const all = [target, ...inputs.filter((p) => resolve(p) !== resolve(target))];
     for (const file of all) {
       const reg = file === target ? out : Registry.open(file, { create: false, readonly: true });
+      // The target's copy lives beside it: its stored paths resolve as the target's would.
       try {
         for (const row of reg.list()) {
           for (const col of ['valPredsPath', 'testPredsPath'] as const) {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { applyOverrides, parseOverride } from '../config/overrides.js';
+import { parseJsonFile } from '../io/json.js';
 
 /** How the models' predictions are combined and completed. */
 export interface AggregationSettings {
@@ -64,12 +65,13 @@ export function parseAggregationSettings(value: unknown, where: string): Aggrega
  * @throws Error naming the file when it is not a seed-format config or the section is missing or bad
  */
 export function readAggregationSettings(path: string, sets: readonly string[]): AggregationSettings {
-  let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
+  const doc = parseJsonFile(text, path);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('prediction_config' in doc)) {
     throw new Error(`${path}: reproduce needs a seed-format config (prediction_config + aggregation_config), as configs/yandex-cup.json`);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AtomicTextWriter } from '../io/atomic-write.js';
 import { DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { sha256File } from '../predict/hash.js';
+import { parseJson } from '../io/json.js';
 
 /** What the predictions of a work folder depend on. */
 export interface WorkInputs {
@@ -43,7 +44,7 @@ export async function claimWorkDir(workDir: string, inputs: WorkInputs): Promise
   if (existsSync(path)) {
     let stored: Record<string, unknown>;
     try {
-      stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      stored = parseJson(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (err) {
       throw new Error(`${path}: cannot read: ${(err as Error).message}`, { cause: err });
     }

@@ -9,6 +9,7 @@ import { BadLineError } from '../io/bad-line.js';
 import { parseSwipeLine, type Swipe } from '../data/dataset.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
+import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** A request that cannot be served: HTTP status, the field at fault, and the message. */
 export class RequestError extends Error {
@@ -78,22 +79,41 @@ function canonical(grid: Grid): string {
  * Server-side registry of grids: the known ones by name, and inline grids of requests. An inline grid equal
  * to the known grid of its name is that grid; any other inline grid is kept under a name made from its
  * content, so two clients sending different layouts under one name each get their own.
+ *
+ * Inline grids are kept in least-recently-used order, at most `maxInline`: a new one evicts the grid used
+ * longest ago, so that no client can fill the table for good. A grid used within the last `busyMs` (the
+ * request timeout: a request still in flight may need it) is never evicted; when every kept grid is that
+ * recent, the new one is refused with 503 and Retry-After.
  */
 export class GridRegistry {
   /** Name → grid, shared with the decoders' feature extractors (looked up at extraction time). */
   readonly grids: GridMap;
   private readonly known: Map<string, string>;
-  private inline = 0;
+  /** Inline grid key → last use (ms), oldest first (a Map keeps insertion order; a use re-inserts). */
+  private readonly inline = new Map<string, number>();
   private readonly maxInline: number;
+  private readonly busyMs: number;
+  private readonly now: () => number;
+  /** Called with the key of each evicted inline grid (the server drops its cached features). */
+  onEvict: ((key: string) => void) | null = null;
 
   /**
    * @param grids - the grids requests may name with `grid_name`
    * @param maxInline - most distinct inline grids kept
+   * @param busyMs - an inline grid used within this many ms is not evicted (default 0)
+   * @param now - the clock, in ms (default `performance.now`)
    */
-  constructor(grids: GridMap, maxInline: number) {
+  constructor(grids: GridMap, maxInline: number, busyMs = 0, now: () => number = () => performance.now()) {
     this.grids = { ...grids };
     this.known = new Map(Object.entries(grids).map(([n, g]) => [n, canonical(g)]));
     this.maxInline = maxInline;
+    this.busyMs = busyMs;
+    this.now = now;
+  }
+
+  /** Number of inline grids kept. */
+  get inlineCount(): number {
+    return this.inline.size;
   }
 
   /** Names a request may use in `grid_name`. */
@@ -107,20 +127,30 @@ export class GridRegistry {
   }
 
   /**
-   * The key under which an inline grid is decoded.
-   * @throws RequestError 400 on `field` when the registry is full
+   * The key under which an inline grid is decoded (a use: it becomes the most recently used).
+   * @throws RequestError 503 on `field` when the table is full of grids in use by requests in flight
    */
   resolveInline(grid: Grid, field: string): string {
     const c = canonical(grid);
     if (this.known.get(grid.grid_name) === c) return grid.grid_name;
     const key = `${grid.grid_name}#${createHash('sha1').update(c).digest('hex').slice(0, 16)}`;
-    if (!Object.prototype.hasOwnProperty.call(this.grids, key)) {
-      if (this.inline >= this.maxInline) {
-        throw badField(field, `the server keeps at most ${this.maxInline} distinct inline grids and has them all; send grid_name (one of ${this.names.join(', ')})`);
-      }
-      this.grids[key] = grid;
-      this.inline++;
+    const now = this.now();
+    if (this.inline.has(key)) {
+      this.inline.delete(key);
+      this.inline.set(key, now);
+      return key;
     }
+    if (this.inline.size >= this.maxInline) {
+      const [oldest, used] = this.inline.entries().next().value as [string, number];
+      if (now - used < this.busyMs) {
+        throw new RequestError(503, field, `${field}: the server keeps at most ${this.maxInline} distinct inline grids and all are in use; retry, or send grid_name (one of ${this.names.join(', ')})`, 1);
+      }
+      this.inline.delete(oldest);
+      delete this.grids[oldest];
+      this.onEvict?.(oldest);
+    }
+    this.grids[key] = grid;
+    this.inline.set(key, now);
     return key;
   }
 }
@@ -204,6 +234,23 @@ export function parseDecodeRequest(body: unknown, registry: GridRegistry, limits
   }
   const r = parseOneSwipe(body, '', 0, registry, limits);
   return { swipes: [r.swipe], clientGridNames: [r.clientGrid], single: true, decoding };
+}
+
+/**
+ * Parses and validates a raw `POST /v1/decode` body (the one JSON reader, with its nesting limit, then
+ * {@link parseDecodeRequest}).
+ * @throws RequestError 400 naming the field for text that is not JSON, JSON nested too deep, or a request
+ *   that is not valid (503 when the inline-grid table is busy)
+ */
+export function parseRequestBody(text: string, registry: GridRegistry, limits: RequestLimits): DecodeRequest {
+  let body: unknown;
+  try {
+    body = parseJson(text);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw badField(err.field === '(root)' ? '(body)' : err.field, err.problem);
+    throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
+  }
+  return parseDecodeRequest(body, registry, limits);
 }
 
 /** What a request may change of the server's decoding options. */

@@ -17,7 +17,7 @@ import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
 import { ServeMetrics } from './metrics.js';
-import { GridRegistry, RequestError, badField, mergeDecoding, parseDecodeRequest, type RequestLimits } from './request.js';
+import { GridRegistry, RequestError, mergeDecoding, parseRequestBody, type RequestLimits } from './request.js';
 
 /** The demo page's folder (plain ES modules, no build step). */
 export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
@@ -52,6 +52,11 @@ export interface ServeOptions {
   maxSwipesPerRequest?: number;
   /** Largest `decoding.beamSize` a request may ask for. Default 16. */
   maxBeamSize?: number;
+  /**
+   * Most distinct inline grids kept, least recently used evicted first (one used within the last
+   * `requestTimeoutMs` is kept; a new grid is then answered 503). Default 256.
+   */
+  maxInlineGrids?: number;
   /** Use the built-in CPU decoder step (see `DecoderOptions.nativeStep`). Default true. */
   nativeStep?: boolean;
 }
@@ -114,10 +119,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     maxPoints: meta.max_curve_len,
     maxSwipes: int('maxSwipesPerRequest', opts.maxSwipesPerRequest, 64),
     maxBeamSize: int('maxBeamSize', opts.maxBeamSize, 16),
-    maxInlineGrids: 256,
+    maxInlineGrids: int('maxInlineGrids', opts.maxInlineGrids, 256),
   };
   const vocabulary = opts.vocabulary ?? null;
-  const registry = new GridRegistry(opts.grids, limits.maxInlineGrids);
+  const registry = new GridRegistry(opts.grids, limits.maxInlineGrids, requestTimeoutMs);
   // Options from flags and requests are checked at run time by Decoder.create (resolveDecodingOptions).
   const baseDecoding: DecodingInput = opts.decoding ?? { generator: 'beam' };
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
@@ -129,6 +134,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
   }
   const decoders = new Map<string, Decoder>([[JSON.stringify(baseDecoder.decoding), baseDecoder]]);
+  // An evicted inline grid's features context goes with it (the table stays bounded in memory too).
+  registry.onEvict = (key) => {
+    for (const d of decoders.values()) d.forgetGrid(key);
+  };
   const decoderFor = async (request: Record<string, unknown> | null): Promise<Decoder> => {
     if (request === null) return baseDecoder;
     const merged = mergeDecoding(baseDecoding, request, limits) as DecodingInput;
@@ -214,22 +223,37 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     send(res, err.status, JSON.stringify({ error: { status: err.status, field: err.field, message: err.message } }), undefined, headers);
   };
 
+  // An over-limit body is still read (and dropped) up to this many bytes before the 413 goes out: a client
+  // that is still sending would otherwise get EPIPE or a reset instead of the answer. A larger body is
+  // answered at once and its connection closed.
+  const drainBytes = Math.max(4 * maxBodyBytes, 8 << 20);
   const readBody = (req: IncomingMessage): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBodyBytes) {
-        reject(new RequestError(413, '(body)', `(body): ${declared} bytes, but the server takes at most ${maxBodyBytes}`));
+      const tooLarge = (): RequestError =>
+        Number.isFinite(declared) && declared > maxBodyBytes
+          ? new RequestError(413, '(body)', `(body): ${declared} bytes, but the server takes at most ${maxBodyBytes}`)
+          : new RequestError(413, '(body)', `(body): more than ${maxBodyBytes} bytes, the most the server takes`);
+      if (Number.isFinite(declared) && declared > drainBytes) {
+        reject(tooLarge());
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      let over = Number.isFinite(declared) && declared > maxBodyBytes;
       req.on('data', (c: Buffer) => {
         if (done) return;
         size += c.length;
-        if (size > maxBodyBytes) {
-          done = true;
-          reject(new RequestError(413, '(body)', `(body): more than ${maxBodyBytes} bytes, the most the server takes`));
+        if (size > maxBodyBytes && !over) {
+          over = true;
+          chunks.length = 0;
+        }
+        if (over) {
+          if (size > drainBytes) {
+            done = true;
+            reject(tooLarge());
+          }
           return;
         }
         chunks.push(c);
@@ -237,7 +261,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       req.on('end', () => {
         if (!done) {
           done = true;
-          resolve(Buffer.concat(chunks));
+          if (over) reject(tooLarge());
+          else resolve(Buffer.concat(chunks));
         }
       });
       req.on('error', (e) => {
@@ -254,13 +279,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       throw new RequestError(415, '(body)', `(body): expected Content-Type application/json, got ${JSON.stringify(type)}`);
     }
     const raw = await readBody(req);
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch (err) {
-      throw badField('(body)', `invalid JSON: ${(err as Error).message}`);
-    }
-    const parsed = parseDecodeRequest(body, registry, limits);
+    const parsed = parseRequestBody(raw.toString('utf8'), registry, limits);
     const decoder = await decoderFor(parsed.decoding);
     let result;
     try {
@@ -319,9 +338,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     } catch (err) {
       if (err instanceof RequestError) {
         if (err.status === 413) {
-          // Do not read the rest of an oversized body: answer, then close the connection.
+          // The body was read (up to the drain bound) before this answer; the connection closes after it.
+          // One still unread past the bound is not read: answer, then close.
           res.setHeader('Connection', 'close');
-          res.once('finish', () => req.destroy());
+          if (!req.complete) res.once('finish', () => req.destroy());
         }
         sendError(res, err);
       } else {

@@ -11,10 +11,11 @@ import { letterLayout, type LetterLayout } from './layout.js';
 import { checkCount, checkSeed, checkWordDurations, invalidOption, MAX_INT16, resolveSwipeOptions } from './options.js';
 import { Prng } from './prng.js';
 import { WORD_SAMPLINGS, WordSampler, type WordSampling, type WordWeights } from './sampler.js';
-import { readFrequencyFile } from '../decode/prior.js';
+import { readFrequencyTable } from '../decode/prior.js';
 import { filterVocabForGrid, MISSING_LETTER_POLICIES, type MissingLetterPolicy, type SkippedWord, type TraceableWord } from './vocab-filter.js';
 import { readVocab } from './vocab.js';
 import { at } from '../util/checked.js';
+import { parseJsonFile } from '../io/json.js';
 
 /** One synthetic sample. */
 export interface SynthSample {
@@ -106,7 +107,7 @@ export interface SynthSummary {
 
 function gridStyle(gridsPath: string, gridName: string, inline: boolean): GridStyle {
   if (!inline) return { kind: 'separated', gridName };
-  const raw = JSON.parse(readFileSync(gridsPath, 'utf8')) as Record<string, unknown>;
+  const raw = parseJsonFile(readFileSync(gridsPath, 'utf8'), gridsPath) as Record<string, unknown>;
   return { kind: 'inline', gridJson: JSON.stringify(raw[gridName]) };
 }
 
@@ -144,11 +145,13 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
   let frequency: SynthSummary['frequency'];
   if (req.frequencyPath !== undefined) {
     if (req.sampling !== undefined && req.sampling !== 'uniform') throw new TypeError(`frequencyPath: draws words by the counts of ${req.frequencyPath}; it replaces sampling ${JSON.stringify(req.sampling)}`);
-    const counts = readFrequencyFile(req.frequencyPath);
+    const table = readFrequencyTable(req.frequencyPath);
+    const counts = table.counts;
     const usable = new Set(filtered.words.map((w) => w.word));
     let skipped = 0;
     for (const w of counts.keys()) if (!usable.has(w)) skipped++;
-    const weights = filtered.words.map((w) => counts.get(w.word) ?? 0);
+    // Relative to the largest count: their sum stays finite however large the counts (two of 1e308).
+    const weights = filtered.words.map((w) => (counts.get(w.word) ?? 0) / table.maxCount);
     if (!weights.some((w) => w > 0)) {
       throw new Error(`${req.frequencyPath}: no word with a positive count is a usable word of ${req.vocabPath} on grid ${JSON.stringify(gridName)} (${skipped} of its ${counts.size} words are not)`);
     }

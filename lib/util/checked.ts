@@ -37,3 +37,13 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T {
   if (!Object.prototype.hasOwnProperty.call(record, key)) throw new RangeError(`no ${JSON.stringify(key)} in ${Object.keys(record).length ? Object.keys(record).join(', ') : 'an empty record'}`);
   return record[key] as T;
 }
+
+/** A short description of a value for an argument error: `null`, `undefined`, `number 3`, `string "x"`, `object`. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return typeof v === 'object' ? `${v.constructor?.name ?? 'object'}` : typeof v;
+}

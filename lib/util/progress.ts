@@ -82,6 +82,8 @@ export function createProgress(options: ProgressOptions): Progress {
   let running = false;
   const counts = (done: number, elapsedSeconds: number): { text: string; speed: string; eta: string } => {
     const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+    // A total of 0 is unknown (an input read once, a pipe): the count alone.
+    if (total === 0) return { text: `${done} ${unit}`, speed: `${rate.toFixed(1)}/s`, eta: '?' };
     const eta = done >= total ? 0 : rate > 0 ? (total - done) / rate : null;
     return { text: `${done}/${total} ${unit}`, speed: `${rate.toFixed(1)}/s`, eta: formatDuration(eta) };
   };

@@ -1,7 +1,9 @@
 #include "binding/decode_binding.h"
 
+#include <atomic>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -263,6 +265,28 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   return result;
 }
 
+/** A decode's cancel flag as JS holds it (an External): shared with the worker, which may outlive it. */
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
+/** `createCancelFlag()`: a new flag, unset, for decodeSwipes' last argument. */
+Napi::Value CreateCancelFlagJs(const Napi::CallbackInfo& info) {
+  return Napi::External<CancelFlag>::New(info.Env(), new CancelFlag(std::make_shared<std::atomic<bool>>(false)),
+                                         [](Napi::Env, CancelFlag* flag) { delete flag; });
+}
+
+CancelFlag CancelFlagOf(const Napi::Value& value, const char* what) {
+  if (!value.IsExternal()) {
+    throw Napi::TypeError::New(value.Env(), std::string(what) + ": expected a flag from createCancelFlag()");
+  }
+  return *value.As<Napi::External<CancelFlag>>().Data();
+}
+
+/** `cancelDecode(flag)`: sets the flag; a decode holding it stops before its next round. */
+Napi::Value CancelDecodeJs(const Napi::CallbackInfo& info) {
+  CancelFlagOf(info[0], "cancelDecode flag")->store(true, std::memory_order_relaxed);
+  return info.Env().Undefined();
+}
+
 Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 8) {
@@ -301,6 +325,7 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
   DecodingOptions options = ReadOptions(info[7]);
   auto lists = std::make_shared<WordLists>(ReadWordLists(info[7], lengths.ElementLength()));
   auto out = std::make_shared<FlatDecodeOutput>();
+  if (info.Length() > 8 && !info[8].IsUndefined() && !info[8].IsNull()) inputs.cancel = CancelFlagOf(info[8], "cancel");
   auto in = std::make_shared<SwipeInputs>(std::move(inputs));
   const int32_t eos = options.limits.eos;
   return PromiseWorker::Start(
@@ -316,6 +341,8 @@ Napi::Value DecodeSwipesJs(const Napi::CallbackInfo& info) {
 
 void InitDecodeWorker(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeSwipes", Napi::Function::New(env, DecodeSwipesJs, "decodeSwipes"));
+  exports.Set("createCancelFlag", Napi::Function::New(env, CreateCancelFlagJs, "createCancelFlag"));
+  exports.Set("cancelDecode", Napi::Function::New(env, CancelDecodeJs, "cancelDecode"));
 }
 
 }  // namespace neuroswipe

@@ -102,6 +102,8 @@ class Driver {
   void RunRounds() {
     const int k = TopKFor(o_.search);
     while (true) {
+      // Between rounds (a round is one model call): an abort stops the search within one round.
+      if (in_.cancel && in_.cancel->load(std::memory_order_relaxed)) throw DecodeCancelled();
       for (int s = 0; s < slots_; ++s) {
         if (search_[s]) continue;
         if (ready_.empty() && !pending_.empty()) EncodeBatch();

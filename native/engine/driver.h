@@ -4,6 +4,9 @@
 
 #include <torch/script.h>
 
+#include <atomic>
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/round_runner.h"
@@ -24,6 +27,16 @@ struct SwipeInputs {
    * vocabulary mask. Empty = none (the decode's trie, if any, is used). Requires generator exact and no trie.
    */
   std::vector<VocabTrie> word_lists;
+  /**
+   * Cancellation: when set (from JS, when the call's AbortSignal fires), the search stops before its next
+   * round and DecodeSwipes throws DecodeCancelled. Null = not cancellable.
+   */
+  std::shared_ptr<const std::atomic<bool>> cancel;
+};
+
+/** Thrown by DecodeSwipes when SwipeInputs::cancel was set while it ran. */
+struct DecodeCancelled : std::runtime_error {
+  DecodeCancelled() : std::runtime_error("decode cancelled") {}
 };
 
 /** The rows the model scored for one swipe (EngineOptions::trace_steps), in the order they were scored. */

@@ -447,4 +447,68 @@ add({
   mayCreate: ['out'],
 });
 
+// 11. Hostile input, second round (issue 30).
+// Predictions joined to a data file they were not made on: a recorded data hash that differs, rows for part
+// of the data without --subset (one check, lib/evaluate/join.ts, for evaluate, fit-prior, aggregate --fit-on).
+{
+  const two = `${GOOD}\n${validLines[1]}\n`;
+  const wrongHash = `{"neuroswipe_prediction":1,"predictor":{"model_name":"m","data_sha256":"${'0'.repeat(64)}"}}\n${P_ROW}${'{"index":1,"grid_name":"default","candidates":[[1,"а"]]}'}\n`;
+  const JOINS: [string, (p: string, extra: string[]) => string[]][] = [
+    ['evaluate', (p, extra) => ['evaluate', '--predictions', p, '--data', '@two.jsonl', ...extra]],
+    ['fit-prior', (p, extra) => ['fit-prior', '--predictions', p, '--data', '@two.jsonl', '--prior', '@freq.tsv', ...extra]],
+    ['aggregate --fit-on', (p, extra) => ['aggregate', '--method', 'weighted', '--inputs', p, '--fit-on', p, '--data', '@two.jsonl', '--vocab', '@voc.txt', '--out', '@out.jsonl', ...extra]],
+  ];
+  for (const [label, argv] of JOINS) {
+    const files = { 'two.jsonl': two, 'p.jsonl': P_ROW, 'wrong.jsonl': wrongHash, 'freq.tsv': 'набей\t3\nнабег\t1\n', 'voc.txt': 'набей\nнабег\n' };
+    add({ name: `${label}: predictions of another data file (recorded hash)`, files, args: argv('@wrong.jsonl', []), message: ['@wrong.jsonl: the predictions were made on another data file', 'data_sha256 000000000000', '@two.jsonl'] });
+    add({ name: `${label}: 1 prediction row for 2 data lines without --subset`, files, args: argv('@p.jsonl', []), message: ['@p.jsonl: 1 prediction row for the 2 lines of @two.jsonl on grid default', '--subset'] });
+  }
+  add({ name: 'evaluate --subset: part of the data is scored', files: { 'two.jsonl': two, 'p.jsonl': P_ROW }, args: ['evaluate', '--predictions', '@p.jsonl', '--data', '@two.jsonl', '--subset'], code: 0, message: [] });
+}
+// serve: --vocab is read only with --use-vocab, the rule of decode.
+add({ name: 'serve --vocab without --use-vocab', files: { 'v.txt': 'набей\n' }, args: ['serve', '--model', '$MODEL', '--vocab', '@v.txt', '--port', '0'], message: ['--vocab @v.txt is only read with --use-vocab'] });
+// JSON nested far deeper than any input needs (200,000 arrays): file, line and field, no stack overflow.
+{
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  const deepLine = `{"word":"набей","curve":{"x":${deep},"y":[1],"t":[1],"grid_name":"default"}}`;
+  const depth = 'JSON nested deeper than 64 levels';
+  const files = {
+    'deep.jsonl': `${GOOD}\n${deepLine}\n`, 'p.jsonl': P_ROW, 'deep-p.jsonl': `${P_ROW}{"index":1,"grid_name":"default","candidates":${deep}}\n`,
+    'state.json': `{"a":${deep}}`, 'g.json': `{"default":{"keys":${deep}}}`, 'c.json': `{"prediction_config":{"model_params":${deep}}}`,
+    'valid.jsonl': `${GOOD}\n`, 'voc.txt': 'набей\n', 'out/.keep': '', 'models/m.pt': 'copy:$MODEL',
+  };
+  for (const [label, args, fragment] of [
+    ['decode --data', ['decode', '--model', '$MODEL', '--data', '@deep.jsonl', '--generator', 'greedy', '--max-steps', '3', '--out', '@out.jsonl'], '@deep.jsonl:2: curve.x[0][0][0][0]…: '],
+    ['features --data', ['features', '--data', '@deep.jsonl', '--transform', 'nearest_key_only', '--out', '@out.jsonl'], '@deep.jsonl:2: curve.x[0][0][0][0]…: '],
+    ['baseline --data', ['baseline', '--data', '@deep.jsonl', '--vocab', '$VOCAB', '--voc-size', '50', '--out', '@out.jsonl'], '@deep.jsonl:2: curve.x[0][0][0][0]…: '],
+    ['evaluate --data', ['evaluate', '--predictions', '@p.jsonl', '--data', '@deep.jsonl'], '@deep.jsonl:2: curve.x[0][0][0][0]…: '],
+    ['evaluate --predictions', ['evaluate', '--predictions', '@deep-p.jsonl', '--data', '$VALID'], '@deep-p.jsonl:2: candidates[0][0][0][0][0]…: '],
+    ['aggregate --state', ['aggregate', '--method', 'weighted', '--inputs', '@p.jsonl', '--vocab', '$VOCAB', '--state', '@state.json', '--out', '@out.jsonl'], '@state.json:1: a[0][0][0][0][0]…: '],
+    ['features --grids', ['features', '--data', '$VALID', '--grids', '@g.json', '--transform', 'nearest_key_only', '--out', '@out.jsonl'], '@g.json:1: default.keys[0][0][0][0]…: '],
+    ['predict --config', ['predict', '--config', '@c.json', '--quiet'], '@c.json:1: prediction_config.model_params[0][0][0][0]…: '],
+  ] as [string, string[], string][]) {
+    add({ name: `deeply nested JSON: ${label}`, files, args, message: [`${fragment}${depth}`] });
+  }
+}
+// Word-frequency files whose counts are all 0: the file and the cause, in every reader.
+{
+  const files = { ...OUT_FILES, 'zero.tsv': 'набей\t0\nнабег\t0\n' };
+  const msg = '@zero.tsv: count: every count is 0';
+  add({ name: 'fit-prior --prior: every count 0', files, args: ['fit-prior', '--predictions', '@p.jsonl', '--data', '@data.jsonl', '--prior', '@zero.tsv'], message: [msg] });
+  add({ name: 'synth --frequency: every count 0', files, args: ['synth', '--vocab', '@voc.txt', '--frequency', '@zero.tsv', '--count', '3', '--out', '@out.jsonl'], message: [msg] });
+  add({ name: 'decode --prior: every count 0', files, args: ['decode', '--model', '$MODEL', '--data', '@data.jsonl', '--prior', '@zero.tsv', '--prior-weight', '0.1', '--out', '@out.jsonl'], message: [msg] });
+}
+// A folder where a file is expected: the path named (not EISDIR, not a zip reader's message).
+for (const [label, args, fragment] of [
+  ['decode --data', ['decode', '--model', '$MODEL', '--data', '@dir', '--out', '@out.jsonl'], '@dir: is a folder, expected a data file'],
+  ['decode --data (quiet)', ['decode', '--model', '$MODEL', '--data', '@dir', '--quiet', '--out', '@out.jsonl'], '@dir: is a folder, expected a data file'],
+  ['features --data', ['features', '--data', '@dir', '--transform', 'nearest_key_only', '--out', '@out.jsonl'], '@dir: is a folder, expected a data file'],
+  ['baseline --data', ['baseline', '--data', '@dir', '--vocab', '$VOCAB', '--out', '@out.jsonl'], '@dir: is a folder, expected a data file'],
+  ['evaluate --data', ['evaluate', '--predictions', '@p.jsonl', '--data', '@dir'], '@dir: is a folder, expected a data file'],
+  ['evaluate --predictions', ['evaluate', '--predictions', '@dir', '--data', '$VALID'], '@dir: is a folder, expected a prediction file'],
+  ['decode --model', ['decode', '--model', '@dir', '--data', '$VALID', '--out', '@out.jsonl'], '@dir: is a folder, expected a TorchScript model file'],
+] as [string, string[], string][]) {
+  add({ name: `a folder as ${label}`, files: { 'dir/.keep': '', 'p.jsonl': P_ROW }, args, message: [fragment] });
+}
+
 export const CASES: readonly BadInputCase[] = cases;

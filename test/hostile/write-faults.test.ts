@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../bad-input/run-cli.js';
+import { Registry } from '../../lib/registry/registry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/neuroswipe.js');
@@ -25,6 +26,7 @@ const data = join(inputs, 'data.jsonl');
 const inline = join(inputs, 'inline.jsonl');
 const preds = join(inputs, 'p.jsonl');
 const vocab = join(inputs, 'voc.txt');
+const registryIn = join(inputs, 'in.sqlite');
 
 /** Every writing command with its outputs under `dir`. */
 const WRITERS: [string, (dir: string) => { args: string[]; outs: string[] }][] = [
@@ -37,6 +39,8 @@ const WRITERS: [string, (dir: string) => { args: string[]; outs: string[] }][] =
   ['submit', (d) => ({ args: ['submit', '--predictions', preds, '--data', data, '--out', join(d, 'sub.csv')], outs: [join(d, 'sub.csv')] })],
   ['baseline', (d) => ({ args: ['baseline', '--data', data, '--vocab', vocab, '--threads', '1', '--out', join(d, 'b.jsonl'), '--csv', join(d, 'b.csv')], outs: [join(d, 'b.jsonl'), join(d, 'b.csv')] })],
   ['evaluate --results', (d) => ({ args: ['evaluate', '--predictions', preds, '--data', data, '--results', join(d, 'r.csv')], outs: [join(d, 'r.csv')] })],
+  // a merged registry: written into a temporary copy, renamed into place
+  ['registry merge', (d) => ({ args: ['registry', 'merge', '--out', join(d, 'r.sqlite'), registryIn], outs: [join(d, 'r.sqlite')] })],
   // the registry (and its run lock) elsewhere, the prediction files in the folder
   ['predict', (d) => ({ args: ['predict', '--config', predictConfig(d), '--quiet', '--registry', join(mkdtempSync(join(base, 'reg-')), 'r.sqlite')], outs: [`${d}/*`] })],
 ];
@@ -68,6 +72,7 @@ beforeAll(() => {
   writeFileSync(preds, words.map((w, i) => JSON.stringify({ index: i, grid_name: 'default', candidates: [[1, w]] }) + '\n').join(''));
   writeFileSync(vocab, `${words.join('\n')}\nдом\nкот\n`);
   copyFileSync(MODEL, join(inputs, 'm.pt'));
+  Registry.open(registryIn).close();
 });
 
 /** One line of the failure, naming an output and the error code; nothing left in `dir` but `keep`. */

@@ -13,9 +13,9 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const SCRIPT = join(ROOT, 'scripts/swipe-path.mjs');
 
 /** The library files on the traced path today (docs/ARCHITECTURE.md lists them). */
-const MAX_FILES = 42;
+const MAX_FILES = 44;
 /** Of those, the files whose code runs again for each further swipe: the swipe's way (at most 25 wanted). */
-const MAX_PER_SWIPE = 21;
+const MAX_PER_SWIPE = 22;
 
 interface Trace {
   closure: string;
