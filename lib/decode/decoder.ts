@@ -42,12 +42,19 @@ export interface DecodeCallOptions {
 }
 
 /**
- * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
- * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share.
+ * Most swipes between two progress reports of `exact`, which scores every vocabulary word of each swipe
+ * (about 100× beam's time: a few swipes a second on one CPU core with a 20,000-word vocabulary).
  */
-export function progressChunk(total: number, workers: number, batchSize: number): number {
+export const EXACT_PROGRESS_SWIPES = 10;
+
+/**
+ * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
+ * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share,
+ * and never more than `most` (the slow `exact` search reports every {@link EXACT_PROGRESS_SWIPES} swipes).
+ */
+export function progressChunk(total: number, workers: number, batchSize: number, most = Infinity): number {
   const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
-  return Math.max(1, Math.min(share, Math.max(batchSize * 8, Math.ceil(total / 100))));
+  return Math.max(1, Math.min(share, most, Math.max(batchSize * 8, Math.ceil(total / 100))));
 }
 
 /** Throws the signal's reason when it has been aborted. */
@@ -314,8 +321,8 @@ export class Decoder {
    * With `call.signal`, an abort stops the call between native searches (searches already running finish
    * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
    * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
-   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
-   * receives `{ done, total }` swipes after each chunk.
+   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs; at most
+   * {@link EXACT_PROGRESS_SWIPES} with `exact`) and the callback receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
    * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid
@@ -332,7 +339,7 @@ export class Decoder {
     // worker that drew cheap swipes takes more chunks; results keep input order. Chunks are several batches
     // long, so each search keeps its slots full most of the time.
     const chunk = cut
-      ? progressChunk(swipes.length, parts, this.batchSize)
+      ? progressChunk(swipes.length, parts, this.batchSize, this.decoding.generator === 'exact' ? EXACT_PROGRESS_SWIPES : Infinity)
       : Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
     const results = new Array<{ rows: DecodedSwipe[]; stats: DecodeStats }>(chunks);
