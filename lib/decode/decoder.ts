@@ -322,7 +322,7 @@ export class Decoder {
    * first, then no work of the call is left) and the promise rejects with the signal's reason (a `DOMException` named `AbortError` unless
    * the reason says otherwise). With `call.onProgress`, the work is cut into chunks of at least
    * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs; at most
-   * {@link EXACT_PROGRESS_SWIPES} with `exact`) and the callback receives `{ done, total }` swipes after each chunk.
+   * 10 with `exact`) and the callback receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
    * @throws InvalidSwipeError (a TypeError) naming the position and field of a swipe that is not valid

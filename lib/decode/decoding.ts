@@ -46,7 +46,7 @@ export interface BeamOptions extends PriorOptions {
   maxSteps: number;
   /**
    * Candidates returned per swipe (best first); `null` = all. Default `null` (the seed's; the `decode` and
-   * `serve` commands keep {@link NO_VOCAB_RETURN_HYPOTHESES} without a vocabulary; a config names it).
+   * `serve` commands keep 7 without a vocabulary; a config names it).
    */
   returnHypotheses: number | null;
   /**
