@@ -6,7 +6,7 @@
  * native objects it returns until `dispose()`.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { DecodeStats, DecodeWork } from './decode/stats.js';
@@ -270,6 +270,37 @@ const CANDIDATES = [
   '../../build/Release/neuroswipe.node',
 ];
 
+/** The prebuilt addon of an installed package (scripts/prebuild.mjs), used when no addon was built. */
+const PREBUILT = `../prebuilds/${process.platform}-${process.arch}/neuroswipe.node`;
+
+/** What prebuilds/<platform>/neuroswipe.json says of the prebuilt addon. */
+interface PrebuiltManifest {
+  libtorch: string;
+  torchLibraryDir: string;
+  builtOn: string;
+}
+
+/**
+ * Loads the prebuilt addon and checks that the libtorch it runs on is the one it was built against.
+ * @throws Error saying how to build from source when it does not load or the libtorch differs
+ */
+function loadPrebuilt(require: NodeJS.Require, path: string): NativeAddon {
+  const manifestPath = path.replace(/neuroswipe\.node$/, 'neuroswipe.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PrebuiltManifest;
+  const rebuild = 'Build it from source for this libtorch: `NEUROSWIPE_BUILD_FROM_SOURCE=1 npm rebuild neuroswipe` (needs cmake and g++).';
+  let addon: NativeAddon;
+  try {
+    addon = require(path) as NativeAddon;
+  } catch (err) {
+    throw new Error(`neuroswipe: the prebuilt addon ${path} (built against libtorch ${manifest.libtorch}, ${manifest.builtOn}) failed to load: ${(err as Error).message}\n${rebuild}`, { cause: err });
+  }
+  const got = addon.versions().libtorch;
+  if (got !== manifest.libtorch) {
+    throw new Error(`neuroswipe: the prebuilt addon ${path} was built against libtorch ${manifest.libtorch} (${manifest.builtOn}), but libtorch ${got} was loaded.\n${rebuild}`);
+  }
+  return addon;
+}
+
 let cached: NativeAddon | undefined;
 let cachedPath: string | undefined;
 
@@ -282,7 +313,8 @@ export function nativeAddonPath(): string {
 /**
  * The native addon, loaded once: the file `$NEUROSWIPE_ADDON` names when that is set (for instance a second
  * build against another libtorch, made with `NEUROSWIPE_BUILD_DIR=DIR npm run build:native`:
- * `DIR/Release/neuroswipe.node`), else the first built addon of the usual build folders.
+ * `DIR/Release/neuroswipe.node`), else the first built addon of the usual build folders, else the package's
+ * prebuilt addon (prebuilds/linux-x64/, when the libtorch loaded is the one it was built against).
  * @throws Error listing the paths tried and how to build the addon
  */
 export function native(): NativeAddon {
@@ -295,6 +327,12 @@ export function native(): NativeAddon {
     throw new Error(`neuroswipe: NEUROSWIPE_ADDON=${fromEnv} does not exist (build it with NEUROSWIPE_BUILD_DIR=<dir> npm run build:native; the addon is <dir>/Release/neuroswipe.node).`);
   }
   const paths = fromEnv ? [fromEnv] : CANDIDATES.map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  const prebuilt = fileURLToPath(new URL(PREBUILT, import.meta.url));
+  if (!fromEnv && !paths.some((p) => existsSync(p)) && existsSync(prebuilt)) {
+    cached = loadPrebuilt(require, prebuilt);
+    cachedPath = prebuilt;
+    return cached;
+  }
   for (const path of paths) {
     tried.push(path);
     if (!existsSync(path)) continue;
@@ -310,6 +348,7 @@ export function native(): NativeAddon {
       );
     }
   }
+  if (!fromEnv) tried.push(prebuilt);
   throw new Error(
     `neuroswipe: the native addon is not built. Tried:\n  ${tried.join('\n  ')}\n` +
       'Build it with `npm run build:native` (needs cmake, g++ and a libtorch: `bash scripts/bootstrap.sh` installs them on Debian).',

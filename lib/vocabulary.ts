@@ -62,11 +62,14 @@ export function fitWordList(list: WordList, maxLength: number): FittedWords {
 export class Vocabulary {
   /** Number of words (duplicates included). */
   readonly size: number;
+  /** Where the words came from: the file of {@link Vocabulary.fromFile}, or the `source` given to {@link Vocabulary.build}. */
+  readonly source: string;
   private readonly handle: NativeHandle<NativeVocabTrie>;
 
-  private constructor(trie: NativeVocabTrie, size: number) {
+  private constructor(trie: NativeVocabTrie, size: number, source: string) {
     this.handle = new NativeHandle(trie, 'Vocabulary: the vocabulary has been disposed');
     this.size = size;
+    this.source = source;
   }
 
   /**
@@ -137,7 +140,7 @@ export class Vocabulary {
     const trie = await withJsStack('Vocabulary.build', () =>
       native().VocabTrie.build(ids, offsets, tokenizer.eosId),
     );
-    return new Vocabulary(trie, words.length);
+    return new Vocabulary(trie, words.length, source);
   }
 
   /** Token ids allowed after `<sos>` + `prefix` (empty when no word starts so). */

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Decoder } from '../decode/decoder.js';
+import { Decoder, EXACT_PROGRESS_SWIPES } from '../decode/decoder.js';
 import { decodeFile, LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES } from '../decode/decoding.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, withNoVocabularyDefault } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { createProgress } from '../util/progress.js';
@@ -72,11 +72,11 @@ export function register(program: Command): void {
     .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
-    .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
+    .addOption(new Option('--generator <name>', `search; exact scores every vocabulary word of every swipe: about 100× beam's time (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
     .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
     .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
     .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all); exact, hybrid: best words kept (default: 6)')
+    .option('--return-hypotheses <n>', `beam: candidates kept per swipe (default: all with --use-vocab; ${NO_VOCAB_RETURN_HYPOTHESES} without, as the seed's submission, unless --repair: every finished hypothesis would be hundreds of non-words); exact, hybrid: best words kept (default: 6)`)
     .option('--token-log-prob-floor <x>', 'beam: never expand a token whose log-probability is at or below x (≤ 0; default off)')
     .option('--score-ceiling <x>', 'beam: drop a hypothesis whose score is above x (≥ 0; default off)')
     .option('--repair <kind>', 'beam without --use-vocab: replace non-vocabulary candidates by --vocab words within --repair-distance edits, rescored by the model (levenshtein)')
@@ -158,6 +158,8 @@ export function register(program: Command): void {
       }
       const grids = loadGrids(o.grids);
       const model = await Model.load(o.model, { device: o.device, precision: o.precision });
+      // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
+      Object.assign(given, withNoVocabularyDefault(given, o.useVocab === true));
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });

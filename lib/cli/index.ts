@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Help, type Option } from 'commander';
+import { distance } from 'fastest-levenshtein';
 import { register as registerInfo } from './info.js';
 import { register as registerDecode } from './decode.js';
 import { register as registerSynth } from './synth.js';
@@ -65,15 +66,69 @@ function finish(cmd: Command): void {
   }
 }
 
+/** The command as typed: `neuroswipe registry list`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Every long option flag of a command and its ancestors (`--model`, `--quiet`, …). */
+function knownFlags(cmd: Command): Set<string> {
+  const flags = new Set<string>(['--help']);
+  for (let c: Command | null = cmd; c !== null; c = c.parent) for (const o of c.options) if (o.long) flags.add(o.long);
+  return flags;
+}
+
+/**
+ * The argument that looks like a misspelling of `flag`: an unknown `--option` (or `--option=value`) within
+ * two edits of it, or three for flags of eight characters or more.
+ */
+export function misspeltFlag(flag: string, args: readonly string[], known: ReadonlySet<string>): string | null {
+  for (const arg of args) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.split('=')[0] ?? arg;
+    if (known.has(name)) continue;
+    if (distance(name, flag) <= (flag.length >= 8 ? 3 : 2)) return name;
+  }
+  return null;
+}
+
+/**
+ * commander's command with one-line option errors: a required option that is missing names the command's
+ * help, and one that was misspelt (`--modle`) is reported as the unknown option it is, with the flag meant.
+ * Help is never printed after an error.
+ */
+class NeuroswipeCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new NeuroswipeCommand(name);
+  }
+
+  /** Every error on one line: commander puts its "(Did you mean …?)" on a line of its own. */
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    return super.error(message.replace(/\n\(Did you mean /g, ' (Did you mean '), errorOptions);
+  }
+
+  /** Called by commander when a required option has no value (before it looks at unknown options). */
+  missingMandatoryOptionValue(option: Option): never {
+    const want = option.long ?? option.flags;
+    const typo = misspeltFlag(want, this.args, knownFlags(this));
+    if (typo !== null) {
+      this.error(`error: unknown option '${typo}' (Did you mean ${want}?)`, { code: 'commander.unknownOption' });
+    }
+    this.error(`error: required option '${option.flags}' not specified (see ${commandPath(this)} --help)`, { code: 'commander.missingMandatoryOptionValue' });
+  }
+}
+
 /** Builds the commander program with every command registered. */
 export function buildProgram(): Command {
-  const program = new Command();
+  const program = new NeuroswipeCommand();
   program
     .name('neuroswipe')
     .description('Gesture-keyboard (swipe) decoding with TorchScript transformer models')
     .version(packageVersion(), '-V, --version', 'print the version of neuroswipe')
     .configureHelp({ optionDescription })
-    .showHelpAfterError()
+    .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
   registerDecode(program);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { Decoder } from '../decode/decoder.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES, type DecodingInput } from '../decode/decoding.js';
+import { DECODING_DEFAULTS, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, withNoVocabularyDefault, type DecodingInput } from '../decode/decoding.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
     .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
     .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', 'beam: candidates kept per swipe (default: all)')
+    .option('--return-hypotheses <n>', `beam: candidates kept per swipe (default: all with --use-vocab, ${NO_VOCAB_RETURN_HYPOTHESES} without)`)
     .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16)
     .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in').choices([...PRECISIONS]).default('float32'))
@@ -84,6 +84,8 @@ export function register(program: Command): void {
       } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
         throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
       }
+      // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
+      Object.assign(decoding, withNoVocabularyDefault(decoding, o.useVocab === true));
       if (typeof decoding.beamSize === 'number' && decoding.beamSize > maxBeamSize) {
         throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
       }

@@ -25,6 +25,15 @@ export interface Swipe {
   gridName: string;
   /** Target word, absent in validation/test files. */
   word?: string;
+  /**
+   * Width of the keyboard the swipe was drawn on, in the units of `x` (an app's keyboard view in its own
+   * pixels). Given with {@link Swipe.height}, the decoder maps `x` and `y` onto the grid's `width × height`
+   * (the keyboard the model was trained on) before computing features; absent, `x` and `y` are taken to be
+   * the grid's pixels. Positive and finite.
+   */
+  width?: number;
+  /** Height of the keyboard the swipe was drawn on, in the units of `y` (see {@link Swipe.width}). */
+  height?: number;
 }
 
 /** A validated line, before its grid name is resolved. */

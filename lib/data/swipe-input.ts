@@ -81,8 +81,48 @@ export function checkSwipe(s: unknown, position: number, hasGrid?: (name: string
     index = r.index;
   }
   if (r.word !== undefined && r.word !== null && typeof r.word !== 'string') throw new InvalidSwipeError(where, position, 'word', `expected a string, got ${describe(r.word)}`);
+  const size = keyboardSize(r.width, r.height, (field, problem) => new InvalidSwipeError(where, position, field, problem));
   if (x === r.x && y === r.y && t === r.t && index === r.index) return s as Swipe;
   const swipe: Swipe = { index, x, y, t, gridName: r.gridName };
   if (typeof r.word === 'string') swipe.word = r.word;
+  if (size !== null) {
+    swipe.width = size.width;
+    swipe.height = size.height;
+  }
   return swipe;
+}
+
+/**
+ * Checks a swipe's keyboard size (`width`, `height`: both or neither, positive finite numbers).
+ * @param error - builds the error for a field and its problem
+ * @returns the size, or null when neither is given
+ */
+export function keyboardSize(width: unknown, height: unknown, error: (field: string, problem: string) => Error): { width: number; height: number } | null {
+  const absent = (v: unknown): boolean => v === undefined || v === null;
+  if (absent(width) && absent(height)) return null;
+  for (const [field, v, other] of [['width', width, 'height'], ['height', height, 'width']] as const) {
+    if (absent(v)) throw error(field, `missing: the keyboard's size is its width and height together (${other} is given)`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw error(field, `expected the keyboard's ${field}, a finite number > 0, got ${describe(v)}`);
+  }
+  return { width: width as number, height: height as number };
+}
+
+/**
+ * A swipe's points on a grid: `x`, `y` scaled from the swipe's keyboard size ({@link Swipe.width} ×
+ * {@link Swipe.height}) onto `grid.width × grid.height` and rounded, or the swipe itself when it has no
+ * size or the grid's. Points stay in int16 (a keyboard is far smaller than 32,767 px).
+ */
+export function onGrid(swipe: Swipe, grid: { width: number; height: number }): Swipe {
+  const { width, height } = swipe;
+  if (typeof width !== 'number' || typeof height !== 'number' || (width === grid.width && height === grid.height)) return swipe;
+  const sx = grid.width / width;
+  const sy = grid.height / height;
+  const clamp = (v: number): number => Math.max(-32768, Math.min(32767, Math.round(v)));
+  return {
+    ...swipe,
+    x: Int16Array.from(swipe.x, (v) => clamp(v * sx)),
+    y: Int16Array.from(swipe.y, (v) => clamp(v * sy)),
+    width: grid.width,
+    height: grid.height,
+  };
 }

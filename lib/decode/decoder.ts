@@ -45,12 +45,19 @@ export interface DecodeCallOptions {
 }
 
 /**
- * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
- * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share.
+ * Most swipes between two progress reports of `exact`, which scores every vocabulary word of each swipe
+ * (about 100× beam's time: a few swipes a second on one CPU core with a 20,000-word vocabulary).
  */
-export function progressChunk(total: number, workers: number, batchSize: number): number {
+export const EXACT_PROGRESS_SWIPES = 10;
+
+/**
+ * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
+ * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share,
+ * and never more than `most` (the slow `exact` search reports every {@link EXACT_PROGRESS_SWIPES} swipes).
+ */
+export function progressChunk(total: number, workers: number, batchSize: number, most = Infinity): number {
   const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
-  return Math.max(1, Math.min(share, Math.max(batchSize * 8, Math.ceil(total / 100))));
+  return Math.max(1, Math.min(share, most, Math.max(batchSize * 8, Math.ceil(total / 100))));
 }
 
 /**
@@ -405,8 +412,8 @@ export class Decoder {
    * search sees the abort within one model call; no work of the call is left once it rejects) and the
    * promise rejects with the signal's reason (a `DOMException` named `AbortError` unless the reason says
    * otherwise). With `call.onProgress`, the work is cut into chunks of at least
-   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs) and the callback
-   * receives `{ done, total }` swipes after each chunk.
+   * {@link Decoder.batchSize} × 8 swipes (about 1% of the input each, for large inputs; at most
+   * 10 with `exact`) and the callback receives `{ done, total }` swipes after each chunk.
    * @throws RangeError naming the swipe when it is longer than the model's positional table
    * @throws Error when the decoder, its model or its vocabulary has been disposed
    * @throws TypeError naming the option when `call` is not an object, `call.signal` not an AbortSignal or
@@ -426,7 +433,7 @@ export class Decoder {
     // worker that drew cheap swipes takes more chunks; results keep input order. Chunks are several batches
     // long, so each search keeps its slots full most of the time.
     const chunk = cut
-      ? progressChunk(swipes.length, parts, this.batchSize)
+      ? progressChunk(swipes.length, parts, this.batchSize, this.decoding.generator === 'exact' ? EXACT_PROGRESS_SWIPES : Infinity)
       : Math.min(Math.ceil(swipes.length / parts), Math.max(this.batchSize * 8, Math.ceil(swipes.length / (parts * 4))));
     const chunks = Math.ceil(swipes.length / chunk);
     const results = new Array<{ rows: DecodedSwipe[]; stats: DecodeStats }>(chunks);

@@ -54,7 +54,10 @@ export interface BeamOptions extends PriorOptions {
   normalizationFactor: number;
   /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
   maxSteps: number;
-  /** Candidates returned per swipe (best first); `null` = all. Default `null`. */
+  /**
+   * Candidates returned per swipe (best first); `null` = all. Default `null` (the seed's; the `decode` and
+   * `serve` commands keep 7 without a vocabulary; a config names it).
+   */
   returnHypotheses: number | null;
   /**
    * Pruning threshold, off unless given: a token whose log-probability is at or below this floor is never
@@ -146,6 +149,27 @@ export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G
   exact: { normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
   hybrid: { beamSize: 6, hybridSteps: 3, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
 };
+
+/**
+ * Candidates a beam search keeps per swipe when it runs without a vocabulary, no repair, and no
+ * `returnHypotheses` is given: the seed's Yandex Cup submission keeps 7 for its vocabulary-free beams
+ * (configs/yandex-cup.json), enough for the 4 words the metric scores after the aggregation drops
+ * non-vocabulary words. Every finished hypothesis would be hundreds of mostly non-words per swipe (16.5 MB
+ * of predictions for 1,000 swipes). With a vocabulary the beams keep all: they finish few words.
+ */
+export const NO_VOCAB_RETURN_HYPOTHESES = 7;
+
+/**
+ * `input` with the vocabulary-free default of `returnHypotheses` ({@link NO_VOCAB_RETURN_HYPOTHESES}) filled
+ * in when it applies: a beam search (`beam`, `beam-sync`) without a vocabulary or repair that leaves
+ * `returnHypotheses` out. Anything else is returned as it is.
+ */
+export function withNoVocabularyDefault<T extends { generator: string }>(input: T, hasVocabulary: boolean): T {
+  if (hasVocabulary || (input.generator !== 'beam' && input.generator !== 'beam-sync')) return input;
+  const given = input as { returnHypotheses?: unknown; repair?: unknown };
+  if (given.returnHypotheses !== undefined || (given.repair !== undefined && given.repair !== null)) return input;
+  return { ...input, returnHypotheses: NO_VOCAB_RETURN_HYPOTHESES };
+}
 
 /** Model limits the options are checked against. */
 export interface DecodingLimits {

@@ -3,7 +3,7 @@
  * transforms share (lookups and caches, built lazily once per grid).
  */
 import type { Swipe } from '../data/dataset.js';
-import { checkSwipe } from '../data/swipe-input.js';
+import { checkSwipe, onGrid } from '../data/swipe-input.js';
 import { DistancesLookup } from '../keyboard/distances.js';
 import { avgHalfKeyDiagonal, type Grid, type GridMap } from '../keyboard/grid.js';
 import { NearestKeyLookup } from '../keyboard/nearest-key.js';
@@ -74,8 +74,10 @@ export class FeatureExtractor {
    *   integers of one non-zero length, an unknown grid, …)
    */
   extract(input: Swipe): SwipeFeatures {
-    const swipe = checkSwipe(input, -1, (g) => this.hasGrid(g), `swipe ${typeof input?.index === 'number' ? input.index : '(no index)'}`);
-    const ctx = this.context(swipe.gridName);
+    const checked = checkSwipe(input, -1, (g) => this.hasGrid(g), `swipe ${typeof input?.index === 'number' ? input.index : '(no index)'}`);
+    const ctx = this.context(checked.gridName);
+    // A swipe drawn on a keyboard of another size is mapped onto the grid first.
+    const swipe = onGrid(checked, ctx.grid);
     switch (this.spec.name) {
       case 'traj_feats_and_nearest_key':
         return trajFeatsAndNearestKey(ctx, swipe, this.traj);

@@ -145,11 +145,30 @@ export function truncatedCenter(key: GridKey): Point {
   return { x: Math.trunc(c.x), y: Math.trunc(c.y) };
 }
 
+/** Up to `n` items joined by spaces, then `…` when there are more. */
+function sample(items: readonly string[], n: number): string {
+  return items.length <= n ? items.join(' ') : `${items.slice(0, n).join(' ')} …`;
+}
+
+/**
+ * Why a grid cannot be used for a model's key features (nearest key, half key diagonal): what it lacks (a
+ * key labelled with any letter of the alphabet) and what it has instead.
+ * @param candidates - the allowed labels (the alphabet)
+ */
+export function unusableGridMessage(grid: Grid, candidates: readonly string[]): string {
+  const labels = grid.keys.filter((k) => k.label !== undefined).map((k) => k.label as string);
+  const has = labels.length === 0
+    ? `it has no labelled key (only actions: ${sample(grid.keys.map(keyLabel), 8)})`
+    : `none of its ${labels.length} labelled keys (${sample(labels, 12)}) is one of them`;
+  return `grid ${JSON.stringify(grid.grid_name)} cannot be used: the model's key features need keys labelled with the letters of its alphabet ` +
+    `(${sample(candidates, 40)}), and ${has}. Decode its swipes with a model trained on a keyboard of its letters, or use a grid with the alphabet's keys`;
+}
+
 /**
  * Average half key diagonal (seed `get_avg_half_key_diag`): the mean of `sqrt(w² + h²) / 2` over the keys
  * whose label is allowed, summed in grid order (double precision). With the default candidates the
  * Cyrillic `ё` key is excluded (seed alphabet quirk).
- * @throws Error when no key is allowed
+ * @throws Error saying what the grid lacks when no key is allowed
  */
 export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = SEED_CYRILLIC_ALPHABET): number {
   const allowed = new Set(candidates);
@@ -161,6 +180,6 @@ export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = S
     sum += Math.sqrt(w * w + h * h) / 2;
     n++;
   }
-  if (n === 0) throw new Error(`grid ${JSON.stringify(grid.grid_name)}: no allowed key for the half key diagonal`);
+  if (n === 0) throw new Error(unusableGridMessage(grid, candidates));
   return sum / n;
 }

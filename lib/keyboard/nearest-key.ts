@@ -3,7 +3,7 @@
  * precomputing its full table: answers are computed on demand and cached per cell.
  */
 import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
-import { floatCenter, keyLabel, type Grid } from './grid.js';
+import { floatCenter, keyLabel, unusableGridMessage, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 
 /** One allowed key as the lookup sees it. */
@@ -54,7 +54,7 @@ export class NearestKeyLookup {
       const hb = key.hitbox;
       this.keys.push({ label, x0: hb.x, y0: hb.y, x1: hb.x + hb.w, y1: hb.y + hb.h, cx: c.x, cy: c.y });
     }
-    if (this.keys.length === 0) throw new Error(`grid ${JSON.stringify(grid.grid_name)}: no allowed key for the nearest-key lookup`);
+    if (this.keys.length === 0) throw new Error(unusableGridMessage(grid, candidates ?? []));
     this.labels = this.keys.map((k) => k.label);
     this.cache = new Int16Array(grid.width * grid.height).fill(-1);
   }

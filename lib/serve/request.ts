@@ -1,5 +1,5 @@
 /**
- * Validation of `POST /v1/decode` bodies: one swipe `{x, y, t, grid_name | grid}` or `{swipes: [...]}`,
+ * Validation of `POST /v1/decode` bodies: one swipe `{x, y, t, grid_name | grid, width?, height?}` or `{swipes: [...]}`,
  * plus optional per-request decoding options. Swipe fields are checked by the same code and phrased in the
  * same words as lines of a data file (`lib/data/dataset.ts`), with the field path inside the request
  * (`swipes[2].x[5]`) in place of the file and line.
@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { BadLineError } from '../io/bad-line.js';
 import { parseSwipeLine, type Swipe } from '../data/dataset.js';
+import { keyboardSize } from '../data/swipe-input.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
@@ -64,7 +65,9 @@ export interface DecodeRequest {
   decoding: Record<string, unknown> | null;
 }
 
-const SWIPE_FIELDS = ['x', 'y', 't', 'grid_name', 'grid'];
+const SWIPE_FIELDS = ['x', 'y', 't', 'grid_name', 'grid', 'width', 'height'];
+/** The fields of the swipe's curve as a data line has them (the keyboard size is checked on its own). */
+const CURVE_FIELDS = ['x', 'y', 't', 'grid_name', 'grid'];
 const TOP_FIELDS = ['swipes', 'decoding'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -180,7 +183,8 @@ function parseOneSwipe(value: unknown, prefix: string, index: number, registry: 
   }
   checkFinite(value, prefix);
   const curve: Record<string, unknown> = {};
-  for (const k of SWIPE_FIELDS) if (value[k] !== undefined) curve[k] = value[k];
+  for (const k of CURVE_FIELDS) if (value[k] !== undefined) curve[k] = value[k];
+  const size = keyboardSize(value.width, value.height, (field, problem) => badField(`${prefix}${field}`, problem));
   let rec;
   try {
     rec = parseSwipeLine(JSON.stringify({ curve }), '(request)', index);
@@ -204,7 +208,12 @@ function parseOneSwipe(value: unknown, prefix: string, index: number, registry: 
     }
     key = rec.gridName;
   }
-  return { swipe: { index, x: rec.x, y: rec.y, t: rec.t, gridName: key }, clientGrid: rec.gridName };
+  const swipe: Swipe = { index, x: rec.x, y: rec.y, t: rec.t, gridName: key };
+  if (size !== null) {
+    swipe.width = size.width;
+    swipe.height = size.height;
+  }
+  return { swipe, clientGrid: rec.gridName };
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder } from '../decode/decoder.js';
 import type { DecodingInput } from '../decode/decoding.js';
@@ -98,6 +98,20 @@ function loadStatic(dir: string): Map<string, { body: Buffer; type: string }> {
 }
 
 const DECODER_CACHE = 32;
+
+/**
+ * What the page says about a model: the title and first paragraph of the `MODEL_CARD.md` next to the model
+ * file (the bundled example has one), as plain text; null when there is none.
+ */
+export function modelCard(modelPath: string): { title: string; summary: string } | null {
+  const path = join(dirname(modelPath), 'MODEL_CARD.md');
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, 'utf8');
+  const plain = (md: string): string => md.replace(/`([^`]*)`/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim();
+  const title = /^# (.+)$/m.exec(text)?.[1] ?? basename(modelPath);
+  const paragraph = text.slice(text.indexOf(title) + title.length).split(/\n\s*\n/).map((p) => p.trim()).find((p) => p !== '' && !p.startsWith('#')) ?? '';
+  return { title: plain(title), summary: plain(paragraph) };
+}
 
 /**
  * Loads the demo page and starts listening.
@@ -197,7 +211,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     d_model: meta.d_model,
     char_tokens: meta.char_tokens,
     transform: meta.transform,
-    vocabulary: vocabulary ? { words: vocabulary.size } : null,
+    vocabulary: vocabulary ? { words: vocabulary.size, file: basename(vocabulary.source) } : null,
+    card: modelCard(model.path),
     decoding: baseDecoder.decoding,
     limits: {
       max_points: limits.maxPoints, max_swipes_per_request: limits.maxSwipes, max_beam_size: limits.maxBeamSize,

@@ -102,11 +102,54 @@ describe('neuroswipe --version and --help', () => {
 });
 
 describe('option errors', { timeout: 300_000 }, () => {
-  it('a missing required option is commander’s error naming it', () => {
+  it('a missing required option is one line naming it and the command’s help, without the help itself', () => {
     const r = cli(['decode', '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error: required option '--model <file>' not specified");
+    expect(r.stderr).toBe("error: required option '--model <file>' not specified (see neuroswipe decode --help)\n");
     expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
+    const sub = cli(['registry', 'merge', 'a.sqlite']);
+    expect(sub.stderr).toBe("error: required option '--out <registry>' not specified (see neuroswipe registry merge --help)\n");
+  });
+
+  it('a misspelt required option is the unknown option it is, with the flag meant, on one line', () => {
+    for (const [args, typo, meant] of [
+      [['decode', '--modle', EXAMPLE_MODEL, '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl')], '--modle', '--model'],
+      [['decode', `--modle=${EXAMPLE_MODEL}`, '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl')], '--modle', '--model'],
+      [['synth', '--vocab', VOCAB, '--cont', '3', '--out', join(dir, 'x.jsonl')], '--cont', '--count'],
+      [['reproduce', '--config', 'c.json', '--weights-dir', 'w', '--data-dri', 'd', '--out', 's.csv'], '--data-dri', '--data-dir'],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toBe(`error: unknown option '${typo}' (Did you mean ${meant}?)\n`);
+    }
+    // An unrelated unknown option next to a missing required one: the missing one is named.
+    const other = cli(['decode', '--verbose', '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl')]);
+    expect(other.stderr).toBe("error: required option '--model <file>' not specified (see neuroswipe decode --help)\n");
+    // A misspelt optional option: commander's suggestion, on the same line.
+    const optional = cli(['decode', '--model', EXAMPLE_MODEL, '--data', EXAMPLE_VALID, '--out', join(dir, 'x.jsonl'), '--bem-size', '3']);
+    expect(optional.stderr).toBe("error: unknown option '--bem-size' (Did you mean --beam-size?)\n");
+    expect(cli(['decod']).stderr).toBe("error: unknown command 'decod' (Did you mean decode?)\n");
+    expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
+  });
+
+  it('decode --help states the cost of exact and the candidates kept without a vocabulary', () => {
+    const help = cli(['decode', '--help']).stdout;
+    expect(optionHelp(help, '--generator')).toContain("exact scores every vocabulary word of every swipe: about 100× beam's time (progress every 10 swipes)");
+    expect(optionHelp(help, '--return-hypotheses')).toContain('default: all with --use-vocab; 7 without');
+    expect(optionHelp(cli(['serve', '--help']).stdout, '--return-hypotheses')).toContain('default: all with --use-vocab, 7 without');
+  });
+
+  it('decode without a vocabulary keeps 7 candidates per swipe unless --return-hypotheses says otherwise', () => {
+    const data = join(dir, 'three.jsonl');
+    writeFileSync(data, readFileSync(EXAMPLE_VALID, 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
+    const counts = (extra: string[]): number[] => {
+      const out = join(dir, `nv${extra.length}.jsonl`);
+      const r = cli(['decode', '--model', EXAMPLE_MODEL, '--data', data, '--workers', '1', '--out', out, '--force', '--quiet', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { candidates: unknown[] }).candidates.length);
+    };
+    expect(counts([])).toEqual([7, 7, 7]);
+    for (const n of counts(['--return-hypotheses', '20'])) expect(n).toBeGreaterThan(7);
   });
 
   it('a malformed number is refused while parsing, naming the option and the value', () => {

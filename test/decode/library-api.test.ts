@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Model } from '../../lib/model/model.js';
 import { Decoder } from '../../lib/decode/decoder.js';
 import { decodeFile } from '../../lib/decode/decode-file.js';
-import { progressChunk } from '../../lib/decode/decoder.js';
+import { EXACT_PROGRESS_SWIPES, progressChunk } from '../../lib/decode/decoder.js';
 import { defaultWorkers } from '../../lib/decode/defaults.js';
 import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
@@ -208,5 +208,30 @@ describe('decodeFile and long swipes', () => {
     expect(summary.swipes).toBe(3);
     expect(summary.longSwipes).toEqual({ count: 1, lines: [2], message: `${file}: skipped 1 swipe longer than 299 points (max_curve_len), line 2` });
     decoder.dispose();
+  });
+});
+
+describe('exact scoring reports progress often', () => {
+  it('at most every 10 swipes, however large the batch, with the rows of a plain call', async () => {
+    // The first 2,000 words keep exact scoring (every word of the list, per swipe) quick.
+    const words = readFileSync(EXAMPLE_VOCAB, 'utf8').split('\n').filter((w) => w.length > 0).slice(0, 2000);
+    const list = join(dir, 'vocab-2000.txt');
+    writeFileSync(list, words.join('\n') + '\n');
+    const small = await Vocabulary.fromFile(list, model);
+    const decoder = await Decoder.create(model, { vocabulary: small, decoding: { generator: 'exact' }, batchSize: 16, workers: 1 });
+    const part = swipes.slice(0, 25);
+    const seen: number[] = [];
+    const tracked = await decoder.decode(part, { onProgress: ({ done }) => seen.push(done) });
+    expect(seen).toEqual([10, 20, 25]);
+    // Smaller batches: the same words, scores equal up to float32 rounding of the batched model calls.
+    const plain = (await decoder.decode(part)).rows;
+    tracked.rows.forEach((row, i) => {
+      expect(row.candidates.map(([, w]) => w)).toEqual(at(plain, i).candidates.map(([, w]) => w));
+      row.candidates.forEach(([s], k) => expect(s).toBeCloseTo(at(at(plain, i).candidates, k)[0], 5));
+    });
+    expect(progressChunk(1000, 1, 16, EXACT_PROGRESS_SWIPES)).toBe(10);
+    expect(progressChunk(1000, 1, 16)).toBe(128);
+    decoder.dispose();
+    small.dispose();
   });
 });

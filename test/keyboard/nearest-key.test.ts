@@ -144,7 +144,9 @@ it('ties go to the earlier key in grid order', () => {
   expect(new NearestKeyLookup({ ...grid, keys: [...grid.keys].reverse() }).nearestLabel(10, 2)).toBe('а');
 });
 
-it('a grid without allowed keys is an error naming the grid', () => {
+it('a grid without allowed keys is an error naming the grid, the letters it lacks and the keys it has', () => {
   const grid: Grid = { width: 10, height: 10, grid_name: 'digits', keys: [{ label: '1', hitbox: { x: 0, y: 0, w: 5, h: 5 } }] };
-  expect(() => new NearestKeyLookup(grid)).toThrow(/digits.*no allowed key/);
+  expect(() => new NearestKeyLookup(grid)).toThrow(/^grid "digits" cannot be used: the model's key features need keys labelled with the letters of its alphabet \(а б в г д е ë ж .* я\), and none of its 1 labelled keys \(1\) is one of them/);
+  const actions: Grid = { ...grid, grid_name: 'actions', keys: [{ action: 'space', hitbox: { x: 0, y: 0, w: 5, h: 5 } }] };
+  expect(() => new NearestKeyLookup(actions)).toThrow(/grid "actions" cannot be used: .* it has no labelled key \(only actions: space\)/);
 });

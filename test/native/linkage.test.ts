@@ -121,6 +121,7 @@ describe('neuroswipe info', () => {
     expect(j.torchLibraryDir).toBe(builtDir);
     expect(j.cudaBuild).toBe(cudaLibtorch);
     expect(j.cudaAvailable).toBe(info.cudaAvailable);
+    expect(j.addon).toMatch(/\/neuroswipe\.node$/);
   });
 
   it('prints a table with the same facts', () => {

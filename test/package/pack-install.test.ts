@@ -9,7 +9,7 @@
  * ccache and the checkout's addon built from the same sources, the app's build is served from the cache.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -92,22 +92,87 @@ function ccacheCounts(): { hits: number; misses: number } | null {
   return { hits: n('direct_cache_hit') + n('preprocessed_cache_hit'), misses: n('cache_miss') };
 }
 
+/** A command's output lines, each with the seconds since the start at which it arrived. */
+interface TimedRun {
+  lines: { at: number; text: string }[];
+  seconds: number;
+}
+
+/** Runs a command, timing each output line (stdout and stderr together); rejects on a non-zero exit. */
+function timedRun(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const lines: { at: number; text: string }[] = [];
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const take = (stream: NodeJS.ReadableStream): void => {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const text of parts) lines.push({ at: (performance.now() - t0) / 1000, text });
+      });
+      stream.on('end', () => {
+        if (rest) lines.push({ at: (performance.now() - t0) / 1000, text: rest });
+      });
+    };
+    take(child.stdout);
+    take(child.stderr);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (code === 0) resolve({ lines, seconds });
+      else reject(new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd}) exited with ${code}:\n${lines.map((l) => l.text).join('\n').slice(-8000)}`));
+    });
+  });
+}
+
+/** Seconds from the line that starts a package's install script (`> name@version install`) to the next script's or the end. */
+function scriptSeconds(r: TimedRun, name: string): number {
+  const i = r.lines.findIndex((l) => new RegExp(`^> ${name}@\\S+ install$`).test(l.text));
+  if (i < 0) return 0;
+  const next = r.lines.slice(i + 1).find((l) => /^> \S+@\S+ \w+$/.test(l.text));
+  return (next?.at ?? r.seconds) - at(r.lines, i).at;
+}
+
+/** Apparent size of a folder, in bytes (du -sb). */
+function folderBytes(path: string): number {
+  return Number(run('du', ['-sb', path], { cwd: ROOT }).stdout.split('\t')[0]);
+}
+
+/** The README's first ```js block under "## Use it in your app". */
+function readmeAppExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Use it in your app\n'));
+  const m = /```js\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error('README.md: no ```js block under "## Use it in your app"');
+  return at(m, 1);
+}
+
+/** The installed package stays under this many bytes (README: "Use it in your app"). */
+const MAX_INSTALLED_BYTES = 30e6;
+
 describe('npm pack → npm install in a fresh app', () => {
-  it('builds the addon in the app, and the README example typechecks strictly and runs', { timeout: 3_600_000 }, () => {
+  it('installs with the prebuilt addon (no compilation), small; a source build leaves only the addon; the README examples typecheck strictly and run', { timeout: 3_600_000 }, async () => {
     expect(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is built').toBe(true);
     rmSync(WORK, { recursive: true, force: true });
     mkdirSync(APP, { recursive: true });
 
-    // The tarball. prepare (tsc) is skipped: dist/ is current, and rebuilding it would race the suite's
-    // other files, which run the built CLI.
-    const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', WORK], { cwd: ROOT });
-    const packed = at(JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[], 0);
+    // The tarball, with npm's scripts: prepare rebuilds dist/ beside the old one and swaps it in (the suite's
+    // other files run the built CLI meanwhile), prepack brings the addon up to date and places the prebuilt
+    // one, postpack removes it from the checkout again. The build's output goes to stderr; stdout ends with
+    // the JSON file list.
+    const pack = run('npm', ['pack', '--json', '--pack-destination', WORK], { cwd: ROOT });
+    const packed = at(JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as { filename: string; files: { path: string }[]; unpackedSize: number }[], 0);
     const files = new Set(packed.files.map((f) => f.path));
     for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'lib/index.ts', 'bin/neuroswipe.js',
-      'scripts/build-native.mjs', 'CMakeLists.txt', 'examples/model.pt', 'examples/vocab.txt', 'examples/valid.jsonl', 'data/gridname_to_grid.json']) {
+      'scripts/build-native.mjs', 'CMakeLists.txt', 'examples/model.pt', 'examples/vocab.txt', 'examples/valid.jsonl', 'data/gridname_to_grid.json',
+      'configs/yandex-cup.json', 'prebuilds/linux-x64/neuroswipe.node', 'prebuilds/linux-x64/neuroswipe.json']) {
       expect(files.has(f), `${f} is in the package`).toBe(true);
     }
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('build/') || f.includes('__pycache__'))).toBe(false);
+    expect(existsSync(join(ROOT, 'prebuilds')), 'postpack removed prebuilds/ from the checkout').toBe(false);
+    expect(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is still there').toBe(true);
     // Every source map points at a shipped file.
     for (const f of files) {
       if (!f.endsWith('.js.map')) continue;
@@ -132,47 +197,80 @@ describe('npm pack → npm install in a fresh app', () => {
       include: ['example.ts'],
     }, null, 2));
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-    // The install script uses ccache when it is installed, with paths relative to the package
-    // (CCACHE_BASEDIR): the app's build of the tarball's sources hits the entries the checkout's build made.
-    const before = ccacheCounts();
-    const install = run('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
-    const after = ccacheCounts();
-    const cache = before && after ? `; ccache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses` : '';
-    console.log(`pack-install: npm ci --offline in the app (addon build included) took ${install.seconds.toFixed(0)} s${cache}`);
+    delete env.NEUROSWIPE_BUILD_FROM_SOURCE;
 
+    // The install: the prebuilt addon serves (Debian's libtorch 1.13 is here), so nothing of ours compiles.
+    // better-sqlite3 compiles its SQLite from source (its prebuilt download is unreachable here).
+    const install = await timedRun('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
+    const log = install.lines.map((l) => l.text).join('\n');
     const installed = join(APP, 'node_modules', PKG.name);
-    expect(existsSync(join(installed, 'build', 'cmake', 'Release', 'neuroswipe.node')), 'the addon was built in the app').toBe(true);
+    const size = folderBytes(installed);
+    const sqlite = scriptSeconds(install, 'better-sqlite3');
+    const ours = scriptSeconds(install, PKG.name);
+    console.log(`pack-install: npm ci --offline took ${install.seconds.toFixed(0)} s (better-sqlite3's build ${sqlite.toFixed(0)} s, neuroswipe's install script ${ours.toFixed(1)} s); ` +
+      `installed package ${(size / 1e6).toFixed(1)} MB (tarball ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked)`);
+    expect(log).toMatch(/neuroswipe: using the prebuilt linux-x64 addon \(libtorch 1\.13\.\d+, .*\); no compilation/);
+    expect(existsSync(join(installed, 'build')), 'nothing was built in the app').toBe(false);
+    expect(ours, "neuroswipe's install script only checks the prebuilt addon").toBeLessThan(30);
+    expect(install.seconds - sqlite, 'the install without better-sqlite3\'s compilation').toBeLessThan(90);
+    expect(size).toBeLessThan(MAX_INSTALLED_BYTES);
     // npm hoisted the build tools next to the package rather than inside it.
     expect(existsSync(join(APP, 'node_modules', 'cmake-js'))).toBe(true);
     expect(existsSync(join(installed, 'node_modules', 'cmake-js'))).toBe(false);
     expect(existsSync(join(installed, NESTED, 'napi.h')), 'node-addon-api nested in the package').toBe(true);
 
+    const vocab = new Set(readFileSync(join(ROOT, 'examples', 'vocab.txt'), 'utf8').split('\n'));
+    const targets = readFileSync(join(ROOT, 'examples', 'valid.ref'), 'utf8').split('\n');
     writeFileSync(join(APP, 'example.ts'), readmeExample());
+    writeFileSync(join(APP, 'app.mjs'), readmeAppExample());
     run(process.execPath, [join(APP, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', APP], { cwd: APP });
-    const inApp = run(process.execPath, [join(APP, 'out', 'example.js')], { cwd: APP });
+    const runExamples = (): { library: string; app: string } => {
+      const inApp = run(process.execPath, [join(APP, 'out', 'example.js')], { cwd: APP });
+      const lines = inApp.stdout.trim().split('\n');
+      expect(lines).toHaveLength(3);
+      lines.forEach((line, i) => {
+        const [target, words] = line.split(' → ');
+        expect(target).toBe(targets[i]);
+        if (words === undefined) throw new Error(`line ${i + 1} has no " → ": ${line}`);
+        const list = words.split(' ');
+        expect(list.length).toBeGreaterThanOrEqual(1);
+        for (const w of list) expect(vocab.has(w), `${w} is a vocabulary word`).toBe(true);
+      });
+      // Progress went to stderr and reached the total.
+      expect(inApp.stderr).toContain('1000/1000');
+      const app = run(process.execPath, [join(APP, 'app.mjs')], { cwd: APP }).stdout;
+      expect(app).toMatch(new RegExp(`^${targets[0] ?? '?'} → \\S+`));
+      return { library: inApp.stdout, app };
+    };
+    const withPrebuilt = runExamples();
+    const info = run(process.execPath, [join(installed, 'bin', 'neuroswipe.js'), 'info', '--json'], { cwd: APP });
+    expect(JSON.parse(info.stdout)).toMatchObject({ addon: join(installed, 'prebuilds', 'linux-x64', 'neuroswipe.node') });
 
     // The same compiled program against the checkout (the package's own name resolves to it from inside).
     const local = join(ROOT, '.tmp', 'readme-example');
     mkdirSync(local, { recursive: true });
     cpSync(join(APP, 'out', 'example.js'), join(local, 'example.js'));
     const inClone = run(process.execPath, [join(local, 'example.js')], { cwd: local });
+    expect(withPrebuilt.library).toBe(inClone.stdout);
 
-    const lines = inApp.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    const vocab = new Set(readFileSync(join(ROOT, 'examples', 'vocab.txt'), 'utf8').split('\n'));
-    const targets = readFileSync(join(ROOT, 'examples', 'valid.ref'), 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      const [target, words] = line.split(' → ');
-      expect(target).toBe(targets[i]);
-      if (words === undefined) throw new Error(`line ${i + 1} has no " → ": ${line}`);
-      const list = words.split(' ');
-      expect(list.length).toBeGreaterThanOrEqual(1);
-      for (const w of list) expect(vocab.has(w), `${w} is a vocabulary word`).toBe(true);
-    });
-    // Progress went to stderr and reached the total.
-    expect(inApp.stderr).toContain('1000/1000');
-    expect(inApp.stdout).toBe(inClone.stdout);
-    console.log(`pack-install: README example ran in ${inApp.seconds.toFixed(1)} s in the app, ${inClone.seconds.toFixed(1)} s in the checkout`);
+    // A source build in the app (what a machine without a matching libtorch gets): a line per stage, and
+    // only the addon is left of the build folder. ccache, with paths relative to the package
+    // (CCACHE_BASEDIR), serves it from the checkout's build.
+    const before = ccacheCounts();
+    const rebuild = await timedRun('npm', ['rebuild', PKG.name, '--foreground-scripts'], { cwd: APP, env: { ...env, NEUROSWIPE_BUILD_FROM_SOURCE: '1' } });
+    const after = ccacheCounts();
+    const cache = before && after ? `; ccache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses` : '';
+    const rebuildLog = rebuild.lines.map((l) => l.text).join('\n');
+    for (const stage of [/neuroswipe: \[1\/3\] configuring/, /neuroswipe: \[2\/3\] compiling \d+ sources/, /neuroswipe: \[3\/3\] built .* in \d+ s; removed \d+ MB of build intermediates/]) {
+      expect(rebuildLog).toMatch(stage);
+    }
+    const buildFiles = readdirSync(join(installed, 'build'), { recursive: true }).map(String).sort();
+    expect(buildFiles).toEqual(['cmake', join('cmake', 'Release'), join('cmake', 'Release', 'neuroswipe.node')]);
+    const sizeBuilt = folderBytes(installed);
+    console.log(`pack-install: a source build in the app took ${rebuild.seconds.toFixed(0)} s${cache}; installed package then ${(sizeBuilt / 1e6).toFixed(1)} MB`);
+    expect(sizeBuilt).toBeLessThan(MAX_INSTALLED_BYTES);
+    const withBuilt = runExamples();
+    expect(withBuilt).toEqual(withPrebuilt);
     expect(readdirSync(join(installed, 'examples'))).toContain('model.pt');
   });
 });

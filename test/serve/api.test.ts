@@ -51,6 +51,10 @@ describe('GET routes', () => {
 
     const m = (await (await fetch(`${srv.url}/v1/model`)).json()) as any;
     expect(m).toMatchObject({ file: 'model.pt', device: 'cpu', architecture: 'm1_bigger', max_curve_len: 299, vocabulary: { words: vocabulary.size } });
+    expect(m.vocabulary.file).toBe('vocab.txt');
+    // The model card next to the bundled model: what the demo page says about it.
+    expect(m.card.title).toBe('Example model: m1_bigger trained on synthetic swipes');
+    expect(m.card.summary).toMatch(/^examples\/model\.pt is a small swipe-decoding model .* on synthetic swipes only\./);
     expect(m.decoding).toEqual({ generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null });
     expect(m.limits).toMatchObject({ max_batch_size: 8, max_wait_ms: 5, workers: 2, max_beam_size: 16 });
 

@@ -178,3 +178,60 @@ describe('demo page in Chromium', () => {
     await page.close();
   });
 });
+
+describe('demo page: what it runs, substitutions, errors and a steady layout', () => {
+  it('states the model, its training data and the word list; traces ё as е; an error clears the candidates; the keyboard never moves; phone candidates show whole', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#model-info').textContent()).toBe('Model model.pt (m1_bigger, trained on the default grid) on cpu; beam 6; word list vocab.txt, 20,000 words.');
+    const card = (await page.locator('#model-card').textContent()) ?? '';
+    expect(card).toMatch(/^Example model: m1_bigger trained on synthetic swipes\. examples\/model\.pt is a small swipe-decoding model/);
+    expect(card).toContain('on synthetic swipes only');
+    expect(await page.locator('#model-card').isVisible()).toBe(true);
+    const keyboardTop = async (): Promise<number> => (await page.locator('#keyboard').boundingBox())!.y;
+    const top = await keyboardTop();
+
+    // ё has no key on the default grid: traced as е, and said so.
+    const trace = async (word: string): Promise<void> => {
+      await page.locator('#trace-word').fill(word);
+      await page.locator('#trace-button').click();
+    };
+    await trace('ёлка');
+    await page.locator('#candidates .candidate').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#status').textContent()).toMatch(/^Traced “елка” \(ё → е: no such key\)\. \d candidates: /);
+    expect(await page.locator('#status').getAttribute('class')).not.toContain('error');
+    expect(await keyboardTop()).toBe(top);
+
+    // Long candidates show whole on a phone: no word is cut or overflows its button.
+    await trace('привет');
+    await page.waitForFunction("!document.querySelector('#status').textContent.startsWith('Traced') && document.querySelector('#status').textContent.includes('candidates:')");
+    const fits = await page.locator('#candidates .candidate .word').evaluateAll((els) => els.map((e) => {
+      const el = e as unknown as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number; textContent: string | null };
+      return { word: el.textContent, fits: el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1 };
+    }));
+    expect(fits.length).toBeGreaterThan(0);
+    for (const f of fits) expect(f.fits, `${f.word ?? ''} shows whole`).toBe(true);
+    const buttons = await page.locator('#candidates .candidate').evaluateAll((els) => els.map((e) => {
+      const el = e as unknown as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
+      return el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1;
+    }));
+    expect(buttons.every(Boolean)).toBe(true);
+    expect(await keyboardTop()).toBe(top);
+    await page.screenshot({ path: join(SHOTS, 'phone-trace.png') });
+
+    // An error (letters without a key or a substitute) clears the previous candidates; a long message
+    // wraps within the status line's two lines, so the keyboard stays put.
+    await trace('hello world, this line is long enough to wrap several times on a phone');
+    await page.waitForFunction("document.querySelector('#status').classList.contains('error')");
+    expect(await page.locator('#candidates .candidate').count()).toBe(0);
+    expect(await page.locator('#status').textContent()).toBe('The keyboard has no key for “h”, “e”, “l”, “o”, “w”, “r”, “d”, “t”, “i”, “s”, “n”, “g”, “u”, “a”, “p”, “v”, “m”.');
+    expect(await page.locator('#keyboard .trail').getAttribute('points')).toBe('');
+    expect(await keyboardTop()).toBe(top);
+    await page.screenshot({ path: join(SHOTS, 'phone-error.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

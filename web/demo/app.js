@@ -1,6 +1,6 @@
 // The demo page: draws the server's keyboards, records a swipe with pointer events (mouse, touch, pen),
 // sends it to POST /v1/decode and shows the top candidates; chosen words collect in a text area.
-import { drawKeyboard, traceWord } from './keyboard.js';
+import { drawKeyboard, substituteMissing, traceWord } from './keyboard.js';
 
 const TOP = 4;
 
@@ -24,6 +24,19 @@ function setStatus(message, isError = false) {
   statusLine.classList.toggle('error', isError);
 }
 
+/** Removes the candidates shown, so that an error never sits beside the previous swipe's words. */
+function clearCandidates() {
+  candidatesBox.replaceChildren();
+  shown = [];
+}
+
+/** An error in the status line, with the candidates of the previous swipe gone. */
+function showError(message) {
+  clearCandidates();
+  if (trail) showTrail([], []);
+  setStatus(message, true);
+}
+
 function showTrail(x, y) {
   trail.setAttribute('points', x.map((v, i) => `${v},${y[i]}`).join(' '));
 }
@@ -40,7 +53,7 @@ function choose(word) {
   setStatus(`Added “${word}”.`);
 }
 
-function showCandidates(candidates, latencyMs, serverMs) {
+function showCandidates(candidates, latencyMs, serverMs, note = '') {
   shown = candidates.slice(0, TOP);
   candidatesBox.replaceChildren();
   shown.forEach(([score, word], i) => {
@@ -61,13 +74,13 @@ function showCandidates(candidates, latencyMs, serverMs) {
     candidatesBox.append(b);
   });
   const words = shown.map(([, w]) => w).join(', ');
-  setStatus(shown.length
+  setStatus(note + (shown.length
     ? `${shown.length} candidates: ${words}. ${latencyMs.toFixed(0)} ms round trip, ${serverMs.toFixed(1)} ms decoding.`
-    : `No candidate. ${latencyMs.toFixed(0)} ms.`);
+    : `No candidate. ${latencyMs.toFixed(0)} ms.`));
   document.body.dataset.latencyMs = latencyMs.toFixed(1);
 }
 
-async function decode(x, y, t) {
+async function decode(x, y, t, note = '') {
   const seq = ++requestSeq;
   setStatus('Decoding…');
   const started = performance.now();
@@ -81,16 +94,16 @@ async function decode(x, y, t) {
     });
     body = await res.json();
   } catch (err) {
-    if (seq === requestSeq) setStatus(`The server did not answer: ${err.message}`, true);
+    if (seq === requestSeq) showError(`The server did not answer: ${err.message}`);
     return;
   }
   if (seq !== requestSeq) return; // a newer swipe is on its way
   const latency = performance.now() - started;
   if (!res.ok) {
-    setStatus(`Error ${res.status}: ${body?.error?.message ?? res.statusText}`, true);
+    showError(`Error ${res.status}: ${body?.error?.message ?? res.statusText}`);
     return;
   }
-  showCandidates(body.candidates, latency, body.timings.decode_ms);
+  showCandidates(body.candidates, latency, body.timings.decode_ms, note);
 }
 
 function gridPoint(e) {
@@ -137,7 +150,7 @@ function endStroke(e, cancelled) {
     return;
   }
   if (s.x.length < 2) {
-    setStatus('That was a tap: swipe across the letters of a word.');
+    showError('That was a tap: swipe across the letters of a word.');
     return;
   }
   if (s.x.length > maxPoints) {
@@ -156,23 +169,27 @@ svg.addEventListener('pointercancel', (e) => endStroke(e, true));
 
 select.addEventListener('change', () => {
   selectGrid(select.value);
-  candidatesBox.replaceChildren();
-  shown = [];
+  clearCandidates();
   setStatus(`Keyboard “${select.value}”.`);
 });
 
 $('controls').addEventListener('submit', (e) => {
   e.preventDefault();
-  const word = $('trace-word').value.trim();
-  if (!word || !grid) return;
+  const typed = $('trace-word').value.trim();
+  if (!typed || !grid) return;
+  // Letters the keyboard lacks are traced as the seed's data cleaning writes them (ё → е, ъ → ь), as
+  // `neuroswipe synth --missing substitute` does.
+  const { word, substituted } = substituteMissing(grid, typed);
   const { x, y, t, missing } = traceWord(grid, word);
   if (missing.length) {
-    setStatus(`The keyboard has no key for ${missing.map((c) => `“${c}”`).join(', ')}.`, true);
+    const letters = [...new Set(missing.filter((c) => c.trim() !== ''))];
+    showError(`The keyboard has no key for ${letters.map((c) => `“${c}”`).join(', ')}.`);
     return;
   }
   if (x.length < 2) return;
   showTrail(x, y);
-  decode(x, y, t);
+  const note = substituted.length ? `Traced “${word}” (${substituted.map(([a, b]) => `${a} → ${b}`).join(', ')}: no such key). ` : '';
+  decode(x, y, t, note);
 });
 
 $('clear-text').addEventListener('click', () => {
@@ -206,10 +223,15 @@ async function start() {
     selectGrid(first);
     maxPoints = m.max_curve_len;
     const d = m.decoding;
-    $('model-info').textContent = `${m.file} (${m.architecture}) on ${m.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}${m.vocabulary ? ` + ${m.vocabulary.words}-word vocabulary` : ''}`;
+    const words = m.vocabulary ? `word list ${m.vocabulary.file}, ${m.vocabulary.words.toLocaleString('en')} words` : 'no word list (any letter sequence)';
+    $('model-info').textContent = `Model ${m.file} (${m.architecture}, trained on the ${m.grid_names.join(', ')} grid) on ${m.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}; ${words}.`;
+    if (m.card) {
+      $('model-card').textContent = `${m.card.title}. ${m.card.summary}`;
+      $('model-card').hidden = false;
+    }
     document.body.dataset.ready = 'true';
   } catch (err) {
-    setStatus(`Cannot load the keyboards: ${err.message}`, true);
+    showError(`Cannot load the keyboards: ${err.message}`);
   }
 }
 

@@ -70,6 +70,30 @@ export function drawKeyboard(svg, grid) {
   return trail;
 }
 
+/** Letters the seed's data cleaning writes as others (docs/SEED.md §1.3), as `synth --missing substitute`. */
+const SUBSTITUTES = { 'ё': 'е', 'ъ': 'ь' };
+
+/**
+ * `word` (lower-cased) with each letter the grid has no key for, but whose substitute it has, replaced by
+ * that substitute.
+ * @returns `{word, substituted}`: the word to trace and the `[letter, substitute]` pairs used
+ */
+export function substituteMissing(grid, word) {
+  const labels = new Set(grid.keys.filter((k) => k.label !== undefined).map((k) => k.label));
+  const substituted = [];
+  let out = '';
+  for (const ch of word.toLowerCase()) {
+    const sub = SUBSTITUTES[ch];
+    if (!labels.has(ch) && sub !== undefined && labels.has(sub)) {
+      out += sub;
+      if (!substituted.some(([a]) => a === ch)) substituted.push([ch, sub]);
+    } else {
+      out += ch;
+    }
+  }
+  return { word: out, substituted };
+}
+
 /** Minimum-jerk progress along a segment: 0 → 1 with zero velocity and acceleration at both ends. */
 function minJerk(u) {
   return u * u * u * (10 - 15 * u + 6 * u * u);
