@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
+import { gridAlphabet } from './alphabet.js';
 
 /** A key's touch area: top-left corner and size, in pixels. */
 export interface Hitbox {
@@ -139,11 +139,11 @@ export function truncatedCenter(key: GridKey): Point {
 
 /**
  * Average half key diagonal (seed `get_avg_half_key_diag`): the mean of `sqrt(w² + h²) / 2` over the keys
- * whose label is allowed, summed in grid order (double precision). With the default candidates the
- * Cyrillic `ё` key is excluded (seed alphabet quirk).
+ * whose label is allowed, summed in grid order (double precision). The default candidates are the grid's
+ * alphabet ({@link gridAlphabet}); on the Russian grids the Cyrillic `ё` key is excluded (seed alphabet quirk).
  * @throws Error when no key is allowed
  */
-export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = SEED_CYRILLIC_ALPHABET): number {
+export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = gridAlphabet(grid)): number {
   const allowed = new Set(candidates);
   let sum = 0;
   let n = 0;
