@@ -159,7 +159,7 @@ def run_from_model(args: argparse.Namespace) -> None:
                              f"{json.dumps(value, ensure_ascii=False)} for {arch}")
     meta = dict(old_meta)
     meta["exported_with"] = rebuilt["exported_with"]
-    model = prepare_model(arch, tcfg, state_dict, source=args.from_model)
+    model = prepare_model(arch, tcfg, state_dict, source=args.from_model, n_char_tokens=len(old_meta["char_tokens"]))
     diff, step_diff = save_checked(model, tcfg, meta, args.out)
     print(f"self-check: max abs difference between TorchScript and eager outputs {diff:.3g} (limit 1e-05)")
     print(f"incremental self-check: max abs difference between decode_step and decode logits {step_diff:.3g} "
@@ -183,9 +183,9 @@ def run(args: argparse.Namespace) -> None:
     meta = make_metadata(args.arch, tcfg, char_tokens, grid_names, args.weights)
     if args.weights:
         state_dict = read_state_dict(args.weights)
-        model = prepare_model(args.arch, tcfg, state_dict, source=args.weights)
+        model = prepare_model(args.arch, tcfg, state_dict, source=args.weights, n_char_tokens=len(char_tokens))
     else:
-        model = prepare_model(args.arch, tcfg, seed=args.seed)
+        model = prepare_model(args.arch, tcfg, seed=args.seed, n_char_tokens=len(char_tokens))
     if args.save_state_dict:
         save_state_dict(model.model.state_dict(), args.save_state_dict)
         print(f"wrote state dict {args.save_state_dict}")
