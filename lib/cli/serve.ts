@@ -12,9 +12,9 @@ import { integerArg, numberArg, parseNumber } from './parse-number.js';
 import { deviceOption } from './decoding-options.js';
 
 interface ServeCliOptions {
-  model: string;
+  model: string[];
   grids: string;
-  vocab?: string;
+  vocab?: string[];
   useVocab?: boolean;
   host: string;
   port: number;
@@ -38,15 +38,17 @@ interface ServeCliOptions {
   quiet?: boolean;
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   const beam = DECODING_DEFAULTS.beam;
   program
     .command('serve')
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
-    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
+    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
-    .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
+    .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab); with several --model, one --vocab per model, in the same order', collect)
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
@@ -68,7 +70,11 @@ export function register(program: Command): void {
     .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
-      if (o.useVocab && !o.vocab) throw new Error('--use-vocab needs --vocab <file>');
+      const vocabs = o.vocab ?? [];
+      if (o.useVocab && vocabs.length === 0) throw new Error('--use-vocab needs --vocab <file>');
+      if (vocabs.length > 0 && vocabs.length !== o.model.length) {
+        throw new Error(`--vocab: ${vocabs.length} vocabularies for ${o.model.length} models; give one --vocab per --model, in the same order`);
+      }
       const { port, maxWaitMs, maxBeamSize } = o;
       setNumThreads(o.threads);
       tuneHeapForThroughput();
@@ -88,16 +94,25 @@ export function register(program: Command): void {
         throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
       }
       const grids = loadGrids(o.grids);
-      const model = await Model.load(o.model, { device: o.device, precision: o.precision });
+      const models: Model[] = [];
       try {
+        for (const path of o.model) models.push(await Model.load(path, { device: o.device, precision: o.precision }));
+        const model = models[0]!;
         const onGpu = model.device.startsWith('cuda');
-        let vocabulary: Vocabulary | null = null;
-        if (o.useVocab) {
-          const base = await Decoder.create(model, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
-          vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), base.tokenizer, o.vocab);
+        const vocabularies: (Vocabulary | null)[] = [];
+        for (const [i, m] of models.entries()) {
+          const path = vocabs[i];
+          if (!o.useVocab || path === undefined) {
+            vocabularies.push(null);
+            continue;
+          }
+          const base = await Decoder.create(m, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
+          vocabularies.push(await Vocabulary.build(readVocabularyFile(path), base.tokenizer, path));
         }
+        const vocabulary = vocabularies[0] ?? null;
         const running = await startServer({
           model, grids, vocabulary, decoding: decoding as DecodingInput, // checked by startServer
+          models: models.slice(1).map((m, i) => ({ model: m, vocabulary: vocabularies[i + 1] ?? null })),
           host: o.host, port,
           maxBatchSize: o.maxBatchSize,
           maxWaitMs,
@@ -113,7 +128,11 @@ export function register(program: Command): void {
           if (!o.quiet) process.stderr.write(`${line}\n`);
         };
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
-        process.stderr.write(`neuroswipe serve: ${model.path} on ${model.device}${vocabulary ? `, vocabulary ${vocabulary.size} words` : ''}; listening on ${running.url} (demo page: ${running.url}/)\n`);
+        const described = models.map((m, i) => {
+          const v = vocabularies[i];
+          return `${m.path} (grids ${m.metadata.grid_names.join(', ')}${v ? `, vocabulary ${v.size} words` : ''})`;
+        });
+        process.stderr.write(`neuroswipe serve: ${described.join(' and ')} on ${model.device}; listening on ${running.url} (demo page: ${running.url}/)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string): void => {
             say(`neuroswipe serve: ${signal}: finishing ${running.batcher.queued} queued swipes and the batches in flight, then stopping`);
@@ -124,7 +143,7 @@ export function register(program: Command): void {
         });
         say('neuroswipe serve: stopped');
       } finally {
-        model.dispose();
+        for (const m of models) m.dispose();
       }
     });
 }
