@@ -58,7 +58,7 @@ export { Registry, type OpenOptions } from './registry/registry.js';
 export { mergeRegistries, type MergeSummary } from './registry/merge.js';
 export type { PredictorIdentity, PredictorResults, RegistryRow } from './registry/schema.js';
 // Serving
-export { DEMO_DIR, startServer, type RunningServer, type ServeOptions, type ServedModel } from './serve/server.js';
+export { DEMO_DIR, startServer, type RunningServer, type ServeOptions, type ServedModel, type ServedPrior } from './serve/server.js';
 export type { BatchResult, DynamicBatcher } from './serve/batcher.js';
 export type { ServeMetrics } from './serve/metrics.js';
 // Synthetic swipes

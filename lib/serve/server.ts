@@ -12,6 +12,7 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder, type DecodedSwipe } from '../decode/decoder.js';
 import type { DecodingInput } from '../decode/decoding.js';
+import type { WordPrior } from '../decode/prior.js';
 import { gridAlphabet } from '../keyboard/alphabet.js';
 import type { GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
@@ -23,12 +24,22 @@ import { GridRegistry, RequestError, badField, mergeDecoding, parseDecodeRequest
 /** The demo page's folder (plain ES modules, no build step). */
 export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
 
-/** One more model a server decodes with, and its vocabulary. */
+/** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
+export interface ServedPrior {
+  frequencies: WordPrior;
+  weight: number;
+  /** Default 0. */
+  length?: number;
+}
+
+/** One more model a server decodes with, its vocabulary and its prior. */
 export interface ServedModel {
   /** The loaded model (the server does not dispose it). */
   model: Model;
   /** Restrict this model's outputs to these words. Default none. */
   vocabulary?: Vocabulary | null;
+  /** Rerank this model's candidates by word frequency (beam, beam-sync, exact, hybrid; not greedy). Default none. */
+  prior?: ServedPrior | null;
 }
 
 /** Options of {@link startServer}. */
@@ -39,6 +50,8 @@ export interface ServeOptions {
   grids: GridMap;
   /** Restrict the first model's outputs to these words. Default none. */
   vocabulary?: Vocabulary | null;
+  /** The first model's word-frequency prior (see {@link ServedPrior}). Default none. */
+  prior?: ServedPrior | null;
   /**
    * More models, one per keyboard (for example an English model for the `qwerty` grid beside a Russian one
    * for `default`). Each swipe is decoded by the first model (`model`, then these in order) whose
@@ -132,7 +145,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     maxBeamSize: int('maxBeamSize', opts.maxBeamSize, 16),
     maxInlineGrids: 256,
   };
-  const served: ServedModel[] = [{ model, vocabulary: opts.vocabulary ?? null }, ...(opts.models ?? [])];
+  const served: ServedModel[] = [{ model, vocabulary: opts.vocabulary ?? null, prior: opts.prior ?? null }, ...(opts.models ?? [])];
   for (const [i, s] of served.entries()) {
     if (i > 0 && served.findIndex((o) => o.model === s.model) !== i) throw new TypeError(`models[${i - 1}]: the model ${s.model.path} is given twice`);
     limits.maxPoints = Math.min(limits.maxPoints, s.model.metadata.max_curve_len);
@@ -142,10 +155,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const baseDecoding: DecodingInput = opts.decoding ?? { generator: 'beam' };
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
-  const decoderOptions = (i: number) => ({ grids: registry.grids, vocabulary: served[i]?.vocabulary ?? null, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true });
+  const decoderOptions = (i: number) => {
+    const prior = served[i]?.prior ?? null;
+    return { grids: registry.grids, vocabulary: served[i]?.vocabulary ?? null, ...(prior ? { prior: prior.frequencies } : {}), batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
+  };
+  /** A model's decoding options: the server's (or a request's), plus the model's prior weights. */
+  const withPrior = (i: number, decoding: DecodingInput): DecodingInput => {
+    const prior = served[i]?.prior ?? null;
+    if (prior === null || decoding.generator === 'greedy') return decoding;
+    return { ...decoding, priorWeight: prior.weight, priorLength: prior.length ?? 0 };
+  };
   // The server's own options are checked now, so a bad flag fails at start rather than on every request.
   const baseDecoders: Decoder[] = [];
-  for (const [i, s] of served.entries()) baseDecoders.push(await Decoder.create(s.model, { ...decoderOptions(i), decoding: baseDecoding }));
+  for (const [i, s] of served.entries()) baseDecoders.push(await Decoder.create(s.model, { ...decoderOptions(i), decoding: withPrior(i, baseDecoding) }));
   const baseDecoder = baseDecoders[0]!;
   if ('beamSize' in baseDecoder.decoding && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
     throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
@@ -176,7 +198,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const merged = mergeDecoding(baseDecoding, request, limits) as DecodingInput;
     let d: Decoder;
     try {
-      d = await Decoder.create(served[m]!.model, { ...decoderOptions(m), decoding: merged });
+      d = await Decoder.create(served[m]!.model, { ...decoderOptions(m), decoding: withPrior(m, merged) });
     } catch (err) {
       const msg = (err as Error).message;
       const m = /^(decoding(?:\.\w+)?): /.exec(msg);
