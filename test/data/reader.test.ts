@@ -75,7 +75,7 @@ describe('readSwipes on both formats', () => {
     const keys: number[][] = [];
     for await (const s of reader) keys.push(Array.from(fx.extract(s).keys));
     expect(keys).toEqual([[23, 10]]); // ц, й (spec §2.4)
-    expect(Object.keys(reader.grids)).toEqual(['default', 'extra', 'custom']);
+    expect(Object.keys(reader.grids)).toEqual(['default', 'extra', 'qwerty', 'custom']);
   });
 
   it('a missing file is an error naming it', async () => {
