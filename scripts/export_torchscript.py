@@ -70,7 +70,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     src.add_argument("--from-model", metavar="MODEL.pt",
                      help="re-export a neuroswipe model file with its own weights and metadata")
     p.add_argument("--seed", type=int, default=0, help="seed for --random-init (default 0)")
-    p.add_argument("--vocab", help="vocabulary file (one word per line) defining the char tokens")
+    p.add_argument("--vocab", help="vocabulary file (one word per line) defining the char tokens (the legacy m1 family takes any number; the v3 family the competition's 37)")
     p.add_argument("--grids", default="default", help="comma-separated grid names the model was trained for")
     p.add_argument("--out", help="output TorchScript file")
     p.add_argument("--save-state-dict", metavar="PATH", help="also write the model's state dict as a seed-style .pt")
