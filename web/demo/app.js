@@ -1,6 +1,6 @@
 // The demo page: draws the server's keyboards, records a swipe with pointer events (mouse, touch, pen),
 // sends it to POST /v1/decode and shows the top candidates; chosen words collect in a text area.
-import { drawKeyboard, traceWord } from './keyboard.js';
+import { drawKeyboard, gridLanguage, LANGUAGES, traceWord } from './keyboard.js';
 
 const TOP = 4;
 
@@ -28,10 +28,19 @@ function showTrail(x, y) {
   trail.setAttribute('points', x.map((v, i) => `${v},${y[i]}`).join(' '));
 }
 
+/** A word to trace on each keyboard language, shown as the trace field's placeholder. */
+const PLACEHOLDERS = { en: 'people', ru: 'человек' };
+
 function selectGrid(name) {
   grid = grids[name];
   trail = drawKeyboard(svg, grid);
   document.body.dataset.grid = name;
+  const language = gridLanguage(grid);
+  document.body.dataset.language = language;
+  const input = $('trace-word');
+  input.lang = language;
+  input.placeholder = PLACEHOLDERS[language] ?? '';
+  text.lang = language;
 }
 
 function choose(word) {
@@ -48,7 +57,7 @@ function showCandidates(candidates, latencyMs, serverMs) {
     b.type = 'button';
     b.className = 'candidate';
     b.dataset.word = word;
-    b.lang = 'ru';
+    b.lang = gridLanguage(grid);
     b.setAttribute('aria-label', `${i + 1}: ${word}, score ${score.toFixed(3)}`);
     const w = document.createElement('span');
     w.className = 'word';
@@ -194,19 +203,23 @@ async function start() {
   try {
     const [g, m] = await Promise.all([fetch('v1/grids').then((r) => r.json()), fetch('v1/model').then((r) => r.json())]);
     grids = g.grids;
-    const names = Object.keys(grids);
+    // The models' own grids first (in the server's model order), then the others.
+    const names = [...g.model_grids.filter((n) => n in grids), ...Object.keys(grids).filter((n) => !g.model_grids.includes(n))];
     for (const name of names) {
       const o = document.createElement('option');
       o.value = name;
-      o.textContent = g.model_grids.includes(name) ? `${name} (the model's grid)` : name;
+      o.textContent = `${LANGUAGES[gridLanguage(grids[name])]} (${name})`;
       select.append(o);
     }
-    const first = names.find((n) => g.model_grids.includes(n)) ?? names[0];
+    const first = names[0];
     select.value = first;
     selectGrid(first);
-    maxPoints = m.max_curve_len;
-    const d = m.decoding;
-    $('model-info').textContent = `${m.file} (${m.architecture}) on ${m.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}${m.vocabulary ? ` + ${m.vocabulary.words}-word vocabulary` : ''}`;
+    const models = m.models ?? [m];
+    maxPoints = Math.min(...models.map((x) => x.max_curve_len));
+    $('model-info').textContent = models.map((x) => {
+      const d = x.decoding;
+      return `${x.file} (${x.architecture}, ${x.grid_names.join(', ')}) on ${x.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}${x.vocabulary ? ` + ${x.vocabulary.words}-word vocabulary` : ''}${d.priorWeight !== undefined ? ' + word-frequency prior' : ''}`;
+    }).join(' · ');
     document.body.dataset.ready = 'true';
   } catch (err) {
     setStatus(`Cannot load the keyboards: ${err.message}`, true);
