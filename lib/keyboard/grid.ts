@@ -32,7 +32,7 @@ export interface Grid {
 /** Grid name → grid, as in `gridname_to_grid.json`. */
 export type GridMap = Record<string, Grid>;
 
-/** Path of the bundled real grids (`default` and `extra`). */
+/** Path of the bundled grids: the competition's Russian `default` and `extra`, and the English `qwerty`. */
 export const DEFAULT_GRIDS_PATH = fileURLToPath(new URL('../../data/gridname_to_grid.json', import.meta.url));
 
 function fail(file: string, field: string, message: string): never {
