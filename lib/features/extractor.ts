@@ -5,9 +5,8 @@
 import type { Swipe } from '../data/dataset.js';
 import { checkSwipe } from '../data/swipe-input.js';
 import { DistancesLookup } from '../keyboard/distances.js';
-import { avgHalfKeyDiagonal, type Grid, type GridMap } from '../keyboard/grid.js';
+import { avgHalfKeyDiagonal, gridAlphabet, type Grid, type GridMap } from '../keyboard/grid.js';
 import { NearestKeyLookup } from '../keyboard/nearest-key.js';
-import { gridAlphabet } from '../keyboard/alphabet.js';
 import { distanceColumns, KeyboardTokenizer } from '../tokenizer.js';
 import { SigmoidWeights } from './weights-functions.js';
 import { at } from '../util/checked.js';

@@ -1,7 +1,7 @@
 /**
  * The letters a grid's keys can stand for: the seed's Cyrillic list for the Russian grids, a–z for a Latin
  * (English) grid. They are the allowed keys of the nearest-key lookup and the letter tokens of the keyboard
- * tokenizer.
+ * tokenizer; `gridAlphabet` (lib/keyboard/grid.ts) chooses one for a grid.
  */
 
 /**
@@ -17,21 +17,3 @@ export const SEED_CYRILLIC_ALPHABET: readonly string[] = Object.freeze([
 
 /** The 26 Latin letters a–z, the letters of an English (QWERTY) grid. */
 export const LATIN_ALPHABET: readonly string[] = Object.freeze(Array.from('abcdefghijklmnopqrstuvwxyz'));
-
-const CYRILLIC = new Set([...SEED_CYRILLIC_ALPHABET, 'ё']);
-const LATIN = new Set(LATIN_ALPHABET);
-
-/**
- * The letter alphabet of a grid, chosen from its key labels: {@link LATIN_ALPHABET} when a key is labelled
- * with a letter a–z and no key with a Cyrillic letter; otherwise {@link SEED_CYRILLIC_ALPHABET} (the bundled
- * Russian grids, and any grid without letters of either script, exactly as before).
- */
-export function gridAlphabet(grid: { keys: readonly { label?: string }[] }): readonly string[] {
-  let latin = false;
-  for (const k of grid.keys) {
-    if (k.label === undefined) continue;
-    if (CYRILLIC.has(k.label)) return SEED_CYRILLIC_ALPHABET;
-    if (LATIN.has(k.label)) latin = true;
-  }
-  return latin ? LATIN_ALPHABET : SEED_CYRILLIC_ALPHABET;
-}

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gridAlphabet } from './alphabet.js';
+import { LATIN_ALPHABET, SEED_CYRILLIC_ALPHABET } from './alphabet.js';
 
 /** A key's touch area: top-left corner and size, in pixels. */
 export interface Hitbox {
@@ -155,4 +155,22 @@ export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = g
   }
   if (n === 0) throw new Error(`grid ${JSON.stringify(grid.grid_name)}: no allowed key for the half key diagonal`);
   return sum / n;
+}
+
+const CYRILLIC = new Set([...SEED_CYRILLIC_ALPHABET, 'ё']);
+const LATIN = new Set(LATIN_ALPHABET);
+
+/**
+ * The letter alphabet of a grid, chosen from its key labels: {@link LATIN_ALPHABET} when a key is labelled
+ * with a letter a–z and no key with a Cyrillic letter; otherwise {@link SEED_CYRILLIC_ALPHABET} (the bundled
+ * Russian grids, and any grid without letters of either script, exactly as before).
+ */
+export function gridAlphabet(grid: { keys: readonly { label?: string }[] }): readonly string[] {
+  let latin = false;
+  for (const k of grid.keys) {
+    if (k.label === undefined) continue;
+    if (CYRILLIC.has(k.label)) return SEED_CYRILLIC_ALPHABET;
+    if (LATIN.has(k.label)) latin = true;
+  }
+  return latin ? LATIN_ALPHABET : SEED_CYRILLIC_ALPHABET;
 }

@@ -2,8 +2,7 @@
  * Nearest allowed key for any integer point, reproducing the seed's `NearestKeyLookup` answers without
  * precomputing its full table: answers are computed on demand and cached per cell.
  */
-import { gridAlphabet } from './alphabet.js';
-import { floatCenter, keyLabel, type Grid } from './grid.js';
+import { floatCenter, gridAlphabet, keyLabel, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 
 /** One allowed key as the lookup sees it. */

@@ -3,8 +3,8 @@
  * sizes (docs/SEED.md §2.2), for the letters that are allowed keys (§2.3: `а`…`я` without `ё` on the
  * Russian grids, an `ё` key not being an allowed key; `a`…`z` on a Latin grid).
  */
-import { gridAlphabet, LATIN_ALPHABET } from '../keyboard/alphabet.js';
-import type { Grid } from '../keyboard/grid.js';
+import { LATIN_ALPHABET } from '../keyboard/alphabet.js';
+import { gridAlphabet, type Grid } from '../keyboard/grid.js';
 
 /** The 32 letters that can be allowed keys of a Russian grid: Cyrillic `а`…`я` without `ё`. */
 export const SYNTH_LETTERS: readonly string[] = Array.from('абвгдежзийклмнопрстуфхцчшщъыьэюя');

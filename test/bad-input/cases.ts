@@ -281,7 +281,8 @@ for (const [label, text, extra, fragments] of [...CONFIGS.slice(0, 3), ...CONFIG
 
 // 7. Vocabulary and grids files.
 add({ name: 'synth: 5,000-letter word', files: { 'v.txt': `дом\n${'а'.repeat(5000)}\n` }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:2', 'has 5000 letters', '32767'] });
-add({ name: 'synth: not Cyrillic', files: { 'v.txt': 'hello\nworld\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:1', 'unexpected character "h"'] });
+add({ name: 'synth: not a letter of any alphabet', files: { 'v.txt': 'дом\ncafé\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:2', 'unexpected character "é"'] });
+add({ name: 'synth: Latin words on the Russian grid', files: { 'v.txt': 'hello\nworld\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt', 'no word can be swiped on grid "default"', 'line 1: "hello", has no key for "h"'] });
 add({ name: 'synth: no usable word', files: { 'v.txt': 'ъъ\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt', 'no word can be swiped'] });
 add({ name: 'synth: --missing error', files: { 'v.txt': 'дом\nобъем\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--missing', 'error', '--out', '@out.jsonl'], message: ['@v.txt:2', 'объем', 'ъ'] });
 for (const [label, grids, fragment] of [

@@ -5,7 +5,7 @@ import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { TRANSFORM_NAMES, WEIGHTS_FUNCTION_NAMES, type TransformName } from '../../lib/features/types.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
-import { gridAlphabet } from '../../lib/keyboard/alphabet.js';
+import { gridAlphabet } from '../../lib/keyboard/grid.js';
 import { KeyboardTokenizer } from '../../lib/tokenizer.js';
 import { at, own } from '../../lib/util/checked.js';
 

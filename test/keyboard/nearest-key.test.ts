@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { floatCenter, loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
+import { floatCenter, gridAlphabet, loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
-import { gridAlphabet, LATIN_ALPHABET, SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
+import { LATIN_ALPHABET, SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
 import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();

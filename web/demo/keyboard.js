@@ -20,7 +20,7 @@ export const LANGUAGES = { en: 'English', ru: 'Russian' };
 
 /**
  * The language of a grid from its letter keys: `en` when they are Latin a–z and none is Cyrillic, else `ru`
- * (the server's rule for a grid's alphabet, lib/keyboard/alphabet.ts).
+ * (the server's rule for a grid's alphabet, gridAlphabet in lib/keyboard/grid.ts).
  */
 export function gridLanguage(grid) {
   let latin = false;
