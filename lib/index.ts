@@ -7,7 +7,7 @@
 export { SwipeReader, readSwipes, readLabels, readRef, type DataLabels, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
-export { EXAMPLES_DIR } from './data/examples.js';
+export { EXAMPLES, EXAMPLES_DIR, type Example } from './data/examples.js';
 export { DEFAULT_GRIDS_PATH, loadGrids, validateGrid, type Grid, type GridKey, type GridMap, type Hitbox } from './keyboard/grid.js';
 // Features
 export { FeatureExtractor } from './features/extractor.js';
@@ -58,7 +58,7 @@ export { Registry, type OpenOptions } from './registry/registry.js';
 export { mergeRegistries, type MergeSummary } from './registry/merge.js';
 export type { PredictorIdentity, PredictorResults, RegistryRow } from './registry/schema.js';
 // Serving
-export { DEMO_DIR, startServer, type RunningServer, type ServeOptions } from './serve/server.js';
+export { DEMO_DIR, startServer, type RunningServer, type ServeOptions, type ServedModel, type ServedPrior } from './serve/server.js';
 export type { BatchResult, DynamicBatcher } from './serve/batcher.js';
 export type { ServeMetrics } from './serve/metrics.js';
 // Synthetic swipes

@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { SEED_CYRILLIC_ALPHABET } from './keyboard/alphabet.js';
+
+/** Letter slots of the keyboard tokenizer (ids 0…32): the seed's 33 Cyrillic letters fill them all. */
+export const KEYBOARD_LETTER_SLOTS = 33;
 import { compareCodePoints } from './util/code-points.js';
 
 /** Special tokens of the character tokenizer, in the order they follow the characters. */
@@ -137,17 +140,32 @@ export class CharTokenizer {
 }
 
 /**
- * Keyboard tokenizer: the seed alphabet (with its Latin `ë` at id 6), then `-`, `<unk>`, `<pad>`
- * (36 tokens). Nearest-key features are these ids.
+ * Keyboard tokenizer: a letter alphabet in 33 slots (ids 0…32), then `-`, `<unk>`, `<pad>` (36 tokens).
+ * Nearest-key features are these ids. The default alphabet is the seed's (with its Latin `ë` at id 6); a
+ * shorter alphabet, such as a–z of a Latin grid, fills the first slots and the rest hold `<unused-N>`
+ * tokens that match no key, so every grid gives the same 36 ids and the same model shapes.
  */
 export class KeyboardTokenizer {
   /** Token strings by id. */
-  readonly tokens: readonly string[] = Object.freeze([...SEED_CYRILLIC_ALPHABET, '-', '<unk>', '<pad>']);
+  readonly tokens: readonly string[];
   /** Id of `<unk>` (34). */
   readonly unkId = 34;
   /** Id of `<pad>` (35). */
   readonly padId = 35;
-  private readonly ids = new Map<string, number>(this.tokens.map((t, i) => [t, i]));
+  private readonly ids: Map<string, number>;
+
+  /**
+   * @param alphabet - the letters, at most 33, distinct (default: the seed's Cyrillic alphabet)
+   * @throws RangeError for more than 33 letters, TypeError for an empty or repeated letter
+   */
+  constructor(alphabet: readonly string[] = SEED_CYRILLIC_ALPHABET) {
+    if (alphabet.length > KEYBOARD_LETTER_SLOTS) throw new RangeError(`keyboard alphabet: at most ${KEYBOARD_LETTER_SLOTS} letters, got ${alphabet.length}`);
+    const letters = [...alphabet];
+    for (let i = letters.length; i < KEYBOARD_LETTER_SLOTS; i++) letters.push(`<unused-${i}>`);
+    this.tokens = Object.freeze([...letters, '-', '<unk>', '<pad>']);
+    this.ids = new Map(this.tokens.map((t, i) => [t, i]));
+    if (this.ids.size !== this.tokens.length) throw new TypeError(`keyboard alphabet: letters must be distinct, got ${JSON.stringify(alphabet)}`);
+  }
 
   /** Number of tokens (36). */
   get size(): number {
@@ -170,5 +188,13 @@ export class KeyboardTokenizer {
   }
 }
 
+/**
+ * Column labels of the distances/weights features for a letter alphabet: its keyboard tokens plus
+ * `<extra_token>` (37 columns for every alphabet).
+ */
+export function distanceColumns(alphabet: readonly string[] = SEED_CYRILLIC_ALPHABET): readonly string[] {
+  return Object.freeze([...new KeyboardTokenizer(alphabet).tokens, '<extra_token>']);
+}
+
 /** Column labels of the seed's distances/weights features: keyboard tokens plus `<extra_token>` (37). */
-export const DISTANCE_COLUMNS: readonly string[] = Object.freeze([...new KeyboardTokenizer().tokens, '<extra_token>']);
+export const DISTANCE_COLUMNS: readonly string[] = distanceColumns();

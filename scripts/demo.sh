@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# The main job on the bundled example: decode examples/valid.jsonl with the example model (seed beam search
-# restricted to the vocabulary), show a few decoded swipes next to their target words, then score the
-# predictions (Swipe MRR, accuracy).
+# The main job on the bundled English example: decode examples/en/test.jsonl (QWERTY swipes of words drawn by
+# their frequency in English) with the English example model (seed beam search restricted to the vocabulary,
+# candidates reranked by the word-frequency prior fitted on examples/en/valid.jsonl), show a few decoded
+# swipes next to their target words, then score the predictions (Swipe MRR, accuracy).
+# The Russian example runs the same way: examples/model.pt, examples/vocab.txt, examples/valid.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.tmp/demo
 mkdir -p "$out"
 node bin/neuroswipe.js info
-node bin/neuroswipe.js decode --model examples/model.pt --data examples/valid.jsonl \
-  --vocab examples/vocab.txt --use-vocab --generator beam --beam-size 6 --normalization-factor 0.5 \
-  --out "$out/valid.predictions.jsonl" --force
-node --input-type=module - "$out/valid.predictions.jsonl" examples/valid.ref <<'JS'
+# The prior's weight and length term, as the library's EXAMPLES.en states them.
+read -r weight length < <(node --input-type=module -e "
+import { EXAMPLES } from './dist/index.js';
+console.log(EXAMPLES.en.prior.priorWeight, EXAMPLES.en.prior.priorLength);")
+node bin/neuroswipe.js decode --model examples/en/model.pt --data examples/en/test.jsonl \
+  --vocab examples/en/vocab.txt --use-vocab --generator beam --beam-size 6 --normalization-factor 0.5 \
+  --prior examples/en/frequency.tsv --prior-weight "$weight" --prior-length "$length" \
+  --out "$out/test.predictions.jsonl" --force
+node --input-type=module - "$out/test.predictions.jsonl" examples/en/test.ref <<'JS'
 import { readPredictionFile, readRef } from './dist/index.js';
 const [predictions, ref] = process.argv.slice(2);
 const { rows } = await readPredictionFile(predictions);
@@ -24,5 +31,5 @@ for (const r of shown) {
   console.log(`  ${words[0] === target ? '✓' : ' '} ${target.padEnd(width)} → ${words.join(', ')}`);
 }
 JS
-node bin/neuroswipe.js evaluate --predictions "$out/valid.predictions.jsonl" --data examples/valid.jsonl
-echo "predictions: $out/valid.predictions.jsonl"
+node bin/neuroswipe.js evaluate --predictions "$out/test.predictions.jsonl" --data examples/en/test.jsonl
+echo "predictions: $out/test.predictions.jsonl"

@@ -70,7 +70,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     src.add_argument("--from-model", metavar="MODEL.pt",
                      help="re-export a neuroswipe model file with its own weights and metadata")
     p.add_argument("--seed", type=int, default=0, help="seed for --random-init (default 0)")
-    p.add_argument("--vocab", help="vocabulary file (one word per line) defining the char tokens")
+    p.add_argument("--vocab", help="vocabulary file (one word per line) defining the char tokens (the legacy m1 family takes any number; the v3 family the competition's 37)")
     p.add_argument("--grids", default="default", help="comma-separated grid names the model was trained for")
     p.add_argument("--out", help="output TorchScript file")
     p.add_argument("--save-state-dict", metavar="PATH", help="also write the model's state dict as a seed-style .pt")
@@ -159,7 +159,7 @@ def run_from_model(args: argparse.Namespace) -> None:
                              f"{json.dumps(value, ensure_ascii=False)} for {arch}")
     meta = dict(old_meta)
     meta["exported_with"] = rebuilt["exported_with"]
-    model = prepare_model(arch, tcfg, state_dict, source=args.from_model)
+    model = prepare_model(arch, tcfg, state_dict, source=args.from_model, n_char_tokens=len(old_meta["char_tokens"]))
     diff, step_diff = save_checked(model, tcfg, meta, args.out)
     print(f"self-check: max abs difference between TorchScript and eager outputs {diff:.3g} (limit 1e-05)")
     print(f"incremental self-check: max abs difference between decode_step and decode logits {step_diff:.3g} "
@@ -183,9 +183,9 @@ def run(args: argparse.Namespace) -> None:
     meta = make_metadata(args.arch, tcfg, char_tokens, grid_names, args.weights)
     if args.weights:
         state_dict = read_state_dict(args.weights)
-        model = prepare_model(args.arch, tcfg, state_dict, source=args.weights)
+        model = prepare_model(args.arch, tcfg, state_dict, source=args.weights, n_char_tokens=len(char_tokens))
     else:
-        model = prepare_model(args.arch, tcfg, seed=args.seed)
+        model = prepare_model(args.arch, tcfg, seed=args.seed, n_char_tokens=len(char_tokens))
     if args.save_state_dict:
         save_state_dict(model.model.state_dict(), args.save_state_dict)
         print(f"wrote state dict {args.save_state_dict}")

@@ -7,14 +7,17 @@
         --export examples/model.pt --eval 1000                                          # export + evaluate
 
 Data (made on first use under ``WORK/data``, with the neuroswipe CLI, which must be built): ``synth``
-writes ``--train-count`` swipes on the default grid with ``--train-seed`` from ``--vocab``; ``features
+writes ``--train-count`` swipes on ``--grid`` (default ``default``) with ``--train-seed`` from ``--vocab``,
+words drawn uniformly or, with ``--frequency FILE``, by its counts (``synth --frequency``); ``features
 --format binary`` computes the serving features (``traj_feats_and_nearest_key``, velocities and
 accelerations, F = 6). The held-out set is ``--valid`` / ``--valid-ref`` (its features are made the same
 way); it gives the validation loss during training and the final decoding metrics.
 
 Model: ``--arch`` (default ``m1_bigger``) built by ``scripts/neuroswipe_models`` exactly as the seed
-(state-dict keys and shapes of docs/SEED.md §5.4), trained in the export contract's ``forward``.
-Loss: cross-entropy over the 35 classes, ``<pad>`` ignored, label smoothing 0.045 (§5.7). Optimiser:
+(state-dict keys and shapes of docs/SEED.md §5.4), trained in the export contract's ``forward``. Its char
+tokens are ``--chars`` (default the competition's 33 characters: 37 tokens, 35 classes; ``--chars
+abcdefghijklmnopqrstuvwxyz`` gives 30 tokens, 28 classes) then ``<eos>, <unk>, <pad>, <sos>``.
+Loss: cross-entropy over the classes, ``<pad>`` ignored, label smoothing 0.045 (§5.7). Optimiser:
 AdamW, linear warm-up then cosine decay to ``--min-lr-ratio`` over ``--steps``, gradient clipping at 1.
 
 Checkpoints (``WORK/checkpoint.pt``: weights, optimiser, step, epoch position, loss history) are written
@@ -52,8 +55,8 @@ from torch import nn  # noqa: E402
 from neuroswipe_models.contract import NeuroswipeModel  # noqa: E402
 from neuroswipe_models.registry import build_model  # noqa: E402
 from neuroswipe_models.tokenizer import COMPETITION_CHARS  # noqa: E402
-from train_data import (PAD, SwipeSet, bucketed_batches, make_features, make_synthetic, read_features,  # noqa: E402
-                        read_words)
+from train_data import (CHARS, SwipeSet, bucketed_batches, make_features, make_synthetic,  # noqa: E402
+                        read_features, read_words)
 from train_eval import contract_model, evaluate  # noqa: E402
 
 
@@ -62,6 +65,11 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p.add_argument("--work-dir", default=".tmp/train", help="data, checkpoints and logs (default .tmp/train)")
     p.add_argument("--arch", default="m1_bigger", help="legacy seed architecture: m1, m1_bigger, m1_smaller")
     p.add_argument("--vocab", default="examples/vocab.txt", help="word list for synthesis and decoding")
+    p.add_argument("--grid", default="default", help="grid of the training swipes and of the exported model (default default)")
+    p.add_argument("--chars", default=COMPETITION_CHARS,
+                   help="the characters of the char tokens, in id order (default the competition's 33: -а…я)")
+    p.add_argument("--frequency", default=None, metavar="FILE",
+                   help="draw the training words by the counts of this word<TAB>count file (default: uniformly)")
     p.add_argument("--train-count", type=int, default=300_000, help="synthetic training swipes (default 300000)")
     p.add_argument("--train-seed", type=int, default=1001, help="seed of the training swipes (default 1001)")
     p.add_argument("--valid", default="examples/valid.jsonl", help="held-out swipes (separated-grid JSONL)")
@@ -111,8 +119,11 @@ def prepare_data(args: argparse.Namespace, work: str) -> "tuple[SwipeSet, SwipeS
                          for e in ("jsonl", "ref", "bin"))
     if not os.path.exists(feats):
         if not os.path.exists(ref):
-            log(work, f"synthesising {args.train_count} training swipes (seed {args.train_seed})")
-            make_synthetic(REPO, vocab, args.train_count, args.train_seed, jsonl, ref)
+            drawn = f"by the counts of {args.frequency}" if args.frequency else "uniformly"
+            log(work, f"synthesising {args.train_count} training swipes on grid {args.grid} "
+                      f"(seed {args.train_seed}, words drawn {drawn})")
+            make_synthetic(REPO, vocab, args.train_count, args.train_seed, jsonl, ref, grid=args.grid,
+                           frequency=os.path.abspath(args.frequency) if args.frequency else None)
         log(work, "computing training features with `neuroswipe features --format binary`")
         make_features(REPO, jsonl, feats)
     valid_feats = os.path.join(data, "valid.bin")
@@ -165,25 +176,26 @@ def validate(model: NeuroswipeModel, valid: SwipeSet, crit: nn.Module) -> "tuple
         logits = model(b["traj"], b["keys"], b["mask"], b["dec_in"])
         total += float(crit(logits.reshape(-1, logits.size(-1)), b["dec_out"].reshape(-1))) * b["traj"].shape[1]
         n += b["traj"].shape[1]
-        ok = (logits.argmax(-1) == b["dec_out"]) | (b["dec_out"] == PAD)
+        ok = (logits.argmax(-1) == b["dec_out"]) | (b["dec_out"] == CHARS.pad)
         correct += int(ok.all(0).sum())
     model.train()
     return total / n, correct / n
 
 
 def export(args: argparse.Namespace, weights: str, work: str) -> None:
-    """Runs export_torchscript.py on the weights.
+    """Runs export_torchscript.py on the weights, for the grid ``--grid``.
 
-    The char tokens are the competition's 37 (docs/SEED.md §4.1), given to the exporter as a one-line file of
-    the 33 characters: the example word list has no ``-``, so it alone would give 36 tokens.
+    The char tokens are those of ``--chars`` (by default the competition's 37, docs/SEED.md §4.1), given to the
+    exporter as a one-line file of the characters: the Russian example word list has no ``-``, so it alone
+    would give 36 tokens.
     """
     tokens = os.path.join(work, "char-tokens.txt")
     with open(tokens, "w", encoding="utf-8") as f:
-        f.write(COMPETITION_CHARS + "\n")
+        f.write(CHARS.chars + "\n")
     # Paths relative to the repository, so the model's metadata names no machine-specific folder.
     cmd = [sys.executable, os.path.join(HERE, "export_torchscript.py"), "--arch", args.arch,
            "--weights", os.path.relpath(weights, REPO), "--vocab", os.path.relpath(tokens, REPO),
-           "--grids", "default", "--out", os.path.abspath(args.export)]
+           "--grids", args.grid, "--out", os.path.abspath(args.export)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
         raise RuntimeError(f"export failed: {proc.stderr.strip()}")
@@ -192,6 +204,7 @@ def export(args: argparse.Namespace, weights: str, work: str) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    CHARS.set(args.chars)
     work = os.path.abspath(args.work_dir)
     os.makedirs(work, exist_ok=True)
     torch.set_num_threads(args.threads)
@@ -200,11 +213,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     log(work, f"train {len(train)} swipes, held-out {len(valid)}; arch {args.arch}, batch {args.batch_size}")
 
     torch.manual_seed(args.seed)
-    model = NeuroswipeModel(build_model(args.arch, 6))
+    model = NeuroswipeModel(build_model(args.arch, 6, n_char_tokens=len(CHARS.tokens)))
     set_dropout(model, args.dropout)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    crit = nn.CrossEntropyLoss(ignore_index=PAD, label_smoothing=args.label_smoothing)
+    crit = nn.CrossEntropyLoss(ignore_index=CHARS.pad, label_smoothing=args.label_smoothing)
     ckpt_path, weights_path = os.path.join(work, "checkpoint.pt"), os.path.join(work, "weights.pt")
     state = {"step": 0, "epoch": 0, "in_epoch": 0, "history": [], "train_seconds": 0.0}
     if args.resume:
@@ -275,7 +288,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.eval > 0:
         model.eval()
         result = evaluate(model, valid, args.vocab, args.eval, lambda s: log(work, s), jobs=args.eval_jobs,
-                          build=functools.partial(contract_model, args.arch),
+                          build=functools.partial(contract_model, args.arch, CHARS.chars),
                           feats_path=os.path.join(work, "data", "valid.bin"))
         result.update({"step": state["step"], "train_seconds": state["train_seconds"]})
         with open(os.path.join(work, "eval.json"), "w", encoding="utf-8") as f:

@@ -15,10 +15,29 @@ import torch
 from neuroswipe_models.tokenizer import COMPETITION_CHARS, SPECIAL_TOKENS
 
 MAGIC = b"NSFEATS1"
-#: The competition character tokens (docs/SEED.md §4.1): ``-``, а…я, then the special tokens.
-CHAR_TOKENS: List[str] = list(COMPETITION_CHARS) + list(SPECIAL_TOKENS)
-CHAR_ID = {t: i for i, t in enumerate(CHAR_TOKENS)}
-EOS, UNK, PAD, SOS = (CHAR_ID[t] for t in ("<eos>", "<unk>", "<pad>", "<sos>"))
+
+
+class CharSet:
+    """The character tokens of the model being trained: the characters in id order, then ``<eos>``, ``<unk>``,
+    ``<pad>``, ``<sos>`` (docs/SEED.md §4.1). One shared instance, :data:`CHARS`, changed in place by
+    :meth:`set` so that every module that imported it sees the same tokens."""
+
+    def __init__(self, chars: str) -> None:
+        self.set(chars)
+
+    def set(self, chars: str) -> None:
+        if not chars or len(set(chars)) != len(chars):
+            raise ValueError(f"char tokens: expected distinct characters, got {chars!r}")
+        self.chars = chars
+        self.tokens: List[str] = list(chars) + list(SPECIAL_TOKENS)
+        self.ids = {t: i for i, t in enumerate(self.tokens)}
+        self.eos, self.unk, self.pad, self.sos = (self.ids[t] for t in SPECIAL_TOKENS)
+        #: output classes of the model: every token but ``<pad>`` and ``<sos>``
+        self.n_classes = len(self.tokens) - 2
+
+
+#: The character tokens in use; the competition's (``-``, а…я, then the special tokens) unless set.
+CHARS = CharSet(COMPETITION_CHARS)
 #: Keyboard tokenizer ``<pad>`` (docs/SEED.md §4.2): fills the padded swipe positions (masked anyway).
 KB_PAD = 35
 FEATURE_FLAGS = ["--transform", "traj_feats_and_nearest_key", "--include-velocities", "--include-accelerations"]
@@ -26,12 +45,12 @@ FEATURE_FLAGS = ["--transform", "traj_feats_and_nearest_key", "--include-velocit
 
 def encode_word(word: str) -> List[int]:
     """``[<sos>] + ids + [<eos>]``, unknown characters as ``<unk>`` (docs/SEED.md §4.1)."""
-    return [SOS] + [CHAR_ID.get(c, UNK) for c in word] + [EOS]
+    return [CHARS.sos] + [CHARS.ids.get(c, CHARS.unk) for c in word] + [CHARS.eos]
 
 
 def decode_ids(ids: Sequence[int]) -> str:
     """Concatenated token strings (special tokens decode to their literal text, as in the seed)."""
-    return "".join(CHAR_TOKENS[i] for i in ids)
+    return "".join(CHARS.tokens[i] for i in ids)
 
 
 @dataclass
@@ -89,10 +108,14 @@ def run_cli(repo: str, args: List[str]) -> None:
         raise RuntimeError(f"neuroswipe {args[0]} failed: {proc.stderr.strip()}")
 
 
-def make_synthetic(repo: str, vocab: str, count: int, seed: int, jsonl: str, ref: str, with_word: bool = True) -> None:
-    """``neuroswipe synth`` on the default grid: JSONL plus the words one per line."""
-    args = ["synth", "--grid", "default", "--vocab", vocab, "--count", str(count), "--seed", str(seed),
+def make_synthetic(repo: str, vocab: str, count: int, seed: int, jsonl: str, ref: str, with_word: bool = True,
+                   grid: str = "default", frequency: Optional[str] = None) -> None:
+    """``neuroswipe synth`` on ``grid``: JSONL plus the words one per line; words drawn uniformly, or by the
+    counts of the ``frequency`` file (``synth --frequency``)."""
+    args = ["synth", "--grid", grid, "--vocab", vocab, "--count", str(count), "--seed", str(seed),
             "--out", jsonl, "--ref-out", ref, "--quiet"]
+    if frequency is not None:
+        args += ["--frequency", frequency]
     run_cli(repo, args + ([] if with_word else ["--no-word"]))
 
 
@@ -136,8 +159,8 @@ class SwipeSet:
         if self.tokens is not None:
             toks = [self.tokens[i] for i in ids]
             t = max(len(x) for x in toks) - 1
-            dec_in = np.full((t, b), PAD, dtype=np.int64)
-            dec_out = np.full((t, b), PAD, dtype=np.int64)
+            dec_in = np.full((t, b), CHARS.pad, dtype=np.int64)
+            dec_out = np.full((t, b), CHARS.pad, dtype=np.int64)
             for j, x in enumerate(toks):
                 dec_in[:len(x) - 1, j] = x[:-1]
                 dec_out[:len(x) - 1, j] = x[1:]

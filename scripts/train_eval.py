@@ -17,9 +17,8 @@ import torch
 
 from neuroswipe_models.contract import NeuroswipeModel
 from neuroswipe_models.registry import build_model
-from train_data import CHAR_TOKENS, EOS, SOS, SwipeSet, decode_ids, encode_word, read_features
+from train_data import CHARS, SwipeSet, decode_ids, encode_word, read_features
 
-N_CLASSES = len(CHAR_TOKENS) - 2
 MRR_WEIGHTS = (1.0, 0.1, 0.09, 0.08)
 Hypotheses = List[Tuple[float, str]]
 
@@ -35,8 +34,8 @@ class VocabMask:
                 table[tuple(t[:i])].add(t[i])
         self.masks: Dict[Tuple[int, ...], torch.Tensor] = {}
         for prefix, allowed in table.items():
-            m = torch.ones(N_CLASSES, dtype=torch.bool)
-            m[[a for a in allowed if a < N_CLASSES]] = False
+            m = torch.ones(CHARS.n_classes, dtype=torch.bool)
+            m[[a for a in allowed if a < CHARS.n_classes]] = False
             self.masks[prefix] = m
 
     def apply(self, prefix: List[int], logits: torch.Tensor) -> torch.Tensor:
@@ -63,20 +62,20 @@ class Decoder:
 
 def greedy(dec: Decoder, max_steps: int = 35) -> Hypotheses:
     """§6.3: argmax per step, stop at ``<eos>``; score = −Σ log p (unnormalised)."""
-    tokens, logp = [SOS], 0.0
+    tokens, logp = [CHARS.sos], 0.0
     for _ in range(max_steps):
         lp = dec.log_probs(tokens)
         k = int(torch.argmax(lp))
         logp += float(lp[k])
         tokens.append(k)
-        if k == EOS:
+        if k == CHARS.eos:
             break
     return [(-logp, decode_ids(tokens[1:-1]))]
 
 
 def beam(dec: Decoder, max_steps: int = 35, beamsize: int = 6, nf: float = 0.5) -> Hypotheses:
     """§6.4: best-first beam search; results sorted by (score, word)."""
-    partial: List[Tuple[float, List[int]]] = [(0, [SOS])]
+    partial: List[Tuple[float, List[int]]] = [(0, [CHARS.sos])]
     final: List[Tuple[float, List[int]]] = []
     while partial:
         s, h = heapq.heappop(partial)
@@ -87,7 +86,7 @@ def beam(dec: Decoder, max_steps: int = 35, beamsize: int = 6, nf: float = 0.5) 
             n = len(h)
             s_new = (s * n ** nf - v) / (n + 1) ** nf
             h_new = h + [k]
-            if k == EOS or len(h_new) - 1 >= max_steps:
+            if k == CHARS.eos or len(h_new) - 1 >= max_steps:
                 final.append((s_new, h_new))
             else:
                 heapq.heappush(partial, (s_new, h_new))
@@ -109,9 +108,11 @@ def mrr_line(preds: Sequence[str], target: str) -> float:
 SETUPS = ("greedy+vocab", "greedy", "beam+vocab", "beam")
 
 
-def contract_model(arch: str) -> torch.nn.Module:
-    """A fresh contract-wrapped model of a legacy architecture (F = 6), for worker processes."""
-    return NeuroswipeModel(build_model(arch, 6))
+def contract_model(arch: str, chars: str) -> torch.nn.Module:
+    """A fresh contract-wrapped model of a legacy architecture (F = 6) for the char tokens of ``chars``, for
+    worker processes (which also take ``chars`` as their tokens)."""
+    CHARS.set(chars)
+    return NeuroswipeModel(build_model(arch, 6, n_char_tokens=CHARS.n_classes + 2))
 
 
 @torch.no_grad()

@@ -11,6 +11,9 @@ interface FitPriorOptions {
   data: string;
   ref?: string;
   prior: string;
+  guardPredictions?: string;
+  guardData?: string;
+  guardRef?: string;
   out?: string;
   force?: boolean;
   subset?: boolean;
@@ -29,27 +32,42 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'the data file the predictions were made on (targets from its "word" members)')
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
     .requiredOption('--prior <file>', 'word-frequency file, word<TAB>count per line')
+    .option('--guard-predictions <file>', 'predictions of other validation swipes (e.g. words drawn uniformly) whose Swipe MRR the fitted prior must not lower')
+    .option('--guard-data <file>', 'with --guard-predictions: the data file they were made on')
+    .option('--guard-ref <file>', 'with --guard-predictions: reference file with one target word per --guard-data line')
     .option('--out <file>', 'also write the result as JSON (priorWeight, priorLength, MRR before and after)')
     .option('--force', 'overwrite --out if it exists')
     .option('--subset', 'the predictions cover only part of the data lines of their grids (otherwise a size mismatch is an error)')
     .action(async (opts: FitPriorOptions) => {
-      checkOutputPaths([opts.out], opts.force === true, [opts.predictions, opts.data, opts.ref, opts.prior]);
+      if ((opts.guardPredictions === undefined) !== (opts.guardData === undefined)) throw new Error('--guard-predictions and --guard-data go together');
+      if (opts.guardRef !== undefined && opts.guardPredictions === undefined) throw new Error('--guard-ref applies with --guard-predictions and --guard-data');
+      checkOutputPaths([opts.out], opts.force === true, [opts.predictions, opts.data, opts.ref, opts.prior, opts.guardPredictions, opts.guardData, opts.guardRef]);
       const prior = new WordPrior(readFrequencyTable(opts.prior));
-      const labels = await readLabels(opts.data, opts.ref);
-      const file = await readPredictionFile(opts.predictions);
-      if (file.rows.length === 0) throw new Error(`${opts.predictions}: no prediction rows to fit on`);
-      await checkPredictionsMatchData(file, opts.predictions, labels, opts.data, { subset: opts.subset });
-      const targets = file.rows.map((r) => {
-        const w = r.index < labels.words.length ? labels.words[r.index] : undefined;
-        if (w === undefined) throw new Error(`${opts.predictions}: index ${r.index}: ${opts.data} has no target word for it${opts.ref === undefined ? ' (give --ref)' : ''}`);
-        return w;
-      });
-      const fit = fitPrior(file.rows.map((r) => r.candidates), targets, prior);
-      const result = { priorWeight: fit.lambda, priorLength: fit.mu, swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, sweeps: fit.sweeps };
+      const rowsAndTargets = async (predictions: string, data: string, ref: string | undefined, refFlag: string): Promise<{ rows: [number, string][][]; targets: string[] }> => {
+        const labels = await readLabels(data, ref);
+        const file = await readPredictionFile(predictions);
+        if (file.rows.length === 0) throw new Error(`${predictions}: no prediction rows to fit on`);
+        await checkPredictionsMatchData(file, predictions, labels, data, { subset: opts.subset });
+        const targets = file.rows.map((r) => {
+          const w = r.index < labels.words.length ? labels.words[r.index] : undefined;
+          if (w === undefined) throw new Error(`${predictions}: index ${r.index}: ${data} has no target word for it${ref === undefined ? ` (give ${refFlag})` : ''}`);
+          return w;
+        });
+        return { rows: file.rows.map((r) => r.candidates), targets };
+      };
+      const main = await rowsAndTargets(opts.predictions, opts.data, opts.ref, '--ref');
+      const guard = opts.guardPredictions !== undefined && opts.guardData !== undefined ? await rowsAndTargets(opts.guardPredictions, opts.guardData, opts.guardRef, '--guard-ref') : undefined;
+      const targets = main.targets;
+      const fit = fitPrior(main.rows, targets, prior, guard !== undefined ? { guard } : {});
+      const result = {
+        priorWeight: fit.lambda, priorLength: fit.mu, swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, sweeps: fit.sweeps,
+        ...(fit.guard !== undefined && guard !== undefined ? { guard: { swipes: guard.targets.length, initialMrr: fit.guard.initialMrr, mrr: fit.guard.mrr } } : {}),
+      };
       if (opts.out !== undefined) writeFileAtomic(opts.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);
       if (!opts.quiet) {
-        process.stderr.write(`fitted --prior-weight ${fit.lambda} --prior-length ${fit.mu} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (no prior) -> ${fit.mrr.toFixed(7)} in ${fit.sweeps} sweep(s)\n`);
+        const kept = fit.guard !== undefined ? `; guard swipes ${fit.guard.initialMrr.toFixed(7)} -> ${fit.guard.mrr.toFixed(7)}` : '';
+        process.stderr.write(`fitted --prior-weight ${fit.lambda} --prior-length ${fit.mu} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (no prior) -> ${fit.mrr.toFixed(7)} in ${fit.sweeps} sweep(s)${kept}\n`);
       }
     });
 }

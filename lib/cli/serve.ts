@@ -7,14 +7,18 @@ import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
 import { checkVocabFlags, deviceOption } from './decoding-options.js';
 
 interface ServeCliOptions {
-  model: string;
+  model: string[];
   grids: string;
-  vocab?: string;
+  vocab?: string[];
+  prior?: string[];
+  priorWeight?: string[];
+  priorLength?: string[];
   useVocab?: boolean;
   host: string;
   port: number;
@@ -38,16 +42,21 @@ interface ServeCliOptions {
   quiet?: boolean;
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   const beam = DECODING_DEFAULTS.beam;
   program
     .command('serve')
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
-    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
+    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
-    .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it)')
+    .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it); with several --model, one --vocab per model, in the same order', collect)
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
+    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length; the n-th --prior goes with the n-th --model (off unless given)', collect)
+    .option('--prior-weight <λ>', 'with --prior: λ, finite, ≥ 0 (fit it with neuroswipe fit-prior); one per --prior', collect)
+    .option('--prior-length <μ>', 'with --prior: μ, added per character; one per --prior (default: 0)', collect)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
@@ -68,7 +77,19 @@ export function register(program: Command): void {
     .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
-      checkVocabFlags(o, false);
+      const vocabs = o.vocab ?? [];
+      checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, false);
+      if (vocabs.length > 0 && vocabs.length !== o.model.length) {
+        throw new Error(`--vocab: ${vocabs.length} vocabularies for ${o.model.length} models; give one --vocab per --model, in the same order`);
+      }
+      const priors = o.prior ?? [];
+      const weights = (o.priorWeight ?? []).map((v) => parseNumber('--prior-weight', v, false));
+      const lengths = (o.priorLength ?? []).map((v) => parseNumber('--prior-length', v, false));
+      if (priors.length > o.model.length) throw new Error(`--prior: ${priors.length} frequency files for ${o.model.length} models; the n-th --prior goes with the n-th --model`);
+      if (weights.length !== priors.length) throw new Error(`--prior-weight: ${weights.length} weights for ${priors.length} --prior files; give one --prior-weight per --prior (fit it with neuroswipe fit-prior)`);
+      if (lengths.length > 0 && lengths.length !== priors.length) throw new Error(`--prior-length: ${lengths.length} values for ${priors.length} --prior files; give one per --prior, or none`);
+      for (const w of weights) if (!(w >= 0)) throw new RangeError(`--prior-weight: expected a finite number ≥ 0, got ${w}`);
+      if (priors.length > 0 && o.generator === 'greedy') throw new Error('--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy');
       const { port, maxWaitMs, maxBeamSize } = o;
       setNumThreads(o.threads);
       tuneHeapForThroughput();
@@ -90,16 +111,27 @@ export function register(program: Command): void {
         throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
       }
       const grids = loadGrids(o.grids);
-      const model = await Model.load(o.model, { device: o.device, precision: o.precision });
+      const models: Model[] = [];
       try {
+        for (const path of o.model) models.push(await Model.load(path, { device: o.device, precision: o.precision }));
+        const model = models[0]!;
         const onGpu = model.device.startsWith('cuda');
-        let vocabulary: Vocabulary | null = null;
-        if (o.useVocab) {
-          const base = await Decoder.create(model, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
-          vocabulary = await Vocabulary.build(readVocabularyFile(o.vocab!), base.tokenizer, o.vocab);
+        const vocabularies: (Vocabulary | null)[] = [];
+        for (const [i, m] of models.entries()) {
+          const path = vocabs[i];
+          if (!o.useVocab || path === undefined) {
+            vocabularies.push(null);
+            continue;
+          }
+          const base = await Decoder.create(m, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
+          vocabularies.push(await Vocabulary.build(readVocabularyFile(path), base.tokenizer, path));
         }
+        const vocabulary = vocabularies[0] ?? null;
+        const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0 }));
         const running = await startServer({
           model, grids, vocabulary, decoding: decoding as DecodingInput, // checked by startServer
+          prior: servedPriors[0] ?? null,
+          models: models.slice(1).map((m, i) => ({ model: m, vocabulary: vocabularies[i + 1] ?? null, prior: servedPriors[i + 1] ?? null })),
           host: o.host, port,
           maxBatchSize: o.maxBatchSize,
           maxWaitMs,
@@ -115,7 +147,12 @@ export function register(program: Command): void {
           if (!o.quiet) process.stderr.write(`${line}\n`);
         };
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
-        process.stderr.write(`neuroswipe serve: ${model.path} on ${model.device}${vocabulary ? `, vocabulary ${vocabulary.size} words` : ''}; listening on ${running.url} (demo page: ${running.url}/)\n`);
+        const described = models.map((m, i) => {
+          const v = vocabularies[i];
+          const p = priors[i];
+          return `${m.path} (grids ${m.metadata.grid_names.join(', ')}${v ? `, vocabulary ${v.size} words` : ''}${p !== undefined ? `, prior ${p} λ ${weights[i]} μ ${lengths[i] ?? 0}` : ''})`;
+        });
+        process.stderr.write(`neuroswipe serve: ${described.join(' and ')} on ${model.device}; listening on ${running.url} (demo page: ${running.url}/)\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string): void => {
             say(`neuroswipe serve: ${signal}: finishing ${running.batcher.queued} queued swipes and the batches in flight, then stopping`);
@@ -126,7 +163,7 @@ export function register(program: Command): void {
         });
         say('neuroswipe serve: stopped');
       } finally {
-        model.dispose();
+        for (const m of models) m.dispose();
       }
     });
 }

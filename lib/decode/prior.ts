@@ -152,23 +152,44 @@ export interface PriorFit {
   /** Swipe MRR without a prior. */
   initialMrr: number;
   sweeps: number;
+  /** With a guard set: its Swipe MRR without the prior and with the fitted one (never lower). */
+  guard?: { initialMrr: number; mrr: number };
+}
+
+/** Rows the fitted prior must not hurt (see {@link fitPrior}): per swipe the candidates, and the true words. */
+export interface PriorGuard {
+  rows: readonly (readonly [number, string][])[];
+  targets: readonly string[];
 }
 
 /**
  * Fits λ and μ on validation rows: coordinate descent (λ, then μ, each over its grid in ascending order with
  * the other fixed), from λ = μ = 0, moving only on a strict MRR improvement; sweeps until nothing changes
  * (at most `maxSweeps`). Deterministic.
+ *
+ * With `options.guard` (other validation rows, e.g. words drawn uniformly where `rows` are drawn by their
+ * frequency), a move is also refused when it would bring the guard rows' Swipe MRR below their MRR without a
+ * prior: the fitted prior then helps on `rows` without hurting the guard set.
  * @param rows - per swipe, the `[score, word]` candidates
  * @param targets - per swipe, the true word
- * @throws RangeError for no rows or a row count that differs from the targets'
+ * @throws RangeError for no rows or a row count that differs from the targets' (of `rows` or of the guard)
  */
-export function fitPrior(rows: readonly (readonly [number, string][])[], targets: readonly string[], prior: WordPrior, options: { lambdaGrid?: readonly number[]; muGrid?: readonly number[]; maxSweeps?: number } = {}): PriorFit {
+export function fitPrior(rows: readonly (readonly [number, string][])[], targets: readonly string[], prior: WordPrior, options: { lambdaGrid?: readonly number[]; muGrid?: readonly number[]; maxSweeps?: number; guard?: PriorGuard } = {}): PriorFit {
   if (rows.length === 0) throw new RangeError('fitPrior: no rows');
   if (rows.length !== targets.length) throw new RangeError(`fitPrior: ${targets.length} targets for ${rows.length} rows`);
+  const guard = options.guard;
+  if (guard !== undefined && (guard.rows.length === 0 || guard.rows.length !== guard.targets.length)) {
+    throw new RangeError(`fitPrior: guard: ${guard.targets.length} targets for ${guard.rows.length} rows`);
+  }
   const lambdaGrid = options.lambdaGrid ?? PRIOR_LAMBDA_GRID;
   const muGrid = options.muGrid ?? PRIOR_MU_GRID;
   const maxSweeps = options.maxSweeps ?? 10;
-  const mrr = (lambda: number, mu: number): number => swipeMrr(rows.map((r) => applyPrior(r, prior, lambda, mu).map((c) => c[1])), targets);
+  const mrrOf = (rs: readonly (readonly [number, string][])[], ts: readonly string[], lambda: number, mu: number): number =>
+    swipeMrr(rs.map((r) => applyPrior(r, prior, lambda, mu).map((c) => c[1])), ts);
+  const guardMrr = (lambda: number, mu: number): number => (guard === undefined ? 0 : mrrOf(guard.rows, guard.targets, lambda, mu));
+  const guardInitial = guardMrr(0, 0);
+  const allowed = (lambda: number, mu: number): boolean => guard === undefined || guardMrr(lambda, mu) >= guardInitial;
+  const mrr = (lambda: number, mu: number): number => mrrOf(rows, targets, lambda, mu);
   let lambda = 0;
   let mu = 0;
   const initialMrr = mrr(0, 0);
@@ -179,7 +200,7 @@ export function fitPrior(rows: readonly (readonly [number, string][])[], targets
     let changed = false;
     for (const l of lambdaGrid) {
       const s = mrr(l, mu);
-      if (s > best) {
+      if (s > best && allowed(l, mu)) {
         best = s;
         lambda = l;
         changed = true;
@@ -187,7 +208,7 @@ export function fitPrior(rows: readonly (readonly [number, string][])[], targets
     }
     for (const m of muGrid) {
       const s = mrr(lambda, m);
-      if (s > best) {
+      if (s > best && allowed(lambda, m)) {
         best = s;
         mu = m;
         changed = true;
@@ -195,5 +216,7 @@ export function fitPrior(rows: readonly (readonly [number, string][])[], targets
     }
     if (!changed) break;
   }
-  return { lambda, mu, mrr: best, initialMrr, sweeps };
+  const fit: PriorFit = { lambda, mu, mrr: best, initialMrr, sweeps };
+  if (guard !== undefined) fit.guard = { initialMrr: guardInitial, mrr: guardMrr(lambda, mu) };
+  return fit;
 }

@@ -5,9 +5,9 @@
 import type { Swipe } from '../data/dataset.js';
 import { checkSwipe, onGrid } from '../data/swipe-input.js';
 import { DistancesLookup } from '../keyboard/distances.js';
-import { avgHalfKeyDiagonal, type Grid, type GridMap } from '../keyboard/grid.js';
+import { avgHalfKeyDiagonal, gridAlphabet, type Grid, type GridMap } from '../keyboard/grid.js';
 import { NearestKeyLookup } from '../keyboard/nearest-key.js';
-import { DISTANCE_COLUMNS, KeyboardTokenizer } from '../tokenizer.js';
+import { distanceColumns, KeyboardTokenizer } from '../tokenizer.js';
 import { SigmoidWeights } from './weights-functions.js';
 import { at } from '../util/checked.js';
 import { nearestKeyOnly, trajFeatsAndDistanceWeights, trajFeatsAndDistances, trajFeatsAndNearestKey, trajFeatsAndXy, type TrajOptions } from './transforms.js';
@@ -114,7 +114,7 @@ export class GridFeatureContext {
     this.weightsSpec = weightsSpec;
   }
 
-  /** Nearest-key lookup with the seed's allowed keys. */
+  /** Nearest-key lookup with the grid alphabet's allowed keys ({@link gridAlphabet}). */
   get nearest(): NearestKeyLookup {
     this.nearestLookup ??= new NearestKeyLookup(this.grid);
     return this.nearestLookup;
@@ -123,15 +123,15 @@ export class GridFeatureContext {
   /** Keyboard token of each allowed key of {@link nearest} (index = `nearest.nearestIndex(...)`). */
   get nearestTokens(): Int32Array {
     if (this.tokensByAllowed === undefined) {
-      const kb = new KeyboardTokenizer();
+      const kb = new KeyboardTokenizer(gridAlphabet(this.grid));
       this.tokensByAllowed = Int32Array.from(this.nearest.labels, (l) => kb.getToken(l));
     }
     return this.tokensByAllowed;
   }
 
-  /** Distances lookup over the seed's 37 columns. */
+  /** Distances lookup over the 37 columns of the grid's alphabet (the seed's on the Russian grids). */
   get distances(): DistancesLookup {
-    this.distancesLookup ??= new DistancesLookup(this.grid, DISTANCE_COLUMNS);
+    this.distancesLookup ??= new DistancesLookup(this.grid, distanceColumns(gridAlphabet(this.grid)));
     return this.distancesLookup;
   }
 

@@ -1,5 +1,7 @@
 /**
- * The seed's list of nearest-key candidates and keyboard-token labels.
+ * The letters a grid's keys can stand for: the seed's Cyrillic list for the Russian grids, a–z for a Latin
+ * (English) grid. They are the allowed keys of the nearest-key lookup and the letter tokens of the keyboard
+ * tokenizer; `gridAlphabet` (lib/keyboard/grid.ts) chooses one for a grid.
  */
 
 /**
@@ -12,3 +14,6 @@ export const SEED_CYRILLIC_ALPHABET: readonly string[] = Object.freeze([
   'а', 'б', 'в', 'г', 'д', 'е', '\u00eb', 'ж', 'з', 'и', 'й', 'к', 'л', 'м', 'н', 'о', 'п',
   'р', 'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ъ', 'ы', 'ь', 'э', 'ю', 'я',
 ]);
+
+/** The 26 Latin letters a–z, the letters of an English (QWERTY) grid. */
+export const LATIN_ALPHABET: readonly string[] = Object.freeze(Array.from('abcdefghijklmnopqrstuvwxyz'));

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
+import { LATIN_ALPHABET, SEED_CYRILLIC_ALPHABET } from './alphabet.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** A key's touch area: top-left corner and size, in pixels. */
@@ -33,7 +33,7 @@ export interface Grid {
 /** Grid name → grid, as in `gridname_to_grid.json`. */
 export type GridMap = Record<string, Grid>;
 
-/** Path of the bundled real grids (`default` and `extra`). */
+/** Path of the bundled grids: the competition's Russian `default` and `extra`, and the English `qwerty`. */
 export const DEFAULT_GRIDS_PATH = fileURLToPath(new URL('../../data/gridname_to_grid.json', import.meta.url));
 
 function fail(file: string, field: string, message: string): never {
@@ -166,11 +166,11 @@ export function unusableGridMessage(grid: Grid, candidates: readonly string[]): 
 
 /**
  * Average half key diagonal (seed `get_avg_half_key_diag`): the mean of `sqrt(w² + h²) / 2` over the keys
- * whose label is allowed, summed in grid order (double precision). With the default candidates the
- * Cyrillic `ё` key is excluded (seed alphabet quirk).
+ * whose label is allowed, summed in grid order (double precision). The default candidates are the grid's
+ * alphabet ({@link gridAlphabet}); on the Russian grids the Cyrillic `ё` key is excluded (seed alphabet quirk).
  * @throws Error saying what the grid lacks when no key is allowed
  */
-export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = SEED_CYRILLIC_ALPHABET): number {
+export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = gridAlphabet(grid)): number {
   const allowed = new Set(candidates);
   let sum = 0;
   let n = 0;
@@ -182,4 +182,22 @@ export function avgHalfKeyDiagonal(grid: Grid, candidates: readonly string[] = S
   }
   if (n === 0) throw new Error(unusableGridMessage(grid, candidates));
   return sum / n;
+}
+
+const CYRILLIC = new Set([...SEED_CYRILLIC_ALPHABET, 'ё']);
+const LATIN = new Set(LATIN_ALPHABET);
+
+/**
+ * The letter alphabet of a grid, chosen from its key labels: {@link LATIN_ALPHABET} when a key is labelled
+ * with a letter a–z and no key with a Cyrillic letter; otherwise {@link SEED_CYRILLIC_ALPHABET} (the bundled
+ * Russian grids, and any grid without letters of either script, exactly as before).
+ */
+export function gridAlphabet(grid: { keys: readonly { label?: string }[] }): readonly string[] {
+  let latin = false;
+  for (const k of grid.keys) {
+    if (k.label === undefined) continue;
+    if (CYRILLIC.has(k.label)) return SEED_CYRILLIC_ALPHABET;
+    if (LATIN.has(k.label)) latin = true;
+  }
+  return latin ? LATIN_ALPHABET : SEED_CYRILLIC_ALPHABET;
 }

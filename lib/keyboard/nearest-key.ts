@@ -2,8 +2,7 @@
  * Nearest allowed key for any integer point, reproducing the seed's `NearestKeyLookup` answers without
  * precomputing its full table: answers are computed on demand and cached per cell.
  */
-import { SEED_CYRILLIC_ALPHABET } from './alphabet.js';
-import { floatCenter, keyLabel, unusableGridMessage, type Grid } from './grid.js';
+import { floatCenter, gridAlphabet, keyLabel, unusableGridMessage, type Grid } from './grid.js';
 import { at } from '../util/checked.js';
 
 /** One allowed key as the lookup sees it. */
@@ -39,11 +38,12 @@ export class NearestKeyLookup {
 
   /**
    * @param grid - the keyboard
-   * @param candidates - labels allowed as answers (default: the seed's alphabet with its Latin `ë`);
+   * @param candidates - labels allowed as answers (default: the grid's alphabet, {@link gridAlphabet}: the
+   *   seed's alphabet with its Latin `ë` on the Russian grids, a–z on a Latin grid);
    *   `null` allows every key, as the seed's `None`
    * @throws Error when no key of the grid is allowed
    */
-  constructor(grid: Grid, candidates: readonly string[] | null = SEED_CYRILLIC_ALPHABET) {
+  constructor(grid: Grid, candidates: readonly string[] | null = gridAlphabet(grid)) {
     this.grid = grid;
     const allowed = candidates === null ? null : new Set(candidates);
     this.keys = [];

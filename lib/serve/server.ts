@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Decoder } from '../decode/decoder.js';
+import { Decoder, type DecodedSwipe } from '../decode/decoder.js';
 import type { DecodingInput } from '../decode/decoding.js';
-import type { GridMap } from '../keyboard/grid.js';
+import type { WordPrior } from '../decode/prior.js';
+import { gridAlphabet, type GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
@@ -22,14 +23,41 @@ import { GridRegistry, RequestError, mergeDecoding, parseRequestBody, type Reque
 /** The demo page's folder (plain ES modules, no build step). */
 export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
 
+/** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
+export interface ServedPrior {
+  frequencies: WordPrior;
+  weight: number;
+  /** Default 0. */
+  length?: number;
+}
+
+/** One more model a server decodes with, its vocabulary and its prior. */
+export interface ServedModel {
+  /** The loaded model (the server does not dispose it). */
+  model: Model;
+  /** Restrict this model's outputs to these words. Default none. */
+  vocabulary?: Vocabulary | null;
+  /** Rerank this model's candidates by word frequency (beam, beam-sync, exact, hybrid; not greedy). Default none. */
+  prior?: ServedPrior | null;
+}
+
 /** Options of {@link startServer}. */
 export interface ServeOptions {
-  /** The loaded model (the server does not dispose it). */
+  /** The loaded model (the server does not dispose it): the first model, see {@link models}. */
   model: Model;
   /** Grids requests may name (and the demo page draws). */
   grids: GridMap;
-  /** Restrict outputs to these words. Default none. */
+  /** Restrict the first model's outputs to these words. Default none. */
   vocabulary?: Vocabulary | null;
+  /** The first model's word-frequency prior (see {@link ServedPrior}). Default none. */
+  prior?: ServedPrior | null;
+  /**
+   * More models, one per keyboard (for example an English model for the `qwerty` grid beside a Russian one
+   * for `default`). Each swipe is decoded by the first model (`model`, then these in order) whose
+   * metadata `grid_names` lists its grid name; a swipe on another grid (an inline grid of a request, say)
+   * goes to the first model with a grid of the same alphabet (a–z or Cyrillic), else to `model`. Default none.
+   */
+  models?: ServedModel[];
   /** The server's decoding options (`{ generator, ...that generator's options }`); requests may override within the limits. Default beam. */
   decoding?: DecodingInput;
   /** Address to bind. Default `127.0.0.1`. */
@@ -135,42 +163,78 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     maxBeamSize: int('maxBeamSize', opts.maxBeamSize, 16),
     maxInlineGrids: int('maxInlineGrids', opts.maxInlineGrids, 256),
   };
-  const vocabulary = opts.vocabulary ?? null;
+  const served: ServedModel[] = [{ model, vocabulary: opts.vocabulary ?? null, prior: opts.prior ?? null }, ...(opts.models ?? [])];
+  for (const [i, s] of served.entries()) {
+    if (i > 0 && served.findIndex((o) => o.model === s.model) !== i) throw new TypeError(`models[${i - 1}]: the model ${s.model.path} is given twice`);
+    limits.maxPoints = Math.min(limits.maxPoints, s.model.metadata.max_curve_len);
+  }
   const registry = new GridRegistry(opts.grids, limits.maxInlineGrids, requestTimeoutMs);
   // Options from flags and requests are checked at run time by Decoder.create (resolveDecodingOptions).
   const baseDecoding: DecodingInput = opts.decoding ?? { generator: 'beam' };
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
-  const decoderOptions = { grids: registry.grids, vocabulary, batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
+  const decoderOptions = (i: number) => {
+    const prior = served[i]?.prior ?? null;
+    return { grids: registry.grids, vocabulary: served[i]?.vocabulary ?? null, ...(prior ? { prior: prior.frequencies } : {}), batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
+  };
+  /** A model's decoding options: the server's (or a request's), plus the model's prior weights. */
+  const withPrior = (i: number, decoding: DecodingInput): DecodingInput => {
+    const prior = served[i]?.prior ?? null;
+    if (prior === null || decoding.generator === 'greedy') return decoding;
+    return { ...decoding, priorWeight: prior.weight, priorLength: prior.length ?? 0 };
+  };
   // The server's own options are checked now, so a bad flag fails at start rather than on every request.
-  const baseDecoder = await Decoder.create(model, { ...decoderOptions, decoding: baseDecoding });
+  const baseDecoders: Decoder[] = [];
+  for (const [i, s] of served.entries()) baseDecoders.push(await Decoder.create(s.model, { ...decoderOptions(i), decoding: withPrior(i, baseDecoding) }));
+  const baseDecoder = baseDecoders[0]!;
   if ('beamSize' in baseDecoder.decoding && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
     throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
   }
-  const decoders = new Map<string, Decoder>([[JSON.stringify(baseDecoder.decoding), baseDecoder]]);
-  // An evicted inline grid's features context goes with it (the table stays bounded in memory too).
+  const routeCache = new Map<string, number>();
+  /** Index into `served` of the model that decodes swipes on the grid registered as `key`. */
+  const route = (key: string): number => {
+    let i = routeCache.get(key);
+    if (i !== undefined) return i;
+    const grid = registry.grids[key];
+    const name = grid?.grid_name ?? key;
+    i = served.findIndex((s) => s.model.metadata.grid_names.includes(name));
+    if (i < 0 && grid !== undefined) {
+      const alphabet = gridAlphabet(grid);
+      i = served.findIndex((s) => s.model.metadata.grid_names.some((g) => {
+        const own = registry.grids[g];
+        return own !== undefined && gridAlphabet(own) === alphabet;
+      }));
+    }
+    if (i < 0) i = 0;
+    if (routeCache.size < 4096) routeCache.set(key, i);
+    return i;
+  };
+  const decoders = new Map<string, Decoder>(baseDecoders.map((d, i) => [`${i}:${JSON.stringify(d.decoding)}`, d]));
+  // An evicted inline grid's features context and route go with it (the table stays bounded in memory too).
   registry.onEvict = (key) => {
+    routeCache.delete(key);
     for (const d of decoders.values()) d.forgetGrid(key);
   };
-  const decoderFor = async (request: Record<string, unknown> | null): Promise<Decoder> => {
-    if (request === null) return baseDecoder;
+  const decoderFor = async (m: number, request: Record<string, unknown> | null): Promise<Decoder> => {
+    const base = baseDecoders[m]!;
+    if (request === null) return base;
     const merged = mergeDecoding(baseDecoding, request, limits) as DecodingInput;
     let d: Decoder;
     try {
-      d = await Decoder.create(model, { ...decoderOptions, decoding: merged });
+      d = await Decoder.create(served[m]!.model, { ...decoderOptions(m), decoding: withPrior(m, merged) });
     } catch (err) {
       const msg = (err as Error).message;
       const m = /^(decoding(?:\.\w+)?): /.exec(msg);
       if ((err instanceof TypeError || err instanceof RangeError) && m) throw new RequestError(400, m[1] ?? null, msg);
       throw err;
     }
-    const key = JSON.stringify(d.decoding);
+    const key = `${m}:${JSON.stringify(d.decoding)}`;
     const cached = decoders.get(key);
     if (cached) return cached;
-    if (decoders.size >= DECODER_CACHE) {
+    if (decoders.size >= DECODER_CACHE + baseDecoders.length) {
       // Drop the oldest option set other than the server's own (Map keeps insertion order).
       for (const k of decoders.keys()) {
-        if (decoders.get(k) !== baseDecoder) {
+        if (!baseDecoders.includes(decoders.get(k)!)) {
           decoders.delete(k);
           break;
         }
@@ -198,22 +262,30 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   batcherRef.current = batcher;
 
   const files = loadStatic(DEMO_DIR);
-  const gridsBody = JSON.stringify({ grids: opts.grids, model_grids: meta.grid_names });
+  const modelGrids = [...new Set(served.flatMap((s) => s.model.metadata.grid_names))];
+  const gridsBody = JSON.stringify({ grids: opts.grids, model_grids: modelGrids });
+  const describe = (s: ServedModel, i: number): Record<string, unknown> => {
+    const m = s.model.metadata;
+    return {
+      file: basename(s.model.path),
+      device: s.model.device,
+      precision: s.model.precision,
+      architecture: m.architecture,
+      grid_names: m.grid_names,
+      max_curve_len: m.max_curve_len,
+      max_token_len: m.max_token_len,
+      n_classes: m.n_classes,
+      d_model: m.d_model,
+      char_tokens: m.char_tokens,
+      transform: m.transform,
+      vocabulary: s.vocabulary ? { words: s.vocabulary.size, file: basename(s.vocabulary.source) } : null,
+      card: modelCard(s.model.path),
+      decoding: baseDecoders[i]!.decoding,
+    };
+  };
   const modelBody = JSON.stringify({
-    file: basename(model.path),
-    device: model.device,
-    precision: model.precision,
-    architecture: meta.architecture,
-    grid_names: meta.grid_names,
-    max_curve_len: meta.max_curve_len,
-    max_token_len: meta.max_token_len,
-    n_classes: meta.n_classes,
-    d_model: meta.d_model,
-    char_tokens: meta.char_tokens,
-    transform: meta.transform,
-    vocabulary: vocabulary ? { words: vocabulary.size, file: basename(vocabulary.source) } : null,
-    card: modelCard(model.path),
-    decoding: baseDecoder.decoding,
+    ...describe(served[0]!, 0),
+    models: served.map(describe),
     limits: {
       max_points: limits.maxPoints, max_swipes_per_request: limits.maxSwipes, max_beam_size: limits.maxBeamSize,
       max_batch_size: maxBatchSize, max_wait_ms: opts.maxWaitMs ?? 2, max_queue: opts.maxQueue ?? 1024,
@@ -295,18 +367,33 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const raw = await readBody(req);
     const parsed = parseRequestBody(raw.toString('utf8'), registry, limits);
-    const decoder = await decoderFor(parsed.decoding);
-    let result;
+    // The swipes of each model, in request order; one batcher job per model.
+    const groups = new Map<number, number[]>();
+    parsed.swipes.forEach((s, i) => {
+      const m = route(s.gridName);
+      const list = groups.get(m);
+      if (list) list.push(i);
+      else groups.set(m, [i]);
+    });
+    const jobs = await Promise.all([...groups].map(async ([m, ids]) => [ids, await decoderFor(m, parsed.decoding)] as const));
+    let results;
     try {
-      result = await batcher.submit(decoder, parsed.swipes, signal);
+      results = await Promise.all(jobs.map(([ids, decoder]) => batcher.submit(decoder, ids.map((i) => parsed.swipes[i]!), signal)));
     } catch (err) {
       if (err instanceof QueueFullError) throw new RequestError(503, null, err.message, 1);
       if (err instanceof DrainingError) throw new RequestError(503, null, err.message, 1);
       throw err;
     }
+    const candidates: DecodedSwipe['candidates'][] = new Array<DecodedSwipe['candidates']>(parsed.swipes.length);
+    jobs.forEach(([ids], j) => ids.forEach((i, k) => (candidates[i] = results[j]!.rows[k]!.candidates)));
+    const result = {
+      queueMs: Math.max(...results.map((r) => r.queueMs)),
+      decodeMs: Math.max(...results.map((r) => r.decodeMs)),
+      batchSize: Math.max(...results.map((r) => r.batchSize)),
+    };
     const totalMs = performance.now() - arrived;
     const timings = { queue_ms: round3(result.queueMs), decode_ms: round3(result.decodeMs), total_ms: round3(totalMs), batch_size: result.batchSize };
-    const rows = result.rows.map((r, i) => ({ grid_name: parsed.clientGridNames[i], candidates: r.candidates }));
+    const rows = candidates.map((c, i) => ({ grid_name: parsed.clientGridNames[i], candidates: c }));
     const out = parsed.single ? { ...rows[0], timings } : { results: rows, timings };
     send(res, 200, JSON.stringify(out));
   };

@@ -1,12 +1,18 @@
 /**
  * Letter-key geometry used by the synthetic generator: float key centres `(x + w/2, y + h/2)` and key
- * sizes (docs/SEED.md §2.2), for the letters that are allowed keys (§2.3: `а`…`я` without `ё`; an `ё` key
- * on a grid is not an allowed key).
+ * sizes (docs/SEED.md §2.2), for the letters that are allowed keys (§2.3: `а`…`я` without `ё` on the
+ * Russian grids, an `ё` key not being an allowed key; `a`…`z` on a Latin grid).
  */
-import type { Grid } from '../keyboard/grid.js';
+import { LATIN_ALPHABET } from '../keyboard/alphabet.js';
+import { gridAlphabet, type Grid } from '../keyboard/grid.js';
 
-/** The 32 letters that can be allowed keys: Cyrillic `а`…`я` without `ё`. */
+/** The 32 letters that can be allowed keys of a Russian grid: Cyrillic `а`…`я` without `ё`. */
 export const SYNTH_LETTERS: readonly string[] = Array.from('абвгдежзийклмнопрстуфхцчшщъыьэюя');
+
+/** The letters that can be allowed keys of `grid`: {@link SYNTH_LETTERS}, or a–z on a Latin grid. */
+export function synthLetters(grid: Grid): readonly string[] {
+  return gridAlphabet(grid) === LATIN_ALPHABET ? LATIN_ALPHABET : SYNTH_LETTERS;
+}
 
 /** One letter key: float centre and hitbox size, in pixels. */
 export interface LetterKey {
@@ -28,7 +34,7 @@ export interface LetterLayout {
 
 /** Builds the letter layout of a grid (allowed letter keys only). */
 export function letterLayout(grid: Grid): LetterLayout {
-  const allowed = new Set(SYNTH_LETTERS);
+  const allowed = new Set(synthLetters(grid));
   const keys = new Map<string, LetterKey>();
   for (const k of grid.keys) {
     if (k.label === undefined || !allowed.has(k.label)) continue;

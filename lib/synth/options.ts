@@ -63,10 +63,10 @@ export function checkCount(count: unknown, name = 'count'): number {
   return count;
 }
 
-/** Letters the finger passes over for `word` (hyphens have no key and are not traced). */
+/** Letters the finger passes over for `word` (hyphens and apostrophes have no key and are not traced). */
 function tracedLetters(word: string): number {
   let n = 0;
-  for (const ch of word) if (ch !== '-') n++;
+  for (const ch of word) if (ch !== '-' && ch !== "'") n++;
   return n;
 }
 

@@ -139,7 +139,9 @@ export async function synthesizeToFile(req: SynthFileRequest): Promise<SynthSumm
   const filtered = filterVocabForGrid(vocab, layout, missing, req.vocabPath);
   checkWordDurations(vocab, swipe, req.vocabPath);
   if (filtered.words.length === 0) {
-    throw new Error(`${req.vocabPath}: no word can be swiped on grid ${JSON.stringify(gridName)} (${filtered.skipped.length} words have letters without a key)`);
+    const first = filtered.skipped[0];
+    const example = first !== undefined ? `; the first, line ${first.line}: ${JSON.stringify(first.word)}, has no key for ${JSON.stringify(first.letter)}` : '';
+    throw new Error(`${req.vocabPath}: no word can be swiped on grid ${JSON.stringify(gridName)} (${filtered.skipped.length} words have letters without a key${example})`);
   }
   let draw: WordSampling | WordWeights = sampling;
   let frequency: SynthSummary['frequency'];

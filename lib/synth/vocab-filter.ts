@@ -1,7 +1,7 @@
 /**
  * Per-grid vocabulary filtering: a word can be swiped on a grid when each of its letters has an allowed
- * key there (docs/SEED.md §2.3). The hyphen has no key on any grid and is skipped when tracing, like the
- * seed's segmentation does, so it never disqualifies a word.
+ * key there (docs/SEED.md §2.3). The hyphen and the apostrophe have no key on any grid and are skipped when
+ * tracing, like the seed's segmentation does with the hyphen, so they never disqualify a word.
  */
 import type { LetterLayout } from './layout.js';
 
@@ -57,7 +57,7 @@ export function filterVocabForGrid(words: readonly VocabWord[], layout: LetterLa
     let missing: string | null = null;
     let usedSubstitute = false;
     for (const ch of w.word) {
-      if (ch === '-') continue;
+      if (ch === '-' || ch === "'") continue;
       if (layout.keys.has(ch)) {
         trace += ch;
         continue;

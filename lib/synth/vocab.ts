@@ -4,11 +4,12 @@
 import { parseWordList, readWordList, type WordList } from '../io/word-list.js';
 import type { VocabWord } from './vocab-filter.js';
 
-const WORD_RE = /^[а-яё-]+$/u;
+const WORD_RE = /^[а-яёa-z'-]+$/u;
 
 /**
- * Parses vocabulary text: one lowercase word per line, characters `-` and Cyrillic `а`…`я`, `ё`;
- * surrounding spaces and `\r` are ignored, blank lines are skipped.
+ * Parses vocabulary text: one lowercase word per line, characters `-`, `'`, Cyrillic `а`…`я`, `ё` and Latin
+ * `a`…`z`; surrounding spaces and `\r` are ignored, blank lines are skipped. Which words can be swiped is
+ * decided per grid afterwards (lib/synth/vocab-filter.ts: a letter without a key on the grid skips the word).
  * @param file - file name used in error messages
  * @throws Error naming the file and the line of a word with another character, or when no word is found
  */
@@ -25,7 +26,7 @@ export function synthVocabOf(list: WordList): VocabWord[] {
     const line = list.lines[i] ?? i + 1;
     if (!WORD_RE.test(word)) {
       const bad = Array.from(word).find((c) => !WORD_RE.test(c)) ?? word;
-      throw new Error(`${file}:${line}: word ${JSON.stringify(word)}: unexpected character ${JSON.stringify(bad)} (expected lowercase Cyrillic letters and "-")`);
+      throw new Error(`${file}:${line}: word ${JSON.stringify(word)}: unexpected character ${JSON.stringify(bad)} (expected lowercase Cyrillic or Latin letters, "-" and "'")`);
     }
     out.push({ word, line });
   }

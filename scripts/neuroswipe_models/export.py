@@ -36,13 +36,14 @@ EXTRA_MEMORY = 4
 
 
 def prepare_model(arch: str, tcfg: TransformConfig, state_dict: Optional[Dict[str, Tensor]] = None,
-                  source: str = "checkpoint", seed: int = 0) -> NeuroswipeModel:
-    """The eager contract wrapper of ``arch``: random-initialised with ``seed``, or loaded strictly."""
+                  source: str = "checkpoint", seed: int = 0, n_char_tokens: int = N_CLASSES + 2) -> NeuroswipeModel:
+    """The eager contract wrapper of ``arch`` for ``n_char_tokens`` char tokens: random-initialised with
+    ``seed``, or loaded strictly."""
     present = None
     if state_dict is not None and arch.startswith("v3_trainable_gaussian"):
         present = present_keys_from_state_dict(state_dict, _GAUSSIAN_PREFIX) or None
     torch.manual_seed(seed)
-    model = build_model(arch, tcfg.n_traj_feats, present)
+    model = build_model(arch, tcfg.n_traj_feats, present, n_char_tokens)
     if state_dict is not None:
         load_strict(model, state_dict, source)
     return NeuroswipeModel(model).eval()
@@ -54,9 +55,15 @@ def make_metadata(arch: str, tcfg: TransformConfig, char_tokens: List[str], grid
     arch_spec(arch)
     n_decoder_layers, n_heads = decoder_shape(arch)
     n_classes = len(char_tokens) - 2
-    if n_classes != N_CLASSES:
+    if arch_spec(arch).family != "legacy" and n_classes != N_CLASSES:
         raise ValueError(f"--vocab: the vocabulary gives {len(char_tokens)} char tokens ({n_classes} classes); "
-                         f"the seed models predict {N_CLASSES} classes, which needs {N_CLASSES + 2} tokens")
+                         f"{arch} predicts {N_CLASSES} classes, which needs {N_CLASSES + 2} tokens "
+                         "(the legacy m1 family takes any number)")
+    if n_classes < 3:
+        raise ValueError(f"--vocab: the vocabulary gives {len(char_tokens)} char tokens; at least one character is needed")
+    specials = list(char_tokens[-4:])
+    if specials != ["<eos>", "<unk>", "<pad>", "<sos>"]:
+        raise ValueError(f"char tokens: expected the characters then <eos>, <unk>, <pad>, <sos>; the list ends with {specials}")
     if not grid_names or any(not g for g in grid_names):
         raise ValueError(f"--grids: expected comma-separated grid names, got {grid_names!r}")
     meta = {
@@ -149,10 +156,11 @@ def check_inputs(tcfg: TransformConfig, model: NeuroswipeModel, seed: int, lengt
             keys[n:, j] = PAD_TOKEN
         else:
             keys[n:, j] = 0
-    tokens = torch.randint(0, N_CLASSES, (t, b), generator=gen, dtype=torch.int64)
-    tokens[0] = SOS_TOKEN
+    n_classes = model.model.char_embedding.num_embeddings - 2 if hasattr(model.model, "char_embedding") else N_CLASSES
+    tokens = torch.randint(0, n_classes, (t, b), generator=gen, dtype=torch.int64)
+    tokens[0] = n_classes + 1  # <sos>
     for j, n in enumerate(token_lengths):
-        tokens[n:, j] = PAD_TOKEN
+        tokens[n:, j] = n_classes  # <pad>
     return traj, keys, pad, tokens, torch.tensor(token_lengths, dtype=torch.int64)
 
 

@@ -52,26 +52,34 @@ class LegacyEncoder(nn.Module):
 class LegacyDecoder(nn.Module):
     """``transformer_decoder`` (no final norm) then ``out``; ``decoder_layer`` is the seed's unused prototype."""
 
-    def __init__(self, num_layers: int) -> None:
+    def __init__(self, num_layers: int, n_classes: int = N_CLASSES) -> None:
         super().__init__()
         self.decoder_layer = IncrementalDecoderLayer(D_MODEL, NHEAD, DIM_FEEDFORWARD, DROPOUT)
         self.transformer_decoder = IncrementalDecoder(self.decoder_layer, num_layers)
-        self.out = nn.Linear(D_MODEL, N_CLASSES)
+        self.out = nn.Linear(D_MODEL, n_classes)
 
 
 class SwipeCurveTransformer(nn.Module):
-    """Seed legacy encoder-decoder. ``encode``/``decode_hidden`` follow the seed's op order exactly."""
+    """Seed legacy encoder-decoder. ``encode``/``decode_hidden`` follow the seed's op order exactly.
 
-    def __init__(self, key_emb_size: int, num_encoder_layers: int, num_decoder_layers: int) -> None:
+    ``n_char_tokens`` is the character tokenizer's size (the seed's 37 by default; 30 for a–z): the character
+    embedding has that many rows and the output layer ``n_char_tokens − 2`` classes. The key embedding keeps
+    the seed's 37 rows for every alphabet (keyboard token ids 0…35, docs/SEED.md §4.2).
+    """
+
+    def __init__(self, key_emb_size: int, num_encoder_layers: int, num_decoder_layers: int,
+                 n_char_tokens: int = CHAR_VOCAB_SIZE) -> None:
         super().__init__()
+        if n_char_tokens < 5:
+            raise ValueError(f"n_char_tokens: expected at least 5 (one character and the 4 special tokens), got {n_char_tokens}")
         self.char_embedding_dropout = nn.Dropout(DROPOUT)
         self.key_embedding_dropout = nn.Dropout(DROPOUT)
-        self.char_embedding = nn.Embedding(CHAR_VOCAB_SIZE, D_MODEL)
+        self.char_embedding = nn.Embedding(n_char_tokens, D_MODEL)
         self.key_embedding = nn.Embedding(CHAR_VOCAB_SIZE, key_emb_size)
         self.encoder = LegacyEncoder(N_COORD_FEATS + key_emb_size, num_encoder_layers)
         self.char_pos_encoder = PositionalEncoding(D_MODEL, MAX_TOKEN_LEN)
         self.key_pos_encoder = PositionalEncoding(key_emb_size, MAX_CURVE_LEN)
-        self.decoder = LegacyDecoder(num_decoder_layers)
+        self.decoder = LegacyDecoder(num_decoder_layers, n_char_tokens - 2)
 
     def encode(self, traj: Tensor, kb_tokens: Tensor, pad_mask: Optional[Tensor]) -> Tensor:
         """``key_embedding → dropout → + pe → cat(traj, k) → first layer → liner → transformer_encoder``."""
@@ -104,7 +112,7 @@ class SwipeCurveTransformer(nn.Module):
         return self.decoder.transformer_decoder.step(y, self_kv, self_len, mem_kv, memory_pad_mask)
 
     def project(self, hidden: Tensor) -> Tensor:
-        """The output layer: hidden states → logits over the 35 classes."""
+        """The output layer: hidden states → logits over the classes (35 with the seed's tokens)."""
         return self.decoder.out(hidden)
 
     def step_weights(self) -> Dict[str, Tensor]:
@@ -119,7 +127,8 @@ class SwipeCurveTransformer(nn.Module):
         return out
 
 
-def build_legacy(name: str) -> SwipeCurveTransformer:
-    """Builds the legacy model registered as ``name`` (``m1``, ``m1_bigger`` or ``m1_smaller``)."""
+def build_legacy(name: str, n_char_tokens: int = CHAR_VOCAB_SIZE) -> SwipeCurveTransformer:
+    """Builds the legacy model registered as ``name`` (``m1``, ``m1_bigger`` or ``m1_smaller``) for a
+    character tokenizer of ``n_char_tokens`` tokens."""
     key_emb_size, n_enc, n_dec = LEGACY_HPARAMS[name]
-    return SwipeCurveTransformer(key_emb_size, n_enc, n_dec)
+    return SwipeCurveTransformer(key_emb_size, n_enc, n_dec, n_char_tokens)

@@ -126,11 +126,16 @@ def decoder_shape(arch: str) -> Tuple[int, int]:
     return V3_DECODER_LAYERS, V3_NHEAD
 
 
-def build_model(arch: str, n_traj_feats: int, present_keys: Optional[List[int]] = None) -> nn.Module:
-    """A freshly initialised seed model for ``arch`` (eval mode)."""
+def build_model(arch: str, n_traj_feats: int, present_keys: Optional[List[int]] = None,
+                n_char_tokens: int = 37) -> nn.Module:
+    """A freshly initialised seed model for ``arch`` (eval mode) and a character tokenizer of
+    ``n_char_tokens`` tokens (the legacy family takes any count; the v3 family only the seed's 37)."""
     spec = arch_spec(arch)
     if spec.family == "legacy":
-        model = build_legacy(arch)
+        model = build_legacy(arch, n_char_tokens)
     else:
+        if n_char_tokens != 37:
+            raise ValueError(f"{arch}: the v3 architectures take the seed's 37 char tokens, got {n_char_tokens} "
+                             "(the legacy m1 family takes any number)")
         model = build_v3(arch, n_traj_feats, present_keys)
     return model.eval()

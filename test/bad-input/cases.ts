@@ -60,7 +60,7 @@ export const BAD_LINES: [string, string, string, string | RegExp][] = [
   ['empty curve', mutated((_, c) => ((c.x = []), (c.y = []), (c.t = []))), 'curve.x', 'empty curve'],
   ['no grid', mutated((_, c) => delete c.grid_name), 'curve.grid_name', 'missing'],
   ['grid name a number', mutated((_, c) => (c.grid_name = 3)), 'curve.grid_name', 'expected a string, got 3'],
-  ['unknown grid name', mutated((_, c) => (c.grid_name = 'qwerty')), 'curve.grid_name', 'unknown grid name "qwerty"'],
+  ['unknown grid name', mutated((_, c) => (c.grid_name = 'dvorak')), 'curve.grid_name', 'unknown grid name "dvorak"'],
   ['word a number', mutated((o) => (o.word = 12)), 'word', 'expected a string, got 12'],
   ['grid and grid_name differ', mutated((_, c) => (c.grid = { width: 10, height: 10, grid_name: 'x', keys: [] })), 'curve.grid', ''],
 ];
@@ -181,7 +181,7 @@ for (const [flag, v, field] of [
   ['--count', '0', '--count'], ['--count', '1e12', '--count'], ['--count', 'x', '--count'], ['--count', '2.5', '--count'], ['--count', '-4', '--count'],
   ['--seed', '1.5', '--seed'], ['--seed', 'abc', '--seed'], ['--noise-scale', '-1', 'swipe.noiseScale'], ['--noise-scale', '1e9', 'swipe.noiseScale'],
   ['--outside-rate', '2', 'swipe.outsideRate'], ['--outside-rate', 'x', '--outside-rate'], ['--missing', 'drop', 'missing'], ['--sampling', 'gauss', 'sampling'],
-  ['--grid', 'qwerty', 'unknown grid "qwerty"'],
+  ['--grid', 'dvorak', 'unknown grid "dvorak"'],
 ] as [string, string, string][]) {
   OPTS.push([`synth ${flag} ${v}`, [...synthArgs, ...(flag === '--count' ? [] : ['--count', '3']), flag, v], field]);
 }
@@ -281,7 +281,8 @@ for (const [label, text, extra, fragments] of [...CONFIGS.slice(0, 3), ...CONFIG
 
 // 7. Vocabulary and grids files.
 add({ name: 'synth: 5,000-letter word', files: { 'v.txt': `дом\n${'а'.repeat(5000)}\n` }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:2', 'has 5000 letters', '32767'] });
-add({ name: 'synth: not Cyrillic', files: { 'v.txt': 'hello\nworld\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:1', 'unexpected character "h"'] });
+add({ name: 'synth: not a letter of any alphabet', files: { 'v.txt': 'дом\ncafé\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt:2', 'unexpected character "é"'] });
+add({ name: 'synth: Latin words on the Russian grid', files: { 'v.txt': 'hello\nworld\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt', 'no word can be swiped on grid "default"', 'line 1: "hello", has no key for "h"'] });
 add({ name: 'synth: no usable word', files: { 'v.txt': 'ъъ\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--out', '@out.jsonl'], message: ['@v.txt', 'no word can be swiped'] });
 add({ name: 'synth: --missing error', files: { 'v.txt': 'дом\nобъем\n' }, args: ['synth', '--vocab', '@v.txt', '--count', '3', '--missing', 'error', '--out', '@out.jsonl'], message: ['@v.txt:2', 'объем', 'ъ'] });
 for (const [label, grids, fragment] of [

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CharTokenizer, KeyboardTokenizer } from '../../lib/tokenizer.js';
+import { CharTokenizer, distanceColumns, DISTANCE_COLUMNS, KeyboardTokenizer } from '../../lib/tokenizer.js';
+import { LATIN_ALPHABET } from '../../lib/keyboard/alphabet.js';
 
 const LETTERS = 'абвгдежзийклмнопрстуфхцчшщъыьэюя';
 // A vocabulary with the competition's character inventory (32 letters without ё, plus '-') and its longest word.
@@ -86,5 +87,30 @@ describe('KeyboardTokenizer (spec §4.2)', () => {
     expect(kb.getToken('space')).toBe(34);
     expect(kb.getLabel(23)).toBe('ц');
     expect(() => kb.getLabel(36)).toThrow(RangeError);
+  });
+});
+
+describe('KeyboardTokenizer of a Latin grid', () => {
+  const kb = new KeyboardTokenizer(LATIN_ALPHABET);
+  it('puts a–z at 0…25, keeps -, <unk>, <pad> at 33, 34, 35, and leaves slots 26…32 matching no key', () => {
+    expect(kb.size).toBe(36);
+    expect(kb.tokens.slice(0, 26).join('')).toBe('abcdefghijklmnopqrstuvwxyz');
+    expect(kb.getToken('a')).toBe(0);
+    expect(kb.getToken('z')).toBe(25);
+    expect(kb.getToken('-')).toBe(33);
+    expect(kb.padId).toBe(35);
+    expect(kb.getLabel(35)).toBe('<pad>');
+    for (const label of ['а', 'shift', 'A', "'"]) expect(kb.getToken(label), label).toBe(34);
+    expect(new Set(kb.tokens).size).toBe(36);
+  });
+  it('gives the same 37 distance columns as the seed, with a–z in the letter slots', () => {
+    const cols = distanceColumns(LATIN_ALPHABET);
+    expect(cols.length).toBe(DISTANCE_COLUMNS.length);
+    expect(cols.slice(0, 3)).toEqual(['a', 'b', 'c']);
+    expect(cols.slice(-4)).toEqual(DISTANCE_COLUMNS.slice(-4));
+  });
+  it('refuses more than 33 letters or a repeated letter', () => {
+    expect(() => new KeyboardTokenizer(Array.from({ length: 34 }, (_, i) => String.fromCodePoint(0x4e00 + i)))).toThrow(/at most 33 letters, got 34/);
+    expect(() => new KeyboardTokenizer(['a', 'a'])).toThrow(/letters must be distinct/);
   });
 });

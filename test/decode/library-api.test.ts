@@ -83,13 +83,13 @@ describe('readSwipes', () => {
 
   it('still names the file, line and field for a grid name that is not bundled', async () => {
     const file = join(dir, 'unknown-grid.jsonl');
-    const line = at(readFileSync(EXAMPLE_VALID, 'utf8').split('\n'), 0).replace('"grid_name":"default"', '"grid_name":"qwerty"');
+    const line = at(readFileSync(EXAMPLE_VALID, 'utf8').split('\n'), 0).replace('"grid_name":"default"', '"grid_name":"dvorak"');
     writeFileSync(file, line + '\n');
     const read = async () => {
       for await (const _ of readSwipes(file)) void _;
     };
     await expect(read()).rejects.toThrow(BadLineError);
-    await expect(read()).rejects.toThrow(`${file}:1: curve.grid_name: unknown grid name "qwerty" (known: default, extra)`);
+    await expect(read()).rejects.toThrow(`${file}:1: curve.grid_name: unknown grid name "dvorak" (known: default, extra, qwerty)`);
   });
 });
 

@@ -36,7 +36,7 @@ describe('Decoder.decode input', () => {
       [{ ...base, t: (base.t as number[]).slice(1) }, /^swipes\[1\]: t: has \d+ points but x has \d+$/],
       [{ ...base, x: [], y: [], t: [] }, /^swipes\[1\]: x: empty curve/],
       [{ ...base, y: undefined }, /^swipes\[1\]: y: missing$/],
-      [{ ...base, gridName: 'qwerty' }, /^swipes\[1\]: gridName: unknown grid "qwerty"$/],
+      [{ ...base, gridName: 'dvorak' }, /^swipes\[1\]: gridName: unknown grid "dvorak"$/],
       [{ ...base, gridName: 3 }, /^swipes\[1\]: gridName: expected a grid name, got number 3$/],
       [{ ...base, index: -1 }, /^swipes\[1\]: index: expected an integer ≥ 0/],
     ];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { floatCenter, loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
+import { floatCenter, gridAlphabet, loadGrids, keyLabel, type Grid } from '../../lib/keyboard/grid.js';
 import { NearestKeyLookup } from '../../lib/keyboard/nearest-key.js';
-import { SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
+import { LATIN_ALPHABET, SEED_CYRILLIC_ALPHABET } from '../../lib/keyboard/alphabet.js';
 import { at, own } from '../../lib/util/checked.js';
 
 const grids = loadGrids();
@@ -72,7 +72,7 @@ describe('allowed keys (spec §2.3)', () => {
 });
 
 function allowedKeys(grid: Grid) {
-  const allowed = new Set(SEED_CYRILLIC_ALPHABET);
+  const allowed = new Set(gridAlphabet(grid));
   return grid.keys.filter((k) => allowed.has(keyLabel(k)));
 }
 
@@ -87,7 +87,7 @@ function nearestCentreLabels(grid: Grid, x: number, y: number): { best: number; 
   return { best, labels: dists.filter(([, d]) => d === best).map(([l]) => l) };
 }
 
-describe.each(['default', 'extra'])('properties on the real %s grid', (name) => {
+describe.each(['default', 'extra', 'qwerty'])('properties on the bundled %s grid', (name) => {
   const grid = own(grids, name);
   const lookup = new NearestKeyLookup(grid);
   const keys = allowedKeys(grid);
@@ -120,7 +120,7 @@ describe.each(['default', 'extra'])('properties on the real %s grid', (name) => 
   });
 
   it('always answers an allowed letter', () => {
-    const allowed = new Set(SEED_CYRILLIC_ALPHABET);
+    const allowed = new Set(name === 'qwerty' ? LATIN_ALPHABET : SEED_CYRILLIC_ALPHABET);
     fc.assert(
       fc.property(fc.integer({ min: -32768, max: 32767 }), fc.integer({ min: -32768, max: 32767 }), (x, y) => {
         expect(allowed.has(lookup.nearestLabel(x, y))).toBe(true);
@@ -149,4 +149,29 @@ it('a grid without allowed keys is an error naming the grid, the letters it lack
   expect(() => new NearestKeyLookup(grid)).toThrow(/^grid "digits" cannot be used: the model's key features need keys labelled with the letters of its alphabet \(а б в г д е ë ж .* я\), and none of its 1 labelled keys \(1\) is one of them/);
   const actions: Grid = { ...grid, grid_name: 'actions', keys: [{ action: 'space', hitbox: { x: 0, y: 0, w: 5, h: 5 } }] };
   expect(() => new NearestKeyLookup(actions)).toThrow(/grid "actions" cannot be used: .* it has no labelled key \(only actions: space\)/);
+});
+
+describe('the QWERTY grid', () => {
+  const grid = own(grids, 'qwerty');
+
+  it('has the 26 letters a–z, each once, in three rows, and the alphabet a–z', () => {
+    const letters = grid.keys.flatMap((k) => (k.label !== undefined && /^[a-z]$/.test(k.label) ? [k.label] : []));
+    expect([...letters].sort()).toEqual([...LATIN_ALPHABET]);
+    expect(letters.join('')).toBe('qwertyuiopasdfghjklzxcvbnm');
+    expect(gridAlphabet(grid)).toBe(LATIN_ALPHABET);
+    expect(gridAlphabet(own(grids, 'default'))).toBe(SEED_CYRILLIC_ALPHABET);
+    expect({ width: grid.width, height: grid.height }).toEqual({ width: own(grids, 'default').width, height: own(grids, 'default').height });
+  });
+
+  it('answers the letter under the finger at each key centre, and the nearest letter off the letter rows', () => {
+    const lookup = new NearestKeyLookup(grid);
+    for (const k of grid.keys) {
+      if (k.label === undefined || !/^[a-z]$/.test(k.label)) continue;
+      const c = floatCenter(k);
+      expect(lookup.nearestLabel(c.x, c.y)).toBe(k.label);
+    }
+    // The space bar (below v) and the shift key (left of z) are not letters: the nearest letter centre wins.
+    expect(lookup.nearestLabel(540, 560)).toBe('v');
+    expect(lookup.nearestLabel(100, 420)).toBe('z');
+  });
 });

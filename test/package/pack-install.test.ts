@@ -167,7 +167,8 @@ describe('npm pack → npm install in a fresh app', () => {
     const files = new Set(packed.files.map((f) => f.path));
     for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'lib/index.ts', 'bin/neuroswipe.js',
       'scripts/build-native.mjs', 'CMakeLists.txt', 'examples/model.pt', 'examples/vocab.txt', 'examples/valid.jsonl', 'data/gridname_to_grid.json',
-      'configs/yandex-cup.json', 'prebuilds/linux-x64/neuroswipe.node', 'prebuilds/linux-x64/neuroswipe.json']) {
+      'configs/yandex-cup.json', 'prebuilds/linux-x64/neuroswipe.node', 'prebuilds/linux-x64/neuroswipe.json',
+      'examples/en/model.pt', 'examples/en/vocab.txt', 'examples/en/frequency.tsv', 'examples/en/valid.jsonl', 'examples/en/MODEL_CARD.md']) {
       expect(files.has(f), `${f} is in the package`).toBe(true);
     }
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('build/') || f.includes('__pycache__'))).toBe(false);

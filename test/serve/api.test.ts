@@ -45,7 +45,7 @@ describe('GET routes', () => {
     expect(await h.json()).toMatchObject({ status: 'ok' });
 
     const g = (await (await fetch(`${srv.url}/v1/grids`)).json()) as any;
-    expect(Object.keys(g.grids).sort()).toEqual(['default', 'extra']);
+    expect(Object.keys(g.grids).sort()).toEqual(['default', 'extra', 'qwerty']);
     expect(g.grids).toEqual(loadGrids());
     expect(g.model_grids).toEqual(['default']);
 
@@ -180,7 +180,7 @@ describe('bad input gets 400 naming the field, in the data reader’s words', ()
     ['missing t', () => ({ x: [1, 2], y: [1, 2], grid_name: 'default' }), 't', 't: missing'],
     ['lengths that differ', () => ({ x: [1, 2, 3], y: [1, 2], t: [0, 1, 2], grid_name: 'default' }), 'y', 'y: has 2 points but x has 3'],
     ['an empty swipe', () => ({ x: [], y: [], t: [], grid_name: 'default' }), 'x', 'x: empty curve (no points)'],
-    ['an unknown grid', () => ({ ...apiSwipe(at(swipes, 0)), grid_name: 'qwerty' }), 'grid_name', 'grid_name: unknown grid name "qwerty" (known: default, extra)'],
+    ['an unknown grid', () => ({ ...apiSwipe(at(swipes, 0)), grid_name: 'dvorak' }), 'grid_name', 'grid_name: unknown grid name "dvorak" (known: default, extra, qwerty)'],
     ['no grid', () => ({ x: [1], y: [1], t: [0] }), 'grid_name', 'grid_name: missing (the swipe has neither grid nor grid_name)'],
     ['too many points', () => ({ x: Array(300).fill(5), y: Array(300).fill(5), t: Array.from({ length: 300 }, (_, i) => i), grid_name: 'default' }), 'x', 'x: 300 points, but the model accepts at most 299 (max_curve_len)'],
     ['an unknown field', () => ({ ...apiSwipe(at(swipes, 0)), pressure: [1] }), 'pressure', /^pressure: unknown field/],

@@ -1,6 +1,7 @@
 /**
- * End to end: the demo page in Debian's Chromium (driven by playwright-core) against the real server and
- * the example model. A real vocabulary word is swiped through the key centres of the page's own keyboard.
+ * End to end: the demo page in Debian's Chromium (driven by playwright-core) against the real server with
+ * both example models, English (qwerty) first and Russian (default). Real vocabulary words are swiped
+ * through the key centres of the page's own keyboards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,20 +9,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Model } from '../../lib/model/model.js';
+import { Model } from '../../lib/model/model.js';
 import type { RunningServer } from '../../lib/serve/server.js';
+import { Vocabulary } from '../../lib/vocabulary.js';
+import { EN_MODEL, EN_VOCAB } from '../helpers/examples.js';
 import { loadExample, serveExample } from './helpers.js';
 import { at } from '../../lib/util/checked.js';
 
 const CHROMIUM = process.env.NEUROSWIPE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../.tmp/serve-e2e/', import.meta.url));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/** Words of examples/vocab.txt the example model decodes from a key-centre swipe. */
+/** Words of examples/vocab.txt the Russian example model decodes from a key-centre swipe. */
 const WORD = 'человек';
 const WORD_EXTRA = 'работа';
 const WORD_TOUCH = 'жизнь';
+/** Words of examples/en/vocab.txt the English example model decodes from a key-centre swipe. */
+const EN_WORD = 'people';
+const EN_WORD_TOUCH = 'thanks';
+const EN_WORD_TRACED = 'something';
 
 let model: Model;
+let enModel: Model;
 let srv: RunningServer;
 let profile: string;
 let context: BrowserContext;
@@ -30,7 +38,9 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM}: not found; install Debian's chromium (apt-get install -y chromium) or set NEUROSWIPE_CHROMIUM`);
   const ex = await loadExample();
   model = ex.model;
-  srv = await serveExample(model, ex.vocabulary);
+  enModel = await Model.load(EN_MODEL, { device: 'cpu' });
+  const enVocabulary = await Vocabulary.fromFile(EN_VOCAB, enModel);
+  srv = await serveExample(enModel, enVocabulary, { models: [{ model, vocabulary: ex.vocabulary }] });
   profile = mkdtempSync(join(tmpdir(), 'neuroswipe-chromium-'));
   mkdirSync(SHOTS, { recursive: true });
   context = await chromium.launchPersistentContext(profile, {
@@ -49,6 +59,7 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
   await srv?.close();
   model?.dispose();
+  enModel?.dispose();
 });
 
 /** Screen position of the centre of the page's key `label`. */
@@ -101,7 +112,7 @@ async function shownWords(page: Page): Promise<string[]> {
 }
 
 describe('demo page in Chromium', () => {
-  it('draws the keyboard, swipes a word with the mouse and shows it among the top 4 with scores and latency', async () => {
+  it('opens on the English QWERTY keyboard; English words swiped with the mouse and a finger are among the top 4', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -110,8 +121,48 @@ describe('demo page in Chromium', () => {
     });
     await page.goto(`${srv.url}/`);
     await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#grid-select option').allTextContents()).toEqual(['English (qwerty)', 'Russian (default)', 'Russian (extra)']);
+    expect(await page.locator('#grid-select').inputValue()).toBe('qwerty');
+    expect(await page.locator('#keyboard g.key').count()).toBe(34);
+    expect(await page.locator('#keyboard g.key.action.space text').textContent()).toBe('space');
+    expect(await page.locator('#trace-word').getAttribute('lang')).toBe('en');
+    expect(await page.locator('#model-info').textContent()).toMatch(/model\.pt \(m1_bigger, qwerty\).*model\.pt \(m1_bigger, default\)/);
+
+    await swipeWord(page, EN_WORD);
+    const words = await shownWords(page);
+    expect(words.length).toBeLessThanOrEqual(4);
+    expect(words).toContain(EN_WORD);
+    expect(words.every((w) => /^[a-z]+$/.test(w))).toBe(true);
+    expect(await page.locator('#candidates .candidate').first().getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: join(SHOTS, 'phone-swipe-en.png') });
+    await page.locator(`#candidates .candidate[data-word="${EN_WORD}"]`).click();
+    expect(await page.locator('#text').inputValue()).toBe(EN_WORD);
+
+    await swipeWord(page, EN_WORD_TOUCH, 'touch');
+    expect(await page.locator('body').getAttribute('data-pointer-type')).toBe('touch');
+    await page.locator(`#candidates .candidate[data-word="${EN_WORD_TOUCH}"]`).waitFor({ timeout: 20_000 });
+
+    // Without a pointer: trace a typed word through the QWERTY keys.
+    await page.locator('#trace-word').fill(EN_WORD_TRACED);
+    await page.keyboard.press('Enter');
+    await page.locator(`#candidates .candidate[data-word="${EN_WORD_TRACED}"]`).waitFor({ timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the Russian keyboard, swipes a word with the mouse and shows it among the top 4 with scores and latency', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#grid-select').selectOption('default');
     expect(await page.locator('#keyboard g.key').count()).toBe(39);
-    expect(await page.locator('#grid-select option').allTextContents()).toEqual(["default (the model's grid)", 'extra']);
+    expect(await page.locator('#keyboard g.key.action.space text').textContent()).toBe('пробел');
+    expect(await page.locator('#trace-word').getAttribute('lang')).toBe('ru');
     // Phone-sized: the keyboard fits the viewport's width.
     const kb = (await page.locator('#keyboard').boundingBox())!;
     expect(kb.width).toBeLessThanOrEqual(390);
@@ -172,8 +223,8 @@ describe('demo page in Chromium', () => {
     await page.setViewportSize({ width: 760, height: 700 });
     await page.goto(`${srv.url}/`);
     await page.waitForSelector('body[data-ready="true"]');
-    await swipeWord(page, WORD);
-    expect(await shownWords(page)).toContain(WORD);
+    await swipeWord(page, EN_WORD);
+    expect(await shownWords(page)).toContain(EN_WORD);
     await page.screenshot({ path: join(SHOTS, 'desktop-swipe.png'), fullPage: true });
     await page.close();
   });

@@ -64,5 +64,14 @@ describe('neuroswipe serve', () => {
     expect(c.stderr).toContain('--beam-size: 20 is above --max-beam-size 16');
     const d = run(['--max-wait-ms', 'soon']);
     expect(d.stderr).toContain("option '--max-wait-ms <ms>' argument 'soon' is invalid. expected a number ≥ 0");
+    // Two models, one vocabulary: the vocabularies pair with the models in order, so the counts must match.
+    const e = run(['--model', EXAMPLE_MODEL, '--vocab', EXAMPLE_VOCAB, '--use-vocab']);
+    expect(e.status).toBe(1);
+    expect(e.stderr).toContain('--vocab: 1 vocabularies for 2 models; give one --vocab per --model, in the same order');
+    const f = run(['--prior', EXAMPLE_VOCAB]);
+    expect(f.status).toBe(1);
+    expect(f.stderr).toContain('--prior-weight: 0 weights for 1 --prior files; give one --prior-weight per --prior (fit it with neuroswipe fit-prior)');
+    const g = run(['--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1', '--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1']);
+    expect(g.stderr).toContain('--prior: 2 frequency files for 1 models; the n-th --prior goes with the n-th --model');
   });
 });

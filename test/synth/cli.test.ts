@@ -119,7 +119,7 @@ describe('neuroswipe synth', () => {
     writeFileSync(file('empty.txt'), '\n');
     writeFileSync(file('hard.txt'), 'объем\nподъезд\n');
     const out = file('never.jsonl');
-    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--grid', 'qwerty', '--out', out)).rejects.toThrow(/unknown grid "qwerty" \(available: default, extra\)/);
+    await expect(synth('--vocab', SMALL_VOCAB, '--count', '5', '--grid', 'dvorak', '--out', out)).rejects.toThrow(/unknown grid "dvorak" \(available: default, extra, qwerty\)/);
     await expect(synth('--vocab', file('empty.txt'), '--count', '5', '--out', out)).rejects.toThrow(/empty\.txt: vocabulary is empty/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', '0', '--out', out)).rejects.toThrow(/option '--count <n>' argument '0' is invalid\. expected an integer in 1\.\.10000000/);
     await expect(synth('--vocab', SMALL_VOCAB, '--count', 'many', '--out', out)).rejects.toThrow(/option '--count <n>' argument 'many' is invalid\. expected an integer in 1\.\.10000000/);

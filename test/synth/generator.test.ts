@@ -8,7 +8,7 @@ import { at } from '../../lib/util/checked.js';
 
 const collapse = (s: string): string => s.replace(/(.)\1+/gu, '$1');
 
-for (const gridName of ['default', 'extra']) {
+for (const gridName of ['default', 'extra', 'qwerty']) {
   describe(`synthetic swipes on the real ${gridName} grid`, () => {
     const layout = layoutOf(gridName);
     const words = smallWords(gridName);

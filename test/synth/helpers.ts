@@ -8,14 +8,17 @@ import { at, own } from '../../lib/util/checked.js';
 
 export const SMALL_VOCAB = fileURLToPath(new URL('../fixtures/vocab-small.txt', import.meta.url));
 export const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
+export const EN_VOCAB = fileURLToPath(new URL('../../examples/en/vocab.txt', import.meta.url));
 export const GRIDS = loadGrids();
 
 export function layoutOf(name: string): LetterLayout {
   return letterLayout(own(GRIDS, name));
 }
 
+/** The swipeable words of the Russian small list, or of the English example list on `qwerty`. */
 export function smallWords(grid: string): TraceableWord[] {
-  return filterVocabForGrid(readVocab(SMALL_VOCAB), layoutOf(grid), 'skip', SMALL_VOCAB).words;
+  const file = grid === 'qwerty' ? EN_VOCAB : SMALL_VOCAB;
+  return filterVocabForGrid(readVocab(file), layoutOf(grid), 'skip', file).words;
 }
 
 /** Nearest-letter sequence of a curve with consecutive repeats collapsed. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseVocab, readVocab } from '../../lib/synth/vocab.js';
 import { filterVocabForGrid } from '../../lib/synth/vocab-filter.js';
-import { EXAMPLE_VOCAB, layoutOf, SMALL_VOCAB } from './helpers.js';
+import { EN_VOCAB, EXAMPLE_VOCAB, layoutOf, SMALL_VOCAB } from './helpers.js';
 
 const INVENTORY = /^[а-я-]+$/u; // `-` and а…я; ё (U+0451) lies outside the range (competition voc.txt)
 
@@ -81,5 +81,34 @@ describe('filterVocabForGrid on the real grids', () => {
 
   it('throws naming the file, line and letter under the error policy', () => {
     expect(() => filterVocabForGrid(words, layoutOf('default'), 'error', 'v.txt')).toThrow(/v\.txt:1: word "объем": letter "ъ" has no key on grid "default"/);
+  });
+});
+
+describe('English words on the qwerty grid', () => {
+  const words = parseVocab("hello\ndon't\nwell-known\nдом\n", 'en.txt');
+
+  it('reads Latin letters, the apostrophe and the hyphen', () => {
+    expect(words.map((w) => w.word)).toEqual(['hello', "don't", 'well-known', 'дом']);
+    expect(() => parseVocab('hello\ncafé\n', 'en.txt')).toThrow(/en\.txt:2: word "café": unexpected character "é"/);
+  });
+
+  it('traces a–z words without the apostrophe and the hyphen, and skips words with letters the grid lacks', () => {
+    const q = filterVocabForGrid(words, layoutOf('qwerty'));
+    expect(q.words).toEqual([
+      { word: 'hello', trace: 'hello' },
+      { word: "don't", trace: 'dont' },
+      { word: 'well-known', trace: 'wellknown' },
+    ]);
+    expect(q.skipped.map((s) => [s.word, s.letter])).toEqual([['дом', 'д']]);
+    const d = filterVocabForGrid(words, layoutOf('default'));
+    expect(d.words.map((w) => w.word)).toEqual(['дом']);
+    expect(d.skipped.map((s) => [s.word, s.letter])).toEqual([['hello', 'h'], ["don't", 'd'], ['well-known', 'w']]);
+  });
+
+  it('every word of the English example vocabulary can be swiped on qwerty', () => {
+    const en = readVocab(EN_VOCAB);
+    const q = filterVocabForGrid(en, layoutOf('qwerty'));
+    expect(q.skipped).toEqual([]);
+    expect(q.words.length).toBe(en.length);
   });
 });

@@ -6,7 +6,7 @@ describe('public API', () => {
   it('exports exactly the curated values', () => {
     expectTypeOf<keyof typeof api>().toEqualTypeOf<
       'ARCHITECTURES' | 'BadLineError' | 'BadLineReport' | 'CharTokenizer' | 'DECODING_DEFAULTS' | 'DEFAULT_GRIDS_PATH' |
-      'DEFAULT_SWIPE_OPTIONS' | 'DEFAULT_WEIGHT_GRID' | 'DEMO_DIR' | 'Decoder' | 'EXAMPLES_DIR' |
+      'DEFAULT_SWIPE_OPTIONS' | 'DEFAULT_WEIGHT_GRID' | 'DEMO_DIR' | 'Decoder' | 'EXAMPLES' | 'EXAMPLES_DIR' |
       'FeatureExtractor' | 'GENERATOR_NAMES' | 'InvalidSwipeError' | 'LONG_SWIPE_POLICIES' | 'Model' | 'PRECISIONS' |
       'PREDICTION_FORMAT_VERSION' | 'PredictionWriter' | 'Registry' | 'SUBMISSION_WIDTH' | 'SwipeReader' |
       'TRANSFORM_NAMES' | 'Vocabulary' | 'WordPrior' | 'accuracy' | 'aggregateAppendage' | 'aggregateWeighted' |

@@ -1,6 +1,6 @@
 // The demo page: draws the server's keyboards, records a swipe with pointer events (mouse, touch, pen),
 // sends it to POST /v1/decode and shows the top candidates; chosen words collect in a text area.
-import { drawKeyboard, substituteMissing, traceWord } from './keyboard.js';
+import { drawKeyboard, gridLanguage, LANGUAGES, substituteMissing, traceWord } from './keyboard.js';
 
 const TOP = 4;
 
@@ -41,10 +41,19 @@ function showTrail(x, y) {
   trail.setAttribute('points', x.map((v, i) => `${v},${y[i]}`).join(' '));
 }
 
+/** A word to trace on each keyboard language, shown as the trace field's placeholder. */
+const PLACEHOLDERS = { en: 'people', ru: 'человек' };
+
 function selectGrid(name) {
   grid = grids[name];
   trail = drawKeyboard(svg, grid);
   document.body.dataset.grid = name;
+  const language = gridLanguage(grid);
+  document.body.dataset.language = language;
+  const input = $('trace-word');
+  input.lang = language;
+  input.placeholder = PLACEHOLDERS[language] ?? '';
+  text.lang = language;
 }
 
 function choose(word) {
@@ -61,7 +70,7 @@ function showCandidates(candidates, latencyMs, serverMs, note = '') {
     b.type = 'button';
     b.className = 'candidate';
     b.dataset.word = word;
-    b.lang = 'ru';
+    b.lang = gridLanguage(grid);
     b.setAttribute('aria-label', `${i + 1}: ${word}, score ${score.toFixed(3)}`);
     const w = document.createElement('span');
     w.className = 'word';
@@ -211,22 +220,27 @@ async function start() {
   try {
     const [g, m] = await Promise.all([fetch('v1/grids').then((r) => r.json()), fetch('v1/model').then((r) => r.json())]);
     grids = g.grids;
-    const names = Object.keys(grids);
+    // The models' own grids first (in the server's model order), then the others.
+    const names = [...g.model_grids.filter((n) => n in grids), ...Object.keys(grids).filter((n) => !g.model_grids.includes(n))];
     for (const name of names) {
       const o = document.createElement('option');
       o.value = name;
-      o.textContent = g.model_grids.includes(name) ? `${name} (the model's grid)` : name;
+      o.textContent = `${LANGUAGES[gridLanguage(grids[name])]} (${name})`;
       select.append(o);
     }
-    const first = names.find((n) => g.model_grids.includes(n)) ?? names[0];
+    const first = names[0];
     select.value = first;
     selectGrid(first);
-    maxPoints = m.max_curve_len;
-    const d = m.decoding;
-    const words = m.vocabulary ? `word list ${m.vocabulary.file}, ${m.vocabulary.words.toLocaleString('en')} words` : 'no word list (any letter sequence)';
-    $('model-info').textContent = `Model ${m.file} (${m.architecture}, trained on the ${m.grid_names.join(', ')} grid) on ${m.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}; ${words}.`;
-    if (m.card) {
-      $('model-card').textContent = `${m.card.title}. ${m.card.summary}`;
+    const models = m.models ?? [m];
+    maxPoints = Math.min(...models.map((x) => x.max_curve_len));
+    $('model-info').textContent = models.map((x) => {
+      const d = x.decoding;
+      const words = x.vocabulary ? `word list ${x.vocabulary.file}, ${x.vocabulary.words.toLocaleString('en')} words` : 'no word list (any letter sequence)';
+      return `Model ${x.file} (${x.architecture}, trained on the ${x.grid_names.join(', ')} grid) on ${x.device}; ${d.generator}${d.beamSize ? ` ${d.beamSize}` : ''}; ${words}${d.priorWeight !== undefined ? '; word-frequency prior' : ''}.`;
+    }).join(' ');
+    const cards = models.filter((x) => x.card).map((x) => `${x.card.title}. ${x.card.summary}`);
+    if (cards.length > 0) {
+      $('model-card').textContent = cards.join(' ');
       $('model-card').hidden = false;
     }
     document.body.dataset.ready = 'true';

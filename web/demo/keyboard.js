@@ -8,9 +8,29 @@ const ACTION_LABELS = {
   backspace: '⌫',
   toNumberState: '?123',
   globe: '⊕',
-  space: 'пробел',
+  space: 'space',
   enter: '⏎',
 };
+
+/** The space bar's label in the keyboard's language. */
+const SPACE_LABELS = { en: 'space', ru: 'пробел' };
+
+/** Languages of the keyboards: the language tag and its name. */
+export const LANGUAGES = { en: 'English', ru: 'Russian' };
+
+/**
+ * The language of a grid from its letter keys: `en` when they are Latin a–z and none is Cyrillic, else `ru`
+ * (the server's rule for a grid's alphabet, gridAlphabet in lib/keyboard/grid.ts).
+ */
+export function gridLanguage(grid) {
+  let latin = false;
+  for (const k of grid.keys) {
+    if (k.label === undefined) continue;
+    if (/^[\u0430-\u044f\u0451]$/.test(k.label)) return 'ru';
+    if (/^[a-z]$/.test(k.label)) latin = true;
+  }
+  return latin ? 'en' : 'ru';
+}
 
 /** Spoken names of action keys. */
 const ACTION_NAMES = {
@@ -29,8 +49,9 @@ function el(name, attrs = {}) {
 }
 
 /** The label a key shows: its character, or the symbol of its action. */
-export function keyText(key) {
+export function keyText(key, language = 'en') {
   if (key.label !== undefined) return key.label;
+  if (key.action === 'space') return SPACE_LABELS[language] ?? ACTION_LABELS.space;
   return ACTION_LABELS[key.action] ?? key.action;
 }
 
@@ -45,6 +66,7 @@ export function keyCentre(key) {
  * @returns the trail element
  */
 export function drawKeyboard(svg, grid) {
+  const language = gridLanguage(grid);
   svg.replaceChildren();
   svg.setAttribute('viewBox', `0 0 ${grid.width} ${grid.height}`);
   svg.setAttribute('aria-label', `keyboard “${grid.grid_name}”, ${grid.keys.length} keys; swipe across the letters of a word`);
@@ -61,7 +83,7 @@ export function drawKeyboard(svg, grid) {
     const pad = Math.min(w, h) * 0.06;
     g.append(el('rect', { x: x + pad, y: y + pad, width: Math.max(1, w - 2 * pad), height: Math.max(1, h - 2 * pad), rx: Math.min(w, h) * 0.12 }));
     const text = el('text', { x: x + w / 2, y: y + h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': Math.min(h * 0.42, w * (key.label !== undefined ? 0.6 : 0.3)) });
-    text.textContent = keyText(key);
+    text.textContent = keyText(key, language);
     g.append(text);
     svg.append(g);
   }
