@@ -126,7 +126,7 @@ describe('demo page in Chromium', () => {
     expect(await page.locator('#keyboard g.key').count()).toBe(34);
     expect(await page.locator('#keyboard g.key.action.space text').textContent()).toBe('space');
     expect(await page.locator('#trace-word').getAttribute('lang')).toBe('en');
-    expect(await page.locator('#model-info').textContent()).toMatch(/model\.pt \(m1_bigger, qwerty\).*model\.pt \(m1_bigger, default\)/);
+    expect(await page.locator('#model-info').textContent()).toMatch(/model\.pt \(m1_bigger, trained on the qwerty grid\).*model\.pt \(m1_bigger, trained on the default grid\)/);
 
     await swipeWord(page, EN_WORD);
     const words = await shownWords(page);
@@ -237,12 +237,17 @@ describe('demo page: what it runs, substitutions, errors and a steady layout', (
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${srv.url}/`);
     await page.waitForSelector('body[data-ready="true"]');
-    expect(await page.locator('#model-info').textContent()).toBe('Model model.pt (m1_bigger, trained on the default grid) on cpu; beam 6; word list vocab.txt, 20,000 words.');
+    expect(await page.locator('#model-info').textContent()).toBe('Model model.pt (m1_bigger, trained on the qwerty grid) on cpu; beam 6; word list vocab.txt, 49,152 words. ' +
+      'Model model.pt (m1_bigger, trained on the default grid) on cpu; beam 6; word list vocab.txt, 20,000 words.');
     const card = (await page.locator('#model-card').textContent()) ?? '';
-    expect(card).toMatch(/^Example model: m1_bigger trained on synthetic swipes\. examples\/model\.pt is a small swipe-decoding model/);
+    expect(card).toMatch(/^English example model: .*Example model: m1_bigger trained on synthetic swipes\. examples\/model\.pt is a small swipe-decoding model/);
     expect(card).toContain('on synthetic swipes only');
     expect(await page.locator('#model-card').isVisible()).toBe(true);
-    const keyboardTop = async (): Promise<number> => (await page.locator('#keyboard').boundingBox())!.y;
+    // The page opens on the first model's keyboard (English); the rest of this test uses the Russian one.
+    await page.locator('#grid-select').selectOption('default');
+    await page.waitForFunction("document.querySelector('#status').textContent.startsWith('Keyboard')");
+    // In page coordinates: a click may scroll the (taller than a phone) page, which is not a layout shift.
+    const keyboardTop = async (): Promise<number> => page.locator('#keyboard').evaluate((e) => e.getBoundingClientRect().top + (globalThis as unknown as { scrollY: number }).scrollY);
     const top = await keyboardTop();
 
     // ё has no key on the default grid: traced as е, and said so.
