@@ -214,7 +214,10 @@ describe('--quiet and progress', { timeout: 600_000 }, () => {
 
   it('decode on a terminal: a cli-progress bar that redraws as swipes finish, cleared before the summary', () => {
     const out = join(dir, 'tty.jsonl');
-    const command = [process.execPath, BIN, ...decodeArgs(out)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    // Without the vocabulary and one swipe per batch the 60 swipes take long enough for
+    // several of the bar's frames (4 a second) on a fast idle machine.
+    const args = ['decode', '--model', EXAMPLE_MODEL, '--data', data, '--batch-size', '1', '--workers', '1', '--out', out];
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', cwd: tmpdir() });
     expect(r.status, r.stdout).toBe(0);
     const frames = [...r.stdout.matchAll(/decode \[[█░]+\] (\d+)\/(\d+) swipes \| [\d.]+\/s \| ETA/g)];
