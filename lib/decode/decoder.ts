@@ -354,7 +354,9 @@ export class Decoder {
       : null;
     this.batchSize = this.autoBatch ? this.autoBatch.batchSize : (bs as number);
     this.runBatchSize = this.batchSize;
-    this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false));
+    // The model's letters (single-letter char tokens): a grid of another alphabet is refused, not decoded.
+    const letters = model.metadata.char_tokens.filter((t) => /^\p{L}$/u.test(t));
+    this.features = new FeatureExtractor(options.grids ?? loadGrids(), transformSpecOf(model, options.seedCompatibleFeatures ?? false), letters);
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { Swipe } from '../data/dataset.js';
 import { checkSwipe, onGrid } from '../data/swipe-input.js';
 import { DistancesLookup } from '../keyboard/distances.js';
-import { avgHalfKeyDiagonal, gridAlphabet, type Grid, type GridMap } from '../keyboard/grid.js';
+import { avgHalfKeyDiagonal, gridAlphabet, unusableGridMessage, type Grid, type GridMap } from '../keyboard/grid.js';
 import { NearestKeyLookup } from '../keyboard/nearest-key.js';
 import { distanceColumns, KeyboardTokenizer } from '../tokenizer.js';
 import { SigmoidWeights } from './weights-functions.js';
@@ -27,6 +27,7 @@ export class FeatureExtractor {
   /** The transform with defaults filled in. */
   readonly spec: ReturnType<typeof normalizeTransformSpec>;
   private readonly grids: GridMap;
+  private readonly modelLetters: readonly string[] | undefined;
   private readonly contexts = new Map<string, GridFeatureContext>();
   private readonly traj: TrajOptions;
 
@@ -35,8 +36,14 @@ export class FeatureExtractor {
    * @param spec - transform and flags
    * @throws TypeError / RangeError for an invalid spec
    */
-  constructor(grids: GridMap, spec: TransformSpec) {
+  /**
+   * @param modelLetters - the letters of the model's character tokens, when the features are for a model: a grid
+   *   none of whose alphabet's letters is one of them (a QWERTY keyboard for a Russian model) is refused when first
+   *   used, with what it lacks, instead of giving the model key ids of another alphabet
+   */
+  constructor(grids: GridMap, spec: TransformSpec, modelLetters?: readonly string[]) {
     this.grids = grids;
+    this.modelLetters = modelLetters;
     this.spec = normalizeTransformSpec(spec);
     this.traj = {
       includeTime: this.spec.includeTime,
@@ -52,6 +59,10 @@ export class FeatureExtractor {
     if (ctx === undefined) {
       const grid = Object.prototype.hasOwnProperty.call(this.grids, gridName) ? this.grids[gridName] : undefined;
       if (grid === undefined) throw new Error(`unknown grid name ${JSON.stringify(gridName)} (known: ${Object.keys(this.grids).join(', ') || 'none'})`);
+      const letters = this.modelLetters;
+      if (letters !== undefined && letters.length > 0 && !gridAlphabet(grid).some((l) => letters.includes(l))) {
+        throw new Error(unusableGridMessage(grid, letters));
+      }
       ctx = new GridFeatureContext(grid, this.spec.weightsFunction);
       this.contexts.set(gridName, ctx);
     }
