@@ -27,10 +27,10 @@ export { Vocabulary, readVocabularyFile } from './vocabulary.js';
 export {
   DECODING_DEFAULTS, GENERATOR_NAMES, resolveDecodingOptions,
   type BeamOptions, type DecodingInput, type ExactOptions, type GeneratorOptions, type HybridOptions, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
-  type PriorOptions,
+  type PriorOptions, type VocabScoring,
 } from './decode/decoding.js';
-export { WordPrior, fitPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable, type PriorFit } from './decode/prior.js';
-export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions } from './decode/decoder.js';
+export { WordPrior, fitPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable, type PriorFit, type PriorGuard } from './decode/prior.js';
+export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions, type ScoredStep } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';
 export type { AutoBatchChoice } from './decode/auto-batch.js';
 export { decodeFile, LONG_SWIPE_POLICIES, type DecodeFileOptions, type DecodeFileSummary, type LongSwipePolicy } from './decode/decode-file.js';

@@ -79,7 +79,7 @@ export function evaluatePredictions(path: string, file: PredictionFile, labels: 
  * @param path - the prediction file
  * @param labels - grid names and targets of the data file it was predicted on
  * @param data - the data file: when given, the predictions are checked to belong to it first
- *   ({@link checkPredictionsMatchData}; `subset` allows predictions of part of its lines)
+ *   (the check of lib/evaluate/join.ts; `subset` allows predictions of part of its lines)
  */
 export async function evaluatePredictionFile(path: string, labels: DataLabels, data?: { path: string; subset?: boolean }): Promise<EvaluationResult> {
   const file = await readPredictionFile(path);
