@@ -70,6 +70,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                    help="the characters of the char tokens, in id order (default the competition's 33: -а…я)")
     p.add_argument("--frequency", default=None, metavar="FILE",
                    help="draw the training words by the counts of this word<TAB>count file (default: uniformly)")
+    p.add_argument("--frequency-power", type=float, default=1.0, metavar="P",
+                   help="with --frequency, draw words by count^P: 1 (default) by the counts, 0.5 by their square "
+                        "roots (less skewed: rare words are seen more often), 0 uniformly over the listed words")
     p.add_argument("--train-count", type=int, default=300_000, help="synthetic training swipes (default 300000)")
     p.add_argument("--train-seed", type=int, default=1001, help="seed of the training swipes (default 1001)")
     p.add_argument("--valid", default="examples/valid.jsonl", help="held-out swipes (separated-grid JSONL)")
@@ -111,6 +114,27 @@ def atomic_save(obj: object, path: str) -> None:
     os.replace(tmp, path)
 
 
+def powered_counts(path: str, power: float, out: str) -> str:
+    """Writes ``path``'s ``word<TAB>count`` lines with every count raised to ``power`` to ``out``."""
+    lines = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            word, _, count = line.partition("\t")
+            try:
+                value = float(count)
+            except ValueError:
+                raise SystemExit(f"{path}:{n}: count: expected a number, got {count!r}")
+            lines.append(f"{word}\t{value ** power:.6g}\n" if value > 0 else f"{word}\t0\n")
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    os.replace(tmp, out)
+    return out
+
+
 def prepare_data(args: argparse.Namespace, work: str) -> "tuple[SwipeSet, SwipeSet]":
     data = os.path.join(work, "data")
     os.makedirs(data, exist_ok=True)
@@ -119,11 +143,15 @@ def prepare_data(args: argparse.Namespace, work: str) -> "tuple[SwipeSet, SwipeS
                          for e in ("jsonl", "ref", "bin"))
     if not os.path.exists(feats):
         if not os.path.exists(ref):
+            frequency = os.path.abspath(args.frequency) if args.frequency else None
             drawn = f"by the counts of {args.frequency}" if args.frequency else "uniformly"
+            if frequency is not None and args.frequency_power != 1.0:
+                frequency = powered_counts(frequency, args.frequency_power, os.path.join(data, "frequency-powered.tsv"))
+                drawn = f"by the counts of {args.frequency} to the power {args.frequency_power:g}"
             log(work, f"synthesising {args.train_count} training swipes on grid {args.grid} "
                       f"(seed {args.train_seed}, words drawn {drawn})")
             make_synthetic(REPO, vocab, args.train_count, args.train_seed, jsonl, ref, grid=args.grid,
-                           frequency=os.path.abspath(args.frequency) if args.frequency else None)
+                           frequency=frequency)
         log(work, "computing training features with `neuroswipe features --format binary`")
         make_features(REPO, jsonl, feats)
     valid_feats = os.path.join(data, "valid.bin")
