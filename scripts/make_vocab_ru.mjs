@@ -19,8 +19,13 @@
  *  4. Every word of the training list.
  *  The output is the union, sorted.
  *
+ * `--frequency-out PATH` also writes the corpus counts of the list's words (`word<TAB>count`, most frequent
+ * first, ties by word; words the corpus lacks are left out), the format `neuroswipe synth --frequency`
+ * reads: the model card's everyday test swipes are drawn by it. It is not committed.
+ *
  * Usage:
  *   node scripts/make_vocab_ru.mjs [--source DIR] [--corpus DIR] [--training PATH] [--min-count N] [--out PATH]
+ *                                  [--frequency-out PATH]
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,7 +38,7 @@ const WORD_RE = /^[а-я]{1,34}$/;
 const TOKEN_RE = /[а-я]+(?:-[а-я]+)*/g;
 
 function parseArgs(argv) {
-  const opts = { source: null, corpus: CORPUS, training: 'examples/vocab.txt', minCount: 1, out: 'examples/vocab-everyday.txt' };
+  const opts = { source: null, corpus: CORPUS, training: 'examples/vocab.txt', minCount: 1, out: 'examples/vocab-everyday.txt', frequencyOut: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -44,6 +49,7 @@ function parseArgs(argv) {
     else if (a === '--corpus') opts.corpus = value();
     else if (a === '--training') opts.training = value();
     else if (a === '--out') opts.out = value();
+    else if (a === '--frequency-out') opts.frequencyOut = value();
     else if (a === '--min-count') {
       const v = value();
       opts.minCount = Number(v);
@@ -114,6 +120,11 @@ function main() {
     const r = buildEverydayList(fetched.dir, corpus.counts, training, opts.minCount);
     process.stderr.write(`make_vocab_ru: ${PACKAGE}: ${r.lemmas} lemmas, ${r.attested} forms seen in the corpus; ${r.fromTraining} training words added\n`);
     writeList(opts.out, r.words);
+    if (opts.frequencyOut !== null) {
+      const rows = r.words.filter((w) => corpus.counts.has(w)).map((w) => [w, corpus.counts.get(w)]);
+      rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      writeList(opts.frequencyOut, rows.map(([w, c]) => `${w}\t${c}`));
+    }
   } finally {
     fetched.cleanup();
   }

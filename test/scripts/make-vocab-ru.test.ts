@@ -51,6 +51,11 @@ describe('make_vocab_ru.mjs rules', () => {
     expect(lines(out('v.txt'))).toEqual(['в', 'дом', 'дома', 'елка', 'елке', 'и', 'кот', 'москве', 'москвы', 'привет', 'я']);
   });
 
+  it('--frequency-out writes the corpus counts of the list\'s words, most frequent first', () => {
+    expect(run([...base, '--out', out('v1.txt'), '--frequency-out', out('f1.tsv')]).status).toBe(0);
+    expect(lines(out('f1.tsv'))).toEqual(['дома\t3', 'в\t1', 'елке\t1', 'и\t1', 'москве\t1', 'москвы\t1', 'привет\t1', 'я\t1']);
+  });
+
   it('--min-count keeps only forms seen that often', () => {
     expect(run([...base, '--min-count', '2', '--out', out('v2.txt')]).status).toBe(0);
     expect(lines(out('v2.txt'))).toEqual(['в', 'дом', 'дома', 'елка', 'и', 'кот', 'привет', 'я']);
