@@ -46,7 +46,7 @@ function lockClosure(name: string): string[] {
   const visit = (path: string): void => {
     if (seen.has(path)) return;
     seen.add(path);
-    const deps = Object.keys((own(LOCK.packages, path).dependencies ?? {}) as Record<string, string>);
+    const deps = Object.keys(own(LOCK.packages, path).dependencies ?? {});
     for (const dep of deps) {
       let parent = path;
       // The nearest node_modules/<dep> up from the dependent's folder, as Node resolves it.
