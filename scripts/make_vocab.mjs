@@ -246,12 +246,19 @@ function main() {
   }
 }
 
-// Run as a script (scripts/make_vocab_ru.mjs imports the dictionary functions above).
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+/**
+ * Runs `main` when the module at `moduleUrl` is the script node was started with (not when it is imported),
+ * printing an error as one line prefixed with `name` and exiting with 1.
+ */
+export function runAsScript(moduleUrl, name, main) {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(resolve(process.argv[1])).href) return;
   try {
     main();
   } catch (err) {
-    process.stderr.write(`make_vocab: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
 }
+
+// scripts/make_vocab_ru.mjs imports the dictionary functions above.
+runAsScript(import.meta.url, 'make_vocab', main);

@@ -29,8 +29,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PACKAGE, expand, fetchDictionary, parseAff, parseDic, writeList } from './make_vocab.mjs';
+import { PACKAGE, expand, fetchDictionary, parseAff, parseDic, runAsScript, writeList } from './make_vocab.mjs';
 
 const CORPUS = '/usr/share/games/fortunes/ru';
 const WORD_RE = /^[а-я]{1,34}$/;
@@ -130,11 +129,4 @@ function main() {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (err) {
-    process.stderr.write(`make_vocab_ru: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsScript(import.meta.url, 'make_vocab_ru', main);
