@@ -38,9 +38,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const PACKAGE = 'dictionary-ru@3.0.0';
+export const PACKAGE = 'dictionary-ru@3.0.0';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE_SIZE = 20_000;
 const SMALL_SIZE = 2_000;
@@ -77,7 +77,7 @@ function parseArgs(argv) {
 }
 
 /** Downloads and unpacks the dictionary package; returns the folder holding index.aff/index.dic. */
-function fetchDictionary() {
+export function fetchDictionary() {
   const dir = mkdtempSync(join(tmpdir(), 'neuroswipe-vocab-'));
   const name = execFileSync('npm', ['pack', PACKAGE, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop();
   execFileSync('tar', ['xzf', join(dir, name), '-C', dir]);
@@ -92,7 +92,7 @@ function conditionRegExp(cond, file, line) {
 }
 
 /** Reads the SFX rules of an .aff file: flag → list of { strip, add, cond }. */
-function parseAff(path) {
+export function parseAff(path) {
   const rules = new Map();
   const lines = readFileSync(path, 'utf8').split('\n');
   lines.forEach((raw, idx) => {
@@ -113,7 +113,7 @@ function parseAff(path) {
 }
 
 /** Reads the .dic file: list of { word, flags } (the first line is the entry count). */
-function parseDic(path) {
+export function parseDic(path) {
   const lines = readFileSync(path, 'utf8').split('\n');
   const out = [];
   for (let i = 1; i < lines.length; i++) {
@@ -126,7 +126,7 @@ function parseDic(path) {
 }
 
 /** Applies the suffix rules of the entry's flags; returns the headword followed by its forms. */
-function expand(entry, rules) {
+export function expand(entry, rules) {
   const forms = [entry.word];
   for (const flag of entry.flags) {
     for (const r of rules.get(flag) ?? []) {
@@ -218,7 +218,8 @@ function pick(byLen, size) {
   return out.sort();
 }
 
-function writeList(path, words) {
+/** Writes the words, one per line, through a temporary file; `path` is relative to the repository root. */
+export function writeList(path, words) {
   const abs = resolve(ROOT, path);
   mkdirSync(dirname(abs), { recursive: true });
   const tmp = `${abs}.tmp-${process.pid}`;
@@ -245,9 +246,19 @@ function main() {
   }
 }
 
-try {
-  main();
-} catch (err) {
-  process.stderr.write(`make_vocab: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+/**
+ * Runs `main` when the module at `moduleUrl` is the script node was started with (not when it is imported),
+ * printing an error as one line prefixed with `name` and exiting with 1.
+ */
+export function runAsScript(moduleUrl, name, main) {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(resolve(process.argv[1])).href) return;
+  try {
+    main();
+  } catch (err) {
+    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
+
+// scripts/make_vocab_ru.mjs imports the dictionary functions above.
+runAsScript(import.meta.url, 'make_vocab', main);

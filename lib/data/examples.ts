@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 /**
  * Absolute path of the package's `examples/` folder. It holds the Russian example: `model.pt` (TorchScript
- * model), `vocab.txt` (its vocabulary), `valid.jsonl` and `valid.ref` (swipes with target words), `test.jsonl`
+ * model), `vocab.txt` (its vocabulary), `vocab-everyday.txt` (everyday words to type with), `valid.jsonl` and `valid.ref` (swipes with target words), `test.jsonl`
  * (swipes without) and `MODEL_CARD.md`; the English example is its `en/` folder (see {@link EXAMPLES}). Valid
  * in a clone and in an app that installed neuroswipe.
  */
@@ -23,8 +23,15 @@ export interface Example {
   grid: string;
   /** TorchScript model. */
   model: string;
-  /** Vocabulary, one word per line. */
+  /** Vocabulary, one word per line: the words the model was trained on. */
   vocab: string;
+  /**
+   * The word list to type with (the demo's and `serve`'s): for Russian `vocab-everyday.txt`, 165,220 words, a
+   * dictionary's lemmas plus the forms everyday text uses plus `vocab` (`scripts/make_vocab_ru.mjs`), which
+   * decodes everyday words the 20,000 training words lack (`привет`, `москва`, `я`) at a small cost on the
+   * training words (the model card has both lists' numbers); for English the same file as `vocab`.
+   */
+  everydayVocab: string;
   /** Held-out swipes (separated-grid JSONL) and their words, one per line. */
   valid: string;
   validRef: string;
@@ -43,7 +50,7 @@ const en = join(EXAMPLES_DIR, 'en');
 
 /**
  * The bundled examples: `EXAMPLES.en` (English, `qwerty` grid, 49,152 words with SUBTLEX-US counts) and
- * `EXAMPLES.ru` (Russian, `default` grid, 20,000 words).
+ * `EXAMPLES.ru` (Russian, `default` grid, 20,000 training words; 165,220 everyday words to type with).
  *
  * @example
  * const model = await Model.load(EXAMPLES.en.model);
@@ -57,6 +64,7 @@ export const EXAMPLES: Readonly<{ en: Example; ru: Example }> = Object.freeze({
     grid: 'qwerty',
     model: join(en, 'model.pt'),
     vocab: join(en, 'vocab.txt'),
+    everydayVocab: join(en, 'vocab.txt'),
     valid: join(en, 'valid.jsonl'),
     validRef: join(en, 'valid.ref'),
     card: join(en, 'MODEL_CARD.md'),
@@ -69,6 +77,7 @@ export const EXAMPLES: Readonly<{ en: Example; ru: Example }> = Object.freeze({
     grid: 'default',
     model: join(EXAMPLES_DIR, 'model.pt'),
     vocab: join(EXAMPLES_DIR, 'vocab.txt'),
+    everydayVocab: join(EXAMPLES_DIR, 'vocab-everyday.txt'),
     valid: join(EXAMPLES_DIR, 'valid.jsonl'),
     validRef: join(EXAMPLES_DIR, 'valid.ref'),
     card: join(EXAMPLES_DIR, 'MODEL_CARD.md'),

@@ -2,11 +2,35 @@
  * The predictor registry: an embedded SQLite file with one row per predictor (schema in `schema.ts`).
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CREATE_SQL, IDENTITY_COLUMNS, REGISTRY_VERSION, RESULT_COLUMNS, type PredictorIdentity, type PredictorResults, type RegistryRow } from './schema.js';
 
 type SqlRow = Record<string, unknown>;
+
+/** The version range of better-sqlite3 that neuroswipe supports (its optional peer dependency). */
+const SQLITE_PACKAGE = 'better-sqlite3@12';
+
+let sqliteConstructor: typeof Database | undefined;
+
+/**
+ * better-sqlite3, loaded at the first registry use: it is an optional peer dependency, which decoding does
+ * not need (it compiles SQLite from source wherever its prebuilt binary cannot be downloaded).
+ * @throws Error saying which commands need it and how to install it, when it is not installed
+ */
+function sqlite(): typeof Database {
+  if (sqliteConstructor === undefined) {
+    try {
+      sqliteConstructor = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !(err as Error).message.includes("'better-sqlite3'")) throw err;
+      throw new Error(`the predictor registry (neuroswipe predict, reproduce, registry, predictions --registry; the Registry class) ` +
+        `needs better-sqlite3, an optional dependency that is not installed: npm install ${SQLITE_PACKAGE}`, { cause: err });
+    }
+  }
+  return sqliteConstructor;
+}
 
 /** Converts a SQL row to a {@link RegistryRow}. */
 export function fromSql(r: SqlRow): RegistryRow {
@@ -45,14 +69,16 @@ export class Registry {
 
   /**
    * Opens (and by default creates) a registry.
-   * @throws Error naming the file when it is missing (with `create: false`), not SQLite, or of another layout version
+   * @throws Error naming the file when it is missing (with `create: false`), not SQLite, or of another layout
+   * version; Error naming the install command when better-sqlite3 (an optional peer dependency) is not installed
    */
   static open(path: string, options: OpenOptions = {}): Registry {
     const create = options.create ?? true;
     if (!existsSync(path) && (!create || options.readonly)) throw new Error(`${path}: registry not found`);
+    const Sqlite = sqlite();
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, timeout: 30_000 });
+      db = new Sqlite(path, { readonly: options.readonly ?? false, timeout: 30_000 });
       const version = db.pragma('user_version', { simple: true }) as number;
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
       if (tables.length > 0 && (version !== REGISTRY_VERSION || !tables.some((t) => t.name === 'predictors'))) {

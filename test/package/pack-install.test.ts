@@ -1,8 +1,9 @@
 /**
- * The package as a dependency: `npm pack` the checkout, install the tarball offline into a fresh app (its
- * install script builds the addon there, with cmake-js hoisted into the app's node_modules), then
- * typecheck the README's library example strictly (skipLibCheck off) against the installed package's types
- * and run it. Its output must equal the same program's run against the checkout.
+ * The package as a dependency: `npm pack` the checkout, install the tarball offline into a fresh app (the
+ * prebuilt addon serves; better-sqlite3, an optional peer dependency, is not installed), then typecheck the
+ * README's library example strictly (skipLibCheck off) against the installed package's types and run it.
+ * Its output must equal the same program's run against the checkout. Then the app adds better-sqlite3
+ * (which compiles SQLite here) and the registry opens; last, a source build of the addon in the app.
  *
  * Runs with `npm run test:package` (CI's package leg; `npm test` leaves it out), which builds `dist/` first.
  * Needs the npm cache that `npm ci` filled. A full native build takes many minutes on two cores; with
@@ -39,19 +40,47 @@ const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) a
  */
 const NESTED = 'node_modules/node-addon-api';
 
-function appLock(tarball: string, deps: Record<string, string>): unknown {
-  const root = LOCK.packages[''] as unknown as { dependencies: Record<string, string>; bin: Record<string, string>; engines: unknown; license: string };
+/** The lock paths of a locked package and of everything it depends on (npm's nested-then-hoisted lookup). */
+function lockClosure(name: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const deps = Object.keys(own(LOCK.packages, path).dependencies ?? {});
+    for (const dep of deps) {
+      let parent = path;
+      // The nearest node_modules/<dep> up from the dependent's folder, as Node resolves it.
+      for (;;) {
+        const candidate = `${parent}/node_modules/${dep}`;
+        if (candidate in LOCK.packages) { visit(candidate); break; }
+        const up = parent.lastIndexOf('/node_modules/');
+        if (up < 0) { visit(`node_modules/${dep}`); break; }
+        parent = parent.slice(0, up);
+      }
+    }
+  };
+  visit(`node_modules/${name}`);
+  return [...seen];
+}
+
+function appLock(tarball: string, deps: Record<string, string>, devPackages: readonly string[]): unknown {
+  const root = LOCK.packages[''] as unknown as {
+    dependencies: Record<string, string>; peerDependencies: Record<string, string>; peerDependenciesMeta: unknown;
+    bin: Record<string, string>; engines: unknown; license: string;
+  };
   const packages: Record<string, unknown> = {
     '': { name: 'neuroswipe-app', dependencies: deps },
     [`node_modules/${PKG.name}`]: {
       version: PKG.version, resolved: deps[PKG.name],
       integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
-      hasInstallScript: true, license: root.license, dependencies: root.dependencies, bin: root.bin, engines: root.engines,
+      hasInstallScript: true, license: root.license, dependencies: root.dependencies, peerDependencies: root.peerDependencies,
+      peerDependenciesMeta: root.peerDependenciesMeta, bin: root.bin, engines: root.engines,
     },
   };
+  const wanted = new Set(['node_modules/typescript', 'node_modules/@types/node', 'node_modules/undici-types', ...devPackages]);
   for (const [path, entry] of Object.entries(LOCK.packages)) {
     if (path === '' || !path.startsWith('node_modules/')) continue;
-    if (!entry.dev || ['node_modules/typescript', 'node_modules/@types/node', 'node_modules/undici-types'].includes(path)) {
+    if (!entry.dev || wanted.has(path)) {
       const { dev: _dev, ...rest } = entry;
       packages[path === NESTED ? `node_modules/${PKG.name}/${NESTED}` : path] = rest;
     }
@@ -189,7 +218,7 @@ describe('npm pack → npm install in a fresh app', () => {
       '@types/node': own(LOCK.packages, 'node_modules/@types/node').version,
     };
     writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'neuroswipe-app', private: true, type: 'module', dependencies: deps }, null, 2));
-    writeFileSync(join(APP, 'package-lock.json'), JSON.stringify(appLock(tarball, deps), null, 2));
+    writeFileSync(join(APP, 'package-lock.json'), JSON.stringify(appLock(tarball, deps, []), null, 2));
     writeFileSync(join(APP, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false,
@@ -200,21 +229,29 @@ describe('npm pack → npm install in a fresh app', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
     delete env.NEUROSWIPE_BUILD_FROM_SOURCE;
 
-    // The install: the prebuilt addon serves (Debian's libtorch 1.13 is here), so nothing of ours compiles.
-    // better-sqlite3 compiles its SQLite from source (its prebuilt download is unreachable here).
+    // The install: the prebuilt addon serves (Debian's libtorch 1.13 is here), so nothing of ours compiles;
+    // better-sqlite3 (an optional peer dependency, for the registry only) is not installed.
     const install = await timedRun('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
     const log = install.lines.map((l) => l.text).join('\n');
     const installed = join(APP, 'node_modules', PKG.name);
     const size = folderBytes(installed);
-    const sqlite = scriptSeconds(install, 'better-sqlite3');
     const ours = scriptSeconds(install, PKG.name);
-    console.log(`pack-install: npm ci --offline took ${install.seconds.toFixed(0)} s (better-sqlite3's build ${sqlite.toFixed(0)} s, neuroswipe's install script ${ours.toFixed(1)} s); ` +
-      `installed package ${(size / 1e6).toFixed(1)} MB (tarball ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked)`);
+    console.log(`pack-install: npm ci --offline took ${install.seconds.toFixed(0)} s (neuroswipe's install script ${ours.toFixed(1)} s); ` +
+      `installed package ${(size / 1e6).toFixed(1)} MB (tarball ${(packed.unpackedSize / 1e6).toFixed(1)} MB unpacked), ` +
+      `the app's node_modules ${(folderBytes(join(APP, 'node_modules')) / 1e6).toFixed(1)} MB`);
     expect(log).toMatch(/neuroswipe: using the prebuilt linux-x64 addon \(libtorch 1\.13\.\d+, .*\); no compilation/);
     expect(existsSync(join(installed, 'build')), 'nothing was built in the app').toBe(false);
+    expect(existsSync(join(APP, 'node_modules', 'better-sqlite3')), 'the optional better-sqlite3 is left out').toBe(false);
     expect(ours, "neuroswipe's install script only checks the prebuilt addon").toBeLessThan(30);
-    expect(install.seconds - sqlite, 'the install without better-sqlite3\'s compilation').toBeLessThan(90);
+    expect(install.seconds, 'the whole install').toBeLessThan(90);
     expect(size).toBeLessThan(MAX_INSTALLED_BYTES);
+    // The registry says what it needs; the rest of the package loads without it (the examples below, `info`).
+    writeFileSync(join(APP, 'registry.mjs'), "import { Registry } from 'neuroswipe';\n" +
+      "const r = Registry.open('registry.sqlite');\nconsole.log(`registry rows: ${r.list().length}`);\nr.close();\n");
+    const noSqlite = spawnSync(process.execPath, [join(APP, 'registry.mjs')], { cwd: APP, encoding: 'utf8' });
+    expect(noSqlite.status).toBe(1);
+    expect(noSqlite.stderr).toMatch(/the predictor registry \(neuroswipe predict, .*\) needs better-sqlite3, an optional dependency that is not installed: npm install better-sqlite3@12/);
+    expect(existsSync(join(APP, 'registry.sqlite'))).toBe(false);
     // npm hoisted the build tools next to the package rather than inside it.
     expect(existsSync(join(APP, 'node_modules', 'cmake-js'))).toBe(true);
     expect(existsSync(join(installed, 'node_modules', 'cmake-js'))).toBe(false);
@@ -248,6 +285,18 @@ describe('npm pack → npm install in a fresh app', () => {
     const withPrebuilt = runExamples();
     const info = run(process.execPath, [join(installed, 'bin', 'neuroswipe.js'), 'info', '--json'], { cwd: APP });
     expect(JSON.parse(info.stdout)).toMatchObject({ addon: join(installed, 'prebuilds', 'linux-x64', 'neuroswipe.node') });
+
+    // The app adds better-sqlite3 (the checkout's locked version and dependencies, from the npm cache): it
+    // compiles SQLite from source here, its prebuilt download being unreachable. The registry then opens.
+    const sqlitePackages = lockClosure('better-sqlite3');
+    const withSqlite = { ...deps, 'better-sqlite3': own(LOCK.packages, 'node_modules/better-sqlite3').version };
+    writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'neuroswipe-app', private: true, type: 'module', dependencies: withSqlite }, null, 2));
+    writeFileSync(join(APP, 'package-lock.json'), JSON.stringify(appLock(tarball, withSqlite, sqlitePackages), null, 2));
+    const installSqlite = await timedRun('npm', ['ci', '--offline', '--foreground-scripts'], { cwd: APP, env });
+    const sqlite = scriptSeconds(installSqlite, 'better-sqlite3');
+    console.log(`pack-install: with better-sqlite3 (${sqlitePackages.length} packages more), npm ci --offline took ${installSqlite.seconds.toFixed(0)} s, ` +
+      `of which better-sqlite3's install script ${sqlite.toFixed(0)} s`);
+    expect(run(process.execPath, [join(APP, 'registry.mjs')], { cwd: APP }).stdout).toBe('registry rows: 0\n');
 
     // The same compiled program against the checkout (the package's own name resolves to it from inside).
     const local = join(ROOT, '.tmp', 'readme-example');
