@@ -168,8 +168,8 @@ export interface NativeDecodeOptions {
 /** Model work counted by the engine, for FLOP estimates (the public DecodeWork, field for field). */
 export type NativeDecodeWork = DecodeWork;
 
-/** Counters of one `decodeSwipes` call: the public DecodeStats without the margins and certified count the decoder adds. */
-export type NativeDecodeStats = Omit<DecodeStats, 'margins' | 'certified'>;
+/** Counters of one `decodeSwipes` call: the public DecodeStats without the margins and certified counts the decoder adds. */
+export type NativeDecodeStats = Omit<DecodeStats, 'margins' | 'certified' | 'certifiedFirst'>;
 
 /**
  * What `decodeSwipes` resolves to, flat: swipe i owns `counts[i]` candidates (in the seed's collection order,

@@ -95,6 +95,11 @@ export interface DecodedSwipe {
    * vocabulary, and when `repair` or the prior changed the list.
    */
   certified?: boolean;
+  /**
+   * How many of the candidates, best first, are proven to be the vocabulary's best words in order (whatever
+   * `returnHypotheses`; `certified` is whether they cover the whole list). Present when `certified` is.
+   */
+  certifiedTop?: number;
   /** Every row the model scored for this swipe, in order (only with {@link DecoderOptions.traceSteps}). */
   steps?: ScoredStep[];
 }
@@ -263,7 +268,10 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
     rows[i] = row;
     const top = res.certifiedTop ? at(res.certifiedTop, i) : -1;
-    if (top >= 0) row.certified = top >= (keep ?? at(res.counts, i));
+    if (top >= 0) {
+      row.certified = top >= (keep ?? at(res.counts, i));
+      row.certifiedTop = Math.min(top, cands.length);
+    }
     const m = res.margins;
     if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
     if (res.trace) {
@@ -276,6 +284,12 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     }
   }
   return rows;
+}
+
+/** Drops a row's certificate (its list was changed after the search). */
+function uncertify(row: DecodedSwipe): void {
+  delete row.certified;
+  delete row.certifiedTop;
 }
 
 /** Rows `first .. first + n` of a native trace (copies, so that each row outlives the others). */
@@ -579,7 +593,7 @@ export class Decoder {
     // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
     const prior = this.prior !== null && d.generator !== 'greedy' ? { weight: d.priorWeight ?? 0, length: d.priorLength ?? 0, keep: d.returnHypotheses } : null;
     const rows = await toRows(res, swipes, this.tokenizer, prior !== null && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, d.generator === 'greedy' ? null : d.returnHypotheses);
-    const stats: DecodeStats = { ...res.stats, certified: 0 };
+    const stats: DecodeStats = { ...res.stats, certified: 0, certifiedFirst: 0 };
     if (this.repairIndex && d.generator !== 'greedy' && d.generator !== 'exact' && d.generator !== 'hybrid') {
       const index = this.repairIndex;
       const k = d.repairDistance ?? 1;
@@ -609,14 +623,14 @@ export class Decoder {
       rows.forEach((r, i) => {
         r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, prior !== null ? null : d.returnHypotheses, compareCodePoints);
       });
-      addDecodeStats(stats, { ...again.stats, certified: 0 });
-      for (const r of rows) delete r.certified; // the certificate is of the search's list, which repair changed
+      addDecodeStats(stats, { ...again.stats, certified: 0, certifiedFirst: 0 });
+      for (const r of rows) uncertify(r); // the certificate is of the search's list, which repair changed
     }
     if (prior !== null && this.prior !== null) {
       const p = this.prior;
       let priorSlice = performance.now();
       for (const r of rows) {
-        delete r.certified; // the certificate is of the model's ranking, which the prior changes
+        uncertify(r); // the certificate is of the model's ranking, which the prior changes
         r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
         if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
         if (performance.now() - priorSlice > ROWS_SLICE_MS) {
@@ -625,7 +639,10 @@ export class Decoder {
         }
       }
     }
-    for (const r of rows) if (r.certified === true) stats.certified++;
+    for (const r of rows) {
+      if (r.certified === true) stats.certified++;
+      if ((r.certifiedTop ?? 0) > 0) stats.certifiedFirst++;
+    }
     if (this.margins) {
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };
     }

@@ -28,6 +28,8 @@ export interface DecodeStats {
    * ({@link DecodedSwipe.certified}).
    */
   certified: number;
+  /** Swipes whose first candidate is certified to be the vocabulary's best word ({@link DecodedSwipe.certifiedTop}). */
+  certifiedFirst: number;
   /** Near ties decided by the seed's arithmetic (see `DecoderOptions.seedTies`). */
   tieDecisions: number;
   /** Full-prefix `decode` calls those decisions made. */
@@ -62,7 +64,7 @@ export interface DecodeWork {
 export function emptyDecodeStats(): DecodeStats {
   return {
     encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
-    chainRows: 0, chainSteps: 0, certified: 0,
+    chainRows: 0, chainSteps: 0, certified: 0, certifiedFirst: 0,
     tieDecisions: 0, tieDecodeCalls: 0,
     oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
@@ -86,6 +88,7 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.chainRows += b.chainRows;
   a.chainSteps += b.chainSteps;
   a.certified += b.certified;
+  a.certifiedFirst += b.certifiedFirst;
   a.tieDecisions += b.tieDecisions;
   a.tieDecodeCalls += b.tieDecodeCalls;
   a.oomSplits += b.oomSplits;

@@ -1,7 +1,8 @@
 // Rounds by the built-in CPU decoder step: memory_kv once per swipe (TorchScript), then every step in
 // CpuDecoderStep. A prefix's cache is a chain of per-token columns: a child links to its parent's chain and
 // adds one column, so no prefix is ever copied. A column may be left pending (Defer) when the driver answered
-// a step without the model; the next row that needs it computes it first, position by position.
+// a step without the model; the next row that needs it computes it first, position by position. A forced chain
+// (Round::ahead) runs in the same step as its prefix's last token, one row per position.
 #include <algorithm>
 #include <chrono>
 #include <cstring>

@@ -1,5 +1,5 @@
 // Rounds by full-prefix recomputation: the seed's way (reference mode) or `decode_last` on right-padded
-// prefixes of many swipes at once.
+// prefixes of many swipes at once; `decode` on every position when a round scores forced chains.
 #include <algorithm>
 #include <chrono>
 #include <limits>

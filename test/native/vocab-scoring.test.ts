@@ -73,25 +73,37 @@ describe('model vocabulary scoring against brute-force teacher forcing (example 
   const top = (i: number, n: number): string[] =>
     [...at(brute, i).entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[0]);
 
+  /** Every candidate is a vocabulary word scored as teacher forcing scores it (greedy: −Σ log p; else normalised). */
+  const expectTeacherForced = (rows: DecodedSwipe[], search: string): void => {
+    rows.forEach((row, i) => {
+      expect(row.candidates.length, `${search} swipe ${i}`).toBeGreaterThan(0);
+      for (const [score, word] of row.candidates) {
+        const l = at(lps, i).get(word);
+        expect(l, `${search} swipe ${i}: ${word} is a vocabulary word`).toBeDefined();
+        const ref = search === 'greedy' ? -l!.reduce((a, b) => a + b, 0) : at(brute, i).get(word)!;
+        expect(Math.abs(score - ref), `${search} swipe ${i} ${word}`).toBeLessThanOrEqual(tol(ref));
+      }
+    });
+  };
+
   for (const [path, engine] of PATHS) {
     for (const [name, decoding] of SEARCHES) {
       it(`${name} on the ${path}: every candidate scores as teacher forcing scores it`, async () => {
         const { rows, stats } = await run(decoding, engine);
         expect(stats.forcedSteps).toBe(0); // no step is free under model scoring
-        rows.forEach((row, i) => {
-          expect(row.candidates.length, `swipe ${i}`).toBeGreaterThan(0);
-          for (const [score, word] of row.candidates) {
-            const l = at(lps, i).get(word);
-            expect(l, `swipe ${i}: ${word} is a vocabulary word`).toBeDefined();
-            // Greedy returns −Σ log p; the others the length-normalised score.
-            const ref = name === 'greedy' ? -l!.reduce((a, b) => a + b, 0) : at(brute, i).get(word)!;
-            expect(Math.abs(score - ref), `swipe ${i} ${word}`).toBeLessThanOrEqual(tol(ref));
-          }
-          if (name === 'exact') expect(row.candidates.map((c) => c[1]), `swipe ${i}`).toEqual(top(i, 5));
-        });
+        expectTeacherForced(rows, name);
+        if (name === 'exact') rows.forEach((row, i) => expect(row.candidates.map((c) => c[1]), `swipe ${i}`).toEqual(top(i, 5)));
       });
     }
   }
+
+  it('reference mode (the seed\'s loop, one hypothesis per call) scores greedy and beam as teacher forcing does', async () => {
+    for (const [name, decoding] of SEARCHES.slice(0, 2)) {
+      const { rows, stats } = await run(decoding, { reference: true });
+      expect(stats.chainRows + stats.forcedSteps).toBe(0);
+      expectTeacherForced(rows, name);
+    }
+  });
 
   for (const [path, engine] of PATHS.filter(([, , chains]) => chains)) {
     it(`${path}: a forced chain scored in one call equals scoring it letter by letter`, async () => {
@@ -127,13 +139,20 @@ describe('model vocabulary scoring against brute-force teacher forcing (example 
           : { generator, beamSize, normalizationFactor: NF, returnHypotheses: keep };
         const beam = await run(decoding, {});
         let certified = 0;
+        let first = 0;
         beam.rows.forEach((row, i) => {
           expect(typeof row.certified).toBe('boolean');
+          // The proven head of the list is exact's, whatever returnHypotheses.
+          const k = row.certifiedTop!;
+          expect(row.candidates.slice(0, k).map((c) => c[1]), `${generator} ${beamSize} swipe ${i}`).toEqual(top(i, k));
+          if (k > 0) first++;
           if (!row.certified) return;
           certified++;
           expect(row.candidates.map((c) => c[1]), `${generator} ${beamSize} swipe ${i}`).toEqual(top(i, keep));
         });
         expect(beam.stats.certified).toBe(certified);
+        expect(beam.stats.certifiedFirst).toBe(first);
+        expect(first).toBeGreaterThanOrEqual(certified);
         // The trained model is sure of its word: a beam of 6 proves its first word on most swipes.
         if (beamSize === 6 && keep === 1) expect(certified, generator).toBeGreaterThanOrEqual(swipes.length / 2);
       }
