@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decoder, transformSpecOf, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
 import type { DecodingInput } from '../../lib/decode/decoding.js';
 import type { DecodeStats } from '../../lib/decode/stats.js';
+import { WordPrior } from '../../lib/decode/prior.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { Model } from '../../lib/model/model.js';
@@ -164,6 +165,11 @@ describe('model vocabulary scoring against brute-force teacher forcing (example 
     expect(greedy.rows.every((r) => r.certified === undefined)).toBe(true);
     const free = await (await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 2 }, workers: 1 })).decode(swipes.slice(0, 2));
     expect(free.rows.every((r) => r.certified === undefined)).toBe(true);
+    // The prior reranks by word frequency: the list is no longer the model's, and the certificate is dropped.
+    const prior = new WordPrior(new Map(words.map((w, i) => [w, i + 1])));
+    const reranked = await run({ generator: 'beam', beamSize: 6, normalizationFactor: NF, priorWeight: 1 }, { prior });
+    expect(reranked.rows.every((r) => r.certified === undefined && r.certifiedTop === undefined)).toBe(true);
+    expect(reranked.stats.certified + reranked.stats.certifiedFirst).toBe(0);
   });
 
   it('over the full example vocabulary, certified first words are exact\'s (model and seed scoring)', async () => {
