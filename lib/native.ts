@@ -168,8 +168,8 @@ export interface NativeDecodeOptions {
 /** Model work counted by the engine, for FLOP estimates (the public DecodeWork, field for field). */
 export type NativeDecodeWork = DecodeWork;
 
-/** Counters of one `decodeSwipes` call: the public DecodeStats without the margins the decoder adds. */
-export type NativeDecodeStats = Omit<DecodeStats, 'margins'>;
+/** Counters of one `decodeSwipes` call: the public DecodeStats without the margins and certified counts the decoder adds. */
+export type NativeDecodeStats = Omit<DecodeStats, 'margins' | 'certified' | 'certifiedFirst'>;
 
 /**
  * What `decodeSwipes` resolves to, flat: swipe i owns `counts[i]` candidates (in the seed's collection order,
@@ -183,6 +183,11 @@ export interface NativeDecodeResult {
   stats: NativeDecodeStats;
   /** With the `margins` option: per swipe its top-k, prune and select margins, three values each. */
   margins?: Float64Array;
+  /**
+   * When a search gave a certificate (a vocabulary; not greedy): per swipe, how many of its candidates, best
+   * first, are proven to be the vocabulary's best words in order; −1 where none was given.
+   */
+  certifiedTop?: Int32Array;
   /**
    * With the `traceSteps` option: swipe i owns `counts[i]` rows, in the order the model scored them; row r's
    * prefix (from `<sos>`) is `tokens[tokenOffsets[r] .. tokenOffsets[r+1])` and its log-probabilities (after the

@@ -87,6 +87,19 @@ export interface DecodedSwipe {
   candidates: [number, string][];
   /** The search's decision margins (only with {@link DecoderOptions.margins}). */
   margins?: SearchMargins;
+  /**
+   * Whether the candidates are proven to be the vocabulary's best words by model score, in order: the
+   * `returnHypotheses` best (all returned when null) are exactly those `generator: 'exact'` returns, up to the
+   * engine's rounding. Set with a vocabulary for `beam`, `beam-sync`, `hybrid` (a bound on every prefix the search
+   * left unexplored, docs/SEARCH.md "Certificate") and `exact` (always true); absent for `greedy`, without a
+   * vocabulary, and when `repair` or the prior changed the list.
+   */
+  certified?: boolean;
+  /**
+   * How many of the candidates, best first, are proven to be the vocabulary's best words in order (whatever
+   * `returnHypotheses`; `certified` is whether they cover the whole list). Present when `certified` is.
+   */
+  certifiedTop?: number;
   /** Every row the model scored for this swipe, in order (only with {@link DecoderOptions.traceSteps}). */
   steps?: ScoredStep[];
 }
@@ -154,6 +167,13 @@ export interface DecoderOptions {
    * the same steps with bit-identical scores. Keys/values of the skipped tokens are computed when a
    * descendant needs them (not at all when the word just ends). Applies to the built-in CPU step and to
    * full-prefix decoding, never to reference mode. Default true.
+   *
+   * Under `vocabScoring: 'model'` a forced token has its own log-probability, so it is not skipped: instead the
+   * whole forced chain after a requested prefix (one allowed letter, then the next, …) is scored in the same
+   * model call, one row per position, and its rows answer the search when it asks for them
+   * ({@link DecodeStats.chainRows}, {@link DecodeStats.chainSteps}); same results as letter by letter up to
+   * float rounding. Built-in CPU step and full-prefix decoding; the TorchScript `decode_step` scores one
+   * position per row and stays letter by letter. False scores every step in its own call.
    */
   skipForced?: boolean;
   /**
@@ -225,7 +245,7 @@ const ROWS_SLICE_MS = 2;
  * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
  * timers and I/O for long.
  */
-async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions): Promise<DecodedSwipe[]> {
+async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions, keep: number | null = d.generator === 'greedy' ? null : d.returnHypotheses): Promise<DecodedSwipe[]> {
   const rows = new Array<DecodedSwipe>(swipes.length);
   let j = 0;
   let traced = 0;
@@ -247,6 +267,11 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     }
     const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
     rows[i] = row;
+    const top = res.certifiedTop ? at(res.certifiedTop, i) : -1;
+    if (top >= 0) {
+      row.certified = top >= (keep ?? at(res.counts, i));
+      row.certifiedTop = Math.min(top, cands.length);
+    }
     const m = res.margins;
     if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
     if (res.trace) {
@@ -259,6 +284,12 @@ async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokeniz
     }
   }
   return rows;
+}
+
+/** Drops a row's certificate (its list was changed after the search). */
+function uncertify(row: DecodedSwipe): void {
+  delete row.certified;
+  delete row.certifiedTop;
 }
 
 /** Rows `first .. first + n` of a native trace (copies, so that each row outlives the others). */
@@ -561,8 +592,8 @@ export class Decoder {
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
     // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
     const prior = this.prior !== null && d.generator !== 'greedy' ? { weight: d.priorWeight ?? 0, length: d.priorLength ?? 0, keep: d.returnHypotheses } : null;
-    const rows = await toRows(res, swipes, this.tokenizer, prior !== null && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d);
-    const stats: DecodeStats = res.stats;
+    const rows = await toRows(res, swipes, this.tokenizer, prior !== null && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, d.generator === 'greedy' ? null : d.returnHypotheses);
+    const stats: DecodeStats = { ...res.stats, certified: 0, certifiedFirst: 0 };
     if (this.repairIndex && d.generator !== 'greedy' && d.generator !== 'exact' && d.generator !== 'hybrid') {
       const index = this.repairIndex;
       const k = d.repairDistance ?? 1;
@@ -592,12 +623,14 @@ export class Decoder {
       rows.forEach((r, i) => {
         r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, prior !== null ? null : d.returnHypotheses, compareCodePoints);
       });
-      addDecodeStats(stats, again.stats);
+      addDecodeStats(stats, { ...again.stats, certified: 0, certifiedFirst: 0 });
+      for (const r of rows) uncertify(r); // the certificate is of the search's list, which repair changed
     }
     if (prior !== null && this.prior !== null) {
       const p = this.prior;
       let priorSlice = performance.now();
       for (const r of rows) {
+        uncertify(r); // the certificate is of the model's ranking, which the prior changes
         r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
         if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
         if (performance.now() - priorSlice > ROWS_SLICE_MS) {
@@ -605,6 +638,10 @@ export class Decoder {
           priorSlice = performance.now();
         }
       }
+    }
+    for (const r of rows) {
+      if (r.certified === true) stats.certified++;
+      if ((r.certifiedTop ?? 0) > 0) stats.certifiedFirst++;
     }
     if (this.margins) {
       for (const r of rows) if (r.margins) stats.margins = stats.margins ? smallerMargins(stats.margins, r.margins) : { ...r.margins };

@@ -15,6 +15,21 @@ export interface DecodeStats {
   nativeStep: boolean;
   /** Expansions answered without the model (see `DecoderOptions.skipForced`). */
   forcedSteps: number;
+  /**
+   * Rows scored ahead in forced chains, included in `decodeRows`: under `vocabScoring: 'model'`, the prefixes the
+   * vocabulary forces after a requested one (one allowed letter, then the next, …), scored in the same model call
+   * (built-in CPU step and full-prefix decoding; see `DecoderOptions.skipForced`).
+   */
+  chainRows: number;
+  /** Expansions answered by such a chain row, scored in an earlier call, instead of by a new model call. */
+  chainSteps: number;
+  /**
+   * Swipes whose returned candidates are certified to be the vocabulary's best words in order
+   * ({@link DecodedSwipe.certified}).
+   */
+  certified: number;
+  /** Swipes whose first candidate is certified to be the vocabulary's best word ({@link DecodedSwipe.certifiedTop}). */
+  certifiedFirst: number;
   /** Near ties decided by the seed's arithmetic (see `DecoderOptions.seedTies`). */
   tieDecisions: number;
   /** Full-prefix `decode` calls those decisions made. */
@@ -49,6 +64,7 @@ export interface DecodeWork {
 export function emptyDecodeStats(): DecodeStats {
   return {
     encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
+    chainRows: 0, chainSteps: 0, certified: 0, certifiedFirst: 0,
     tieDecisions: 0, tieDecodeCalls: 0,
     oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
     work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
@@ -69,6 +85,10 @@ export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
   a.incremental ||= b.incremental;
   a.nativeStep ||= b.nativeStep;
   a.forcedSteps += b.forcedSteps;
+  a.chainRows += b.chainRows;
+  a.chainSteps += b.chainSteps;
+  a.certified += b.certified;
+  a.certifiedFirst += b.certifiedFirst;
   a.tieDecisions += b.tieDecisions;
   a.tieDecodeCalls += b.tieDecodeCalls;
   a.oomSplits += b.oomSplits;

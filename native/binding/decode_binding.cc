@@ -1,5 +1,6 @@
 #include "binding/decode_binding.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <limits>
@@ -127,6 +128,8 @@ struct FlatDecodeOutput {
   std::vector<int32_t> tokens;
   /** With the margins option: per swipe top-k, prune, select (infinity where the search never had that decision). */
   std::vector<double> margins;
+  /** Per swipe: how many candidates, best first, are certified the vocabulary's best (−1: no certificate). */
+  std::vector<int32_t> certified_top;
   /** With the traceSteps option: per swipe its row count, then the rows' prefixes and log-probabilities. */
   std::vector<int32_t> trace_counts, trace_offsets, trace_tokens;
   std::vector<float> trace_log_probs;
@@ -162,6 +165,7 @@ FlatDecodeOutput Flatten(DecodeOutput&& out) {
     }
     std::vector<Candidate>().swap(out.candidates[i]);  // free as we go: the peak stays near one copy
   }
+  flat.certified_top = std::move(out.certified_top);
   flat.margins.reserve(out.margins.size() * 3);
   for (const SearchMargins& m : out.margins) {
     flat.margins.push_back(m.top_k);
@@ -233,6 +237,8 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   stats.Set("incremental", out.stats.incremental);
   stats.Set("nativeStep", out.stats.native_step);
   stats.Set("forcedSteps", static_cast<double>(out.stats.forced_steps));
+  stats.Set("chainRows", static_cast<double>(out.stats.chain_rows));
+  stats.Set("chainSteps", static_cast<double>(out.stats.chain_steps));
   stats.Set("tieDecisions", static_cast<double>(out.stats.tie_decisions));
   stats.Set("tieDecodeCalls", static_cast<double>(out.stats.tie_decode_calls));
   stats.Set("oomSplits", static_cast<double>(out.stats.oom_splits));
@@ -253,6 +259,8 @@ Napi::Object ToJs(Napi::Env env, FlatDecodeOutput& out) {
   result.Set("tokenOffsets", offsets);
   result.Set("tokens", tokens);
   result.Set("stats", stats);
+  if (std::any_of(out.certified_top.begin(), out.certified_top.end(), [](int32_t k) { return k >= 0; }))
+    result.Set("certifiedTop", AdoptVector(env, std::move(out.certified_top)));
   if (!out.margins.empty()) result.Set("margins", AdoptVector(env, std::move(out.margins)));
   if (!out.trace_counts.empty()) {
     Napi::Object trace = Napi::Object::New(env);

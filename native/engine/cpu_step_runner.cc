@@ -1,7 +1,8 @@
 // Rounds by the built-in CPU decoder step: memory_kv once per swipe (TorchScript), then every step in
 // CpuDecoderStep. A prefix's cache is a chain of per-token columns: a child links to its parent's chain and
 // adds one column, so no prefix is ever copied. A column may be left pending (Defer) when the driver answered
-// a step without the model; the next row that needs it computes it first, position by position.
+// a step without the model; the next row that needs it computes it first, position by position. A forced chain
+// (Round::ahead) runs in the same step as its prefix's last token, one row per position.
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -72,17 +73,25 @@ class CpuStepRunner : public RoundRunner {
     return std::make_shared<const ColumnCache>(std::move(parent), step_->column_size(), prefix.tokens.back(), false);
   }
 
+  bool SupportsChains() const override { return true; }
+
   torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) override {
     const size_t r = round.prefixes.size();
-    std::vector<std::shared_ptr<ColumnCache>> children(r);
+    size_t extra = 0;
+    for (const auto& chain : round.ahead) extra += chain.size();
+    // One entry per logits row: the requested rows, then the chain rows (Round::ahead).
+    std::vector<std::shared_ptr<ColumnCache>> children(r + extra);
     std::vector<std::vector<Item>> items(r);
-    columns_.resize(r);
-    size_t passes = 0;
+    std::vector<std::vector<Item>> chains(r);  // run right after the row's last token, in the same pass
+    columns_.resize(r + extra);
+    size_t passes = 0, next_row = r;
     double self_pairs = 0, cross_pairs = 0, positions = 0;
     for (size_t i = 0; i < r; ++i) {
       const Hypothesis& h = *round.prefixes[i];
       const int64_t n = static_cast<int64_t>(h.tokens.size()) - 1;
-      if (n + 1 > o_.limits.max_token_len || n >= step_->max_positions()) {
+      const size_t chain_len = i < round.ahead.size() ? round.ahead[i].size() : 0;
+      const int64_t last = n + static_cast<int64_t>(chain_len);
+      if (last + 1 > o_.limits.max_token_len || last >= step_->max_positions()) {
         throw UserError("a prefix is longer than the decoder's positional table");
       }
       auto parent = std::static_pointer_cast<const ColumnCache>(h.kv);
@@ -99,40 +108,63 @@ class CpuStepRunner : public RoundRunner {
       std::reverse(work.begin(), work.end());
       children[i] = std::make_shared<ColumnCache>(std::move(parent), step_->column_size(), h.tokens.back(), true);
       work.push_back(Item{h.tokens.back(), n, children[i]->column.data(), nullptr});
+      // A forced chain: position n + 1 + j attends over the prefix, its last token and the chain before j, all
+      // written earlier in the same step (CpuDecoderStep::Run writes each row's column before its attention).
+      size_t prev = i;
+      for (size_t j = 0; j < chain_len; ++j, ++next_row) {
+        const int64_t token = round.ahead[i][j];
+        columns_[next_row] = columns_[prev];
+        columns_[next_row].push_back(children[prev]->column.data());
+        children[next_row] = std::make_shared<ColumnCache>(children[prev], step_->column_size(), token, true);
+        chains[i].push_back(Item{token, n + 1 + static_cast<int64_t>(j), children[next_row]->column.data(), nullptr});
+        prev = next_row;
+      }
       passes = std::max(passes, work.size());
       const int64_t s = slot_len_[static_cast<size_t>(round.row_slot[i])];
-      for (const Item& it : work) {
-        self_pairs += static_cast<double>(it.position + 1);
-        cross_pairs += static_cast<double>(s);
-        positions += 1;
+      for (const std::vector<Item>* list : {&work, &chains[i]}) {
+        for (const Item& it : *list) {
+          self_pairs += static_cast<double>(it.position + 1);
+          cross_pairs += static_cast<double>(s);
+          positions += 1;
+        }
       }
     }
     const auto t0 = Clock::now();
     torch::Tensor logits;
     for (size_t pass = 0; pass < passes; ++pass) {
-      // Pass p runs the p-th item of every row that has one; a row's last item gives its logits.
+      // Pass p runs the p-th item of every row that has one; a row's last item (and its chain) gives its logits.
       std::vector<CpuStepRow> rows;
-      std::vector<size_t> owner;
+      std::vector<std::pair<size_t, const ColumnCache*>> owner;  // logits row (or the pending column filled)
+      size_t chain_row = r;
       for (size_t i = 0; i < r; ++i) {
-        if (pass >= items[i].size()) continue;
-        const Item& it = items[i][pass];
         const size_t slot = static_cast<size_t>(round.row_slot[i]);
-        rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(),
-                                  slot_len_[slot]});
-        owner.push_back(i);
+        const bool last = pass + 1 == items[i].size();
+        if (pass < items[i].size()) {
+          const Item& it = items[i][pass];
+          rows.push_back(CpuStepRow{it.token, it.position, columns_[i].data(), it.column, slot_memory_[slot].data(),
+                                    slot_len_[slot]});
+          owner.emplace_back(i, it.pending);
+        }
+        for (const Item& it : chains[i]) {
+          if (last) {
+            rows.push_back(CpuStepRow{it.token, it.position, columns_[chain_row].data(), it.column,
+                                      slot_memory_[slot].data(), slot_len_[slot]});
+            owner.emplace_back(chain_row, nullptr);
+          }
+          ++chain_row;
+        }
       }
       torch::Tensor out = WithContext("decoder step", [&] { return step_->Run(rows); });
       const int64_t classes = out.size(1);
-      if (!logits.defined()) logits = torch::empty({static_cast<int64_t>(r), classes}, out.options());
+      if (!logits.defined()) logits = torch::empty({static_cast<int64_t>(r + extra), classes}, out.options());
       const float* src = out.data_ptr<float>();
       float* dst = logits.data_ptr<float>();
       for (size_t j = 0; j < owner.size(); ++j) {
-        const size_t i = owner[j];
-        const Item& it = items[i][pass];
-        if (it.pending) {
-          it.pending->computed = true;
+        const auto& [row, pending] = owner[j];
+        if (pending) {
+          pending->computed = true;
         } else {
-          std::memcpy(dst + static_cast<int64_t>(i) * classes, src + static_cast<int64_t>(j) * classes,
+          std::memcpy(dst + static_cast<int64_t>(row) * classes, src + static_cast<int64_t>(j) * classes,
                       static_cast<size_t>(classes) * sizeof(float));
         }
       }
@@ -152,7 +184,7 @@ class CpuStepRunner : public RoundRunner {
   std::unique_ptr<CpuDecoderStep> step_;
   std::vector<std::vector<float>> slot_memory_;  // per slot: CpuDecoderStep::PackMemory layout
   std::vector<int64_t> slot_len_;
-  std::vector<std::vector<const float*>> columns_;  // per row of the round: column pointers by position
+  std::vector<std::vector<const float*>> columns_;  // per logits row of the round: column pointers by position
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -21,6 +22,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+/** A row scored ahead in a forced chain, kept until its prefix is requested. */
+struct AheadRow {
+  std::vector<float> log_probs, top_values;
+  std::vector<int64_t> top_ids;
+  KvCache child_kv;
+};
+
+/** The requests of one search in a round: `count` of them from `first` in the round's sources. */
+struct SlotRequests {
+  int slot;
+  size_t first;
+  size_t count;
+};
 
 /** An encoded swipe waiting for a slot. */
 struct Encoded {
@@ -52,6 +67,7 @@ class Driver {
     out_.stats.native_step = native_step_;
     MakeRunner();
     out_.candidates.resize(n);
+    out_.certified_top.assign(n, -1);
     if (o.search.margins) out_.margins.resize(n);
     if (o.engine.trace_steps) out_.traces.resize(n);
     const Generator g = o.search.generator;
@@ -61,6 +77,9 @@ class Driver {
     // A step is answered without the model only when one processor alone decides it (see AnswerForced).
     skip_forced_ = processors_.size() == 1 && o.engine.skip_forced && !o.engine.reference &&
                    o.search.vocab_scoring == VocabScoring::kSeed && runner_->SupportsDeferred();
+    // Under model scoring a forced token has its own cost: its chain is scored in the model call of its first row.
+    chains_ = processors_.size() == 1 && in.word_lists.empty() && o.engine.skip_forced && !o.engine.reference &&
+              o.search.vocab_scoring == VocabScoring::kModel && runner_->SupportsChains();
   }
 
   DecodeOutput Run() {
@@ -95,6 +114,8 @@ class Driver {
     search_.resize(static_cast<size_t>(slots_));
     referees_.clear();
     referees_.resize(static_cast<size_t>(slots_));
+    ahead_.clear();
+    ahead_.resize(static_cast<size_t>(slots_));
     slot_swipe_.assign(static_cast<size_t>(slots_), -1);
   }
 
@@ -124,7 +145,10 @@ class Driver {
         ready_.pop_front();
       }
       Round round;
-      std::vector<std::pair<int, size_t>> per_slot;  // (slot, number of rows)
+      std::vector<SlotRequests> per_slot;
+      // Per request of the round: its model row, or −1 − i for answered[i] (a chain row scored earlier).
+      std::vector<int64_t> sources;
+      std::vector<AheadRow> answered;
       bool active = false;
       for (int s = 0; s < slots_; ++s) {
         while (search_[s]) {
@@ -137,11 +161,34 @@ class Driver {
             if (search_[s]->Done()) FinishSlot(s);
             continue;  // the search's next request, in this same round
           }
-          for (size_t r = before; r < round.prefixes.size(); ++r) {
+          const size_t first = sources.size(), first_answer = answered.size();
+          size_t kept = before;
+          for (size_t r = before; r < before + count; ++r) {
+            const Hypothesis* h = round.prefixes[r];
+            auto found = chains_ ? ahead_[s].find(h->tokens) : ahead_[s].end();
+            if (found != ahead_[s].end()) {
+              sources.push_back(-1 - static_cast<int64_t>(answered.size()));
+              answered.push_back(std::move(found->second));
+              ahead_[s].erase(found);
+              continue;
+            }
+            sources.push_back(static_cast<int64_t>(kept));
+            round.prefixes[kept++] = h;
             round.row_slot.push_back(s);
-            round.row_in_slot.push_back(static_cast<int64_t>(r - before));
+            round.row_in_slot.push_back(static_cast<int64_t>(kept - 1 - before));
+            if (chains_) round.ahead.push_back(ChainOf(*h));
           }
-          per_slot.emplace_back(s, count);
+          round.prefixes.resize(kept);
+          out_.stats.chain_steps += static_cast<int64_t>(answered.size() - first_answer);
+          if (count > 0 && kept == before) {
+            // Every request was scored ahead: answered now, and the search asks again in this same round.
+            ConsumeRequests(SlotRequests{s, first, count}, sources, answered, nullptr);
+            sources.resize(first);
+            answered.resize(first_answer);
+            if (search_[s]->Done()) FinishSlot(s);
+            continue;
+          }
+          per_slot.push_back(SlotRequests{s, first, count});
           break;
         }
       }
@@ -151,7 +198,6 @@ class Driver {
       torch::Tensor log_probs, top_values, top_ids;
       Score(round, child_kv, k, log_probs, top_values, top_ids);
       const float* lp = log_probs.data_ptr<float>();
-      if (o_.engine.trace_steps) Trace(round, lp);
       const float* tv = k > 0 ? top_values.data_ptr<float>() : nullptr;
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
       std::vector<StepRow> rows(round.prefixes.size());
@@ -159,11 +205,86 @@ class Driver {
         rows[r] = StepRow{lp + r * o_.limits.n_classes, tv ? tv + r * k : nullptr, ti ? ti + r * k : nullptr, k,
                           r < child_kv.size() ? child_kv[r] : nullptr};
       }
-      size_t cursor = 0;
-      for (const auto& [s, count] : per_slot) {
-        search_[s]->Consume(rows.data() + cursor, count);
-        cursor += count;
-        if (search_[s]->Done()) FinishSlot(s);
+      if (!round.ahead.empty()) KeepChains(round, child_kv, lp, tv, ti, k);
+      for (const SlotRequests& q : per_slot) {
+        ConsumeRequests(q, sources, answered, rows.data());
+        if (search_[q.slot]->Done()) FinishSlot(q.slot);
+      }
+    }
+  }
+
+  /** Hands one search its rows, in the order it requested them: model rows from `model_rows`, or answered ones. */
+  void ConsumeRequests(const SlotRequests& q, const std::vector<int64_t>& sources, std::vector<AheadRow>& answered,
+                       const StepRow* model_rows) {
+    slot_rows_.resize(q.count);
+    for (size_t j = 0; j < q.count; ++j) {
+      const int64_t src = sources[q.first + j];
+      if (src >= 0) {
+        slot_rows_[j] = model_rows[src];
+        continue;
+      }
+      AheadRow& a = answered[static_cast<size_t>(-1 - src)];
+      const int k = static_cast<int>(a.top_ids.size());
+      slot_rows_[j] = StepRow{a.log_probs.data(), k > 0 ? a.top_values.data() : nullptr,
+                              k > 0 ? a.top_ids.data() : nullptr, k, a.child_kv};
+    }
+    search_[q.slot]->Consume(slot_rows_.data(), q.count);
+  }
+
+  /**
+   * The tokens the trie forces after `h` (one allowed letter, then the next, …), up to the longest prefix a
+   * search may still request: the chain scored with `h` in one model call. Stops before `<eos>`.
+   */
+  std::vector<int32_t> ChainOf(const Hypothesis& h) const {
+    std::vector<int32_t> chain;
+    const size_t limit = static_cast<size_t>(std::min(o_.search.max_steps, o_.limits.max_token_len));
+    int32_t node = h.node;
+    while (node != VocabTrie::kNoNode && h.tokens.size() + chain.size() + 1 <= limit) {
+      const uint64_t bits = trie_->allowed(node);
+      if (bits == 0 || (bits & (bits - 1)) != 0) break;
+      const auto t = static_cast<int32_t>(__builtin_ctzll(bits));
+      if (t == o_.limits.eos || t >= o_.limits.n_classes) break;
+      chain.push_back(t);
+      node = trie_->child(node, t);
+    }
+    return chain;
+  }
+
+  /** The chain prefixes of a round (Round::ahead), in the order of their rows after the requested ones. */
+  std::vector<Hypothesis> ChainPrefixes(const Round& round) const {
+    std::vector<Hypothesis> out;
+    for (size_t i = 0; i < round.ahead.size(); ++i) {
+      const Hypothesis* prev = round.prefixes[i];
+      for (int32_t t : round.ahead[i]) {
+        Hypothesis h;
+        h.tokens = prev->tokens;
+        h.tokens.push_back(t);
+        h.node = trie_->child(prev->node, t);
+        out.push_back(std::move(h));
+        prev = &out.back();
+      }
+    }
+    return out;
+  }
+
+  /** Keeps each chain row of the round for its swipe's search, until it requests that prefix. */
+  void KeepChains(const Round& round, const std::vector<KvCache>& child_kv, const float* lp, const float* tv,
+                  const int64_t* ti, int k) {
+    const size_t c = static_cast<size_t>(o_.limits.n_classes), kk = static_cast<size_t>(k);
+    size_t row = round.prefixes.size();
+    for (size_t i = 0; i < round.ahead.size(); ++i) {
+      std::vector<int32_t> tokens = round.prefixes[i]->tokens;
+      for (int32_t t : round.ahead[i]) {
+        tokens.push_back(t);
+        AheadRow a;
+        a.log_probs.assign(lp + row * c, lp + (row + 1) * c);
+        if (k > 0) {
+          a.top_values.assign(tv + row * kk, tv + (row + 1) * kk);
+          a.top_ids.assign(ti + row * kk, ti + (row + 1) * kk);
+        }
+        a.child_kv = row < child_kv.size() ? child_kv[row] : nullptr;
+        ahead_[static_cast<size_t>(round.row_slot[i])][tokens] = std::move(a);
+        ++row;
       }
     }
   }
@@ -171,17 +292,21 @@ class Driver {
   /** Stores the finished search's results for its swipe and frees the slot. */
   void FinishSlot(int s) {
     out_.candidates[static_cast<size_t>(slot_swipe_[s])] = search_[s]->TakeResults();
+    out_.certified_top[static_cast<size_t>(slot_swipe_[s])] = search_[s]->CertifiedTop();
+    ahead_[static_cast<size_t>(s)].clear();
     if (o_.search.margins) out_.margins[static_cast<size_t>(slot_swipe_[s])] = search_[s]->Margins();
     search_[s].reset();
     referees_[s].reset();
   }
 
-  /** Appends each row of the round to its swipe's StepTrace. */
-  void Trace(const Round& round, const float* log_probs) {
+  /** Appends each row of the round (`prefixes`: the requested ones, then the chains') to its swipe's StepTrace. */
+  void Trace(const Round& round, const std::vector<const Hypothesis*>& prefixes, const float* log_probs) {
     const size_t c = static_cast<size_t>(o_.limits.n_classes);
-    for (size_t r = 0; r < round.prefixes.size(); ++r) {
-      StepTrace& t = out_.traces[static_cast<size_t>(slot_swipe_[static_cast<size_t>(round.row_slot[r])])];
-      const auto& tokens = round.prefixes[r]->tokens;
+    std::vector<int64_t> slots = round.row_slot;
+    for (size_t i = 0; i < round.ahead.size(); ++i) slots.insert(slots.end(), round.ahead[i].size(), round.row_slot[i]);
+    for (size_t r = 0; r < prefixes.size(); ++r) {
+      StepTrace& t = out_.traces[static_cast<size_t>(slot_swipe_[static_cast<size_t>(slots[r])])];
+      const auto& tokens = prefixes[r]->tokens;
       t.tokens.insert(t.tokens.end(), tokens.begin(), tokens.end());
       t.offsets.push_back(static_cast<int32_t>(t.tokens.size()));
       t.log_probs.insert(t.log_probs.end(), log_probs + r * c, log_probs + (r + 1) * c);
@@ -314,20 +439,27 @@ class Driver {
     return true;
   }
 
-  /** One model call for the round, then the logits processors; log-probabilities and their top-k, on the host. */
+  /**
+   * One model call for the round, then the logits processors; log-probabilities and their top-k, on the host,
+   * for the requested rows and then the chain rows (Round::ahead).
+   */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
              torch::Tensor& top_values, torch::Tensor& top_ids) {
-    const int64_t r = static_cast<int64_t>(round.prefixes.size());
+    const std::vector<Hypothesis> chain = ChainPrefixes(round);
+    std::vector<const Hypothesis*> prefixes = round.prefixes;
+    for (const Hypothesis& h : chain) prefixes.push_back(&h);
+    const int64_t r = static_cast<int64_t>(prefixes.size());
     torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
+    out_.stats.chain_rows += static_cast<int64_t>(chain.size());
     if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.limits.n_classes) {
       throw UserError("the decoder returned logits of shape " + ShapeString(logits) + ", expected [" +
                       std::to_string(r) + ", " + std::to_string(o_.limits.n_classes) + "] (n_classes)");
     }
-    torch::Tensor lp =
-        ProcessedLogProbs(logits.to(torch::kFloat32), round.prefixes, processors_, o_.search.vocab_scoring);
+    torch::Tensor lp = ProcessedLogProbs(logits.to(torch::kFloat32), prefixes, processors_, o_.search.vocab_scoring);
     log_probs = lp.to(torch::kCPU).contiguous();
+    if (o_.engine.trace_steps) Trace(round, prefixes, log_probs.data_ptr<float>());
     if (k > 0) {
       auto top = torch::topk(lp, k, 1);
       top_values = std::get<0>(top).to(torch::kCPU).contiguous();
@@ -351,6 +483,10 @@ class Driver {
   std::unique_ptr<RoundRunner> runner_;
   std::vector<std::unique_ptr<LogitsProcessor>> processors_;  // applied in order between the model and the search
   bool skip_forced_ = false;
+  bool chains_ = false;
+  // Per slot: chain rows scored ahead, by prefix tokens; dropped when the swipe finishes.
+  std::vector<std::map<std::vector<int32_t>, AheadRow>> ahead_;
+  std::vector<StepRow> slot_rows_;
   std::vector<float> forced_lp_, forced_top_values_;
   std::vector<int64_t> forced_top_ids_;
   bool seed_ties_ = false;

@@ -49,6 +49,11 @@ struct StepTrace {
 /** Per swipe, the finished candidates in the seed's collection order. */
 struct DecodeOutput {
   std::vector<std::vector<Candidate>> candidates;
+  /**
+   * Per swipe, how many of its candidates, best first, are provably the vocabulary's best words in order
+   * (SearchStrategy::CertifiedTop); −1 where the search gives no certificate.
+   */
+  std::vector<int32_t> certified_top;
   /** Per swipe, its search's decision margins (only filled when DecodingOptions::margins is set). */
   std::vector<SearchMargins> margins;
   /** Per swipe, the rows the model scored (only filled when EngineOptions::trace_steps is set). */

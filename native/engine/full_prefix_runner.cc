@@ -1,5 +1,5 @@
 // Rounds by full-prefix recomputation: the seed's way (reference mode) or `decode_last` on right-padded
-// prefixes of many swipes at once.
+// prefixes of many swipes at once; `decode` on every position when a round scores forced chains.
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -21,6 +21,8 @@ class FullPrefixRunner : public RoundRunner {
 
   // Whole prefixes are re-run every time: nothing is cached, so nothing is ever missing.
   bool SupportsDeferred() const override { return true; }
+  // `decode` gives every position's logits: a chain is read off the positions after its prefix.
+  bool SupportsChains() const override { return !o_.engine.reference; }
 
   std::vector<torch::Tensor> Prepare(const torch::Tensor& memory, const std::vector<int64_t>& lengths,
                                      DecodeStats&) override {
@@ -43,10 +45,14 @@ class FullPrefixRunner : public RoundRunner {
   torch::Tensor Logits(const Round& round, std::vector<KvCache>&, DecodeStats& stats) override {
     const auto dev = model_.device();
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
-    int64_t t_max = 0, s_act = 0, s_min = std::numeric_limits<int64_t>::max();
+    int64_t t_max = 0, s_act = 0, s_min = std::numeric_limits<int64_t>::max(), extra = 0;
     for (int64_t i = 0; i < r; ++i) {
       const int64_t len = slot_len_[static_cast<size_t>(round.row_slot[i])];
-      t_max = std::max<int64_t>(t_max, static_cast<int64_t>(round.prefixes[i]->tokens.size()));
+      const int64_t chain = i < static_cast<int64_t>(round.ahead.size())
+                                ? static_cast<int64_t>(round.ahead[static_cast<size_t>(i)].size())
+                                : 0;
+      extra += chain;
+      t_max = std::max<int64_t>(t_max, static_cast<int64_t>(round.prefixes[i]->tokens.size()) + chain);
       s_act = std::max(s_act, len);
       s_min = std::min(s_min, len);
     }
@@ -57,6 +63,10 @@ class FullPrefixRunner : public RoundRunner {
     for (int64_t i = 0; i < r; ++i) {
       const auto& t = round.prefixes[i]->tokens;
       for (size_t p = 0; p < t.size(); ++p) tok[static_cast<int64_t>(p)][i] = t[p];
+      if (extra > 0) {
+        const auto& chain = round.ahead[static_cast<size_t>(i)];
+        for (size_t j = 0; j < chain.size(); ++j) tok[static_cast<int64_t>(t.size() + j)][i] = chain[j];
+      }
       lengths[i] = static_cast<int64_t>(t.size());
     }
     torch::Tensor memory = memory_.index_select(1, ToDevice(HostInt64(round.row_slot, dev), dev)).narrow(0, 0, s_act);
@@ -74,6 +84,19 @@ class FullPrefixRunner : public RoundRunner {
     if (o_.engine.reference) {
       // The seed's call: the whole prefix through `decode`, then the last position.
       logits = model_.Decode(ToDevice(tokens, dev), memory, mask).select(0, t_max - 1);
+    } else if (extra > 0) {
+      // Forced chains: every position through `decode` (causal: a row's later positions and padding do not
+      // change its earlier ones), then each row's last prefix position and its chain's, in Round::ahead's order.
+      std::vector<int64_t> pick(static_cast<size_t>(r + extra));
+      size_t next = static_cast<size_t>(r);
+      for (int64_t i = 0; i < r; ++i) {
+        const int64_t last = static_cast<int64_t>(round.prefixes[i]->tokens.size()) - 1;
+        pick[static_cast<size_t>(i)] = last * r + i;
+        const auto chain = static_cast<int64_t>(round.ahead[static_cast<size_t>(i)].size());
+        for (int64_t j = 1; j <= chain; ++j) pick[next++] = (last + j) * r + i;
+      }
+      torch::Tensor all = model_.Decode(ToDevice(tokens, dev), memory, mask);  // [T, R, C]
+      logits = all.reshape({t_max * r, all.size(2)}).index_select(0, ToDevice(HostInt64(pick, dev), dev));
     } else {
       logits = model_.DecodeLast(ToDevice(tokens, dev), ToDevice(lengths, dev), memory, mask);
     }
@@ -83,7 +106,7 @@ class FullPrefixRunner : public RoundRunner {
     stats.projected_memory += static_cast<double>(r) * static_cast<double>(s_act);
     stats.self_pairs += rt * static_cast<double>(t_max);
     stats.cross_pairs += rt * static_cast<double>(s_act);
-    stats.output_rows += o_.engine.reference ? rt : static_cast<double>(r);
+    stats.output_rows += o_.engine.reference || extra > 0 ? rt : static_cast<double>(r);
     return logits;
   }
 

@@ -34,6 +34,13 @@ struct DecodeStats {
    * log-probability is then exactly 0 whatever the logits (see EngineOptions::skip_forced).
    */
   int64_t forced_steps = 0;
+  /**
+   * Rows scored ahead in forced chains (included in decode_rows): under model vocabulary scoring, the prefixes
+   * a requested prefix's trie forces next, scored in the same model call (see Round::ahead).
+   */
+  int64_t chain_rows = 0;
+  /** Expansions answered by such a row, scored earlier, instead of by a new model call. */
+  int64_t chain_steps = 0;
   /** Near ties of the seed's searches decided by the seed's arithmetic (EngineOptions::seed_ties). */
   int64_t tie_decisions = 0;
   /** Full-prefix `decode` calls those decisions made (one per prefix; encode calls are in encode_calls). */
@@ -54,11 +61,17 @@ struct DecodeStats {
   double output_rows = 0;        // rows through the output projection
 };
 
-/** The prefixes of one round. Row r belongs to slot `row_slot[r]` and is that slot's `row_in_slot[r]`-th. */
+/**
+ * The prefixes of one round. Row r belongs to slot `row_slot[r]` and is that slot's `row_in_slot[r]`-th.
+ * `ahead`, when not empty (runners that SupportsChains), holds per row the tokens its trie forces next: the
+ * runner also scores prefix + ahead[r][0..j] for every j in the same call, as extra rows after the R requested
+ * ones (row r's chain in order, then row r+1's).
+ */
 struct Round {
   std::vector<const Hypothesis*> prefixes;
   std::vector<int64_t> row_slot;
   std::vector<int64_t> row_in_slot;
+  std::vector<std::vector<int32_t>> ahead;
 };
 
 /** Per-slot model state for the swipes in flight, and the model call of a round. */
@@ -71,8 +84,9 @@ class RoundRunner {
   /** Puts a prepared swipe of `length` points into `slot`. */
   virtual void Place(int slot, const torch::Tensor& item, int64_t length) = 0;
   /**
-   * Logits [R, C] of the next token after each prefix of the round. Fills `child_kv` (one entry per row,
-   * the cache the row's children start from) when caches are used, else leaves it empty.
+   * Logits [R + A, C] of the next token after each prefix of the round, then after each chain prefix of
+   * `round.ahead` (A of them, in order). Fills `child_kv` (one entry per row, the cache the row's children
+   * start from) when caches are used, else leaves it empty.
    */
   virtual torch::Tensor Logits(const Round& round, std::vector<KvCache>& child_kv, DecodeStats& stats) = 0;
 
@@ -86,6 +100,11 @@ class RoundRunner {
    * prefix's cache plus its last token, whose keys/values are computed when a descendant next needs them.
    */
   virtual KvCache Defer(const Hypothesis& prefix) { return nullptr; }
+  /**
+   * Whether Logits scores the chains of Round::ahead: several consecutive positions of one prefix in one model
+   * call (the built-in CPU step, full-prefix `decode`; not `decode_step`, whose contract is one position per row).
+   */
+  virtual bool SupportsChains() const { return false; }
 };
 
 /** Whole-prefix decoding with `decode` (reference mode) or `decode_last`; memory gathered per round. */

@@ -12,7 +12,7 @@ namespace {
 class BestFirstBeamSearch : public SearchStrategy {
  public:
   BestFirstBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
-      : o_(o), limits_(limits), trie_(trie) {
+      : o_(o), limits_(limits), trie_(trie), certificate_(o, limits, trie) {
     Hypothesis start;
     start.score = 0.0;
     start.tokens = {limits.sos};
@@ -38,6 +38,7 @@ class BestFirstBeamSearch : public SearchStrategy {
     const bool refereed = referee_ && RefereeTopK(row);
     const size_t len = current_.tokens.size();
     if (o_.margins && !refereed) KeepSmaller(margins_.top_k, TopKMargin(row, limits_.n_classes));
+    uint64_t taken = 0;
     for (int j = 0; j < row.k; ++j) {
       const float v = row.top_values[j];
       if (v == -std::numeric_limits<float>::infinity()) continue;
@@ -45,6 +46,7 @@ class BestFirstBeamSearch : public SearchStrategy {
       const auto token = static_cast<int32_t>(row.top_ids[j]);
       const double score = NextScore(current_.score, len, o_.normalization_factor, v);
       if (score > o_.score_ceiling) continue;  // pruning threshold (off: +inf)
+      taken |= uint64_t{1} << token;
       Hypothesis h = Extend(current_, token, score, trie_, row.child_kv);
       if (token == limits_.eos || static_cast<int>(h.tokens.size()) - 1 >= o_.max_steps) {
         final_.push_back(ToCandidate(h.score, h.tokens));
@@ -53,6 +55,7 @@ class BestFirstBeamSearch : public SearchStrategy {
         std::push_heap(partial_.begin(), partial_.end(), HypothesisGreater());
       }
     }
+    certificate_.Unexplored(current_, row.log_probs, taken);
     if (partial_.size() > static_cast<size_t>(o_.beam_size)) {
       std::sort(partial_.begin(), partial_.end(), HypothesisLess());
       const size_t beam = static_cast<size_t>(o_.beam_size);
@@ -67,6 +70,7 @@ class BestFirstBeamSearch : public SearchStrategy {
         cut_refereed = true;
       }
       if (o_.margins && !cut_refereed) KeepSmaller(margins_.prune, partial_[beam].score - partial_[beam - 1].score);
+      for (size_t i = beam; i < partial_.size(); ++i) certificate_.Dropped(partial_[i]);
       partial_.resize(static_cast<size_t>(o_.beam_size));
       std::make_heap(partial_.begin(), partial_.end(), HypothesisGreater());
     }
@@ -104,7 +108,12 @@ class BestFirstBeamSearch : public SearchStrategy {
     return true;
   }
 
-  std::vector<Candidate> TakeResults() override { return std::move(final_); }
+  std::vector<Candidate> TakeResults() override {
+    certified_top_ = certificate_.CertifiedTop(final_);
+    return std::move(final_);
+  }
+
+  int32_t CertifiedTop() const override { return certified_top_; }
 
  private:
   SearchOptions o_;
@@ -113,6 +122,8 @@ class BestFirstBeamSearch : public SearchStrategy {
   std::vector<Hypothesis> partial_;  // min-heap under HypothesisLess
   Hypothesis current_;
   std::vector<Candidate> final_;
+  Certificate certificate_;
+  int32_t certified_top_ = -1;
   std::vector<int64_t> top_ids_;  // a refereed row's top k
   std::vector<float> top_values_;
 };

@@ -10,19 +10,6 @@
 #include "search/search_common.h"
 
 namespace neuroswipe {
-namespace {
-
-/** Candidate order: score, then the tokens lexicographically (as HypothesisLess). */
-struct CandidateLess {
-  bool operator()(const Candidate& a, const Candidate& b) const {
-    if (a.score < b.score) return true;
-    if (b.score < a.score) return false;
-    return a.tokens < b.tokens;
-  }
-};
-
-}  // namespace
-
 ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
     : o_(o), limits_(limits), trie_(trie) {
   Hypothesis start;
@@ -77,6 +64,7 @@ bool ExactVocabSearch::Done() const { return open_.empty() && forced_.empty() &&
 
 std::vector<Candidate> ExactVocabSearch::TakeResults() {
   std::sort(best_.begin(), best_.end(), CandidateLess());
+  certified_top_ = static_cast<int32_t>(best_.size());
   return std::move(best_);
 }
 

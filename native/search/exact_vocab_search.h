@@ -28,6 +28,8 @@ class ExactVocabSearch : public SearchStrategy {
   void Consume(const StepRow* rows, size_t n) override;
   bool Done() const override;
   std::vector<Candidate> TakeResults() override;
+  /** Every word was scored: all of its results are the vocabulary's best. */
+  int32_t CertifiedTop() const override { return certified_top_; }
 
   /** Offers a finished word (tokens after `<sos>`, without `<eos>`) to the best top_n. */
   void Offer(double score, std::vector<int32_t> word);
@@ -42,6 +44,7 @@ class ExactVocabSearch : public SearchStrategy {
   std::vector<Hypothesis> forced_;  // prefixes whose node allows one token
   std::vector<Hypothesis> asked_;   // the prefixes of the last Requests, in order
   std::vector<Candidate> best_;     // a max-heap of the best words while searching (all words when top_n is 0)
+  int32_t certified_top_ = -1;
 };
 
 }  // namespace neuroswipe

@@ -16,7 +16,7 @@ namespace {
 class HybridSearch : public SearchStrategy {
  public:
   HybridSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
-      : o_(o), limits_(limits), trie_(trie) {
+      : o_(o), limits_(limits), trie_(trie), certificate_(o, limits, &trie) {
     Hypothesis start;
     start.tokens = {limits.sos};
     start.node = 0;
@@ -40,18 +40,22 @@ class HybridSearch : public SearchStrategy {
     std::vector<Hypothesis> expansions;
     for (size_t i = 0; i < n && i < live_.size(); ++i) {
       const Hypothesis& parent = live_[i];
+      uint64_t taken = 0;
       for (int j = 0; j < rows[i].k; ++j) {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
+        taken |= uint64_t{1} << token;
         expansions.push_back(Extend(parent, token,
                                     NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v), &trie_,
                                     rows[i].child_kv));
       }
+      certificate_.Unexplored(parent, rows[i].log_probs, taken);
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
     std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(),
                       HypothesisLess());
+    for (size_t i = keep; i < expansions.size(); ++i) certificate_.Dropped(expansions[i]);
     live_.clear();
     for (size_t i = 0; i < keep; ++i) {
       Hypothesis& h = expansions[i];
@@ -67,7 +71,14 @@ class HybridSearch : public SearchStrategy {
 
   bool Done() const override { return exact_ && exact_->Done(); }
 
-  std::vector<Candidate> TakeResults() override { return exact_ ? exact_->TakeResults() : std::vector<Candidate>{}; }
+  std::vector<Candidate> TakeResults() override {
+    std::vector<Candidate> results = exact_ ? exact_->TakeResults() : std::vector<Candidate>{};
+    certified_top_ = certificate_.CertifiedTop(results);
+    return results;
+  }
+
+  /** The exact phase scored every word under the kept prefixes; the beam phase's drops bound the rest. */
+  int32_t CertifiedTop() const override { return certified_top_; }
 
  private:
   /** After hybrid_steps beam steps (or once the beam is empty), the exact phase takes the kept prefixes. */
@@ -86,6 +97,8 @@ class HybridSearch : public SearchStrategy {
   std::vector<Candidate> found_;  // words the beam phase finished
   int steps_ = 0;
   std::unique_ptr<ExactVocabSearch> exact_;  // the exact phase, once started
+  Certificate certificate_;
+  int32_t certified_top_ = -1;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "search/search_strategy.h"
 
@@ -78,6 +79,90 @@ inline double TopKMargin(const StepRow& row, int32_t n_classes) {
 
 /** Lowers `margin` to `gap` when `gap` is smaller. */
 inline void KeepSmaller(double& margin, double gap) { margin = std::min(margin, gap); }
+
+/** Candidate order: score, then the tokens lexicographically (as HypothesisLess). */
+struct CandidateLess {
+  bool operator()(const Candidate& a, const Candidate& b) const {
+    if (a.score < b.score) return true;
+    if (b.score < a.score) return false;
+    return a.tokens < b.tokens;
+  }
+};
+
+/**
+ * The exactness certificate of a search over a vocabulary (docs/SEARCH.md, "Certificate"): the smallest lower
+ * bound on the score of any vocabulary word the search did not finish. Every step adds −log p ≥ 0 to a prefix's
+ * cost C = score · len^nf, so a word through a prefix of `len` tokens whose trie node has `longest` letters below
+ * it scores at least C / (len + longest + 1)^nf (nf ≥ 0). The finished words scoring below that bound are
+ * then exactly the vocabulary's best, in order. Off (never certifies) without a trie or when the trie has a
+ * word the search could not finish within max_steps.
+ */
+class Certificate {
+ public:
+  Certificate(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
+      : trie_(trie), nf_(o.normalization_factor), eos_(limits.eos), n_classes_(limits.n_classes),
+        on_(trie != nullptr && trie->longest(0) + 1 <= o.max_steps) {}
+
+  bool on() const { return on_; }
+
+  /** A prefix the search dropped (or a finished word it dropped: its own score). */
+  void Dropped(const Hypothesis& h) {
+    if (!on_) return;
+    if (h.tokens.back() == eos_) {
+      Lower(h.score);
+      return;
+    }
+    const double len = static_cast<double>(h.tokens.size());
+    Lower(h.score * std::pow(len, nf_) / std::pow(len + trie_->longest(h.node) + 1.0, nf_));
+  }
+
+  /**
+   * After a row of `parent` was read: every allowed continuation with a finite log-probability that the search
+   * did not take (bit t of `taken` set when token t became a hypothesis or a finished word).
+   */
+  void Unexplored(const Hypothesis& parent, const float* log_probs, uint64_t taken) {
+    if (!on_) return;
+    uint64_t bits = trie_->allowed(parent.node) & ~taken;
+    const double len = static_cast<double>(parent.tokens.size());
+    const double cost = parent.score * std::pow(len, nf_);
+    while (bits != 0) {
+      const auto t = static_cast<int32_t>(__builtin_ctzll(bits));
+      bits &= bits - 1;
+      if (t >= n_classes_ || log_probs[t] == -std::numeric_limits<float>::infinity()) continue;
+      const double child = cost - static_cast<double>(log_probs[t]);
+      const double longest = t == eos_ ? -1.0 : static_cast<double>(trie_->longest(trie_->child(parent.node, t)));
+      Lower(child / std::pow(len + 1.0 + longest + 1.0, nf_));
+    }
+  }
+
+  /**
+   * How many of `finals`, best first, are provably the vocabulary's best words in order: those scoring below the
+   * bound, less a relative 1e-6 for rounding; −1 when off.
+   */
+  int32_t CertifiedTop(std::vector<Candidate> finals) const;
+
+ private:
+  void Lower(double b) { bound_ = std::min(bound_, b); }
+
+  const VocabTrie* trie_;
+  double nf_;
+  int32_t eos_;
+  int32_t n_classes_;
+  bool on_;
+  double bound_ = std::numeric_limits<double>::infinity();
+};
+
+inline int32_t Certificate::CertifiedTop(std::vector<Candidate> finals) const {
+  if (!on_) return -1;
+  std::sort(finals.begin(), finals.end(), CandidateLess());
+  const double limit = std::isinf(bound_) ? bound_ : bound_ - 1e-6 * std::max(1.0, std::abs(bound_));
+  int32_t k = 0;
+  for (const Candidate& c : finals) {
+    if (!(c.score < limit)) break;
+    ++k;
+  }
+  return k;
+}
 
 /** The seed's returned text tokens: drop `<sos>` and the last token, whatever it is. */
 inline Candidate ToCandidate(double score, const std::vector<int32_t>& tokens) {

@@ -81,6 +81,11 @@ class SearchStrategy {
   virtual bool Done() const = 0;
   /** Finished hypotheses in the order the seed collects them (unsorted). */
   virtual std::vector<Candidate> TakeResults() = 0;
+  /**
+   * After TakeResults: how many of its candidates, best first, are provably the vocabulary's best words in
+   * order (docs/SEARCH.md, "Certificate"); −1 when the search gives no certificate (greedy, no vocabulary).
+   */
+  virtual int32_t CertifiedTop() const { return -1; }
   /** The search's decision margins so far; recorded only when DecodingOptions::margins is set. */
   const SearchMargins& Margins() const { return margins_; }
 

@@ -12,7 +12,7 @@ namespace {
 class SyncBeamSearch : public SearchStrategy {
  public:
   SyncBeamSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie* trie)
-      : o_(o), limits_(limits), trie_(trie) {
+      : o_(o), limits_(limits), trie_(trie), certificate_(o, limits, trie) {
     Hypothesis start;
     start.tokens = {limits.sos};
     start.node = trie ? 0 : VocabTrie::kNoNode;
@@ -29,6 +29,7 @@ class SyncBeamSearch : public SearchStrategy {
     for (size_t i = 0; i < n && i < live_.size(); ++i) {
       const Hypothesis& parent = live_[i];
       if (o_.margins) KeepSmaller(margins_.top_k, TopKMargin(rows[i], limits_.n_classes));
+      uint64_t taken = 0;
       for (int j = 0; j < rows[i].k; ++j) {
         const float v = rows[i].top_values[j];
         if (v == -std::numeric_limits<float>::infinity()) continue;
@@ -36,8 +37,10 @@ class SyncBeamSearch : public SearchStrategy {
         const auto token = static_cast<int32_t>(rows[i].top_ids[j]);
         const double score = NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v);
         if (score > o_.score_ceiling) continue;  // pruning threshold (off: +inf)
+        taken |= uint64_t{1} << token;
         expansions.push_back(Extend(parent, token, score, trie_, rows[i].child_kv));
       }
+      certificate_.Unexplored(parent, rows[i].log_probs, taken);
     }
     const size_t keep = std::min(expansions.size(), static_cast<size_t>(o_.beam_size));
     std::partial_sort(expansions.begin(), expansions.begin() + static_cast<std::ptrdiff_t>(keep), expansions.end(),
@@ -47,6 +50,7 @@ class SyncBeamSearch : public SearchStrategy {
       for (size_t i = keep; i < expansions.size(); ++i) dropped = std::min(dropped, expansions[i].score);
       KeepSmaller(margins_.prune, dropped - expansions[keep - 1].score);
     }
+    for (size_t i = keep; i < expansions.size(); ++i) certificate_.Dropped(expansions[i]);
     live_.clear();
     for (size_t i = 0; i < keep; ++i) {
       Hypothesis& h = expansions[i];
@@ -60,7 +64,12 @@ class SyncBeamSearch : public SearchStrategy {
 
   bool Done() const override { return live_.empty(); }
 
-  std::vector<Candidate> TakeResults() override { return std::move(final_); }
+  std::vector<Candidate> TakeResults() override {
+    certified_top_ = certificate_.CertifiedTop(final_);
+    return std::move(final_);
+  }
+
+  int32_t CertifiedTop() const override { return certified_top_; }
 
  private:
   SearchOptions o_;
@@ -68,6 +77,8 @@ class SyncBeamSearch : public SearchStrategy {
   const VocabTrie* trie_;
   std::vector<Hypothesis> live_;
   std::vector<Candidate> final_;
+  Certificate certificate_;
+  int32_t certified_top_ = -1;
 };
 
 }  // namespace

@@ -78,6 +78,15 @@ VocabTrie::VocabTrie(const std::vector<int32_t>& ids, const std::vector<int32_t>
   }
   mask_.shrink_to_fit();
   first_child_.shrink_to_fit();
+  // Children always follow their parent in the breadth-first layout: one pass from the last node back.
+  longest_.assign(mask_.size(), 0);
+  for (size_t n = mask_.size(); n-- > 0;) {
+    const int children = __builtin_popcountll(mask_[n] & ~(uint64_t{1} << eos_));
+    for (int c = 0; c < children; ++c) {
+      const size_t child = static_cast<size_t>(first_child_[n] + c);
+      longest_[n] = std::max(longest_[n], longest_[child] + 1);
+    }
+  }
 }
 
 int32_t VocabTrie::child(int32_t n, int32_t t) const {

@@ -30,15 +30,24 @@ class VocabTrie {
   /** The node reached from `n` by token `t`, or kNoNode (also for `<eos>`). */
   int32_t child(int32_t n, int32_t t) const;
 
+  /**
+   * Letters of the longest word below node `n` after its prefix (0 when only `<eos>` follows): every word through
+   * `n` ends within this many letters, which bounds a prefix's length-normalised score (docs/SEARCH.md,
+   * "Certificate").
+   */
+  int32_t longest(int32_t n) const { return longest_[static_cast<size_t>(n)]; }
+
   size_t node_count() const { return mask_.size(); }
   size_t word_count() const { return words_; }
   size_t memory_bytes() const {
-    return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t);
+    return mask_.capacity() * sizeof(uint64_t) + first_child_.capacity() * sizeof(int32_t) +
+           longest_.capacity() * sizeof(int32_t);
   }
 
  private:
   std::vector<uint64_t> mask_;
   std::vector<int32_t> first_child_;
+  std::vector<int32_t> longest_;
   int32_t eos_;
   size_t words_ = 0;
 };

@@ -54,6 +54,21 @@ export async function tokenLogProbs(model: Model, fx: FeatureExtractor, tok: Cha
   return out;
 }
 
+/**
+ * About `size` real words for a small vocabulary: the swipes' own words, words sharing their first two letters
+ * (competitors with shared prefixes, so the trie has both branches and forced chains) and a spread of the rest
+ * of `all`.
+ */
+export function smallVocabulary(swipes: readonly Swipe[], all: readonly string[], size: number): string[] {
+  const chosen = new Set<string>();
+  for (const s of swipes) chosen.add(s.word!);
+  for (const s of swipes) {
+    for (const w of all.filter((x) => x.startsWith(s.word!.slice(0, 2)) && x !== s.word).slice(0, 4)) chosen.add(w);
+  }
+  for (let i = 0; chosen.size < size; i += 397) chosen.add(at(all, i % all.length));
+  return [...chosen];
+}
+
 /** The beams' score of a word from its token log-probabilities: −Σ log p / len^nf, len counting `<sos>` and `<eos>`. */
 export function normalisedScore(lps: readonly number[], nf: number): number {
   return -lps.reduce((a, b) => a + b, 0) / Math.pow(lps.length + 1, nf);

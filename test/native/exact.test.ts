@@ -18,7 +18,7 @@ import type { CharTokenizer } from '../../lib/tokenizer.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { at } from '../../lib/util/checked.js';
 import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
-import { normalisedScore, tokenLogProbs } from '../helpers/brute-force.js';
+import { normalisedScore, smallVocabulary, tokenLogProbs } from '../helpers/brute-force.js';
 
 const NF = 0.5;
 
@@ -69,16 +69,8 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     tokenizer = (await Decoder.create(model)).tokenizer;
     fx = new FeatureExtractor(loadGrids(), transformSpecOf(model));
     swipes = await exampleSwipes(6);
-    // The swipes' own words, words sharing their first letters (competitors with shared prefixes) and a spread
-    // of the rest of the bundled vocabulary: about 50 real words.
-    const all = readVocabularyFile(EXAMPLE_VOCAB);
-    const chosen = new Set<string>();
-    for (const s of swipes) chosen.add(s.word!);
-    for (const s of swipes) {
-      for (const w of all.filter((x) => x.startsWith(s.word!.slice(0, 2)) && x !== s.word).slice(0, 4)) chosen.add(w);
-    }
-    for (let i = 0; chosen.size < 50; i += 397) chosen.add(at(all, i % all.length));
-    words = [...chosen];
+    // About 50 real words of the bundled vocabulary, the swipes' own among them.
+    words = smallVocabulary(swipes, readVocabularyFile(EXAMPLE_VOCAB), 50);
     vocab = await Vocabulary.build(words, tokenizer, '(test words)');
     brute = [];
     for (const s of swipes) brute.push(await bruteForce(model, fx, tokenizer, s, words));
