@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "binding/native_error.h"
+#include "engine/step_profile.h"
 
 // The loops below are written so that the compiler vectorises them without reassociating sums; on x86-64
 // GCC also builds AVX2 and AVX-512 variants of them and picks one at load time by the CPU's features.
@@ -213,6 +214,8 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
   const int64_t r_count = static_cast<int64_t>(rows.size());
   const int64_t d = w_.d_model, dh = head_dim_, h_count = heads_, n_layers = layers();
   const auto opts = at::TensorOptions().dtype(at::kFloat);
+  PhaseTimer timer(StepPhase::kOutput);
+  if (StepProfileEnabled()) step_profile_detail::CountStep(r_count);
   at::Tensor x = at::empty({r_count, d}, opts);
   {
     const int64_t vocab = w_.token_embedding.size(0), positions = w_.position_embedding.size(0);
@@ -241,6 +244,7 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
   for (int64_t l = 0; l < n_layers; ++l) {
     const DecoderLayerWeights& lw = w_.layers[static_cast<size_t>(l)];
     // Self-attention over the earlier tokens' columns and the new token.
+    timer.Next(StepPhase::kSelfAttention);
     Linear(x, lw.self_in_w, lw.self_in_b, qkv);
     const float* pqkv = qkv.data_ptr<float>();
     float* pattn = attn.data_ptr<float>();
@@ -272,6 +276,7 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     Linear(attn, lw.self_out_w, lw.self_out_b, proj);
     AddNorm(x, &proj, lw.norm1_w, lw.norm1_b, w_.eps);
     // Cross-attention over the swipe's memory.
+    timer.Next(StepPhase::kCrossAttention);
     Linear(x, lw.cross_q_w, lw.cross_q_b, query);
     const float* pq = query.data_ptr<float>();
     for (int64_t r = 0; r < r_count; ++r) {
@@ -290,11 +295,13 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     Linear(attn, lw.cross_out_w, lw.cross_out_b, proj);
     AddNorm(x, &proj, lw.norm2_w, lw.norm2_b, w_.eps);
     // Feed-forward.
+    timer.Next(StepPhase::kFeedForward);
     Linear(x, lw.ff1_w, lw.ff1_b, hidden);
     hidden.clamp_min_(0.0);
     Linear(hidden, lw.ff2_w, lw.ff2_b, proj);
     AddNorm(x, &proj, lw.norm3_w, lw.norm3_b, w_.eps);
   }
+  timer.Next(StepPhase::kOutput);
   if (w_.final_norm_w.defined()) AddNorm(x, nullptr, w_.final_norm_w, w_.final_norm_b, w_.eps);
   at::Tensor logits = at::empty({r_count, w_.out_w.size(0)}, opts);
   Linear(x, w_.out_w, w_.out_b, logits);

@@ -11,6 +11,7 @@
 #include "binding/native_error.h"
 #include "engine/host_staging.h"
 #include "engine/seed_tie_referee.h"
+#include "engine/step_profile.h"
 #include "model/device_memory.h"
 #include "model/out_of_memory.h"
 #include "search/logits_processor.h"
@@ -104,13 +105,20 @@ class Driver {
     while (true) {
       // Between rounds (a round is one model call): an abort stops the search within one round.
       if (in_.cancel && in_.cancel->load(std::memory_order_relaxed)) throw DecodeCancelled();
+      PhaseTimer timer(StepPhase::kSearch);
       for (int s = 0; s < slots_; ++s) {
         if (search_[s]) continue;
-        if (ready_.empty() && !pending_.empty()) EncodeBatch();
+        if (ready_.empty() && !pending_.empty()) {
+          timer.Next(StepPhase::kEncode);
+          EncodeBatch();
+          timer.Next(StepPhase::kSearch);
+        }
         if (ready_.empty()) break;
         // The swipe leaves ready_ only once it holds its slot, so a failure in between loses nothing.
         const Encoded& next = ready_.front();
+        timer.Next(StepPhase::kEncode);
         runner_->Place(s, next.item, next.length);
+        timer.Next(StepPhase::kSearch);
         slot_swipe_[s] = next.swipe;
         const VocabTrie* t = in_.word_lists.empty() ? trie_ : &in_.word_lists[static_cast<size_t>(next.swipe)];
         search_[s] = MakeSearchStrategy(o_.search, o_.limits, t);
@@ -149,7 +157,9 @@ class Driver {
       if (round.prefixes.empty()) continue;  // every request was answered without the model: refill the slots
       std::vector<KvCache> child_kv;
       torch::Tensor log_probs, top_values, top_ids;
-      Score(round, child_kv, k, log_probs, top_values, top_ids);
+      timer.Next(StepPhase::kRunner);  // Score switches to kScore once the model call is done
+      Score(round, child_kv, k, log_probs, top_values, top_ids, timer);
+      timer.Next(StepPhase::kSearch);
       const float* lp = log_probs.data_ptr<float>();
       if (o_.engine.trace_steps) Trace(round, lp);
       const float* tv = k > 0 ? top_values.data_ptr<float>() : nullptr;
@@ -316,9 +326,10 @@ class Driver {
 
   /** One model call for the round, then the logits processors; log-probabilities and their top-k, on the host. */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
-             torch::Tensor& top_values, torch::Tensor& top_ids) {
+             torch::Tensor& top_values, torch::Tensor& top_ids, PhaseTimer& timer) {
     const int64_t r = static_cast<int64_t>(round.prefixes.size());
     torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
+    timer.Next(StepPhase::kScore);
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
     if (logits.dim() != 2 || logits.size(0) != r || logits.size(1) != o_.limits.n_classes) {
