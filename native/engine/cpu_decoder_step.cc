@@ -73,18 +73,6 @@ void SelfWeighted(const float* __restrict p, const float* const* values, int64_t
   }
 }
 
-/** scores[t] = q · keysT[:, t] for keys transposed `[Dh, n]`: vectorised along t. */
-NEUROSWIPE_VECTOR_CLONES
-void ScoresByColumns(const float* __restrict q, const float* __restrict keys_t, int64_t n, int64_t dh,
-                     float* __restrict scores) {
-  std::fill(scores, scores + n, 0.0f);
-  for (int64_t i = 0; i < dh; ++i) {
-    const float qi = q[i];
-    const float* k = keys_t + i * n;
-    for (int64_t t = 0; t < n; ++t) scores[t] += qi * k[t];
-  }
-}
-
 /**
  * e^x for x ≤ 0 (softmax after subtracting the maximum) in a form the compiler vectorises: x = n·ln 2 + r with
  * |r| ≤ ln 2 / 2, e^r by its degree-7 Taylor polynomial (truncation below 1e-8 relative), times 2^n built
@@ -135,15 +123,110 @@ void Softmax(float* __restrict s, int64_t n) {
   for (t = 0; t < n; ++t) s[t] *= inv;
 }
 
-/** out = Σ_t p[t] · values[t] for contiguous values `[n, Dh]`. */
-NEUROSWIPE_VECTOR_CLONES
-void WeightedBlock(const float* __restrict p, const float* __restrict values, int64_t n, int64_t dh,
-                   float* __restrict out) {
-  std::fill(out, out + dh, 0.0f);
-  for (int64_t t = 0; t < n; ++t) {
-    const float pt = p[t];
-    const float* v = values + t * dh;
-    for (int64_t i = 0; i < dh; ++i) out[i] += pt * v[i];
+/** Lanes of one register block of the grouped kernels (one AVX-512 vector of floats). */
+constexpr int64_t kLanes = 16;
+/** A register block: GCC's vector extension, split into narrower registers where AVX-512 is missing. */
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+/**
+ * Scores of G queries against one head's keys transposed (`[Dh, n]`) in one pass over the keys:
+ * scores[j·stride + t] = q_j · keysT[:, t], q_j = queries[j·q_stride …]. A block of 16 positions of every
+ * query is accumulated in registers over i, in order from 0: the same sums, term by term, as one query
+ * against the keys alone, so grouping rows changes no bit of a score.
+ */
+template <int G>
+NEUROSWIPE_VECTOR_CLONES void GroupScores(const float* __restrict queries, int64_t q_stride,
+                                          const float* __restrict keys_t, int64_t n, int64_t dh, int64_t stride,
+                                          float* __restrict scores) {
+  int64_t t0 = 0;
+  for (; t0 + kLanes <= n; t0 += kLanes) {
+    Lanes acc[G] = {};
+    for (int64_t i = 0; i < dh; ++i) {
+      Lanes k;
+      std::memcpy(&k, keys_t + i * n + t0, sizeof k);
+      for (int j = 0; j < G; ++j) acc[j] += queries[j * q_stride + i] * k;
+    }
+    for (int j = 0; j < G; ++j) std::memcpy(scores + j * stride + t0, &acc[j], sizeof acc[j]);
+  }
+  for (int j = 0; j < G; ++j) {
+    for (int64_t t = t0; t < n; ++t) {
+      float a = 0.0f;
+      for (int64_t i = 0; i < dh; ++i) a += queries[j * q_stride + i] * keys_t[i * n + t];
+      scores[j * stride + t] = a;
+    }
+  }
+}
+
+/**
+ * out_j = Σ_t p[j·stride + t] · values[t] for G rows of weights and contiguous values `[n, Dh]`, in one pass
+ * over the values; out_j = out[j·out_stride …]. Each output lane sums over t in order from 0, as for one row.
+ */
+template <int G>
+NEUROSWIPE_VECTOR_CLONES void GroupWeighted(const float* __restrict p, int64_t stride, const float* __restrict values,
+                                            int64_t n, int64_t dh, float* __restrict out, int64_t out_stride) {
+  int64_t i0 = 0;
+  for (; i0 + kLanes <= dh; i0 += kLanes) {
+    Lanes acc[G] = {};
+    for (int64_t t = 0; t < n; ++t) {
+      Lanes v;
+      std::memcpy(&v, values + t * dh + i0, sizeof v);
+      for (int j = 0; j < G; ++j) acc[j] += p[j * stride + t] * v;
+    }
+    for (int j = 0; j < G; ++j) std::memcpy(out + j * out_stride + i0, &acc[j], sizeof acc[j]);
+  }
+  for (int j = 0; j < G; ++j) {
+    for (int64_t i = i0; i < dh; ++i) {
+      float a = 0.0f;
+      for (int64_t t = 0; t < n; ++t) a += p[j * stride + t] * values[t * dh + i];
+      out[j * out_stride + i] = a;
+    }
+  }
+}
+
+/** The group kernels for 1 to kMaxBlock rows at once. */
+constexpr int kMaxBlock = 8;
+
+void GroupScoresAny(int g, const float* q, int64_t qs, const float* k, int64_t n, int64_t dh, int64_t stride,
+                    float* scores) {
+  switch (g) {
+    case 1:
+      return GroupScores<1>(q, qs, k, n, dh, stride, scores);
+    case 2:
+      return GroupScores<2>(q, qs, k, n, dh, stride, scores);
+    case 3:
+      return GroupScores<3>(q, qs, k, n, dh, stride, scores);
+    case 4:
+      return GroupScores<4>(q, qs, k, n, dh, stride, scores);
+    case 5:
+      return GroupScores<5>(q, qs, k, n, dh, stride, scores);
+    case 6:
+      return GroupScores<6>(q, qs, k, n, dh, stride, scores);
+    case 7:
+      return GroupScores<7>(q, qs, k, n, dh, stride, scores);
+    default:
+      return GroupScores<8>(q, qs, k, n, dh, stride, scores);
+  }
+}
+
+void GroupWeightedAny(int g, const float* p, int64_t stride, const float* v, int64_t n, int64_t dh, float* out,
+                      int64_t os) {
+  switch (g) {
+    case 1:
+      return GroupWeighted<1>(p, stride, v, n, dh, out, os);
+    case 2:
+      return GroupWeighted<2>(p, stride, v, n, dh, out, os);
+    case 3:
+      return GroupWeighted<3>(p, stride, v, n, dh, out, os);
+    case 4:
+      return GroupWeighted<4>(p, stride, v, n, dh, out, os);
+    case 5:
+      return GroupWeighted<5>(p, stride, v, n, dh, out, os);
+    case 6:
+      return GroupWeighted<6>(p, stride, v, n, dh, out, os);
+    case 7:
+      return GroupWeighted<7>(p, stride, v, n, dh, out, os);
+    default:
+      return GroupWeighted<8>(p, stride, v, n, dh, out, os);
   }
 }
 
@@ -183,6 +266,8 @@ CpuDecoderStep::CpuDecoderStep(const DecoderStepWeights& weights, int64_t heads)
   // nn.MultiheadAttention divides the query by sqrt(head_dim) (a float32 scalar) before the score product.
   scale_ = static_cast<float>(std::sqrt(static_cast<double>(head_dim_)));
   scaled_.resize(static_cast<size_t>(weights.d_model));
+  group_q_.resize(static_cast<size_t>(kGroupRows * weights.d_model));
+  group_out_.resize(static_cast<size_t>(kGroupRows * weights.d_model));
   if (weights.d_model > 1024)
     throw UserError("step weights: d_model " + std::to_string(weights.d_model) +
                     " is above the built-in step's limit of 1024");
@@ -210,6 +295,36 @@ void CpuDecoderStep::PackMemory(const at::Tensor& kv, float* out) {
   }
 }
 
+void CpuDecoderStep::GroupRowsByMemory(const std::vector<CpuStepRow>& rows) {
+  // Rows of one swipe are usually adjacent; a swipe's group is found by its memory pointer either way.
+  for (RowGroup& g : groups_) g.rows.clear();
+  size_t used = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const CpuStepRow& row = rows[r];
+    size_t k = used;
+    if (used > 0 && groups_[used - 1].memory == row.memory) {
+      k = used - 1;
+    } else {
+      for (size_t i = 0; i < used; ++i) {
+        if (groups_[i].memory == row.memory) {
+          k = i;
+          break;
+        }
+      }
+    }
+    if (k == used) {
+      if (groups_.size() == used) groups_.emplace_back();
+      groups_[used].memory = row.memory;
+      groups_[used].memory_len = row.memory_len;
+      ++used;
+    } else if (groups_[k].memory_len != row.memory_len) {
+      throw UserError("decoder step: two rows share a swipe's memory with different lengths");
+    }
+    groups_[k].rows.push_back(static_cast<int64_t>(r));
+  }
+  groups_.resize(used);
+}
+
 at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
   const int64_t r_count = static_cast<int64_t>(rows.size());
   const int64_t d = w_.d_model, dh = head_dim_, h_count = heads_, n_layers = layers();
@@ -235,6 +350,7 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
       for (int64_t i = 0; i < d; ++i) px[r * d + i] = a[i] + b[i];
     }
   }
+  GroupRowsByMemory(rows);
   at::Tensor qkv = at::empty({r_count, 3 * d}, opts);
   at::Tensor attn = at::empty({r_count, d}, opts);
   at::Tensor proj = at::empty({r_count, d}, opts);
@@ -278,18 +394,31 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     // Cross-attention over the swipe's memory.
     timer.Next(StepPhase::kCrossAttention);
     Linear(x, lw.cross_q_w, lw.cross_q_b, query);
+    // The rows of one swipe attend together: each head's keys and values are read once for the whole group.
     const float* pq = query.data_ptr<float>();
-    for (int64_t r = 0; r < r_count; ++r) {
-      const CpuStepRow& row = rows[static_cast<size_t>(r)];
-      const int64_t s = row.memory_len;
-      if (static_cast<int64_t>(scores_.size()) < s) scores_.resize(static_cast<size_t>(s));
-      for (int64_t h = 0; h < h_count; ++h) {
-        const float* keys_t = row.memory + ((l * 2 + 0) * h_count + h) * s * dh;
-        const float* values = row.memory + ((l * 2 + 1) * h_count + h) * s * dh;
-        ScaleQuery(pq + r * d + h * dh, scale_, dh, q_scaled);
-        ScoresByColumns(q_scaled, keys_t, s, dh, scores_.data());
-        Softmax(scores_.data(), s);
-        WeightedBlock(scores_.data(), values, s, dh, pattn + r * d + h * dh);
+    for (const RowGroup& group : groups_) {
+      const int64_t s = group.memory_len, stride = (s + 7) / 8 * 8;
+      const float* memory = rows[static_cast<size_t>(group.rows[0])].memory;
+      if (static_cast<int64_t>(scores_.size()) < kGroupRows * stride)
+        scores_.resize(static_cast<size_t>(kGroupRows * stride));
+      const int64_t g_count = static_cast<int64_t>(group.rows.size());
+      for (int64_t g0 = 0; g0 < g_count; g0 += kGroupRows) {
+        const int64_t g = std::min(kGroupRows, g_count - g0);
+        // The group's scaled queries and its outputs as contiguous blocks [g, D].
+        for (int64_t j = 0; j < g; ++j) {
+          ScaleQuery(pq + group.rows[static_cast<size_t>(g0 + j)] * d, scale_, d, group_q_.data() + j * d);
+        }
+        for (int64_t h = 0; h < h_count; ++h) {
+          const float* keys_t = memory + ((l * 2 + 0) * h_count + h) * s * dh;
+          const float* values = memory + ((l * 2 + 1) * h_count + h) * s * dh;
+          GroupScoresAny(static_cast<int>(g), group_q_.data() + h * dh, d, keys_t, s, dh, stride, scores_.data());
+          for (int64_t j = 0; j < g; ++j) Softmax(scores_.data() + j * stride, s);
+          GroupWeightedAny(static_cast<int>(g), scores_.data(), stride, values, s, dh, group_out_.data() + h * dh, d);
+        }
+        for (int64_t j = 0; j < g; ++j) {
+          const int64_t r = group.rows[static_cast<size_t>(g0 + j)];
+          std::memcpy(pattn + r * d, group_out_.data() + j * d, static_cast<size_t>(d) * sizeof(float));
+        }
       }
     }
     Linear(attn, lw.cross_out_w, lw.cross_out_b, proj);

@@ -1,5 +1,7 @@
 #include "engine/step_profile.h"
 
+#include <time.h>
+
 namespace neuroswipe {
 namespace step_profile_detail {
 
@@ -24,6 +26,12 @@ void Add(StepPhase phase, int64_t nanoseconds) {
 void CountStep(int64_t rows) {
   calls.fetch_add(1, std::memory_order_relaxed);
   rows_total.fetch_add(rows, std::memory_order_relaxed);
+}
+
+int64_t ThreadNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 }  // namespace step_profile_detail

@@ -1,11 +1,11 @@
 // An opt-in timer of where a decode run's time goes, phase by phase (the benchmark's step profile). Off by
-// default: a phase timer then costs one relaxed atomic load and a branch. On, each timed phase adds its wall
-// time to a process-wide total (all threads together), read and reset by TakeStepProfile.
+// default: a phase timer then costs one relaxed atomic load and a branch. On, each timed phase adds the CPU
+// time its thread spent in it (so that other processes on a busy machine do not count) to a process-wide
+// total (all threads together), read and reset by TakeStepProfile.
 #pragma once
 
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 
 namespace neuroswipe {
@@ -38,6 +38,8 @@ namespace step_profile_detail {
 extern std::atomic<bool> enabled;
 void Add(StepPhase phase, int64_t nanoseconds);
 void CountStep(int64_t rows);
+/** The calling thread's CPU time in nanoseconds. */
+int64_t ThreadNanos();
 }  // namespace step_profile_detail
 
 /** Turns the profile on or off; either way the totals start again from zero. */
@@ -47,11 +49,11 @@ inline bool StepProfileEnabled() { return step_profile_detail::enabled.load(std:
 /** The totals so far; resets them. */
 StepProfile TakeStepProfile();
 
-/** Adds the time from construction (or the last Next) to destruction to one phase, when the profile is on. */
+/** Adds the thread's CPU time from construction (or the last Next) to destruction to one phase, when on. */
 class PhaseTimer {
  public:
   explicit PhaseTimer(StepPhase phase) : phase_(phase), on_(StepProfileEnabled()) {
-    if (on_) start_ = std::chrono::steady_clock::now();
+    if (on_) start_ = step_profile_detail::ThreadNanos();
   }
   PhaseTimer(const PhaseTimer&) = delete;
   PhaseTimer& operator=(const PhaseTimer&) = delete;
@@ -61,19 +63,17 @@ class PhaseTimer {
   void Next(StepPhase phase) {
     Stop();
     phase_ = phase;
-    if (on_) start_ = std::chrono::steady_clock::now();
+    if (on_) start_ = step_profile_detail::ThreadNanos();
   }
 
  private:
   void Stop() {
-    if (!on_) return;
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_);
-    step_profile_detail::Add(phase_, ns.count());
+    if (on_) step_profile_detail::Add(phase_, step_profile_detail::ThreadNanos() - start_);
   }
 
   StepPhase phase_;
   bool on_;
-  std::chrono::steady_clock::time_point start_;
+  int64_t start_ = 0;
 };
 
 }  // namespace neuroswipe

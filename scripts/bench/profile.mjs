@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Where one decoder step's time goes: the decode runs' opt-in phase timer (native/engine/step_profile.h) on
+// Where one decoder step's time goes: the decode runs' opt-in phase timer (native/engine/step_profile.h, CPU
+// time of the decoding thread per phase, so that a busy machine's other processes do not count) on
 // the example model and on the random-initialised m1_bigger test fixture, beam 6 / nf 0.5 / max 35, with and
 // without the vocabulary, batch 16, one search (one worker, one libtorch thread) so that the phases add up to
 // the run's time. Prints a markdown table on stdout (read by scripts/bench.mjs), or JSON with --json.
@@ -30,11 +31,14 @@ for (const modelPath of models) {
     await dec.decode(swipes.slice(0, Math.min(16, swipes.length))); // warm-up
     native().enableStepProfile(true);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const { stats } = await dec.decode(swipes);
+    const c1 = process.cpuUsage(c0);
     const wall = (performance.now() - t0) / 1000;
+    const cpu = (c1.user + c1.system) / 1e6;
     const p = native().takeStepProfile();
     native().enableStepProfile(false);
-    results.push({ model: modelPath.replace(`${root}/`, ''), label: modelPath.split('/').pop().replace(/\.pt$/, ''), architecture: model.metadata.architecture, search, swipes: swipes.length, wall, rounds: stats.decodeCalls, ...p });
+    results.push({ model: modelPath.replace(`${root}/`, ''), label: modelPath.split('/').pop().replace(/\.pt$/, ''), architecture: model.metadata.architecture, search, swipes: swipes.length, wall, cpu, rounds: stats.decodeCalls, ...p });
     process.stderr.write(`profile: ${modelPath.replace(`${root}/`, '')} ${search}: ${(swipes.length / wall).toFixed(1)} swipes/s\n`);
   }
   model.dispose();
@@ -58,15 +62,15 @@ if (flag('--json')) {
   ];
   const head = results.map((r) => `${r.label} ${r.search}`);
   const lines = [
-    `| phase, µs per round (share of the run) | ${head.join(' | ')} |`,
+    `| phase: CPU µs per round (share of the run's CPU time) | ${head.join(' | ')} |`,
     `|---|${head.map(() => '---|').join('')}`,
   ];
-  const cell = (r, sec) => `${((sec / r.rounds) * 1e6).toFixed(0)} (${((100 * sec) / r.wall).toFixed(0)}%)`;
+  const cell = (r, sec) => `${((sec / r.rounds) * 1e6).toFixed(0)} (${((100 * sec) / r.cpu).toFixed(0)}%)`;
   for (const [name, f] of phases) lines.push(`| ${name} | ${results.map((r) => cell(r, f(r.seconds))).join(' | ')} |`);
   const covered = (s) => s.runner + s.score + s.search + s.encode;
-  lines.push(`| other (JS, hand-off, untimed) | ${results.map((r) => cell(r, r.wall - covered(r.seconds))).join(' | ')} |`);
-  lines.push(`| **whole run** | ${results.map((r) => `${((r.wall / r.rounds) * 1e6).toFixed(0)} µs × ${r.rounds} rounds = ${r.wall.toFixed(2)} s`).join(' | ')} |`);
+  lines.push(`| other (JS, hand-off, untimed) | ${results.map((r) => cell(r, r.cpu - covered(r.seconds))).join(' | ')} |`);
+  lines.push(`| **whole run (process CPU time)** | ${results.map((r) => `${((r.cpu / r.rounds) * 1e6).toFixed(0)} µs × ${r.rounds} rounds = ${r.cpu.toFixed(2)} s`).join(' | ')} |`);
   lines.push(`| rows per round (built-in step rows / calls) | ${results.map((r) => `${(r.stepRows / Math.max(1, r.rounds)).toFixed(1)} (${r.stepRows} / ${r.stepCalls})`).join(' | ')} |`);
-  lines.push(`| swipes/s (1 search, 1 thread) | ${results.map((r) => (r.swipes / r.wall).toFixed(1)).join(' | ')} |`);
+  lines.push(`| swipes/s (1 search, 1 thread; wall clock) | ${results.map((r) => (r.swipes / r.wall).toFixed(1)).join(' | ')} |`);
   process.stdout.write(lines.join('\n') + '\n');
 }
