@@ -21,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/** Least length, relative to a CPU encoder batch's longest swipe, of the swipes encoded with it. */
+constexpr double kMinEncodeFill = 0.8;
+
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
 /** An encoded swipe waiting for a slot. */
@@ -238,9 +241,20 @@ class Driver {
     MakeRunner();
   }
 
-  /** Encodes the next batch of queued swipes (at most one per slot) into ready_. */
+  /**
+   * Encodes the next batch of queued swipes (at most one per slot) into ready_. On the CPU a batch ends before
+   * the first queued swipe shorter than kMinEncodeFill of its first (longest, in the queue's order): the
+   * encoder's cost grows with the padded length, so a batch of mixed lengths (a server's batch in arrival
+   * order) is encoded in several calls of similar lengths rather than padded to its longest swipe.
+   */
   void EncodeBatch() {
-    const size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    if (device_.is_cpu() && b > 1) {
+      const double longest = static_cast<double>(in_.lengths[pending_.front()]);
+      size_t fill = 1;
+      while (fill < b && static_cast<double>(in_.lengths[pending_[fill]]) >= kMinEncodeFill * longest) ++fill;
+      b = fill;
+    }
     encoding_.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
     const std::vector<int64_t>& ids = encoding_;
