@@ -19,11 +19,6 @@
 namespace neuroswipe {
 namespace {
 
-/** out = x · wᵀ + b for x [R, K], w [N, K], b [N]. */
-void Linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, at::Tensor& out) {
-  at::addmm_out(out, b, x, w.t());
-}
-
 /** q / scale, as nn.MultiheadAttention scales the query before the score product. */
 NEUROSWIPE_VECTOR_CLONES
 void ScaleQuery(const float* __restrict q, float scale, int64_t dh, float* __restrict out) {
@@ -230,6 +225,36 @@ void GroupWeightedAny(int g, const float* p, int64_t stride, const float* v, int
   }
 }
 
+/** out[r] += b for every row r of out `[R, N]`. */
+NEUROSWIPE_VECTOR_CLONES
+void AddBias(float* __restrict out, const float* __restrict b, int64_t rows, int64_t n) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* o = out + r * n;
+    for (int64_t j = 0; j < n; ++j) o[j] += b[j];
+  }
+}
+
+/**
+ * out = x · W + b for x `[R, K]`, W stored transposed as `[K, N]` (DecoderStepWeights), b `[N]`: blocks of up to
+ * kMaxBlock rows and 16 outputs accumulate over k in registers (the grouped score kernel: x's rows are its
+ * queries, W its keys), then the bias is added. The weights are read in place, once per block of rows.
+ */
+void Linear(const float* x, int64_t rows, int64_t k, const at::Tensor& wt, const at::Tensor& b, float* out) {
+  const int64_t n = wt.size(1);
+  const float* w = wt.data_ptr<float>();
+  for (int64_t r0 = 0; r0 < rows; r0 += kMaxBlock) {
+    const int g = static_cast<int>(std::min<int64_t>(kMaxBlock, rows - r0));
+    GroupScoresAny(g, x + r0 * k, k, w, n, k, n, out + r0 * n);
+  }
+  AddBias(out, b.data_ptr<float>(), rows, n);
+}
+
+/** x = max(x, 0) elementwise. */
+NEUROSWIPE_VECTOR_CLONES
+void Relu(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
 /** x[r] = LayerNorm(x[r] + y[r]) for every row (y may be null: x alone); biased variance, as nn.LayerNorm. */
 NEUROSWIPE_VECTOR_CLONES
 void AddNorm(float* x, const float* y, const float* w, const float* b, int64_t rows, int64_t d, float eps) {
@@ -250,9 +275,9 @@ void AddNorm(float* x, const float* y, const float* w, const float* b, int64_t r
   }
 }
 
-void AddNorm(at::Tensor& x, const at::Tensor* y, const at::Tensor& w, const at::Tensor& b, double eps) {
-  AddNorm(x.data_ptr<float>(), y ? y->data_ptr<float>() : nullptr, w.data_ptr<float>(), b.data_ptr<float>(), x.size(0),
-          x.size(1), static_cast<float>(eps));
+/** AddNorm with the norm's weight and bias tensors. */
+void AddNorm(float* x, const float* y, const at::Tensor& w, const at::Tensor& b, int64_t rows, int64_t d, double eps) {
+  AddNorm(x, y, w.data_ptr<float>(), b.data_ptr<float>(), rows, d, static_cast<float>(eps));
 }
 
 }  // namespace
@@ -328,15 +353,20 @@ void CpuDecoderStep::GroupRowsByMemory(const std::vector<CpuStepRow>& rows) {
 at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
   const int64_t r_count = static_cast<int64_t>(rows.size());
   const int64_t d = w_.d_model, dh = head_dim_, h_count = heads_, n_layers = layers();
-  const auto opts = at::TensorOptions().dtype(at::kFloat);
   PhaseTimer timer(StepPhase::kOutput);
   if (StepProfileEnabled()) step_profile_detail::CountStep(r_count);
-  at::Tensor x = at::empty({r_count, d}, opts);
+  const int64_t ff = w_.feed_forward;
+  x_.resize(static_cast<size_t>(r_count * d));
+  qkv_.resize(static_cast<size_t>(r_count * 3 * d));
+  attn_.resize(static_cast<size_t>(r_count * d));
+  proj_.resize(static_cast<size_t>(r_count * d));
+  query_.resize(static_cast<size_t>(r_count * d));
+  hidden_.resize(static_cast<size_t>(r_count * ff));
+  float* px = x_.data();
   {
     const int64_t vocab = w_.token_embedding.size(0), positions = w_.position_embedding.size(0);
     const float* tok = w_.token_embedding.data_ptr<float>();
     const float* pos = w_.position_embedding.data_ptr<float>();
-    float* px = x.data_ptr<float>();
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
       if (row.token < 0 || row.token >= vocab) {
@@ -351,19 +381,14 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
     }
   }
   GroupRowsByMemory(rows);
-  at::Tensor qkv = at::empty({r_count, 3 * d}, opts);
-  at::Tensor attn = at::empty({r_count, d}, opts);
-  at::Tensor proj = at::empty({r_count, d}, opts);
-  at::Tensor query = at::empty({r_count, d}, opts);
-  at::Tensor hidden = at::empty({r_count, w_.feed_forward}, opts);
   float* q_scaled = scaled_.data();
   for (int64_t l = 0; l < n_layers; ++l) {
     const DecoderLayerWeights& lw = w_.layers[static_cast<size_t>(l)];
     // Self-attention over the earlier tokens' columns and the new token.
     timer.Next(StepPhase::kSelfAttention);
-    Linear(x, lw.self_in_w, lw.self_in_b, qkv);
-    const float* pqkv = qkv.data_ptr<float>();
-    float* pattn = attn.data_ptr<float>();
+    Linear(px, r_count, d, lw.self_in_wt, lw.self_in_b, qkv_.data());
+    const float* pqkv = qkv_.data();
+    float* pattn = attn_.data();
     for (int64_t r = 0; r < r_count; ++r) {
       const CpuStepRow& row = rows[static_cast<size_t>(r)];
       const int64_t n = row.position + 1;
@@ -389,13 +414,13 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
       for (int64_t h = 0; h < h_count; ++h) Softmax(scores_.data() + h * stride, n);
       SelfWeighted(scores_.data(), values, n, h_count, dh, stride, pattn + r * d);
     }
-    Linear(attn, lw.self_out_w, lw.self_out_b, proj);
-    AddNorm(x, &proj, lw.norm1_w, lw.norm1_b, w_.eps);
+    Linear(pattn, r_count, d, lw.self_out_wt, lw.self_out_b, proj_.data());
+    AddNorm(px, proj_.data(), lw.norm1_w, lw.norm1_b, r_count, d, w_.eps);
     // Cross-attention over the swipe's memory.
     timer.Next(StepPhase::kCrossAttention);
-    Linear(x, lw.cross_q_w, lw.cross_q_b, query);
+    Linear(px, r_count, d, lw.cross_q_wt, lw.cross_q_b, query_.data());
     // The rows of one swipe attend together: each head's keys and values are read once for the whole group.
-    const float* pq = query.data_ptr<float>();
+    const float* pq = query_.data();
     for (const RowGroup& group : groups_) {
       const int64_t s = group.memory_len, stride = (s + 7) / 8 * 8;
       const float* memory = rows[static_cast<size_t>(group.rows[0])].memory;
@@ -421,19 +446,19 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
         }
       }
     }
-    Linear(attn, lw.cross_out_w, lw.cross_out_b, proj);
-    AddNorm(x, &proj, lw.norm2_w, lw.norm2_b, w_.eps);
+    Linear(pattn, r_count, d, lw.cross_out_wt, lw.cross_out_b, proj_.data());
+    AddNorm(px, proj_.data(), lw.norm2_w, lw.norm2_b, r_count, d, w_.eps);
     // Feed-forward.
     timer.Next(StepPhase::kFeedForward);
-    Linear(x, lw.ff1_w, lw.ff1_b, hidden);
-    hidden.clamp_min_(0.0);
-    Linear(hidden, lw.ff2_w, lw.ff2_b, proj);
-    AddNorm(x, &proj, lw.norm3_w, lw.norm3_b, w_.eps);
+    Linear(px, r_count, d, lw.ff1_wt, lw.ff1_b, hidden_.data());
+    Relu(hidden_.data(), r_count * ff);
+    Linear(hidden_.data(), r_count, ff, lw.ff2_wt, lw.ff2_b, proj_.data());
+    AddNorm(px, proj_.data(), lw.norm3_w, lw.norm3_b, r_count, d, w_.eps);
   }
   timer.Next(StepPhase::kOutput);
-  if (w_.final_norm_w.defined()) AddNorm(x, nullptr, w_.final_norm_w, w_.final_norm_b, w_.eps);
-  at::Tensor logits = at::empty({r_count, w_.out_w.size(0)}, opts);
-  Linear(x, w_.out_w, w_.out_b, logits);
+  if (w_.final_norm_w.defined()) AddNorm(px, nullptr, w_.final_norm_w, w_.final_norm_b, r_count, d, w_.eps);
+  at::Tensor logits = at::empty({r_count, w_.out_wt.size(1)}, at::TensorOptions().dtype(at::kFloat));
+  Linear(px, r_count, d, w_.out_wt, w_.out_b, logits.data_ptr<float>());
   return logits;
 }
 

@@ -80,6 +80,8 @@ class CpuDecoderStep {
   std::vector<float> scores_;
   std::vector<float> scaled_;
   std::vector<const float*> keys_;
+  // Activations of the rows of a call, reused between calls: [R, D] each, qkv_ [R, 3D], hidden_ [R, FF].
+  std::vector<float> x_, qkv_, attn_, proj_, query_, hidden_;
   std::vector<RowGroup> groups_;  // reused between calls (no allocation per step once warm)
   std::vector<float> group_q_;    // [kGroupRows, D]: a group's scaled queries
   std::vector<float> group_out_;  // [kGroupRows, D]: their attention outputs
