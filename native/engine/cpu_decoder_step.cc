@@ -134,6 +134,20 @@ NEUROSWIPE_VECTOR_CLONES void GroupScores(const float* __restrict queries, int64
                                           const float* __restrict keys_t, int64_t n, int64_t dh, int64_t stride,
                                           float* __restrict scores) {
   int64_t t0 = 0;
+  // With few rows, several blocks of positions at once, so that enough sums are in flight.
+  constexpr int T = G >= 4 ? 1 : (G >= 2 ? 2 : 4);
+  for (; T > 1 && t0 + T * kLanes <= n; t0 += T * kLanes) {
+    Lanes acc[G][T] = {};
+    for (int64_t i = 0; i < dh; ++i) {
+      Lanes k[T];
+      std::memcpy(&k, keys_t + i * n + t0, sizeof k);
+      for (int j = 0; j < G; ++j) {
+        const float q = queries[j * q_stride + i];
+        for (int b = 0; b < T; ++b) acc[j][b] += q * k[b];
+      }
+    }
+    for (int j = 0; j < G; ++j) std::memcpy(scores + j * stride + t0, &acc[j], sizeof acc[j]);
+  }
   for (; t0 + kLanes <= n; t0 += kLanes) {
     Lanes acc[G] = {};
     for (int64_t i = 0; i < dh; ++i) {
@@ -160,6 +174,20 @@ template <int G>
 NEUROSWIPE_VECTOR_CLONES void GroupWeighted(const float* __restrict p, int64_t stride, const float* __restrict values,
                                             int64_t n, int64_t dh, float* __restrict out, int64_t out_stride) {
   int64_t i0 = 0;
+  // With few rows, two blocks of lanes at once, so that enough sums are in flight.
+  constexpr int T = G >= 4 ? 1 : 2;
+  for (; T > 1 && i0 + T * kLanes <= dh; i0 += T * kLanes) {
+    Lanes acc[G][T] = {};
+    for (int64_t t = 0; t < n; ++t) {
+      Lanes v[T];
+      std::memcpy(&v, values + t * dh + i0, sizeof v);
+      for (int j = 0; j < G; ++j) {
+        const float pt = p[j * stride + t];
+        for (int b = 0; b < T; ++b) acc[j][b] += pt * v[b];
+      }
+    }
+    for (int j = 0; j < G; ++j) std::memcpy(out + j * out_stride + i0, &acc[j], sizeof acc[j]);
+  }
   for (; i0 + kLanes <= dh; i0 += kLanes) {
     Lanes acc[G] = {};
     for (int64_t t = 0; t < n; ++t) {
