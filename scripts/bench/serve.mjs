@@ -9,6 +9,7 @@
 // Usage: node scripts/bench/serve.mjs [--swipes N] [--requests N] [--concurrency 1,8,64] [--workers N]
 //        [--max-batch-size N] [--max-wait-ms MS] [--repeats N] [--pin-load CPU|none]
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -50,6 +51,16 @@ function affinity() {
 const allCpus = affinity();
 let pinned = null;
 
+/** CPU seconds (user + system) a child process has used so far, from /proc; NaN where /proc is unavailable. */
+function childCpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
 const { swipes } = await benchSwipes(nSwipes);
 const bodies = swipes.map((s) => JSON.stringify({ x: Array.from(s.x), y: Array.from(s.y), t: Array.from(s.t), grid_name: s.gridName }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -60,10 +71,14 @@ async function offline() {
   const dec = await Decoder.create(model, { decoding: { generator: 'beam', beamSize }, vocabulary, batchSize: 16, workers: cores });
   await dec.decode(swipes.slice(0, 32));
   const speeds = [];
+  const cpu = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await dec.decode(swipes);
+    const c = process.cpuUsage(c0);
     speeds.push(swipes.length / ((performance.now() - t0) / 1000));
+    cpu.push((c.user + c.system) / 1000 / swipes.length);
   }
   // One swipe at a time in this process: the decode latency the server adds its HTTP and batching work to.
   const one = await Decoder.create(model, { decoding: { generator: 'beam', beamSize }, vocabulary, batchSize: 16, workers: 1 });
@@ -74,7 +89,7 @@ async function offline() {
     lat.push(performance.now() - t0);
   }
   model.dispose();
-  return { swipesPerSecond: median(speeds), min: Math.min(...speeds), max: Math.max(...speeds), singleSwipeP50Ms: median(lat) };
+  return { swipesPerSecond: median(speeds), min: Math.min(...speeds), max: Math.max(...speeds), cpuMsPerSwipe: median(cpu), singleSwipeP50Ms: median(lat) };
 }
 
 function startServer(batch) {
@@ -135,7 +150,11 @@ async function serveRuns(batch) {
       const amount = c === 1 ? Math.min(perRun, 300) : perRun;
       const b0 = await batchStats(url);
       const t0 = performance.now();
+      const s0 = childCpuSeconds(child.pid);
+      const l0 = process.cpuUsage();
       const r = await load(url, c, amount);
+      const l1 = process.cpuUsage(l0);
+      const s1 = childCpuSeconds(child.pid);
       const seconds = (performance.now() - t0) / 1000;
       const b1 = await batchStats(url);
       out.push({
@@ -143,6 +162,9 @@ async function serveRuns(batch) {
         concurrency: c, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
         requestsPerSecond: r.requests.total / seconds, p50: r.latency.p50, p99: r.latency.p99, meanLatency: r.latency.average,
         meanBatch: (b1.sum - b0.sum) / Math.max(1, b1.count - b0.count),
+        // CPU per request: the server process (HTTP, JSON, batching and decoding) and the load generator.
+        serverCpuMsPerRequest: ((s1 - s0) * 1000) / Math.max(1, r.requests.total),
+        loadCpuMsPerRequest: (l1.user + l1.system) / 1000 / Math.max(1, r.requests.total),
       });
       process.stderr.write(`serve bench: ${out.at(-1).mode}, c=${c}: ${out.at(-1).requestsPerSecond.toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, mean batch ${out.at(-1).meanBatch.toFixed(2)}\n`);
     }
