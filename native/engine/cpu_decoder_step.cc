@@ -124,133 +124,61 @@ constexpr int64_t kLanes = 16;
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 
 /**
- * Scores of G queries against one head's keys transposed (`[Dh, n]`) in one pass over the keys:
- * scores[j·stride + t] = q_j · keysT[:, t], q_j = queries[j·q_stride …]. A block of 16 positions of every
- * query is accumulated in registers over i, in order from 0: the same sums, term by term, as one query
- * against the keys alone, so grouping rows changes no bit of a score.
+ * C[j, c] = Σ_m A[j·lda + m] · B[m·ldb + c] for G rows j, c < cols, m < depth, written to C[j·ldc + c]: a small
+ * matrix product in one pass over B. Blocks of 16 columns of every row accumulate in registers over m, in
+ * order from 0 (the remaining columns one by one, in the same order), so each element is the same sum, term by
+ * term, whatever G: grouping rows changes no bit of a result. With few rows, two blocks of columns at once keep
+ * enough sums in flight.
+ *
+ * Cross-attention scores: A = the scaled queries, B = one head's keys transposed `[Dh, S]` (depth Dh, S
+ * columns); its weighted values: A = the probabilities, B = the values `[S, Dh]` (depth S, Dh columns); a
+ * linear layer: A = the inputs, B = the weights transposed `[in, out]`.
  */
 template <int G>
-NEUROSWIPE_VECTOR_CLONES void GroupScores(const float* __restrict queries, int64_t q_stride,
-                                          const float* __restrict keys_t, int64_t n, int64_t dh, int64_t stride,
-                                          float* __restrict scores) {
-  int64_t t0 = 0;
-  // With few rows, several blocks of positions at once, so that enough sums are in flight.
-  constexpr int T = G >= 4 ? 1 : (G >= 2 ? 2 : 4);
-  for (; T > 1 && t0 + T * kLanes <= n; t0 += T * kLanes) {
-    Lanes acc[G][T] = {};
-    for (int64_t i = 0; i < dh; ++i) {
-      Lanes k[T];
-      std::memcpy(&k, keys_t + i * n + t0, sizeof k);
-      for (int j = 0; j < G; ++j) {
-        const float q = queries[j * q_stride + i];
-        for (int b = 0; b < T; ++b) acc[j][b] += q * k[b];
-      }
-    }
-    for (int j = 0; j < G; ++j) std::memcpy(scores + j * stride + t0, &acc[j], sizeof acc[j]);
-  }
-  for (; t0 + kLanes <= n; t0 += kLanes) {
-    Lanes acc[G] = {};
-    for (int64_t i = 0; i < dh; ++i) {
-      Lanes k;
-      std::memcpy(&k, keys_t + i * n + t0, sizeof k);
-      for (int j = 0; j < G; ++j) acc[j] += queries[j * q_stride + i] * k;
-    }
-    for (int j = 0; j < G; ++j) std::memcpy(scores + j * stride + t0, &acc[j], sizeof acc[j]);
-  }
-  for (int j = 0; j < G; ++j) {
-    for (int64_t t = t0; t < n; ++t) {
-      float a = 0.0f;
-      for (int64_t i = 0; i < dh; ++i) a += queries[j * q_stride + i] * keys_t[i * n + t];
-      scores[j * stride + t] = a;
-    }
-  }
-}
-
-/**
- * out_j = Σ_t p[j·stride + t] · values[t] for G rows of weights and contiguous values `[n, Dh]`, in one pass
- * over the values; out_j = out[j·out_stride …]. Each output lane sums over t in order from 0, as for one row.
- */
-template <int G>
-NEUROSWIPE_VECTOR_CLONES void GroupWeighted(const float* __restrict p, int64_t stride, const float* __restrict values,
-                                            int64_t n, int64_t dh, float* __restrict out, int64_t out_stride) {
-  int64_t i0 = 0;
-  // With few rows, two blocks of lanes at once, so that enough sums are in flight.
+NEUROSWIPE_VECTOR_CLONES void BlockProduct(const float* __restrict a, int64_t lda, const float* __restrict b,
+                                           int64_t ldb, int64_t depth, int64_t cols, float* __restrict c, int64_t ldc) {
   constexpr int T = G >= 4 ? 1 : 2;
-  for (; T > 1 && i0 + T * kLanes <= dh; i0 += T * kLanes) {
+  int64_t c0 = 0;
+  for (; T > 1 && c0 + T * kLanes <= cols; c0 += T * kLanes) {
     Lanes acc[G][T] = {};
-    for (int64_t t = 0; t < n; ++t) {
+    for (int64_t m = 0; m < depth; ++m) {
       Lanes v[T];
-      std::memcpy(&v, values + t * dh + i0, sizeof v);
+      std::memcpy(&v, b + m * ldb + c0, sizeof v);
       for (int j = 0; j < G; ++j) {
-        const float pt = p[j * stride + t];
-        for (int b = 0; b < T; ++b) acc[j][b] += pt * v[b];
+        const float x = a[j * lda + m];
+        for (int k = 0; k < T; ++k) acc[j][k] += x * v[k];
       }
     }
-    for (int j = 0; j < G; ++j) std::memcpy(out + j * out_stride + i0, &acc[j], sizeof acc[j]);
+    for (int j = 0; j < G; ++j) std::memcpy(c + j * ldc + c0, &acc[j], sizeof acc[j]);
   }
-  for (; i0 + kLanes <= dh; i0 += kLanes) {
+  for (; c0 + kLanes <= cols; c0 += kLanes) {
     Lanes acc[G] = {};
-    for (int64_t t = 0; t < n; ++t) {
+    for (int64_t m = 0; m < depth; ++m) {
       Lanes v;
-      std::memcpy(&v, values + t * dh + i0, sizeof v);
-      for (int j = 0; j < G; ++j) acc[j] += p[j * stride + t] * v;
+      std::memcpy(&v, b + m * ldb + c0, sizeof v);
+      for (int j = 0; j < G; ++j) acc[j] += a[j * lda + m] * v;
     }
-    for (int j = 0; j < G; ++j) std::memcpy(out + j * out_stride + i0, &acc[j], sizeof acc[j]);
+    for (int j = 0; j < G; ++j) std::memcpy(c + j * ldc + c0, &acc[j], sizeof acc[j]);
   }
   for (int j = 0; j < G; ++j) {
-    for (int64_t i = i0; i < dh; ++i) {
-      float a = 0.0f;
-      for (int64_t t = 0; t < n; ++t) a += p[j * stride + t] * values[t * dh + i];
-      out[j * out_stride + i] = a;
+    for (int64_t col = c0; col < cols; ++col) {
+      float sum = 0.0f;
+      for (int64_t m = 0; m < depth; ++m) sum += a[j * lda + m] * b[m * ldb + col];
+      c[j * ldc + col] = sum;
     }
   }
 }
 
-/** The group kernels for 1 to kMaxBlock rows at once. */
+/** Rows of one BlockProduct call at most. */
 constexpr int kMaxBlock = 8;
 
-void GroupScoresAny(int g, const float* q, int64_t qs, const float* k, int64_t n, int64_t dh, int64_t stride,
-                    float* scores) {
-  switch (g) {
-    case 1:
-      return GroupScores<1>(q, qs, k, n, dh, stride, scores);
-    case 2:
-      return GroupScores<2>(q, qs, k, n, dh, stride, scores);
-    case 3:
-      return GroupScores<3>(q, qs, k, n, dh, stride, scores);
-    case 4:
-      return GroupScores<4>(q, qs, k, n, dh, stride, scores);
-    case 5:
-      return GroupScores<5>(q, qs, k, n, dh, stride, scores);
-    case 6:
-      return GroupScores<6>(q, qs, k, n, dh, stride, scores);
-    case 7:
-      return GroupScores<7>(q, qs, k, n, dh, stride, scores);
-    default:
-      return GroupScores<8>(q, qs, k, n, dh, stride, scores);
-  }
-}
-
-void GroupWeightedAny(int g, const float* p, int64_t stride, const float* v, int64_t n, int64_t dh, float* out,
-                      int64_t os) {
-  switch (g) {
-    case 1:
-      return GroupWeighted<1>(p, stride, v, n, dh, out, os);
-    case 2:
-      return GroupWeighted<2>(p, stride, v, n, dh, out, os);
-    case 3:
-      return GroupWeighted<3>(p, stride, v, n, dh, out, os);
-    case 4:
-      return GroupWeighted<4>(p, stride, v, n, dh, out, os);
-    case 5:
-      return GroupWeighted<5>(p, stride, v, n, dh, out, os);
-    case 6:
-      return GroupWeighted<6>(p, stride, v, n, dh, out, os);
-    case 7:
-      return GroupWeighted<7>(p, stride, v, n, dh, out, os);
-    default:
-      return GroupWeighted<8>(p, stride, v, n, dh, out, os);
-  }
+/** BlockProduct for g rows, 1 ≤ g ≤ kMaxBlock. */
+void BlockProductRows(int g, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t depth, int64_t cols,
+                      float* c, int64_t ldc) {
+  using Kernel = void (*)(const float*, int64_t, const float*, int64_t, int64_t, int64_t, float*, int64_t);
+  static constexpr Kernel kKernels[kMaxBlock] = {BlockProduct<1>, BlockProduct<2>, BlockProduct<3>, BlockProduct<4>,
+                                                 BlockProduct<5>, BlockProduct<6>, BlockProduct<7>, BlockProduct<8>};
+  kKernels[g - 1](a, lda, b, ldb, depth, cols, c, ldc);
 }
 
 /** out[r] += b for every row r of out `[R, N]`. */
@@ -263,16 +191,15 @@ void AddBias(float* __restrict out, const float* __restrict b, int64_t rows, int
 }
 
 /**
- * out = x · W + b for x `[R, K]`, W stored transposed as `[K, N]` (DecoderStepWeights), b `[N]`: blocks of up to
- * kMaxBlock rows and 16 outputs accumulate over k in registers (the grouped score kernel: x's rows are its
- * queries, W its keys), then the bias is added. The weights are read in place, once per block of rows.
+ * out = x · W + b for x `[R, K]`, W stored transposed as `[K, N]` (DecoderStepWeights), b `[N]`: BlockProduct
+ * over blocks of up to kMaxBlock rows, then the bias is added. The weights are read in place, once per block.
  */
 void Linear(const float* x, int64_t rows, int64_t k, const at::Tensor& wt, const at::Tensor& b, float* out) {
   const int64_t n = wt.size(1);
   const float* w = wt.data_ptr<float>();
   for (int64_t r0 = 0; r0 < rows; r0 += kMaxBlock) {
     const int g = static_cast<int>(std::min<int64_t>(kMaxBlock, rows - r0));
-    GroupScoresAny(g, x + r0 * k, k, w, n, k, n, out + r0 * n);
+    BlockProductRows(g, x + r0 * k, k, w, n, k, n, out + r0 * n, n);
   }
   AddBias(out, b.data_ptr<float>(), rows, n);
 }
@@ -464,9 +391,10 @@ at::Tensor CpuDecoderStep::Run(const std::vector<CpuStepRow>& rows) {
         for (int64_t h = 0; h < h_count; ++h) {
           const float* keys_t = memory + ((l * 2 + 0) * h_count + h) * s * dh;
           const float* values = memory + ((l * 2 + 1) * h_count + h) * s * dh;
-          GroupScoresAny(static_cast<int>(g), group_q_.data() + h * dh, d, keys_t, s, dh, stride, scores_.data());
+          BlockProductRows(static_cast<int>(g), group_q_.data() + h * dh, d, keys_t, s, dh, s, scores_.data(), stride);
           for (int64_t j = 0; j < g; ++j) Softmax(scores_.data() + j * stride, s);
-          GroupWeightedAny(static_cast<int>(g), scores_.data(), stride, values, s, dh, group_out_.data() + h * dh, d);
+          BlockProductRows(static_cast<int>(g), scores_.data(), stride, values, dh, s, dh, group_out_.data() + h * dh,
+                           d);
         }
         for (int64_t j = 0; j < g; ++j) {
           const int64_t r = group.rows[static_cast<size_t>(g0 + j)];
