@@ -38,7 +38,7 @@ for (const modelPath of models) {
     const cpu = (c1.user + c1.system) / 1e6;
     const p = native().takeStepProfile();
     native().enableStepProfile(false);
-    results.push({ model: modelPath.replace(`${root}/`, ''), label: modelPath.split('/').pop().replace(/\.pt$/, ''), architecture: model.metadata.architecture, search, swipes: swipes.length, wall, cpu, rounds: stats.decodeCalls, ...p });
+    results.push({ model: modelPath.replace(`${root}/`, ''), label: modelPath.split('/').pop().replace(/\.pt$/, ''), architecture: model.metadata.architecture, search, swipes: swipes.length, wall, cpu, rounds: stats.decodeCalls, tieDecisions: stats.tieDecisions, tieDecodeCalls: stats.tieDecodeCalls, ...p });
     process.stderr.write(`profile: ${modelPath.replace(`${root}/`, '')} ${search}: ${(swipes.length / wall).toFixed(1)} swipes/s\n`);
   }
   model.dispose();
@@ -71,6 +71,7 @@ if (flag('--json')) {
   lines.push(`| other (JS, hand-off, untimed) | ${results.map((r) => cell(r, r.cpu - covered(r.seconds))).join(' | ')} |`);
   lines.push(`| **whole run (process CPU time)** | ${results.map((r) => `${((r.cpu / r.rounds) * 1e6).toFixed(0)} µs × ${r.rounds} rounds = ${r.cpu.toFixed(2)} s`).join(' | ')} |`);
   lines.push(`| rows per round (built-in step rows / calls) | ${results.map((r) => `${(r.stepRows / Math.max(1, r.rounds)).toFixed(1)} (${r.stepRows} / ${r.stepCalls})`).join(' | ')} |`);
+  lines.push(`| near ties refereed by the seed's arithmetic (full-prefix decode calls; in search bookkeeping) | ${results.map((r) => `${r.tieDecisions} (${r.tieDecodeCalls})`).join(' | ')} |`);
   lines.push(`| swipes/s (1 search, 1 thread; wall clock) | ${results.map((r) => (r.swipes / r.wall).toFixed(1)).join(' | ')} |`);
   process.stdout.write(lines.join('\n') + '\n');
 }
