@@ -266,6 +266,17 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   tuneHeapForThroughput(): boolean;
+  /** Turns the decode runs' phase timer on or off (off by default; benchmarks only); either way resets it. */
+  enableStepProfile(on: boolean): void;
+  /** Seconds per phase (all threads together), built-in step calls and rows since the last call; resets them. */
+  takeStepProfile(): NativeStepProfile;
+}
+
+/** The phase timer's totals (native/engine/step_profile.h). */
+export interface NativeStepProfile {
+  seconds: Record<'selfAttention' | 'crossAttention' | 'feedForward' | 'output' | 'runner' | 'score' | 'mask' | 'search' | 'encode', number>;
+  stepCalls: number;
+  stepRows: number;
 }
 
 const CANDIDATES = [

@@ -17,6 +17,12 @@ export interface BatcherOptions {
   maxQueue: number;
   /** Batches decoded at once. */
   concurrency: number;
+  /**
+   * Whether a request that arrives while nothing is decoding or waiting starts at once rather than after
+   * `maxWaitMs` (default true): holding it back could only gather requests that have not arrived yet, and a
+   * lone request (a keyboard's) would pay the whole wait. `false` holds every request as the wait says.
+   */
+  startWhenIdle?: boolean;
   /** Called after each batch (for metrics). */
   onBatch?: (info: { swipes: number; requests: number; seconds: number; failed: boolean }) => void;
   /** Called whenever the number of waiting swipes changes. */
@@ -118,7 +124,8 @@ export class DynamicBatcher {
       lane.swipes += swipes.length;
       this.setWaiting(this.waiting + swipes.length);
       signal?.addEventListener('abort', () => this.drop(lane, job, signal.reason), { once: true });
-      this.pump();
+      if (this.opts.startWhenIdle !== false && this.running === 0 && this.waiting === swipes.length) this.start(lane);
+      else this.pump();
     });
   }
 

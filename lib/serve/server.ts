@@ -68,6 +68,8 @@ export interface ServeOptions {
   maxBatchSize?: number;
   /** Longest wait (ms) to gather a batch. Default 2. */
   maxWaitMs?: number;
+  /** Whether a request arriving at an idle server starts at once instead of waiting `maxWaitMs`. Default true. */
+  startWhenIdle?: boolean;
   /** Most swipes waiting; beyond it requests get 503. Default 1024. */
   maxQueue?: number;
   /** Batches decoded at once (native searches in parallel). Default 1. */
@@ -249,6 +251,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const batcher = new DynamicBatcher({
     maxBatchSize,
     maxWaitMs: opts.maxWaitMs ?? 2,
+    ...(opts.startWhenIdle === undefined ? {} : { startWhenIdle: opts.startWhenIdle }),
     maxQueue: int('maxQueue', opts.maxQueue, 1024),
     concurrency: workers,
     onBatch: ({ swipes, requests, seconds, failed }) => {

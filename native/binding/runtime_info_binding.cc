@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "engine/step_profile.h"
 #include "model/device_memory.h"
 
 #if defined(__GLIBC__)
@@ -88,6 +89,27 @@ Napi::Value TuneHeapForThroughput(const Napi::CallbackInfo& info) {
 #endif
 }
 
+/** enableStepProfile(on): turns the phase timer of decode runs on or off (engine/step_profile.h); resets it. */
+Napi::Value EnableStepProfileJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBoolean()) throw Napi::TypeError::New(env, "enableStepProfile(on: boolean)");
+  EnableStepProfile(info[0].As<Napi::Boolean>().Value());
+  return env.Undefined();
+}
+
+/** takeStepProfile(): { seconds: { <phase>: s }, stepCalls, stepRows } since the last call; resets them. */
+Napi::Value TakeStepProfileJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const StepProfile p = TakeStepProfile();
+  Napi::Object seconds = Napi::Object::New(env);
+  for (size_t i = 0; i < p.seconds.size(); ++i) seconds.Set(kStepPhaseNames[i], p.seconds[i]);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("seconds", seconds);
+  out.Set("stepCalls", static_cast<double>(p.step_calls));
+  out.Set("stepRows", static_cast<double>(p.step_rows));
+  return out;
+}
+
 }  // namespace
 
 void InitRuntimeInfo(Napi::Env env, Napi::Object exports) {
@@ -95,6 +117,8 @@ void InitRuntimeInfo(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("tuneHeapForThroughput", Napi::Function::New(env, TuneHeapForThroughput, "tuneHeapForThroughput"));
+  exports.Set("enableStepProfile", Napi::Function::New(env, EnableStepProfileJs, "enableStepProfile"));
+  exports.Set("takeStepProfile", Napi::Function::New(env, TakeStepProfileJs, "takeStepProfile"));
 }
 
 }  // namespace neuroswipe

@@ -1,6 +1,7 @@
 // A built-in CPU implementation of the contract's `decode_step` (post-norm, ReLU TransformerDecoder layers):
 // the same weights and math, without the TorchScript interpreter, with each row attending over exactly its
-// own prefix and its own swipe's memory (no padding, no masks).
+// own prefix and its own swipe's memory (no padding, no masks). The rows of one swipe (rows sharing a `memory`
+// pointer) attend to that memory together, in one pass over its keys and values per layer and head.
 #pragma once
 
 #include <torch/script.h>
@@ -48,10 +49,30 @@ class CpuDecoderStep {
    */
   static void PackMemory(const at::Tensor& kv, float* out);
 
-  /** Logits `[R, C]` of the next token for every row; writes each row's column. */
+  /**
+   * Logits `[R, C]` of the next token for every row; writes each row's column.
+   *
+   * Rows are taken in order within each layer: a row's keys/values for layer l are written to its `column`
+   * before its self-attention of layer l, and rows run that self-attention one after the other. So a row may
+   * attend to the column of an earlier row of the same call (its `past` may hold that row's `column`): a chain
+   * of tokens of one hypothesis can be scored in one call as consecutive rows, with the same results as one
+   * call per position. Cross-attention reads only the swipe's memory and is grouped by swipe.
+   */
   at::Tensor Run(const std::vector<CpuStepRow>& rows);
 
  private:
+  /** Rows that share one swipe's memory, in row order. */
+  struct RowGroup {
+    const float* memory = nullptr;
+    int64_t memory_len = 0;
+    std::vector<int64_t> rows;
+  };
+  /** Rows of one group attending together at most (the register block of the grouped kernels). */
+  static constexpr int64_t kGroupRows = 8;
+
+  /** Fills groups_ from the rows' memory pointers. */
+  void GroupRowsByMemory(const std::vector<CpuStepRow>& rows);
+
   const DecoderStepWeights& w_;
   int64_t heads_;
   int64_t head_dim_;
@@ -59,6 +80,11 @@ class CpuDecoderStep {
   std::vector<float> scores_;
   std::vector<float> scaled_;
   std::vector<const float*> keys_;
+  // Activations of the rows of a call, reused between calls: [R, D] each, qkv_ [R, 3D], hidden_ [R, FF].
+  std::vector<float> x_, qkv_, attn_, proj_, query_, hidden_;
+  std::vector<RowGroup> groups_;  // reused between calls (no allocation per step once warm)
+  std::vector<float> group_q_;    // [kGroupRows, D]: a group's scaled queries
+  std::vector<float> group_out_;  // [kGroupRows, D]: their attention outputs
 };
 
 }  // namespace neuroswipe

@@ -35,6 +35,11 @@ class Reader {
     return t.detach().to(at::kCPU, at::kFloat).contiguous();
   }
 
+  /** Take(name, shape), transposed to `[in, out]` (contiguous). */
+  at::Tensor TakeTransposed(const std::string& name, std::vector<int64_t> shape) {
+    return Take(name, std::move(shape)).t().contiguous();
+  }
+
   const at::Tensor& Peek(const std::string& name) const {
     auto it = tensors_.find(name);
     if (it == tensors_.end()) throw UserError(path_ + ": step_weights() has no '" + name + "'");
@@ -70,22 +75,22 @@ DecoderStepWeights ReadDecoderStepWeights(const c10::impl::GenericDict& dict, co
   const at::Tensor& out_bias = r.Peek("out.bias");
   if (out_bias.dim() != 1) throw UserError(path + ": step_weights() 'out.bias' must be a vector");
   const int64_t classes = out_bias.size(0);
-  w.out_w = r.Take("out.weight", {classes, d});
+  w.out_wt = r.TakeTransposed("out.weight", {classes, d});
   w.out_b = r.Take("out.bias", {classes});
   for (int i = 0; r.Has("layers." + std::to_string(i) + ".norm1.weight"); ++i) {
     const std::string p = "layers." + std::to_string(i) + ".";
     DecoderLayerWeights l;
-    l.self_in_w = r.Take(p + "self_attn.in_proj_weight", {3 * d, d});
+    l.self_in_wt = r.TakeTransposed(p + "self_attn.in_proj_weight", {3 * d, d});
     l.self_in_b = r.Take(p + "self_attn.in_proj_bias", {3 * d});
-    l.self_out_w = r.Take(p + "self_attn.out_proj.weight", {d, d});
+    l.self_out_wt = r.TakeTransposed(p + "self_attn.out_proj.weight", {d, d});
     l.self_out_b = r.Take(p + "self_attn.out_proj.bias", {d});
-    l.cross_q_w = r.Take(p + "multihead_attn.in_proj_weight", {3 * d, d}).narrow(0, 0, d).contiguous();
+    l.cross_q_wt = r.Take(p + "multihead_attn.in_proj_weight", {3 * d, d}).narrow(0, 0, d).t().contiguous();
     l.cross_q_b = r.Take(p + "multihead_attn.in_proj_bias", {3 * d}).narrow(0, 0, d).contiguous();
-    l.cross_out_w = r.Take(p + "multihead_attn.out_proj.weight", {d, d});
+    l.cross_out_wt = r.TakeTransposed(p + "multihead_attn.out_proj.weight", {d, d});
     l.cross_out_b = r.Take(p + "multihead_attn.out_proj.bias", {d});
-    l.ff1_w = r.Take(p + "linear1.weight", {f, d});
+    l.ff1_wt = r.TakeTransposed(p + "linear1.weight", {f, d});
     l.ff1_b = r.Take(p + "linear1.bias", {f});
-    l.ff2_w = r.Take(p + "linear2.weight", {d, f});
+    l.ff2_wt = r.TakeTransposed(p + "linear2.weight", {d, f});
     l.ff2_b = r.Take(p + "linear2.bias", {d});
     l.norm1_w = r.Take(p + "norm1.weight", {d});
     l.norm1_b = r.Take(p + "norm1.bias", {d});

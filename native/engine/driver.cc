@@ -12,6 +12,7 @@
 #include "binding/native_error.h"
 #include "engine/host_staging.h"
 #include "engine/seed_tie_referee.h"
+#include "engine/step_profile.h"
 #include "model/device_memory.h"
 #include "model/out_of_memory.h"
 #include "search/logits_processor.h"
@@ -20,6 +21,9 @@ namespace neuroswipe {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/** Least length, relative to a CPU encoder batch's longest swipe, of the swipes encoded with it. */
+constexpr double kMinEncodeFill = 0.8;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
@@ -125,13 +129,20 @@ class Driver {
     while (true) {
       // Between rounds (a round is one model call): an abort stops the search within one round.
       if (in_.cancel && in_.cancel->load(std::memory_order_relaxed)) throw DecodeCancelled();
+      PhaseTimer timer(StepPhase::kSearch);
       for (int s = 0; s < slots_; ++s) {
         if (search_[s]) continue;
-        if (ready_.empty() && !pending_.empty()) EncodeBatch();
+        if (ready_.empty() && !pending_.empty()) {
+          timer.Next(StepPhase::kEncode);
+          EncodeBatch();
+          timer.Next(StepPhase::kSearch);
+        }
         if (ready_.empty()) break;
         // The swipe leaves ready_ only once it holds its slot, so a failure in between loses nothing.
         const Encoded& next = ready_.front();
+        timer.Next(StepPhase::kEncode);
         runner_->Place(s, next.item, next.length);
+        timer.Next(StepPhase::kSearch);
         slot_swipe_[s] = next.swipe;
         const VocabTrie* t = in_.word_lists.empty() ? trie_ : &in_.word_lists[static_cast<size_t>(next.swipe)];
         search_[s] = MakeSearchStrategy(o_.search, o_.limits, t);
@@ -196,7 +207,9 @@ class Driver {
       if (round.prefixes.empty()) continue;  // every request was answered without the model: refill the slots
       std::vector<KvCache> child_kv;
       torch::Tensor log_probs, top_values, top_ids;
-      Score(round, child_kv, k, log_probs, top_values, top_ids);
+      timer.Next(StepPhase::kRunner);  // Score switches to kScore once the model call is done
+      Score(round, child_kv, k, log_probs, top_values, top_ids, timer);
+      timer.Next(StepPhase::kSearch);
       const float* lp = log_probs.data_ptr<float>();
       const float* tv = k > 0 ? top_values.data_ptr<float>() : nullptr;
       const int64_t* ti = k > 0 ? top_ids.data_ptr<int64_t>() : nullptr;
@@ -353,9 +366,20 @@ class Driver {
     MakeRunner();
   }
 
-  /** Encodes the next batch of queued swipes (at most one per slot) into ready_. */
+  /**
+   * Encodes the next batch of queued swipes (at most one per slot) into ready_. On the CPU a batch ends before
+   * the first queued swipe shorter than kMinEncodeFill of its first (longest, in the queue's order): the
+   * encoder's cost grows with the padded length, so a batch of mixed lengths (a server's batch in arrival
+   * order) is encoded in several calls of similar lengths rather than padded to its longest swipe.
+   */
   void EncodeBatch() {
-    const size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    size_t b = std::min(static_cast<size_t>(slots_), pending_.size());
+    if (device_.is_cpu() && b > 1) {
+      const double longest = static_cast<double>(in_.lengths[pending_.front()]);
+      size_t fill = 1;
+      while (fill < b && static_cast<double>(in_.lengths[pending_[fill]]) >= kMinEncodeFill * longest) ++fill;
+      b = fill;
+    }
     encoding_.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(b));
     const std::vector<int64_t>& ids = encoding_;
@@ -444,12 +468,13 @@ class Driver {
    * for the requested rows and then the chain rows (Round::ahead).
    */
   void Score(const Round& round, std::vector<KvCache>& child_kv, int k, torch::Tensor& log_probs,
-             torch::Tensor& top_values, torch::Tensor& top_ids) {
+             torch::Tensor& top_values, torch::Tensor& top_ids, PhaseTimer& timer) {
     const std::vector<Hypothesis> chain = ChainPrefixes(round);
     std::vector<const Hypothesis*> prefixes = round.prefixes;
     for (const Hypothesis& h : chain) prefixes.push_back(&h);
     const int64_t r = static_cast<int64_t>(prefixes.size());
     torch::Tensor logits = runner_->Logits(round, child_kv, out_.stats);
+    timer.Next(StepPhase::kScore);
     ++out_.stats.decode_calls;
     out_.stats.decode_rows += r;
     out_.stats.chain_rows += static_cast<int64_t>(chain.size());

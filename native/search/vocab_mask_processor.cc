@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "engine/host_staging.h"
+#include "engine/step_profile.h"
 #include "search/logits_processor.h"
 
 namespace neuroswipe {
@@ -12,6 +13,7 @@ class VocabMaskProcessor : public LogitsProcessor {
   VocabMaskProcessor(const VocabTrie& trie, int32_t n_classes) : trie_(trie), n_classes_(n_classes) {}
 
   torch::Tensor Apply(const torch::Tensor& logits, const std::vector<const Hypothesis*>& prefixes) const override {
+    PhaseTimer timer(StepPhase::kMask);
     const int64_t r = static_cast<int64_t>(prefixes.size());
     const c10::Device device = logits.device();
     // Built on the host (pinned when the logits are on CUDA) and copied over in one transfer.

@@ -6,10 +6,13 @@
 // built-in decoder step, for beam with and without the vocabulary, on the same synthetic swipes; decoding time
 // only on both sides (the model is loaded and the swipes are read before the clock starts). Prints a JSON
 // summary on stdout (read by scripts/bench.mjs).
+// With --model and --grids both it measures another model the same way (scripts/bench.mjs: the plain
+// random-initialised m1_bigger made for both grids, test/fixtures/generated/m1_bigger_two_grids.pt).
 // Usage: node scripts/bench/long-model.mjs [--model M.pt] [--swipes N] [--reference-swipes N] [--batch-size N]
-//        [--workers N] [--vocab FILE] [--repeats N]
-//   --swipes N            synthetic swipes on the default grid (default 300), all decoded by the batched runs
+//        [--workers N] [--vocab FILE] [--repeats N] [--grids default|both]
+//   --swipes N            synthetic swipes (default 300), all decoded by the batched runs
 //   --reference-swipes N  the first N of them decoded by the seed loop as well (default: all)
+//   --grids G             default: every swipe on the default grid; both: half on the default grid, half on the extra one
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,6 +32,8 @@ const cores = availableParallelism();
 const workers = Number(opt('--workers', String(cores)));
 const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 const repeats = Number(opt('--repeats', '3'));
+const grids = opt('--grids', 'default');
+if (grids !== 'default' && grids !== 'both') throw new Error(`--grids: expected default or both, got ${grids}`);
 for (const [name, v] of [['--swipes', nSwipes], ['--reference-swipes', nRef], ['--batch-size', batchSize], ['--workers', workers], ['--repeats', repeats]]) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a positive integer, got ${v}`);
 }
@@ -38,7 +43,7 @@ if (!existsSync(modelPath) && !flag('--model')) {
   // The test fixtures (made once by the test set-up) include the long-running m1_bigger.
   execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--out', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
-const { swipes } = await benchSwipes(nSwipes);
+const { swipes } = await benchSwipes(nSwipes, grids);
 const { model, vocabulary: vocab, heapTuned } = await benchModel({ modelPath, vocabPath });
 /** Median, slowest and fastest of `times` runs of `subset`; the last run's rows and stats. */
 async function run(label, opts, subset, times) {
@@ -62,7 +67,8 @@ async function run(label, opts, subset, times) {
 }
 
 const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
-const refSet = swipes.slice(0, nRef);
+// With both grids the reference swipes alternate between them, so that a subset covers both.
+const refSet = grids === 'both' ? interleave(swipes, Math.ceil(nSwipes / 2)).slice(0, nRef) : swipes.slice(0, nRef);
 const results = [];
 const ratios = {};
 const parity = {};
@@ -80,7 +86,7 @@ for (const [tag, vocabulary] of [['beam', null], ['beam+vocab', vocab]]) {
     let nearTies = 0;
     const differ = [];
     ref.rows.forEach((row, j) => {
-      const got = other.rows[j];
+      const got = other.rows[swipes.indexOf(refSet[j])];
       if (words(row) === words(got)) same++;
       else if (sameUpToNearTies(row.candidates, got.candidates)) nearTies++;
       else differ.push(j);
@@ -92,7 +98,17 @@ for (const [tag, vocabulary] of [['beam', null], ['beam+vocab', vocab]]) {
 }
 for (const r of results) delete r.rows;
 process.stdout.write(JSON.stringify({
-  model: modelPath.replace(root + '/', ''), architecture: model.metadata.architecture, cores, batchSize, workers, repeats, heapTuned,
+  model: modelPath.replace(root + '/', ''), architecture: model.metadata.architecture, grids, cores, batchSize, workers, repeats, heapTuned,
   vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, swipes: nSwipes, referenceSwipes: nRef, results, ratios, parity,
 }, null, 1) + '\n');
 model.dispose();
+
+/** The swipes reordered as a[0], b[0], a[1], b[1], … where a = swipes before `half` and b = the rest. */
+function interleave(all, half) {
+  const out = [];
+  for (let i = 0; i < half; i++) {
+    out.push(all[i]);
+    if (half + i < all.length) out.push(all[half + i]);
+  }
+  return out;
+}

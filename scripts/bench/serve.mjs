@@ -3,10 +3,13 @@
 // process) with dynamic batching and with batch-1, next to an offline decode of the same swipes in one
 // process. Every request is one swipe (the example model, beam 6 + vocabulary by default). Traffic goes to
 // 127.0.0.1 only, and each run is bounded by a request count and a time limit. Prints a JSON summary on
-// stdout (read by scripts/bench.mjs).
+// stdout (read by scripts/bench.mjs). While the load runs, the load generator (this process, every thread) is
+// pinned with `taskset` to one core (the last, by default), so that it does not spread over the cores the
+// server decodes on; the server is started before the pinning and keeps every core.
 // Usage: node scripts/bench/serve.mjs [--swipes N] [--requests N] [--concurrency 1,8,64] [--workers N]
-//        [--max-batch-size N] [--max-wait-ms MS] [--repeats N]
-import { spawn } from 'node:child_process';
+//        [--max-batch-size N] [--max-wait-ms MS] [--repeats N] [--pin-load CPU|none]
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -25,6 +28,38 @@ const maxBatch = Number(opt('--max-batch-size', '16'));
 const maxWait = Number(opt('--max-wait-ms', '2'));
 const repeats = Number(opt('--repeats', '3'));
 const beamSize = 6;
+const pinLoad = opt('--pin-load', String(cores - 1));
+if (pinLoad !== 'none' && !/^\d+$/.test(pinLoad)) throw new Error(`--pin-load: expected a CPU number or none, got ${pinLoad}`);
+
+/** Sets the CPU affinity of every thread of this process (taskset -a -p); false when taskset is unavailable. */
+function pinSelf(cpus) {
+  try {
+    execFileSync('taskset', ['-a', '-c', '-p', cpus, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** This process's CPU affinity list as taskset prints it (e.g. `0,1`), to restore after pinning; null when unknown. */
+function affinity() {
+  try {
+    return /:\s*(\S+)\s*$/.exec(execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+const allCpus = affinity();
+let pinned = null;
+
+/** CPU seconds (user + system) a child process has used so far, from /proc; NaN where /proc is unavailable. */
+function childCpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
 
 const { swipes } = await benchSwipes(nSwipes);
 const bodies = swipes.map((s) => JSON.stringify({ x: Array.from(s.x), y: Array.from(s.y), t: Array.from(s.t), grid_name: s.gridName }));
@@ -36,10 +71,14 @@ async function offline() {
   const dec = await Decoder.create(model, { decoding: { generator: 'beam', beamSize }, vocabulary, batchSize: 16, workers: cores });
   await dec.decode(swipes.slice(0, 32));
   const speeds = [];
+  const cpu = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await dec.decode(swipes);
+    const c = process.cpuUsage(c0);
     speeds.push(swipes.length / ((performance.now() - t0) / 1000));
+    cpu.push((c.user + c.system) / 1000 / swipes.length);
   }
   // One swipe at a time in this process: the decode latency the server adds its HTTP and batching work to.
   const one = await Decoder.create(model, { decoding: { generator: 'beam', beamSize }, vocabulary, batchSize: 16, workers: 1 });
@@ -50,7 +89,7 @@ async function offline() {
     lat.push(performance.now() - t0);
   }
   model.dispose();
-  return { swipesPerSecond: median(speeds), min: Math.min(...speeds), max: Math.max(...speeds), singleSwipeP50Ms: median(lat) };
+  return { swipesPerSecond: median(speeds), min: Math.min(...speeds), max: Math.max(...speeds), cpuMsPerSwipe: median(cpu), singleSwipeP50Ms: median(lat) };
 }
 
 function startServer(batch) {
@@ -103,13 +142,19 @@ function load(url, connections, amount) {
 async function serveRuns(batch) {
   const { url, child } = await startServer(batch);
   const out = [];
+  // Pinned after the server started (it inherits this process's affinity at spawn), unpinned before offline runs.
+  if (pinLoad !== 'none' && allCpus !== null) pinned = pinSelf(pinLoad) ? pinLoad : null;
   try {
     await load(url, 8, 64); // warm-up
     for (const c of concurrencies) {
       const amount = c === 1 ? Math.min(perRun, 300) : perRun;
       const b0 = await batchStats(url);
       const t0 = performance.now();
+      const s0 = childCpuSeconds(child.pid);
+      const l0 = process.cpuUsage();
       const r = await load(url, c, amount);
+      const l1 = process.cpuUsage(l0);
+      const s1 = childCpuSeconds(child.pid);
       const seconds = (performance.now() - t0) / 1000;
       const b1 = await batchStats(url);
       out.push({
@@ -117,10 +162,14 @@ async function serveRuns(batch) {
         concurrency: c, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
         requestsPerSecond: r.requests.total / seconds, p50: r.latency.p50, p99: r.latency.p99, meanLatency: r.latency.average,
         meanBatch: (b1.sum - b0.sum) / Math.max(1, b1.count - b0.count),
+        // CPU per request: the server process (HTTP, JSON, batching and decoding) and the load generator.
+        serverCpuMsPerRequest: ((s1 - s0) * 1000) / Math.max(1, r.requests.total),
+        loadCpuMsPerRequest: (l1.user + l1.system) / 1000 / Math.max(1, r.requests.total),
       });
       process.stderr.write(`serve bench: ${out.at(-1).mode}, c=${c}: ${out.at(-1).requestsPerSecond.toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, mean batch ${out.at(-1).meanBatch.toFixed(2)}\n`);
     }
   } finally {
+    if (pinned !== null) pinSelf(allCpus);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
@@ -140,7 +189,7 @@ const at = (runs, c) => runs.find((r) => r.concurrency === c);
 const c1 = at(dynamic, 1);
 const cMax = at(dynamic, Math.max(...concurrencies));
 console.log(JSON.stringify({
-  model: modelPath.replace(`${root}/`, ''), vocabulary: vocabPath.replace(`${root}/`, ''), beamSize, swipes: swipes.length, cores, workers, maxBatch, maxWait, repeats,
+  model: modelPath.replace(`${root}/`, ''), vocabulary: vocabPath.replace(`${root}/`, ''), beamSize, swipes: swipes.length, cores, workers, maxBatch, maxWait, repeats, loadPinnedTo: pinned,
   offline: off, runs: [...dynamic, ...single],
   goals: {
     c1P50: c1 ? { value: c1.p50, goal: 10, met: c1.p50 <= 10 } : null,

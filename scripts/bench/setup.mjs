@@ -24,13 +24,22 @@ export function flag(name) {
   return args.includes(name);
 }
 
-/** `n` synthetic swipes (the same ones on every run): their file and the swipes read from it. */
-export async function benchSwipes(n) {
+/**
+ * `n` synthetic swipes (the same ones on every run) on `grid`: their file and the swipes read from it. With
+ * `grid` 'both', the first half is drawn on the default grid and the second on the extra one.
+ */
+export async function benchSwipes(n, grid = 'default') {
+  if (grid === 'both') {
+    const half = Math.ceil(n / 2);
+    const a = await benchSwipes(half, 'default');
+    const b = await benchSwipes(n - half, 'extra');
+    return { path: `${a.path} + ${b.path}`, swipes: [...a.swipes, ...b.swipes] };
+  }
   const dir = join(root, '.tmp', 'bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `synth-${n}.jsonl`);
+  const path = join(dir, grid === 'default' ? `synth-${n}.jsonl` : `synth-${grid}-${n}.jsonl`);
   if (!existsSync(path)) {
-    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(n), '--seed', '2023', '--out', path], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', grid, '--vocab', join(root, 'examples/vocab.txt'), '--count', String(n), '--seed', '2023', '--out', path], { stdio: 'ignore' });
   }
   const { readSwipes } = await lib('data/dataset.js');
   const { loadGrids } = await lib('keyboard/grid.js');

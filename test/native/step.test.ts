@@ -13,6 +13,9 @@ import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
 import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
 import { at } from '../../lib/util/checked.js';
+import { synthSwipesInMemory } from '../helpers/synth-swipes.js';
+// @ts-expect-error plain ESM shared with scripts/differential.mjs
+import { compareSteps, STEP_TOLERANCE } from '../../scripts/differential/compare.mjs';
 
 const BEAM = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 } as const;
 
@@ -160,4 +163,37 @@ describe('when the built-in step is used', () => {
       /bad_step_weights\.pt: step_weights\(\) 'out\.weight' has shape \[128, 35\], expected \[35, 128\]/,
     );
   });
+});
+
+describe('grouped cross-attention (the rows of one swipe attend to its memory together)', () => {
+  // Batches of several swipes of different lengths on both grids, several rows per swipe in every round
+  // (beam-sync expands all its hypotheses per round: 6, and 20, more than one register block of the grouped
+  // kernels holds): every row the built-in step scored equals the TorchScript decode_step's row for the same
+  // prefix. (The seed's best-first beam expands one hypothesis per swipe and round.)
+  for (const [file, grids] of [['m1_bigger_two_grids.pt', ['default', 'extra']], ['example', ['default']]] as const) {
+    it(`${file}: every row of grouped batches equals the TorchScript step's`, async () => {
+      setNumThreads(1);
+      const model = await Model.load(file === 'example' ? EXAMPLE_MODEL : fixture(file), { device: 'cpu' });
+      try {
+        const swipes = grids.flatMap((g, k) => synthSwipesInMemory(g, 12 / grids.length, 71 + k, undefined, 12 * k));
+        expect(new Set(swipes.map((s) => s.x.length)).size).toBeGreaterThan(swipes.length / 2);
+        for (const beamSize of [6, 20]) {
+          const decoding = { ...BEAM, generator: 'beam-sync', beamSize } as const;
+          const opts = { decoding, batchSize: 16, traceSteps: true };
+          const native = await decode(model, swipes, opts);
+          const script = await decode(model, swipes, { ...opts, nativeStep: false });
+          expect(native.stats.nativeStep).toBe(true);
+          // More than two rows per swipe per round on average: the groups are real.
+          expect(native.stats.decodeRows).toBeGreaterThan(2 * native.stats.decodeCalls * swipes.length);
+          const c = compareSteps(native.rows, script.rows, { sameRows: true }) as { rows: number; maxDiff: number; failures: { swipe: number; problem: string }[] };
+          expect(c.failures, `${file} beam-sync ${beamSize}`).toEqual([]);
+          expect(c.rows).toBe(native.stats.decodeRows);
+          expect(c.maxDiff).toBeLessThan(STEP_TOLERANCE);
+          expectSame(native.rows, script.rows, 1e-5, `${file} beam-sync ${beamSize}`);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
 });

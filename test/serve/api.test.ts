@@ -217,7 +217,7 @@ describe('bad input gets 400 naming the field, in the data reader’s words', ()
 describe('limits', () => {
   it('a full queue answers 503 with Retry-After', async () => {
     // A long wait holds the first requests in the queue, so the queue bound is what decides.
-    const s = await serveExample(model, vocabulary, { maxQueue: 3, maxBatchSize: 16, maxWaitMs: 1500, workers: 1 });
+    const s = await serveExample(model, vocabulary, { maxQueue: 3, maxBatchSize: 16, maxWaitMs: 1500, workers: 1, startWhenIdle: false });
     try {
       const first = [0, 1, 2].map((i) => post(`${s.url}/v1/decode`, apiSwipe(at(swipes, i))));
       await new Promise((r) => setTimeout(r, 300));
@@ -238,7 +238,7 @@ describe('limits', () => {
   });
 
   it('a request that waits past the timeout gets 503 and leaves the queue', async () => {
-    const s = await serveExample(model, vocabulary, { requestTimeoutMs: 300, maxWaitMs: 5000, maxBatchSize: 16, workers: 1 });
+    const s = await serveExample(model, vocabulary, { requestTimeoutMs: 300, maxWaitMs: 5000, maxBatchSize: 16, workers: 1, startWhenIdle: false });
     try {
       const t0 = performance.now();
       const a = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 0)));
@@ -246,6 +246,18 @@ describe('limits', () => {
       expect(a.body.error.message).toBe("the request took longer than 300 ms (the server's --request-timeout-ms)");
       expect(performance.now() - t0).toBeLessThan(3000);
       expect(s.batcher.queued).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a request that arrives while the server is idle starts at once, not after the batching wait', async () => {
+    const s = await serveExample(model, vocabulary, { maxWaitMs: 5000, maxBatchSize: 16, workers: 1 });
+    try {
+      const a = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 0)));
+      expect(a.status).toBe(200);
+      expect(a.body.timings.batch_size).toBe(1);
+      expect(a.body.timings.queue_ms).toBeLessThan(1000);
     } finally {
       await s.close();
     }
