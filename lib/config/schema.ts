@@ -4,7 +4,7 @@
  * `predict` section (docs/CONFIG.md). Unknown members are errors in both.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { GENERATOR_NAMES } from '../decode/decoding.js';
+import { GENERATOR_NAMES, VOCAB_SCORINGS } from '../options/schema.js';
 import { TRANSFORM_NAMES } from '../features/types.js';
 import { ARCHITECTURES } from '../model/model-metadata.js';
 
@@ -57,6 +57,7 @@ export const NATIVE_SECTION_SCHEMA = {
     vocabulary: str,
     prior: str,
     useVocabulary: bool,
+    vocabScoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
     modelsRoot: str,
     models: {
       type: 'array',

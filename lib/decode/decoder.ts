@@ -11,9 +11,12 @@ import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
 import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, VOCAB_SCORINGS, type DecodingInput, type DecodingOptions, type VocabScoring } from './decoding.js';
+import { resolveDecodingOptions, type DecodingInput, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
-import { invalidOption } from '../invalid-option.js';
+import { invalidOption, OptionTypeError } from '../invalid-option.js';
+import { checkDecodingRules, type RuleNaming, type RuleTerm } from '../options/rules.js';
+import { checkOptionValue } from '../options/resolve.js';
+import { optionSpec, type DecodingLimits } from '../options/schema.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
@@ -176,7 +179,8 @@ export interface DecoderOptions {
    * scoring"). `'model'`: the model's own log-probability of each allowed token (log_softmax, then the mask), so
    * a word is ranked by its probability under the model, `<eos>` included. `'seed'`: the seed's masking
    * (the mask, then log_softmax: each step renormalised over the allowed tokens, a forced letter free;
-   * `use_vocab_for_generation`). Default `'model'`; `'seed'` in reference mode.
+   * `use_vocab_for_generation`). Default `DEFAULT_VOCAB_SCORING` (lib/options/schema.ts); only `'seed'` in reference
+   * mode. Applies only with `vocabulary`.
    */
   vocabScoring?: VocabScoring;
   /**
@@ -275,6 +279,23 @@ function traceRows(trace: NonNullable<NativeDecodeResult['trace']>, first: numbe
   return out;
 }
 
+/** The cross-option rules in the library's words: the option of {@link DecoderOptions} at fault. */
+const LIBRARY_NAMING: RuleNaming = {
+  name: (t) => LIBRARY_NAMES[t],
+  need: (t) => (t === 'useVocabulary' ? 'give one (vocabulary)' : t === 'prior' ? 'give the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))' : `give them (${LIBRARY_NAMES[t]})`),
+  drop: (t) => `drop ${LIBRARY_NAMES[t]}`,
+  fail: (t, text) => new OptionTypeError(LIBRARY_NAMES[t], text),
+};
+const LIBRARY_NAMES: Record<RuleTerm, string> = {
+  generator: 'decoding.generator', useVocabulary: 'vocabulary', vocabulary: 'repairWords', repair: 'decoding.repair',
+  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'reference',
+};
+
+/** The decoding limits of a model's metadata. */
+function m2l(m: { n_classes: number; max_token_len: number }): DecodingLimits {
+  return { nClasses: m.n_classes, maxTokenLen: m.max_token_len };
+}
+
 /**
  * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
  * concurrently.
@@ -310,17 +331,21 @@ export class Decoder {
     this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
-    const g = this.decoding.generator;
-    if (g === 'exact' || g === 'hybrid') {
-      if (this.vocabulary === null) throw new TypeError(`decoding.generator: ${g} scores the words of a vocabulary; give one (vocabulary)`);
-      if (options.reference === true) throw new TypeError("reference: exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");
+    this.reference = options.reference ?? false;
+    if (options.vocabScoring !== undefined) checkOptionValue(optionSpec('vocabScoring'), options.vocabScoring, 'vocabScoring', { limits: m2l(m), generator: this.decoding.generator, resolved: {} });
+    checkDecodingRules({
+      generator: this.decoding.generator, decoding: this.decoding, useVocabulary: this.vocabulary !== null,
+      vocabulary: (options.repairWords?.length ?? 0) > 0, prior: options.prior instanceof WordPrior, seedScoring: this.reference,
+      ...(options.vocabScoring !== undefined ? { vocabScoring: options.vocabScoring } : {}),
+    }, LIBRARY_NAMING);
+    if (this.reference && (this.decoding.generator === 'exact' || this.decoding.generator === 'hybrid')) {
+      throw new TypeError("reference: exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");
     }
     const bs = options.batchSize ?? CPU_BATCH_SIZE;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? defaultWorkers(model.device);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
     this.workers = workers;
-    this.reference = options.reference ?? false;
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? DEFAULT_NATIVE_STEP;
@@ -329,20 +354,16 @@ export class Decoder {
     this.margins = options.margins ?? false;
     if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
     this.seedTies = options.seedTies ?? true;
-    if (options.vocabScoring !== undefined && !VOCAB_SCORINGS.includes(options.vocabScoring)) throw invalidOption('vocabScoring', "'model' or 'seed'", options.vocabScoring);
     this.vocabScoring = options.vocabScoring ?? (this.reference ? 'seed' : DEFAULT_VOCAB_SCORING);
     if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
     this.traceSteps = options.traceSteps ?? false;
     const d = this.decoding;
-    if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined) {
-      if (this.vocabulary !== null) throw new TypeError('decoding.repair: repairs a search without the vocabulary; drop vocabulary (or repair)');
-      if (options.repairWords === undefined || options.repairWords.length === 0) throw new TypeError('repairWords: decoding.repair needs the vocabulary words');
+    if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined && options.repairWords !== undefined) {
       this.repairIndex = new DeletionIndex(options.repairWords, d.repairDistance ?? 1);
     } else {
       this.repairIndex = null;
     }
-    if (d.generator !== 'greedy' && d.priorWeight !== undefined) {
-      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))');
+    if (d.generator !== 'greedy' && d.priorWeight !== undefined && options.prior instanceof WordPrior) {
       this.prior = options.prior;
     } else {
       this.prior = null;
