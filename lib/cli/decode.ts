@@ -13,8 +13,7 @@ import { createProgress } from '../util/progress.js';
 import { PredictionWriter } from '../predictions.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
 import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
-import { Vocabulary, fitWordList } from '../vocabulary.js';
-import { blankLinesNote, readWordList } from '../io/word-list.js';
+import { Vocabulary, readFittedWordList } from '../vocabulary.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { batchSizeOption, checkVocabFlags, deviceOption, threadsOption, workersOption } from './decoding-options.js';
@@ -95,21 +94,11 @@ export function register(program: Command): void {
       try {
         const gridNames = o.grid ? [o.grid] : model.metadata.grid_names;
         const decoding = resolveDecodingOptions(given, { nClasses: model.metadata.n_classes, maxTokenLen: model.metadata.max_token_len });
+        const note = (line: string): void => void process.stderr.write(`${line}\n`);
         let vocabulary: Vocabulary | null = null;
-        // Only for the tokenizer (the searches that need a vocabulary get it below).
-        const decoderBase = await Decoder.create(model, { grids });
         let repairWords: string[] | undefined;
-        if (o.vocab) {
-          const list = readWordList(o.vocab);
-          const fitted = fitWordList(list, decoding.maxSteps - 1);
-          const blank = blankLinesNote(list);
-          if (blank !== null) process.stderr.write(`${blank}\n`);
-          if (fitted.tooLong > 0) {
-            process.stderr.write(`${o.vocab}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${decoding.maxSteps - 1} characters (the decoder generates at most ${decoding.maxSteps} tokens, <eos> included)\n`);
-          }
-          if (o.useVocab) vocabulary = await Vocabulary.build(fitted.words, decoderBase.tokenizer, o.vocab, fitted.lines);
-          else repairWords = fitted.words;
-        }
+        if (o.vocab && o.useVocab) vocabulary = await Vocabulary.fromFile(o.vocab, model, { maxLength: decoding.maxSteps - 1, onNote: note });
+        else if (o.vocab) repairWords = readFittedWordList(o.vocab, decoding.maxSteps - 1, note).words;
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, repairWords, prior, reference: o.reference,
           ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),

@@ -10,6 +10,7 @@ import { parseSwipeLine, type Swipe } from '../data/dataset.js';
 import { keyboardSize } from '../data/swipe-input.js';
 import type { Grid, GridMap } from '../keyboard/grid.js';
 import { invalidOption } from '../invalid-option.js';
+import { DECODING_OPTIONS } from '../options/schema.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
 
 /** A request that cannot be served: HTTP status, the field at fault, and the message. */
@@ -262,35 +263,51 @@ export function parseRequestBody(text: string, registry: GridRegistry, limits: R
   return parseDecodeRequest(body, registry, limits);
 }
 
-/** What a request may change of the server's decoding options. */
-export const REQUEST_DECODING_KEYS = ['generator', 'beamSize', 'normalizationFactor', 'maxSteps', 'returnHypotheses'];
+/** The options a request may set (`request: true` in lib/options/schema.ts), by either of their names. */
+const REQUEST_OPTIONS = DECODING_OPTIONS.filter((o) => o.request === true);
+
+/** What a request may change of the server's decoding options: `generator`, and these options (camelCase or snake_case). */
+export const REQUEST_DECODING_KEYS: readonly string[] = ['generator', ...REQUEST_OPTIONS.flatMap((o) => (o.seed === o.name ? [o.name] : [o.name, o.seed]))];
+
+/** A request's decoding options merged into the server's: the generator's options, and the vocabulary's. */
+export interface MergedDecoding {
+  decoding: { generator: string; [k: string]: unknown };
+  /** The options of scope `'vocabulary'` (`vocabScoring`) the request or the server set. */
+  vocabulary: Record<string, unknown>;
+}
 
 /**
  * The server's decoding options with a request's `decoding` applied. Switching `generator` starts from
  * that generator's defaults (plus the request's options). The result is validated by the decoder
- * (`resolveDecodingOptions`), whose messages name `decoding.<option>`; the server's own limit on
+ * (`Decoder.create`), whose errors name the option (mapped to 400 by the server); the server's own limit on
  * `beamSize` is checked here.
  * @throws RequestError 400 naming `decoding.<option>`
  */
-export function mergeDecoding(
-  base: { generator: string; [k: string]: unknown },
-  request: Record<string, unknown> | null,
-  limits: RequestLimits,
-): { generator: string; [k: string]: unknown } {
+export function mergeDecoding(base: MergedDecoding, request: Record<string, unknown> | null, limits: RequestLimits): MergedDecoding {
   if (request === null) return base;
-  for (const k of Object.keys(request)) {
-    if (!REQUEST_DECODING_KEYS.includes(k)) throw badField(`decoding.${k}`, `not a decoding option a request may set (these are: ${REQUEST_DECODING_KEYS.join(', ')})`);
+  const given: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(request)) {
+    const spec = REQUEST_OPTIONS.find((o) => o.name === k || o.seed === k);
+    if (k !== 'generator' && spec === undefined) throw badField(`decoding.${k}`, `not a decoding option a request may set (these are: ${REQUEST_DECODING_KEYS.join(', ')})`);
+    const name = spec?.name ?? k;
+    if (name in given) throw badField(`decoding.${k}`, `given twice (as ${spec?.name} and ${spec?.seed})`);
+    given[name] = v;
   }
   // Exact scoring runs the model on every vocabulary prefix: a server starts with it or not, a request cannot ask.
-  if ((request.generator === 'exact' || request.generator === 'hybrid') && request.generator !== base.generator) {
-    throw badField('decoding.generator', `${request.generator} scores vocabulary words in bulk; only a server started with it serves it`);
+  if ((given.generator === 'exact' || given.generator === 'hybrid') && given.generator !== base.decoding.generator) {
+    throw badField('decoding.generator', `${String(given.generator)} scores vocabulary words in bulk; only a server started with it serves it`);
   }
-  const out: { generator: string; [k: string]: unknown } =
-    request.generator !== undefined && request.generator !== base.generator ? { generator: request.generator as string } : { ...base };
-  for (const [k, v] of Object.entries(request)) if (k !== 'generator') out[k] = v;
-  const bs = out.beamSize;
+  const decoding: { generator: string; [k: string]: unknown } =
+    given.generator !== undefined && given.generator !== base.decoding.generator ? { generator: given.generator as string } : { ...base.decoding };
+  const vocabulary = { ...base.vocabulary };
+  for (const [k, v] of Object.entries(given)) {
+    if (k === 'generator') continue;
+    if (REQUEST_OPTIONS.find((o) => o.name === k)?.scope === 'vocabulary') vocabulary[k] = v;
+    else decoding[k] = v;
+  }
+  const bs = decoding.beamSize;
   if (typeof bs === 'number' && bs > limits.maxBeamSize) {
-    throw new RequestError(400, 'decoding.beamSize', invalidOption('decoding.beamSize', `an integer in 1..${limits.maxBeamSize} (the server's --max-beam-size)`, bs).message);
+    throw badField('decoding.beamSize', invalidOption('decoding.beamSize', `an integer in 1..${limits.maxBeamSize} (the server's --max-beam-size)`, bs).problem);
   }
-  return out;
+  return { decoding, vocabulary };
 }
