@@ -10,7 +10,7 @@ import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
-import { DEFAULT_VOCAB_SCORING, type VocabScoring } from '../options/schema.js';
+import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
 import { checkDecodingRules, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
 
@@ -73,7 +73,7 @@ function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; prio
  * @throws Error naming the file and the field for invalid JSON, unknown or mistyped fields, missing
  *   members, bad generator options, and files or folders that do not exist
  */
-export function loadPredictionConfig(path: string, sets: readonly string[] = []): PredictionPlan {
+export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: { vocabScoring?: VocabScoring } = {}): PredictionPlan {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -81,7 +81,16 @@ export function loadPredictionConfig(path: string, sets: readonly string[] = [])
     throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   const doc = parseJsonFile(text, path);
-  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+    applyOverrides(doc as Obj, sets.map(parseOverride));
+    // A command-line option of the vocabulary overrides the config's, in the config's own naming.
+    const section = (doc as Obj).prediction_config ?? (doc as Obj).predict;
+    const seedFormat = 'prediction_config' in doc;
+    for (const o of VOCABULARY_OPTIONS) {
+      const v = (flags as Obj)[o.name];
+      if (v !== undefined && typeof section === 'object' && section !== null) (section as Obj)[seedFormat ? o.seed : o.name] = v;
+    }
+  }
   validateConfigDocument(doc, path);
   const d = doc as Obj;
   return 'prediction_config' in d ? fromSeed(d.prediction_config as Obj, path) : fromNative(d.predict as Obj, path);
@@ -113,7 +122,10 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
   const seedPrior = typeof c.prior_path === 'string' ? res(c.prior_path) : undefined;
   const priorPath = searchFiles(
-    { generator: decoding.generator, decoding, useVocabulary: c.use_vocab_for_generation as boolean, vocabulary: true, prior: seedPrior !== undefined, seedScoring: true },
+    {
+      generator: decoding.generator, decoding, useVocabulary: c.use_vocab_for_generation as boolean, vocabulary: true, prior: seedPrior !== undefined, seedScoring: true,
+      ...(typeof c.vocab_scoring === 'string' ? { vocabScoring: c.vocab_scoring as VocabScoring } : {}),
+    },
     { vocabularyPath, priorPath: seedPrior, at, names: SEED_NAMES },
   );
   const flag = (k: string) => { const v = c[k]; return typeof v === 'boolean' ? v : undefined; };

@@ -41,6 +41,8 @@ export const SEED_SECTION_SCHEMA = {
     generator: { type: 'string', enum: [...GENERATOR_NAMES] },
     generator_call_kwargs: { type: 'object' },
     use_vocab_for_generation: bool,
+    // Not the seed's: accepted so that a seed config asking for another scoring is told why it cannot.
+    vocab_scoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
     n_classes: { type: ['integer', 'null'], minimum: 2 },
   },
 } as const;
