@@ -112,37 +112,27 @@ export interface NativeDeviceMemory {
 export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
 
 /**
- * Options of `decodeSwipes`, read by native/binding/decode_binding.cc into the search options, the engine
- * options and the model limits. Every option must have its type (a wrong type is a TypeError naming it).
+ * What the search does (native SearchOptions): the search options of lib/options/schema.ts by their names
+ * (`returnHypotheses` of exact and hybrid as `topN`, 0 = all), and a debug statistic.
  */
-export interface NativeDecodeOptions {
-  // Search options.
+export interface NativeSearchOptions {
   generator: NativeGenerator;
-  /** Beam searches and hybrid: expansions per step and hypotheses kept (1..nClasses). */
   beamSize?: number;
-  /** Beam searches and exact scoring: length-normalisation exponent. */
   normalizationFactor?: number;
-  /** Most tokens generated, `<eos>` included (1..maxTokenLen). */
   maxSteps: number;
-  /** Beam searches only: never expand a token whose log-probability is at or below this (default −Infinity: off). */
   tokenLogProbFloor?: number;
-  /** Beam searches only: drop a hypothesis whose score is above this (default Infinity: off). */
   scoreCeiling?: number;
   /** Exact scoring and hybrid: best words returned per swipe, 0 = all (default 6). Need a vocabulary trie. */
   topN?: number;
-  /** Hybrid only: beam steps before exact scoring (0..maxSteps, default 3). */
   hybridSteps?: number;
-  /**
-   * Exact scoring without a trie only: per swipe, the words to score (unmasked). Word w is
-   * `ids[wordOffsets[w] .. wordOffsets[w+1])` (token ids without `<sos>`/`<eos>`), swipe i owns words
-   * `swipeOffsets[i] .. swipeOffsets[i+1]`.
-   */
-  wordLists?: { ids: Int32Array; wordOffsets: Int32Array; swipeOffsets: Int32Array };
-  /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
-  margins?: boolean;
   /** With a vocabulary trie: `'seed'` renormalises over the allowed tokens, `'model'` keeps the model's log-probabilities. Default `'seed'`. */
   vocabScoring?: 'seed' | 'model';
-  // Engine options.
+  /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
+  margins?: boolean;
+}
+
+/** How the engine runs the search (native EngineOptions); only `seedTies` may change a result. */
+export interface NativeEngineOptions {
   /** Swipes decoded together (continuous batching). */
   batchSize: number;
   /** Batch of one and full-prefix decoding: the seed's own loop. */
@@ -157,12 +147,31 @@ export interface NativeDecodeOptions {
   seedTies?: boolean;
   /** Debug statistic: return every row the model scored (in `trace`). */
   traceSteps?: boolean;
-  // Model limits.
+}
+
+/** The model's constants the search and the engine respect (native ModelLimits). */
+export interface NativeModelLimits {
   sos: number;
   eos: number;
   pad: number;
   nClasses: number;
   maxTokenLen: number;
+}
+
+/**
+ * Options of `decodeSwipes`, read by native/binding/decode_binding.cc into DecodingOptions, part by part.
+ * Every option must have its type (a wrong type is a TypeError naming it, e.g. `options.engine.nativeStep`).
+ */
+export interface NativeDecodeOptions {
+  search: NativeSearchOptions;
+  engine: NativeEngineOptions;
+  limits: NativeModelLimits;
+  /**
+   * Exact scoring without a trie only: per swipe, the words to score (unmasked). Word w is
+   * `ids[wordOffsets[w] .. wordOffsets[w+1])` (token ids without `<sos>`/`<eos>`), swipe i owns words
+   * `swipeOffsets[i] .. swipeOffsets[i+1]`.
+   */
+  wordLists?: { ids: Int32Array; wordOffsets: Int32Array; swipeOffsets: Int32Array };
 }
 
 /** Model work counted by the engine, for FLOP estimates (the public DecodeWork, field for field). */
