@@ -1,7 +1,7 @@
 /** `neuroswipe serve`: online decoding over HTTP with dynamic batching, and the demo page. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type DecodingInput, type GeneratorName } from '../decode/decoding.js';
+import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
 import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
@@ -124,7 +124,7 @@ export function register(program: Command): void {
         const vocabulary = vocabularies[0] ?? null;
         const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0 }));
         const running = await startServer({
-          model, grids, vocabulary, decoding: decoding as DecodingInput, // checked by startServer
+          model, grids, vocabulary, decoding, // checked by startServer
           prior: servedPriors[0] ?? null,
           models: models.slice(1).map((m, i) => ({ model: m, vocabulary: vocabularies[i + 1] ?? null, prior: servedPriors[i + 1] ?? null })),
           host: o.host, port,

@@ -58,12 +58,13 @@ export function optionsFromFlags(o: Readonly<Record<string, unknown>>, generator
   const decoding: FlagOptions['decoding'] = { generator };
   const out: FlagOptions = { decoding };
   for (const spec of DECODING_OPTIONS) {
-    const text = o[spec.name];
-    if (!names.includes(spec.name) || text === undefined) continue;
+    const given = o[spec.name];
+    if (!names.includes(spec.name) || given === undefined) continue;
+    const text = typeof given === 'string' ? given : JSON.stringify(given);
     const flag = flagName(spec);
     if (!spec.generators.includes(generator)) throw new Error(`${flag} applies to ${generatorList(spec.generators)}, not ${generator}`);
     const v = spec.value.kind === 'enum' ? text : Number(text);
-    if (typeof v === 'number' && (String(text).trim() === '' || !Number.isFinite(v) || (spec.value.kind === 'int' && !Number.isInteger(v)))) {
+    if (typeof v === 'number' && (text.trim() === '' || !Number.isFinite(v) || (spec.value.kind === 'int' && !Number.isInteger(v)))) {
       throw new Error(`${flag}: expected ${spec.value.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
     }
     if (spec.scope === 'decoding') decoding[spec.name] = v;
