@@ -12,11 +12,9 @@ import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDec
 import { CharTokenizer } from '../tokenizer.js';
 import { resolveDecodingOptions, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
-import { invalidOption, OptionTypeError } from '../invalid-option.js';
-import { checkDecodingRules, type RuleNaming, type RuleTerm } from '../options/rules.js';
-import { checkOptionValue } from '../options/resolve.js';
+import { invalidOption } from '../invalid-option.js';
+import { checkDecoderRules } from './decoder-rules.js';
 import { nativeSearchOptions } from '../options/native-payload.js';
-import { optionSpec, type DecodingLimits } from '../options/schema.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats } from './stats.js';
@@ -26,41 +24,11 @@ import type { DecodeCallOptions, DecodedSwipe, DecoderOptions } from './decoder-
 import { packFeatures } from './batch-input.js';
 import { postProcessors, runPostProcessors, type PostProcessor } from './postprocess.js';
 import { toRows } from './rows.js';
+import { checkCallOptions, EXACT_PROGRESS_SWIPES, progressChunk, throwIfAborted } from './call-options.js';
 
 export type { DecodeCallOptions, DecodedSwipe, DecodeProgress, DecoderOptions, ScoredStep } from './decoder-types.js';
 
-/**
- * Most swipes between two progress reports of `exact`, which scores every vocabulary word of each swipe
- * (about 100× beam's time: a few swipes a second on one CPU core with a 20,000-word vocabulary).
- */
-export const EXACT_PROGRESS_SWIPES = 10;
-
-/**
- * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
- * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share,
- * and never more than `most` (the slow `exact` search reports every {@link EXACT_PROGRESS_SWIPES} swipes).
- */
-export function progressChunk(total: number, workers: number, batchSize: number, most = Infinity): number {
-  const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
-  return Math.max(1, Math.min(share, most, Math.max(batchSize * 8, Math.ceil(total / 100))));
-}
-
-/**
- * Checks the options of one decode call.
- * @throws TypeError naming the option: not an object, a `signal` that is no AbortSignal, an `onProgress`
- *   that is no function
- */
-function checkCallOptions(call: unknown): asserts call is DecodeCallOptions {
-  if (typeof call !== 'object' || call === null) throw new TypeError(`Decoder.decode: options: expected an object { signal?, onProgress? }, got ${describeValue(call)}`);
-  const c = call as Record<string, unknown>;
-  if (c.signal !== undefined && !(c.signal instanceof AbortSignal)) throw new TypeError(`Decoder.decode: options.signal: expected an AbortSignal, got ${describeValue(c.signal)}`);
-  if (c.onProgress !== undefined && typeof c.onProgress !== 'function') throw new TypeError(`Decoder.decode: options.onProgress: expected a function, got ${describeValue(c.onProgress)}`);
-}
-
-/** Throws the signal's reason when it has been aborted. */
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}
+export { EXACT_PROGRESS_SWIPES, progressChunk } from './call-options.js';
 
 /**
  * The feature transform a model was trained with, from its metadata.
@@ -80,23 +48,6 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
   };
 }
 
-
-/** The cross-option rules in the library's words: the option of {@link DecoderOptions} at fault. */
-const LIBRARY_NAMING: RuleNaming = {
-  name: (t) => LIBRARY_NAMES[t],
-  need: (t) => (t === 'useVocabulary' ? 'give one (vocabulary)' : t === 'prior' ? 'give the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))' : `give them (${LIBRARY_NAMES[t]})`),
-  drop: (t) => `drop ${LIBRARY_NAMES[t]}`,
-  fail: (t, text) => new OptionTypeError(LIBRARY_NAMES[t], text),
-};
-const LIBRARY_NAMES: Record<RuleTerm, string> = {
-  generator: 'decoding.generator', useVocabulary: 'vocabulary', vocabulary: 'repairWords', repair: 'decoding.repair',
-  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'reference',
-};
-
-/** The decoding limits of a model's metadata. */
-function m2l(m: { n_classes: number; max_token_len: number }): DecodingLimits {
-  return { nClasses: m.n_classes, maxTokenLen: m.max_token_len };
-}
 
 /**
  * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
@@ -134,15 +85,7 @@ export class Decoder {
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
     this.reference = options.reference ?? false;
-    if (options.vocabScoring !== undefined) checkOptionValue(optionSpec('vocabScoring'), options.vocabScoring, 'vocabScoring', { limits: m2l(m), generator: this.decoding.generator, resolved: {} });
-    checkDecodingRules({
-      generator: this.decoding.generator, decoding: this.decoding, useVocabulary: this.vocabulary !== null,
-      vocabulary: (options.repairWords?.length ?? 0) > 0, prior: options.prior instanceof WordPrior, seedScoring: this.reference,
-      ...(options.vocabScoring !== undefined ? { vocabScoring: options.vocabScoring } : {}),
-    }, LIBRARY_NAMING);
-    if (this.reference && (this.decoding.generator === 'exact' || this.decoding.generator === 'hybrid')) {
-      throw new TypeError("reference: exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");
-    }
+    checkDecoderRules(options, this.decoding, m);
     const bs = options.batchSize ?? CPU_BATCH_SIZE;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? defaultWorkers(model.device);

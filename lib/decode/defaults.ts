@@ -3,7 +3,7 @@
  * `reproduce` decode with the same device, batch size, workers, decoder step and forced-step rule.
  */
 import { availableParallelism } from 'node:os';
-import type { DecodedSwipe } from './decoder.js';
+import type { DecodedSwipe } from './decoder-types.js';
 import type { PredictionRow } from '../predictions.js';
 import type { DeviceRequest } from '../model/model.js';
 

@@ -4,43 +4,18 @@
  * same words as lines of a data file (`lib/data/dataset.ts`), with the field path inside the request
  * (`swipes[2].x[5]`) in place of the file and line.
  */
-import { createHash } from 'node:crypto';
 import { BadLineError } from '../io/bad-line.js';
+import { badField } from './errors.js';
 import { parseSwipeLine, type Swipe } from '../data/dataset.js';
 import { keyboardSize } from '../data/swipe-input.js';
-import type { Grid, GridMap } from '../keyboard/grid.js';
+import type { GridRegistry } from './grid-registry.js';
 import { invalidOption } from '../invalid-option.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
 
-/** A request that cannot be served: HTTP status, the field at fault, and the message. */
-export class RequestError extends Error {
-  /** HTTP status (400, 404, 405, 413, 503, …). */
-  readonly status: number;
-  /** Dotted field path inside the request (`swipes[1].x[3]`), `(body)` for the whole body, or `null`. */
-  readonly field: string | null;
-  /** Seconds for a `Retry-After` header (503 only). */
-  readonly retryAfter: number | null;
+export { GridRegistry } from './grid-registry.js';
 
-  /**
-   * @param status - HTTP status
-   * @param field - field path, or null when no field is at fault
-   * @param message - the full message (it names the field when there is one)
-   * @param retryAfter - seconds for `Retry-After`
-   */
-  constructor(status: number, field: string | null, message: string, retryAfter: number | null = null) {
-    super(message);
-    this.name = 'RequestError';
-    this.status = status;
-    this.field = field;
-    this.retryAfter = retryAfter;
-  }
-}
-
-/** A 400 naming `field`: `<field>: <problem>`. */
-export function badField(field: string, problem: string): RequestError {
-  return new RequestError(400, field, `${field}: ${problem}`);
-}
+export { RequestError, badField } from './errors.js';
 
 /** Limits a request is checked against (fixed when the server starts). */
 export interface RequestLimits {
@@ -73,90 +48,6 @@ const TOP_FIELDS = ['swipes', 'decoding'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function canonical(grid: Grid): string {
-  return JSON.stringify({ width: grid.width, height: grid.height, keys: grid.keys, grid_name: grid.grid_name });
-}
-
-/**
- * Server-side registry of grids: the known ones by name, and inline grids of requests. An inline grid equal
- * to the known grid of its name is that grid; any other inline grid is kept under a name made from its
- * content, so two clients sending different layouts under one name each get their own.
- *
- * Inline grids are kept in least-recently-used order, at most `maxInline`: a new one evicts the grid used
- * longest ago, so that no client can fill the table for good. A grid used within the last `busyMs` (the
- * request timeout: a request still in flight may need it) is never evicted; when every kept grid is that
- * recent, the new one is refused with 503 and Retry-After.
- */
-export class GridRegistry {
-  /** Name → grid, shared with the decoders' feature extractors (looked up at extraction time). */
-  readonly grids: GridMap;
-  private readonly known: Map<string, string>;
-  /** Inline grid key → last use (ms), oldest first (a Map keeps insertion order; a use re-inserts). */
-  private readonly inline = new Map<string, number>();
-  private readonly maxInline: number;
-  private readonly busyMs: number;
-  private readonly now: () => number;
-  /** Called with the key of each evicted inline grid (the server drops its cached features). */
-  onEvict: ((key: string) => void) | null = null;
-
-  /**
-   * @param grids - the grids requests may name with `grid_name`
-   * @param maxInline - most distinct inline grids kept
-   * @param busyMs - an inline grid used within this many ms is not evicted (default 0)
-   * @param now - the clock, in ms (default `performance.now`)
-   */
-  constructor(grids: GridMap, maxInline: number, busyMs = 0, now: () => number = () => performance.now()) {
-    this.grids = { ...grids };
-    this.known = new Map(Object.entries(grids).map(([n, g]) => [n, canonical(g)]));
-    this.maxInline = maxInline;
-    this.busyMs = busyMs;
-    this.now = now;
-  }
-
-  /** Number of inline grids kept. */
-  get inlineCount(): number {
-    return this.inline.size;
-  }
-
-  /** Names a request may use in `grid_name`. */
-  get names(): string[] {
-    return [...this.known.keys()];
-  }
-
-  /** Whether `name` is a grid a request may name. */
-  has(name: string): boolean {
-    return this.known.has(name);
-  }
-
-  /**
-   * The key under which an inline grid is decoded (a use: it becomes the most recently used).
-   * @throws RequestError 503 on `field` when the table is full of grids in use by requests in flight
-   */
-  resolveInline(grid: Grid, field: string): string {
-    const c = canonical(grid);
-    if (this.known.get(grid.grid_name) === c) return grid.grid_name;
-    const key = `${grid.grid_name}#${createHash('sha1').update(c).digest('hex').slice(0, 16)}`;
-    const now = this.now();
-    if (this.inline.has(key)) {
-      this.inline.delete(key);
-      this.inline.set(key, now);
-      return key;
-    }
-    if (this.inline.size >= this.maxInline) {
-      const [oldest, used] = this.inline.entries().next().value as [string, number];
-      if (now - used < this.busyMs) {
-        throw new RequestError(503, field, `${field}: the server keeps at most ${this.maxInline} distinct inline grids and all are in use; retry, or send grid_name (one of ${this.names.join(', ')})`, 1);
-      }
-      this.inline.delete(oldest);
-      delete this.grids[oldest];
-      this.onEvict?.(oldest);
-    }
-    this.grids[key] = grid;
-    this.inline.set(key, now);
-    return key;
-  }
 }
 
 /**
