@@ -50,7 +50,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('decode')
     .description('decode the swipes of a data file into ranked candidate words')
-    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py')
+    .requiredOption('--model <file>', 'TorchScript model from python/export_torchscript.py')
     .requiredOption('--data <file>', 'swipes, JSONL (inline curve.grid or curve.grid_name)')
     .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')

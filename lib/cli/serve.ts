@@ -50,7 +50,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('serve')
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
-    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
+    .requiredOption('--model <file>', 'TorchScript model from python/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it); with several --model, one --vocab per model, in the same order', collect)
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')

@@ -34,7 +34,7 @@ interface Block {
 const NOT_RUN: { file: string; starts: string; reason: string }[] = [
   { file: 'README.md', starts: 'bash scripts/bootstrap.sh && bash scripts/demo.sh', reason: 'sets up the machine (apt packages, npm ci, a full native build): the CI main leg runs it' },
   { file: 'README.md', starts: 'apt-get install -y libtorch-dev', reason: 'installs system packages as root and the packed tarball: test/package/pack-install.test.ts installs the tarball into a fresh app' },
-  { file: 'README.md', starts: 'python3 scripts/export_torchscript.py', reason: "needs the seed's trained weights (CKPT.pt, voc.txt), which are not in the repository; test/export exports generated checkpoints" },
+  { file: 'README.md', starts: 'python3 python/export_torchscript.py', reason: "needs the seed's trained weights (CKPT.pt, voc.txt), which are not in the repository; test/export exports generated checkpoints" },
   { file: 'README.md', starts: 'bash scripts/bootstrap.sh --python', reason: 'needs a PyTorch wheel with libtorch (/path/to/python): the CI torch214 leg' },
   { file: 'docs/ARCHITECTURE.md', starts: 'npm run build:ts && npm run build:native', reason: 'rebuilds dist/ and the addon under the other test files; test/scripts/swipe-path.test.ts runs the trace' },
   { file: 'docs/ARCHITECTURE.md', starts: 'neuroswipe predict --config config-1.json', reason: 'the commands the trace prints, on files the trace makes; test/scripts/swipe-path.test.ts runs them' },
