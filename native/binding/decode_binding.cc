@@ -7,12 +7,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "binding/native_error.h"
 #include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 #include "binding/script_model_binding.h"
 #include "binding/tensor_convert.h"
 #include "binding/vocab_trie_binding.h"
+#include "common/native_error.h"
 #include "engine/driver.h"
 
 namespace neuroswipe {

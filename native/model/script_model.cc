@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "model/precision.h"
 
 namespace neuroswipe {
