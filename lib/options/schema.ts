@@ -121,7 +121,7 @@ export const DECODING_OPTIONS: readonly OptionSpec[] = [
     // The native side keeps exact's best N in an int32.
     value: { kind: 'int', min: 1, max: (c) => (c.generator === 'exact' || c.generator === 'hybrid' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER), nullable: true },
     default: (g) => (g === 'exact' || g === 'hybrid' ? 6 : null),
-    doc: `candidates kept per swipe (beams: all with the vocabulary, ${NO_VOCAB_RETURN_HYPOTHESES} without unless repaired: every finished hypothesis would be hundreds of non-words; exact, hybrid: best words kept, 6)`,
+    doc: `candidates kept per swipe (default: all with --use-vocab; ${NO_VOCAB_RETURN_HYPOTHESES} without, as the seed's submission, unless --repair: every finished hypothesis would be hundreds of non-words; exact, hybrid: best words kept, default 6)`,
   },
   {
     name: 'beamSize', seed: 'beamsize', flag: '--beam-size <n>', group: 'search', scope: 'decoding', generators: ['beam', 'beam-sync', 'hybrid'], request: true,
