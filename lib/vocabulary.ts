@@ -3,7 +3,7 @@
  * addon as a trie over token ids (docs/SEED.md §6.2). Built once, shared by any number of decodes.
  */
 import { native, NativeHandle, type NativeVocabTrie } from './native.js';
-import { readWordList, splitLines, type WordList } from './io/word-list.js';
+import { blankLinesNote, readWordList, splitLines, type WordList } from './io/word-list.js';
 import { at } from './util/checked.js';
 import { CharTokenizer } from './tokenizer.js';
 import { withJsStack, type Model } from './model/model.js';
@@ -55,6 +55,23 @@ export function fitWordList(list: WordList, maxLength: number): FittedWords {
 }
 
 /**
+ * Reads a word list and fits it to a decoder that emits words of at most `maxLength` characters (see
+ * {@link fitWordList}): what `decode`, `serve` and `predict` do with a vocabulary file.
+ * @param onNote - receives a line about blank lines and about the words left out, when there are any
+ * @throws Error naming the file when it cannot be read or holds no word
+ */
+export function readFittedWordList(path: string, maxLength: number, onNote: (line: string) => void = () => undefined): FittedWords {
+  const list = readWordList(path);
+  const fitted = fitWordList(list, maxLength);
+  const blank = blankLinesNote(list);
+  if (blank !== null) onNote(blank);
+  if (fitted.tooLong > 0) {
+    onNote(`${path}: skipped ${fitted.tooLong} word${fitted.tooLong === 1 ? '' : 's'} longer than ${maxLength} characters (the decoder generates at most ${maxLength + 1} tokens, <eos> included)`);
+  }
+  return fitted;
+}
+
+/**
  * A vocabulary trie ready for decoding. Build it with {@link Vocabulary.fromFile} (a word file and the
  * model whose tokens it is spelled in) or {@link Vocabulary.build}; free it with {@link Vocabulary.dispose}
  * or `await using`.
@@ -88,12 +105,16 @@ export class Vocabulary {
   /**
    * Reads a vocabulary file (one word per line, see {@link readVocabularyFile}) and builds its trie in the
    * token ids of `model` (the `char_tokens` of its metadata, which stay readable after the model is disposed).
+   * @param fit - with `maxLength`, the words longer than it are left out (see {@link readFittedWordList}), and
+   *   `onNote` hears about them
    * @throws Error naming the file when it cannot be read or is empty, or naming the line, the word and the
    *   character the model's tokenizer lacks
    */
-  static async fromFile(path: string, model: Model): Promise<Vocabulary> {
+  static async fromFile(path: string, model: Model, fit: { maxLength?: number; onNote?: (line: string) => void } = {}): Promise<Vocabulary> {
     const tokenizer = CharTokenizer.fromTokens([...model.metadata.char_tokens]);
-    return Vocabulary.build(readVocabularyFile(path), tokenizer, path);
+    if (fit.maxLength === undefined) return Vocabulary.build(readVocabularyFile(path), tokenizer, path);
+    const fitted = readFittedWordList(path, fit.maxLength, fit.onNote);
+    return Vocabulary.build(fitted.words, tokenizer, path, fitted.lines);
   }
 
   /**

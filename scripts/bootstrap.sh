@@ -92,7 +92,7 @@ print(torch.__version__, torch.version.cuda or "none", d, "ok" if ok else "no-li
 else
   # (A PyTorch chosen by an earlier --python run is forgotten: this mode builds against Debian's libtorch.)
   export NEUROSWIPE_PYTHON=""
-  PACKAGES=(cmake g++ make ccache python3 libtorch-dev python3-torch libopenblas0-openmp clang-format)
+  PACKAGES=(cmake g++ make ccache python3 libtorch-dev python3-torch libopenblas0-openmp clang-format flake8)
 fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Differential harness, long run: the built-in CPU decoder step against the model's TorchScript decode_step
 // (and, on a share of the swipes, full-prefix recomputation) on long-running and plain random-initialised
-// models of every registry architecture (scripts/make_test_models.py --long-running-set) and the model of
+// models of every registry architecture (python/make_test_models.py --long-running-set) and the model of
 // ../shared/repro/step-divergence when it is there, synthetic swipes on both real grids, beam 6 and 20 without
 // a vocabulary (all hypotheses returned) and beam 6 with it. Two comparisons per pair of runs:
 //   candidates  a difference on a swipe whose decision margins (measured by the engine) all exceed 1e-4 is a
@@ -75,7 +75,7 @@ const spread = (list, share) => {
 const listPath = join(modelsDir, 'long-running.json');
 if (!existsSync(listPath)) {
   process.stderr.write(`making ${perArch} long-running models per architecture in ${modelsDir}\n`);
-  execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--long-running-set', String(perArch), '--out', modelsDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(findTorchPython(), [join(root, 'python/make_test_models.py'), '--long-running-set', String(perArch), '--out', modelsDir], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 const { models } = JSON.parse(readFileSync(listPath, 'utf8'));
 for (const m of models) m.path = join(modelsDir, m.file);

@@ -10,7 +10,7 @@ import { findTorchPython } from '../lib/model/python.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export default function setup(): void {
-  const script = `${root}scripts/make_test_models.py`;
+  const script = `${root}python/make_test_models.py`;
   if (!existsSync(script)) return;
   execFileSync(findTorchPython(), [script, '--out', `${root}test/fixtures/generated`], { stdio: 'inherit', cwd: root });
 }

@@ -1,5 +1,6 @@
 /** `neuroswipe predict`: runs a prediction config (seed `prediction_config` or neuroswipe `predict`). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { optionSpec, VOCAB_SCORINGS, type VocabScoring } from '../options/schema.js';
 import { tuneHeapForThroughput } from '../runtime.js';
 import { loadPredictionConfig } from '../config/load.js';
 import { DEFAULT_CHUNK_SIZE } from '../decode/defaults.js';
@@ -24,7 +25,10 @@ interface PredictOptions {
   threads?: number;
   quiet?: boolean;
   longSwipes: string;
+  vocabScoring?: VocabScoring;
 }
+
+const VOCAB_SCORING = optionSpec('vocabScoring');
 
 /** Registers `predict`. */
 export function register(program: Command): void {
@@ -40,11 +44,12 @@ export function register(program: Command): void {
     .addOption(workersOption())
     .option('--chunk-size <n>', `swipes per chunk, the unit of sharding; must be the same for all shards (default: the config's chunkSize, else ${DEFAULT_CHUNK_SIZE})`, integerArg(1))
     .addOption(threadsOption('threads'))
+    .addOption(new Option(VOCAB_SCORING.flag, `${VOCAB_SCORING.doc}; overrides the config's (a seed-format config scores as the seed)`).choices([...VOCAB_SCORINGS]))
     .option('--long-swipes <policy>', `swipes with more points than a model's max_curve_len: ${LONG_SWIPE_POLICIES.join(' | ')} (skip decodes the others and reports the skipped lines)`, 'fail')
     .action(async (opts: PredictOptions) => {
       tuneHeapForThroughput();
       const longSwipes = parseLongSwipePolicy(opts.longSwipes);
-      const plan = loadPredictionConfig(opts.config, opts.set);
+      const plan = loadPredictionConfig(opts.config, opts.set, opts.vocabScoring !== undefined ? { vocabScoring: opts.vocabScoring } : {});
       if (opts.device !== undefined) plan.device = opts.device;
       plan.batchSize = opts.batchSize ?? plan.batchSize;
       plan.workers = opts.workers ?? plan.workers;

@@ -1,12 +1,14 @@
 /** `neuroswipe serve`: online decoding over HTTP with dynamic batching, and the demo page. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Decoder } from '../decode/decoder.js';
-import { DECODING_DEFAULTS, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, withNoVocabularyDefault, type DecodingInput } from '../decode/decoding.js';
+import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
+import { DECODING_OPTIONS } from '../options/schema.js';
+import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
-import { Vocabulary, readVocabularyFile } from '../vocabulary.js';
+import { Vocabulary } from '../vocabulary.js';
 import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
@@ -23,10 +25,6 @@ interface ServeCliOptions {
   host: string;
   port: number;
   generator: string;
-  beamSize?: string;
-  normalizationFactor?: string;
-  maxSteps?: string;
-  returnHypotheses?: string;
   maxBeamSize: number;
   device: DeviceRequest;
   precision: Precision;
@@ -42,15 +40,17 @@ interface ServeCliOptions {
   quiet?: boolean;
 }
 
+/** The search options serve takes as flags (the post-processors' weights come per model: --prior-weight). */
+const SERVE_FLAGS = DECODING_OPTIONS.filter((o) => o.group === 'search').map((o) => o.name);
+
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Registers `serve`. */
 export function register(program: Command): void {
-  const beam = DECODING_DEFAULTS.beam;
-  program
+  const cmd = program
     .command('serve')
     .description('decode swipes over HTTP (JSON API with dynamic batching, Prometheus metrics) and serve the demo page')
-    .requiredOption('--model <file>', 'TorchScript model from scripts/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
+    .requiredOption('--model <file>', 'TorchScript model from python/export_torchscript.py; repeat it to serve one model per keyboard (each swipe goes to the model whose grid_names list its grid)', collect)
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it); with several --model, one --vocab per model, in the same order', collect)
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
@@ -59,11 +59,8 @@ export function register(program: Command): void {
     .option('--prior-length <μ>', 'with --prior: μ, added per character; one per --prior (default: 0)', collect)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
-    .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'))
-    .option('--beam-size <n>', `beam: expansions per step and partials kept (default: ${beam.beamSize})`)
-    .option('--normalization-factor <x>', `beam: score = −Σ log p / len^x (default: ${beam.normalizationFactor})`)
-    .option('--max-steps <n>', `most tokens generated, <eos> included (default: ${beam.maxSteps})`)
-    .option('--return-hypotheses <n>', `beam: candidates kept per swipe (default: all with --use-vocab, ${NO_VOCAB_RETURN_HYPOTHESES} without)`)
+    .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'));
+  addOptionFlags(cmd, SERVE_FLAGS)
     .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16)
     .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in').choices([...PRECISIONS]).default('float32'))
@@ -93,24 +90,21 @@ export function register(program: Command): void {
       const { port, maxWaitMs, maxBeamSize } = o;
       setNumThreads(o.threads);
       tuneHeapForThroughput();
-      const decoding: { generator: string; [k: string]: unknown } = { generator: o.generator };
-      const set = (k: string, flag: string, v: string | undefined, integer: boolean): void => {
-        if (v !== undefined) decoding[k] = parseNumber(flag, v, integer);
-      };
-      set('maxSteps', '--max-steps', o.maxSteps, true);
-      if (o.generator !== 'greedy') {
-        set('beamSize', '--beam-size', o.beamSize, true);
-        set('normalizationFactor', '--normalization-factor', o.normalizationFactor, false);
-        set('returnHypotheses', '--return-hypotheses', o.returnHypotheses, true);
-      } else if (o.beamSize ?? o.normalizationFactor ?? o.returnHypotheses) {
-        throw new Error('--beam-size, --normalization-factor and --return-hypotheses apply to beam and beam-sync, not greedy');
-      }
+      const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName, SERVE_FLAGS);
+      const decoding = flags.decoding;
+      checkDecodingRules({
+        generator: decoding.generator, decoding, useVocabulary: o.useVocab === true, vocabulary: vocabs.length > 0, prior: false,
+        ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+      }, CLI_NAMING);
       // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
       Object.assign(decoding, withNoVocabularyDefault(decoding, o.useVocab === true));
       if (typeof decoding.beamSize === 'number' && decoding.beamSize > maxBeamSize) {
         throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
       }
       const grids = loadGrids(o.grids);
+      const say = (line: string): void => {
+        if (!o.quiet) process.stderr.write(`${line}\n`);
+      };
       const models: Model[] = [];
       try {
         for (const path of o.model) models.push(await Model.load(path, { device: o.device, precision: o.precision }));
@@ -123,13 +117,14 @@ export function register(program: Command): void {
             vocabularies.push(null);
             continue;
           }
-          const base = await Decoder.create(m, { decoding: decoding as DecodingInput, grids }); // checked by Decoder.create
-          vocabularies.push(await Vocabulary.build(readVocabularyFile(path), base.tokenizer, path));
+          // The word list fitted to the longest word the search can generate, as decode and predict fit it.
+          const maxSteps = resolveDecodingOptions(decoding, { nClasses: m.metadata.n_classes, maxTokenLen: m.metadata.max_token_len }).maxSteps;
+          vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: maxSteps - 1, onNote: say }));
         }
         const vocabulary = vocabularies[0] ?? null;
         const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0 }));
         const running = await startServer({
-          model, grids, vocabulary, decoding: decoding as DecodingInput, // checked by startServer
+          model, grids, vocabulary, decoding, // checked by startServer
           prior: servedPriors[0] ?? null,
           models: models.slice(1).map((m, i) => ({ model: m, vocabulary: vocabularies[i + 1] ?? null, prior: servedPriors[i + 1] ?? null })),
           host: o.host, port,
@@ -142,10 +137,8 @@ export function register(program: Command): void {
           maxSwipesPerRequest: o.maxSwipesPerRequest,
           maxBeamSize,
           nativeStep: !o.torchscriptStep,
+          ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
         });
-        const say = (line: string): void => {
-          if (!o.quiet) process.stderr.write(`${line}\n`);
-        };
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
         const described = models.map((m, i) => {
           const v = vocabularies[i];

@@ -4,39 +4,19 @@
  * different ones never do. The seed's keyword names map one to one onto ours.
  */
 import { DECODING_DEFAULTS, GENERATOR_NAMES, OPTIONAL_DECODING_OPTIONS, type DecodingOptions, type GeneratorName, resolveDecodingOptions } from '../decode/decoding.js';
+import { DECODING_OPTIONS } from '../options/schema.js';
+import { optionOf } from '../invalid-option.js';
+
+/** The generator options of the schema, in the seed's `generator_call_kwargs` order (docs/SEED.md §3.11). */
+const GENERATOR_SPECS = DECODING_OPTIONS.filter((o) => o.scope === 'decoding');
 
 /** Seed `generator_call_kwargs` names → neuroswipe option names. */
-export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze({
-  max_steps_n: 'maxSteps',
-  return_hypotheses_n: 'returnHypotheses',
-  beamsize: 'beamSize',
-  normalization_factor: 'normalizationFactor',
-  hybrid_steps: 'hybridSteps',
-  token_log_prob_floor: 'tokenLogProbFloor',
-  score_ceiling: 'scoreCeiling',
-  repair: 'repair',
-  repair_distance: 'repairDistance',
-  repair_rescore: 'repairRescore',
-  prior_weight: 'priorWeight',
-  prior_length: 'priorLength',
-});
+export const SEED_KWARG_NAMES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(GENERATOR_SPECS.map((o) => [o.seed, o.name])));
 
-/** neuroswipe option names → seed names, in the order the seed's configs write them (docs/SEED.md §3.11). */
-const OURS_TO_SEED: readonly [string, string][] = [
-  ['maxSteps', 'max_steps_n'],
-  ['returnHypotheses', 'return_hypotheses_n'],
-  ['beamSize', 'beamsize'],
-  ['normalizationFactor', 'normalization_factor'],
-  // Not the seed's: the hybrid's beam steps, and the pruning thresholds, repair and prior (written only when set).
-  ['hybridSteps', 'hybrid_steps'],
-  ['tokenLogProbFloor', 'token_log_prob_floor'],
-  ['scoreCeiling', 'score_ceiling'],
-  ['repair', 'repair'],
-  ['repairDistance', 'repair_distance'],
-  ['repairRescore', 'repair_rescore'],
-  ['priorWeight', 'prior_weight'],
-  ['priorLength', 'prior_length'],
-];
+/** The seed name of option `name` (the name itself when it has none). */
+function seedName(name: string): string {
+  return GENERATOR_SPECS.find((o) => o.name === name)?.seed ?? name;
+}
 
 /** How option names are spelled: the seed's `generator_call_kwargs` or neuroswipe's `decoding`. */
 export type OptionNaming = 'seed' | 'native';
@@ -48,7 +28,7 @@ export function generatorOptionNames(generator: GeneratorName, naming: OptionNam
 
 function inNaming(ours: string[], naming: OptionNaming): string[] {
   if (naming === 'native') return ours;
-  return OURS_TO_SEED.filter(([o]) => ours.includes(o)).map(([, s]) => s);
+  return GENERATOR_SPECS.filter((o) => ours.includes(o.name)).map((o) => o.seed);
 }
 
 /**
@@ -83,11 +63,11 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
   try {
     return resolveDecodingOptions(input);
   } catch (err) {
-    const msg = (err as Error).message.replace(/^decoding\.(\w+)/, (_m, name: string) => {
-      const shown = naming === 'seed' ? (OURS_TO_SEED.find(([o]) => o === name)?.[1] ?? name) : name;
-      return `${where}.${shown}`;
-    });
-    throw new Error(msg, { cause: err });
+    const bad = optionOf(err);
+    if (bad === null) throw err;
+    const name = bad.option.replace(/^decoding\.?/, '');
+    const shown = naming === 'seed' ? seedName(name) : name;
+    throw new Error(`${where}${shown === '' ? '' : `.${shown}`}: ${bad.problem}`, { cause: err });
   }
 }
 
@@ -95,7 +75,7 @@ export function strictDecodingOptions(generator: unknown, options: Record<string
 export function seedKwargs(options: DecodingOptions): Record<string, unknown> {
   const o = options as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [ours, seed] of OURS_TO_SEED) if (ours in o) out[seed] = o[ours];
+  for (const spec of GENERATOR_SPECS) if (spec.name in o) out[spec.seed] = o[spec.name];
   return out;
 }
 

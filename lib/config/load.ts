@@ -9,8 +9,9 @@ import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
-import type { DecodingOptions } from '../decode/decoding.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
+import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
+import { checkDecodingRules, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
 
 type Obj = Record<string, unknown>;
@@ -29,33 +30,39 @@ function mustExist(path: string, where: string, kind: 'file' | 'dir'): void {
   if (kind === 'file' && isDir) throw new Error(`${where}: is a folder, expected a file: ${path}`);
 }
 
-/** What {@link searchFiles} checks, with the config's own field names. */
-interface SearchFileFields {
-  useVocabulary: boolean;
-  vocabularyPath: string | undefined;
-  priorPath: string | undefined;
-  /** `file: section.field` of a field. */
-  field: (name: string) => string;
-  names: { useVocabulary: string; vocabulary: string; prior: string; repair: string; priorWeight: string };
+/** The config's own field names of the rule terms (relative to its section). */
+type ConfigNames = Record<RuleTerm, string>;
+
+const SEED_NAMES: ConfigNames = {
+  generator: 'generator', useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', repair: 'generator_call_kwargs.repair',
+  prior: 'prior_path', priorWeight: 'generator_call_kwargs.prior_weight', vocabScoring: 'vocab_scoring', seedScoring: 'a seed-format config',
+};
+const NATIVE_NAMES: ConfigNames = {
+  generator: 'generator', useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', repair: 'decoding.repair',
+  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'seedScoring',
+};
+
+/** The cross-option rules in a config's words: `file: section.field: problem`. */
+function configNaming(at: (field: string) => string, names: ConfigNames): RuleNaming {
+  const flag = (t: RuleTerm) => t === 'useVocabulary';
+  return {
+    name: (t) => names[t],
+    need: (t) => (flag(t) ? 'it must be true' : 'missing field'),
+    drop: (t) => (flag(t) ? 'it must be false' : `drop ${names[t]}`),
+    fail: (t, text) => new Error(`${at(names[t])}: ${text}`),
+  };
 }
 
 /**
- * The files of the post-processing steps: Levenshtein repair repairs a search without the vocabulary, to the
- * vocabulary file's words; the prior's frequency file is given exactly when its weight is.
+ * The cross-option rules (lib/options/rules.ts) and the files of the post-processing steps: the vocabulary
+ * file that Levenshtein repair repairs to, and the prior's frequency file.
  * @returns the frequency file, when the prior is on
  * @throws Error naming the file and the field
  */
-function searchFiles(decoding: DecodingOptions, f: SearchFileFields): string | undefined {
-  const n = f.names;
-  if ('repair' in decoding && decoding.repair !== undefined) {
-    if (f.useVocabulary) throw new Error(`${f.field(n.useVocabulary)}: ${n.repair} repairs a search without the vocabulary; it must be false`);
-    if (f.vocabularyPath === undefined) throw new Error(`${f.field(n.vocabulary)}: missing field (${n.repair} repairs to the vocabulary's words)`);
-    mustExist(f.vocabularyPath, f.field(n.vocabulary), 'file');
-  }
-  const weighted = decoding.generator !== 'greedy' && decoding.priorWeight !== undefined;
-  if (weighted && f.priorPath === undefined) throw new Error(`${f.field(n.prior)}: missing field (${n.priorWeight} is set: the word-frequency file of the prior)`);
-  if (!weighted && f.priorPath !== undefined) throw new Error(`${f.field(n.prior)}: applies only with ${n.priorWeight} (the word-frequency prior); add it or drop ${n.prior}`);
-  if (f.priorPath !== undefined) mustExist(f.priorPath, f.field(n.prior), 'file');
+function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; priorPath: string | undefined; at: (field: string) => string; names: ConfigNames }): string | undefined {
+  checkDecodingRules(x, configNaming(f.at, f.names));
+  if (f.vocabularyPath !== undefined) mustExist(f.vocabularyPath, f.at(f.names.vocabulary), 'file');
+  if (f.priorPath !== undefined) mustExist(f.priorPath, f.at(f.names.prior), 'file');
   return f.priorPath;
 }
 
@@ -66,7 +73,7 @@ function searchFiles(decoding: DecodingOptions, f: SearchFileFields): string | u
  * @throws Error naming the file and the field for invalid JSON, unknown or mistyped fields, missing
  *   members, bad generator options, and files or folders that do not exist
  */
-export function loadPredictionConfig(path: string, sets: readonly string[] = []): PredictionPlan {
+export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: { vocabScoring?: VocabScoring } = {}): PredictionPlan {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -74,7 +81,16 @@ export function loadPredictionConfig(path: string, sets: readonly string[] = [])
     throw new Error(`${path}: cannot read config: ${(err as Error).message}`, { cause: err });
   }
   const doc = parseJsonFile(text, path);
-  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) applyOverrides(doc as Obj, sets.map(parseOverride));
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+    applyOverrides(doc as Obj, sets.map(parseOverride));
+    // A command-line option of the vocabulary overrides the config's, in the config's own naming.
+    const section = (doc as Obj).prediction_config ?? (doc as Obj).predict;
+    const seedFormat = 'prediction_config' in doc;
+    for (const o of VOCABULARY_OPTIONS) {
+      const v = (flags as Obj)[o.name];
+      if (v !== undefined && typeof section === 'object' && section !== null) (section as Obj)[seedFormat ? o.seed : o.name] = v;
+    }
+  }
   validateConfigDocument(doc, path);
   const d = doc as Obj;
   return 'prediction_config' in d ? fromSeed(d.prediction_config as Obj, path) : fromNative(d.predict as Obj, path);
@@ -104,13 +120,14 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     return { grid, architecture: arch, weights, weightsName: w, weightsFile, field };
   });
   const decoding = strictDecodingOptions(c.generator, c.generator_call_kwargs as Obj, 'seed', at('generator_call_kwargs'));
-  const priorPath = searchFiles(decoding, {
-    useVocabulary: c.use_vocab_for_generation as boolean, vocabularyPath, priorPath: typeof c.prior_path === 'string' ? res(c.prior_path) : undefined,
-    field: at, names: { useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', prior: 'prior_path', repair: 'generator_call_kwargs.repair', priorWeight: 'generator_call_kwargs.prior_weight' },
-  });
-  if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && c.use_vocab_for_generation !== true) {
-    throw new Error(`${at('use_vocab_for_generation')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
-  }
+  const seedPrior = typeof c.prior_path === 'string' ? res(c.prior_path) : undefined;
+  const priorPath = searchFiles(
+    {
+      generator: decoding.generator, decoding, useVocabulary: c.use_vocab_for_generation as boolean, vocabulary: true, prior: seedPrior !== undefined, seedScoring: true,
+      ...(typeof c.vocab_scoring === 'string' ? { vocabScoring: c.vocab_scoring as VocabScoring } : {}),
+    },
+    { vocabularyPath, priorPath: seedPrior, at, names: SEED_NAMES },
+  );
   const flag = (k: string) => { const v = c[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
     configPath: file,
@@ -121,6 +138,8 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary: c.use_vocab_for_generation as boolean,
+    // The seed's configs score the vocabulary as the seed does.
+    ...(c.use_vocab_for_generation === true ? { vocabScoring: 'seed' as const } : {}),
     decoding,
     transform: {
       name: c.transform_name as string,
@@ -168,13 +187,12 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   });
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
-  const priorPath = searchFiles(decoding, {
-    useVocabulary, vocabularyPath, priorPath: typeof c.prior === 'string' ? res(c.prior) : undefined,
-    field: at, names: { useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', prior: 'prior', repair: 'decoding.repair', priorWeight: 'decoding.priorWeight' },
-  });
-  if ((decoding.generator === 'exact' || decoding.generator === 'hybrid') && !useVocabulary) {
-    throw new Error(`${at('useVocabulary')}: generator ${decoding.generator} scores vocabulary words; it must be true`);
-  }
+  const nativePrior = typeof c.prior === 'string' ? res(c.prior) : undefined;
+  const vocabScoring = c.vocabScoring as VocabScoring | undefined;
+  const priorPath = searchFiles(
+    { generator: decoding.generator, decoding, useVocabulary, vocabulary: vocabularyPath !== undefined, prior: nativePrior !== undefined, ...(vocabScoring !== undefined ? { vocabScoring } : {}) },
+    { vocabularyPath: undefined, priorPath: nativePrior, at, names: NATIVE_NAMES },
+  );
   const t = (c.transform ?? {}) as Obj;
   const flag = (k: string) => { const v = t[k]; return typeof v === 'boolean' ? v : undefined; };
   return {
@@ -186,6 +204,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary,
+    ...(useVocabulary ? { vocabScoring: vocabScoring ?? DEFAULT_VOCAB_SCORING } : {}),
     decoding,
     transform: {
       name: typeof t.name === 'string' ? t.name : undefined,

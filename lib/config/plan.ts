@@ -2,7 +2,7 @@
  * What a prediction config asks for, after validation and with paths resolved: the one shape both config
  * formats are turned into.
  */
-import type { DecodingOptions } from '../decode/decoding.js';
+import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
 import type { DeviceRequest } from '../model/model.js';
 
 /** One `(grid, model, weights)` entry. */
@@ -51,6 +51,11 @@ export interface PredictionPlan {
   priorPath?: string;
   /** Restrict outputs to the vocabulary (seed `use_vocab_for_generation`). */
   useVocabulary: boolean;
+  /**
+   * With the vocabulary: how it restricts the model's log-probabilities (neuroswipe `vocabScoring`, default
+   * lib/options/schema.ts; always `'seed'` in a seed-format config). Absent without the vocabulary.
+   */
+  vocabScoring?: VocabScoring;
   /** The generator and its exact options. */
   decoding: DecodingOptions;
   /** What the config says about the transform (checked against each model). */

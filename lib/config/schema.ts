@@ -4,7 +4,7 @@
  * `predict` section (docs/CONFIG.md). Unknown members are errors in both.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { GENERATOR_NAMES } from '../decode/decoding.js';
+import { GENERATOR_NAMES, VOCAB_SCORINGS } from '../options/schema.js';
 import { TRANSFORM_NAMES } from '../features/types.js';
 import { ARCHITECTURES } from '../model/model-metadata.js';
 
@@ -41,6 +41,8 @@ export const SEED_SECTION_SCHEMA = {
     generator: { type: 'string', enum: [...GENERATOR_NAMES] },
     generator_call_kwargs: { type: 'object' },
     use_vocab_for_generation: bool,
+    // Not the seed's: accepted so that a seed config asking for another scoring is told why it cannot.
+    vocab_scoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
     n_classes: { type: ['integer', 'null'], minimum: 2 },
   },
 } as const;
@@ -57,6 +59,7 @@ export const NATIVE_SECTION_SCHEMA = {
     vocabulary: str,
     prior: str,
     useVocabulary: bool,
+    vocabScoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
     modelsRoot: str,
     models: {
       type: 'array',

@@ -6,216 +6,29 @@ import { FeatureExtractor } from '../features/extractor.js';
 import { TRANSFORM_NAMES, type TransformName, type TransformSpec } from '../features/types.js';
 import type { Swipe } from '../data/dataset.js';
 import { checkSwipes } from '../data/swipe-input.js';
-import type { GridMap } from '../keyboard/grid.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
-import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult } from '../native.js';
+import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult, type NativeVocabTrie } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, VOCAB_SCORINGS, type DecodingInput, type DecodingOptions, type VocabScoring } from './decoding.js';
+import { resolveDecodingOptions, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
+import { checkDecoderRules } from './decoder-rules.js';
+import { nativeSearchOptions } from '../options/native-payload.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
-import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats, type SearchMargins } from './stats.js';
-import { at } from '../util/checked.js';
-import { compareCodePoints } from '../util/code-points.js';
-import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
-import { applyPrior, WordPrior } from './prior.js';
+import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats } from './stats.js';
+import { WordPrior } from './prior.js';
 import { describeValue } from '../util/checked.js';
+import type { DecodeCallOptions, DecodedSwipe, DecoderOptions } from './decoder-types.js';
+import { packFeatures } from './batch-input.js';
+import { postProcessors, runPostProcessors, type PostProcessor } from './postprocess.js';
+import { toRows } from './rows.js';
+import { checkCallOptions, EXACT_PROGRESS_SWIPES, progressChunk, throwIfAborted } from './call-options.js';
 
-/** Progress of one `Decoder.decode` call, in swipes. */
-export interface DecodeProgress {
-  /** Swipes decoded so far. */
-  done: number;
-  /** Swipes in the call. */
-  total: number;
-}
+export type { DecodeCallOptions, DecodedSwipe, DecodeProgress, DecoderOptions, ScoredStep } from './decoder-types.js';
 
-/** Options of one `Decoder.decode` call. */
-export interface DecodeCallOptions {
-  /**
-   * Cancels the call: checked before each native search starts and, inside a running search, before each
-   * of its rounds (one model call), so the call stops within about a round of the abort. The promise then
-   * rejects with `signal.reason` (an `AbortError` `DOMException` by default, `TimeoutError` for
-   * `AbortSignal.timeout`).
-   */
-  signal?: AbortSignal;
-  /** Called after each chunk of swipes is decoded, with the swipes done so far and the call's total. */
-  onProgress?: (progress: DecodeProgress) => void;
-}
-
-/**
- * Most swipes between two progress reports of `exact`, which scores every vocabulary word of each swipe
- * (about 100× beam's time: a few swipes a second on one CPU core with a 20,000-word vocabulary).
- */
-export const EXACT_PROGRESS_SWIPES = 10;
-
-/**
- * Swipes per native search when a call reports progress or can be cancelled: about 1% of the input, never
- * fewer than 8 batches (so continuous batching keeps its slots full), never more than a worker's share,
- * and never more than `most` (the slow `exact` search reports every {@link EXACT_PROGRESS_SWIPES} swipes).
- */
-export function progressChunk(total: number, workers: number, batchSize: number, most = Infinity): number {
-  const share = Math.max(1, Math.ceil(total / Math.max(1, workers)));
-  return Math.max(1, Math.min(share, most, Math.max(batchSize * 8, Math.ceil(total / 100))));
-}
-
-/**
- * Checks the options of one decode call.
- * @throws TypeError naming the option: not an object, a `signal` that is no AbortSignal, an `onProgress`
- *   that is no function
- */
-function checkCallOptions(call: unknown): asserts call is DecodeCallOptions {
-  if (typeof call !== 'object' || call === null) throw new TypeError(`Decoder.decode: options: expected an object { signal?, onProgress? }, got ${describeValue(call)}`);
-  const c = call as Record<string, unknown>;
-  if (c.signal !== undefined && !(c.signal instanceof AbortSignal)) throw new TypeError(`Decoder.decode: options.signal: expected an AbortSignal, got ${describeValue(c.signal)}`);
-  if (c.onProgress !== undefined && typeof c.onProgress !== 'function') throw new TypeError(`Decoder.decode: options.onProgress: expected a function, got ${describeValue(c.onProgress)}`);
-}
-
-/** Throws the signal's reason when it has been aborted. */
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}
-
-/** One decoded swipe: candidates `[score, word]`, lower score is better, in the seed's order. */
-export interface DecodedSwipe {
-  /** 0-based line index of the swipe in its file. */
-  index: number;
-  /** The swipe's grid. */
-  gridName: string;
-  /** `[score, word]` pairs. */
-  candidates: [number, string][];
-  /** The search's decision margins (only with {@link DecoderOptions.margins}). */
-  margins?: SearchMargins;
-  /**
-   * Whether the candidates are proven to be the vocabulary's best words by model score, in order: the
-   * `returnHypotheses` best (all returned when null) are exactly those `generator: 'exact'` returns, up to the
-   * engine's rounding. Set with a vocabulary for `beam`, `beam-sync`, `hybrid` (a bound on every prefix the search
-   * left unexplored, docs/SEARCH.md "Certificate") and `exact` (always true); absent for `greedy`, without a
-   * vocabulary, and when `repair` or the prior changed the list.
-   */
-  certified?: boolean;
-  /**
-   * How many of the candidates, best first, are proven to be the vocabulary's best words in order (whatever
-   * `returnHypotheses`; `certified` is whether they cover the whole list). Present when `certified` is.
-   */
-  certifiedTop?: number;
-  /** Every row the model scored for this swipe, in order (only with {@link DecoderOptions.traceSteps}). */
-  steps?: ScoredStep[];
-}
-
-/** One row the model scored: a prefix and the log-probabilities of the next token after it. */
-export interface ScoredStep {
-  /** Token ids from `<sos>` on. */
-  prefix: Int32Array;
-  /** `n_classes` log-probabilities (after the vocabulary mask; masked tokens are -Infinity). */
-  logProbs: Float32Array;
-}
-
-
-/** Options of {@link Decoder}. */
-export interface DecoderOptions {
-  /** `{ generator, ...that generator's options }`; see `lib/decode/decoding.ts`. Default `{ generator: 'beam' }`. */
-  decoding?: DecodingInput;
-  /** Restrict outputs to these words (the seed's `use_vocab_for_generation`). Default none. */
-  vocabulary?: Vocabulary | null;
-  /**
-   * Swipes decoded together (continuous batching) by each worker. Default 16. `'auto'`: on CUDA, as many
-   * as fit in half the device's free memory by `estimateSwipeMemory` (lib/decode/auto-batch.ts) for the model's
-   * longest swipes (`max_curve_len`), clamped to 16…4096; on the CPU, 16. The choice is in
-   * {@link Decoder.batchSize} and {@link Decoder.autoBatch}.
-   *
-   * Whatever the size, a search whose model call runs out of memory halves its batch, decodes the swipes
-   * it had in flight again and goes on ({@link DecodeStats.oomSplits}); only a batch of one that does not
-   * fit is an error.
-   */
-  batchSize?: number | 'auto';
-  /**
-   * Native searches run concurrently on parts of each `decode` call (libuv threads). With one libtorch
-   * thread per search (`setNumThreads(1)`), one worker per core is usually fastest on CPUs: small
-   * per-step batches keep the cached keys/values in the processor cache. Default: one per core
-   * (`os.availableParallelism()`, at most 64) on the CPU, 1 on CUDA. Counters in the returned stats are
-   * summed over workers.
-   *
-   * Each search occupies one thread of libuv's pool while it runs, and the pool has 4 threads unless the
-   * environment sets `UV_THREADPOOL_SIZE` before Node starts it (the `neuroswipe` command sets it to the
-   * core count + 4). On a machine with more than four cores, start Node with e.g.
-   * `UV_THREADPOOL_SIZE=$(( $(nproc) + 4 )) node app.js` for more than four searches to run at once.
-   */
-  workers?: number;
-  /** Batch of one and full-prefix `decode` per hypothesis: the seed's own loop (slow; for parity tests). */
-  reference?: boolean;
-  /** Keyboard grids. Default: the bundled real grids. */
-  grids?: GridMap;
-  /** Reproduce the seed's inf/NaN features on equal timestamps (default false: finite features). */
-  seedCompatibleFeatures?: boolean;
-  /**
-   * Use the model's key/value-cached step (`memory_kv`/`decode_step`) when it has one. Default true.
-   * Same words and order as full-prefix recomputation; scores agree to about 1e-6 relative.
-   */
-  incremental?: boolean;
-  /**
-   * With incremental decoding on the CPU, run each decoder step in neuroswipe's built-in implementation
-   * (models that export `step_weights`, docs/MODEL_FORMAT.md) instead of the model's TorchScript
-   * `decode_step`: the same weights and math without the interpreter's per-operation cost, each hypothesis
-   * attending over exactly its own prefix and swipe. Default true; false forces the TorchScript step.
-   */
-  nativeStep?: boolean;
-  /**
-   * With a vocabulary, expand a hypothesis without the model when its trie node allows exactly one token:
-   * the masked log-softmax then gives that token exactly 0 whatever the (finite) logits, so the search takes
-   * the same steps with bit-identical scores. Keys/values of the skipped tokens are computed when a
-   * descendant needs them (not at all when the word just ends). Applies to the built-in CPU step and to
-   * full-prefix decoding, never to reference mode. Default true.
-   *
-   * Under `vocabScoring: 'model'` a forced token has its own log-probability, so it is not skipped: instead the
-   * whole forced chain after a requested prefix (one allowed letter, then the next, …) is scored in the same
-   * model call, one row per position, and its rows answer the search when it asks for them
-   * ({@link DecodeStats.chainRows}, {@link DecodeStats.chainSteps}); same results as letter by letter up to
-   * float rounding. Built-in CPU step and full-prefix decoding; the TorchScript `decode_step` scores one
-   * position per row and stays letter by letter. False scores every step in its own call.
-   */
-  skipForced?: boolean;
-  /**
-   * The vocabulary words for `decoding.repair` (Levenshtein repair of a search without the vocabulary), in
-   * their file's order. Required with `repair`, ignored otherwise.
-   */
-  repairWords?: readonly string[];
-  /**
-   * The word frequencies of `decoding.priorWeight` (the word-frequency prior: lib/decode/prior.ts), e.g.
-   * `new WordPrior(readFrequencyTable(path))`. Required with `priorWeight`, ignored otherwise.
-   */
-  prior?: WordPrior;
-  /**
-   * Debug statistic: record each swipe's {@link SearchMargins} (in {@link DecodedSwipe.margins}, their
-   * minimum in {@link DecodeStats.margins}). Costs a scan of each expansion's log-probabilities. Default false.
-   */
-  margins?: boolean;
-  /**
-   * How the vocabulary restricts the log-probabilities every search reads (docs/SEARCH.md, "Vocabulary
-   * scoring"). `'model'`: the model's own log-probability of each allowed token (log_softmax, then the mask), so
-   * a word is ranked by its probability under the model, `<eos>` included. `'seed'`: the seed's masking
-   * (the mask, then log_softmax: each step renormalised over the allowed tokens, a forced letter free;
-   * `use_vocab_for_generation`). Default `'model'`; `'seed'` in reference mode.
-   */
-  vocabScoring?: VocabScoring;
-  /**
-   * The seed's searches (greedy, best-first `beam`) decide near ties by the seed's own arithmetic. Every engine
-   * path computes the model's function up to float32 rounding (a few 1e-6 of a score); where the two sides of a
-   * decision of the search (which partial to expand next and the beam cut: scores within 1e-5; the top-k cut and
-   * greedy's argmax: log-probabilities within 3e-5) are that close, the values on both sides are recomputed as the seed's loop computes them (the swipe encoded
-   * alone, each prefix through the model's `decode`) and decide. The result is then the reference mode's on
-   * the same machine, at the cost of a few full-prefix calls on the swipes that have such a tie
-   * (`DecodeStats.tieDecisions`, `tieDecodeCalls`). Default true; false decides by the engine's own values.
-   */
-  seedTies?: boolean;
-  /**
-   * Debug statistic: return every row the model scored (prefix and log-probabilities) in
-   * {@link DecodedSwipe.steps}. Memory grows with every expansion; for tests and step-level comparisons.
-   * Default false.
-   */
-  traceSteps?: boolean;
-}
+export { EXACT_PROGRESS_SWIPES, progressChunk } from './call-options.js';
 
 /**
  * The feature transform a model was trained with, from its metadata.
@@ -235,76 +48,6 @@ export function transformSpecOf(model: Model, seedCompatible = false): Transform
   };
 }
 
-
-/** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
-const ROWS_SLICE_MS = 2;
-
-/**
- * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
- * beam searches (greedy has one) and cut to `returnHypotheses`. Runs in slices of about {@link ROWS_SLICE_MS}
- * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
- * timers and I/O for long.
- */
-async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions, keep: number | null = d.generator === 'greedy' ? null : d.returnHypotheses): Promise<DecodedSwipe[]> {
-  const rows = new Array<DecodedSwipe>(swipes.length);
-  let j = 0;
-  let traced = 0;
-  let sliceStart = performance.now();
-  for (let i = 0; i < swipes.length; i++) {
-    const s = at(swipes, i);
-    const cands = new Array<[number, string]>(at(res.counts, i));
-    for (let c = 0; c < cands.length; c++, j++) {
-      cands[c] = [at(res.scores, j), tokenizer.decode(res.tokens.subarray(at(res.tokenOffsets, j), at(res.tokenOffsets, j + 1)))];
-      // A swipe with thousands of hypotheses is itself cut into slices.
-      if ((c & 511) === 511 && performance.now() - sliceStart > ROWS_SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-    if (d.generator !== 'greedy') {
-      cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
-      if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
-    }
-    const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
-    rows[i] = row;
-    const top = res.certifiedTop ? at(res.certifiedTop, i) : -1;
-    if (top >= 0) {
-      row.certified = top >= (keep ?? at(res.counts, i));
-      row.certifiedTop = Math.min(top, cands.length);
-    }
-    const m = res.margins;
-    if (m) row.margins = { topK: at(m, 3 * i), prune: at(m, 3 * i + 1), select: at(m, 3 * i + 2) };
-    if (res.trace) {
-      row.steps = traceRows(res.trace, traced, at(res.trace.counts, i));
-      traced += row.steps.length;
-    }
-    if (performance.now() - sliceStart > ROWS_SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
-  return rows;
-}
-
-/** Drops a row's certificate (its list was changed after the search). */
-function uncertify(row: DecodedSwipe): void {
-  delete row.certified;
-  delete row.certifiedTop;
-}
-
-/** Rows `first .. first + n` of a native trace (copies, so that each row outlives the others). */
-function traceRows(trace: NonNullable<NativeDecodeResult['trace']>, first: number, n: number): ScoredStep[] {
-  const rows = trace.tokenOffsets.length - 1;
-  const classes = rows > 0 ? trace.logProbs.length / rows : 0;
-  const out: ScoredStep[] = [];
-  for (let r = first; r < first + n; r++) {
-    out.push({
-      prefix: trace.tokens.slice(at(trace.tokenOffsets, r), at(trace.tokenOffsets, r + 1)),
-      logProbs: trace.logProbs.slice(r * classes, (r + 1) * classes),
-    });
-  }
-  return out;
-}
 
 /**
  * A model plus a search. Create with {@link Decoder.create}; `decode` may be called many times and
@@ -332,8 +75,8 @@ export class Decoder {
   private readonly seedTies: boolean;
   private readonly vocabScoring: VocabScoring;
   private readonly traceSteps: boolean;
-  private readonly repairIndex: DeletionIndex | null;
-  private readonly prior: WordPrior | null;
+  /** The post-processors, in the order they run. */
+  private readonly post: readonly PostProcessor[];
 
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
@@ -341,17 +84,13 @@ export class Decoder {
     this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
-    const g = this.decoding.generator;
-    if (g === 'exact' || g === 'hybrid') {
-      if (this.vocabulary === null) throw new TypeError(`decoding.generator: ${g} scores the words of a vocabulary; give one (vocabulary)`);
-      if (options.reference === true) throw new TypeError("reference: exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");
-    }
+    this.reference = options.reference ?? false;
+    checkDecoderRules(options, this.decoding, m);
     const bs = options.batchSize ?? CPU_BATCH_SIZE;
     if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
     const workers = options.workers ?? defaultWorkers(model.device);
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
     this.workers = workers;
-    this.reference = options.reference ?? false;
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? DEFAULT_NATIVE_STEP;
@@ -360,24 +99,10 @@ export class Decoder {
     this.margins = options.margins ?? false;
     if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
     this.seedTies = options.seedTies ?? true;
-    if (options.vocabScoring !== undefined && !VOCAB_SCORINGS.includes(options.vocabScoring)) throw invalidOption('vocabScoring', "'model' or 'seed'", options.vocabScoring);
     this.vocabScoring = options.vocabScoring ?? (this.reference ? 'seed' : DEFAULT_VOCAB_SCORING);
     if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
     this.traceSteps = options.traceSteps ?? false;
-    const d = this.decoding;
-    if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined) {
-      if (this.vocabulary !== null) throw new TypeError('decoding.repair: repairs a search without the vocabulary; drop vocabulary (or repair)');
-      if (options.repairWords === undefined || options.repairWords.length === 0) throw new TypeError('repairWords: decoding.repair needs the vocabulary words');
-      this.repairIndex = new DeletionIndex(options.repairWords, d.repairDistance ?? 1);
-    } else {
-      this.repairIndex = null;
-    }
-    if (d.generator !== 'greedy' && d.priorWeight !== undefined) {
-      if (!(options.prior instanceof WordPrior)) throw new TypeError('prior: decoding.priorWeight needs the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))');
-      this.prior = options.prior;
-    } else {
-      this.prior = null;
-    }
+    this.post = postProcessors(this.decoding, options.repairWords, options.prior instanceof WordPrior ? options.prior : undefined);
     this.autoBatch = bs === 'auto'
       ? chooseAutoBatchSize(model.device, {
         metadata: m, decoding: this.decoding, incremental: this.incremental && !this.reference, bytesPerElement: model.precision === 'float32' ? 4 : 2,
@@ -518,127 +243,38 @@ export class Decoder {
     }
   }
 
-  private async decodePart(swipes: readonly Swipe[], signal?: AbortSignal): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
+  /** The options of this decoder's native call, in three parts (search, engine, model limits). */
+  private nativeOptions(): NativeDecodeOptions {
     const m = this.model.metadata;
-    // Features in slices with the event loop free in between, as the rows are built (a large call's
-    // extraction would otherwise hold the thread for tens of milliseconds at a stretch).
-    const feats = new Array<ReturnType<FeatureExtractor['extract']>>(swipes.length);
-    let sliceStart = performance.now();
-    for (let i = 0; i < swipes.length; i++) {
-      const s = at(swipes, i);
-      if (s.x.length > m.max_curve_len) {
-        throw new RangeError(`swipe ${s.index}: ${s.x.length} points, but the model accepts at most ${m.max_curve_len} (max_curve_len)`);
-      }
-      feats[i] = this.features.extract(s);
-      if (performance.now() - sliceStart > ROWS_SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-    const f = m.n_traj_feats;
-    let total = 0;
-    for (const x of feats) {
-      if (x.nTrajFeats !== f) throw new Error(`${this.model.path}: the features have ${x.nTrajFeats} trajectory columns, the model expects ${f}`);
-      total += x.length;
-    }
-    const keyCols = feats[0]?.nKeyColumns ?? m.n_key_columns;
-    const traj = new Float32Array(total * f);
-    const keys = keyCols === 0 ? new Int32Array(total) : new Float32Array(total * keyCols);
-    const lengths = new Int32Array(feats.length);
-    let row = 0;
-    feats.forEach((x, i) => {
-      traj.set(x.traj, row * f);
-      keys.set(x.keys, row * Math.max(keyCols, 1));
-      lengths[i] = x.length;
-      row += x.length;
-    });
-    const d = this.decoding;
-    const opts: NativeDecodeOptions = {
-      generator: d.generator,
-      maxSteps: d.maxSteps,
-      batchSize: this.runBatchSize,
-      reference: this.reference,
-      incremental: this.incremental,
-      nativeStep: this.nativeStep,
-      skipForced: this.skipForced,
-      seedTies: this.seedTies,
-      vocabScoring: this.vocabScoring,
-      traceSteps: this.traceSteps,
-      margins: this.margins,
-      sos: this.tokenizer.sosId,
-      eos: this.tokenizer.eosId,
-      pad: this.tokenizer.padId,
-      nClasses: m.n_classes,
-      maxTokenLen: m.max_token_len,
+    return {
+      search: nativeSearchOptions(this.decoding, { vocabScoring: this.vocabScoring, margins: this.margins }),
+      engine: {
+        batchSize: this.runBatchSize, reference: this.reference, incremental: this.incremental, nativeStep: this.nativeStep,
+        skipForced: this.skipForced, seedTies: this.seedTies, traceSteps: this.traceSteps,
+      },
+      limits: { sos: this.tokenizer.sosId, eos: this.tokenizer.eosId, pad: this.tokenizer.padId, nClasses: m.n_classes, maxTokenLen: m.max_token_len },
     };
-    if (d.generator === 'exact' || d.generator === 'hybrid') {
-      opts.normalizationFactor = d.normalizationFactor;
-      opts.topN = d.returnHypotheses ?? 0;
-      if (d.generator === 'hybrid') {
-        opts.beamSize = d.beamSize;
-        opts.hybridSteps = d.hybridSteps;
-      }
-    } else if (d.generator !== 'greedy') {
-      opts.beamSize = d.beamSize;
-      opts.normalizationFactor = d.normalizationFactor;
-      if (d.tokenLogProbFloor !== undefined) opts.tokenLogProbFloor = d.tokenLogProbFloor;
-      if (d.scoreCeiling !== undefined) opts.scoreCeiling = d.scoreCeiling;
-    }
+  }
+
+  /** Features → search → rows, then the post-processors; the margins of the part last. */
+  private async decodePart(swipes: readonly Swipe[], signal?: AbortSignal): Promise<{ rows: DecodedSwipe[]; stats: DecodeStats }> {
     const addon = native();
     const handle = this.model.nativeHandle;
-    const res = await this.search('Decoder.decode', signal, (cancel) =>
-      addon.decodeSwipes(handle, this.vocabulary?.trie ?? null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, opts, cancel),
-    );
+    const trie = this.vocabulary?.trie ?? null;
+    // Not awaited when extraction was quick: the native call then starts in this turn, holding the native objects.
+    const packed = packFeatures(swipes, this.features, this.model.metadata, this.model.path);
+    const batch = packed instanceof Promise ? await packed : packed;
+    const call = (what: string, options: NativeDecodeOptions, trie: NativeVocabTrie | null): Promise<NativeDecodeResult> =>
+      this.search(what, signal, (cancel) => addon.decodeSwipes(handle, trie, batch.traj, batch.trajShape, batch.keys, batch.keysShape, batch.lengths, options, cancel));
+    const options = this.nativeOptions();
+    const res = await call('Decoder.decode', options, trie);
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    // With the prior, the lists are cut to returnHypotheses only once it has reranked them.
-    const prior = this.prior !== null && d.generator !== 'greedy' ? { weight: d.priorWeight ?? 0, length: d.priorLength ?? 0, keep: d.returnHypotheses } : null;
-    const rows = await toRows(res, swipes, this.tokenizer, prior !== null && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, d.generator === 'greedy' ? null : d.returnHypotheses);
+    const d = this.decoding;
+    const keep = d.generator === 'greedy' ? null : d.returnHypotheses;
+    // A post-processor that cuts the lists (the prior) needs them whole.
+    const rows = await toRows(res, swipes, this.tokenizer, this.post.some((p) => p.cuts) && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, keep);
     const stats: DecodeStats = { ...res.stats, certified: 0, certifiedFirst: 0 };
-    if (this.repairIndex && d.generator !== 'greedy' && d.generator !== 'exact' && d.generator !== 'hybrid') {
-      const index = this.repairIndex;
-      const k = d.repairDistance ?? 1;
-      const lists = rows.map((r) => repairWords(r.candidates, index, k, d.repairRescore ?? 8));
-      const ids: number[] = [];
-      const wordOffsets = [0];
-      const swipeOffsets = [0];
-      for (const list of lists) {
-        for (const w of list) {
-          const t = this.tokenizer.encode(w);
-          for (let i = 1; i < t.length - 1; i++) ids.push(at(t, i));
-          wordOffsets.push(ids.length);
-        }
-        swipeOffsets.push(wordOffsets.length - 1);
-      }
-      const rescoreOpts: NativeDecodeOptions = {
-        ...opts, generator: 'exact', topN: 0, margins: false, normalizationFactor: d.normalizationFactor,
-        wordLists: { ids: Int32Array.from(ids), wordOffsets: Int32Array.from(wordOffsets), swipeOffsets: Int32Array.from(swipeOffsets) },
-      };
-      delete rescoreOpts.beamSize;
-      delete rescoreOpts.tokenLogProbFloor;
-      delete rescoreOpts.scoreCeiling;
-      const again = await this.search('Decoder.decode (repair)', signal, (cancel) =>
-        addon.decodeSwipes(handle, null, traj, [total, f], keys, keyCols === 0 ? [total] : [total, keyCols], lengths, rescoreOpts, cancel),
-      );
-      const rescored = await toRows(again, swipes, this.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
-      rows.forEach((r, i) => {
-        r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, prior !== null ? null : d.returnHypotheses, compareCodePoints);
-      });
-      addDecodeStats(stats, { ...again.stats, certified: 0, certifiedFirst: 0 });
-      for (const r of rows) uncertify(r); // the certificate is of the search's list, which repair changed
-    }
-    if (prior !== null && this.prior !== null) {
-      const p = this.prior;
-      let priorSlice = performance.now();
-      for (const r of rows) {
-        uncertify(r); // the certificate is of the model's ranking, which the prior changes
-        r.candidates = applyPrior(r.candidates, p, prior.weight, prior.length);
-        if (prior.keep !== null && r.candidates.length > prior.keep) r.candidates.length = prior.keep;
-        if (performance.now() - priorSlice > ROWS_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          priorSlice = performance.now();
-        }
-      }
-    }
+    await runPostProcessors(this.post, rows, { swipes, tokenizer: this.tokenizer, native: options, rescore: (what, o) => call(what, o, null), stats, keep });
     for (const r of rows) {
       if (r.certified === true) stats.certified++;
       if ((r.certifiedTop ?? 0) > 0) stats.certifiedFirst++;

@@ -1,28 +1,13 @@
 /**
- * Generator names and their exact, validated options. Each generator accepts exactly its own options;
- * unknown keys are errors, and defaults are written out by {@link resolveDecodingOptions}, so two
- * identical predictors always have identical resolved options.
+ * The types of each generator's options, and their validation. The options themselves (names, ranges,
+ * defaults, generators) are declared once in lib/options/schema.ts; everything here is derived from it.
+ * Each generator accepts exactly its own options; unknown keys are errors, and defaults are written out by
+ * {@link resolveDecodingOptions}, so two identical predictors always have identical resolved options.
  */
-import { invalidOption } from '../invalid-option.js';
+import { generatorOptions, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, type DecodingLimits, type GeneratorName } from '../options/schema.js';
+import { resolveGeneratorOptions } from '../options/resolve.js';
 
-/**
- * The searches: the seed's greedy, the seed's best-first beam, a level-synchronous beam, exact scoring of every
- * vocabulary word, and a hybrid of a few beam steps then exact scoring (the last two need a vocabulary).
- */
-export type GeneratorName = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
-
-/** Every {@link GeneratorName}. */
-export const GENERATOR_NAMES: readonly GeneratorName[] = Object.freeze(['greedy', 'beam', 'beam-sync', 'exact', 'hybrid']);
-
-/**
- * How a vocabulary restricts the log-probabilities the searches read: `'model'` keeps the model's own
- * log-probability of every allowed token, `'seed'` renormalises each step over the allowed tokens (the seed's
- * `use_vocab_for_generation`). See docs/SEARCH.md, "Vocabulary scoring".
- */
-export type VocabScoring = 'model' | 'seed';
-
-/** Every {@link VocabScoring}. */
-export const VOCAB_SCORINGS: readonly VocabScoring[] = Object.freeze(['model', 'seed']);
+export { GENERATOR_NAMES, VOCAB_SCORINGS, NO_VOCAB_RETURN_HYPOTHESES, type GeneratorName, type VocabScoring, type DecodingLimits } from '../options/schema.js';
 
 /** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
@@ -82,13 +67,9 @@ export interface BeamOptions extends PriorOptions {
 }
 
 /** Options a generator takes without requiring them: off when absent, and then absent from the resolved options. */
-export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonly string[] } = {
-  greedy: [],
-  beam: ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore', 'priorWeight', 'priorLength'],
-  'beam-sync': ['tokenLogProbFloor', 'scoreCeiling', 'repair', 'repairDistance', 'repairRescore', 'priorWeight', 'priorLength'],
-  exact: ['priorWeight', 'priorLength'],
-  hybrid: ['priorWeight', 'priorLength'],
-};
+export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonly string[] } = Object.fromEntries(
+  GENERATOR_NAMES.map((g) => [g, Object.freeze(generatorOptions(g).optional.map((o) => o.name))]),
+) as { [G in GeneratorName]: readonly string[] };
 
 /**
  * Options of `exact`: the model scores every word of the vocabulary (teacher-forced, shared prefixes computed
@@ -142,22 +123,9 @@ export type DecodingInput =
 export type GeneratorOptions<G extends GeneratorName> = G extends 'greedy' ? GreedyOptions : G extends 'exact' ? ExactOptions : G extends 'hybrid' ? HybridOptions : BeamOptions;
 
 /** The defaults of each generator's options. */
-export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<GeneratorOptions<G>, 'generator'>> } = {
-  greedy: { maxSteps: 35 },
-  beam: { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
-  'beam-sync': { beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null },
-  exact: { normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
-  hybrid: { beamSize: 6, hybridSteps: 3, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 },
-};
-
-/**
- * Candidates a beam search keeps per swipe when it runs without a vocabulary, no repair, and no
- * `returnHypotheses` is given: the seed's Yandex Cup submission keeps 7 for its vocabulary-free beams
- * (configs/yandex-cup.json), enough for the 4 words the metric scores after the aggregation drops
- * non-vocabulary words. Every finished hypothesis would be hundreds of mostly non-words per swipe (16.5 MB
- * of predictions for 1,000 swipes). With a vocabulary the beams keep all: they finish few words.
- */
-export const NO_VOCAB_RETURN_HYPOTHESES = 7;
+export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<GeneratorOptions<G>, 'generator'>> } = Object.fromEntries(
+  GENERATOR_NAMES.map((g) => [g, Object.freeze(Object.fromEntries(generatorOptions(g).required.map((o) => [o.name, o.default?.(g)])))]),
+) as unknown as { [G in GeneratorName]: Readonly<Omit<GeneratorOptions<G>, 'generator'>> };
 
 /**
  * `input` with the vocabulary-free default of `returnHypotheses` ({@link NO_VOCAB_RETURN_HYPOTHESES}) filled
@@ -171,35 +139,6 @@ export function withNoVocabularyDefault<T extends { generator: string }>(input: 
   return { ...input, returnHypotheses: NO_VOCAB_RETURN_HYPOTHESES };
 }
 
-/** Model limits the options are checked against. */
-export interface DecodingLimits {
-  /** Decoder output size. */
-  nClasses: number;
-  /** Longest token prefix the decoder accepts (`<sos>` included). */
-  maxTokenLen: number;
-}
-
-/** Reads the optional prior weights of `input` into `out` (both written when `priorWeight` is set). */
-function resolvePrior<T extends PriorOptions>(input: { [k: string]: unknown }, out: T): T {
-  const w = input.priorWeight;
-  if (w !== undefined && w !== null) {
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw invalidOption('decoding.priorWeight', 'a finite number ≥ 0', w);
-    const l = input.priorLength ?? 0;
-    if (typeof l !== 'number' || !Number.isFinite(l)) throw invalidOption('decoding.priorLength', 'a finite number', l);
-    out.priorWeight = w;
-    out.priorLength = l;
-  } else if (input.priorLength !== undefined && input.priorLength !== null) {
-    throw new TypeError('decoding.priorLength: applies only with decoding.priorWeight (the word-frequency prior)');
-  }
-  return out;
-}
-
-function intIn(path: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number') throw invalidOption(path, `an integer in ${lo}..${hi}`, v);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw invalidOption(path, `an integer in ${lo}..${hi}`, v);
-  return v;
-}
-
 /**
  * Checks a generator's options and fills in its defaults.
  * @param input - `{ generator, ...options }`; keys not accepted by that generator are errors
@@ -208,54 +147,5 @@ function intIn(path: string, v: unknown, lo: number, hi: number): number {
  *   `decoding.<option>`
  */
 export function resolveDecodingOptions(input: { generator: string; [k: string]: unknown }, limits: DecodingLimits = { nClasses: 35, maxTokenLen: 35 }): DecodingOptions {
-  if (typeof input !== 'object' || input === null) throw invalidOption('decoding', 'an object', input);
-  const generator = input.generator;
-  if (!GENERATOR_NAMES.includes(generator as GeneratorName)) throw invalidOption('decoding.generator', GENERATOR_NAMES.join(' | '), generator);
-  const g = generator as GeneratorName;
-  const defaults = DECODING_DEFAULTS[g] as Record<string, unknown>;
-  const optional = OPTIONAL_DECODING_OPTIONS[g];
-  for (const key of Object.keys(input)) {
-    if (key !== 'generator' && !(key in defaults) && !optional.includes(key)) {
-      throw new TypeError(`decoding.${key}: not an option of generator ${g} (its options: ${[...Object.keys(defaults), ...optional].join(', ')})`);
-    }
-  }
-  const get = (k: string): unknown => (input[k] === undefined ? defaults[k] : input[k]);
-  const maxSteps = intIn('decoding.maxSteps', get('maxSteps'), 1, limits.maxTokenLen);
-  if (g === 'greedy') return { generator: 'greedy', maxSteps };
-  const nf = get('normalizationFactor');
-  if (typeof nf !== 'number' || !Number.isFinite(nf) || nf < 0) throw invalidOption('decoding.normalizationFactor', 'a finite number ≥ 0', nf);
-  const rh = get('returnHypotheses');
-  if (g === 'exact' || g === 'hybrid') {
-    // The native side keeps the best N in an int32.
-    const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, 2 ** 31 - 1);
-    if (g === 'exact') return resolvePrior<ExactOptions>(input, { generator: 'exact', normalizationFactor: nf, maxSteps, returnHypotheses });
-    const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
-    const hybridSteps = intIn('decoding.hybridSteps', get('hybridSteps'), 0, maxSteps);
-    return resolvePrior<HybridOptions>(input, { generator: 'hybrid', beamSize, hybridSteps, normalizationFactor: nf, maxSteps, returnHypotheses });
-  }
-  const returnHypotheses = rh === null ? null : intIn('decoding.returnHypotheses', rh, 1, Number.MAX_SAFE_INTEGER);
-  const beamSize = intIn('decoding.beamSize', get('beamSize'), 1, limits.nClasses);
-  const out: BeamOptions = { generator: g, beamSize, normalizationFactor: nf, maxSteps, returnHypotheses };
-  const floor = input.tokenLogProbFloor;
-  if (floor !== undefined && floor !== null) {
-    if (typeof floor !== 'number' || !Number.isFinite(floor) || floor > 0) throw invalidOption('decoding.tokenLogProbFloor', 'a finite number ≤ 0 (a log-probability)', floor);
-    out.tokenLogProbFloor = floor;
-  }
-  const ceiling = input.scoreCeiling;
-  if (ceiling !== undefined && ceiling !== null) {
-    if (typeof ceiling !== 'number' || !Number.isFinite(ceiling) || ceiling < 0) throw invalidOption('decoding.scoreCeiling', 'a finite number ≥ 0', ceiling);
-    out.scoreCeiling = ceiling;
-  }
-  const repair = input.repair;
-  if (repair !== undefined && repair !== null) {
-    if (repair !== 'levenshtein') throw invalidOption('decoding.repair', "'levenshtein' or null", repair);
-    out.repair = repair;
-    out.repairDistance = intIn('decoding.repairDistance', input.repairDistance ?? 1, 1, 3);
-    out.repairRescore = intIn('decoding.repairRescore', input.repairRescore ?? 8, 1, 1000);
-  } else {
-    for (const k of ['repairDistance', 'repairRescore']) {
-      if (input[k] !== undefined && input[k] !== null) throw new TypeError(`decoding.${k}: applies only with decoding.repair ('levenshtein')`);
-    }
-  }
-  return resolvePrior(input, out);
+  return resolveGeneratorOptions(input, limits) as unknown as DecodingOptions;
 }

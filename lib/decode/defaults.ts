@@ -3,10 +3,9 @@
  * `reproduce` decode with the same device, batch size, workers, decoder step and forced-step rule.
  */
 import { availableParallelism } from 'node:os';
-import type { DecodedSwipe } from './decoder.js';
+import type { DecodedSwipe } from './decoder-types.js';
 import type { PredictionRow } from '../predictions.js';
 import type { DeviceRequest } from '../model/model.js';
-import type { VocabScoring } from './decoding.js';
 
 /** Device when none is named: CUDA when libtorch has it, else the CPU. */
 export const DEFAULT_DEVICE: DeviceRequest = 'auto';
@@ -20,12 +19,8 @@ export const DEFAULT_NATIVE_STEP = true;
 /** Whether single-token vocabulary expansions skip the model. */
 export const DEFAULT_SKIP_FORCED = true;
 
-/**
- * Vocabulary scoring of the library, `decode`, `serve` and neuroswipe's own configs: the model's own
- * log-probabilities (docs/SEARCH.md, "Vocabulary scoring"). Reference mode, seed-format configs and `reproduce`
- * use `'seed'`.
- */
-export const DEFAULT_VOCAB_SCORING: VocabScoring = 'seed';
+/** Vocabulary scoring when none is named: declared with the option, in lib/options/schema.ts. */
+export { DEFAULT_VOCAB_SCORING } from '../options/schema.js';
 
 /**
  * Swipes per chunk of `predict` (and so of `reproduce`): each chunk is decoded on its own and is the unit

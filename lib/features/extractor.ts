@@ -1,17 +1,15 @@
 /**
- * Feature extraction for one transform over swipes of several grids, and the per-grid state the
- * transforms share (lookups and caches, built lazily once per grid).
+ * Feature extraction for one transform over swipes of several grids; the per-grid state the transforms
+ * share (lookups and caches, built lazily once per grid) is lib/features/grid-context.ts.
  */
 import type { Swipe } from '../data/dataset.js';
 import { checkSwipe, onGrid } from '../data/swipe-input.js';
-import { DistancesLookup } from '../keyboard/distances.js';
-import { avgHalfKeyDiagonal, gridAlphabet, unusableGridMessage, type Grid, type GridMap } from '../keyboard/grid.js';
-import { NearestKeyLookup } from '../keyboard/nearest-key.js';
-import { distanceColumns, KeyboardTokenizer } from '../tokenizer.js';
-import { SigmoidWeights } from './weights-functions.js';
-import { at } from '../util/checked.js';
+import { gridAlphabet, unusableGridMessage, type GridMap } from '../keyboard/grid.js';
+import { GridFeatureContext } from './grid-context.js';
 import { nearestKeyOnly, trajFeatsAndDistanceWeights, trajFeatsAndDistances, trajFeatsAndNearestKey, trajFeatsAndXy, type TrajOptions } from './transforms.js';
-import { normalizeTransformSpec, type SwipeFeatures, type TransformSpec, type WeightsFunctionSpec } from './types.js';
+import { normalizeTransformSpec, type SwipeFeatures, type TransformSpec } from './types.js';
+
+export { GridFeatureContext } from './grid-context.js';
 
 /**
  * Computes one transform's features. Lookups and caches are built once per grid name, on first use;
@@ -101,79 +99,5 @@ export class FeatureExtractor {
       case 'traj_feats_and_xy':
         return trajFeatsAndXy(ctx, swipe, this.traj);
     }
-  }
-}
-
-/** Lookups and caches of one grid. */
-export class GridFeatureContext {
-  /** The grid. */
-  readonly grid: Grid;
-  private readonly weightsSpec: Required<WeightsFunctionSpec>;
-  private nearestLookup?: NearestKeyLookup;
-  private tokensByAllowed?: Int32Array;
-  private distancesLookup?: DistancesLookup;
-  private sigmoidWeights?: SigmoidWeights;
-  private missingColumns?: Uint8Array;
-  private present?: Int32Array;
-
-  /**
-   * @param grid - the keyboard
-   * @param weightsSpec - weight function parameters (only used by the weights transform)
-   */
-  constructor(grid: Grid, weightsSpec: Required<WeightsFunctionSpec>) {
-    this.grid = grid;
-    this.weightsSpec = weightsSpec;
-  }
-
-  /** Nearest-key lookup with the grid alphabet's allowed keys ({@link gridAlphabet}). */
-  get nearest(): NearestKeyLookup {
-    this.nearestLookup ??= new NearestKeyLookup(this.grid);
-    return this.nearestLookup;
-  }
-
-  /** Keyboard token of each allowed key of {@link nearest} (index = `nearest.nearestIndex(...)`). */
-  get nearestTokens(): Int32Array {
-    if (this.tokensByAllowed === undefined) {
-      const kb = new KeyboardTokenizer(gridAlphabet(this.grid));
-      this.tokensByAllowed = Int32Array.from(this.nearest.labels, (l) => kb.getToken(l));
-    }
-    return this.tokensByAllowed;
-  }
-
-  /** Distances lookup over the 37 columns of the grid's alphabet (the seed's on the Russian grids). */
-  get distances(): DistancesLookup {
-    this.distancesLookup ??= new DistancesLookup(this.grid, distanceColumns(gridAlphabet(this.grid)));
-    return this.distancesLookup;
-  }
-
-  /** `missing[k] = 1` when column `k` has no key on this grid. */
-  get missing(): Uint8Array {
-    this.missingColumns ??= Uint8Array.from(this.distances.centerX, (cx) => (cx === -1 ? 1 : 0));
-    return this.missingColumns;
-  }
-
-  /** Indices of the columns that have a key on this grid, ascending. */
-  get presentColumns(): Int32Array {
-    this.present ??= Int32Array.from(this.distances.columns.keys()).filter((k) => this.missing[k] === 0);
-    return this.present;
-  }
-
-  /** Sigmoid weights with this grid's half key diagonal. */
-  get sigmoid(): SigmoidWeights {
-    if (this.sigmoidWeights === undefined) {
-      const { width, height } = this.grid;
-      const { bias, scale } = this.weightsSpec;
-      this.sigmoidWeights = new SigmoidWeights(avgHalfKeyDiagonal(this.grid), bias, scale, width, height);
-    }
-    return this.sigmoidWeights;
-  }
-
-  /** Nearest-key token per point. */
-  nearestKeyTokens(x: ArrayLike<number>, y: ArrayLike<number>): Int32Array {
-    const lookup = this.nearest;
-    const tokens = this.nearestTokens;
-    const out = new Int32Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = at(tokens, lookup.nearestIndex(at(x, i), at(y, i)));
-    return out;
   }
 }

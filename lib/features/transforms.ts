@@ -6,7 +6,7 @@
  */
 import type { Swipe } from '../data/dataset.js';
 import type { Grid } from '../keyboard/grid.js';
-import type { GridFeatureContext } from './extractor.js';
+import type { GridFeatureContext } from './grid-context.js';
 import { N_KEY_COLUMNS, type SwipeFeatures, type WeightsFunctionName } from './types.js';
 import { finishWeightsRow } from './weights-functions.js';
 import { at } from '../util/checked.js';

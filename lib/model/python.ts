@@ -1,5 +1,5 @@
 /**
- * Locating a Python interpreter with PyTorch, for the export and fixture scripts under `scripts/`.
+ * Locating a Python interpreter with PyTorch, for the export and fixture scripts under `python/`.
  * Python is never used on the prediction path.
  */
 import { spawnSync } from 'node:child_process';

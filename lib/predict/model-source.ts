@@ -1,6 +1,6 @@
 /**
  * Model files named by configs: neuroswipe TorchScript files are used as they are; seed state dicts and
- * Lightning checkpoints are exported with `scripts/export_torchscript.py` when a Python with PyTorch is
+ * Lightning checkpoints are exported with `python/export_torchscript.py` when a Python with PyTorch is
  * available, and otherwise the error gives the exact export command.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { sha256Text } from './hash.js';
 import { CharTokenizer } from '../tokenizer.js';
 
 /** The export script shipped with the package. */
-export const EXPORT_SCRIPT = fileURLToPath(new URL('../../scripts/export_torchscript.py', import.meta.url));
+export const EXPORT_SCRIPT = fileURLToPath(new URL('../../python/export_torchscript.py', import.meta.url));
 
 const MARKER = Buffer.from('/extra/neuroswipe.json', 'latin1');
 

@@ -2,7 +2,9 @@
  * A predictor's description: the metadata line of its prediction files (the seed's prediction record
  * fields plus content hashes), the registry identity derived from it, and its file names.
  */
-import type { DecodingOptions } from '../decode/decoding.js';
+import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
+import { VOCABULARY_OPTIONS } from '../options/schema.js';
+import { checkOptionValue } from '../options/resolve.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import type { PredictorMeta } from '../predictions.js';
 import type { PredictorEntry } from '../config/plan.js';
@@ -29,6 +31,22 @@ export interface MetaInputs {
   vocabularySha256: string | null;
   /** SHA-256 of the prior's frequency file when `decoding.priorWeight` is set; absent or `null` otherwise. */
   priorSha256?: string | null;
+  /** With the vocabulary: its scoring (an option of scope `'vocabulary'` in lib/options/schema.ts). */
+  vocabScoring?: VocabScoring;
+}
+
+/**
+ * The options of the vocabulary's use that are part of a predictor's identity, by their seed name: each one
+ * only when it differs from the value every prediction had before the option existed, so that the identity
+ * of those predictions stays as it was.
+ */
+function vocabularyMembers(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of VOCABULARY_OPTIONS) {
+    const v = values[o.name];
+    if (v !== undefined && v !== o.identityUnless) out[o.seed] = v;
+  }
+  return out;
 }
 
 /**
@@ -56,6 +74,7 @@ export function predictorMeta(x: MetaInputs): PredictorMeta {
     vocabulary_sha256: x.vocabularySha256,
   };
   if (x.priorSha256 !== undefined && x.priorSha256 !== null) meta.prior_sha256 = x.priorSha256;
+  if (x.useVocabulary) Object.assign(meta, vocabularyMembers({ ...x }));
   return meta;
 }
 
@@ -89,6 +108,14 @@ export function identityFromMeta(meta: PredictorMeta, where: string): PredictorI
     const prior = meta.prior_sha256;
     if (typeof prior !== 'string') throw new Error(`${where}: predictor.prior_sha256: expected a string (generator_call_kwargs.prior_weight is set), got ${JSON.stringify(prior)}`);
     extra.priorSha256 = prior;
+  }
+  // The vocabulary's options (its scoring), by their seed names, checked against the schema.
+  for (const o of VOCABULARY_OPTIONS) {
+    const v = meta[o.seed];
+    if (v === undefined) continue;
+    if (!useVocab) throw new Error(`${where}: predictor.${o.seed}: applies only with use_vocab_for_generation`);
+    checkOptionValue(o, v, `${where}: predictor.${o.seed}`, { limits: { nClasses: Infinity, maxTokenLen: Infinity }, generator: options.generator, resolved: {} });
+    if (v !== o.identityUnless) extra[o.name] = v;
   }
   const transform = {
     include_accelerations: field<boolean>(meta, 'include_accelerations', 'boolean', where),

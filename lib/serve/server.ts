@@ -5,41 +5,22 @@
  * Routes: `POST /v1/decode`, `GET /v1/grids`, `GET /v1/model`, `GET /healthz`, `GET /metrics`, and the
  * demo page's static files under `/`. See docs/SERVE.md.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Decoder, type DecodedSwipe } from '../decode/decoder.js';
-import type { DecodingInput } from '../decode/decoding.js';
-import type { WordPrior } from '../decode/prior.js';
-import { gridAlphabet, type GridMap } from '../keyboard/grid.js';
+import type { DecodingInput, VocabScoring } from '../decode/decoding.js';
+import type { GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
-import { DrainingError, DynamicBatcher, QueueFullError } from './batcher.js';
+import { DynamicBatcher } from './batcher.js';
+import { DecoderCache, type ServedModel, type ServedPrior } from './decoders.js';
+import { Responder, createRouter } from './http.js';
 import { ServeMetrics } from './metrics.js';
-import { GridRegistry, RequestError, mergeDecoding, parseRequestBody, type RequestLimits } from './request.js';
+import { DEMO_DIR, loadStatic } from './model-card.js';
+import { GridRegistry, type RequestLimits } from './request.js';
+import { apiRoutes } from './routes.js';
 
-/** The demo page's folder (plain ES modules, no build step). */
-export const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
-
-/** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
-export interface ServedPrior {
-  frequencies: WordPrior;
-  weight: number;
-  /** Default 0. */
-  length?: number;
-}
-
-/** One more model a server decodes with, its vocabulary and its prior. */
-export interface ServedModel {
-  /** The loaded model (the server does not dispose it). */
-  model: Model;
-  /** Restrict this model's outputs to these words. Default none. */
-  vocabulary?: Vocabulary | null;
-  /** Rerank this model's candidates by word frequency (beam, beam-sync, exact, hybrid; not greedy). Default none. */
-  prior?: ServedPrior | null;
-}
+export { DEMO_DIR, modelCard } from './model-card.js';
+export type { ServedModel, ServedPrior } from './decoders.js';
 
 /** Options of {@link startServer}. */
 export interface ServeOptions {
@@ -89,6 +70,8 @@ export interface ServeOptions {
   maxInlineGrids?: number;
   /** Use the built-in CPU decoder step (see `DecoderOptions.nativeStep`). Default true. */
   nativeStep?: boolean;
+  /** Vocabulary scoring of the models with a vocabulary (`DecoderOptions.vocabScoring`); requests may override it. */
+  vocabScoring?: VocabScoring;
 }
 
 /** A running server. */
@@ -106,154 +89,42 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-};
-
-function loadStatic(dir: string): Map<string, { body: Buffer; type: string }> {
-  const out = new Map<string, { body: Buffer; type: string }>();
-  for (const name of readdirSync(dir)) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type === undefined) continue;
-    const body = readFileSync(join(dir, name));
-    out.set(`/${name}`, { body, type });
-    if (name === 'index.html') out.set('/', { body, type });
-  }
-  return out;
-}
-
-const DECODER_CACHE = 32;
-
-/**
- * What the page says about a model: the title and first paragraph of the `MODEL_CARD.md` next to the model
- * file (the bundled example has one), as plain text; null when there is none.
- */
-export function modelCard(modelPath: string): { title: string; summary: string } | null {
-  const path = join(dirname(modelPath), 'MODEL_CARD.md');
-  if (!existsSync(path)) return null;
-  const text = readFileSync(path, 'utf8');
-  const plain = (md: string): string => md.replace(/`([^`]*)`/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim();
-  const title = /^# (.+)$/m.exec(text)?.[1] ?? basename(modelPath);
-  const paragraph = text.slice(text.indexOf(title) + title.length).split(/\n\s*\n/).map((p) => p.trim()).find((p) => p !== '' && !p.startsWith('#')) ?? '';
-  return { title: plain(title), summary: plain(paragraph) };
-}
-
-/**
- * Loads the demo page and starts listening.
- * @throws Error when the address cannot be bound, or for bad server options (named)
- */
-export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const model = opts.model;
-  const meta = model.metadata;
-  const int = (name: string, v: number | undefined, dflt: number, lo = 1): number => {
+/** The server's numeric settings, checked: every one an integer ≥ 1. */
+function settingsOf(opts: ServeOptions): { limits: RequestLimits; maxBatchSize: number; workers: number; requestTimeoutMs: number; maxBodyBytes: number; maxQueue: number; maxWaitMs: number; startWhenIdle: boolean } {
+  const int = (name: string, v: number | undefined, dflt: number): number => {
     const n = v ?? dflt;
-    if (!Number.isInteger(n) || n < lo) throw new RangeError(`${name}: expected an integer ≥ ${lo}, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: expected an integer ≥ 1, got ${n}`);
     return n;
   };
-  const maxBatchSize = int('maxBatchSize', opts.maxBatchSize, 16);
-  const workers = int('workers', opts.workers, 1);
-  const requestTimeoutMs = int('requestTimeoutMs', opts.requestTimeoutMs, 10_000);
-  const maxBodyBytes = int('maxBodyBytes', opts.maxBodyBytes, 1 << 20);
   const limits: RequestLimits = {
-    maxPoints: meta.max_curve_len,
+    maxPoints: opts.model.metadata.max_curve_len,
     maxSwipes: int('maxSwipesPerRequest', opts.maxSwipesPerRequest, 64),
     maxBeamSize: int('maxBeamSize', opts.maxBeamSize, 16),
     maxInlineGrids: int('maxInlineGrids', opts.maxInlineGrids, 256),
   };
-  const served: ServedModel[] = [{ model, vocabulary: opts.vocabulary ?? null, prior: opts.prior ?? null }, ...(opts.models ?? [])];
+  return {
+    limits, maxBatchSize: int('maxBatchSize', opts.maxBatchSize, 16), workers: int('workers', opts.workers, 1),
+    requestTimeoutMs: int('requestTimeoutMs', opts.requestTimeoutMs, 10_000), maxBodyBytes: int('maxBodyBytes', opts.maxBodyBytes, 1 << 20),
+    maxQueue: int('maxQueue', opts.maxQueue, 1024), maxWaitMs: opts.maxWaitMs ?? 2, startWhenIdle: opts.startWhenIdle ?? true,
+  };
+}
+
+/** The served models, the first one first; the longest swipe is the shortest of their limits. */
+function servedModels(opts: ServeOptions, limits: RequestLimits): ServedModel[] {
+  const served: ServedModel[] = [{ model: opts.model, vocabulary: opts.vocabulary ?? null, prior: opts.prior ?? null }, ...(opts.models ?? [])];
   for (const [i, s] of served.entries()) {
     if (i > 0 && served.findIndex((o) => o.model === s.model) !== i) throw new TypeError(`models[${i - 1}]: the model ${s.model.path} is given twice`);
     limits.maxPoints = Math.min(limits.maxPoints, s.model.metadata.max_curve_len);
   }
-  const registry = new GridRegistry(opts.grids, limits.maxInlineGrids, requestTimeoutMs);
-  // Options from flags and requests are checked at run time by Decoder.create (resolveDecodingOptions).
-  const baseDecoding: DecodingInput = opts.decoding ?? { generator: 'beam' };
-  // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
-  // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
-  const decoderOptions = (i: number) => {
-    const prior = served[i]?.prior ?? null;
-    return { grids: registry.grids, vocabulary: served[i]?.vocabulary ?? null, ...(prior ? { prior: prior.frequencies } : {}), batchSize: Math.min(maxBatchSize, 16), workers: 1, nativeStep: opts.nativeStep ?? true };
-  };
-  /** A model's decoding options: the server's (or a request's), plus the model's prior weights. */
-  const withPrior = (i: number, decoding: DecodingInput): DecodingInput => {
-    const prior = served[i]?.prior ?? null;
-    if (prior === null || decoding.generator === 'greedy') return decoding;
-    return { ...decoding, priorWeight: prior.weight, priorLength: prior.length ?? 0 };
-  };
-  // The server's own options are checked now, so a bad flag fails at start rather than on every request.
-  const baseDecoders: Decoder[] = [];
-  for (const [i, s] of served.entries()) baseDecoders.push(await Decoder.create(s.model, { ...decoderOptions(i), decoding: withPrior(i, baseDecoding) }));
-  const baseDecoder = baseDecoders[0]!;
-  if ('beamSize' in baseDecoder.decoding && baseDecoder.decoding.beamSize > limits.maxBeamSize) {
-    throw new RangeError(`decoding.beamSize: ${baseDecoder.decoding.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
-  }
-  const routeCache = new Map<string, number>();
-  /** Index into `served` of the model that decodes swipes on the grid registered as `key`. */
-  const route = (key: string): number => {
-    let i = routeCache.get(key);
-    if (i !== undefined) return i;
-    const grid = registry.grids[key];
-    const name = grid?.grid_name ?? key;
-    i = served.findIndex((s) => s.model.metadata.grid_names.includes(name));
-    if (i < 0 && grid !== undefined) {
-      const alphabet = gridAlphabet(grid);
-      i = served.findIndex((s) => s.model.metadata.grid_names.some((g) => {
-        const own = registry.grids[g];
-        return own !== undefined && gridAlphabet(own) === alphabet;
-      }));
-    }
-    if (i < 0) i = 0;
-    if (routeCache.size < 4096) routeCache.set(key, i);
-    return i;
-  };
-  const decoders = new Map<string, Decoder>(baseDecoders.map((d, i) => [`${i}:${JSON.stringify(d.decoding)}`, d]));
-  // An evicted inline grid's features context and route go with it (the table stays bounded in memory too).
-  registry.onEvict = (key) => {
-    routeCache.delete(key);
-    for (const d of decoders.values()) d.forgetGrid(key);
-  };
-  const decoderFor = async (m: number, request: Record<string, unknown> | null): Promise<Decoder> => {
-    const base = baseDecoders[m]!;
-    if (request === null) return base;
-    const merged = mergeDecoding(baseDecoding, request, limits) as DecodingInput;
-    let d: Decoder;
-    try {
-      d = await Decoder.create(served[m]!.model, { ...decoderOptions(m), decoding: withPrior(m, merged) });
-    } catch (err) {
-      const msg = (err as Error).message;
-      const m = /^(decoding(?:\.\w+)?): /.exec(msg);
-      if ((err instanceof TypeError || err instanceof RangeError) && m) throw new RequestError(400, m[1] ?? null, msg);
-      throw err;
-    }
-    const key = `${m}:${JSON.stringify(d.decoding)}`;
-    const cached = decoders.get(key);
-    if (cached) return cached;
-    if (decoders.size >= DECODER_CACHE + baseDecoders.length) {
-      // Drop the oldest option set other than the server's own (Map keeps insertion order).
-      for (const k of decoders.keys()) {
-        if (!baseDecoders.includes(decoders.get(k)!)) {
-          decoders.delete(k);
-          break;
-        }
-      }
-    }
-    decoders.set(key, d);
-    return d;
-  };
+  return served;
+}
 
-  const batcherRef: { current?: DynamicBatcher } = {};
-  const metrics = new ServeMetrics(() => batcherRef.current?.inFlight ?? 0);
-  const batcher = new DynamicBatcher({
-    maxBatchSize,
-    maxWaitMs: opts.maxWaitMs ?? 2,
-    ...(opts.startWhenIdle === undefined ? {} : { startWhenIdle: opts.startWhenIdle }),
-    maxQueue: int('maxQueue', opts.maxQueue, 1024),
-    concurrency: workers,
+/** The batcher of every decode request, with its metrics. */
+function createBatcher(s: ReturnType<typeof settingsOf>): { batcher: DynamicBatcher; metrics: ServeMetrics } {
+  const ref: { current?: DynamicBatcher } = {};
+  const metrics = new ServeMetrics(() => ref.current?.inFlight ?? 0);
+  ref.current = new DynamicBatcher({
+    maxBatchSize: s.maxBatchSize, maxWaitMs: s.maxWaitMs, startWhenIdle: s.startWhenIdle, maxQueue: s.maxQueue, concurrency: s.workers,
     onBatch: ({ swipes, requests, seconds, failed }) => {
       metrics.batchSize.observe(swipes);
       metrics.batchRequests.observe(requests);
@@ -262,248 +133,65 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
     onQueueDepth: (n) => metrics.queueDepth.set(n),
   });
-  batcherRef.current = batcher;
+  return { batcher: ref.current, metrics };
+}
 
-  const files = loadStatic(DEMO_DIR);
-  const modelGrids = [...new Set(served.flatMap((s) => s.model.metadata.grid_names))];
-  const gridsBody = JSON.stringify({ grids: opts.grids, model_grids: modelGrids });
-  const describe = (s: ServedModel, i: number): Record<string, unknown> => {
-    const m = s.model.metadata;
-    return {
-      file: basename(s.model.path),
-      device: s.model.device,
-      precision: s.model.precision,
-      architecture: m.architecture,
-      grid_names: m.grid_names,
-      max_curve_len: m.max_curve_len,
-      max_token_len: m.max_token_len,
-      n_classes: m.n_classes,
-      d_model: m.d_model,
-      char_tokens: m.char_tokens,
-      transform: m.transform,
-      vocabulary: s.vocabulary ? { words: s.vocabulary.size, file: basename(s.vocabulary.source) } : null,
-      card: modelCard(s.model.path),
-      decoding: baseDecoders[i]!.decoding,
-    };
-  };
-  const modelBody = JSON.stringify({
-    ...describe(served[0]!, 0),
-    models: served.map(describe),
-    limits: {
-      max_points: limits.maxPoints, max_swipes_per_request: limits.maxSwipes, max_beam_size: limits.maxBeamSize,
-      max_batch_size: maxBatchSize, max_wait_ms: opts.maxWaitMs ?? 2, max_queue: opts.maxQueue ?? 1024,
-      workers, request_timeout_ms: requestTimeoutMs, max_body_bytes: maxBodyBytes,
-    },
-  });
-
-  let draining = false;
-  let active = 0;
-  let onQuiet: (() => void) | null = null;
-
-  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'application/json; charset=utf-8', headers: Record<string, string> = {}): void => {
-    if (res.headersSent || res.destroyed) return;
-    const h: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers };
-    if (draining) h.Connection = 'close';
-    res.writeHead(status, h);
-    res.end(body);
-  };
-  const sendError = (res: ServerResponse, err: RequestError): void => {
-    const headers: Record<string, string> = {};
-    if (err.retryAfter !== null) headers['Retry-After'] = String(err.retryAfter);
-    send(res, err.status, JSON.stringify({ error: { status: err.status, field: err.field, message: err.message } }), undefined, headers);
-  };
-
-  // An over-limit body is still read (and dropped) up to this many bytes before the 413 goes out: a client
-  // that is still sending would otherwise get EPIPE or a reset instead of the answer. A larger body is
-  // answered at once and its connection closed.
-  const drainBytes = Math.max(4 * maxBodyBytes, 8 << 20);
-  const readBody = (req: IncomingMessage): Promise<Buffer> =>
-    new Promise((resolve, reject) => {
-      const declared = Number(req.headers['content-length']);
-      const tooLarge = (): RequestError =>
-        Number.isFinite(declared) && declared > maxBodyBytes
-          ? new RequestError(413, '(body)', `(body): ${declared} bytes, but the server takes at most ${maxBodyBytes}`)
-          : new RequestError(413, '(body)', `(body): more than ${maxBodyBytes} bytes, the most the server takes`);
-      if (Number.isFinite(declared) && declared > drainBytes) {
-        reject(tooLarge());
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      let over = Number.isFinite(declared) && declared > maxBodyBytes;
-      req.on('data', (c: Buffer) => {
-        if (done) return;
-        size += c.length;
-        if (size > maxBodyBytes && !over) {
-          over = true;
-          chunks.length = 0;
-        }
-        if (over) {
-          if (size > drainBytes) {
-            done = true;
-            reject(tooLarge());
-          }
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (!done) {
-          done = true;
-          if (over) reject(tooLarge());
-          else resolve(Buffer.concat(chunks));
-        }
-      });
-      req.on('error', (e) => {
-        if (!done) {
-          done = true;
-          reject(e);
-        }
-      });
-    });
-
-  const decodeRoute = async (req: IncomingMessage, res: ServerResponse, arrived: number, signal: AbortSignal): Promise<void> => {
-    const type = req.headers['content-type'];
-    if (type !== undefined && !/^application\/json\b/i.test(type)) {
-      throw new RequestError(415, '(body)', `(body): expected Content-Type application/json, got ${JSON.stringify(type)}`);
-    }
-    const raw = await readBody(req);
-    const parsed = parseRequestBody(raw.toString('utf8'), registry, limits);
-    // The swipes of each model, in request order; one batcher job per model.
-    const groups = new Map<number, number[]>();
-    parsed.swipes.forEach((s, i) => {
-      const m = route(s.gridName);
-      const list = groups.get(m);
-      if (list) list.push(i);
-      else groups.set(m, [i]);
-    });
-    const jobs = await Promise.all([...groups].map(async ([m, ids]) => [ids, await decoderFor(m, parsed.decoding)] as const));
-    let results;
-    try {
-      results = await Promise.all(jobs.map(([ids, decoder]) => batcher.submit(decoder, ids.map((i) => parsed.swipes[i]!), signal)));
-    } catch (err) {
-      if (err instanceof QueueFullError) throw new RequestError(503, null, err.message, 1);
-      if (err instanceof DrainingError) throw new RequestError(503, null, err.message, 1);
-      throw err;
-    }
-    const candidates: DecodedSwipe['candidates'][] = new Array<DecodedSwipe['candidates']>(parsed.swipes.length);
-    jobs.forEach(([ids], j) => ids.forEach((i, k) => (candidates[i] = results[j]!.rows[k]!.candidates)));
-    const result = {
-      queueMs: Math.max(...results.map((r) => r.queueMs)),
-      decodeMs: Math.max(...results.map((r) => r.decodeMs)),
-      batchSize: Math.max(...results.map((r) => r.batchSize)),
-    };
-    const totalMs = performance.now() - arrived;
-    const timings = { queue_ms: round3(result.queueMs), decode_ms: round3(result.decodeMs), total_ms: round3(totalMs), batch_size: result.batchSize };
-    const rows = candidates.map((c, i) => ({ grid_name: parsed.clientGridNames[i], candidates: c }));
-    const out = parsed.single ? { ...rows[0], timings } : { results: rows, timings };
-    send(res, 200, JSON.stringify(out));
-  };
-
-  const routes: Record<string, Record<string, (req: IncomingMessage, res: ServerResponse, arrived: number, signal: AbortSignal) => Promise<void> | void>> = {
-    '/v1/decode': { POST: decodeRoute },
-    '/v1/grids': { GET: (_q, res) => send(res, 200, gridsBody) },
-    '/v1/model': { GET: (_q, res) => send(res, 200, modelBody) },
-    '/healthz': {
-      GET: (_q, res) => (draining
-        ? send(res, 503, JSON.stringify({ status: 'draining' }), undefined, { 'Retry-After': '1' })
-        : send(res, 200, JSON.stringify({ status: 'ok', queued_swipes: batcher.queued, batches_in_flight: batcher.inFlight }))),
-    },
-    '/metrics': {
-      GET: async (_q, res) => send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
-    },
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const arrived = performance.now();
-    active++;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const staticFile = files.get(path);
-    const route = routes[path] ?? (staticFile ? { GET: (_q: IncomingMessage, r: ServerResponse) => send(r, 200, staticFile.body, staticFile.type) } : undefined);
-    const label = routes[path] ? path : staticFile ? 'static' : 'other';
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RequestError(503, null, `the request took longer than ${requestTimeoutMs} ms (the server's --request-timeout-ms)`, 1)), requestTimeoutMs);
-    // A client that goes away before its answer leaves the queue too.
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new RequestError(499, null, 'the client closed the connection'));
-    });
-    try {
-      if (!route) throw new RequestError(404, null, `no such route: ${req.method} ${path} (routes: POST /v1/decode, GET /v1/grids, GET /v1/model, GET /healthz, GET /metrics, GET /)`);
-      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
-      const h = route[method];
-      if (!h) {
-        res.setHeader('Allow', Object.keys(route).join(', '));
-        throw new RequestError(405, null, `${req.method} ${path}: method not allowed (use ${Object.keys(route).join(', ')})`);
-      }
-      if (draining && path === '/v1/decode') throw new RequestError(503, null, 'the server is shutting down', 1);
-      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }));
-      aborted.catch(() => undefined);
-      await Promise.race([h(req, res, arrived, controller.signal), aborted]);
-    } catch (err) {
-      if (err instanceof RequestError) {
-        if (err.status === 413) {
-          // The body was read (up to the drain bound) before this answer; the connection closes after it.
-          // One still unread past the bound is not read: answer, then close.
-          res.setHeader('Connection', 'close');
-          if (!req.complete) res.once('finish', () => req.destroy());
-        }
-        sendError(res, err);
-      } else {
-        process.stderr.write(`neuroswipe serve: ${req.method} ${path}: ${(err as Error).stack ?? String(err)}\n`);
-        sendError(res, new RequestError(500, null, `internal error: ${(err as Error).message}`));
-      }
-    } finally {
-      clearTimeout(timer);
-      if (!res.headersSent) sendError(res, new RequestError(500, null, 'internal error: no answer'));
-      metrics.requests.inc({ route: label, method: req.method ?? '', status: String(res.statusCode) });
-      const done = (): void => {
-        metrics.latency.observe({ route: label }, (performance.now() - arrived) / 1000);
-        active--;
-        if (active === 0 && onQuiet) onQuiet();
-      };
-      if (res.writableFinished) done();
-      else res.once('close', done);
-    }
-  };
-
-  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), keepAliveTimeout: 5_000 }, (req, res) => {
-    void handle(req, res);
-  });
+/** Binds `server` to the address, answering malformed HTTP with a JSON 400. */
+async function listen(server: Server, host: string, port: number): Promise<string> {
   server.on('clientError', (err, socket) => {
-    if (socket.writable) {
-      const body = JSON.stringify({ error: { status: 400, field: null, message: `bad HTTP request: ${err.message}` } });
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-    } else {
-      socket.destroy();
-    }
+    if (!socket.writable) return void socket.destroy();
+    const body = JSON.stringify({ error: { status: 400, field: null, message: `bad HTTP request: ${err.message}` } });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+}
 
+/**
+ * Loads the demo page and starts listening: a router in front of the decoder cache and the batcher.
+ * @throws Error when the address cannot be bound, or for bad server options (named)
+ */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const s = settingsOf(opts);
+  const served = servedModels(opts, s.limits);
+  const registry = new GridRegistry(opts.grids, s.limits.maxInlineGrids, s.requestTimeoutMs);
+  // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
+  // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
+  const cache = await DecoderCache.create(served, registry, s.limits, { batchSize: Math.min(s.maxBatchSize, 16), nativeStep: opts.nativeStep ?? true }, {
+    decoding: opts.decoding ?? { generator: 'beam' }, vocabulary: opts.vocabScoring !== undefined ? { vocabScoring: opts.vocabScoring } : {},
+  });
+  const { batcher, metrics } = createBatcher(s);
+  const responder = new Responder();
+  const settings = {
+    max_points: s.limits.maxPoints, max_swipes_per_request: s.limits.maxSwipes, max_beam_size: s.limits.maxBeamSize, max_batch_size: s.maxBatchSize,
+    max_wait_ms: s.maxWaitMs, max_queue: s.maxQueue, workers: s.workers, request_timeout_ms: s.requestTimeoutMs, max_body_bytes: s.maxBodyBytes,
+  };
+  const routes = apiRoutes({ cache, registry, limits: s.limits, batcher, metrics, responder, maxBodyBytes: s.maxBodyBytes, grids: opts.grids, settings });
+  let onQuiet: (() => void) | null = null;
+  const router = createRouter({ routes, files: loadStatic(DEMO_DIR), responder, metrics, requestTimeoutMs: s.requestTimeoutMs, onIdle: () => onQuiet?.() });
+  const server = createServer({ requestTimeout: s.requestTimeoutMs, headersTimeout: Math.min(s.requestTimeoutMs, 60_000), keepAliveTimeout: 5_000 }, (req, res) => {
+    void router.handle(req, res);
+  });
+  const url = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 8080);
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      draining = true;
+      responder.draining = true;
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await batcher.drain();
-      if (active > 0) await new Promise<void>((r) => (onQuiet = r));
+      if (router.active() > 0) await new Promise<void>((r) => (onQuiet = r));
       server.closeAllConnections();
       await stopped;
     })();
     return closing;
   };
-  return { url: `http://${host}:${addr.port}`, port: addr.port, server, metrics, batcher, close };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
+  return { url, port: (server.address() as AddressInfo).port, server, metrics, batcher, close };
 }

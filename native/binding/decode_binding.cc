@@ -8,12 +8,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "binding/native_error.h"
 #include "binding/options_reader.h"
 #include "binding/promise_worker.h"
 #include "binding/script_model_binding.h"
 #include "binding/tensor_convert.h"
 #include "binding/vocab_trie_binding.h"
+#include "common/native_error.h"
 #include "engine/driver.h"
 
 namespace neuroswipe {
@@ -21,11 +21,14 @@ namespace neuroswipe {
 namespace {
 
 /**
- * The options object of decodeSwipes (lib/native.ts `NativeDecodeOptions`): every field of its type or
- * absent (then the default), else a TypeError naming it; ranges are ValidateDecodingOptions's.
+ * The options object of decodeSwipes (lib/native.ts `NativeDecodeOptions`): three objects, `search`, `engine`
+ * and `limits`, mirroring DecodingOptions. Every field of its type or absent (then the default), else a
+ * TypeError naming it (`options.search.beamSize`); ranges are ValidateDecodingOptions's.
  */
 DecodingOptions ReadOptions(const Napi::Value& value) {
-  const OptionsReader r(value, "decodeSwipes: ", "options");
+  const OptionsReader top(value, "decodeSwipes: ", "options");
+  const Napi::Object o = value.As<Napi::Object>();
+  const OptionsReader r(o.Get("search"), "decodeSwipes: ", "options.search");
   constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max(), kIntMin = std::numeric_limits<int32_t>::min();
   DecodingOptions d;
   SearchOptions& s = d.search;
@@ -39,26 +42,28 @@ DecodingOptions ReadOptions(const Napi::Value& value) {
   s.score_ceiling = r.GetDouble("scoreCeiling", s.score_ceiling);
   s.margins = r.GetBool("margins", s.margins);
   const std::string vocab_scoring = r.GetString("vocabScoring", "seed");
+  const OptionsReader er(o.Get("engine"), "decodeSwipes: ", "options.engine");
   EngineOptions& e = d.engine;
-  e.batch_size = static_cast<int>(r.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
-  e.reference = r.GetBool("reference", e.reference);
-  e.incremental = r.GetBool("incremental", e.incremental);
-  e.native_step = r.GetBool("nativeStep", e.native_step);
-  e.skip_forced = r.GetBool("skipForced", e.skip_forced);
-  e.seed_ties = r.GetBool("seedTies", e.seed_ties);
-  e.trace_steps = r.GetBool("traceSteps", e.trace_steps);
+  e.batch_size = static_cast<int>(er.GetInt("batchSize", kIntMin, kIntMax, e.batch_size));
+  e.reference = er.GetBool("reference", e.reference);
+  e.incremental = er.GetBool("incremental", e.incremental);
+  e.native_step = er.GetBool("nativeStep", e.native_step);
+  e.skip_forced = er.GetBool("skipForced", e.skip_forced);
+  e.seed_ties = er.GetBool("seedTies", e.seed_ties);
+  e.trace_steps = er.GetBool("traceSteps", e.trace_steps);
+  const OptionsReader lr(o.Get("limits"), "decodeSwipes: ", "options.limits");
   ModelLimits& m = d.limits;
-  m.sos = static_cast<int32_t>(r.GetInt("sos", kIntMin, kIntMax, m.sos));
-  m.eos = static_cast<int32_t>(r.GetInt("eos", kIntMin, kIntMax, m.eos));
-  m.pad = static_cast<int32_t>(r.GetInt("pad", kIntMin, kIntMax, m.pad));
-  m.n_classes = static_cast<int32_t>(r.GetInt("nClasses", kIntMin, kIntMax, m.n_classes));
-  m.max_token_len = static_cast<int32_t>(r.GetInt("maxTokenLen", kIntMin, kIntMax, m.max_token_len));
+  m.sos = static_cast<int32_t>(lr.GetInt("sos", kIntMin, kIntMax, m.sos));
+  m.eos = static_cast<int32_t>(lr.GetInt("eos", kIntMin, kIntMax, m.eos));
+  m.pad = static_cast<int32_t>(lr.GetInt("pad", kIntMin, kIntMax, m.pad));
+  m.n_classes = static_cast<int32_t>(lr.GetInt("nClasses", kIntMin, kIntMax, m.n_classes));
+  m.max_token_len = static_cast<int32_t>(lr.GetInt("maxTokenLen", kIntMin, kIntMax, m.max_token_len));
   try {
     s.generator = ParseGenerator(generator);
     s.vocab_scoring = ParseVocabScoring(vocab_scoring);
     ValidateDecodingOptions(d);
   } catch (const UserError& err) {
-    throw Napi::RangeError::New(r.Env(), std::string("decodeSwipes: ") + err.what());
+    throw Napi::RangeError::New(top.Env(), std::string("decodeSwipes: ") + err.what());
   }
   return d;
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 
 namespace neuroswipe {
 

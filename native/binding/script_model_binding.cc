@@ -3,9 +3,9 @@
 #include <torch/script.h>
 
 #include "binding/addon_data.h"
-#include "binding/native_error.h"
 #include "binding/promise_worker.h"
 #include "binding/tensor_convert.h"
+#include "common/native_error.h"
 #include "model/precision.h"
 
 namespace neuroswipe {

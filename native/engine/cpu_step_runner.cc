@@ -7,9 +7,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "binding/native_error.h"
-#include "engine/cpu_decoder_step.h"
+#include "common/native_error.h"
 #include "engine/round_runner.h"
+#include "model/cpu_decoder_step.h"
 
 namespace neuroswipe {
 namespace {

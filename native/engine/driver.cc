@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/host_staging.h"
 #include "engine/seed_tie_referee.h"
 #include "engine/step_profile.h"

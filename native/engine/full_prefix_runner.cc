@@ -4,7 +4,7 @@
 #include <chrono>
 #include <limits>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/host_staging.h"
 #include "engine/round_runner.h"
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/host_staging.h"
 #include "engine/round_runner.h"
 

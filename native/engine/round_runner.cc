@@ -1,7 +1,7 @@
 // Pieces shared by the round runners.
 #include <chrono>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/round_runner.h"
 
 namespace neuroswipe {

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/host_staging.h"
 
 namespace neuroswipe {

@@ -8,7 +8,7 @@
 #include <exception>
 #include <new>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 
 namespace neuroswipe {
 

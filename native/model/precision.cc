@@ -1,6 +1,6 @@
 #include "model/precision.h"
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 
 namespace neuroswipe {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "model/precision.h"
 
 namespace neuroswipe {
@@ -86,7 +86,7 @@ ScriptModel::ScriptModel(const std::string& path, const std::string& device, con
   metadata_json_ = extra[kMetadataFile];
   if (metadata_json_.empty()) {
     throw UserError(path + ": the archive has no " + kMetadataFile +
-                    " metadata; export the model with scripts/export_torchscript.py");
+                    " metadata; export the model with python/export_torchscript.py");
   }
   for (const auto& m : kContract) {
     auto method = module_.find_method(m.name);

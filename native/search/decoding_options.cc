@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 
 namespace neuroswipe {
 

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <limits>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "search/search_common.h"
 
 namespace neuroswipe {

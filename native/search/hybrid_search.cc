@@ -6,7 +6,7 @@
 #include <limits>
 #include <memory>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "search/exact_vocab_search.h"
 #include "search/search_common.h"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Decoding throughput on a long-running model: the random-initialised m1_bigger fixture whose output weight is
-// multiplied by 8 and whose <eos> bias is raised by 3 (scripts/neuroswipe_models/long_running.py), so that
+// multiplied by 8 and whose <eos> bias is raised by 3 (python/neuroswipe_models/long_running.py), so that
 // hypotheses run to tens of tokens and candidate lists are long. The seed's loop (reference mode: one swipe,
 // one hypothesis, full-prefix `decode` per call, one libtorch thread) against the batched engine with the
 // built-in decoder step, for beam with and without the vocabulary, on the same synthetic swipes; decoding time
@@ -41,7 +41,7 @@ if (nRef > nSwipes) throw new Error(`--reference-swipes ${nRef} is more than --s
 
 if (!existsSync(modelPath) && !flag('--model')) {
   // The test fixtures (made once by the test set-up) include the long-running m1_bigger.
-  execFileSync(findTorchPython(), [join(root, 'scripts/make_test_models.py'), '--out', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(findTorchPython(), [join(root, 'python/make_test_models.py'), '--out', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const { swipes } = await benchSwipes(nSwipes, grids);
 const { model, vocabulary: vocab, heapTuned } = await benchModel({ modelPath, vocabPath });

@@ -136,7 +136,7 @@ describe('option errors', { timeout: 300_000 }, () => {
     const help = cli(['decode', '--help']).stdout;
     expect(optionHelp(help, '--generator')).toContain("exact scores every vocabulary word of every swipe: about 100× beam's time (progress every 10 swipes)");
     expect(optionHelp(help, '--return-hypotheses')).toContain('default: all with --use-vocab; 7 without');
-    expect(optionHelp(cli(['serve', '--help']).stdout, '--return-hypotheses')).toContain('default: all with --use-vocab, 7 without');
+    expect(optionHelp(cli(['serve', '--help']).stdout, '--return-hypotheses')).toContain('default: all with --use-vocab; 7 without');
   });
 
   it('decode without a vocabulary keeps 7 candidates per swipe unless --return-hypotheses says otherwise', () => {

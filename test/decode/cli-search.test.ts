@@ -65,7 +65,7 @@ describe('neuroswipe decode --generator exact | hybrid, and beam pruning', () =>
   it.each([
     [['--generator', 'exact'], /--generator exact scores vocabulary words: it needs --use-vocab/],
     [['--generator', 'exact', '--use-vocab', '--beam-size', '4'], /--beam-size applies to beam, beam-sync and hybrid, not exact/],
-    [['--generator', 'hybrid', '--use-vocab', '--score-ceiling', '2'], /prune beam and beam-sync, not hybrid/],
+    [['--generator', 'hybrid', '--use-vocab', '--score-ceiling', '2'], /--score-ceiling applies to beam and beam-sync, not hybrid/],
     [['--generator', 'beam', '--hybrid-steps', '2'], /--hybrid-steps applies to --generator hybrid/],
     [['--generator', 'beam', '--token-log-prob-floor', '1'], /decoding\.tokenLogProbFloor: expected a finite number ≤ 0/],
   ])('rejects %j', (args, message) => {

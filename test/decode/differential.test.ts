@@ -110,7 +110,7 @@ function expectSameSteps(a: DecodedSwipe[], b: DecodedSwipe[], label: string, sa
   return c;
 }
 
-/** Random-initialised exports as scripts/export_torchscript.py makes them (no long-running tweak), with their grids. */
+/** Random-initialised exports as python/export_torchscript.py makes them (no long-running tweak), with their grids. */
 const PLAIN: [string, string[]][] = [
   ['m1_bigger_two_grids.pt', ['default', 'extra']],
   ['v3_weighted_and_traj_transformer_bigger.pt', ['default']],

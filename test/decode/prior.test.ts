@@ -130,12 +130,12 @@ describe('the prior as a decoder option and through the command line', () => {
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(message);
     };
-    bad(['--prior', zipfFile], /--prior needs --prior-weight/);
-    bad(['--prior-weight', '0.1'], /--prior-weight and --prior-length apply with --prior <file>/);
+    bad(['--prior', zipfFile], /--prior <file>: applies only with --prior-weight/);
+    bad(['--prior-weight', '0.1'], /--prior <file>: it needs --prior <file> \(--prior-weight is set/);
     bad(['--prior', zipfFile, '--prior-weight', '-1'], /decoding\.priorWeight: expected a finite number ≥ 0, got -1/);
     bad(['--prior', join(dir, 'missing.tsv'), '--prior-weight', '0.1'], /missing\.tsv: cannot read the frequency file/);
-    bad(['--generator', 'greedy', '--prior', zipfFile, '--prior-weight', '0.1'], /--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy/);
-    await expect(Decoder.create(model, { decoding: { generator: 'beam', priorWeight: 0.1 } })).rejects.toThrow(/prior: decoding\.priorWeight needs the word frequencies/);
+    bad(['--generator', 'greedy', '--prior', zipfFile, '--prior-weight', '0.1'], /--prior-weight applies to beam, beam-sync, exact and hybrid, not greedy/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', priorWeight: 0.1 } })).rejects.toThrow(/prior: give the word frequencies .*\(decoding\.priorWeight is set/);
   });
 
   /** synth (drawn by the frequency file, or uniformly), decode with beam + vocabulary, fit-prior: its JSON. */

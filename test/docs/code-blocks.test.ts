@@ -34,10 +34,8 @@ interface Block {
 const NOT_RUN: { file: string; starts: string; reason: string }[] = [
   { file: 'README.md', starts: 'bash scripts/bootstrap.sh && bash scripts/demo.sh', reason: 'sets up the machine (apt packages, npm ci, a full native build): the CI main leg runs it' },
   { file: 'README.md', starts: 'apt-get install -y libtorch-dev', reason: 'installs system packages as root and the packed tarball: test/package/pack-install.test.ts installs the tarball into a fresh app' },
-  { file: 'README.md', starts: 'python3 scripts/export_torchscript.py', reason: "needs the seed's trained weights (CKPT.pt, voc.txt), which are not in the repository; test/export exports generated checkpoints" },
+  { file: 'README.md', starts: 'python3 python/export_torchscript.py', reason: "needs the seed's trained weights (CKPT.pt, voc.txt), which are not in the repository; test/export exports generated checkpoints" },
   { file: 'README.md', starts: 'bash scripts/bootstrap.sh --python', reason: 'needs a PyTorch wheel with libtorch (/path/to/python): the CI torch214 leg' },
-  { file: 'docs/ARCHITECTURE.md', starts: 'npm run build:ts && npm run build:native', reason: 'rebuilds dist/ and the addon under the other test files; test/scripts/swipe-path.test.ts runs the trace' },
-  { file: 'docs/ARCHITECTURE.md', starts: 'neuroswipe predict --config config-1.json', reason: 'the commands the trace prints, on files the trace makes; test/scripts/swipe-path.test.ts runs them' },
   { file: 'docs/SERVE.md', starts: 'neuroswipe serve --use-vocab --model examples/en/model.pt', reason: 'serves on port 8080 until stopped; test/serve/cli.test.ts starts the same command on a free port' },
   { file: 'docs/SHARDING.md', starts: '#!/bin/bash', reason: 'a Slurm job script (sbatch)' },
   { file: 'docs/SHARDING.md', starts: 'jobid=$(sbatch', reason: 'submits Slurm jobs (sbatch)' },

@@ -1,5 +1,5 @@
 /**
- * A model for another alphabet than the competition's: scripts/export_torchscript.py takes the char tokens of
+ * A model for another alphabet than the competition's: python/export_torchscript.py takes the char tokens of
  * an a–z word list (30 tokens, 28 classes) for the legacy m1 family, writes them and the qwerty grid in the
  * metadata, and the Node side loads the model and decodes QWERTY swipes into words of that list. The v3
  * family keeps the seed's 37 tokens and says so.
@@ -26,7 +26,7 @@ describe('export_torchscript.py with an a–z word list', () => {
     dir = mkdtempSync(join(tmpdir(), 'neuroswipe-export-en-'));
     vocab = join(dir, 'en.txt');
     writeFileSync(vocab, `${WORDS.join('\n')}\n`);
-    result = await runPython(['scripts/export_torchscript.py', '--arch', 'm1_smaller', '--random-init', '--seed', '5', '--vocab', vocab, '--grids', 'qwerty', '--out', join(dir, 'en.pt')]);
+    result = await runPython(['python/export_torchscript.py', '--arch', 'm1_smaller', '--random-init', '--seed', '5', '--vocab', vocab, '--grids', 'qwerty', '--out', join(dir, 'en.pt')]);
   }, 600_000);
 
   afterAll(() => {
@@ -72,7 +72,7 @@ describe('export_torchscript.py with an a–z word list', () => {
   });
 
   it('refuses an a–z word list for a v3 architecture, which keeps the seed’s 37 tokens', async () => {
-    const r = await runPython(['scripts/export_torchscript.py', '--arch', 'v3_nearest_only_transformer_bigger', '--random-init', '--vocab', vocab, '--grids', 'qwerty', '--out', join(dir, 'v3.pt')]);
+    const r = await runPython(['python/export_torchscript.py', '--arch', 'v3_nearest_only_transformer_bigger', '--random-init', '--vocab', vocab, '--grids', 'qwerty', '--out', join(dir, 'v3.pt')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the vocabulary gives 30 char tokens (28 classes); v3_nearest_only_transformer_bigger predicts 35 classes, which needs 37 tokens (the legacy m1 family takes any number)');
   });

@@ -1,5 +1,5 @@
 /**
- * scripts/export_torchscript.py end to end: every seed architecture is exported from a random-initialised
+ * python/export_torchscript.py end to end: every seed architecture is exported from a random-initialised
  * model, written as a seed-style state dict, exported again from that checkpoint (plain and Lightning
  * style), self-checked, and its metadata read back from the archive.
  */
@@ -80,7 +80,7 @@ describe('export_torchscript.py', () => {
   let inspected: Record<string, Inspected>;
 
   const export_ = (arch: string, source: string[], out: string, extra: string[] = []): Promise<RunResult> =>
-    runPython(['scripts/export_torchscript.py', '--arch', arch, ...source, '--vocab', vocab, '--out', out, ...extra]);
+    runPython(['python/export_torchscript.py', '--arch', arch, ...source, '--vocab', vocab, '--out', out, ...extra]);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'neuroswipe-export-'));
@@ -89,7 +89,7 @@ describe('export_torchscript.py', () => {
     writeFileSync(vocab, 'привет\nкак-то\nсъешь\nже\nмягких\nфранцузских\nбулок\nда\nвыпей\nчаю\nщука\nэхо\nзной\nгорб\n');
 
     ckDir = join(dir, 'seed-checkpoints');
-    const ck = await runPython(['scripts/make_seed_checkpoints.py', '--out', ckDir, '--seed', '1', '--lightning']);
+    const ck = await runPython(['python/make_seed_checkpoints.py', '--out', ckDir, '--seed', '1', '--lightning']);
     expect(ck.code, ck.stderr).toBe(0);
 
     const tasks = [
@@ -113,7 +113,7 @@ describe('export_torchscript.py', () => {
     await inPool(tasks, 2);
 
     const models = readdirSync(dir).filter((f) => /\.(random|ckpt|lightning)\.pt$/.test(f));
-    const r = await runPython(['scripts/inspect_model.py', ...models.map((f) => join(dir, f))]);
+    const r = await runPython(['python/inspect_model.py', ...models.map((f) => join(dir, f))]);
     expect(r.code, r.stderr).toBe(0);
     const byPath = JSON.parse(r.stdout) as Record<string, Inspected>;
     inspected = Object.fromEntries(Object.entries(byPath).map(([p, v]) => [p.slice(dir.length + 1), v]));

@@ -73,7 +73,7 @@ describe('incremental self-check', () => {
     writeFileSync(script, BROKEN_STEP);
     const variants = ['self', 'memory'];
     const runs = await inPool(
-      variants.map((v) => () => runPython([script, v, `${ROOT}scripts`])),
+      variants.map((v) => () => runPython([script, v, `${ROOT}python`])),
       2,
     );
     variants.forEach((v, i) => (results[v] = at(runs, i)));

@@ -1,5 +1,5 @@
 /**
- * `scripts/export_torchscript.py --from-model`: a neuroswipe model file exported again with the current
+ * `python/export_torchscript.py --from-model`: a neuroswipe model file exported again with the current
  * module code keeps its weights (every tensor equal) and its `neuroswipe.json` (field for field, only
  * `exported_with` names the re-exporting PyTorch); metadata this exporter would not write is refused with
  * the field named, and nothing is written.
@@ -31,7 +31,7 @@ describe('export_torchscript.py --from-model', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'neuroswipe-reexport-'));
     out = join(dir, 'model.pt');
-    result = await runPython(['scripts/export_torchscript.py', '--from-model', EXAMPLE, '--out', out]);
+    result = await runPython(['python/export_torchscript.py', '--from-model', EXAMPLE, '--out', out]);
   });
 
   afterAll(() => {
@@ -77,7 +77,7 @@ describe('export_torchscript.py --from-model', () => {
     ]);
     expect(prep.code, prep.stderr).toBe(0);
     const target = join(dir, 'never.pt');
-    const r = await runPython(['scripts/export_torchscript.py', '--from-model', bad, '--out', target]);
+    const r = await runPython(['python/export_torchscript.py', '--from-model', bad, '--out', target]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`--from-model ${bad}: neuroswipe.json: field n_heads is 8, but this exporter writes 4 for m1_bigger`);
     expect(existsSync(target)).toBe(false);
@@ -85,10 +85,10 @@ describe('export_torchscript.py --from-model', () => {
 
   it('refuses a file that is not TorchScript, and architecture options next to --from-model', async () => {
     const target = join(dir, 'never.pt');
-    const r = await runPython(['scripts/export_torchscript.py', '--from-model', 'examples/vocab.txt', '--out', target]);
+    const r = await runPython(['python/export_torchscript.py', '--from-model', 'examples/vocab.txt', '--out', target]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--from-model examples/vocab.txt: not a loadable TorchScript file');
-    const both = await runPython(['scripts/export_torchscript.py', '--from-model', EXAMPLE, '--arch', 'm1', '--out', target]);
+    const both = await runPython(['python/export_torchscript.py', '--from-model', EXAMPLE, '--arch', 'm1', '--out', target]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--from-model takes the architecture, transform and char tokens from the model');
     expect(existsSync(target)).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Helpers for the export tests: run the Python scripts under `scripts/` with the interpreter that has torch.
+ * Helpers for the export tests: run the Python scripts under `python/` with the interpreter that has torch.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

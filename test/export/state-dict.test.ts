@@ -24,7 +24,7 @@ describe('seed state dicts (docs/SEED.md §5.4)', () => {
   let got: Record<string, ArchShapes>;
 
   beforeAll(async () => {
-    const r = await runPython(['scripts/describe_seed_models.py']);
+    const r = await runPython(['python/describe_seed_models.py']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     got = JSON.parse(r.stdout) as Record<string, ArchShapes>;

@@ -11,7 +11,7 @@ export function fixture(name: string): string {
   return `${GENERATED}${name}`;
 }
 
-/** A tensor as saved by scripts/make_test_models.py. */
+/** A tensor as saved by python/make_test_models.py. */
 export interface SavedTensor {
   shape: number[];
   dtype: 'float32' | 'int64' | 'bool';

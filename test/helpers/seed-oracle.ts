@@ -1,5 +1,5 @@
 /**
- * Runs scripts/seed_decode_reference.py (the seed's searches written out in Python over the same
+ * Runs python/seed_decode_reference.py (the seed's searches written out in Python over the same
  * TorchScript model) on swipes whose features are computed exactly as the Decoder computes them.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import type { Model } from '../../lib/model/model.js';
 import type { Swipe } from '../../lib/data/dataset.js';
 import { findTorchPython } from '../../lib/model/python.js';
 
-const SCRIPT = fileURLToPath(new URL('../../scripts/seed_decode_reference.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../python/seed_decode_reference.py', import.meta.url));
 
 /** Options of the oracle run (the seed's own parameter names). */
 export interface OracleJob {

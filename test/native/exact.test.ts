@@ -162,11 +162,11 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   });
 
   it('rejects exact without a vocabulary, in reference mode, and beam options', async () => {
-    await expect(Decoder.create(model, { decoding: { generator: 'exact' } })).rejects.toThrow(/exact scores the words of a vocabulary/);
+    await expect(Decoder.create(model, { decoding: { generator: 'exact' } })).rejects.toThrow(/decoding\.generator exact scores vocabulary words: give one \(vocabulary\)/);
     await expect(Decoder.create(model, { decoding: { generator: 'exact' }, vocabulary: vocab, reference: true })).rejects.toThrow(/reference: exact scoring/);
     await expect(Decoder.create(model, { decoding: { generator: 'exact', beamSize: 4 } as never, vocabulary: vocab })).rejects.toThrow(/decoding\.beamSize: not an option of generator exact/);
     await expect(Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: 0 }, vocabulary: vocab })).rejects.toThrow(/decoding\.returnHypotheses/);
-    await expect(Decoder.create(model, { decoding: { generator: 'hybrid' } })).rejects.toThrow(/hybrid scores the words of a vocabulary/);
+    await expect(Decoder.create(model, { decoding: { generator: 'hybrid' } })).rejects.toThrow(/decoding\.generator hybrid scores vocabulary words/);
     await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 36 }, vocabulary: vocab })).rejects.toThrow(/decoding\.hybridSteps: expected an integer in 0\.\.35/);
     await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 6, maxSteps: 5 }, vocabulary: vocab })).rejects.toThrow(/decoding\.hybridSteps/);
   });

@@ -47,40 +47,48 @@ describe('decodeSwipes options', () => {
     expect(res.tokens).toBeInstanceOf(Int32Array);
   });
 
+  /** The decoder's options with one field of one part replaced. */
+  function withField(part: 'search' | 'engine' | 'limits', name: string, value: unknown): Record<string, unknown> {
+    const o = args[7];
+    return { ...o, [part]: { ...o[part], [name]: value } };
+  }
+
   it.each([
-    ['nativeStep', 1, /decodeSwipes: options\.nativeStep: expected a boolean, got a number/],
-    ['skipForced', 'yes', /decodeSwipes: options\.skipForced: expected a boolean, got a string/],
-    ['reference', null, /decodeSwipes: options\.reference: expected a boolean, got null/],
-    ['incremental', 0, /decodeSwipes: options\.incremental: expected a boolean, got a number/],
-    ['beamSize', '4', /decodeSwipes: options\.beamSize: expected an integer, got a string/],
-    ['normalizationFactor', true, /decodeSwipes: options\.normalizationFactor: expected a number, got a boolean/],
-    ['generator', 1, /decodeSwipes: options\.generator: expected a string, got a number/],
-    ['nClasses', [35], /decodeSwipes: options\.nClasses: expected an integer, got an array/],
-  ])('%s of the wrong type is a TypeError naming it', async (name, value, message) => {
+    ['engine', 'nativeStep', 1, /decodeSwipes: options\.engine\.nativeStep: expected a boolean, got a number/],
+    ['engine', 'skipForced', 'yes', /decodeSwipes: options\.engine\.skipForced: expected a boolean, got a string/],
+    ['engine', 'reference', null, /decodeSwipes: options\.engine\.reference: expected a boolean, got null/],
+    ['engine', 'incremental', 0, /decodeSwipes: options\.engine\.incremental: expected a boolean, got a number/],
+    ['search', 'beamSize', '4', /decodeSwipes: options\.search\.beamSize: expected an integer, got a string/],
+    ['search', 'normalizationFactor', true, /decodeSwipes: options\.search\.normalizationFactor: expected a number, got a boolean/],
+    ['search', 'generator', 1, /decodeSwipes: options\.search\.generator: expected a string, got a number/],
+    ['limits', 'nClasses', [35], /decodeSwipes: options\.limits\.nClasses: expected an integer, got an array/],
+  ] as const)('%s.%s of the wrong type is a TypeError naming it', async (part, name, value, message) => {
     const err = await Promise.resolve()
-      .then(() => decodeWith({ ...args[7], [name]: value }))
+      .then(() => decodeWith(withField(part, name, value)))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(message);
   });
 
   it.each([
-    ['beamSize', 2.5, /options\.beamSize: expected an integer in/],
+    ['beamSize', 2.5, /options\.search\.beamSize: expected an integer in/],
     ['beamSize', 0, /decoding\.beamSize: must be in 1\.\.\d+, got 0/],
     ['maxSteps', 1000, /decoding\.maxSteps: must be in 1\.\.\d+/],
     ['generator', 'beem', /decoding\.generator: expected greedy, beam, beam-sync, exact or hybrid, got 'beem'/],
     ['normalizationFactor', Number.NaN, /decoding\.normalizationFactor: must be finite/],
-  ])('%s = %s is a RangeError naming it', async (name, value, message) => {
+  ])('search.%s = %s is a RangeError naming it', async (name, value, message) => {
     const err = await Promise.resolve()
-      .then(() => decodeWith({ ...args[7], [name]: value }))
+      .then(() => decodeWith(withField('search', name, value)))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
     expect((err as Error).message).toMatch(message);
   });
 
   it('a missing required option is a TypeError naming it; options must be an object', async () => {
-    const { generator: _dropped, ...rest } = args[7];
-    await expect(Promise.resolve().then(() => decodeWith(rest))).rejects.toThrow(/options\.generator: missing/);
+    const { generator: _dropped, ...rest } = args[7].search;
+    await expect(Promise.resolve().then(() => decodeWith({ ...args[7], search: rest }))).rejects.toThrow(/options\.search\.generator: missing/);
+    const { engine: _engine, ...noEngine } = args[7];
+    await expect(Promise.resolve().then(() => decodeWith(noEngine))).rejects.toThrow(/decodeSwipes: options\.engine: expected an object/);
     const a = [...args] as DecodeArgs;
     a[7] = 'beam' as unknown as NativeDecodeOptions;
     expect(() => native().decodeSwipes(...a)).toThrow(/decodeSwipes: options: expected an object, got a string/);

@@ -1,5 +1,5 @@
 /**
- * The built-in CPU decoder step (native/engine/cpu_decoder_step.cc) against the model's own TorchScript
+ * The built-in CPU decoder step (native/model/cpu_decoder_step.cc) against the model's own TorchScript
  * `decode_step` and against full-prefix recomputation: same words in the same order, scores within 1e-5
  * relative; when it is used and when not; and a model whose step weights are malformed.
  */

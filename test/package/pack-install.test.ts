@@ -197,10 +197,13 @@ describe('npm pack → npm install in a fresh app', () => {
     for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'lib/index.ts', 'bin/neuroswipe.js',
       'scripts/build-native.mjs', 'CMakeLists.txt', 'examples/model.pt', 'examples/vocab.txt', 'examples/valid.jsonl', 'data/gridname_to_grid.json',
       'configs/yandex-cup.json', 'prebuilds/linux-x64/neuroswipe.node', 'prebuilds/linux-x64/neuroswipe.json',
-      'examples/en/model.pt', 'examples/en/vocab.txt', 'examples/en/frequency.tsv', 'examples/en/valid.jsonl', 'examples/en/MODEL_CARD.md']) {
+      'examples/en/model.pt', 'examples/en/vocab.txt', 'examples/en/frequency.tsv', 'examples/en/valid.jsonl', 'examples/en/MODEL_CARD.md',
+      'python/export_torchscript.py', 'python/neuroswipe_models/export.py']) {
       expect(files.has(f), `${f} is in the package`).toBe(true);
     }
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('build/') || f.includes('__pycache__'))).toBe(false);
+    // What users run only: the export the library runs, not training, fixtures or developer tools.
+    for (const f of ['python/train.py', 'python/make_test_models.py', 'scripts/bench.mjs', 'scripts/layers.mjs']) expect(files.has(f), `${f} is not in the package`).toBe(false);
     expect(existsSync(join(ROOT, 'prebuilds')), 'postpack removed prebuilds/ from the checkout').toBe(false);
     expect(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is still there').toBe(true);
     // Every source map points at a shipped file.

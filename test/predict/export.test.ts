@@ -1,6 +1,6 @@
 /**
  * A seed config naming a raw seed state dict: `neuroswipe predict` exports it with
- * scripts/export_torchscript.py (Python with PyTorch) and decodes exactly as with the exported file.
+ * python/export_torchscript.py (Python with PyTorch) and decodes exactly as with the exported file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'neuroswipe-predict-export-'));
   mkdirSync(join(dir, 'models'));
   execFileSync(findTorchPython(), [
-    join(ROOT, 'scripts/export_torchscript.py'), '--arch', 'm1', '--random-init', '--seed', '7', '--vocab', VOCAB,
+    join(ROOT, 'python/export_torchscript.py'), '--arch', 'm1', '--random-init', '--seed', '7', '--vocab', VOCAB,
     '--out', join(dir, 'models/m1.ts.pt'), '--save-state-dict', join(dir, 'models/m1_state.pt'),
   ], { stdio: 'ignore' });
   execFileSync(process.execPath, [BIN, 'synth', '--vocab', VOCAB, '--count', '3', '--seed', '9', '--out', join(dir, 'valid.jsonl'), '--quiet']);

@@ -115,7 +115,7 @@ beforeAll(() => {
   weightsDir = join(dir, 'weights');
   workDir = join(dir, 'work');
   const ckpt = join(dir, 'checkpoints');
-  execFileSync(findTorchPython(), [join(ROOT, 'scripts/make_seed_checkpoints.py'), '--out', ckpt, '--arch', 'm1', '--arch', 'm1_bigger'], { stdio: 'ignore' });
+  execFileSync(findTorchPython(), [join(ROOT, 'python/make_seed_checkpoints.py'), '--out', ckpt, '--arch', 'm1', '--arch', 'm1_bigger'], { stdio: 'ignore' });
   // The same random checkpoint of an architecture under each of the config's names.
   for (const [, arch, w] of MODEL_PARAMS) {
     mkdirSync(dirname(join(weightsDir, w)), { recursive: true });

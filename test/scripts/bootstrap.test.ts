@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCRIPT = new URL('../../scripts/bootstrap.sh', import.meta.url).pathname;
-const DEBIAN = ['cmake', 'g++', 'make', 'ccache', 'python3', 'libtorch-dev', 'python3-torch', 'libopenblas0-openmp', 'clang-format', 'libopenblas0-pthread'];
+const DEBIAN = ['cmake', 'g++', 'make', 'ccache', 'python3', 'libtorch-dev', 'python3-torch', 'libopenblas0-openmp', 'clang-format', 'flake8', 'libopenblas0-pthread'];
 
 interface Machine {
   installed: string[];

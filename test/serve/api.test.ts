@@ -151,6 +151,30 @@ describe('POST /v1/decode', () => {
     expect(greedyBeam.body.error.message).toMatch(/not an option of generator greedy/);
   });
 
+  it('a request’s vocabScoring (either naming) decodes as the library does with that scoring', async () => {
+    const some = swipes.slice(0, 3).map(apiSwipe);
+    const asLibrary = async (vocabScoring: 'model' | 'seed') => {
+      const d = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 6 }, vocabulary, vocabScoring, batchSize: 16, workers: 1 });
+      return (await d.decode(swipes.slice(0, 3))).rows.map((r) => r.candidates);
+    };
+    const camel = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocabScoring: 'model' } });
+    expect(camel.status, JSON.stringify(camel.body)).toBe(200);
+    const snake = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocab_scoring: 'model' } });
+    expect(snake.status, JSON.stringify(snake.body)).toBe(200);
+    const served = camel.body.results.map((r: { candidates: unknown }) => r.candidates);
+    expect(snake.body.results.map((r: { candidates: unknown }) => r.candidates)).toEqual(served);
+    expect(sameCandidates(served, await asLibrary('model'))).toBeNull();
+    // The other scoring gives other scores: the option reached the search.
+    const plain = await post(`${srv.url}/v1/decode`, { swipes: some });
+    expect(sameCandidates(plain.body.results.map((r: { candidates: unknown }) => r.candidates), await asLibrary('seed'))).toBeNull();
+    expect(JSON.stringify(plain.body.results)).not.toBe(JSON.stringify(camel.body.results));
+    const bad = await post(`${srv.url}/v1/decode`, { ...some[0], decoding: { vocabScoring: 'plain' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toEqual({ status: 400, field: 'decoding.vocabScoring', message: `decoding.vocabScoring: expected 'model' or 'seed', got "plain"` });
+    const twice = await post(`${srv.url}/v1/decode`, { ...some[0], decoding: { vocabScoring: 'model', vocab_scoring: 'seed' } });
+    expect(twice.body.error).toMatchObject({ status: 400, field: 'decoding.vocab_scoring' });
+  });
+
   it('an inline grid equal to a known one decodes as that grid; another layout decodes on its own keys', async () => {
     const s = at(swipes, 1);
     const grids = loadGrids();

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Export a seed NeuroSwipe checkpoint as a neuroswipe TorchScript model (docs/MODEL_FORMAT.md).
 
-    python3 scripts/export_torchscript.py --arch ARCH --weights CKPT --vocab VOC.txt \\
+    python3 python/export_torchscript.py --arch ARCH --weights CKPT --vocab VOC.txt \\
         --grids default[,extra] --out MODEL.pt
-    python3 scripts/export_torchscript.py --arch ARCH --random-init --seed N --vocab VOC.txt \\
+    python3 python/export_torchscript.py --arch ARCH --random-init --seed N --vocab VOC.txt \\
         --out MODEL.pt [--save-state-dict SEED_STYLE.pt]
-    python3 scripts/export_torchscript.py --arch ARCH --describe-state-dict
-    python3 scripts/export_torchscript.py --from-model OLD.pt --out NEW.pt
+    python3 python/export_torchscript.py --arch ARCH --describe-state-dict
+    python3 python/export_torchscript.py --from-model OLD.pt --out NEW.pt
 
 The architecture is rebuilt exactly as the seed builds it (docs/SEED.md §5: same module names, so the
 state-dict keys, order and shapes are those of §5.4) and the checkpoint — a plain state dict or a

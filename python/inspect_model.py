@@ -3,7 +3,7 @@
 its ``neuroswipe.json`` metadata (``null`` when absent), which contract methods it has, and a probe —
 the ``decode_last`` logits of a fixed input — for comparing the weights of two exports.
 
-Usage: python3 scripts/inspect_model.py MODEL.pt [MODEL.pt ...]
+Usage: python3 python/inspect_model.py MODEL.pt [MODEL.pt ...]
 """
 import json
 import os

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the TorchScript fixtures the native addon's tests use (fixed seeds, reproducible).
 
-Usage: python3 scripts/make_test_models.py --out DIR [--force]
+Usage: python3 python/make_test_models.py --out DIR [--force]
 
 DIR receives:
   <arch>.pt              random-initialised contract exports of m1_bigger,
@@ -24,7 +24,7 @@ DIR receives:
 
 With --long-running-set N, writes only N long-running models of every architecture of the registry instead
 (DIR/long_<arch>_<k>.pt, k = 0 … N−1, seed --seed + 100·i + k, <eos> bias spread evenly over [0, 3]), as many
-random-initialised models exported as scripts/export_torchscript.py makes them (DIR/plain_<arch>_<k>.pt, seed
+random-initialised models exported as python/export_torchscript.py makes them (DIR/plain_<arch>_<k>.pt, seed
 --seed + 100·i + 50 + k, no long-running change) and a DIR/long-running.json that lists them all; used by
 scripts/differential.mjs.
 
@@ -381,7 +381,7 @@ def write_all(out: str, wanted: str) -> int:
         os.remove(manifest_path)  # no stale manifest while files are being replaced
     files = generate(out)
     manifest = {
-        "generator": "scripts/make_test_models.py",
+        "generator": "python/make_test_models.py",
         "inputs_hash": wanted,
         "torch": torch.__version__,
         "files": [{"file": name, "description": desc, "size": os.path.getsize(os.path.join(out, name)),

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/decoder_step_weights.h"
+#include "model/decoder_step_weights.h"
 
 namespace neuroswipe {
 

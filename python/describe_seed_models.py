@@ -2,7 +2,7 @@
 """Prints, as one JSON object, the state-dict keys (in order), shapes and parameter counts of every
 seed architecture as rebuilt by ``neuroswipe_models`` (compare with docs/SEED.md §5.4).
 
-Usage: python3 scripts/describe_seed_models.py
+Usage: python3 python/describe_seed_models.py
 
 Variants: every architecture with its training transform, plus ``v3_nearest_and_traj_transformer_bigger``
 with F = 4 (velocities only) and F = 3 (time only); keys of the result are ``ARCH`` or ``ARCH@F``.

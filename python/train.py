@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Train a small seed-architecture model on synthetic swipes (CPU), export it, and evaluate it.
 
-    /usr/bin/python3 scripts/train.py --work-dir .tmp/train --steps 2400 --minutes 45
-    /usr/bin/python3 scripts/train.py --work-dir .tmp/train --resume --minutes 20      # continue
-    /usr/bin/python3 scripts/train.py --work-dir .tmp/train --resume --steps 0 \\
+    /usr/bin/python3 python/train.py --work-dir .tmp/train --steps 2400 --minutes 45
+    /usr/bin/python3 python/train.py --work-dir .tmp/train --resume --minutes 20      # continue
+    /usr/bin/python3 python/train.py --work-dir .tmp/train --resume --steps 0 \\
         --export examples/model.pt --eval 1000                                          # export + evaluate
 
 Data (made on first use under ``WORK/data``, with the neuroswipe CLI, which must be built): ``synth``
@@ -13,7 +13,7 @@ words drawn uniformly or, with ``--frequency FILE``, by its counts (``synth --fr
 accelerations, F = 6). The held-out set is ``--valid`` / ``--valid-ref`` (its features are made the same
 way); it gives the validation loss during training and the final decoding metrics.
 
-Model: ``--arch`` (default ``m1_bigger``) built by ``scripts/neuroswipe_models`` exactly as the seed
+Model: ``--arch`` (default ``m1_bigger``) built by ``python/neuroswipe_models`` exactly as the seed
 (state-dict keys and shapes of docs/SEED.md §5.4), trained in the export contract's ``forward``. Its char
 tokens are ``--chars`` (default the competition's 33 characters: 37 tokens, 35 classes; ``--chars
 abcdefghijklmnopqrstuvwxyz`` gives 30 tokens, 28 classes) then ``<eos>, <unk>, <pad>, <sos>``.

@@ -1,11 +1,11 @@
-#include "engine/cpu_decoder_step.h"
+#include "model/cpu_decoder_step.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "engine/step_profile.h"
 
 // The loops below are written so that the compiler vectorises them without reassociating sums; on x86-64

@@ -1,4 +1,4 @@
-"""Training data for scripts/train.py: synthetic swipes and their features, made by the neuroswipe CLI.
+"""Training data for python/train.py: synthetic swipes and their features, made by the neuroswipe CLI.
 
 The features are computed by ``neuroswipe features --format binary`` (docs/FEATURES_BINARY.md), the very
 code the Node predictor runs, so the model is trained on exactly what it will see when serving.

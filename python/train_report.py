@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Markdown tables and an ASCII loss plot from a scripts/train.py work folder, for the model card.
+"""Markdown tables and an ASCII loss plot from a python/train.py work folder, for the model card.
 
-    /usr/bin/python3 scripts/train_report.py --work-dir .tmp/train
+    /usr/bin/python3 python/train_report.py --work-dir .tmp/train
 
 Reads ``WORK/history.json`` (loss every ``--log-every`` steps, validation loss and teacher-forced word
 accuracy every ``--valid-every`` steps) and, when present, ``WORK/eval.json`` (decoding metrics).

@@ -1,4 +1,4 @@
-"""Held-out evaluation for scripts/train.py: the seed's greedy and best-first beam search, Swipe MRR.
+"""Held-out evaluation for python/train.py: the seed's greedy and best-first beam search, Swipe MRR.
 
 Decoding follows docs/SEED.md §6: the swipe is encoded once without a padding mask; every step feeds the
 full token prefix and reads the last position's logits; vocabulary masking (§6.2) sets the logits of

@@ -1,9 +1,9 @@
-#include "engine/decoder_step_weights.h"
+#include "model/decoder_step_weights.h"
 
 #include <map>
 #include <set>
 
-#include "binding/native_error.h"
+#include "common/native_error.h"
 #include "model/shape_string.h"
 
 namespace neuroswipe {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes random-initialised, seed-style checkpoints for every seed architecture (stand-ins and tests).
 
-Usage: python3 scripts/make_seed_checkpoints.py --out DIR [--seed N] [--arch ARCH ...] [--lightning]
+Usage: python3 python/make_seed_checkpoints.py --out DIR [--seed N] [--arch ARCH ...] [--lightning]
                                                 [--long-running [--eos-bias B]]
 
 For each architecture, ``DIR/<arch>.pt`` is a plain ``torch.save(state_dict)`` file exactly like the

@@ -1,0 +1,87 @@
+/**
+ * The command-line form of the option schema: one flag per option with its help line and default, the
+ * flags read back into `{ generator, ...options }` with each flag checked against the generators it applies
+ * to, and the cross-option rules in the flags' words.
+ */
+import { Option, type Command } from 'commander';
+import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
+import type { RuleNaming, RuleTerm } from './rules.js';
+
+/** The flag without its value placeholder (`--beam-size`). */
+export function flagName(spec: OptionSpec): string {
+  return spec.flag.split(' ')[0] ?? spec.flag;
+}
+
+/** `--generator hybrid` for one generator, else `beam, beam-sync and hybrid`. */
+function generatorList(gs: readonly GeneratorName[]): string {
+  if (gs.length === 1) return `--generator ${gs[0] ?? ''}`;
+  return `${gs.slice(0, -1).join(', ')} and ${gs[gs.length - 1] ?? ''}`;
+}
+
+/** The help line of a flag: the generators it applies to (unless all), then the option's doc. */
+function help(spec: OptionSpec): string {
+  const all = spec.generators.length === 5;
+  const defaults = [...new Set(spec.generators.map((g) => spec.default?.(g)))];
+  const shown = spec.default === undefined || spec.doc.includes('default') || defaults.length !== 1 ? '' : ` (default: ${String(defaults[0])})`;
+  return `${all ? '' : `${spec.generators.join(', ')}: `}${spec.doc}${shown}`;
+}
+
+/**
+ * Adds one flag per option to a command.
+ * @param names - the options to add (default: every option of the schema)
+ */
+export function addOptionFlags(cmd: Command, names: readonly string[] = DECODING_OPTIONS.map((o) => o.name)): Command {
+  for (const spec of DECODING_OPTIONS) {
+    if (!names.includes(spec.name)) continue;
+    const o = new Option(spec.flag, help(spec));
+    if (spec.value.kind === 'enum') o.choices([...spec.value.values]);
+    cmd.addOption(o);
+  }
+  return cmd;
+}
+
+/** What {@link optionsFromFlags} read. */
+export interface FlagOptions {
+  /** `{ generator, ...the generator's options given by flags }` (defaults are filled in later, by the decoder). */
+  decoding: { generator: GeneratorName; [k: string]: unknown };
+  /** Vocabulary scoring, when `--vocab-scoring` is given. */
+  vocabScoring?: VocabScoring;
+}
+
+/**
+ * Reads the flags of the schema's options from commander's parsed options.
+ * @param o - commander's options (values as typed: strings)
+ * @param names - the options the command has flags for
+ * @throws Error naming the flag for a malformed number, or a flag its generator does not take
+ */
+export function optionsFromFlags(o: Readonly<Record<string, unknown>>, generator: GeneratorName, names: readonly string[] = DECODING_OPTIONS.map((s) => s.name)): FlagOptions {
+  const decoding: FlagOptions['decoding'] = { generator };
+  const out: FlagOptions = { decoding };
+  for (const spec of DECODING_OPTIONS) {
+    const given = o[spec.name];
+    if (!names.includes(spec.name) || given === undefined) continue;
+    const text = typeof given === 'string' ? given : JSON.stringify(given);
+    const flag = flagName(spec);
+    if (!spec.generators.includes(generator)) throw new Error(`${flag} applies to ${generatorList(spec.generators)}, not ${generator}`);
+    const v = spec.value.kind === 'enum' ? text : Number(text);
+    if (typeof v === 'number' && (text.trim() === '' || !Number.isFinite(v) || (spec.value.kind === 'int' && !Number.isInteger(v)))) {
+      throw new Error(`${flag}: expected ${spec.value.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
+    }
+    if (spec.scope === 'decoding') decoding[spec.name] = v;
+    else (out as unknown as Record<string, unknown>)[spec.name] = v;
+  }
+  return out;
+}
+
+const CLI_NAMES: Record<RuleTerm, string> = {
+  generator: '--generator', useVocabulary: '--use-vocab', vocabulary: '--vocab <file>', repair: '--repair', prior: '--prior <file>',
+  priorWeight: '--prior-weight', vocabScoring: '--vocab-scoring', seedScoring: '--reference',
+};
+
+/** The cross-option rules in the flags' words: `--flag: problem`. */
+export const CLI_NAMING: RuleNaming = {
+  name: (t) => CLI_NAMES[t],
+  need: (t) => `it needs ${t === 'useVocabulary' ? '--use-vocab --vocab <file>' : CLI_NAMES[t]}`,
+  drop: (t) => `drop ${CLI_NAMES[t]}`,
+  fail: (t, text) => new Error(`${CLI_NAMES[t]}: ${text}`),
+};
