@@ -69,7 +69,7 @@ export const EXAMPLES: Readonly<{ en: Example; ru: Example }> = Object.freeze({
     validRef: join(en, 'valid.ref'),
     card: join(en, 'MODEL_CARD.md'),
     // Fitted by `neuroswipe fit-prior` on 5,000 frequency-drawn held-out swipes (examples/en/MODEL_CARD.md).
-    prior: Object.freeze({ frequency: join(en, 'frequency.tsv'), priorWeight: 0.15, priorLength: -0.05 }),
+    prior: Object.freeze({ frequency: join(en, 'frequency.tsv'), priorWeight: 0.15, priorLength: -0.1 }),
   }),
   ru: Object.freeze({
     language: 'ru',

@@ -19,7 +19,7 @@ const vocabPath = opt('--vocab', join(root, 'examples/vocab.txt'));
 for (const [name, v] of [['--swipes', nSwipes], ['--batch-size', batchSize]]) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a positive integer, got ${v}`);
 }
-for (const m of models) if (!existsSync(m)) throw new Error(`--models: ${m} does not exist (the m1_bigger fixture is made by the test set-up: scripts/make_test_models.py)`);
+for (const m of models) if (!existsSync(m)) throw new Error(`--models: ${m} does not exist (the m1_bigger fixture is made by the test set-up: python/make_test_models.py)`);
 
 const { swipes } = await benchSwipes(nSwipes);
 const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };

@@ -70,6 +70,8 @@ const model = await Model.load(modelPath, { device: 'cpu' });
 const tokenizer = (await Decoder.create(model)).tokenizer;
 const vocab = await Vocabulary.build(vocabWords, tokenizer, vocabPath);
 const beam = { generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35 };
+// With the vocabulary every search keeps its 6 best words (the whole list a certificate covers).
+const beamV = { ...beam, returnHypotheses: 6 };
 const hybrid = { generator: 'hybrid', beamSize: 6, hybridSteps: 3, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 };
 const exactSearch = { generator: 'exact', normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 };
 /** Both vocabulary scorings (docs/SEARCH.md): the seed's renormalised mask, and the model's own log-probabilities. */
@@ -81,13 +83,13 @@ const methods = [
   { name: 'beam (no vocabulary) + repair, k 1, 8 rescored', decoding: { ...beam, repair: 'levenshtein', repairDistance: 1, repairRescore: 8 }, vocabulary: null, repairWords: vocabWords, reference: 'model' },
   { name: 'beam (no vocabulary) + repair, k 2, 16 rescored', decoding: { ...beam, repair: 'levenshtein', repairDistance: 2, repairRescore: 16 }, vocabulary: null, repairWords: vocabWords, reference: 'model' },
   ...SCORINGS.flatMap((scoring) => [
-    { name: `beam + vocabulary, ${scoring} scoring`, decoding: beam, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
-    { name: `beam-sync + vocabulary, ${scoring} scoring`, decoding: { ...beam, generator: 'beam-sync' }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
+    { name: `beam + vocabulary, ${scoring} scoring`, decoding: beamV, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
+    { name: `beam-sync + vocabulary, ${scoring} scoring`, decoding: { ...beamV, generator: 'beam-sync' }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
     { name: `greedy + vocabulary, ${scoring} scoring`, decoding: { generator: 'greedy', maxSteps: 35 }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
     { name: `hybrid (3 beam steps), ${scoring} scoring`, decoding: hybrid, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
     { name: `exact, ${scoring} scoring`, decoding: exactSearch, vocabScoring: scoring, vocabulary: vocab, reference: scoring, exact: scoring },
   ]),
-  { name: 'beam 12 + vocabulary, model scoring', decoding: { ...beam, beamSize: 12 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model' },
+  { name: 'beam 12 + vocabulary, model scoring', decoding: { ...beamV, beamSize: 12 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model' },
   // λ and μ are filled in per set and scoring from the held-out split.
   ...SCORINGS.map((scoring) => ({ name: `beam + vocabulary + prior (fitted on held-out), ${scoring} scoring`, decoding: beam, vocabScoring: scoring, vocabulary: vocab, prior: scoring, reference: scoring })),
 ];
@@ -100,8 +102,12 @@ async function decode(method, swipes, fitted) {
   return { rows, stats, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** How many of a run's rows carry a certificate that no unexplored prefix beats their last candidate, or null. */
-const certifiedRows = (run) => (run.rows[0] && 'certified' in run.rows[0] ? run.rows.filter((r) => r.certified).length : null);
+/**
+ * How many of a run's rows are certified (lib/decode/decoder.ts DecodedSwipe.certified, certifiedTop): their first
+ * candidate, and their whole list, proven to be the vocabulary's best under the run's scoring; null when the
+ * search gives no certificate.
+ */
+const certifiedRows = (run) => (run.rows.some((r) => r.certified !== undefined) ? { first: run.stats.certifiedFirst, list: run.stats.certified } : null);
 
 const words = (row) => row.candidates.map((c) => c[1]);
 const results = [];
@@ -153,7 +159,7 @@ for (const set of sets) {
       mrrOnExactSwipes: swipeMrr(preds.slice(0, nExact), targets.slice(0, nExact)), reference: method.reference,
       exactSwipes: nExact, exactOnTarget: onTarget, searchErrors: errTarget + errOther, searchErrorsOnTarget: errTarget, searchErrorsOffTarget: errOther,
       certified: certifiedRows(run),
-      decodeCalls: run.stats.decodeCalls / n, decodeRows: run.stats.decodeRows / n, forcedSteps: run.stats.forcedSteps / n, swipesPerSecond: n / run.seconds,
+      decodeCalls: run.stats.decodeCalls / n, decodeRows: run.stats.decodeRows / n, chainRows: run.stats.chainRows / n, forcedSteps: run.stats.forcedSteps / n, swipesPerSecond: n / run.seconds,
     });
   }
   results.push({ set: set.name, swipes: swipes.length, prior: fitted, rows });
@@ -221,13 +227,18 @@ const seconds = (performance.now() - t0) / 1000;
 const summary = { model: modelPath.replace(root + '/', ''), vocabulary: { path: vocabPath.replace(root + '/', ''), words: vocab.size }, workers, batchSize, swipes: nSwipes, exactSwipes: nExact, fitSwipes: nFit, seconds, results, example };
 process.stdout.write(markdown ? formatSearch(summary) + '\n' : JSON.stringify(summary, null, 1) + '\n');
 
+/** A row's certified shares, first candidate / whole list, or "—". */
+function certifiedShare(x) {
+  return x.certified === null ? '—' : `${((100 * x.certified.first) / x.swipes).toFixed(0)}% / ${((100 * x.certified.list) / x.swipes).toFixed(0)}%`;
+}
+
 /** The comparison as Markdown: one table per data set, the goals' figures, and the mask example. */
 function formatSearch(s) {
   const out = [];
   const BEAM_SEED = 'beam + vocabulary, seed scoring';
   const BEAM_MODEL = 'beam + vocabulary, model scoring';
   const REPAIR = 'beam (no vocabulary) + repair, k 1, 8 rescored';
-  out.push(`Model \`${s.model}\`, vocabulary \`${s.vocabulary.path}\` (${s.vocabulary.words} words), CPU, ${s.workers} searches at once of batch ${s.batchSize}, 1 libtorch thread each; the whole script took ${(s.seconds / 60).toFixed(1)} min. Every method decodes the first ${s.swipes} default-grid swipes of each set; exact search the first ${s.exactSwipes} (${s.exactSwipes * s.results.length} in all), under each scoring. A method's search error is counted on those swipes against exact search under the same scoring (top-1 ≠ exact's top-1; "exact right": where exact's top-1 is the true word); the methods without the vocabulary are counted against exact under model scoring, the model's own probabilities. Seed scoring renormalises each step over the letters the vocabulary allows (the seed's mask); model scoring keeps the model's full log-probabilities (docs/SEARCH.md, "Vocabulary scoring"). Beam: size 6, normalization factor 0.5, max 35 steps; hybrid: 3 beam steps, then every vocabulary word under the kept prefixes. Certified = rows whose search proved that no unexplored prefix beats their last candidate ("—": the search gives no certificate). Model calls and rows = decoder calls and rows run per swipe. The prior's λ and μ are fitted, under each scoring, on beam + vocabulary decodes of the next ${s.fitSwipes} swipes of the same set (held out), with the Zipf counts by vocabulary line order as frequencies; its search error is counted against exact without the prior (the prior changes top-1 words on purpose). Cost = seconds per swipe in this run, against seed-scoring beam + vocabulary.`, '');
+  out.push(`Model \`${s.model}\`, vocabulary \`${s.vocabulary.path}\` (${s.vocabulary.words} words), CPU, ${s.workers} searches at once of batch ${s.batchSize}, 1 libtorch thread each; the whole script took ${(s.seconds / 60).toFixed(1)} min. Every method decodes the first ${s.swipes} default-grid swipes of each set; exact search the first ${s.exactSwipes} (${s.exactSwipes * s.results.length} in all), under each scoring. A method's search error is counted on those swipes against exact search under the same scoring (top-1 ≠ exact's top-1; "exact right": where exact's top-1 is the true word); the methods without the vocabulary are counted against exact under model scoring, the model's own probabilities. Seed scoring renormalises each step over the letters the vocabulary allows (the seed's mask); model scoring keeps the model's full log-probabilities (docs/SEARCH.md, "Vocabulary scoring"). Beam: size 6, normalization factor 0.5, max 35 steps; hybrid: 3 beam steps, then every vocabulary word under the kept prefixes. Certified: the share of swipes whose first candidate the search proved to be the vocabulary's best word under its scoring (no unexplored prefix can beat it), and after the slash the share whose whole returned list (6 words) is proven ("—": the search gives no certificate; docs/SEARCH.md, "Certificate"). Model calls and rows = decoder calls and rows run per swipe, forced chains' rows included (under model scoring a trie-forced chain of letters is scored in the call of the prefix before it). The prior's λ and μ are fitted, under each scoring, on beam + vocabulary decodes of the next ${s.fitSwipes} swipes of the same set (held out), with the Zipf counts by vocabulary line order as frequencies; its search error is counted against exact without the prior (the prior changes top-1 words on purpose). Cost = seconds per swipe in this run, against seed-scoring beam + vocabulary.`, '');
   const goals = [];
   for (const r of s.results) {
     out.push(`### ${r.set} (${r.swipes} swipes)`, '');
@@ -237,7 +248,7 @@ function formatSearch(s) {
     for (const x of r.rows) {
       const err = `${x.searchErrors}/${x.exactSwipes} (${((100 * x.searchErrors) / x.exactSwipes).toFixed(1)}%)`;
       const swipes = x.swipes === r.swipes ? '' : ` (on ${x.swipes})`;
-      const cert = x.certified === null ? '—' : `${((100 * x.certified) / x.swipes).toFixed(0)}%`;
+      const cert = certifiedShare(x);
       out.push(`| ${x.method} | ${x.mrr.toFixed(4)}${swipes} | ${x.accuracy.toFixed(4)} | ${x.mrrOnExactSwipes.toFixed(4)} | ${err} | ${x.searchErrorsOnTarget}/${x.exactOnTarget} | ${cert} | ${x.decodeCalls.toFixed(1)} | ${x.decodeRows.toFixed(1)} | ${x.swipesPerSecond.toFixed(x.swipesPerSecond < 10 ? 2 : 1)} | ${(base.swipesPerSecond / x.swipesPerSecond).toFixed(2)}× |`);
     }
     out.push('');
@@ -254,7 +265,7 @@ function formatSearch(s) {
   out.push('| set | MRR, model scoring | MRR, seed scoring | MRR, repair (k 1) | ≥ repair | cost vs seed scoring (≤ 1.5×) | search error vs exact, model scoring (< 1%) | certified |', '|---|---|---|---|---|---|---|---|');
   for (const g of goals) {
     const err = (100 * g.model.searchErrors) / g.model.exactSwipes;
-    const cert = g.model.certified === null ? '—' : `${((100 * g.model.certified) / g.model.swipes).toFixed(0)}%`;
+    const cert = certifiedShare(g.model);
     out.push(`| ${g.set} | ${g.model.mrr.toFixed(4)} | ${g.seed.mrr.toFixed(4)} | ${g.repair.mrr.toFixed(4)} | ${g.model.mrr >= g.repair.mrr ? 'met' : 'not met'} | ${g.cost.toFixed(2)}× (${g.cost <= 1.5 ? 'met' : 'not met'}) | ${err.toFixed(1)}% (${err < 1 ? 'met' : 'not met'}) | ${cert} |`);
   }
   const all = goals.map((g) => g.model);
