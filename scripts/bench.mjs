@@ -34,7 +34,10 @@ const feats = node('scripts/bench/features.mjs', quick ? ['--swipes', '1000', '-
 step('DTW baseline');
 const dtw = node('scripts/bench/baseline.mjs', ['--curves', quick ? '50' : '300']);
 step('search methods');
-const searchTable = node('scripts/bench/search.mjs', quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdown'] : ['--markdown']);
+const searchSizes = quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdown'] : ['--exact-swipes', '20', '--markdown'];
+const searchTable = node('scripts/bench/search.mjs', searchSizes);
+step('search methods, second trained model');
+const searchTableV3 = node('scripts/bench/search.mjs', ['--model', 'test/fixtures/v3-nearest-ru/model.pt', ...searchSizes]);
 step('serving');
 const serve = JSON.parse(node('scripts/bench/serve.mjs', quick ? ['--swipes', '100', '--requests', '200', '--repeats', '1'] : []));
 
@@ -95,7 +98,8 @@ lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} n
 
 lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', feats.trim(), '```', '');
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
-lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', searchTable.trim(), '');
+lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', searchTable.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked'), '');
+lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', searchTableV3.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked'), '');
 lines.push(...formatServe(serve));
 
 const tmp = join(root, '.BENCHMARKS.md.tmp');
