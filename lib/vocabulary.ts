@@ -105,7 +105,7 @@ export class Vocabulary {
   /**
    * Reads a vocabulary file (one word per line, see {@link readVocabularyFile}) and builds its trie in the
    * token ids of `model` (the `char_tokens` of its metadata, which stay readable after the model is disposed).
-   * @param fit - with `maxLength`, the words longer than it are left out (see {@link readFittedWordList}), and
+   * @param fit - with `maxLength`, the words longer than it are left out (as the `decode` and `serve` commands fit their word lists), and
    *   `onNote` hears about them
    * @throws Error naming the file when it cannot be read or is empty, or naming the line, the word and the
    *   character the model's tokenizer lacks
