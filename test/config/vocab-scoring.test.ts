@@ -123,10 +123,11 @@ describe('--vocab-scoring on the command line', () => {
 });
 
 describe('vocabScoring in configs and in the predictor identity', () => {
-  it('a neuroswipe config with vocabScoring model predicts the model-scoring rows as another predictor than the default', async () => {
+  it('a neuroswipe config with vocabScoring seed predicts the seed-scoring rows as another predictor than the default (model)', async () => {
+    expect(DEFAULT_VOCAB_SCORING).toBe('model');
     expect(loadPredictionConfig(join(dir, nativeConfig('default.json', 'out', {}))).vocabScoring).toBe(DEFAULT_VOCAB_SCORING);
     expect(cli(['predict', '--config', 'default.json', '--device', 'cpu', '--quiet']).status).toBe(0);
-    const m = cli(['predict', '--config', nativeConfig('model.json', 'out', { vocabScoring: 'model' }), '--device', 'cpu', '--quiet']);
+    const m = cli(['predict', '--config', nativeConfig('seed.json', 'out', { vocabScoring: 'seed' }), '--device', 'cpu', '--quiet']);
     expect(m.status, m.stderr).toBe(0);
     // The flag is the same as the config field: an equal predictor, already done.
     const again = cli(['predict', '--config', 'default.json', '--vocab-scoring', 'model', '--device', 'cpu']);
@@ -136,11 +137,11 @@ describe('vocabScoring in configs and in the predictor identity', () => {
     expect(files).toHaveLength(2);
     const preds = await Promise.all(files.map((f) => readPredictionFile(join(dir, 'out', f))));
     const withModel = preds.find((p) => p.meta?.vocab_scoring === 'model');
-    const withDefault = preds.find((p) => p.meta?.vocab_scoring === undefined);
+    const withSeed = preds.find((p) => p.meta?.vocab_scoring === undefined);
     expect(withModel).toBeDefined();
-    expect(withDefault).toBeDefined();
+    expect(withSeed).toBeDefined();
     expectSameRows(withModel!.rows, await libraryRows('model'));
-    expectSameRows(withDefault!.rows, await libraryRows('seed'));
+    expectSameRows(withSeed!.rows, await libraryRows('seed'));
     const r = Registry.open(join(dir, 'out', 'registry.sqlite'), { create: false, readonly: true });
     try {
       const options = r.list().map((row) => row.generatorOptions).sort();

@@ -87,7 +87,7 @@ describe.each(MODELS)('%s', (arch) => {
         const allowed = new Set(words);
         for (const r of ref.rows) for (const [, w] of r.candidates) if (w.length > 0 && c.oracle.generator === 'beam') expect(allowed.has(w) || words.some((x) => x.startsWith(w))).toBe(true);
       }
-      const batched = await (await Decoder.create(model, { decoding: c.decoding, vocabulary: v, batchSize: 3, workers: 2 })).decode(swipes);
+      const batched = await (await Decoder.create(model, { decoding: c.decoding, vocabulary: v, ...(v ? { vocabScoring: 'seed' as const } : {}), batchSize: 3, workers: 2 })).decode(swipes);
       expectSameCandidates(batched.rows, want, 1e-5, `${arch} ${c.name} batched`);
       expect(batched.stats.decodeCalls).toBeLessThan(ref.stats.decodeCalls);
       expect(batched.rows.map((r) => r.index)).toEqual(swipes.map((s) => s.index));

@@ -77,6 +77,8 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   });
   afterAll(() => model.dispose());
 
+  // bruteForce scores as the seed masks (renormalised over the allowed letters), so every search here is asked
+  // for seed scoring; test/native/vocab-scoring.test.ts does the same under model scoring.
   const runners: [string, DecoderOptions][] = [
     ['built-in CPU step', {}],
     ['built-in CPU step, no forced-step skipping', { skipForced: false }],
@@ -85,7 +87,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   ];
   for (const [name, engine] of runners) {
     it(`${name}: every word's score equals brute force, in score order`, async () => {
-      const dec = await Decoder.create(model, { ...engine, decoding: { generator: 'exact', returnHypotheses: null }, vocabulary: vocab, batchSize: 4, workers: 1 });
+      const dec = await Decoder.create(model, { ...engine, decoding: { generator: 'exact', returnHypotheses: null }, vocabulary: vocab, vocabScoring: 'seed', batchSize: 4, workers: 1 });
       const { rows, stats } = await dec.decode(swipes);
       rows.forEach((row, i) => {
         expect(row.candidates.length, `swipe ${i}`).toBe(words.length);
@@ -103,7 +105,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   }
 
   it('returns the true top N and finds the target among real swipes', async () => {
-    const dec = await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: 3 }, vocabulary: vocab, batchSize: 2 });
+    const dec = await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: 3 }, vocabulary: vocab, vocabScoring: 'seed', batchSize: 2 });
     const { rows } = await dec.decode(swipes);
     let hits = 0;
     rows.forEach((row, i) => {
@@ -116,7 +118,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   });
 
   it('beam + vocabulary scores its words as exact does, and never finds a better one', async () => {
-    const beam = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 3 }, vocabulary: vocab });
+    const beam = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 3 }, vocabulary: vocab, vocabScoring: 'seed' });
     const { rows } = await beam.decode(swipes);
     rows.forEach((row, i) => {
       const best = Math.min(...at(brute, i).values());
@@ -130,7 +132,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   });
 
   it('hybrid: 0 beam steps is exact; as many as maxSteps is beam-sync over the vocabulary; in between, between them', async () => {
-    const run = async (decoding: DecoderOptions['decoding']) => (await Decoder.create(model, { decoding, vocabulary: vocab, batchSize: 3 })).decode(swipes);
+    const run = async (decoding: DecoderOptions['decoding']) => (await Decoder.create(model, { decoding, vocabulary: vocab, vocabScoring: 'seed', batchSize: 3 })).decode(swipes);
     const exact = await run({ generator: 'exact', returnHypotheses: null });
     const h0 = await run({ generator: 'hybrid', hybridSteps: 0, returnHypotheses: null });
     expectSameRows(h0.rows, exact.rows, 'hybrid 0 steps / exact');
@@ -154,7 +156,7 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
   });
 
   it('maxSteps leaves out words that do not end within it', async () => {
-    const dec = await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: null, maxSteps: 5 }, vocabulary: vocab });
+    const dec = await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: null, maxSteps: 5 }, vocabulary: vocab, vocabScoring: 'seed' });
     const { rows } = await dec.decode(swipes.slice(0, 1));
     const short = words.filter((w) => [...w].length + 1 <= 5).sort();
     expect(short.length).toBeGreaterThan(0);
@@ -163,11 +165,11 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
 
   it('rejects exact without a vocabulary, in reference mode, and beam options', async () => {
     await expect(Decoder.create(model, { decoding: { generator: 'exact' } })).rejects.toThrow(/decoding\.generator exact scores vocabulary words: give one \(vocabulary\)/);
-    await expect(Decoder.create(model, { decoding: { generator: 'exact' }, vocabulary: vocab, reference: true })).rejects.toThrow(/reference: exact scoring/);
-    await expect(Decoder.create(model, { decoding: { generator: 'exact', beamSize: 4 } as never, vocabulary: vocab })).rejects.toThrow(/decoding\.beamSize: not an option of generator exact/);
-    await expect(Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: 0 }, vocabulary: vocab })).rejects.toThrow(/decoding\.returnHypotheses/);
+    await expect(Decoder.create(model, { decoding: { generator: 'exact' }, vocabulary: vocab, vocabScoring: 'seed', reference: true })).rejects.toThrow(/reference: exact scoring/);
+    await expect(Decoder.create(model, { decoding: { generator: 'exact', beamSize: 4 } as never, vocabulary: vocab, vocabScoring: 'seed' })).rejects.toThrow(/decoding\.beamSize: not an option of generator exact/);
+    await expect(Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: 0 }, vocabulary: vocab, vocabScoring: 'seed' })).rejects.toThrow(/decoding\.returnHypotheses/);
     await expect(Decoder.create(model, { decoding: { generator: 'hybrid' } })).rejects.toThrow(/decoding\.generator hybrid scores vocabulary words/);
-    await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 36 }, vocabulary: vocab })).rejects.toThrow(/decoding\.hybridSteps: expected an integer in 0\.\.35/);
-    await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 6, maxSteps: 5 }, vocabulary: vocab })).rejects.toThrow(/decoding\.hybridSteps/);
+    await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 36 }, vocabulary: vocab, vocabScoring: 'seed' })).rejects.toThrow(/decoding\.hybridSteps: expected an integer in 0\.\.35/);
+    await expect(Decoder.create(model, { decoding: { generator: 'hybrid', hybridSteps: 6, maxSteps: 5 }, vocabulary: vocab, vocabScoring: 'seed' })).rejects.toThrow(/decoding\.hybridSteps/);
   });
 });

@@ -78,7 +78,7 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
 
   it('beam+vocab: same candidates as full-prefix recomputation (the seed loop)', async () => {
     const some = swipes.slice(0, 12);
-    const native = await decode(model, some, { decoding: BEAM, vocabulary: vocab });
+    const native = await decode(model, some, { decoding: BEAM, vocabulary: vocab, vocabScoring: 'seed' });
     const reference = await decode(model, some, { decoding: BEAM, vocabulary: vocab, reference: true });
     expect(reference.stats.nativeStep).toBe(false);
     expect(reference.stats.incremental).toBe(false);
@@ -86,8 +86,8 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
   });
 
   it('answers forced steps (one token allowed by the vocabulary) without the model, same candidates', async () => {
-    const skipping = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, workers: 2 });
-    const computing = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, skipForced: false });
+    const skipping = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, vocabScoring: 'seed', workers: 2 });
+    const computing = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, vocabScoring: 'seed', skipForced: false });
     expect(skipping.stats.forcedSteps).toBeGreaterThan(0);
     expect(computing.stats.forcedSteps).toBe(0);
     // Every forced expansion is one model row fewer; deferred keys/values are computed only when needed.
@@ -95,7 +95,7 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
     expect(skipping.stats.work.queryPositions).toBeLessThan(computing.stats.work.queryPositions);
     expectSame(skipping.rows, computing.rows, 1e-5, 'skip vs compute forced steps');
     // The TorchScript step (the CUDA path) defers the same way, computing pending tokens in extra passes.
-    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, nativeStep: false, batchSize: 5 });
+    const script = await decode(model, swipes, { decoding: BEAM, vocabulary: vocab, vocabScoring: 'seed', nativeStep: false, batchSize: 5 });
     expect(script.stats.nativeStep).toBe(false);
     expect(script.stats.forcedSteps).toBe(skipping.stats.forcedSteps);
     expectSame(script.rows, computing.rows, 1e-5, 'TorchScript step with skips vs computed');
@@ -106,7 +106,7 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
 
   it('full-prefix decoding skips forced steps too, with the same candidates', async () => {
     const some = swipes.slice(0, 8);
-    const full = await decode(model, some, { decoding: BEAM, vocabulary: vocab, incremental: false });
+    const full = await decode(model, some, { decoding: BEAM, vocabulary: vocab, vocabScoring: 'seed', incremental: false });
     const reference = await decode(model, some, { decoding: BEAM, vocabulary: vocab, reference: true });
     expect(full.stats.incremental).toBe(false);
     expect(full.stats.forcedSteps).toBeGreaterThan(0);

@@ -126,7 +126,7 @@ describe('neuroswipe predict (seed config)', () => {
   it('decodes as `neuroswipe decode` does with the same model and options: one decode loop, one set of defaults', async () => {
     const out = join(dir, 'decode-default.jsonl');
     const r = cli(['decode', '--model', 'models/m1_bigger.pt', '--data', 'valid.jsonl', '--grid', 'default', '--generator', 'greedy', '--max-steps', '6',
-      '--use-vocab', '--vocab', VOCAB, '--out', out, '--force']);
+      '--use-vocab', '--vocab', VOCAB, '--vocab-scoring', 'seed', '--out', out, '--force']);
     expect(r.status, r.stderr).toBe(0);
     const viaDecode = (await readPredictionFile(out)).rows;
     const name = finals('ref').find((f) => f.startsWith('m1_bigger.pt.default.greedy.'));

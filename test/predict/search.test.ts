@@ -132,10 +132,11 @@ describe('predict with the word-frequency prior', () => {
     expect(files).toHaveLength(1);
     const predicted = await readPredictionFile(join(dir, 'out-prior', at(files, 0)));
     expect(predicted.meta?.prior_sha256).toMatch(/^[0-9a-f]{64}$/);
-    const decoded = await decode('decode-prior.jsonl', ['--vocab', 'voc.txt', '--use-vocab', '--prior', 'freq.tsv', '--prior-weight', '0.05', '--prior-length', '0.01']);
+    // A seed-format config scores the vocabulary as the seed does; `decode` is told to as well.
+    const decoded = await decode('decode-prior.jsonl', ['--vocab', 'voc.txt', '--use-vocab', '--vocab-scoring', 'seed', '--prior', 'freq.tsv', '--prior-weight', '0.05', '--prior-length', '0.01']);
     expectSameRows(predicted.rows, decoded);
     // The prior changed the ranking of some swipe (else this test would not tell it was applied).
-    const plain = await decode('decode-vocab.jsonl', ['--vocab', 'voc.txt', '--use-vocab']);
+    const plain = await decode('decode-vocab.jsonl', ['--vocab', 'voc.txt', '--use-vocab', '--vocab-scoring', 'seed']);
     expect(plain.some((row, i) => row.candidates.map((c) => c[1]).join() !== at(decoded, i).candidates.map((c) => c[1]).join())).toBe(true);
     // Another frequency file content: another predictor.
     writeFileSync(join(dir, 'freq.tsv'), words.map((w, i) => `${w}\t${i + 1}`).join('\n') + '\n');

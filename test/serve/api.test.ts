@@ -157,16 +157,16 @@ describe('POST /v1/decode', () => {
       const d = await Decoder.create(model, { decoding: { generator: 'beam', beamSize: 6 }, vocabulary, vocabScoring, batchSize: 16, workers: 1 });
       return (await d.decode(swipes.slice(0, 3))).rows.map((r) => r.candidates);
     };
-    const camel = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocabScoring: 'model' } });
+    const camel = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocabScoring: 'seed' } });
     expect(camel.status, JSON.stringify(camel.body)).toBe(200);
-    const snake = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocab_scoring: 'model' } });
+    const snake = await post(`${srv.url}/v1/decode`, { swipes: some, decoding: { vocab_scoring: 'seed' } });
     expect(snake.status, JSON.stringify(snake.body)).toBe(200);
     const served = camel.body.results.map((r: { candidates: unknown }) => r.candidates);
     expect(snake.body.results.map((r: { candidates: unknown }) => r.candidates)).toEqual(served);
-    expect(sameCandidates(served, await asLibrary('model'))).toBeNull();
-    // The other scoring gives other scores: the option reached the search.
+    expect(sameCandidates(served, await asLibrary('seed'))).toBeNull();
+    // The other scoring (the default, model) gives other scores: the option reached the search.
     const plain = await post(`${srv.url}/v1/decode`, { swipes: some });
-    expect(sameCandidates(plain.body.results.map((r: { candidates: unknown }) => r.candidates), await asLibrary('seed'))).toBeNull();
+    expect(sameCandidates(plain.body.results.map((r: { candidates: unknown }) => r.candidates), await asLibrary('model'))).toBeNull();
     expect(JSON.stringify(plain.body.results)).not.toBe(JSON.stringify(camel.body.results));
     const bad = await post(`${srv.url}/v1/decode`, { ...some[0], decoding: { vocabScoring: 'plain' } });
     expect(bad.status).toBe(400);

@@ -35,7 +35,8 @@ function startCli(args: string[]): Promise<{ url: string; child: ReturnType<type
 describe('neuroswipe serve', () => {
   it('SIGTERM finishes the requests in flight, then stops', async () => {
     const swipes = await exampleSwipes(3);
-    // A long batching wait keeps the requests queued when the signal comes.
+    // A long batching wait keeps the requests queued when the signal comes (an idle server starts the first
+    // at once, so one or two may be decoding already).
     const s = await startCli(['--vocab', EXAMPLE_VOCAB, '--use-vocab', '--max-wait-ms', '800', '--workers', '1']);
     try {
       const pending = swipes.map((sw) => post(`${s.url}/v1/decode`, apiSwipe(sw)));
@@ -45,7 +46,7 @@ describe('neuroswipe serve', () => {
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
       for (const a of answers) expect(a.body.candidates.length).toBeGreaterThan(0);
       expect(await s.exited).toBe(0);
-      expect(s.stderr()).toMatch(/SIGTERM: finishing 3 queued swipes/);
+      expect(s.stderr()).toMatch(/SIGTERM: finishing [12] queued swipes/);
       expect(s.stderr()).toMatch(/stopped/);
       await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
     } finally {
