@@ -20,11 +20,11 @@ const info = JSON.parse(execFileSync(process.execPath, [join(root, 'bin/neuroswi
 step('decoding');
 const dec = JSON.parse(node('scripts/bench/decode.mjs', quick ? ['--swipes', '40', '--reference-swipes', '6', '--repeats', '1'] : ['--swipes', '400', '--reference-swipes', '40']));
 step('long-running model');
-const long = JSON.parse(node('scripts/bench/long-model.mjs', quick ? ['--swipes', '20', '--repeats', '1'] : ['--swipes', '300']));
+const long = JSON.parse(node('scripts/bench/long-model.mjs', quick ? ['--swipes', '20', '--repeats', '1'] : ['--swipes', '300', '--reference-swipes', '60']));
 step('random-initialised m1_bigger, both grids');
-const plain = JSON.parse(node('scripts/bench/long-model.mjs', ['--model', 'test/fixtures/generated/m1_bigger_two_grids.pt', '--grids', 'both', ...(quick ? ['--swipes', '20', '--repeats', '1'] : ['--swipes', '300'])]));
+const plain = JSON.parse(node('scripts/bench/long-model.mjs', ['--model', 'test/fixtures/generated/m1_bigger_two_grids.pt', '--grids', 'both', ...(quick ? ['--swipes', '20', '--repeats', '1'] : ['--swipes', '300', '--reference-swipes', '60'])]));
 step('decoder step profile');
-const profile = node('scripts/bench/profile.mjs', quick ? ['--swipes', '32'] : ['--swipes', '300']);
+const profile = node('scripts/bench/profile.mjs', quick ? ['--swipes', '32'] : ['--swipes', '160']);
 step('precision drift');
 const drift = JSON.parse(node('scripts/bench/precision.mjs', ['--swipes', quick ? '40' : '200']));
 step('vocabulary trie');
