@@ -33,7 +33,8 @@ const m = model.metadata;
 const shape = { dModel: m.d_model, encoderLayers: m.architecture === 'm1_smaller' ? 3 : 4, decoderLayers: m.n_decoder_layers ?? 4, feedForward: 128, nClasses: m.n_classes };
 
 async function run(label, opts, subset, runThreads = threads) {
-  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });
+  // With the vocabulary every run scores as the seed's loop does (seed scoring), so that both sides do the same search.
+  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...(opts.vocabulary ? { vocabScoring: 'seed' } : {}), ...opts });
   setNumThreads(runThreads);
   const speeds = [];
   let out;

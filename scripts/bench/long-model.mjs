@@ -47,7 +47,8 @@ const { swipes } = await benchSwipes(nSwipes, grids);
 const { model, vocabulary: vocab, heapTuned } = await benchModel({ modelPath, vocabPath });
 /** Median, slowest and fastest of `times` runs of `subset`; the last run's rows and stats. */
 async function run(label, opts, subset, times) {
-  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...opts });
+  // With the vocabulary every run scores as the seed's loop does (seed scoring), so that both sides do the same search.
+  const dec = await Decoder.create(model, { batchSize, workers: opts.reference ? 1 : workers, ...(opts.vocabulary ? { vocabScoring: 'seed' } : {}), ...opts });
   const speeds = [];
   let out;
   for (let i = 0; i < times; i++) {

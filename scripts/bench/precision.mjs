@@ -104,7 +104,7 @@ export async function measurePrecisionDrift(o = {}) {
       const tokenizer = (await Decoder.create(model)).tokenizer;
       const vocabulary = await Vocabulary.build(readVocabularyFile(vocabPath), tokenizer, vocabPath);
       vocabSize ??= vocabulary.size;
-      const dec = await Decoder.create(model, { decoding, vocabulary, batchSize, workers });
+      const dec = await Decoder.create(model, { decoding, vocabulary, ...(vocabulary ? { vocabScoring: 'seed' } : {}), batchSize, workers });
       await dec.decode(swipes.slice(0, Math.min(swipes.length, batchSize * workers))); // warm-up, not timed
       const t0 = performance.now();
       const { rows } = await dec.decode(swipes);

@@ -27,7 +27,7 @@ const results = [];
 for (const modelPath of models) {
   const { model, vocabulary } = await benchModel({ modelPath, vocabPath });
   for (const [search, vocab] of [['beam', null], ['beam+vocab', vocabulary]]) {
-    const dec = await Decoder.create(model, { decoding: beam, vocabulary: vocab, batchSize, workers: 1 });
+    const dec = await Decoder.create(model, { decoding: beam, vocabulary: vocab, ...(vocab ? { vocabScoring: 'seed' } : {}), batchSize, workers: 1 });
     await dec.decode(swipes.slice(0, Math.min(16, swipes.length))); // warm-up
     native().enableStepProfile(true);
     const t0 = performance.now();
