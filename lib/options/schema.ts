@@ -36,8 +36,8 @@ const BEAMS: readonly GeneratorName[] = ['beam', 'beam-sync'];
 /**
  * Vocabulary scoring when none is named (library, `decode`, `serve`, `predict` with a neuroswipe config):
  * `'model'`, words ranked by the model's own probability (docs/SEARCH.md, "Vocabulary scoring": on four
- * synthetic sets and two trained models it raises Swipe MRR by 0.15–0.25 over the seed's renormalised mask at
- * about 1.3× its cost). Seed-format configs, `reproduce` and reference mode always use `'seed'`
+ * synthetic sets and two trained models it raises Swipe MRR by 0.1–0.25 over the seed's renormalised mask at
+ * 1.3–2× its cost). Seed-format configs, `reproduce` and reference mode always use `'seed'`
  * (lib/options/rules.ts), so the Yandex Cup reproduction and the seed parity are unchanged.
  */
 export const DEFAULT_VOCAB_SCORING: VocabScoring = 'model';
