@@ -17,7 +17,7 @@ import { checkDecoderRules } from './decoder-rules.js';
 import { nativeSearchOptions } from '../options/native-payload.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
-import { addDecodeStats, emptyDecodeStats, smallerMargins, type DecodeStats } from './stats.js';
+import { addDecodeStats, emptyDecodeStats, searchStats, smallerMargins, type DecodeStats } from './stats.js';
 import { WordPrior } from './prior.js';
 import { describeValue } from '../util/checked.js';
 import type { DecodeCallOptions, DecodedSwipe, DecoderOptions } from './decoder-types.js';
@@ -273,7 +273,7 @@ export class Decoder {
     const keep = d.generator === 'greedy' ? null : d.returnHypotheses;
     // A post-processor that cuts the lists (the prior) needs them whole.
     const rows = await toRows(res, swipes, this.tokenizer, this.post.some((p) => p.cuts) && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, keep);
-    const stats: DecodeStats = { ...res.stats, certified: 0, certifiedFirst: 0 };
+    const stats = searchStats(res.stats);
     await runPostProcessors(this.post, rows, { swipes, tokenizer: this.tokenizer, native: options, rescore: (what, o) => call(what, o, null), stats, keep });
     for (const r of rows) {
       if (r.certified === true) stats.certified++;

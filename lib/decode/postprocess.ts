@@ -13,7 +13,7 @@ import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js'
 import { applyPrior, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
-import { addDecodeStats, type DecodeStats } from './stats.js';
+import { addDecodeStats, searchStats, type DecodeStats } from './stats.js';
 
 /** What a post-processor may use of the search it follows. */
 export interface PostContext {
@@ -71,7 +71,7 @@ export function repairStep(words: readonly string[], d: BeamOptions): PostProces
       rows.forEach((r, i) => {
         r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, keep, compareCodePoints);
       });
-      addDecodeStats(ctx.stats, { ...again.stats, certified: 0, certifiedFirst: 0 });
+      addDecodeStats(ctx.stats, searchStats(again.stats));
       for (const r of rows) uncertify(r); // the certificate is of the search's list, which repair changed
     },
   };

@@ -72,6 +72,14 @@ export function emptyDecodeStats(): DecodeStats {
 }
 
 /**
+ * The statistics of one native search call, with the counts only the decoder sets (margins, certified rows)
+ * not yet counted.
+ */
+export function searchStats(native: Omit<DecodeStats, 'margins' | 'certified' | 'certifiedFirst'>): DecodeStats {
+  return { ...native, certified: 0, certifiedFirst: 0 };
+}
+
+/**
  * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
  * smaller of the two that are set).
  */
