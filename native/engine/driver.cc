@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "common/native_error.h"
@@ -167,6 +168,13 @@ class Driver {
           const size_t before = round.prefixes.size();
           search_[s]->Requests(round.prefixes);
           const size_t count = round.prefixes.size() - before;
+          if (count == 0) {
+            // A search may find itself done when asked (exact search pruning its last prefixes); one that asks
+            // nothing and is not done would never advance.
+            if (!search_[s]->Done()) throw std::logic_error("a search asked for no prefix and is not done");
+            FinishSlot(s);
+            continue;
+          }
           if (count > 0 && skip_forced_ && AnswerForced(*search_[s], round.prefixes, before, k)) {
             round.prefixes.resize(before);
             if (search_[s]->Done()) FinishSlot(s);

@@ -3,7 +3,7 @@
 #include "search/exact_vocab_search.h"
 
 #include <algorithm>
-#include <iterator>
+#include <cmath>
 #include <limits>
 
 #include "common/native_error.h"
@@ -11,7 +11,7 @@
 
 namespace neuroswipe {
 ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
-    : o_(o), limits_(limits), trie_(trie) {
+    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0 && o.normalization_factor >= 0.0) {
   Hypothesis start;
   start.tokens = {limits.sos};
   start.node = 0;
@@ -20,19 +20,47 @@ ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& li
 
 ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie,
                                    std::vector<Hypothesis> prefixes)
-    : o_(o), limits_(limits), trie_(trie) {
+    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0 && o.normalization_factor >= 0.0) {
   for (Hypothesis& h : prefixes) {
     if (h.node != VocabTrie::kNoNode) Push(std::move(h));
   }
 }
 
 void ExactVocabSearch::Requests(std::vector<const Hypothesis*>& out) {
-  std::vector<Hypothesis>& from = forced_.empty() ? open_ : forced_;
-  const size_t n = std::min(from.size(), static_cast<size_t>(kExactRowsPerRound));
-  asked_.assign(std::make_move_iterator(from.end() - static_cast<std::ptrdiff_t>(n)),
-                std::make_move_iterator(from.end()));
-  from.resize(from.size() - n);
+  asked_.clear();
+  if (!forced_.empty()) {
+    // Forced prefixes: a stack, taken from the end, so a chain is followed to its end before the next.
+    while (!forced_.empty() && asked_.size() < static_cast<size_t>(kExactRowsPerRound)) {
+      if (!Pruned(forced_.back())) asked_.push_back(std::move(forced_.back()));
+      forced_.pop_back();
+    }
+  }
+  if (asked_.empty()) {
+    // Open prefixes: a stack (depth first, the best-scoring child of a round on top).
+    while (!open_.empty() && asked_.size() < static_cast<size_t>(kExactRowsPerRound)) {
+      if (!Pruned(open_.back())) asked_.push_back(std::move(open_.back()));
+      open_.pop_back();
+    }
+  }
   for (const Hypothesis& h : asked_) out.push_back(&h);
+}
+
+double ExactVocabSearch::Bound(const Hypothesis& h) const {
+  const double len = static_cast<double>(h.tokens.size());
+  const double nf = o_.normalization_factor;
+  return h.score * std::pow(len, nf) / std::pow(len + trie_.longest(h.node) + 1.0, nf);
+}
+
+double ExactVocabSearch::Incumbent() const {
+  if (!prune_ || best_.size() < static_cast<size_t>(o_.top_n)) return std::numeric_limits<double>::infinity();
+  const double s = best_.front().score;  // the worst of the kept top_n
+  return s + 1e-9 * std::max(1.0, std::abs(s));  // a relative slack: never prune a word that could tie
+}
+
+bool ExactVocabSearch::Pruned(const Hypothesis& h) {
+  if (!prune_ || !(Bound(h) > Incumbent())) return false;
+  ++pruned_;
+  return true;
 }
 
 void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
@@ -54,10 +82,15 @@ void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
       }
       // A word must end with <eos> within max_steps tokens: a prefix of max_steps letters never can.
       if (static_cast<int>(parent.tokens.size()) >= o_.max_steps) continue;
-      Push(Extend(parent, token, score, &trie_, row.child_kv));
+      children_.push_back(Extend(parent, token, score, &trie_, row.child_kv));
     }
   }
   asked_.clear();
+  // Worst first, so that the best child of the round is expanded next: good words are found early, and
+  // with them the bound that prunes the rest.
+  std::sort(children_.begin(), children_.end(), [](const Hypothesis& a, const Hypothesis& b) { return HypothesisLess()(b, a); });
+  for (Hypothesis& h : children_) Push(std::move(h));
+  children_.clear();
 }
 
 bool ExactVocabSearch::Done() const { return open_.empty() && forced_.empty() && asked_.empty(); }
@@ -69,6 +102,7 @@ std::vector<Candidate> ExactVocabSearch::TakeResults() {
 }
 
 void ExactVocabSearch::Push(Hypothesis&& h) {
+  if (Pruned(h)) return;
   const uint64_t bits = trie_.allowed(h.node);
   const bool forced = bits != 0 && (bits & (bits - 1)) == 0;
   (forced ? forced_ : open_).push_back(std::move(h));

@@ -1,6 +1,7 @@
 // Exact vocabulary scoring as a search, also the second phase of the hybrid search.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -9,12 +10,19 @@
 namespace neuroswipe {
 
 /**
- * Scores every word of the trie under the given start prefixes with the beams' length-normalised score
- * (docs/SEED.md §6.4: −Σ log p / len^nf, `<sos>` and `<eos>` counted in len, computed incrementally in the same
- * order as the beams). The trie is walked depth first, so a prefix shared by many words is run through the
- * decoder once and its cache is shared by its children; each round asks for up to kExactRowsPerRound prefixes,
- * those the trie forces (one allowed token) first and alone, so that the driver may answer them without the
- * model. Keeps the best `top_n` words (all when 0), returned best first.
+ * Finds the best `top_n` words of the trie under the given start prefixes (every word when 0), returned best
+ * first, with the beams' length-normalised score (docs/SEED.md §6.4: −Σ log p / len^nf, `<sos>` and `<eos>`
+ * counted in len, computed incrementally in the same order as the beams). A prefix shared by many words is run
+ * through the decoder once and its cache is shared by its children; each round asks for up to
+ * kExactRowsPerRound prefixes, those the trie forces (one allowed token) first and alone, so that the driver may
+ * answer them without the model.
+ *
+ * Branch and bound (top_n > 0, nf ≥ 0): every step adds −log p ≥ 0 to a prefix's cost C = score · len^nf, so
+ * no word below a prefix of `len` tokens, whose trie node has `longest` letters below it, scores under
+ * C / (len + longest + 1)^nf (docs/SEARCH.md, "Certificate"). Once top_n words are found, a prefix whose bound
+ * is above the worst of them is never expanded; the walk is depth first, each round's best-scoring child first,
+ * so that good words, and with them the bound, are found early. The result is
+ * the same as scoring every word (up to a relative 1e-9 kept for rounding), at a fraction of the rows.
  */
 class ExactVocabSearch : public SearchStrategy {
  public:
@@ -34,13 +42,25 @@ class ExactVocabSearch : public SearchStrategy {
   /** Offers a finished word (tokens after `<sos>`, without `<eos>`) to the best top_n. */
   void Offer(double score, std::vector<int32_t> word);
 
+  /** Prefixes skipped because no word below them could enter the best top_n. */
+  int64_t pruned() const { return pruned_; }
+
  private:
   void Push(Hypothesis&& h);
+  /** The lowest score any word below `h` can reach. */
+  double Bound(const Hypothesis& h) const;
+  /** The score a word must beat to enter the best top_n (with a rounding slack); infinity until top_n are found. */
+  double Incumbent() const;
+  /** Whether `h` can be skipped (counts it). */
+  bool Pruned(const Hypothesis& h);
 
   SearchOptions o_;
   ModelLimits limits_;
   const VocabTrie& trie_;
+  bool prune_;                      // branch and bound on (top_n > 0, nf >= 0)
+  int64_t pruned_ = 0;
   std::vector<Hypothesis> open_;    // prefixes still to expand (a stack: depth first)
+  std::vector<Hypothesis> children_;  // the children of the last Consume, before they are pushed
   std::vector<Hypothesis> forced_;  // prefixes whose node allows one token
   std::vector<Hypothesis> asked_;   // the prefixes of the last Requests, in order
   std::vector<Candidate> best_;     // a max-heap of the best words while searching (all words when top_n is 0)

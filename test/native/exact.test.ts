@@ -155,6 +155,24 @@ describe('exact vocabulary scoring on the trained example model and real swipes'
     });
   });
 
+  it('branch and bound over the full example vocabulary: the top N of scoring every word, at a fraction of the rows', async () => {
+    const full = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), tokenizer, EXAMPLE_VOCAB);
+    const some = swipes.slice(0, 2);
+    for (const vocabScoring of ['model', 'seed'] as const) {
+      const run = async (returnHypotheses: number | null) =>
+        (await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses }, vocabulary: full, vocabScoring, batchSize: 2, workers: 1 })).decode(some);
+      const every = await run(null);
+      for (const n of [1, 6]) {
+        const top = await run(n);
+        const want = every.rows.map((r) => ({ ...r, candidates: r.candidates.slice(0, n) }));
+        expectSameRows(top.rows, want, `${vocabScoring} top ${n}`);
+        expect(top.rows.every((r) => r.certified), `${vocabScoring} top ${n} certified`).toBe(true);
+        // Every word was scored without pruning; the bound skips most of the trie.
+        expect(top.stats.decodeRows + top.stats.forcedSteps, `${vocabScoring} top ${n}`).toBeLessThan((every.stats.decodeRows + every.stats.forcedSteps) / 5);
+      }
+    }
+  });
+
   it('maxSteps leaves out words that do not end within it', async () => {
     const dec = await Decoder.create(model, { decoding: { generator: 'exact', returnHypotheses: null, maxSteps: 5 }, vocabulary: vocab, vocabScoring: 'seed' });
     const { rows } = await dec.decode(swipes.slice(0, 1));
