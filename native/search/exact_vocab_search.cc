@@ -53,7 +53,7 @@ double ExactVocabSearch::Bound(const Hypothesis& h) const {
 
 double ExactVocabSearch::Incumbent() const {
   if (!prune_ || best_.size() < static_cast<size_t>(o_.top_n)) return std::numeric_limits<double>::infinity();
-  const double s = best_.front().score;  // the worst of the kept top_n
+  const double s = best_.front().score;          // the worst of the kept top_n
   return s + 1e-9 * std::max(1.0, std::abs(s));  // a relative slack: never prune a word that could tie
 }
 
@@ -88,7 +88,8 @@ void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
   asked_.clear();
   // Worst first, so that the best child of the round is expanded next: good words are found early, and
   // with them the bound that prunes the rest.
-  std::sort(children_.begin(), children_.end(), [](const Hypothesis& a, const Hypothesis& b) { return HypothesisLess()(b, a); });
+  std::sort(children_.begin(), children_.end(),
+            [](const Hypothesis& a, const Hypothesis& b) { return HypothesisLess()(b, a); });
   for (Hypothesis& h : children_) Push(std::move(h));
   children_.clear();
 }

@@ -57,13 +57,13 @@ class ExactVocabSearch : public SearchStrategy {
   SearchOptions o_;
   ModelLimits limits_;
   const VocabTrie& trie_;
-  bool prune_;                      // branch and bound on (top_n > 0, nf >= 0)
+  bool prune_;  // branch and bound on (top_n > 0, nf >= 0)
   int64_t pruned_ = 0;
-  std::vector<Hypothesis> open_;    // prefixes still to expand (a stack: depth first)
+  std::vector<Hypothesis> open_;      // prefixes still to expand (a stack: depth first)
   std::vector<Hypothesis> children_;  // the children of the last Consume, before they are pushed
-  std::vector<Hypothesis> forced_;  // prefixes whose node allows one token
-  std::vector<Hypothesis> asked_;   // the prefixes of the last Requests, in order
-  std::vector<Candidate> best_;     // a max-heap of the best words while searching (all words when top_n is 0)
+  std::vector<Hypothesis> forced_;    // prefixes whose node allows one token
+  std::vector<Hypothesis> asked_;     // the prefixes of the last Requests, in order
+  std::vector<Candidate> best_;       // a max-heap of the best words while searching (all words when top_n is 0)
   int32_t certified_top_ = -1;
 };
 
