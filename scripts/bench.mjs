@@ -34,7 +34,7 @@ const feats = node('scripts/bench/features.mjs', quick ? ['--swipes', '1000', '-
 step('DTW baseline');
 const dtw = node('scripts/bench/baseline.mjs', ['--curves', quick ? '50' : '300']);
 step('search methods');
-const searchSizes = quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdown'] : ['--exact-swipes', '20', '--markdown'];
+const searchSizes = quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdown'] : ['--exact-swipes', '100', '--markdown'];
 const searchTable = node('scripts/bench/search.mjs', searchSizes);
 step('search methods, second trained model');
 const searchTableV3 = node('scripts/bench/search.mjs', ['--model', 'test/fixtures/v3-nearest-ru/model.pt', ...searchSizes]);
