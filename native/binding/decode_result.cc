@@ -45,7 +45,7 @@ Napi::Object StatsToJs(Napi::Env env, const DecodeStats& s) {
   NEUROSWIPE_DECODE_COUNTERS(NEUROSWIPE_COUNTER_TO_JS)
 #undef NEUROSWIPE_COUNTER_TO_JS
   Napi::Object work = Napi::Object::New(env);
-#define NEUROSWIPE_WORK_TO_JS(type, field, js_name) work.Set(#js_name, StatToJs(env, s.field));
+#define NEUROSWIPE_WORK_TO_JS(field, js_name) work.Set(#js_name, StatToJs(env, s.field));
   NEUROSWIPE_DECODE_WORK(NEUROSWIPE_WORK_TO_JS)
 #undef NEUROSWIPE_WORK_TO_JS
   stats.Set("work", work);

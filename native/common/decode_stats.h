@@ -44,31 +44,36 @@
   /** The batch size (slots) the run ended with: the requested one unless memory ran out. */                    \
   X(int64_t, final_batch_size, finalBatchSize)
 
-/** X(type, field, jsName) for the work actually computed (padding included), for FLOP estimates: `stats.work`. */
+/**
+ * X(field, jsName) for the work actually computed (padding included), for FLOP estimates: `stats.work`. Every
+ * work counter is a double (a JS number).
+ */
 #define NEUROSWIPE_DECODE_WORK(X)                                   \
   /** Σ S·B over encoder calls. */                                \
-  X(double, encoded_positions, encodedPositions)                    \
+  X(encoded_positions, encodedPositions)                            \
   /** Σ S²·B (self-attention score pairs in the encoder). */     \
-  X(double, encoder_pairs, encoderPairs)                            \
+  X(encoder_pairs, encoderPairs)                                    \
   /** Decoder positions run through every layer. */                 \
-  X(double, query_positions, queryPositions)                        \
+  X(query_positions, queryPositions)                                \
   /** Memory positions whose cross-attention K/V were projected. */ \
-  X(double, projected_memory, projectedMemory)                      \
+  X(projected_memory, projectedMemory)                              \
   /** Decoder self-attention score pairs. */                        \
-  X(double, self_pairs, selfPairs)                                  \
+  X(self_pairs, selfPairs)                                          \
   /** Decoder cross-attention score pairs. */                       \
-  X(double, cross_pairs, crossPairs)                                \
+  X(cross_pairs, crossPairs)                                        \
   /** Rows through the output projection. */                        \
-  X(double, output_rows, outputRows)
+  X(output_rows, outputRows)
 
 namespace neuroswipe {
 
 /** Work counters of one decode run (fields from the two lists above, each starting at zero / false). */
 struct DecodeStats {
-#define NEUROSWIPE_DECODE_STATS_FIELD(type, field, js_name) type field{};
-  NEUROSWIPE_DECODE_COUNTERS(NEUROSWIPE_DECODE_STATS_FIELD)
-  NEUROSWIPE_DECODE_WORK(NEUROSWIPE_DECODE_STATS_FIELD)
-#undef NEUROSWIPE_DECODE_STATS_FIELD
+#define NEUROSWIPE_DECODE_COUNTER_FIELD(type, field, js_name) type field{};
+  NEUROSWIPE_DECODE_COUNTERS(NEUROSWIPE_DECODE_COUNTER_FIELD)
+#undef NEUROSWIPE_DECODE_COUNTER_FIELD
+#define NEUROSWIPE_DECODE_WORK_FIELD(field, js_name) double field{};
+  NEUROSWIPE_DECODE_WORK(NEUROSWIPE_DECODE_WORK_FIELD)
+#undef NEUROSWIPE_DECODE_WORK_FIELD
 };
 
 }  // namespace neuroswipe
