@@ -2,7 +2,7 @@
  * The types of the native search's interface (native/binding/decode_binding.cc, dtw_baseline_binding.cc): the
  * options of one `decodeSwipes` call in three parts, its result, and the DTW baseline's input and output.
  */
-import type { DecodeStats, DecodeWork } from './decode/stats.js';
+import type { DecodeWork, NativeDecodeStats } from './decode/stats.js';
 
 /** The searches the native engine runs (native/search/). */
 export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
@@ -55,7 +55,7 @@ export interface NativeModelLimits {
 }
 
 /**
- * Options of `decodeSwipes`, read by native/binding/decode_binding.cc into DecodingOptions, part by part.
+ * Options of `decodeSwipes`, read by native/binding/decode_options_reader.cc into DecodingOptions, part by part.
  * Every option must have its type (a wrong type is a TypeError naming it, e.g. `options.engine.nativeStep`).
  */
 export interface NativeDecodeOptions {
@@ -74,7 +74,7 @@ export interface NativeDecodeOptions {
 export type NativeDecodeWork = DecodeWork;
 
 /** Counters of one `decodeSwipes` call: the public DecodeStats without the margins and certified counts the decoder adds. */
-export type NativeDecodeStats = Omit<DecodeStats, 'margins' | 'certified' | 'certifiedFirst'>;
+export type { NativeDecodeStats };
 
 /**
  * What `decodeSwipes` resolves to, flat: swipe i owns `counts[i]` candidates (in the seed's collection order,

@@ -60,49 +60,93 @@ export interface DecodeWork {
   outputRows: number;
 }
 
+/**
+ * How `addDecodeStats` merges a counter: `sum` adds, `any` is true when either is (a flag), `smallest` keeps
+ * the smaller of the two that are set (0 = not set).
+ */
+type Merge = 'sum' | 'any' | 'smallest';
+
+/**
+ * Every counter of {@link DecodeStats} but `work` and `margins`, in order, with how it merges: the one list the
+ * zero value, the sum and the native field names derive from. The engine's counters are those of
+ * native/common/decode_stats.h (NEUROSWIPE_DECODE_COUNTERS), in the same order; test/native/options.test.ts
+ * checks that a real decode returns exactly these.
+ */
+export const DECODE_COUNTERS = {
+  encodeCalls: 'sum',
+  decodeCalls: 'sum',
+  decodeRows: 'sum',
+  modelSeconds: 'sum',
+  encodeSeconds: 'sum',
+  totalSeconds: 'sum',
+  incremental: 'any',
+  nativeStep: 'any',
+  forcedSteps: 'sum',
+  chainRows: 'sum',
+  chainSteps: 'sum',
+  certified: 'sum',
+  certifiedFirst: 'sum',
+  tieDecisions: 'sum',
+  tieDecodeCalls: 'sum',
+  oomSplits: 'sum',
+  oomRestarts: 'sum',
+  finalBatchSize: 'smallest',
+} as const satisfies Record<string, Merge>;
+
+/** The counters the decoder counts itself, from the rows it returns; the engine does not count them. */
+export const DECODER_COUNTERS = ['certified', 'certifiedFirst'] as const satisfies readonly (keyof typeof DECODE_COUNTERS)[];
+
+/** The fields of {@link DecodeWork}, in the engine's order (NEUROSWIPE_DECODE_WORK in native/common/decode_stats.h). */
+export const DECODE_WORK_FIELDS = ['encodedPositions', 'encoderPairs', 'queryPositions', 'projectedMemory', 'selfPairs', 'crossPairs', 'outputRows'] as const;
+
+type Counter = keyof typeof DECODE_COUNTERS;
+/** The counters' types as the list gives them: a flag is a boolean, every other counter a number. */
+type CountersOf<M extends Record<string, Merge>> = { -readonly [K in keyof M]: M[K] extends 'any' ? boolean : number };
+/** True when A and B are the same type. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when its argument is `true`. */
+type Assert<T extends true> = T;
+/** Compiles only when the documented interfaces and the lists above name the same fields with the same types. */
+export type DecodeStatsMatchLists = [
+  Assert<Same<Omit<DecodeStats, 'work' | 'margins'>, CountersOf<typeof DECODE_COUNTERS>>>,
+  Assert<Same<DecodeWork, Record<(typeof DECODE_WORK_FIELDS)[number], number>>>,
+];
+
+/** The statistics one native search call returns: {@link DecodeStats} without what only the decoder sets. */
+export type NativeDecodeStats = Omit<DecodeStats, 'margins' | (typeof DECODER_COUNTERS)[number]>;
+
+/** The top-level keys of a native call's statistics, in the engine's order: its counters, then `work`. */
+export const NATIVE_STATS_KEYS: readonly string[] = [...(Object.keys(DECODE_COUNTERS) as Counter[]).filter((k) => !(DECODER_COUNTERS as readonly Counter[]).includes(k)), 'work'];
+
 /** Zeroed counters. */
 export function emptyDecodeStats(): DecodeStats {
-  return {
-    encodeCalls: 0, decodeCalls: 0, decodeRows: 0, modelSeconds: 0, encodeSeconds: 0, totalSeconds: 0, incremental: false, nativeStep: false, forcedSteps: 0,
-    chainRows: 0, chainSteps: 0, certified: 0, certifiedFirst: 0,
-    tieDecisions: 0, tieDecodeCalls: 0,
-    oomSplits: 0, oomRestarts: 0, finalBatchSize: 0,
-    work: { encodedPositions: 0, encoderPairs: 0, queryPositions: 0, projectedMemory: 0, selfPairs: 0, crossPairs: 0, outputRows: 0 },
-  };
+  const counters = Object.fromEntries(Object.entries(DECODE_COUNTERS).map(([k, merge]) => [k, merge === 'any' ? false : 0]));
+  const work = Object.fromEntries(DECODE_WORK_FIELDS.map((k) => [k, 0]));
+  return { ...counters, work } as unknown as DecodeStats;
 }
 
 /**
  * The statistics of one native search call, with the counts only the decoder sets (margins, certified rows)
  * not yet counted.
  */
-export function searchStats(native: Omit<DecodeStats, 'margins' | 'certified' | 'certifiedFirst'>): DecodeStats {
+export function searchStats(native: NativeDecodeStats): DecodeStats {
   return { ...native, certified: 0, certifiedFirst: 0 };
 }
 
 /**
- * Adds `b` into `a` (counters summed; `incremental` true when either used caches; `finalBatchSize` the
- * smaller of the two that are set).
+ * Adds `b` into `a`, each counter as {@link DECODE_COUNTERS} says (counters summed; `incremental` true when
+ * either used caches; `finalBatchSize` the smaller of the two that are set); margins the smaller of each kind.
  */
 export function addDecodeStats(a: DecodeStats, b: DecodeStats): void {
-  a.encodeCalls += b.encodeCalls;
-  a.decodeCalls += b.decodeCalls;
-  a.decodeRows += b.decodeRows;
-  a.modelSeconds += b.modelSeconds;
-  a.encodeSeconds += b.encodeSeconds;
-  a.totalSeconds += b.totalSeconds;
-  a.incremental ||= b.incremental;
-  a.nativeStep ||= b.nativeStep;
-  a.forcedSteps += b.forcedSteps;
-  a.chainRows += b.chainRows;
-  a.chainSteps += b.chainSteps;
-  a.certified += b.certified;
-  a.certifiedFirst += b.certifiedFirst;
-  a.tieDecisions += b.tieDecisions;
-  a.tieDecodeCalls += b.tieDecodeCalls;
-  a.oomSplits += b.oomSplits;
-  a.oomRestarts += b.oomRestarts;
-  a.finalBatchSize = a.finalBatchSize === 0 ? b.finalBatchSize : b.finalBatchSize === 0 ? a.finalBatchSize : Math.min(a.finalBatchSize, b.finalBatchSize);
-  for (const k of Object.keys(a.work) as (keyof DecodeWork)[]) a.work[k] += b.work[k];
+  const to = a as unknown as Record<Counter, number | boolean>;
+  const from = b as unknown as Record<Counter, number | boolean>;
+  for (const [k, merge] of Object.entries(DECODE_COUNTERS) as [Counter, Merge][]) {
+    const x = to[k], y = from[k];
+    if (merge === 'any') to[k] = x === true || y === true;
+    else if (merge === 'sum') to[k] = Number(x) + Number(y);
+    else to[k] = x === 0 ? y : y === 0 ? x : Math.min(Number(x), Number(y));
+  }
+  for (const k of DECODE_WORK_FIELDS) a.work[k] += b.work[k];
   if (b.margins) a.margins = a.margins ? smallerMargins(a.margins, b.margins) : { ...b.margins };
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "common/invariant.h"
+
 namespace neuroswipe {
 
 /** An error whose message is meant for the user as it is. */
@@ -30,8 +32,8 @@ inline std::string CurrentExceptionMessage() {
 }
 
 /**
- * Runs `fn`; any exception (libtorch's included) is rethrown as a UserError whose message starts
- * with `context`.
+ * Runs `fn`; any exception (libtorch's included) but a UserError or an InternalError is rethrown as a
+ * UserError whose message starts with `context`.
  */
 template <typename Fn>
 auto WithContext(const std::string& context, Fn&& fn) -> decltype(fn()) {
@@ -39,6 +41,8 @@ auto WithContext(const std::string& context, Fn&& fn) -> decltype(fn()) {
     return std::forward<Fn>(fn)();
   } catch (const UserError&) {
     throw;
+  } catch (const InternalError&) {
+    throw;  // a bug's message stays as it is, so that it reads as one
   } catch (...) {
     throw UserError(context + ": " + CurrentExceptionMessage());
   }

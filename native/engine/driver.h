@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/round_runner.h"
+#include "engine/step_trace.h"
 #include "model/script_model.h"
 #include "search/decoding_options.h"
 #include "search/search_strategy.h"
@@ -37,13 +38,6 @@ struct SwipeInputs {
 /** Thrown by DecodeSwipes when SwipeInputs::cancel was set while it ran. */
 struct DecodeCancelled : std::runtime_error {
   DecodeCancelled() : std::runtime_error("decode cancelled") {}
-};
-
-/** The rows the model scored for one swipe (EngineOptions::trace_steps), in the order they were scored. */
-struct StepTrace {
-  std::vector<int32_t> tokens;      // the prefixes, concatenated
-  std::vector<int32_t> offsets{0};  // prefix r is tokens[offsets[r] .. offsets[r+1])
-  std::vector<float> log_probs;     // n_classes per prefix (after the logits processors)
 };
 
 /** Per swipe, the finished candidates in the seed's collection order. */

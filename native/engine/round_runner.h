@@ -9,57 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "common/decode_stats.h"
 #include "model/script_model.h"
 #include "model/shape_string.h"
 #include "search/decoding_options.h"
 #include "search/search_strategy.h"
 
 namespace neuroswipe {
-
-/** Work counters of one decode run. */
-struct DecodeStats {
-  int64_t encode_calls = 0;
-  int64_t decode_calls = 0;
-  int64_t decode_rows = 0;
-  double model_seconds = 0.0;
-  /** Of model_seconds: encoding swipes (encode, and memory_kv when caches are used). */
-  double encode_seconds = 0.0;
-  double total_seconds = 0.0;
-  /** Whether key/value caches were used (the model has memory_kv/decode_step and it was allowed). */
-  bool incremental = false;
-  /** Whether the steps ran in the built-in CPU decoder step rather than the model's decode_step. */
-  bool native_step = false;
-  /**
-   * Expansions answered without the model: the prefix's vocabulary node allowed exactly one token, whose
-   * log-probability is then exactly 0 whatever the logits (see EngineOptions::skip_forced).
-   */
-  int64_t forced_steps = 0;
-  /**
-   * Rows scored ahead in forced chains (included in decode_rows): under model vocabulary scoring, the prefixes
-   * a requested prefix's trie forces next, scored in the same model call (see Round::ahead).
-   */
-  int64_t chain_rows = 0;
-  /** Expansions answered by such a row, scored earlier, instead of by a new model call. */
-  int64_t chain_steps = 0;
-  /** Near ties of the seed's searches decided by the seed's arithmetic (EngineOptions::seed_ties). */
-  int64_t tie_decisions = 0;
-  /** Full-prefix `decode` calls those decisions made (one per prefix; encode calls are in encode_calls). */
-  int64_t tie_decode_calls = 0;
-  /** Times the batch was halved because a model call ran out of memory (in-flight swipes restarted). */
-  int64_t oom_splits = 0;
-  /** Swipes whose search was started again after such a split (in flight, or encoded and waiting). */
-  int64_t oom_restarts = 0;
-  /** The batch size (slots) the run ended with: the requested one unless memory ran out. */
-  int64_t final_batch_size = 0;
-  // Work actually computed (padding included), for FLOP estimates:
-  double encoded_positions = 0;  // Σ S·B over encoder calls
-  double encoder_pairs = 0;      // Σ S²·B (self-attention score pairs in the encoder)
-  double query_positions = 0;    // decoder positions run through every layer
-  double projected_memory = 0;   // memory positions whose cross-attention K/V were projected
-  double self_pairs = 0;         // decoder self-attention score pairs
-  double cross_pairs = 0;        // decoder cross-attention score pairs
-  double output_rows = 0;        // rows through the output projection
-};
 
 /**
  * The prefixes of one round. Row r belongs to slot `row_slot[r]` and is that slot's `row_in_slot[r]`-th.

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "common/native_error.h"
+#include "common/invariant.h"
 #include "search/search_common.h"
 
 namespace neuroswipe {
@@ -129,7 +129,7 @@ void ExactVocabSearch::Offer(double score, std::vector<int32_t> word) {
 
 std::unique_ptr<SearchStrategy> MakeExactVocabSearch(const SearchOptions& o, const ModelLimits& limits,
                                                      const VocabTrie* trie) {
-  if (!trie) throw UserError("decoding.generator: exact scores the words of a vocabulary; none was given");
+  NEUROSWIPE_ASSERT(trie != nullptr, "the exact search needs a vocabulary trie");
   return std::make_unique<ExactVocabSearch>(o, limits, *trie);
 }
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <memory>
 
-#include "common/native_error.h"
+#include "common/invariant.h"
 #include "search/exact_vocab_search.h"
 #include "search/search_common.h"
 
@@ -105,7 +105,7 @@ class HybridSearch : public SearchStrategy {
 
 std::unique_ptr<SearchStrategy> MakeHybridSearch(const SearchOptions& o, const ModelLimits& limits,
                                                  const VocabTrie* trie) {
-  if (!trie) throw UserError("decoding.generator: hybrid scores the words of a vocabulary; none was given");
+  NEUROSWIPE_ASSERT(trie != nullptr, "the hybrid search needs a vocabulary trie");
   return std::make_unique<HybridSearch>(o, limits, *trie);
 }
 

@@ -9,6 +9,7 @@ import { Model } from '../../lib/model/model.js';
 import { native, type NativeAddon, type NativeDecodeOptions } from '../../lib/native.js';
 import { EXAMPLE_MODEL, exampleSwipes } from '../helpers/examples.js';
 import { at } from '../../lib/util/checked.js';
+import { DECODE_COUNTERS, DECODE_WORK_FIELDS, NATIVE_STATS_KEYS, addDecodeStats, emptyDecodeStats, searchStats } from '../../lib/decode/stats.js';
 
 type DecodeArgs = Parameters<NativeAddon['decodeSwipes']>;
 
@@ -82,6 +83,35 @@ describe('decodeSwipes options', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
     expect((err as Error).message).toMatch(message);
+  });
+
+  it('returns exactly the counters lib/decode/stats.ts lists, in its order and of its types', async () => {
+    // native/common/decode_stats.h generates the native side: a counter added on one side only fails here.
+    const res = await native().decodeSwipes(...args);
+    expect(Object.keys(res.stats)).toEqual(NATIVE_STATS_KEYS);
+    expect(Object.keys(res.stats.work)).toEqual(DECODE_WORK_FIELDS);
+    const stats = res.stats as unknown as Record<string, unknown>;
+    for (const k of NATIVE_STATS_KEYS.filter((key) => key !== 'work')) {
+      expect(typeof stats[k], k).toBe(DECODE_COUNTERS[k as keyof typeof DECODE_COUNTERS] === 'any' ? 'boolean' : 'number');
+    }
+    expect(res.stats.decodeCalls).toBeGreaterThan(0);
+    expect(res.stats.work.queryPositions).toBeGreaterThan(0);
+    // Zero plus a call's statistics is that call's statistics, field for field.
+    const sum = emptyDecodeStats();
+    expect(Object.keys(sum)).toEqual([...Object.keys(DECODE_COUNTERS), 'work']);
+    addDecodeStats(sum, searchStats(res.stats));
+    expect(sum).toEqual(searchStats(res.stats));
+  });
+
+  it.each(['exact', 'hybrid'])('generator %s without a vocabulary, called directly, is an internal error', async (generator) => {
+    // The library and the CLI reject this first, naming the option (test/native/exact.test.ts,
+    // test/decode/cli-search.test.ts); the engine only guards its memory.
+    expect(args[1]).toBeNull();
+    const err = await Promise.resolve()
+      .then(() => decodeWith(withField('search', 'generator', generator)))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(new RegExp(`^internal invariant violated: the ${generator} search needs a vocabulary trie`));
   });
 
   it('a missing required option is a TypeError naming it; options must be an object', async () => {
