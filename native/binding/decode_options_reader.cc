@@ -22,6 +22,7 @@ DecodingOptions ReadDecodingOptions(const Napi::Value& value) {
   s.max_steps = static_cast<int>(r.GetInt("maxSteps", kIntMin, kIntMax, s.max_steps));
   s.top_n = static_cast<int>(r.GetInt("topN", kIntMin, kIntMax, s.top_n));
   s.hybrid_steps = static_cast<int>(r.GetInt("hybridSteps", kIntMin, kIntMax, s.hybrid_steps));
+  s.certify_top = static_cast<int>(r.GetInt("certifyTop", kIntMin, kIntMax, s.certify_top));
   s.token_log_prob_floor = r.GetDouble("tokenLogProbFloor", s.token_log_prob_floor);
   s.score_ceiling = r.GetDouble("scoreCeiling", s.score_ceiling);
   s.margins = r.GetBool("margins", s.margins);

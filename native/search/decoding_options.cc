@@ -43,6 +43,8 @@ void ValidateDecodingOptions(const DecodingOptions& o) {
     throw UserError("decoding.beamSize: must be in 1.." + std::to_string(m.n_classes) + ", got " +
                     std::to_string(s.beam_size));
   }
+  if (s.certify_top < 0)
+    throw UserError("decoding.certifyTop: must be at least 0, got " + std::to_string(s.certify_top));
   if (s.max_steps < 1 || s.max_steps > m.max_token_len) {
     throw UserError("decoding.maxSteps: must be in 1.." + std::to_string(m.max_token_len) +
                     " (the decoder's positional table), got " + std::to_string(s.max_steps));

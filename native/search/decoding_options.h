@@ -35,6 +35,11 @@ struct SearchOptions {
   double score_ceiling = std::numeric_limits<double>::infinity();
   /** Exact scoring and hybrid: words returned per swipe, best first (0 = every word scored). */
   int top_n = 6;
+  /**
+   * Beams with a vocabulary: the first words to prove (0 = off). When the beam's certificate does not cover them,
+   * a branch-and-bound exact search from the beam's words finds the vocabulary's best `certify_top`.
+   */
+  int certify_top = 0;
   /** Hybrid: level-synchronous beam steps before every vocabulary word under the kept prefixes is scored. */
   int hybrid_steps = 3;
   /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */

@@ -93,7 +93,7 @@ class SearchStrategy {
    * Lets the seed's searches (greedy, best-first beam) decide near ties by the seed's arithmetic (see
    * search/tie_referee.h); null = off. The referee must outlive the search.
    */
-  void SetTieReferee(TieReferee* referee) { referee_ = referee; }
+  virtual void SetTieReferee(TieReferee* referee) { referee_ = referee; }
 
  protected:
   SearchMargins margins_;
