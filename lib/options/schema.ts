@@ -169,7 +169,7 @@ export const DECODING_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'priorWeight', seed: 'prior_weight', flag: '--prior-weight <λ>', group: 'postprocess', scope: 'decoding', generators: RANKED,
     value: finiteAtLeast0,
-    doc: 'with --prior: λ of score − λ·log p(word) + μ·length, finite, ≥ 0 (fit it with neuroswipe fit-prior)',
+    doc: 'with --prior: λ of score − λ·max(log p(word), log p_k) + μ·length, finite, ≥ 0 (fit it with neuroswipe fit-prior)',
   },
   {
     name: 'priorLength', seed: 'prior_length', flag: '--prior-length <μ>', group: 'postprocess', scope: 'decoding', generators: RANKED,
