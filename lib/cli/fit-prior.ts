@@ -22,8 +22,8 @@ interface FitPriorOptions {
 }
 
 /**
- * Registers `fit-prior`: fits the word-frequency prior's λ, μ and floor rank (`--prior-weight`,
- * `--prior-length`, `--prior-floor-rank`) on validation predictions by an exhaustive grid search
+ * Registers `fit-prior`: fits the word-frequency prior's λ, μ and floor rank (the prior's decoding options,
+ * lib/decode/prior.ts) on validation predictions by an exhaustive grid search
  * (lib/decode/prior.ts), optionally guarded by other predictions whose Swipe MRR it must not lower.
  */
 export function register(program: Command): void {
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--guard-predictions <file>', 'predictions of other validation swipes (e.g. words drawn uniformly) whose Swipe MRR the fitted prior must not lower')
     .option('--guard-data <file>', 'with --guard-predictions: the data file they were made on')
     .option('--guard-ref <file>', 'with --guard-predictions: reference file with one target word per --guard-data line')
-    .option('--out <file>', 'also write the result as JSON (the decoding options priorWeight, priorLength and, with a floor, priorFloorRank; MRR before and after)')
+    .option('--out <file>', 'also write the result as JSON (the fitted decoding options as named in configs and the library, MRR before and after; readPriorOptions reads it)')
     .option('--force', 'overwrite --out if it exists')
     .option('--subset', 'the predictions cover only part of the data lines of their grids (otherwise a size mismatch is an error)')
     .action(async (opts: FitPriorOptions) => {

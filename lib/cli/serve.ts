@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
-import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { addOptionFlags, CLI_NAMING, flagName, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
@@ -21,7 +21,6 @@ interface ServeCliOptions {
   prior?: string[];
   priorWeight?: string[];
   priorLength?: string[];
-  priorFloorRank?: string[];
   useVocab?: boolean;
   host: string;
   port: number;
@@ -46,6 +45,9 @@ const SERVE_FLAGS = DECODING_OPTIONS.filter((o) => o.group === 'search').map((o)
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** The prior's floor rank (declared in lib/options/schema.ts), which serve takes once per --prior. */
+const FLOOR_SPEC = DECODING_OPTIONS.find((s) => flagName(s) === '--prior-floor-rank')!;
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   const cmd = program
@@ -58,7 +60,7 @@ export function register(program: Command): void {
     .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·max(log p(word), log p_k) + μ·length; the n-th --prior goes with the n-th --model (off unless given)', collect)
     .option('--prior-weight <λ>', 'with --prior: λ, finite, ≥ 0 (fit it with neuroswipe fit-prior); one per --prior', collect)
     .option('--prior-length <μ>', 'with --prior: μ, added per character; one per --prior (default: 0)', collect)
-    .option('--prior-floor-rank <k>', 'with --prior: floor log p(word) at that of the k-th most frequent word (integer ≥ 1); one per --prior, 0 for no floor (default: none)', collect)
+    .option(FLOOR_SPEC.flag, 'with --prior: floor log p(word) at that of the k-th most frequent word (integer ≥ 1); one per --prior, 0 for no floor (default: none)', collect)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'));
@@ -84,7 +86,7 @@ export function register(program: Command): void {
       const priors = o.prior ?? [];
       const weights = (o.priorWeight ?? []).map((v) => parseNumber('--prior-weight', v, false));
       const lengths = (o.priorLength ?? []).map((v) => parseNumber('--prior-length', v, false));
-      const floors = (o.priorFloorRank ?? []).map((v) => {
+      const floors = ((o as unknown as Record<string, string[] | undefined>)[FLOOR_SPEC.name] ?? []).map((v) => {
         const k = parseNumber('--prior-floor-rank', v, false);
         if (!Number.isInteger(k) || k < 0) throw new RangeError(`--prior-floor-rank: expected an integer ≥ 1 (0 for no floor), got ${v}`);
         return k === 0 ? null : k;
