@@ -183,9 +183,16 @@ export function priorOptions(lambda: number, mu: number, floorRank: number | nul
   return floorRank === null ? { priorWeight: lambda, priorLength: mu } : { priorWeight: lambda, priorLength: mu, priorFloorRank: floorRank };
 }
 
-/** The resolved prior options of a decoding: λ, μ (default 0), and the floor's rank or `null`. */
-export function priorTerms(d: PriorOptions & { priorWeight: number }): { lambda: number; mu: number; floorRank: number | null } {
-  return { lambda: d.priorWeight, mu: d.priorLength ?? 0, floorRank: d.priorFloorRank ?? null };
+/** The prior's terms in a decoding's options: λ, μ (default 0) and the floor's rank (`null`: none); `null` without `priorWeight` (no prior). */
+export function priorTerms(d: PriorOptions): PriorTerms | null {
+  return d.priorWeight === undefined ? null : { lambda: d.priorWeight, mu: d.priorLength ?? 0, floorRank: d.priorFloorRank ?? null };
+}
+
+/** λ, μ and the floor's rank k (`null`: no floor) of a prior, as {@link applyPrior} takes them. */
+export interface PriorTerms {
+  lambda: number;
+  mu: number;
+  floorRank: number | null;
 }
 
 /**
