@@ -217,6 +217,20 @@ describe('fit-prior --guard-predictions on English', () => {
     expect(d.status, d.stderr).toBe(0);
     const words = readFileSync(EXAMPLES.en.validRef, 'utf8').split('\n').slice(0, 200);
     expect(mrr((await readPredictionFile(refit)).rows.map((x) => x.candidates), words)).toBeCloseTo(fit.mrr, 12);
+    // scripts/paired-bootstrap.mjs on the same two files: the two MRRs, and an interval around their difference.
+    const pb = spawnSync(process.execPath, [new URL('../../scripts/paired-bootstrap.mjs', import.meta.url).pathname, files['freq.pred']!, refit, '--data', files.freq!, '--resamples', '2000'], { encoding: 'utf8' });
+    expect(pb.status, pb.stderr).toBe(0);
+    const paired = JSON.parse(pb.stdout) as { swipes: number; baseMrr: number; otherMrr: number; change: number; interval95: [number, number]; better: number; worse: number };
+    expect(paired.swipes).toBe(200);
+    expect(paired.baseMrr).toBeCloseTo(fit.initialMrr, 12);
+    expect(paired.otherMrr).toBeCloseTo(fit.mrr, 12);
+    expect(paired.change).toBeCloseTo(fit.mrr - fit.initialMrr, 12);
+    expect(paired.interval95[0]).toBeLessThanOrEqual(paired.change);
+    expect(paired.interval95[1]).toBeGreaterThanOrEqual(paired.change);
+    expect(paired.better > 0 || fit.mrr === fit.initialMrr).toBe(true);
+    const noData = spawnSync(process.execPath, [new URL('../../scripts/paired-bootstrap.mjs', import.meta.url).pathname, files['freq.pred']!, refit], { encoding: 'utf8' });
+    expect(noData.status).toBe(2);
+    expect(noData.stderr).toContain('paired-bootstrap: usage: paired-bootstrap.mjs BASE.jsonl OTHER.jsonl --data DATA.jsonl');
     const badRank = cli(['decode', '--model', EXAMPLES.en.model, '--data', files.freq!, '--vocab', EXAMPLES.en.vocab, '--use-vocab', '--prior', prior, '--prior-weight', '0.3', '--prior-floor-rank', '0', '--out', join(dir, 'never.jsonl')]);
     expect(badRank.status).not.toBe(0);
     expect(badRank.stderr).toMatch(/priorFloorRank: expected an integer in 1\.\.1000000000, got 0/);
