@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled English example: decode examples/en/test.jsonl (QWERTY swipes of words drawn by
 # their frequency in English) with the English example model (seed beam search restricted to the vocabulary,
-# candidates reranked by the word-frequency prior fitted on examples/en/valid.jsonl), show a few decoded
+# candidates reranked by the word-frequency prior fitted on held-out swipes), show a few decoded
 # swipes next to their target words, then score the predictions (Swipe MRR, accuracy).
 # The Russian example runs the same way: examples/model.pt, examples/vocab.txt, examples/valid.jsonl.
 set -euo pipefail
@@ -9,13 +9,13 @@ cd "$(dirname "$0")/.."
 out=.tmp/demo
 mkdir -p "$out"
 node bin/neuroswipe.js info
-# The prior's weight and length term, as the library's EXAMPLES.en states them.
-read -r weight length < <(node --input-type=module -e "
+# The prior's weight, length term and floor rank, as the library's EXAMPLES.en states them.
+read -r weight length floor < <(node --input-type=module -e "
 import { EXAMPLES } from './dist/index.js';
-console.log(EXAMPLES.en.prior.priorWeight, EXAMPLES.en.prior.priorLength);")
+console.log(EXAMPLES.en.prior.priorWeight, EXAMPLES.en.prior.priorLength, EXAMPLES.en.prior.priorFloorRank);")
 node bin/neuroswipe.js decode --model examples/en/model.pt --data examples/en/test.jsonl \
   --vocab examples/en/vocab.txt --use-vocab --generator beam --beam-size 6 --normalization-factor 0.5 \
-  --prior examples/en/frequency.tsv --prior-weight "$weight" --prior-length "$length" \
+  --prior examples/en/frequency.tsv --prior-weight "$weight" --prior-length "$length" --prior-floor-rank "$floor" \
   --out "$out/test.predictions.jsonl" --force
 node --input-type=module - "$out/test.predictions.jsonl" examples/en/test.ref <<'JS'
 import { readPredictionFile, readRef } from './dist/index.js';

@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .addOption(new Option('--generator <name>', `search; exact scores every vocabulary word of every swipe: about 100× beam's time (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
-    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length; off unless given');
+    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·max(log p(word), log p_k) + μ·length; off unless given');
   addOptionFlags(cmd)
     .addOption(deviceOption())
     .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))

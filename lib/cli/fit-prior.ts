@@ -1,9 +1,10 @@
-/** `neuroswipe fit-prior`: the word-frequency prior's λ and μ fitted on validation predictions. */
+/** `neuroswipe fit-prior`: the word-frequency prior's λ, μ and floor rank fitted on validation predictions. */
 import type { Command } from 'commander';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { readLabels } from '../data/dataset.js';
 import { readPredictionFile } from '../predictions.js';
-import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { fitPrior, priorOptions, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { optionSpec } from '../options/schema.js';
 import { checkPredictionsMatchData } from '../evaluate/join.js';
 
 interface FitPriorOptions {
@@ -21,13 +22,14 @@ interface FitPriorOptions {
 }
 
 /**
- * Registers `fit-prior`: fits the word-frequency prior's λ and μ (`--prior-weight`, `--prior-length`) on
- * validation predictions, as `aggregate --fit-on` fits the aggregator's weights (lib/decode/prior.ts).
+ * Registers `fit-prior`: fits the word-frequency prior's λ, μ and floor rank (the prior's decoding options,
+ * lib/decode/prior.ts) on validation predictions by an exhaustive grid search
+ * (lib/decode/prior.ts), optionally guarded by other predictions whose Swipe MRR it must not lower.
  */
 export function register(program: Command): void {
   program
     .command('fit-prior')
-    .description("fit the word-frequency prior's weight λ and length term μ on validation predictions (decoded without a prior)")
+    .description("fit the word-frequency prior's weight λ, length term μ and floor rank k on validation predictions (decoded without a prior)")
     .requiredOption('--predictions <file>', 'validation prediction file (rows with [score, word] candidates, e.g. from decode or predict)')
     .requiredOption('--data <file>', 'the data file the predictions were made on (targets from its "word" members)')
     .option('--ref <file>', 'reference file with one target word per data line (e.g. valid.ref)')
@@ -35,7 +37,7 @@ export function register(program: Command): void {
     .option('--guard-predictions <file>', 'predictions of other validation swipes (e.g. words drawn uniformly) whose Swipe MRR the fitted prior must not lower')
     .option('--guard-data <file>', 'with --guard-predictions: the data file they were made on')
     .option('--guard-ref <file>', 'with --guard-predictions: reference file with one target word per --guard-data line')
-    .option('--out <file>', 'also write the result as JSON (priorWeight, priorLength, MRR before and after)')
+    .option('--out <file>', 'also write the result as JSON (the fitted decoding options as named in configs and the library, MRR before and after; readPriorOptions reads it)')
     .option('--force', 'overwrite --out if it exists')
     .option('--subset', 'the predictions cover only part of the data lines of their grids (otherwise a size mismatch is an error)')
     .action(async (opts: FitPriorOptions) => {
@@ -59,15 +61,17 @@ export function register(program: Command): void {
       const guard = opts.guardPredictions !== undefined && opts.guardData !== undefined ? await rowsAndTargets(opts.guardPredictions, opts.guardData, opts.guardRef, '--guard-ref') : undefined;
       const targets = main.targets;
       const fit = fitPrior(main.rows, targets, prior, guard !== undefined ? { guard } : {});
+      const options = priorOptions(fit.lambda, fit.mu, fit.floorRank);
       const result = {
-        priorWeight: fit.lambda, priorLength: fit.mu, swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, sweeps: fit.sweeps,
+        ...options, swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, points: fit.points,
         ...(fit.guard !== undefined && guard !== undefined ? { guard: { swipes: guard.targets.length, initialMrr: fit.guard.initialMrr, mrr: fit.guard.mrr } } : {}),
       };
       if (opts.out !== undefined) writeFileAtomic(opts.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);
       if (!opts.quiet) {
         const kept = fit.guard !== undefined ? `; guard swipes ${fit.guard.initialMrr.toFixed(7)} -> ${fit.guard.mrr.toFixed(7)}` : '';
-        process.stderr.write(`fitted --prior-weight ${fit.lambda} --prior-length ${fit.mu} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (no prior) -> ${fit.mrr.toFixed(7)} in ${fit.sweeps} sweep(s)${kept}\n`);
+        const flags = Object.entries(options).map(([name, v]) => `${optionSpec(name).flag.split(' ')[0]} ${v}`).join(' ');
+        process.stderr.write(`fitted ${flags} on ${targets.length} swipes: Swipe MRR ${fit.initialMrr.toFixed(7)} (no prior) -> ${fit.mrr.toFixed(7)} over ${fit.points} grid points${kept}\n`);
       }
     });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
-import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { addOptionFlags, CLI_NAMING, flagName, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
@@ -45,6 +45,9 @@ const SERVE_FLAGS = DECODING_OPTIONS.filter((o) => o.group === 'search').map((o)
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** The prior's floor rank (declared in lib/options/schema.ts), which serve takes once per --prior. */
+const FLOOR_SPEC = DECODING_OPTIONS.find((s) => flagName(s) === '--prior-floor-rank')!;
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   const cmd = program
@@ -54,9 +57,10 @@ export function register(program: Command): void {
     .option('--grids <file>', 'gridname_to_grid.json: the grids requests may name and the demo page draws', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (read only with --use-vocab, which requires it); with several --model, one --vocab per model, in the same order', collect)
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
-    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length; the n-th --prior goes with the n-th --model (off unless given)', collect)
+    .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·max(log p(word), log p_k) + μ·length; the n-th --prior goes with the n-th --model (off unless given)', collect)
     .option('--prior-weight <λ>', 'with --prior: λ, finite, ≥ 0 (fit it with neuroswipe fit-prior); one per --prior', collect)
     .option('--prior-length <μ>', 'with --prior: μ, added per character; one per --prior (default: 0)', collect)
+    .option(FLOOR_SPEC.flag, 'with --prior: floor log p(word) at that of the k-th most frequent word (integer ≥ 1); one per --prior, 0 for no floor (default: none)', collect)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'));
@@ -82,9 +86,15 @@ export function register(program: Command): void {
       const priors = o.prior ?? [];
       const weights = (o.priorWeight ?? []).map((v) => parseNumber('--prior-weight', v, false));
       const lengths = (o.priorLength ?? []).map((v) => parseNumber('--prior-length', v, false));
+      const floors = ((o as unknown as Record<string, string[] | undefined>)[FLOOR_SPEC.name] ?? []).map((v) => {
+        const k = parseNumber('--prior-floor-rank', v, false);
+        if (!Number.isInteger(k) || k < 0) throw new RangeError(`--prior-floor-rank: expected an integer ≥ 1 (0 for no floor), got ${v}`);
+        return k === 0 ? null : k;
+      });
       if (priors.length > o.model.length) throw new Error(`--prior: ${priors.length} frequency files for ${o.model.length} models; the n-th --prior goes with the n-th --model`);
       if (weights.length !== priors.length) throw new Error(`--prior-weight: ${weights.length} weights for ${priors.length} --prior files; give one --prior-weight per --prior (fit it with neuroswipe fit-prior)`);
       if (lengths.length > 0 && lengths.length !== priors.length) throw new Error(`--prior-length: ${lengths.length} values for ${priors.length} --prior files; give one per --prior, or none`);
+      if (floors.length > 0 && floors.length !== priors.length) throw new Error(`--prior-floor-rank: ${floors.length} values for ${priors.length} --prior files; give one per --prior (0 for no floor), or none`);
       for (const w of weights) if (!(w >= 0)) throw new RangeError(`--prior-weight: expected a finite number ≥ 0, got ${w}`);
       if (priors.length > 0 && o.generator === 'greedy') throw new Error('--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy');
       const { port, maxWaitMs, maxBeamSize } = o;
@@ -122,7 +132,7 @@ export function register(program: Command): void {
           vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: maxSteps - 1, onNote: say }));
         }
         const vocabulary = vocabularies[0] ?? null;
-        const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0 }));
+        const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0, floorRank: floors[i] ?? null }));
         const running = await startServer({
           model, grids, vocabulary, decoding, // checked by startServer
           prior: servedPriors[0] ?? null,
@@ -143,7 +153,7 @@ export function register(program: Command): void {
         const described = models.map((m, i) => {
           const v = vocabularies[i];
           const p = priors[i];
-          return `${m.path} (grids ${m.metadata.grid_names.join(', ')}${v ? `, vocabulary ${v.size} words` : ''}${p !== undefined ? `, prior ${p} λ ${weights[i]} μ ${lengths[i] ?? 0}` : ''})`;
+          return `${m.path} (grids ${m.metadata.grid_names.join(', ')}${v ? `, vocabulary ${v.size} words` : ''}${p !== undefined ? `, prior ${p} λ ${weights[i]} μ ${lengths[i] ?? 0}${floors[i] != null ? ` k ${floors[i]}` : ''}` : ''})`;
         });
         process.stderr.write(`neuroswipe serve: ${described.join(' and ')} on ${model.device}; listening on ${running.url} (demo page: ${running.url}/)\n`);
         await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { readPriorOptions, type FittedPriorOptions } from '../decode/prior.js';
 
 /**
  * Absolute path of the package's `examples/` folder. It holds the Russian example: `model.pt` (TorchScript
@@ -38,15 +39,19 @@ export interface Example {
   /** Model card with the training and the measured results. */
   card: string;
   /**
-   * Word frequencies (`word<TAB>count`) for the word-frequency prior, and the prior's weight and length term
-   * (`decoding.priorWeight`, `decoding.priorLength`) fitted on held-out swipes whose words are drawn by those
-   * frequencies, as typed text is; null where the example has no frequencies. The model card gives the
-   * measured gain, and the cost on words drawn uniformly.
+   * Word frequencies (`word<TAB>count`) for the word-frequency prior, and the prior's decoding options (weight,
+   * length term and, where fitted, floor rank: `const { frequency, ...options } = prior`, then
+   * `decoding: { generator: 'beam', ...options }`), fitted on held-out swipes whose words are drawn by those
+   * frequencies, as typed text is, guarded by swipes of uniformly drawn words; null where the example has no
+   * frequencies. The model card gives the measured gain on both kinds of words. Read from the example's
+   * `prior.json` (the `fit-prior --out` of that fit) on first use.
    */
-  prior: { frequency: string; priorWeight: number; priorLength: number } | null;
+  prior: ({ frequency: string } & FittedPriorOptions) | null;
 }
 
 const en = join(EXAMPLES_DIR, 'en');
+/** `EXAMPLES.en.prior`, read on first use. */
+let enPrior: Example['prior'] | undefined;
 
 /**
  * The bundled examples: `EXAMPLES.en` (English, `qwerty` grid, 49,152 words with SUBTLEX-US counts) and
@@ -68,8 +73,12 @@ export const EXAMPLES: Readonly<{ en: Example; ru: Example }> = Object.freeze({
     valid: join(en, 'valid.jsonl'),
     validRef: join(en, 'valid.ref'),
     card: join(en, 'MODEL_CARD.md'),
-    // Fitted by `neuroswipe fit-prior` on 5,000 frequency-drawn held-out swipes (examples/en/MODEL_CARD.md).
-    prior: Object.freeze({ frequency: join(en, 'frequency.tsv'), priorWeight: 0.15, priorLength: -0.1 }),
+    // Fitted by `neuroswipe fit-prior` on 10,000 frequency-drawn held-out swipes, guarded by 10,000 uniformly
+    // drawn ones (examples/en/MODEL_CARD.md, "The word-frequency prior").
+    get prior() {
+      enPrior ??= Object.freeze({ frequency: join(en, 'frequency.tsv'), ...readPriorOptions(join(en, 'prior.json')) });
+      return enPrior;
+    },
   }),
   ru: Object.freeze({
     language: 'ru',

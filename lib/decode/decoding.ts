@@ -6,28 +6,17 @@
  */
 import { generatorOptions, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, type DecodingLimits, type GeneratorName } from '../options/schema.js';
 import { resolveGeneratorOptions } from '../options/resolve.js';
+import type { PriorOptions } from './prior.js';
 
 export { GENERATOR_NAMES, VOCAB_SCORINGS, NO_VOCAB_RETURN_HYPOTHESES, type GeneratorName, type VocabScoring, type DecodingLimits } from '../options/schema.js';
+/** The word-frequency prior's options (lib/decode/prior.ts), for every generator but greedy. */
+export type { PriorOptions } from './prior.js';
 
 /** Options of `greedy` (docs/SEED.md §6.3). */
 export interface GreedyOptions {
   generator: 'greedy';
   /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
   maxSteps: number;
-}
-
-/**
- * The word-frequency prior, off unless `priorWeight` is given: each candidate's score becomes
- * `score − priorWeight·log p(word) + priorLength·length(word)` (lower is better; lib/decode/prior.ts), the list is
- * sorted again and then cut to `returnHypotheses` (the beams rerank every finished hypothesis; `exact` and
- * `hybrid` keep their best `returnHypotheses` words by model score, and those are reranked). The frequencies are the decoder's `prior`
- * (`DecoderOptions.prior`). Present in the resolved options only when set.
- */
-export interface PriorOptions {
-  /** λ, the weight of −log p(word). Finite, ≥ 0. */
-  priorWeight?: number;
-  /** With `priorWeight`: μ, added per character of the word. Finite. Default 0. */
-  priorLength?: number;
 }
 
 /** Options of `beam` (docs/SEED.md §6.4) and `beam-sync`. */

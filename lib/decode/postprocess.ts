@@ -10,7 +10,7 @@ import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import type { DecodedSwipe } from './decoder-types.js';
 import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js';
-import { applyPrior, type WordPrior } from './prior.js';
+import { applyPrior, priorTerms, type PriorTerms, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
 import { addDecodeStats, searchStats, type DecodeStats } from './stats.js';
@@ -77,8 +77,9 @@ export function repairStep(words: readonly string[], d: BeamOptions): PostProces
   };
 }
 
-/** The word-frequency prior: rerank every list, then cut it to `keep`. */
-export function priorStep(prior: WordPrior, weight: number, length: number): PostProcessor {
+/** The word-frequency prior (λ, μ and the floor's rank): rerank every list, then cut it to `keep`. */
+export function priorStep(prior: WordPrior, { lambda, mu, floorRank }: PriorTerms): PostProcessor {
+  if (floorRank !== null) prior.logProbAtRank(floorRank); // rank the counts once, before the slices
   return {
     name: 'prior',
     generators: ['beam', 'beam-sync', 'exact', 'hybrid'],
@@ -86,7 +87,7 @@ export function priorStep(prior: WordPrior, weight: number, length: number): Pos
     async run(rows, _ctx, keep) {
       await inSlices(rows, (r) => {
         uncertify(r); // the certificate is of the model's ranking, which the prior changes
-        r.candidates = applyPrior(r.candidates, prior, weight, length);
+        r.candidates = applyPrior(r.candidates, prior, lambda, mu, floorRank);
         if (keep !== null && r.candidates.length > keep) r.candidates.length = keep;
       });
     },
@@ -100,7 +101,8 @@ export function priorStep(prior: WordPrior, weight: number, length: number): Pos
 export function postProcessors(d: DecodingOptions, repair: readonly string[] | undefined, prior: WordPrior | undefined): PostProcessor[] {
   const out: PostProcessor[] = [];
   if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined && repair !== undefined) out.push(repairStep(repair, d));
-  if (d.generator !== 'greedy' && d.priorWeight !== undefined && prior !== undefined) out.push(priorStep(prior, d.priorWeight, d.priorLength ?? 0));
+  const terms = d.generator === 'greedy' ? null : priorTerms(d);
+  if (terms !== null && prior !== undefined) out.push(priorStep(prior, terms));
   return out.filter((p) => p.generators.includes(d.generator));
 }
 

@@ -1,12 +1,17 @@
 /**
  * A word-frequency prior over candidate lists, off unless used: each candidate's score becomes
- * `score − λ·log p(word) + μ·length(word)` (lower is better), with p from a frequency file (additive smoothing,
- * so unseen words keep a finite prior). λ and μ are fitted on validation rows the way the aggregator fits its
- * weights (lib/aggregate/fit.ts): coordinate descent over fixed grids, starting from no prior (λ = μ = 0) and
- * moving only on a strict Swipe MRR improvement, so that a prior that does not help stays at 0.
+ * `score − λ·max(log p(word), log p_k) + μ·length(word)` (lower is better), with p from a frequency file
+ * (additive smoothing, so unseen words keep a finite prior) and p_k the probability of the word of rank k in
+ * that file (the floor, off unless given: every word rarer than the k-th gets the same prior, so the prior
+ * never reorders two rare words and only lifts frequent words above rare ones). λ, μ and k are fitted on
+ * validation rows by an exhaustive search of fixed grids, starting from no prior and moving only on a strict
+ * Swipe MRR improvement, so that a prior that does not help stays off; with a guard set (words drawn
+ * uniformly, say) a grid point that lowers the guard set's Swipe MRR is refused.
  */
 import { readFileSync } from 'node:fs';
-import { swipeMrr } from '../evaluate/metrics.js';
+import { SWIPE_MRR_WEIGHTS } from '../evaluate/metrics.js';
+import { checkOptionValue } from '../options/resolve.js';
+import { optionSpec } from '../options/schema.js';
 import { compareCodePoints } from '../util/code-points.js';
 
 /**
@@ -87,6 +92,8 @@ export class WordPrior {
   private readonly logCounts = new Map<string, number>();
   private readonly logTotal: number;
   private readonly logUnseen: number;
+  /** The smoothed log counts, largest first (made on the first {@link WordPrior.logProbAtRank}). */
+  private ranked: Float64Array | undefined;
   /** The frequency file, when the prior was built from one (named in errors). */
   readonly source: string | undefined;
 
@@ -123,15 +130,121 @@ export class WordPrior {
   logProb(word: string): number {
     return (this.logCounts.get(word) ?? this.logUnseen) - this.logTotal;
   }
+
+  /** Number of words with a count (the unseen slot aside). */
+  get size(): number {
+    return this.logCounts.size;
+  }
+
+  /**
+   * log p of the word of rank `k` by count (1 = the most frequent; words of equal count in any order, as they
+   * share the value): the floor of `priorFloorRank`. A rank beyond the last word gives the last word's (the
+   * rarest listed count); with no words, the unseen slot's.
+   * @throws RangeError for a rank that is not an integer ≥ 1
+   */
+  logProbAtRank(k: number): number {
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`WordPrior.logProbAtRank: rank must be an integer ≥ 1, got ${k}`);
+    this.ranked ??= Float64Array.from(this.logCounts.values()).sort().reverse();
+    const v = this.ranked.length === 0 ? this.logUnseen : this.ranked[Math.min(k, this.ranked.length) - 1]!;
+    return v - this.logTotal;
+  }
 }
 
-/** The candidates rescored with the prior, sorted by the new score then word. */
-export function applyPrior(candidates: readonly [number, string][], prior: WordPrior, lambda: number, mu: number): [number, string][] {
+/**
+ * The prior's decoding options (declared in lib/options/schema.ts; the frequencies are the decoder's `prior`,
+ * `DecoderOptions.prior`). Off unless `priorWeight` is given: each candidate's score becomes
+ * `score − priorWeight·max(log p(word), log p_k) + priorLength·length(word)` (lower is better), with p_k the
+ * probability of the word of rank `priorFloorRank` (no floor without it); the list is sorted again and then
+ * cut to `returnHypotheses` (the beams rerank every finished hypothesis; `exact` and `hybrid` keep their best
+ * `returnHypotheses` words by model score, and those are reranked). Present in the resolved options only when
+ * set.
+ */
+export interface PriorOptions {
+  /** λ, the weight of −log p(word). Finite, ≥ 0. */
+  priorWeight?: number;
+  /** With `priorWeight`: μ, added per character of the word. Finite. Default 0. */
+  priorLength?: number;
+  /**
+   * With `priorWeight`: k, the floor's rank. log p(word) is raised to at least that of the k-th most frequent
+   * word of the frequency file (a rank beyond its last word: the last word's), so that the words rarer than
+   * the k-th share one prior. Integer ≥ 1. Default: no floor.
+   */
+  priorFloorRank?: number;
+}
+
+/** Prior options as fitted (see {@link readPriorOptions}): the weight and length term always, the floor when there is one. */
+export type FittedPriorOptions = Required<Pick<PriorOptions, 'priorWeight' | 'priorLength'>> & Pick<PriorOptions, 'priorFloorRank'>;
+
+/** The prior's option names, in the order {@link priorOptions} writes them. */
+const PRIOR_OPTION_NAMES = ['priorWeight', 'priorLength', 'priorFloorRank'] as const;
+
+/** The decoding options of a prior's weights: λ, μ, and the floor's rank k (`null`: no floor). */
+export function priorOptions(lambda: number, mu: number, floorRank: number | null): FittedPriorOptions {
+  return floorRank === null ? { priorWeight: lambda, priorLength: mu } : { priorWeight: lambda, priorLength: mu, priorFloorRank: floorRank };
+}
+
+/** The prior's terms in a decoding's options: λ, μ (default 0) and the floor's rank (`null`: none); `null` without `priorWeight` (no prior). */
+export function priorTerms(d: PriorOptions): PriorTerms | null {
+  return d.priorWeight === undefined ? null : { lambda: d.priorWeight, mu: d.priorLength ?? 0, floorRank: d.priorFloorRank ?? null };
+}
+
+/** λ, μ and the floor's rank k (`null`: no floor) of a prior, as {@link applyPrior} takes them. */
+export interface PriorTerms {
+  lambda: number;
+  mu: number;
+  floorRank: number | null;
+}
+
+/**
+ * Reads fitted prior options from a JSON file such as `fit-prior --out` writes (members `priorWeight`,
+ * `priorLength` and, with a floor, `priorFloorRank`; other members are ignored), each checked against its
+ * declaration in lib/options/schema.ts.
+ * @throws Error naming the file for unreadable JSON; an error naming the file and the member for a missing or bad value
+ */
+export function readPriorOptions(path: string): FittedPriorOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: cannot read the fitted prior: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${path}: expected a JSON object with priorWeight and priorLength`);
+  const o = json as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of PRIOR_OPTION_NAMES) {
+    const v = o[name];
+    if (v === undefined) {
+      if (name !== 'priorFloorRank') throw new Error(`${path}: ${name}: missing`);
+      continue;
+    }
+    out[name] = checkOptionValue(optionSpec(name), v, `${path}: ${name}`, { limits: { nClasses: 1, maxTokenLen: 1 }, generator: 'beam', resolved: {} });
+  }
+  return out as FittedPriorOptions;
+}
+
+/** A candidate's score under the prior: the one formula of {@link applyPrior} and {@link fitPrior}. */
+function priorScore(score: number, logP: number, length: number, lambda: number, mu: number, floor: number): number {
+  return score - (lambda === 0 ? 0 : lambda * (logP < floor ? floor : logP)) + mu * length;
+}
+
+/** log p_k of the floor's rank k, or −∞ for no floor. */
+function floorOf(prior: WordPrior, floorRank: number | null | undefined): number {
+  return floorRank === null || floorRank === undefined ? Number.NEGATIVE_INFINITY : prior.logProbAtRank(floorRank);
+}
+
+/**
+ * The candidates rescored with the prior (`score − λ·max(log p(word), log p_k) + μ·length`), sorted by the
+ * new score then word.
+ * @param floorRank - k, the floor's rank (see {@link PriorOptions.priorFloorRank}); `null` or absent: no floor
+ * @throws Error naming the frequency file and the word when the prior turns a finite score into a non-finite one
+ */
+export function applyPrior(candidates: readonly [number, string][], prior: WordPrior, lambda: number, mu: number, floorRank: number | null = null): [number, string][] {
+  const floor = floorOf(prior, floorRank);
   const out = candidates.map(([s, w]): [number, string] => {
     const lp = prior.logProb(w);
-    const score = s - (lambda === 0 ? 0 : lambda * lp) + mu * [...w].length;
+    const score = priorScore(s, lp, [...w].length, lambda, mu, floor);
     if (!Number.isFinite(score) && Number.isFinite(s)) {
-      throw new Error(`${prior.source ?? 'the word-frequency prior'}: candidate ${JSON.stringify(w)} gets a non-finite score ${score} from the prior (log p = ${lp}, weight ${lambda}, length term ${mu})`);
+      throw new Error(`${prior.source ?? 'the word-frequency prior'}: candidate ${JSON.stringify(w)} gets a non-finite score ${score} from the prior (log p = ${lp}, weight ${lambda}, length term ${mu}, floor rank ${floorRank ?? 'none'})`);
     }
     return [score, w];
   });
@@ -139,19 +252,24 @@ export function applyPrior(candidates: readonly [number, string][], prior: WordP
   return out;
 }
 
-/** Default grids of {@link fitPrior}. */
+/** Default grids of {@link fitPrior}. μ reaches −0.5: the prior favours frequent words, which are short, and a negative length term takes the length out of it. */
 export const PRIOR_LAMBDA_GRID: readonly number[] = [0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1];
-export const PRIOR_MU_GRID: readonly number[] = [-0.1, -0.05, -0.02, -0.01, 0, 0.01, 0.02, 0.05, 0.1];
+export const PRIOR_MU_GRID: readonly number[] = [-0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.05, -0.02, -0.01, 0, 0.01, 0.02, 0.05, 0.1];
+/** Floor ranks k tried by {@link fitPrior}; `null` is no floor. */
+export const PRIOR_FLOOR_RANK_GRID: readonly (number | null)[] = [null, 100, 300, 1000, 2000, 3000, 5000, 7000, 10000, 15000, 20000];
 
 /** What {@link fitPrior} found. */
 export interface PriorFit {
   lambda: number;
   mu: number;
+  /** The floor's rank k, or `null` for no floor. */
+  floorRank: number | null;
   /** Swipe MRR with the fitted prior on the fitting rows. */
   mrr: number;
   /** Swipe MRR without a prior. */
   initialMrr: number;
-  sweeps: number;
+  /** Grid points whose Swipe MRR was computed. */
+  points: number;
   /** With a guard set: its Swipe MRR without the prior and with the fitted one (never lower). */
   guard?: { initialMrr: number; mrr: number };
 }
@@ -163,18 +281,80 @@ export interface PriorGuard {
 }
 
 /**
- * Fits λ and μ on validation rows: coordinate descent (λ, then μ, each over its grid in ascending order with
- * the other fixed), from λ = μ = 0, moving only on a strict MRR improvement; sweeps until nothing changes
- * (at most `maxSweeps`). Deterministic.
+ * Rows prepared for fitting: per swipe its distinct words (each at its best score: a word's prior is the same
+ * wherever it stands, so its first place after any rescoring is its best-scored entry's), and where the target
+ * stands among them. The Swipe MRR of a grid point is then the target's rank under that point's scores,
+ * exactly what {@link applyPrior} followed by `swipeMrr` gives.
+ */
+interface FitRow {
+  score: Float64Array;
+  logP: Float64Array;
+  length: Float64Array;
+  /** Per word, whether it sorts before the target on a tie (by code points). */
+  beforeOnTie: Uint8Array;
+  /** The target's index, or −1 when it is not among the candidates. */
+  target: number;
+}
+
+function fitRows(rows: readonly (readonly [number, string][])[], targets: readonly string[], prior: WordPrior): FitRow[] {
+  return rows.map((row, i) => {
+    const best = new Map<string, number>();
+    for (const [s, w] of row) {
+      const b = best.get(w);
+      if (b === undefined || s < b) best.set(w, s);
+    }
+    const words = [...best.keys()];
+    const t = targets[i]!;
+    return {
+      score: Float64Array.from(words, (w) => best.get(w)!),
+      logP: Float64Array.from(words, (w) => prior.logProb(w)),
+      length: Float64Array.from(words, (w) => [...w].length),
+      beforeOnTie: Uint8Array.from(words, (w) => (compareCodePoints(w, t) < 0 ? 1 : 0)),
+      target: words.indexOf(t),
+    };
+  });
+}
+
+/** Swipe MRR of prepared rows under λ, μ and the floor log p_k, summed in row order as `swipeMrr` sums. */
+function fitMrr(rows: readonly FitRow[], lambda: number, mu: number, floor: number): number {
+  const weights = SWIPE_MRR_WEIGHTS;
+  let sum = 0;
+  for (const r of rows) {
+    const t = r.target;
+    if (t < 0) continue;
+    const st = priorScore(r.score[t]!, r.logP[t]!, r.length[t]!, lambda, mu, floor);
+    let rank = 0;
+    for (let j = 0; j < r.score.length && rank < weights.length; j++) {
+      if (j === t) continue;
+      const sj = priorScore(r.score[j]!, r.logP[j]!, r.length[j]!, lambda, mu, floor);
+      if (sj < st || (sj === st && r.beforeOnTie[j] === 1)) rank++;
+    }
+    if (rank < weights.length) sum += weights[rank]!;
+  }
+  return sum / rows.length;
+}
+
+/**
+ * Fits λ, μ and the floor's rank k on validation rows: every point of the grids (k over `floorRankGrid`,
+ * λ over `lambdaGrid`, μ over `muGrid`, in that nesting and in grid order; k only with λ > 0, where it acts),
+ * starting from no prior (λ = μ = 0, no floor) and moving to a point only on a strict Swipe MRR improvement
+ * (or, with a guard, on equal MRR and a strictly higher guard MRR). Deterministic. An exhaustive search
+ * rather than coordinate descent: under a guard, λ alone and μ alone each lower one of the two sets' MRR,
+ * and only together do they help both.
  *
  * With `options.guard` (other validation rows, e.g. words drawn uniformly where `rows` are drawn by their
- * frequency), a move is also refused when it would bring the guard rows' Swipe MRR below their MRR without a
+ * frequency), a point is refused when it would bring the guard rows' Swipe MRR below their MRR without a
  * prior: the fitted prior then helps on `rows` without hurting the guard set.
  * @param rows - per swipe, the `[score, word]` candidates
  * @param targets - per swipe, the true word
  * @throws RangeError for no rows or a row count that differs from the targets' (of `rows` or of the guard)
  */
-export function fitPrior(rows: readonly (readonly [number, string][])[], targets: readonly string[], prior: WordPrior, options: { lambdaGrid?: readonly number[]; muGrid?: readonly number[]; maxSweeps?: number; guard?: PriorGuard } = {}): PriorFit {
+export function fitPrior(
+  rows: readonly (readonly [number, string][])[],
+  targets: readonly string[],
+  prior: WordPrior,
+  options: { lambdaGrid?: readonly number[]; muGrid?: readonly number[]; floorRankGrid?: readonly (number | null)[]; guard?: PriorGuard } = {},
+): PriorFit {
   if (rows.length === 0) throw new RangeError('fitPrior: no rows');
   if (rows.length !== targets.length) throw new RangeError(`fitPrior: ${targets.length} targets for ${rows.length} rows`);
   const guard = options.guard;
@@ -183,40 +363,34 @@ export function fitPrior(rows: readonly (readonly [number, string][])[], targets
   }
   const lambdaGrid = options.lambdaGrid ?? PRIOR_LAMBDA_GRID;
   const muGrid = options.muGrid ?? PRIOR_MU_GRID;
-  const maxSweeps = options.maxSweeps ?? 10;
-  const mrrOf = (rs: readonly (readonly [number, string][])[], ts: readonly string[], lambda: number, mu: number): number =>
-    swipeMrr(rs.map((r) => applyPrior(r, prior, lambda, mu).map((c) => c[1])), ts);
-  const guardMrr = (lambda: number, mu: number): number => (guard === undefined ? 0 : mrrOf(guard.rows, guard.targets, lambda, mu));
-  const guardInitial = guardMrr(0, 0);
-  const allowed = (lambda: number, mu: number): boolean => guard === undefined || guardMrr(lambda, mu) >= guardInitial;
-  const mrr = (lambda: number, mu: number): number => mrrOf(rows, targets, lambda, mu);
-  let lambda = 0;
-  let mu = 0;
-  const initialMrr = mrr(0, 0);
-  let best = initialMrr;
-  let sweeps = 0;
-  while (sweeps < maxSweeps) {
-    sweeps++;
-    let changed = false;
-    for (const l of lambdaGrid) {
-      const s = mrr(l, mu);
-      if (s > best && allowed(l, mu)) {
-        best = s;
-        lambda = l;
-        changed = true;
+  const floorRankGrid = options.floorRankGrid ?? PRIOR_FLOOR_RANK_GRID;
+  const main = fitRows(rows, targets, prior);
+  const held = guard === undefined ? undefined : fitRows(guard.rows, guard.targets, prior);
+  const none = Number.NEGATIVE_INFINITY;
+  const guardInitial = held === undefined ? 0 : fitMrr(held, 0, 0, none);
+  const initialMrr = fitMrr(main, 0, 0, none);
+  let fit = { lambda: 0, mu: 0, floorRank: null as number | null, mrr: initialMrr, guardMrr: guardInitial };
+  let points = 0;
+  const seen = new Set<string>();
+  for (const k of floorRankGrid) {
+    const floor = floorOf(prior, k);
+    for (const lambda of lambdaGrid) {
+      // Without λ the floor does nothing: μ alone is tried once, with no floor.
+      if (lambda === 0 && k !== null && floorRankGrid.includes(null)) continue;
+      for (const mu of muGrid) {
+        const key = `${lambda === 0 ? 'none' : String(k)}:${lambda}:${mu}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        points++;
+        const m = fitMrr(main, lambda, mu, floor);
+        if (m < fit.mrr || (m === fit.mrr && held === undefined)) continue;
+        const g = held === undefined ? 0 : fitMrr(held, lambda, mu, floor);
+        if (held !== undefined && (g < guardInitial || (m === fit.mrr && !(g > fit.guardMrr)))) continue;
+        fit = { lambda, mu, floorRank: lambda === 0 ? null : k, mrr: m, guardMrr: g };
       }
     }
-    for (const m of muGrid) {
-      const s = mrr(lambda, m);
-      if (s > best && allowed(lambda, m)) {
-        best = s;
-        mu = m;
-        changed = true;
-      }
-    }
-    if (!changed) break;
   }
-  const fit: PriorFit = { lambda, mu, mrr: best, initialMrr, sweeps };
-  if (guard !== undefined) fit.guard = { initialMrr: guardInitial, mrr: guardMrr(lambda, mu) };
-  return fit;
+  const out: PriorFit = { lambda: fit.lambda, mu: fit.mu, floorRank: fit.floorRank, mrr: fit.mrr, initialMrr, points };
+  if (guard !== undefined) out.guard = { initialMrr: guardInitial, mrr: fit.guardMrr };
+  return out;
 }

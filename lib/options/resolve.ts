@@ -58,6 +58,7 @@ export function resolveGeneratorOptions(input: { generator: string; [k: string]:
         continue;
       }
       v ??= spec.withDefault;
+      if (v === undefined || v === null) continue; // off unless given (no default with its parent)
     } else if (v === undefined) {
       v = spec.default?.(g);
       if (v === undefined) continue;

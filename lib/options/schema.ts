@@ -100,7 +100,7 @@ export interface OptionSpec {
   readonly default?: (g: GeneratorName) => unknown;
   /** The option applies only with this other option set (then its default is {@link OptionSpec.withDefault}). */
   readonly with?: { option: string; note: string };
-  /** Default when {@link OptionSpec.with} is set and this option is not given. */
+  /** Default when {@link OptionSpec.with} is set and this option is not given; none: the option stays off unless given. */
   readonly withDefault?: unknown;
   /** A server's request may set it. */
   readonly request?: boolean;
@@ -169,12 +169,17 @@ export const DECODING_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'priorWeight', seed: 'prior_weight', flag: '--prior-weight <λ>', group: 'postprocess', scope: 'decoding', generators: RANKED,
     value: finiteAtLeast0,
-    doc: 'with --prior: λ of score − λ·log p(word) + μ·length, finite, ≥ 0 (fit it with neuroswipe fit-prior)',
+    doc: 'with --prior: λ of score − λ·max(log p(word), log p_k) + μ·length, finite, ≥ 0 (fit it with neuroswipe fit-prior)',
   },
   {
     name: 'priorLength', seed: 'prior_length', flag: '--prior-length <μ>', group: 'postprocess', scope: 'decoding', generators: RANKED,
     value: { kind: 'number', expected: 'a finite number' }, with: { option: 'priorWeight', note: 'the word-frequency prior' }, withDefault: 0,
     doc: 'with --prior: μ, added per character (default: 0)',
+  },
+  {
+    name: 'priorFloorRank', seed: 'prior_floor_rank', flag: '--prior-floor-rank <k>', group: 'postprocess', scope: 'decoding', generators: RANKED,
+    value: { kind: 'int', min: 1, max: 1e9 }, with: { option: 'priorWeight', note: 'the word-frequency prior' },
+    doc: 'with --prior: floor log p(word) at that of the k-th most frequent word, so rarer words share one prior (integer ≥ 1; default: no floor)',
   },
   {
     name: 'vocabScoring', seed: 'vocab_scoring', flag: '--vocab-scoring <mode>', group: 'search', scope: 'vocabulary', generators: ALL, request: true, identityUnless: 'seed',

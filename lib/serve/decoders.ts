@@ -4,19 +4,22 @@
  */
 import { Decoder } from '../decode/decoder.js';
 import type { DecodingInput } from '../decode/decoding.js';
-import type { WordPrior } from '../decode/prior.js';
+import { priorOptions, type WordPrior } from '../decode/prior.js';
 import { gridAlphabet } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import { optionOf } from '../invalid-option.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { RequestError, badField, mergeDecoding, type GridRegistry, type MergedDecoding, type RequestLimits } from './request.js';
 
-/** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
+/** A model's word-frequency prior: the frequencies and the fitted weights (the prior's decoding options, lib/decode/prior.ts). */
 export interface ServedPrior {
   frequencies: WordPrior;
+  /** λ, the weight of −log p(word). */
   weight: number;
-  /** Default 0. */
+  /** μ, added per character. Default 0. */
   length?: number;
+  /** The floor's rank k: rarer words share the prior of the k-th most frequent. Default none. */
+  floorRank?: number | null;
 }
 
 /** One more model a server decodes with, its vocabulary and its prior. */
@@ -96,7 +99,7 @@ export class DecoderCache {
     const s = this.served[i];
     if (s === undefined) throw new RangeError(`no served model ${i}`);
     const prior = s.prior ?? null;
-    const decoding = (prior === null || o.decoding.generator === 'greedy' ? o.decoding : { ...o.decoding, priorWeight: prior.weight, priorLength: prior.length ?? 0 }) as DecodingInput;
+    const decoding = (prior === null || o.decoding.generator === 'greedy' ? o.decoding : { ...o.decoding, ...priorOptions(prior.weight, prior.length ?? 0, prior.floorRank ?? null) }) as DecodingInput;
     const vocabulary = s.vocabulary ?? null;
     const d = await Decoder.create(s.model, {
       decoding, grids: this.registry.grids, vocabulary, ...(prior ? { prior: prior.frequencies } : {}),

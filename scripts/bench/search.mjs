@@ -30,7 +30,7 @@ const { readSwipes } = await lib('data/dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
 const { swipeMrr, accuracy } = await lib('evaluate/metrics.js');
 const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
-const { WordPrior, fitPrior, readFrequencyFile } = await lib('decode/prior.js');
+const { WordPrior, fitPrior, priorOptions, readFrequencyFile } = await lib('decode/prior.js');
 const { FeatureExtractor } = await lib('features/extractor.js');
 const { transformSpecOf } = await lib('decode/decoder.js');
 
@@ -92,12 +92,13 @@ const methods = [
     { name: `exact, ${scoring} scoring`, decoding: exactSearch, vocabScoring: scoring, vocabulary: vocab, reference: scoring, exact: scoring },
   ]),
   { name: 'beam 12 + vocabulary, model scoring', decoding: { ...beamV, beamSize: 12 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model' },
-  // λ and μ are filled in per set and scoring from the held-out split.
+  // λ, μ and the floor rank are filled in per set and scoring from the held-out split.
   ...SCORINGS.map((scoring) => ({ name: `beam + vocabulary + prior (fitted on held-out), ${scoring} scoring`, decoding: beam, vocabScoring: scoring, vocabulary: vocab, prior: scoring, reference: scoring })),
 ];
 
 async function decode(method, swipes, fitted) {
-  const decoding = method.prior ? { ...method.decoding, priorWeight: fitted[method.prior].lambda, priorLength: fitted[method.prior].mu } : method.decoding;
+  const f = method.prior ? fitted[method.prior] : undefined;
+  const decoding = f ? { ...method.decoding, ...priorOptions(f.lambda, f.mu, f.floorRank) } : method.decoding;
   const dec = await Decoder.create(model, { decoding, vocabScoring: method.vocabScoring, vocabulary: method.vocabulary, repairWords: method.repairWords, prior: method.prior ? prior : undefined, batchSize, workers });
   // Timings of a fraction of a second are noisy: the fastest of a few runs of the same swipes (the same rows).
   let best = null;
@@ -137,7 +138,7 @@ for (const set of sets) {
     process.stderr.write(`search bench: ${set.name}: fitting the prior on ${held.length} held-out swipes (${scoring} scoring)\n`);
     const heldRows = (await decode({ decoding: beam, vocabScoring: scoring, vocabulary: vocab }, held)).rows;
     const fit = fitPrior(heldRows.map((r) => r.candidates), held.map((s) => s.word), prior);
-    fitted[scoring] = { lambda: fit.lambda, mu: fit.mu, swipes: held.length, initialMrr: fit.initialMrr, mrr: fit.mrr };
+    fitted[scoring] = { lambda: fit.lambda, mu: fit.mu, floorRank: fit.floorRank, swipes: held.length, initialMrr: fit.initialMrr, mrr: fit.mrr };
   }
   const exactSet = swipes.slice(0, nExact);
   const exactRuns = {};
@@ -266,7 +267,7 @@ function formatSearch(s) {
     out.push('');
     for (const scoring of Object.keys(r.prior)) {
       const p = r.prior[scoring];
-      out.push(`Prior under ${scoring} scoring, fitted on ${p.swipes} held-out swipes: λ = ${p.lambda}, μ = ${p.mu} (held-out Swipe MRR ${p.initialMrr.toFixed(4)} → ${p.mrr.toFixed(4)}).`);
+      out.push(`Prior under ${scoring} scoring, fitted on ${p.swipes} held-out swipes: λ = ${p.lambda}, μ = ${p.mu}${p.floorRank === null ? '' : `, floor rank ${p.floorRank}`} (held-out Swipe MRR ${p.initialMrr.toFixed(4)} → ${p.mrr.toFixed(4)}).`);
     }
     const m = by[DEFAULT];
     const cost = base.swipesPerSecond / m.swipesPerSecond;

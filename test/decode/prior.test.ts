@@ -47,6 +47,14 @@ describe('frequency file and prior', () => {
     const ranked = applyPrior([[1, 'в'], [1.01, 'а']], p, 1, 0);
     expect(at(ranked, 0)[1]).toBe('а');
   });
+
+  it('gives the floor of a rank: the k-th count, the last one beyond the list', () => {
+    const p = new WordPrior(new Map([['а', 5], ['б', 0], ['в', 3]]), 1);
+    expect([1, 2, 3, 4, 1000].map((k) => p.logProbAtRank(k))).toEqual(['а', 'в', 'б', 'б', 'б'].map((w) => p.logProb(w)));
+    expect(() => p.logProbAtRank(0)).toThrow(/rank must be an integer ≥ 1, got 0/);
+    // With the floor at rank 1 every word has the same prior: only μ and the scores order them.
+    expect(applyPrior([[1, 'в'], [1.01, 'а']], p, 1, 0, 1).map((c) => c[1])).toEqual(['в', 'а']);
+  });
 });
 
 describe('fitting the prior on real decodes', () => {

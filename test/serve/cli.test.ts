@@ -74,5 +74,10 @@ describe('neuroswipe serve', () => {
     expect(f.stderr).toContain('--prior-weight: 0 weights for 1 --prior files; give one --prior-weight per --prior (fit it with neuroswipe fit-prior)');
     const g = run(['--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1', '--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1']);
     expect(g.stderr).toContain('--prior: 2 frequency files for 1 models; the n-th --prior goes with the n-th --model');
+    const h = run(['--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1', '--prior-floor-rank', '2.5']);
+    expect(h.status).toBe(1);
+    expect(h.stderr).toContain('--prior-floor-rank: expected an integer ≥ 1 (0 for no floor), got 2.5');
+    const i = run(['--prior', EXAMPLE_VOCAB, '--prior-weight', '0.1', '--prior-floor-rank', '100', '--prior-floor-rank', '200']);
+    expect(i.stderr).toContain('--prior-floor-rank: 2 values for 1 --prior files; give one per --prior (0 for no floor), or none');
   });
 });

@@ -27,7 +27,7 @@ let ruSwipes: Swipe[];
 beforeAll(async () => {
   const model = await Model.load(EN_MODEL, { device: 'cpu' });
   const p = EXAMPLES.en.prior!;
-  en = { model, vocabulary: await Vocabulary.fromFile(EN_VOCAB, model), prior: { frequencies: new WordPrior(readFrequencyFile(p.frequency)), weight: p.priorWeight, length: p.priorLength } };
+  en = { model, vocabulary: await Vocabulary.fromFile(EN_VOCAB, model), prior: { frequencies: new WordPrior(readFrequencyFile(p.frequency)), weight: p.priorWeight, length: p.priorLength, floorRank: p.priorFloorRank ?? null } };
   ru = await loadExample();
   srv = await startServer({
     model: en.model, vocabulary: en.vocabulary, prior: en.prior, models: [{ model: ru.model, vocabulary: ru.vocabulary }],
@@ -54,7 +54,9 @@ describe('serve with an English and a Russian model', () => {
       ['model.pt', ['default'], 35, ru.vocabulary.size],
     ]);
     // The English model reranks with its prior; the Russian one has none.
-    expect(m.models[0].decoding).toMatchObject({ generator: 'beam', priorWeight: EXAMPLES.en.prior!.priorWeight, priorLength: EXAMPLES.en.prior!.priorLength });
+    const { frequency: _frequency, ...priorOptions } = EXAMPLES.en.prior!;
+    expect(m.models[0].decoding).toMatchObject({ generator: 'beam', ...priorOptions });
+    expect(m.models[0].decoding.priorFloorRank).toBe(5000);
     expect(m.models[1].decoding.priorWeight).toBeUndefined();
   });
 
@@ -70,7 +72,7 @@ describe('serve with an English and a Russian model', () => {
       expect(row.candidates.filter(([, w]) => !script.test(w))).toEqual([]);
     }
     const offline = async (m: { model: Model; vocabulary: Vocabulary; prior?: ServedPrior }, s: Swipe[]) => {
-      const prior = m.prior ? { priorWeight: m.prior.weight, priorLength: m.prior.length } : {};
+      const prior = m.prior ? { priorWeight: m.prior.weight, priorLength: m.prior.length, ...(m.prior.floorRank != null ? { priorFloorRank: m.prior.floorRank } : {}) } : {};
       const d = await Decoder.create(m.model, { vocabulary: m.vocabulary, ...(m.prior ? { prior: m.prior.frequencies } : {}), decoding: { generator: 'beam', beamSize: 6, ...prior }, workers: 1 });
       return (await d.decode(s)).rows.map((x) => x.candidates);
     };

@@ -14,7 +14,7 @@ describe('public API', () => {
       'deviceMemory' | 'evaluatePredictionFile' | 'evaluatePredictions' | 'evaluateRows' | 'fillFromBaseline' |
       'findShardSets' | 'fitPrior' | 'fitWeights' | 'formatSubmission' | 'iteratePredictionFile' | 'loadGrids' |
       'loadPredictionConfig' | 'mergeByIndex' | 'mergeRegistries' | 'mergeShardFiles' | 'parseShard' |
-      'readBaselineCsv' | 'readBaselineVocab' | 'readFrequencyFile' | 'readFrequencyTable' | 'readLabels' | 'readPredictionFile' | 'readRef' | 'readSwipes' |
+      'readBaselineCsv' | 'readBaselineVocab' | 'readFrequencyFile' | 'readFrequencyTable' | 'readLabels' | 'readPredictionFile' | 'readPriorOptions' | 'readRef' | 'readSwipes' |
       'readVocabularyFile' | 'resolveDecodingOptions' | 'runBaseline' | 'runPrediction' | 'runtimeInfo' |
       'setNumThreads' | 'startServer' | 'swipeMrr' | 'synthesizeToFile' | 'tuneHeapForThroughput' | 'validateGrid' | 'WEIGHTS_FUNCTION_NAMES' |
       'writePredictionFile' | 'writeSubmission'
