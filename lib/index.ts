@@ -4,7 +4,8 @@
  * registry, the HTTP server and synthetic swipes. Everything else under `lib/` is internal and may change.
  */
 // Swipes and keyboards
-export { SwipeReader, readSwipes, readLabels, readRef, type DataLabels, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
+export { SwipeReader, readSwipes, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
+export { readLabels, readRef, type DataLabels } from './data/labels.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
 export { EXAMPLES, EXAMPLES_DIR, type Example } from './data/examples.js';

@@ -1,7 +1,7 @@
 /** `neuroswipe fit-prior`: the word-frequency prior's λ and μ fitted on validation predictions. */
 import type { Command } from 'commander';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { readPredictionFile } from '../predictions.js';
 import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
 import { checkPredictionsMatchData } from '../evaluate/join.js';

@@ -1,5 +1,6 @@
 /** The first pass of `predict` over the data file: every line checked, grids resolved, curves not kept. */
-import { readSwipes, type DataLabels } from '../data/dataset.js';
+import { readSwipes } from '../data/dataset.js';
+import { type DataLabels } from '../data/labels.js';
 import type { GridMap } from '../keyboard/grid.js';
 
 /** What a first pass over the data file finds: every line checked, grids resolved, curves not kept. */

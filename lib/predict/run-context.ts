@@ -4,7 +4,7 @@
  * finished prediction file.
  */
 import type { PredictionPlan, PredictorEntry } from '../config/plan.js';
-import type { DataLabels } from '../data/dataset.js';
+import type { DataLabels } from '../data/labels.js';
 import type { LongSwipePolicy } from '../decode/decode-file.js';
 import { evaluateRows } from '../evaluate/evaluate.js';
 import type { GridMap } from '../keyboard/grid.js';

@@ -6,7 +6,8 @@
  */
 import { BadLineError } from '../io/bad-line.js';
 import { badField } from './errors.js';
-import { parseSwipeLine, type Swipe } from '../data/dataset.js';
+import { type Swipe } from '../data/dataset.js';
+import { parseSwipeLine } from '../data/swipe-line.js';
 import { keyboardSize } from '../data/swipe-input.js';
 import type { GridRegistry } from './grid-registry.js';
 import { invalidOption } from '../invalid-option.js';
