@@ -5,10 +5,10 @@ import { Option } from 'commander';
 import { Decoder, EXACT_PROGRESS_SWIPES } from '../decode/decoder.js';
 import { decodeFile, LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
 import { GENERATOR_NAMES, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
-import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
+import { Model, type DeviceRequest, type Precision } from '../model/model.js';
 import { createProgress } from '../util/progress.js';
 import { PredictionWriter } from '../predictions.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
@@ -16,7 +16,7 @@ import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readFittedWordList } from '../vocabulary.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { batchSizeOption, checkVocabFlags, deviceOption, threadsOption, workersOption } from './decoding-options.js';
+import { checkVocabFlags } from './decoding-options.js';
 import { resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 import { readFrequencyTable, WordPrior } from '../decode/prior.js';
@@ -57,12 +57,7 @@ export function register(program: Command): void {
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .addOption(new Option('--generator <name>', `search; exact scores every vocabulary word of every swipe: about 100× beam's time (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
     .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·log p(word) + μ·length; off unless given');
-  addOptionFlags(cmd)
-    .addOption(deviceOption())
-    .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
-    .addOption(batchSizeOption())
-    .addOption(workersOption())
-    .addOption(threadsOption())
+  addEngineFlags(addOptionFlags(cmd), 'decode')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")

@@ -3,16 +3,16 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
-import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
+import { Model, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary } from '../vocabulary.js';
 import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
-import { checkVocabFlags, deviceOption } from './decoding-options.js';
+import { checkVocabFlags } from './decoding-options.js';
 
 interface ServeCliOptions {
   model: string[];
@@ -28,7 +28,6 @@ interface ServeCliOptions {
   maxBeamSize: number;
   device: DeviceRequest;
   precision: Precision;
-  workers?: number;
   threads: number;
   maxBatchSize: number;
   maxWaitMs: number;
@@ -60,12 +59,7 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'));
-  addOptionFlags(cmd, SERVE_FLAGS)
-    .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16)
-    .addOption(deviceOption())
-    .addOption(new Option('--precision <dtype>', 'dtype the model computes in').choices([...PRECISIONS]).default('float32'))
-    .addOption(new Option('--workers <n>', 'batches decoded at once (native searches in parallel)').argParser(integerArg(1, 1024)).default(undefined, 'one per core on the CPU, 1 on CUDA'))
-    .option('--threads <n>', 'libtorch intra-op threads per search', integerArg(1, 1024), 1)
+  addEngineFlags(addOptionFlags(cmd, SERVE_FLAGS).option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16), 'serve')
     .option('--max-batch-size <n>', 'most swipes decoded together in one batch', integerArg(1), 16)
     .option('--max-wait-ms <ms>', 'longest a request waits for others to fill its batch', numberArg(0), 2)
     .option('--max-queue <n>', 'most swipes waiting for a batch; beyond it requests get 503 with Retry-After', integerArg(1), 1024)
@@ -88,6 +82,7 @@ export function register(program: Command): void {
       for (const w of weights) if (!(w >= 0)) throw new RangeError(`--prior-weight: expected a finite number ≥ 0, got ${w}`);
       if (priors.length > 0 && o.generator === 'greedy') throw new Error('--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy');
       const { port, maxWaitMs, maxBeamSize } = o;
+      const engine = engineFromFlags(o as unknown as Record<string, unknown>, 'serve', (line) => process.stderr.write(`neuroswipe serve: ${line}\n`));
       setNumThreads(o.threads);
       tuneHeapForThroughput();
       const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName, SERVE_FLAGS);
@@ -131,7 +126,7 @@ export function register(program: Command): void {
           maxBatchSize: o.maxBatchSize,
           maxWaitMs,
           maxQueue: o.maxQueue,
-          workers: o.workers ?? (onGpu ? 1 : defaultThreadCount()),
+          concurrentBatches: (engine.concurrentBatches as number | undefined) ?? (onGpu ? 1 : defaultThreadCount()),
           requestTimeoutMs: o.requestTimeoutMs,
           maxBodyBytes: o.maxBodyBytes,
           maxSwipesPerRequest: o.maxSwipesPerRequest,

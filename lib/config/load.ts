@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { DeviceRequest } from '../model/model.js';
 import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
@@ -13,6 +12,7 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
 import { checkDecodingRules, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
+import { engineConfigValues } from '../options/engine.js';
 
 type Obj = Record<string, unknown>;
 
@@ -217,9 +217,9 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     outDir,
     registryPath: typeof c.registry === 'string' ? res(c.registry) : undefined,
     predictors,
-    device: (c.device as DeviceRequest | undefined) ?? DEFAULT_DEVICE,
-    batchSize: c.batchSize as number | undefined,
-    chunkSize: (c.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
-    threads: c.threads as number | undefined,
+    device: DEFAULT_DEVICE,
+    chunkSize: DEFAULT_CHUNK_SIZE,
+    // The engine options the section gives (lib/options/engine.ts), over those defaults.
+    ...(engineConfigValues(c, `${file}: predict`) as Partial<Pick<PredictionPlan, 'device' | 'batchSize' | 'workers' | 'threads' | 'chunkSize'>>),
   };
 }

@@ -5,12 +5,12 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { GENERATOR_NAMES, VOCAB_SCORINGS } from '../options/schema.js';
+import { engineConfigProperties } from '../options/engine.js';
 import { TRANSFORM_NAMES } from '../features/types.js';
 import { ARCHITECTURES } from '../model/model-metadata.js';
 
 const str = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };
-const posInt = { type: 'integer', minimum: 1 };
 
 /** Schema of the seed's `prediction_config`. */
 export const SEED_SECTION_SCHEMA = {
@@ -90,10 +90,8 @@ export const NATIVE_SECTION_SCHEMA = {
     nClasses: { type: 'integer', minimum: 2 },
     outDir: str,
     registry: str,
-    device: { type: 'string', pattern: '^(auto|cpu|cuda|cuda:[0-9]+)$' },
-    batchSize: posInt,
-    chunkSize: posInt,
-    threads: { type: 'integer', minimum: 1, maximum: 1024 },
+    // device, batchSize, workers, threads, chunkSize: declared with the engine options.
+    ...engineConfigProperties(),
   },
 } as const;
 

@@ -15,6 +15,7 @@ import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { checkDecoderRules } from './decoder-rules.js';
 import { nativeSearchOptions } from '../options/native-payload.js';
+import { checkEngineValue } from '../options/engine.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, searchStats, smallerMargins, type DecodeStats } from './stats.js';
@@ -86,11 +87,8 @@ export class Decoder {
     this.vocabulary = options.vocabulary ?? null;
     this.reference = options.reference ?? false;
     checkDecoderRules(options, this.decoding, m);
-    const bs = options.batchSize ?? CPU_BATCH_SIZE;
-    if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
-    const workers = options.workers ?? defaultWorkers(model.device);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
-    this.workers = workers;
+    const bs = checkEngineValue('batchSize', options.batchSize ?? CPU_BATCH_SIZE);
+    this.workers = checkEngineValue('workers', options.workers ?? defaultWorkers(model.device));
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? DEFAULT_NATIVE_STEP;

@@ -1,14 +1,15 @@
 /**
- * The command-line form of the option schema: one flag per option with its help line and default, the
+ * The command-line form of the option schemas: one flag per option with its help line and default, the
  * flags read back into `{ generator, ...options }` with each flag checked against the generators it applies
- * to, and the cross-option rules in the flags' words.
+ * to, the engine flags of each command, and the cross-option rules in the flags' words.
  */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ENGINE_OPTIONS, parseEngineFlag, type EngineCommand, type EngineOptionSpec } from './engine.js';
 import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
 import type { RuleNaming, RuleTerm } from './rules.js';
 
 /** The flag without its value placeholder (`--beam-size`). */
-export function flagName(spec: OptionSpec): string {
+export function flagName(spec: Pick<OptionSpec, 'flag'>): string {
   return spec.flag.split(' ')[0] ?? spec.flag;
 }
 
@@ -85,3 +86,56 @@ export const CLI_NAMING: RuleNaming = {
   drop: (t) => `drop ${CLI_NAMES[t]}`,
   fail: (t, text) => new Error(`${CLI_NAMES[t]}: ${text}`),
 };
+
+/** An engine flag as commander takes it: checked against the option's values. */
+function engineOption(spec: EngineOptionSpec, flag: string, help: string): Option {
+  const o = new Option(flag, help).argParser((text: string) => {
+    try {
+      return parseEngineFlag(spec, text);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  });
+  if (spec.value.kind === 'enum') o.choices([...spec.value.values]);
+  return o;
+}
+
+/**
+ * Adds the engine flags of a command, in their declared order; an option's earlier spelling is added hidden.
+ * @param fromConfig - the command reads a config (predict): an option the config takes then has no default
+ *   of its own, the help naming the config's field first
+ */
+export function addEngineFlags(cmd: Command, command: EngineCommand, fromConfig = false): Command {
+  for (const spec of ENGINE_OPTIONS) {
+    if (!spec.commands.includes(command)) continue;
+    const configFirst = fromConfig && spec.config === true;
+    const o = engineOption(spec, spec.flag, spec.doc);
+    if (configFirst) o.default(undefined, `the config's ${spec.name}, else ${spec.defaultHelp}`);
+    else if (spec.flagDefault !== undefined && spec.value.kind !== 'enum') o.default(spec.flagDefault, spec.defaultHelp);
+    else if (spec.flagDefault !== undefined) o.default(spec.flagDefault);
+    else o.default(undefined, spec.defaultHelp);
+    cmd.addOption(o);
+    if (spec.deprecated !== undefined) cmd.addOption(engineOption(spec, spec.deprecated.flag, `deprecated: ${spec.flag}`).hideHelp());
+  }
+  return cmd;
+}
+
+/**
+ * The engine options a command's flags gave (`undefined` where neither the flag nor a default gave one); an
+ * earlier spelling counts with a note that names the new flag.
+ * @param note - where the deprecation message goes
+ */
+export function engineFromFlags(o: Readonly<Record<string, unknown>>, command: EngineCommand, note: (line: string) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of ENGINE_OPTIONS) {
+    if (!spec.commands.includes(command)) continue;
+    let v = o[spec.name];
+    const old = spec.deprecated;
+    if (old !== undefined && o[old.name] !== undefined) {
+      note(`${flagName(old)} is deprecated: use ${flagName(spec)} (the same value)`);
+      v ??= o[old.name];
+    }
+    out[spec.name] = v;
+  }
+  return out;
+}
