@@ -17,7 +17,7 @@ import { Vocabulary, readFittedWordList } from '../vocabulary.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { checkVocabFlags } from './decoding-options.js';
-import { resolveDecodingOptions } from '../decode/decoding.js';
+import { longestWord, resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 
@@ -92,8 +92,8 @@ export function register(program: Command): void {
         const note = (line: string): void => void process.stderr.write(`${line}\n`);
         let vocabulary: Vocabulary | null = null;
         let repairWords: string[] | undefined;
-        if (o.vocab && o.useVocab) vocabulary = await Vocabulary.fromFile(o.vocab, model, { maxLength: decoding.maxSteps - 1, onNote: note });
-        else if (o.vocab) repairWords = readFittedWordList(o.vocab, decoding.maxSteps - 1, note).words;
+        if (o.vocab && o.useVocab) vocabulary = await Vocabulary.fromFile(o.vocab, model, { maxLength: longestWord(decoding), onNote: note });
+        else if (o.vocab) repairWords = readFittedWordList(o.vocab, longestWord(decoding), note).words;
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, repairWords, prior, reference: o.reference,
           ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),

@@ -1,7 +1,7 @@
 /** `neuroswipe serve`: online decoding over HTTP with dynamic batching, and the demo page. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
+import { GENERATOR_NAMES, longestWord, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
 import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules } from '../options/rules.js';
@@ -113,8 +113,8 @@ export function register(program: Command): void {
             continue;
           }
           // The word list fitted to the longest word the search can generate, as decode and predict fit it.
-          const maxSteps = resolveDecodingOptions(decoding, { nClasses: m.metadata.n_classes, maxTokenLen: m.metadata.max_token_len }).maxSteps;
-          vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: maxSteps - 1, onNote: say }));
+          const longest = longestWord(resolveDecodingOptions(decoding, { nClasses: m.metadata.n_classes, maxTokenLen: m.metadata.max_token_len }));
+          vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: longest, onNote: say }));
         }
         const vocabulary = vocabularies[0] ?? null;
         const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0 }));

@@ -10,7 +10,7 @@ import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
 import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult, type NativeVocabTrie } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingOptions, type VocabScoring } from './decoding.js';
+import { keptCandidates, resolveDecodingOptions, type DecodingOptions, type VocabScoring } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { checkDecoderRules } from './decoder-rules.js';
@@ -267,10 +267,9 @@ export class Decoder {
     const options = this.nativeOptions();
     const res = await call('Decoder.decode', options, trie);
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const d = this.decoding;
-    const keep = d.generator === 'greedy' ? null : d.returnHypotheses;
+    const keep = keptCandidates(this.decoding);
     // A post-processor that cuts the lists (the prior) needs them whole.
-    const rows = await toRows(res, swipes, this.tokenizer, this.post.some((p) => p.cuts) && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, keep);
+    const rows = await toRows(res, swipes, this.tokenizer, { ranked: this.decoding.generator !== 'greedy', cutTo: this.post.some((p) => p.cuts) ? null : keep, keep });
     const stats = searchStats(res.stats);
     await runPostProcessors(this.post, rows, { swipes, tokenizer: this.tokenizer, native: options, rescore: (what, o) => call(what, o, null), stats, keep });
     for (const r of rows) {

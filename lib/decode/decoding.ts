@@ -85,6 +85,16 @@ export function withNoVocabularyDefault<T extends { generator: string }>(input: 
   return { ...input, returnHypotheses: NO_VOCAB_RETURN_HYPOTHESES };
 }
 
+/** Candidates each swipe's list keeps in the end: `returnHypotheses` of a ranked search (null: all), greedy's one. */
+export function keptCandidates(d: DecodingOptions): number | null {
+  return d.generator === 'greedy' ? null : d.returnHypotheses;
+}
+
+/** The longest word a search with these options can generate: `maxSteps` tokens, the last one `<eos>`. */
+export function longestWord(d: DecodingOptions): number {
+  return d.maxSteps - 1;
+}
+
 /**
  * Checks a generator's options and fills in its defaults.
  * @param input - `{ generator, ...options }`; keys not accepted by that generator are errors

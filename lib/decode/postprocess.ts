@@ -13,6 +13,7 @@ import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js'
 import { applyPrior, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
+import { rescoringOptions } from '../options/native-payload.js';
 import { addDecodeStats, searchStats, type DecodeStats } from './stats.js';
 
 /** What a post-processor may use of the search it follows. */
@@ -61,13 +62,12 @@ export function repairStep(words: readonly string[], d: BeamOptions): PostProces
         swipeOffsets.push(wordOffsets.length - 1);
       }
       // Exact scoring of each swipe's word list, unmasked, with the search's length normalisation.
-      const { beamSize: _b, tokenLogProbFloor: _f, scoreCeiling: _c, ...search } = ctx.native.search;
       const again = await ctx.rescore('Decoder.decode (repair)', {
         ...ctx.native,
-        search: { ...search, generator: 'exact', topN: 0, margins: false, normalizationFactor: d.normalizationFactor },
+        search: rescoringOptions(ctx.native.search),
         wordLists: { ids: Int32Array.from(ids), wordOffsets: Int32Array.from(wordOffsets), swipeOffsets: Int32Array.from(swipeOffsets) },
       });
-      const rescored = await toRows(again, ctx.swipes, ctx.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
+      const rescored = await toRows(again, ctx.swipes, ctx.tokenizer, { ranked: true, cutTo: null, keep: null });
       rows.forEach((r, i) => {
         r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, keep, compareCodePoints);
       });

@@ -4,6 +4,7 @@
  * finished prediction file.
  */
 import type { PredictionPlan, PredictorEntry } from '../config/plan.js';
+import { longestWord } from '../decode/decoding.js';
 import type { DataLabels } from '../data/labels.js';
 import type { LongSwipePolicy } from '../decode/decode-file.js';
 import { evaluateRows } from '../evaluate/evaluate.js';
@@ -70,7 +71,7 @@ export async function vocabularyFor(ctx: RunContext, m: ModelMetadata): Promise<
   let v = ctx.vocabularies.get(key);
   if (!v) {
     // Words the decoder cannot generate whole are left out (never cut into non-words).
-    const fitted = fitWordList(ctx.vocabWords, ctx.plan.decoding.maxSteps - 1);
+    const fitted = fitWordList(ctx.vocabWords, longestWord(ctx.plan.decoding));
     v = await Vocabulary.build(fitted.words, CharTokenizer.fromTokens([...m.char_tokens]), ctx.plan.vocabularyPath, fitted.lines);
     ctx.vocabularies.set(key, v);
   }

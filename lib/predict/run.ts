@@ -10,6 +10,7 @@ import type { LongSwipePolicy } from '../decode/decode-file.js';
 import { loadGrids } from '../keyboard/grid.js';
 import { Registry } from '../registry/registry.js';
 import { setNumThreads } from '../runtime.js';
+import { longestWord } from '../decode/decoding.js';
 import { fitWordList } from '../vocabulary.js';
 import { readWordList } from '../io/word-list.js';
 import { sha256File } from './hash.js';
@@ -79,7 +80,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
     points: scan.points,
     dataSha256: await sha256File(plan.dataPath),
     vocabWords: plan.useVocabulary && plan.vocabularyPath !== undefined ? readWordList(plan.vocabularyPath) : null,
-    repairWords: repairs && plan.vocabularyPath !== undefined ? fitWordList(readWordList(plan.vocabularyPath), plan.decoding.maxSteps - 1).words : null,
+    repairWords: repairs && plan.vocabularyPath !== undefined ? fitWordList(readWordList(plan.vocabularyPath), longestWord(plan.decoding)).words : null,
     vocabSha256: plan.useVocabulary || repairs ? await sha256File(plan.vocabularyPath!) : null,
     prior: plan.priorPath !== undefined ? new WordPrior(readFrequencyTable(plan.priorPath)) : null,
     priorSha256: plan.priorPath !== undefined ? await sha256File(plan.priorPath) : null,
