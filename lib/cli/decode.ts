@@ -6,7 +6,7 @@ import { Decoder, EXACT_PROGRESS_SWIPES } from '../decode/decoder.js';
 import { decodeFile, LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
 import { GENERATOR_NAMES, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { addEngineFlags, addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
-import { checkDecodingRules } from '../options/rules.js';
+import { checkDecodingRules, VOCABULARY_WORD_READERS } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, type DeviceRequest, type Precision } from '../model/model.js';
 import { createProgress } from '../util/progress.js';
@@ -16,7 +16,7 @@ import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readFittedWordList } from '../vocabulary.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { checkVocabFlags } from './decoding-options.js';
+import { checkVocabFlags } from './vocab-flags.js';
 import { longestWord, resolveDecodingOptions } from '../decode/decoding.js';
 import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 import { readFrequencyTable, WordPrior } from '../decode/prior.js';
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids, o.prior]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
-      checkVocabFlags(o, true);
+      checkVocabFlags(o, VOCABULARY_WORD_READERS, o as unknown as Record<string, unknown>);
       const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName);
       const given = flags.decoding;
       checkDecodingRules({

@@ -12,7 +12,7 @@ import { Vocabulary } from '../vocabulary.js';
 import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
-import { checkVocabFlags } from './decoding-options.js';
+import { checkVocabFlags } from './vocab-flags.js';
 
 interface ServeCliOptions {
   model: string[];
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
       const vocabs = o.vocab ?? [];
-      checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, false);
+      checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, [], {});
       if (vocabs.length > 0 && vocabs.length !== o.model.length) {
         throw new Error(`--vocab: ${vocabs.length} vocabularies for ${o.model.length} models; give one --vocab per --model, in the same order`);
       }

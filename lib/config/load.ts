@@ -10,7 +10,7 @@ import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
 import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
-import { checkDecodingRules, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
+import { checkDecodingRules, optionPath, type ContextTerm, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
 import { engineConfigValues } from '../options/engine.js';
 
@@ -31,25 +31,35 @@ function mustExist(path: string, where: string, kind: 'file' | 'dir'): void {
 }
 
 /** The config's own field names of the rule terms (relative to its section). */
-type ConfigNames = Record<RuleTerm, string>;
+/** A config format's names of the rules' terms: the context's, and where the generator's options sit. */
+interface ConfigNames {
+  context: Record<ContextTerm, string>;
+  /** The member holding the generator's own options, and which of an option's names the format uses. */
+  options: { prefix: string; key: 'name' | 'seed' };
+}
 
 const SEED_NAMES: ConfigNames = {
-  generator: 'generator', useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', repair: 'generator_call_kwargs.repair',
-  prior: 'prior_path', priorWeight: 'generator_call_kwargs.prior_weight', vocabScoring: 'vocab_scoring', seedScoring: 'a seed-format config',
+  context: { generator: 'generator', useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', prior: 'prior_path', seedScoring: 'a seed-format config' },
+  options: { prefix: 'generator_call_kwargs', key: 'seed' },
 };
 const NATIVE_NAMES: ConfigNames = {
-  generator: 'generator', useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', repair: 'decoding.repair',
-  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'seedScoring',
+  context: { generator: 'generator', useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', prior: 'prior', seedScoring: 'seedScoring' },
+  options: { prefix: 'decoding', key: 'name' },
 };
+
+/** A term by its config field. */
+function configName(t: RuleTerm, names: ConfigNames): string {
+  return typeof t === 'string' ? names.context[t] : optionPath(t, names.options.prefix, names.options.key);
+}
 
 /** The cross-option rules in a config's words: `file: section.field: problem`. */
 function configNaming(at: (field: string) => string, names: ConfigNames): RuleNaming {
   const flag = (t: RuleTerm) => t === 'useVocabulary';
   return {
-    name: (t) => names[t],
+    name: (t) => configName(t, names),
     need: (t) => (flag(t) ? 'it must be true' : 'missing field'),
-    drop: (t) => (flag(t) ? 'it must be false' : `drop ${names[t]}`),
-    fail: (t, text) => new Error(`${at(names[t])}: ${text}`),
+    drop: (t) => (flag(t) ? 'it must be false' : `drop ${configName(t, names)}`),
+    fail: (t, text) => new Error(`${at(configName(t, names))}: ${text}`),
   };
 }
 
@@ -61,8 +71,8 @@ function configNaming(at: (field: string) => string, names: ConfigNames): RuleNa
  */
 function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; priorPath: string | undefined; at: (field: string) => string; names: ConfigNames }): string | undefined {
   checkDecodingRules(x, configNaming(f.at, f.names));
-  if (f.vocabularyPath !== undefined) mustExist(f.vocabularyPath, f.at(f.names.vocabulary), 'file');
-  if (f.priorPath !== undefined) mustExist(f.priorPath, f.at(f.names.prior), 'file');
+  if (f.vocabularyPath !== undefined) mustExist(f.vocabularyPath, f.at(f.names.context.vocabulary), 'file');
+  if (f.priorPath !== undefined) mustExist(f.priorPath, f.at(f.names.context.prior), 'file');
   return f.priorPath;
 }
 

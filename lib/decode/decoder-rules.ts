@@ -5,22 +5,24 @@
 import { OptionTypeError } from '../invalid-option.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import { checkOptionValue } from '../options/resolve.js';
-import { checkDecodingRules, type RuleNaming, type RuleTerm } from '../options/rules.js';
+import { checkDecodingRules, optionPath, type ContextTerm, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { optionSpec } from '../options/schema.js';
 import type { DecoderOptions } from './decoder-types.js';
 import type { DecodingOptions } from './decoding.js';
 import { WordPrior } from './prior.js';
 
-const LIBRARY_NAMES: Record<RuleTerm, string> = {
-  generator: 'decoding.generator', useVocabulary: 'vocabulary', vocabulary: 'repairWords', repair: 'decoding.repair',
-  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'reference',
+const LIBRARY_NAMES: Record<ContextTerm, string> = {
+  generator: 'decoding.generator', useVocabulary: 'vocabulary', vocabulary: 'repairWords', prior: 'prior', seedScoring: 'reference',
 };
 
+/** A term as the library's option: a generator's option under `decoding`, the vocabulary's beside it. */
+const libraryName = (t: RuleTerm): string => (typeof t === 'string' ? LIBRARY_NAMES[t] : optionPath(t, 'decoding'));
+
 const LIBRARY_NAMING: RuleNaming = {
-  name: (t) => LIBRARY_NAMES[t],
-  need: (t) => (t === 'useVocabulary' ? 'give one (vocabulary)' : t === 'prior' ? 'give the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))' : `give them (${LIBRARY_NAMES[t]})`),
-  drop: (t) => `drop ${LIBRARY_NAMES[t]}`,
-  fail: (t, text) => new OptionTypeError(LIBRARY_NAMES[t], text),
+  name: libraryName,
+  need: (t) => (t === 'useVocabulary' ? 'give one (vocabulary)' : t === 'prior' ? 'give the word frequencies (a WordPrior, e.g. new WordPrior(readFrequencyTable(path)))' : `give them (${libraryName(t)})`),
+  drop: (t) => `drop ${libraryName(t)}`,
+  fail: (t, text) => new OptionTypeError(libraryName(t), text),
 };
 
 /**

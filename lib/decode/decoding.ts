@@ -6,6 +6,7 @@
  */
 import { generatorOptions, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, type DecodingLimits, type GeneratorName, type OptionsOf, type PostprocessOptionsOf } from '../options/schema.js';
 import { resolveGeneratorOptions } from '../options/resolve.js';
+import { needsVocabularyWords } from '../options/rules.js';
 
 export { GENERATOR_NAMES, VOCAB_SCORINGS, NO_VOCAB_RETURN_HYPOTHESES, type GeneratorName, type VocabScoring, type DecodingLimits } from '../options/schema.js';
 
@@ -80,8 +81,7 @@ export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G
  */
 export function withNoVocabularyDefault<T extends { generator: string }>(input: T, hasVocabulary: boolean): T {
   if (hasVocabulary || (input.generator !== 'beam' && input.generator !== 'beam-sync')) return input;
-  const given = input as { returnHypotheses?: unknown; repair?: unknown };
-  if (given.returnHypotheses !== undefined || (given.repair !== undefined && given.repair !== null)) return input;
+  if ((input as { returnHypotheses?: unknown }).returnHypotheses !== undefined || needsVocabularyWords(input)) return input;
   return { ...input, returnHypotheses: NO_VOCAB_RETURN_HYPOTHESES };
 }
 

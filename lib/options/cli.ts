@@ -6,7 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_OPTIONS, parseEngineFlag, type EngineCommand, type EngineOptionSpec } from './engine.js';
 import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
-import type { RuleNaming, RuleTerm } from './rules.js';
+import type { ContextTerm, RuleNaming, RuleTerm } from './rules.js';
 
 /** The flag without its value placeholder (`--beam-size`). */
 export function flagName(spec: Pick<OptionSpec, 'flag'>): string {
@@ -74,17 +74,19 @@ export function optionsFromFlags(o: Readonly<Record<string, unknown>>, generator
   return out;
 }
 
-const CLI_NAMES: Record<RuleTerm, string> = {
-  generator: '--generator', useVocabulary: '--use-vocab', vocabulary: '--vocab <file>', repair: '--repair', prior: '--prior <file>',
-  priorWeight: '--prior-weight', vocabScoring: '--vocab-scoring', seedScoring: '--reference',
+const CLI_NAMES: Record<ContextTerm, string> = {
+  generator: '--generator', useVocabulary: '--use-vocab', vocabulary: '--vocab <file>', prior: '--prior <file>', seedScoring: '--reference',
 };
+
+/** A term as a flag: an option by its declared flag. */
+const cliName = (t: RuleTerm): string => (typeof t === 'string' ? CLI_NAMES[t] : flagName(t));
 
 /** The cross-option rules in the flags' words: `--flag: problem`. */
 export const CLI_NAMING: RuleNaming = {
-  name: (t) => CLI_NAMES[t],
-  need: (t) => `it needs ${t === 'useVocabulary' ? '--use-vocab --vocab <file>' : CLI_NAMES[t]}`,
-  drop: (t) => `drop ${CLI_NAMES[t]}`,
-  fail: (t, text) => new Error(`${CLI_NAMES[t]}: ${text}`),
+  name: cliName,
+  need: (t) => `it needs ${t === 'useVocabulary' ? '--use-vocab --vocab <file>' : cliName(t)}`,
+  drop: (t) => `drop ${cliName(t)}`,
+  fail: (t, text) => new Error(`${cliName(t)}: ${text}`),
 };
 
 /** An engine flag as commander takes it: checked against the option's values. */

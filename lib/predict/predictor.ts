@@ -5,6 +5,7 @@
 import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
 import { VOCABULARY_OPTIONS } from '../options/schema.js';
 import { checkOptionValue } from '../options/resolve.js';
+import { needsPrior, needsVocabularyWords } from '../options/rules.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import type { PredictorMeta } from '../predictions.js';
 import type { PredictorEntry } from '../config/plan.js';
@@ -100,11 +101,11 @@ export function identityFromMeta(meta: PredictorMeta, where: string): PredictorI
   const useVocab = field<boolean>(meta, 'use_vocab_for_generation', 'boolean', where);
   const vocab = meta.vocabulary_sha256;
   // Levenshtein repair's words are the vocabulary file's: its hash is part of the identity then too.
-  const vocabMatters = useVocab || ('repair' in options && options.repair !== undefined);
+  const vocabMatters = useVocab || needsVocabularyWords(options);
   if (vocabMatters && typeof vocab !== 'string') throw new Error(`${where}: predictor.vocabulary_sha256: expected a string, got ${JSON.stringify(vocab)}`);
   // The prior's frequency file is part of the options' identity, and only with the prior.
   const extra: Record<string, unknown> = {};
-  if (options.generator !== 'greedy' && options.priorWeight !== undefined) {
+  if (needsPrior(options)) {
     const prior = meta.prior_sha256;
     if (typeof prior !== 'string') throw new Error(`${where}: predictor.prior_sha256: expected a string (generator_call_kwargs.prior_weight is set), got ${JSON.stringify(prior)}`);
     extra.priorSha256 = prior;

@@ -11,6 +11,7 @@ import { loadGrids } from '../keyboard/grid.js';
 import { Registry } from '../registry/registry.js';
 import { setNumThreads } from '../runtime.js';
 import { longestWord } from '../decode/decoding.js';
+import { needsVocabularyWords } from '../options/rules.js';
 import { fitWordList } from '../vocabulary.js';
 import { readWordList } from '../io/word-list.js';
 import { sha256File } from './hash.js';
@@ -70,7 +71,7 @@ export async function runPrediction(plan: PredictionPlan, options: RunOptions = 
   }
   // Every line is checked before anything is decoded, so a bad line leaves no prediction file behind.
   const scan = await scanData(plan.dataPath, grids);
-  const repairs = 'repair' in plan.decoding && plan.decoding.repair !== undefined;
+  const repairs = needsVocabularyWords(plan.decoding);
   const shared: Omit<RunContext, 'registry'> = {
     plan,
     shard,
