@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GENERATOR_NAMES, longestWord, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
-import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, optionsFromFlags } from '../options/cli.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, flagName, optionsFromFlags } from '../options/cli.js';
+import { overRequestLimit } from '../options/resolve.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, type DeviceRequest, type Precision } from '../model/model.js';
@@ -93,9 +94,8 @@ export function register(program: Command): void {
       }, CLI_NAMING);
       // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
       Object.assign(decoding, withNoVocabularyDefault(decoding, o.useVocab === true));
-      if (typeof decoding.beamSize === 'number' && decoding.beamSize > maxBeamSize) {
-        throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
-      }
+      const over = overRequestLimit(decoding, { maxBeamSize });
+      if (over !== null) throw new RangeError(`${flagName(over.spec)}: ${over.value} is above ${over.limit.flag} ${over.max}`);
       const grids = loadGrids(o.grids);
       const say = (line: string): void => {
         if (!o.quiet) process.stderr.write(`${line}\n`);

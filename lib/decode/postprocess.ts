@@ -9,7 +9,7 @@ import type { CharTokenizer } from '../tokenizer.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import type { DecodedSwipe } from './decoder-types.js';
-import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js';
+import type { BeamOptions, DecodingOptions, GeneratorName, PriorOptions } from './decoding.js';
 import { applyPrior, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
@@ -91,6 +91,11 @@ export function priorStep(prior: WordPrior, weight: number, length: number): Pos
       });
     },
   };
+}
+
+/** The generator options that turn the prior on with weight λ and length term μ. */
+export function priorOptions(weight: number, length: number): Required<PriorOptions> {
+  return { priorWeight: weight, priorLength: length };
 }
 
 /**

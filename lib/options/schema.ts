@@ -106,6 +106,8 @@ export interface OptionSpec {
   readonly withDefault?: unknown;
   /** A server's request may set it. */
   readonly request?: boolean;
+  /** The server's upper limit of the option: its member of the server's request limits and its flag. */
+  readonly requestLimit?: { name: string; flag: string };
   /** Part of the predictor identity only when it differs from this value (older predictions lack it). */
   readonly identityUnless?: unknown;
   /**
@@ -138,6 +140,7 @@ const DECLARED = [
   },
   {
     name: 'beamSize', seed: 'beamsize', flag: '--beam-size <n>', group: 'search', scope: 'decoding', generators: ['beam', 'beam-sync', 'hybrid'], request: true,
+    requestLimit: { name: 'maxBeamSize', flag: '--max-beam-size' },
     value: { kind: 'int', min: 1, max: (c: BoundContext) => c.limits.nClasses }, default: () => 6,
     doc: 'expansions per step and partial hypotheses kept',
   },

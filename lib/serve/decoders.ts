@@ -10,6 +10,8 @@ import type { Model } from '../model/model.js';
 import { optionOf } from '../invalid-option.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { RequestError, badField, mergeDecoding, type GridRegistry, type MergedDecoding, type RequestLimits } from './request.js';
+import { overRequestLimit } from '../options/resolve.js';
+import { priorOptions } from '../decode/postprocess.js';
 
 /** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
 export interface ServedPrior {
@@ -74,9 +76,8 @@ export class DecoderCache {
       c.decoders.set(c.key(i, d, c.options), d);
     }
     const first = c.base[0]?.decoding;
-    if (first !== undefined && 'beamSize' in first && first.beamSize > limits.maxBeamSize) {
-      throw new RangeError(`decoding.beamSize: ${first.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
-    }
+    const over = first === undefined ? null : overRequestLimit(first, limits);
+    if (over !== null) throw new RangeError(`decoding.${over.spec.name}: ${over.value} is above ${over.limit.name} ${over.max}`);
     return c;
   }
 
@@ -96,7 +97,7 @@ export class DecoderCache {
     const s = this.served[i];
     if (s === undefined) throw new RangeError(`no served model ${i}`);
     const prior = s.prior ?? null;
-    const decoding = (prior === null || o.decoding.generator === 'greedy' ? o.decoding : { ...o.decoding, priorWeight: prior.weight, priorLength: prior.length ?? 0 }) as DecodingInput;
+    const decoding = (prior === null || o.decoding.generator === 'greedy' ? o.decoding : { ...o.decoding, ...priorOptions(prior.weight, prior.length ?? 0) }) as DecodingInput;
     const vocabulary = s.vocabulary ?? null;
     const d = await Decoder.create(s.model, {
       decoding, grids: this.registry.grids, vocabulary, ...(prior ? { prior: prior.frequencies } : {}),
