@@ -74,7 +74,7 @@ export function register(program: Command): void {
       const given = flags.decoding;
       checkDecodingRules({
         generator: given.generator, decoding: given, useVocabulary: o.useVocab === true, vocabulary: o.vocab !== undefined,
-        prior: o.prior !== undefined, seedScoring: o.reference === true, ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+        prior: o.prior !== undefined, seedScoring: o.reference === true, ...flags.vocabulary,
       }, CLI_NAMING);
       if (o.reference && (o.generator === 'exact' || o.generator === 'hybrid')) throw new Error(`--reference is the seed's one-prefix-per-call loop; ${o.generator} runs many prefixes per call`);
       // Read before the model is loaded, so that a bad line fails fast.
@@ -96,7 +96,7 @@ export function register(program: Command): void {
         else if (o.vocab) repairWords = readFittedWordList(o.vocab, longestWord(decoding), note).words;
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, repairWords, prior, reference: o.reference,
-          ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+          ...flags.vocabulary,
           batchSize: o.batchSize ?? defaultBatchSize(model.device),
           workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,

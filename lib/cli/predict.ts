@@ -1,6 +1,7 @@
 /** `neuroswipe predict`: runs a prediction config (seed `prediction_config` or neuroswipe `predict`). */
 import { Option, type Command } from 'commander';
-import { optionSpec, VOCAB_SCORINGS, type VocabScoring } from '../options/schema.js';
+import { VOCABULARY_OPTIONS } from '../options/schema.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
 import { tuneHeapForThroughput } from '../runtime.js';
 import { loadPredictionConfig } from '../config/load.js';
 import { runPrediction } from '../predict/run.js';
@@ -18,10 +19,7 @@ interface PredictOptions {
   registry?: string;
   quiet?: boolean;
   longSwipes: string;
-  vocabScoring?: VocabScoring;
 }
-
-const VOCAB_SCORING = optionSpec('vocabScoring');
 
 /** Registers `predict`. */
 export function register(program: Command): void {
@@ -32,13 +30,18 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'override a config field, e.g. --set generator_call_kwargs.beamsize=4 (repeatable)', collect, [])
     .option('--shard <K/N>', 'decode only shard K of N of each grid\'s swipes (merge with `predictions merge`)')
     .option('--registry <file>', 'registry file (default: <out>/registry.sqlite, or registry.shard-K-of-N.sqlite)');
-  addEngineFlags(cmd, 'predict', true)
-    .addOption(new Option(VOCAB_SCORING.flag, `${VOCAB_SCORING.doc}; overrides the config's (a seed-format config scores as the seed)`).choices([...VOCAB_SCORINGS]))
+  addEngineFlags(cmd, 'predict', true);
+  // The options of the vocabulary's use; a seed-format config keeps the seed's values.
+  for (const o of VOCABULARY_OPTIONS) {
+    const flag = new Option(o.flag, `${o.doc}; overrides the config's (a seed-format config keeps the seed's)`);
+    cmd.addOption(o.value.kind === 'enum' ? flag.choices([...o.value.values]) : flag);
+  }
+  cmd
     .option('--long-swipes <policy>', `swipes with more points than a model's max_curve_len: ${LONG_SWIPE_POLICIES.join(' | ')} (skip decodes the others and reports the skipped lines)`, 'fail')
     .action(async (opts: PredictOptions) => {
       tuneHeapForThroughput();
       const longSwipes = parseLongSwipePolicy(opts.longSwipes);
-      const plan = loadPredictionConfig(opts.config, opts.set, opts.vocabScoring !== undefined ? { vocabScoring: opts.vocabScoring } : {});
+      const plan = loadPredictionConfig(opts.config, opts.set, vocabularyOptionsOf(opts));
       // The engine flags given override the config's values.
       for (const [k, v] of Object.entries(engineFromFlags(opts as unknown as Record<string, unknown>, 'predict', () => undefined))) {
         if (v !== undefined) Object.assign(plan, { [k]: v });

@@ -90,7 +90,7 @@ export function register(program: Command): void {
       const decoding = flags.decoding;
       checkDecodingRules({
         generator: decoding.generator, decoding, useVocabulary: o.useVocab === true, vocabulary: vocabs.length > 0, prior: false,
-        ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+        ...flags.vocabulary,
       }, CLI_NAMING);
       // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
       Object.assign(decoding, withNoVocabularyDefault(decoding, o.useVocab === true));
@@ -132,7 +132,7 @@ export function register(program: Command): void {
           maxSwipesPerRequest: o.maxSwipesPerRequest,
           maxBeamSize,
           nativeStep: !o.torchscriptStep,
-          ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+          ...flags.vocabulary,
         });
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
         const described = models.map((m, i) => {

@@ -9,7 +9,8 @@ import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
-import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
+import { VOCABULARY_OPTIONS, type VocabularyOptions } from '../options/schema.js';
+import { seedVocabularyOptions, vocabularyDefaults, vocabularyOptionsOf } from '../options/vocabulary-options.js';
 import { checkDecodingRules, optionPath, type ContextTerm, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
 import { engineConfigValues } from '../options/engine.js';
@@ -83,7 +84,7 @@ function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; prio
  * @throws Error naming the file and the field for invalid JSON, unknown or mistyped fields, missing
  *   members, bad generator options, and files or folders that do not exist
  */
-export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: { vocabScoring?: VocabScoring } = {}): PredictionPlan {
+export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: VocabularyOptions = {}): PredictionPlan {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -134,7 +135,7 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
   const priorPath = searchFiles(
     {
       generator: decoding.generator, decoding, useVocabulary: c.use_vocab_for_generation as boolean, vocabulary: true, prior: seedPrior !== undefined, seedScoring: true,
-      ...(typeof c.vocab_scoring === 'string' ? { vocabScoring: c.vocab_scoring as VocabScoring } : {}),
+      ...vocabularyOptionsOf(c, 'seed'),
     },
     { vocabularyPath, priorPath: seedPrior, at, names: SEED_NAMES },
   );
@@ -148,8 +149,8 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary: c.use_vocab_for_generation as boolean,
-    // The seed's configs score the vocabulary as the seed does.
-    ...(c.use_vocab_for_generation === true ? { vocabScoring: 'seed' as const } : {}),
+    // The seed's configs use the vocabulary as the seed does.
+    ...(c.use_vocab_for_generation === true ? seedVocabularyOptions() : {}),
     decoding,
     transform: {
       name: c.transform_name as string,
@@ -198,9 +199,9 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
   const nativePrior = typeof c.prior === 'string' ? res(c.prior) : undefined;
-  const vocabScoring = c.vocabScoring as VocabScoring | undefined;
+  const vocabulary = vocabularyOptionsOf(c);
   const priorPath = searchFiles(
-    { generator: decoding.generator, decoding, useVocabulary, vocabulary: vocabularyPath !== undefined, prior: nativePrior !== undefined, ...(vocabScoring !== undefined ? { vocabScoring } : {}) },
+    { generator: decoding.generator, decoding, useVocabulary, vocabulary: vocabularyPath !== undefined, prior: nativePrior !== undefined, ...vocabulary },
     { vocabularyPath: undefined, priorPath: nativePrior, at, names: NATIVE_NAMES },
   );
   const t = (c.transform ?? {}) as Obj;
@@ -214,7 +215,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary,
-    ...(useVocabulary ? { vocabScoring: vocabScoring ?? DEFAULT_VOCAB_SCORING } : {}),
+    ...(useVocabulary ? { ...vocabularyDefaults(), ...vocabulary } : {}),
     decoding,
     transform: {
       name: typeof t.name === 'string' ? t.name : undefined,

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_OPTIONS, parseEngineFlag, type EngineCommand, type EngineOptionSpec } from './engine.js';
-import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
+import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabularyOptions } from './schema.js';
 import type { ContextTerm, RuleNaming, RuleTerm } from './rules.js';
 
 /** The flag without its value placeholder (`--beam-size`). */
@@ -45,8 +45,8 @@ export function addOptionFlags(cmd: Command, names: readonly string[] = DECODING
 export interface FlagOptions {
   /** `{ generator, ...the generator's options given by flags }` (defaults are filled in later, by the decoder). */
   decoding: { generator: GeneratorName; [k: string]: unknown };
-  /** Vocabulary scoring, when `--vocab-scoring` is given. */
-  vocabScoring?: VocabScoring;
+  /** The options of the vocabulary's use given by flags (`--vocab-scoring`). */
+  vocabulary: VocabularyOptions;
 }
 
 /**
@@ -57,7 +57,8 @@ export interface FlagOptions {
  */
 export function optionsFromFlags(o: Readonly<Record<string, unknown>>, generator: GeneratorName, names: readonly string[] = DECODING_OPTIONS.map((s) => s.name)): FlagOptions {
   const decoding: FlagOptions['decoding'] = { generator };
-  const out: FlagOptions = { decoding };
+  const vocabulary: Record<string, unknown> = {};
+  const out: FlagOptions = { decoding, vocabulary };
   for (const spec of DECODING_OPTIONS) {
     const given = o[spec.name];
     if (!names.includes(spec.name) || given === undefined) continue;
@@ -69,7 +70,7 @@ export function optionsFromFlags(o: Readonly<Record<string, unknown>>, generator
       throw new Error(`${flag}: expected ${spec.value.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
     }
     if (spec.scope === 'decoding') decoding[spec.name] = v;
-    else (out as unknown as Record<string, unknown>)[spec.name] = v;
+    else vocabulary[spec.name] = v;
   }
   return out;
 }

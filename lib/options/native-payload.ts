@@ -5,7 +5,8 @@
  * them whole).
  */
 import type { NativeSearchOptions } from '../native.js';
-import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
+import { DECODING_OPTIONS, type GeneratorName, type OptionSpec, type VocabularyOptions } from './schema.js';
+import { vocabularyOptionsOf } from './vocabulary-options.js';
 
 /** The search options of the native payload, in their declared order. */
 const SEARCH = DECODING_OPTIONS.filter((o) => o.group === 'search' && o.scope === 'decoding');
@@ -26,21 +27,21 @@ function given(decoding: object): Readonly<Record<string, unknown>> {
 /**
  * The search options of one native call.
  * @param decoding - resolved generator options
- * @param extra - the vocabulary's scoring and the debug statistic
+ * @param extra - the options of the vocabulary's use and the debug statistic
  */
-export function nativeSearchOptions(decoding: { generator: GeneratorName }, extra: { vocabScoring: VocabScoring; margins: boolean }): NativeSearchOptions {
+export function nativeSearchOptions(decoding: { generator: GeneratorName }, extra: VocabularyOptions & { margins: boolean }): NativeSearchOptions {
   const out: Record<string, unknown> = { generator: decoding.generator };
   for (const spec of SEARCH) {
     const m = member(spec, decoding.generator, given(decoding)[spec.name], false);
     if (m !== null) out[m[0]] = m[1];
   }
-  return { ...(out as NativeSearchOptions), vocabScoring: extra.vocabScoring, margins: extra.margins };
+  return { ...(out as NativeSearchOptions), ...extra };
 }
 
 /**
  * The options of an exact rescoring of given word lists with a search's scoring: the search options `exact`
- * takes, from the search's payload (its length normalisation, its steps, its vocabulary scoring), every
- * word kept, no margins.
+ * takes, from the search's payload (its length normalisation, its steps, the options of its vocabulary's
+ * use), every word kept, no margins.
  */
 export function rescoringOptions(search: NativeSearchOptions): NativeSearchOptions {
   const from = given(search);
@@ -49,5 +50,5 @@ export function rescoringOptions(search: NativeSearchOptions): NativeSearchOptio
     const m = member(spec, 'exact', from[spec.native?.name ?? spec.name], true);
     if (m !== null) out[m[0]] = m[1];
   }
-  return { ...(out as NativeSearchOptions), vocabScoring: search.vocabScoring, margins: false };
+  return { ...(out as NativeSearchOptions), ...vocabularyOptionsOf(from), margins: false };
 }

@@ -110,6 +110,8 @@ export interface OptionSpec {
   readonly requestLimit?: { name: string; flag: string };
   /** Part of the predictor identity only when it differs from this value (older predictions lack it). */
   readonly identityUnless?: unknown;
+  /** The value the seed's own paths use (seed-format configs, `reproduce`, reference mode). */
+  readonly seedValue?: unknown;
   /**
    * The option's member in the native payload when it is not its name: `name`, for `generators` only, with
    * `absent` where the option is null or not given (`returnHypotheses` of the vocabulary scorers is `topN`).
@@ -191,6 +193,7 @@ const DECLARED = [
   },
   {
     name: 'vocabScoring', seed: 'vocab_scoring', flag: '--vocab-scoring <mode>', group: 'search', scope: 'vocabulary', generators: ALL, request: true, identityUnless: 'seed',
+    default: () => DEFAULT_VOCAB_SCORING, seedValue: 'seed',
     value: { kind: 'enum', values: VOCAB_SCORINGS, expected: "'model' or 'seed'" },
     doc: `with the vocabulary: model keeps the model's log-probability of each allowed token, seed renormalises over the allowed tokens (default: ${DEFAULT_VOCAB_SCORING})`,
   },
@@ -250,3 +253,6 @@ export type SearchPayload = Plain<
 
 /** The post-processing options (group `'postprocess'`) generator `G` takes, all off unless given. */
 export type PostprocessOptionsOf<G extends GeneratorName> = Plain<{ [S in Extract<TakenBy<G>, { group: 'postprocess' }> as S['name']]?: ValueType<S['value']> }>;
+
+/** The options of the vocabulary's use (scope `'vocabulary'`), by name, derived from {@link DECODING_OPTIONS}; each applies only with the vocabulary. */
+export type VocabularyOptions = Plain<{ [S in Extract<Declared, { scope: 'vocabulary' }> as S['name']]?: ValueType<S['value']> }>;

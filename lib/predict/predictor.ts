@@ -2,9 +2,10 @@
  * A predictor's description: the metadata line of its prediction files (the seed's prediction record
  * fields plus content hashes), the registry identity derived from it, and its file names.
  */
-import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
-import { VOCABULARY_OPTIONS } from '../options/schema.js';
+import type { DecodingOptions } from '../decode/decoding.js';
+import { VOCABULARY_OPTIONS, type VocabularyOptions } from '../options/schema.js';
 import { checkOptionValue } from '../options/resolve.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
 import { needsPrior, needsVocabularyWords } from '../options/rules.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import type { PredictorMeta } from '../predictions.js';
@@ -14,8 +15,11 @@ import type { PredictorIdentity } from '../registry/schema.js';
 import { IDENTITY_COLUMNS } from '../registry/schema.js';
 import { sha256Text } from './hash.js';
 
-/** What {@link predictorMeta} needs besides the config entry. */
-export interface MetaInputs {
+/**
+ * What {@link predictorMeta} needs besides the config entry; with the vocabulary, the options of its use
+ * (scope `'vocabulary'` in lib/options/schema.ts).
+ */
+export interface MetaInputs extends VocabularyOptions {
   /** The config entry. */
   entry: PredictorEntry;
   /** The loaded model's metadata. */
@@ -32,8 +36,6 @@ export interface MetaInputs {
   vocabularySha256: string | null;
   /** SHA-256 of the prior's frequency file when `decoding.priorWeight` is set; absent or `null` otherwise. */
   priorSha256?: string | null;
-  /** With the vocabulary: its scoring (an option of scope `'vocabulary'` in lib/options/schema.ts). */
-  vocabScoring?: VocabScoring;
 }
 
 /**
@@ -75,7 +77,7 @@ export function predictorMeta(x: MetaInputs): PredictorMeta {
     vocabulary_sha256: x.vocabularySha256,
   };
   if (x.priorSha256 !== undefined && x.priorSha256 !== null) meta.prior_sha256 = x.priorSha256;
-  if (x.useVocabulary) Object.assign(meta, vocabularyMembers({ ...x }));
+  if (x.useVocabulary) Object.assign(meta, vocabularyMembers({ ...vocabularyOptionsOf(x) }));
   return meta;
 }
 

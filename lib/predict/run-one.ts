@@ -6,6 +6,7 @@ import type { PredictorEntry } from '../config/plan.js';
 import { Decoder } from '../decode/decoder.js';
 import { decodeFile, longSwipeError } from '../decode/decode-file.js';
 import { Model } from '../model/model.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
 import { iteratePredictionFile, PredictionWriter, type PredictionRow, type PredictorMeta } from '../predictions.js';
 import { sha256File } from './hash.js';
 import { resolveModelFile } from './model-source.js';
@@ -39,7 +40,7 @@ export async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Pr
       model: model.metadata,
       decoding: plan.decoding,
       useVocabulary: plan.useVocabulary,
-      ...(plan.vocabScoring !== undefined ? { vocabScoring: plan.vocabScoring } : {}),
+      ...vocabularyOptionsOf(plan),
       split: plan.split,
       weightsSha256,
       vocabularySha256: ctx.vocabSha256,
@@ -86,7 +87,7 @@ export async function runOne(ctx: RunContext, entry: PredictorEntry): Promise<Pr
         vocabulary: await vocabularyFor(ctx, model.metadata),
         ...(ctx.repairWords !== null ? { repairWords: ctx.repairWords } : {}),
         ...(ctx.prior !== null ? { prior: ctx.prior } : {}),
-        ...(plan.vocabScoring !== undefined ? { vocabScoring: plan.vocabScoring } : {}),
+        ...vocabularyOptionsOf(plan),
         batchSize: plan.batchSize ?? defaultBatchSize(model.device),
         workers: plan.workers ?? defaultWorkers(model.device, plan.threads ?? DEFAULT_THREADS_PER_SEARCH),
         nativeStep: DEFAULT_NATIVE_STEP,
