@@ -3,10 +3,8 @@
  * fault, as an OptionTypeError naming it.
  */
 import { OptionTypeError } from '../invalid-option.js';
-import type { ModelMetadata } from '../model/model-metadata.js';
-import { checkOptionValue } from '../options/resolve.js';
 import { checkDecodingRules, optionPath, type ContextTerm, type RuleNaming, type RuleTerm } from '../options/rules.js';
-import { optionSpec } from '../options/schema.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
 import type { DecoderOptions } from './decoder-types.js';
 import type { DecodingOptions } from './decoding.js';
 import { WordPrior } from './prior.js';
@@ -26,20 +24,18 @@ const LIBRARY_NAMING: RuleNaming = {
 };
 
 /**
- * Checks a decoder's options against each other: the cross-option rules, the vocabulary scoring's value, and
+ * Checks a decoder's options against each other: the cross-option rules, the values of the vocabulary's options, and
  * reference mode's one prefix per call.
  * @throws OptionTypeError naming the option at fault
  */
-export function checkDecoderRules(options: DecoderOptions, decoding: DecodingOptions, m: ModelMetadata): void {
+export function checkDecoderRules(options: DecoderOptions, decoding: DecodingOptions): void {
   const reference = options.reference ?? false;
   const g = decoding.generator;
-  if (options.vocabScoring !== undefined) {
-    checkOptionValue(optionSpec('vocabScoring'), options.vocabScoring, 'vocabScoring', { limits: { nClasses: m.n_classes, maxTokenLen: m.max_token_len }, generator: g, resolved: {} });
-  }
+  const vocabularyOptions = vocabularyOptionsOf(options);
   checkDecodingRules({
     generator: g, decoding, useVocabulary: options.vocabulary !== undefined && options.vocabulary !== null,
     vocabulary: (options.repairWords?.length ?? 0) > 0, prior: options.prior instanceof WordPrior, seedScoring: reference,
-    ...(options.vocabScoring !== undefined ? { vocabScoring: options.vocabScoring } : {}),
+    ...vocabularyOptions,
   }, LIBRARY_NAMING);
   if (reference && (g === 'exact' || g === 'hybrid')) {
     throw new OptionTypeError('reference', "exact scoring runs many prefixes per model call; the seed's loop (reference) runs one");

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DecodingInput, VocabScoring } from '../decode/decoding.js';
+import type { DecodingInput } from '../decode/decoding.js';
 import type { GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -19,12 +19,17 @@ import { DEMO_DIR, loadStatic } from './model-card.js';
 import { GridRegistry, type RequestLimits } from './request.js';
 import { apiRoutes } from './routes.js';
 import { checkEngineValue } from '../options/engine.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
+import type { VocabularyOptions } from '../options/schema.js';
 
 export { DEMO_DIR, modelCard } from './model-card.js';
 export type { ServedModel, ServedPrior } from './decoders.js';
 
-/** Options of {@link startServer}. */
-export interface ServeOptions {
+/**
+ * Options of {@link startServer}. The options of the vocabulary's use (`vocabScoring`, as
+ * `DecoderOptions.vocabScoring`) apply to the models with a vocabulary; requests may override them.
+ */
+export interface ServeOptions extends VocabularyOptions {
   /** The loaded model (the server does not dispose it): the first model, see {@link models}. */
   model: Model;
   /** Grids requests may name (and the demo page draws). */
@@ -76,8 +81,6 @@ export interface ServeOptions {
   maxInlineGrids?: number;
   /** Use the built-in CPU decoder step (see `DecoderOptions.nativeStep`). Default true. */
   nativeStep?: boolean;
-  /** Vocabulary scoring of the models with a vocabulary (`DecoderOptions.vocabScoring`); requests may override it. */
-  vocabScoring?: VocabScoring;
 }
 
 /** A running server. */
@@ -180,7 +183,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
   const cache = await DecoderCache.create(served, registry, s.limits, { batchSize: Math.min(s.maxBatchSize, 16), nativeStep: opts.nativeStep ?? true }, {
-    decoding: opts.decoding ?? { generator: 'beam' }, vocabulary: opts.vocabScoring !== undefined ? { vocabScoring: opts.vocabScoring } : {},
+    decoding: opts.decoding ?? { generator: 'beam' }, vocabulary: vocabularyOptionsOf(opts),
   });
   const { batcher, metrics } = createBatcher(s);
   const responder = new Responder();
