@@ -4,6 +4,7 @@ import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { readLabels } from '../data/labels.js';
 import { readPredictionFile } from '../predictions.js';
 import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { priorOptions } from '../options/prior-options.js';
 import { checkPredictionsMatchData } from '../evaluate/join.js';
 
 interface FitPriorOptions {
@@ -60,7 +61,7 @@ export function register(program: Command): void {
       const targets = main.targets;
       const fit = fitPrior(main.rows, targets, prior, guard !== undefined ? { guard } : {});
       const result = {
-        priorWeight: fit.lambda, priorLength: fit.mu, swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, sweeps: fit.sweeps,
+        ...priorOptions(fit.lambda, fit.mu), swipes: targets.length, initialMrr: fit.initialMrr, mrr: fit.mrr, sweeps: fit.sweeps,
         ...(fit.guard !== undefined && guard !== undefined ? { guard: { swipes: guard.targets.length, initialMrr: fit.guard.initialMrr, mrr: fit.guard.mrr } } : {}),
       };
       if (opts.out !== undefined) writeFileAtomic(opts.out, `${JSON.stringify(result, null, 2)}\n`);

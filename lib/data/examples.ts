@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { priorOptions, type PriorWeights } from '../options/prior-options.js';
 
 /**
  * Absolute path of the package's `examples/` folder. It holds the Russian example: `model.pt` (TorchScript
@@ -43,7 +44,7 @@ export interface Example {
    * frequencies, as typed text is; null where the example has no frequencies. The model card gives the
    * measured gain, and the cost on words drawn uniformly.
    */
-  prior: { frequency: string; priorWeight: number; priorLength: number } | null;
+  prior: ({ frequency: string } & PriorWeights) | null;
 }
 
 const en = join(EXAMPLES_DIR, 'en');
@@ -69,7 +70,7 @@ export const EXAMPLES: Readonly<{ en: Example; ru: Example }> = Object.freeze({
     validRef: join(en, 'valid.ref'),
     card: join(en, 'MODEL_CARD.md'),
     // Fitted by `neuroswipe fit-prior` on 5,000 frequency-drawn held-out swipes (examples/en/MODEL_CARD.md).
-    prior: Object.freeze({ frequency: join(en, 'frequency.tsv'), priorWeight: 0.15, priorLength: -0.1 }),
+    prior: Object.freeze({ frequency: join(en, 'frequency.tsv'), ...priorOptions(0.15, -0.1) }),
   }),
   ru: Object.freeze({
     language: 'ru',

@@ -9,7 +9,8 @@ import type { CharTokenizer } from '../tokenizer.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import type { DecodedSwipe } from './decoder-types.js';
-import type { BeamOptions, DecodingOptions, GeneratorName, PriorOptions } from './decoding.js';
+import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js';
+import { priorWeights } from '../options/prior-options.js';
 import { applyPrior, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
@@ -93,11 +94,6 @@ export function priorStep(prior: WordPrior, weight: number, length: number): Pos
   };
 }
 
-/** The generator options that turn the prior on with weight λ and length term μ. */
-export function priorOptions(weight: number, length: number): Required<PriorOptions> {
-  return { priorWeight: weight, priorLength: length };
-}
-
 /**
  * The post-processors a decoder runs, in order, for its options: repair with repair words, the prior with
  * its frequencies.
@@ -105,7 +101,8 @@ export function priorOptions(weight: number, length: number): Required<PriorOpti
 export function postProcessors(d: DecodingOptions, repair: readonly string[] | undefined, prior: WordPrior | undefined): PostProcessor[] {
   const out: PostProcessor[] = [];
   if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined && repair !== undefined) out.push(repairStep(repair, d));
-  if (d.generator !== 'greedy' && d.priorWeight !== undefined && prior !== undefined) out.push(priorStep(prior, d.priorWeight, d.priorLength ?? 0));
+  const weights = priorWeights(d);
+  if (weights !== null && prior !== undefined) out.push(priorStep(prior, weights.weight, weights.length));
   return out.filter((p) => p.generators.includes(d.generator));
 }
 

@@ -5,6 +5,7 @@
  * reader wrote. The native engine keeps only the guards that protect memory (a trie a search reads).
  */
 import { optionSpec, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
+import { PRIOR_WEIGHT } from './prior-options.js';
 
 /** What the rules are about besides the options, named by each caller in its own words. */
 export type ContextTerm = 'generator' | 'useVocabulary' | 'vocabulary' | 'prior' | 'seedScoring';
@@ -60,8 +61,6 @@ interface Rule {
 
 /** The option that replaces non-vocabulary candidates by vocabulary words (it reads the vocabulary's words). */
 const REPAIR = optionSpec('repair');
-/** The option that turns the word-frequency prior on (it reads the prior's frequencies). */
-const PRIOR_WEIGHT = optionSpec('priorWeight');
 /** How the vocabulary restricts the model's log-probabilities. */
 const VOCAB_SCORING = optionSpec('vocabScoring');
 
@@ -75,11 +74,6 @@ const has = (x: RuleInput, spec: OptionSpec): boolean => isSet(x.decoding, spec)
 /** Whether the generator's options read the vocabulary's words without restricting the search to them (repair). */
 export function needsVocabularyWords(decoding: object): boolean {
   return isSet(decoding, REPAIR);
-}
-
-/** Whether the generator's options turn the word-frequency prior on (its frequency file is then part of a predictor). */
-export function needsPrior(decoding: object): boolean {
-  return isSet(decoding, PRIOR_WEIGHT);
 }
 
 /** The options that read the vocabulary's words without restricting the search (for a message naming them). */

@@ -11,7 +11,7 @@ import { optionOf } from '../invalid-option.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { RequestError, badField, mergeDecoding, type GridRegistry, type MergedDecoding, type RequestLimits } from './request.js';
 import { overRequestLimit } from '../options/resolve.js';
-import { priorOptions } from '../decode/postprocess.js';
+import { priorOptions } from '../options/prior-options.js';
 
 /** A model's word-frequency prior: the frequencies and the fitted weights (`decoding.priorWeight`, `decoding.priorLength`). */
 export interface ServedPrior {
