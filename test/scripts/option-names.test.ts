@@ -4,20 +4,15 @@
  * the count finds names in code, not in comments or sentences, and fails a tree over the limit.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT, runScript } from '../helpers/scripts.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SCRIPT = join(ROOT, 'scripts/option-names.mjs');
+const ROOT = REPO_ROOT;
+const run = (args: string[]): { status: number | null; stdout: string } => runScript('option-names.mjs', args);
 
 interface Row { name: string; seed: string; group: string; files: string[]; seedFiles: string[] }
-
-function run(args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
 
 describe('scripts/option-names.mjs', () => {
   it('names each decoding option of lib/ in at most 3 files', () => {
