@@ -5,7 +5,7 @@ import { Option } from 'commander';
 import { Decoder, EXACT_PROGRESS_SWIPES } from '../decode/decoder.js';
 import { decodeFile, LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
 import { GENERATOR_NAMES, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
-import { addEngineFlags, addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, optionsFromFlags } from '../options/cli.js';
 import { checkDecodingRules, VOCABULARY_WORD_READERS } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
 import { Model, type DeviceRequest, type Precision } from '../model/model.js';
@@ -18,7 +18,7 @@ import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
 import { checkVocabFlags } from './vocab-flags.js';
 import { longestWord, resolveDecodingOptions } from '../decode/decoding.js';
-import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 
 interface DecodeCliOptions {
@@ -36,8 +36,6 @@ interface DecodeCliOptions {
   threads: number;
   grid?: string;
   reference?: boolean;
-  torchscriptStep?: boolean;
-  skipForced: boolean;
   seedCompatibleFeatures?: boolean;
   out: string;
   force?: boolean;
@@ -60,8 +58,6 @@ export function register(program: Command): void {
   addEngineFlags(addOptionFlags(cmd), 'decode')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
-    .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
-    .option('--no-skip-forced', 'run the model even where the vocabulary allows a single next token (same results, slower)')
     .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
     .requiredOption('--out <file>', 'prediction rows, JSONL (written to a temp file, then renamed)')
     .option('--force', 'overwrite --out if it exists')
@@ -69,6 +65,7 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids, o.prior]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
+      const engine = engineFromFlags(o as unknown as Record<string, unknown>, 'decode', () => undefined);
       checkVocabFlags(o, VOCABULARY_WORD_READERS, o as unknown as Record<string, unknown>);
       const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName);
       const given = flags.decoding;
@@ -100,8 +97,9 @@ export function register(program: Command): void {
           batchSize: o.batchSize ?? defaultBatchSize(model.device),
           workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
-          nativeStep: !o.torchscriptStep,
-          skipForced: o.skipForced,
+          // The built-in step and forced-token skipping unless their switches turn them off.
+          nativeStep: (engine.nativeStep as boolean | undefined) ?? DEFAULT_NATIVE_STEP,
+          skipForced: (engine.skipForced as boolean | undefined) ?? DEFAULT_SKIP_FORCED,
         });
         const progress = createProgress({ label: 'decode', unit: 'swipes', quiet: o.quiet });
         // The bar's total is the file's line count (every grid): the count of the chosen grids' swipes is

@@ -36,7 +36,6 @@ interface ServeCliOptions {
   requestTimeoutMs: number;
   maxBodyBytes: number;
   maxSwipesPerRequest: number;
-  torchscriptStep?: boolean;
   quiet?: boolean;
 }
 
@@ -67,7 +66,6 @@ export function register(program: Command): void {
     .option('--request-timeout-ms <ms>', 'time a request may take, body included, before it gets 503', integerArg(1), 10_000)
     .option('--max-body-bytes <n>', 'largest request body', integerArg(1), 1 << 20)
     .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
-    .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
       const vocabs = o.vocab ?? [];
       checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, [], {});
@@ -131,7 +129,7 @@ export function register(program: Command): void {
           maxBodyBytes: o.maxBodyBytes,
           maxSwipesPerRequest: o.maxSwipesPerRequest,
           maxBeamSize,
-          nativeStep: !o.torchscriptStep,
+          nativeStep: (engine.nativeStep as boolean | undefined) ?? true,
           ...flags.vocabulary,
         });
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.

@@ -90,6 +90,12 @@ export const CLI_NAMING: RuleNaming = {
   fail: (t, text) => new Error(`${cliName(t)}: ${text}`),
 };
 
+/** A switch's value: `flagSets` when its flag is given, else undefined (commander keeps a `--no-x` flag as `x: false`). */
+function switchValue(o: Readonly<Record<string, unknown>>, spec: EngineOptionSpec, flagSets: boolean): boolean | undefined {
+  const flag = new Option(spec.flag);
+  return o[flag.attributeName()] === !flag.negate ? flagSets : undefined;
+}
+
 /** An engine flag as commander takes it: checked against the option's values. */
 function engineOption(spec: EngineOptionSpec, flag: string, help: string): Option {
   const o = new Option(flag, help).argParser((text: string) => {
@@ -111,6 +117,10 @@ function engineOption(spec: EngineOptionSpec, flag: string, help: string): Optio
 export function addEngineFlags(cmd: Command, command: EngineCommand, fromConfig = false): Command {
   for (const spec of ENGINE_OPTIONS) {
     if (!spec.commands.includes(command)) continue;
+    if (spec.value.kind === 'switch') {
+      cmd.addOption(new Option(spec.flag, spec.doc));
+      continue;
+    }
     const configFirst = fromConfig && spec.config === true;
     const o = engineOption(spec, spec.flag, spec.doc);
     if (configFirst) o.default(undefined, `the config's ${spec.name}, else ${spec.defaultHelp}`);
@@ -132,7 +142,7 @@ export function engineFromFlags(o: Readonly<Record<string, unknown>>, command: E
   const out: Record<string, unknown> = {};
   for (const spec of ENGINE_OPTIONS) {
     if (!spec.commands.includes(command)) continue;
-    let v = o[spec.name];
+    let v = spec.value.kind === 'switch' ? switchValue(o, spec, spec.value.flagSets) : o[spec.name];
     const old = spec.deprecated;
     if (old !== undefined && o[old.name] !== undefined) {
       note(`${flagName(old)} is deprecated: use ${flagName(spec)} (the same value)`);

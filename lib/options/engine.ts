@@ -29,7 +29,9 @@ export type EngineValue =
   | { kind: 'device' }
   | { kind: 'int'; min: number; max: number }
   | { kind: 'int-or-auto'; min: number }
-  | { kind: 'enum'; values: readonly string[] };
+  | { kind: 'enum'; values: readonly string[] }
+  /** A flag without a value that sets the option to `flagSets` (the option is the opposite unless given). */
+  | { kind: 'switch'; flagSets: boolean };
 
 /** One engine option, declared once. */
 export interface EngineOptionSpec {
@@ -71,6 +73,16 @@ export const ENGINE_OPTIONS: readonly EngineOptionSpec[] = [
     doc: "swipes decoded together by each search (continuous batching), or 'auto' (from the GPU's free memory)",
   },
   {
+    name: 'nativeStep', flag: '--torchscript-step', group: 'engine', value: { kind: 'switch', flagSets: false }, commands: ['decode', 'serve'],
+    defaultHelp: 'the built-in decoder step',
+    doc: "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)",
+  },
+  {
+    name: 'skipForced', flag: '--no-skip-forced', group: 'engine', value: { kind: 'switch', flagSets: false }, commands: ['decode'],
+    defaultHelp: 'forced tokens skip the model',
+    doc: 'run the model even where the vocabulary allows a single next token (same results, slower)',
+  },
+  {
     name: 'workers', flag: '--workers <n>', group: 'engine', value: { kind: 'int', min: 1, max: 64 }, commands: ['decode', 'predict', 'reproduce'], config: true,
     defaultHelp: 'one per core divided by --threads on the CPU, 1 on CUDA',
     doc: 'searches run at once on parts of the data, each on its own thread',
@@ -110,6 +122,8 @@ export function expectedEngineValue(v: EngineValue): string {
       return `an integer ≥ ${v.min} or 'auto'`;
     case 'enum':
       return v.values.join(' | ');
+    case 'switch':
+      return 'true or false';
   }
 }
 
@@ -124,6 +138,8 @@ function isEngineValue(t: EngineValue, v: unknown): boolean {
       return v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= t.min);
     case 'enum':
       return typeof v === 'string' && t.values.includes(v);
+    case 'switch':
+      return typeof v === 'boolean';
   }
 }
 
@@ -160,6 +176,8 @@ function jsonSchemaOf(v: EngineValue): object {
       return { anyOf: [{ type: 'integer', minimum: v.min }, { const: 'auto' }] };
     case 'enum':
       return { type: 'string', enum: [...v.values] };
+    case 'switch':
+      return { type: 'boolean' };
   }
 }
 
