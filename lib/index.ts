@@ -4,7 +4,8 @@
  * registry, the HTTP server and synthetic swipes. Everything else under `lib/` is internal and may change.
  */
 // Swipes and keyboards
-export { SwipeReader, readSwipes, readLabels, readRef, type DataLabels, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
+export { SwipeReader, readSwipes, type ReadSwipesOptions, type Swipe } from './data/dataset.js';
+export { readLabels, readRef, type DataLabels } from './data/labels.js';
 export { BadLineError, BadLineReport } from './io/bad-line.js';
 export { InvalidSwipeError, checkSwipe, checkSwipes } from './data/swipe-input.js';
 export { EXAMPLES, EXAMPLES_DIR, type Example } from './data/examples.js';
@@ -29,7 +30,8 @@ export {
   type BeamOptions, type DecodingInput, type ExactOptions, type GeneratorOptions, type HybridOptions, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
   type PriorOptions, type VocabScoring,
 } from './decode/decoding.js';
-export { WordPrior, fitPrior, readFrequencyFile, readFrequencyTable, readPriorOptions, type FittedPriorOptions, type FrequencyTable, type PriorFit, type PriorGuard } from './decode/prior.js';
+export { WordPrior, fitPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable, type PriorFit, type PriorGuard } from './decode/prior.js';
+export { readPriorOptions, type FittedPriorOptions } from './options/prior-options.js';
 export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions, type ScoredStep } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';
 export type { AutoBatchChoice } from './decode/auto-batch.js';

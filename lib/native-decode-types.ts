@@ -3,29 +3,20 @@
  * options of one `decodeSwipes` call in three parts, its result, and the DTW baseline's input and output.
  */
 import type { DecodeWork, NativeDecodeStats } from './decode/stats.js';
+import type { SearchPayload } from './options/schema.js';
 
 /** The searches the native engine runs (native/search/). */
 export type NativeGenerator = 'greedy' | 'beam' | 'beam-sync' | 'exact' | 'hybrid';
 
 /**
- * What the search does (native SearchOptions): the search options of lib/options/schema.ts by their names
- * (`returnHypotheses` of exact and hybrid as `topN`, 0 = all), and a debug statistic.
+ * What the search does (native SearchOptions): the search options of lib/options/schema.ts by their names,
+ * derived from their declarations (`returnHypotheses` of exact and hybrid as `topN`, 0 = all), and a debug
+ * statistic.
  */
-export interface NativeSearchOptions {
-  generator: NativeGenerator;
-  beamSize?: number;
-  normalizationFactor?: number;
-  maxSteps: number;
-  tokenLogProbFloor?: number;
-  scoreCeiling?: number;
-  /** Exact scoring and hybrid: best words returned per swipe, 0 = all (default 6). Need a vocabulary trie. */
-  topN?: number;
-  hybridSteps?: number;
-  /** With a vocabulary trie: `'seed'` renormalises over the allowed tokens, `'model'` keeps the model's log-probabilities. Default `'seed'`. */
-  vocabScoring?: 'seed' | 'model';
+export type NativeSearchOptions = SearchPayload & {
   /** Debug statistic: record each swipe's search decision margins (returned in `margins`). */
   margins?: boolean;
-}
+};
 
 /** How the engine runs the search (native EngineOptions); only `seedTies` may change a result. */
 export interface NativeEngineOptions {

@@ -9,7 +9,7 @@ import { fitWeights } from '../aggregate/fit.js';
 import { alignInputs } from '../aggregate/inputs.js';
 import { readVocabSet } from '../aggregate/vocab.js';
 import { readWeightState, type WeightState, weightsFromState, writeWeightState } from '../aggregate/state.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { at } from '../util/checked.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
 import { checkPredictionsMatchData } from '../evaluate/join.js';

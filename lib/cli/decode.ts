@@ -5,10 +5,10 @@ import { Option } from 'commander';
 import { Decoder, EXACT_PROGRESS_SWIPES } from '../decode/decoder.js';
 import { decodeFile, LONG_SWIPE_POLICIES, parseLongSwipePolicy } from '../decode/decode-file.js';
 import { GENERATOR_NAMES, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
-import { addOptionFlags, CLI_NAMING, optionsFromFlags } from '../options/cli.js';
-import { checkDecodingRules } from '../options/rules.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, optionsFromFlags } from '../options/cli.js';
+import { checkDecodingRules, VOCABULARY_WORD_READERS } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
+import { Model, type DeviceRequest, type Precision } from '../model/model.js';
 import { createProgress } from '../util/progress.js';
 import { PredictionWriter } from '../predictions.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
@@ -16,9 +16,9 @@ import { setNumThreads, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary, readFittedWordList } from '../vocabulary.js';
 import { batchSummary } from './batch-summary.js';
 import { countLines } from '../io/count-lines.js';
-import { batchSizeOption, checkVocabFlags, deviceOption, threadsOption, workersOption } from './decoding-options.js';
-import { resolveDecodingOptions } from '../decode/decoding.js';
-import { defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
+import { checkVocabFlags } from './vocab-flags.js';
+import { longestWord, resolveDecodingOptions } from '../decode/decoding.js';
+import { DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultBatchSize, defaultWorkers, toPredictionRow } from '../decode/defaults.js';
 import { readFrequencyTable, WordPrior } from '../decode/prior.js';
 
 interface DecodeCliOptions {
@@ -36,8 +36,6 @@ interface DecodeCliOptions {
   threads: number;
   grid?: string;
   reference?: boolean;
-  torchscriptStep?: boolean;
-  skipForced: boolean;
   seedCompatibleFeatures?: boolean;
   out: string;
   force?: boolean;
@@ -57,16 +55,9 @@ export function register(program: Command): void {
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
     .addOption(new Option('--generator <name>', `search; exact scores every vocabulary word of every swipe: about 100× beam's time (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
     .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·max(log p(word), log p_k) + μ·length; off unless given');
-  addOptionFlags(cmd)
-    .addOption(deviceOption())
-    .addOption(new Option('--precision <dtype>', 'dtype the model computes in; bfloat16 (CPU or CUDA) and float16 (CUDA only) drift slightly from float32, the seed-exact mode').choices([...PRECISIONS]).default('float32'))
-    .addOption(batchSizeOption())
-    .addOption(workersOption())
-    .addOption(threadsOption())
+  addEngineFlags(addOptionFlags(cmd), 'decode')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")
     .option('--reference', "the seed's own loop: batch of one, full-prefix decode per hypothesis (slow; for parity checks)")
-    .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
-    .option('--no-skip-forced', 'run the model even where the vocabulary allows a single next token (same results, slower)')
     .option('--seed-compatible-features', "reproduce the seed's inf/NaN features on equal timestamps")
     .requiredOption('--out <file>', 'prediction rows, JSONL (written to a temp file, then renamed)')
     .option('--force', 'overwrite --out if it exists')
@@ -74,12 +65,13 @@ export function register(program: Command): void {
     .action(async (o: DecodeCliOptions) => {
       checkOutputPaths([o.out], o.force === true, [o.data, o.model, o.vocab, o.grids, o.prior]);
       const longSwipes = parseLongSwipePolicy(o.longSwipes);
-      checkVocabFlags(o, true);
+      const engine = engineFromFlags(o as unknown as Record<string, unknown>, 'decode', () => undefined);
+      checkVocabFlags(o, VOCABULARY_WORD_READERS, o as unknown as Record<string, unknown>);
       const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName);
       const given = flags.decoding;
       checkDecodingRules({
         generator: given.generator, decoding: given, useVocabulary: o.useVocab === true, vocabulary: o.vocab !== undefined,
-        prior: o.prior !== undefined, seedScoring: o.reference === true, ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+        prior: o.prior !== undefined, seedScoring: o.reference === true, ...flags.vocabulary,
       }, CLI_NAMING);
       if (o.reference && (o.generator === 'exact' || o.generator === 'hybrid')) throw new Error(`--reference is the seed's one-prefix-per-call loop; ${o.generator} runs many prefixes per call`);
       // Read before the model is loaded, so that a bad line fails fast.
@@ -97,16 +89,17 @@ export function register(program: Command): void {
         const note = (line: string): void => void process.stderr.write(`${line}\n`);
         let vocabulary: Vocabulary | null = null;
         let repairWords: string[] | undefined;
-        if (o.vocab && o.useVocab) vocabulary = await Vocabulary.fromFile(o.vocab, model, { maxLength: decoding.maxSteps - 1, onNote: note });
-        else if (o.vocab) repairWords = readFittedWordList(o.vocab, decoding.maxSteps - 1, note).words;
+        if (o.vocab && o.useVocab) vocabulary = await Vocabulary.fromFile(o.vocab, model, { maxLength: longestWord(decoding), onNote: note });
+        else if (o.vocab) repairWords = readFittedWordList(o.vocab, longestWord(decoding), note).words;
         const decoder = await Decoder.create(model, {
           decoding, grids, vocabulary, repairWords, prior, reference: o.reference,
-          ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+          ...flags.vocabulary,
           batchSize: o.batchSize ?? defaultBatchSize(model.device),
           workers: o.workers ?? defaultWorkers(model.device, threads),
           seedCompatibleFeatures: o.seedCompatibleFeatures,
-          nativeStep: !o.torchscriptStep,
-          skipForced: o.skipForced,
+          // The built-in step and forced-token skipping unless their switches turn them off.
+          nativeStep: (engine.nativeStep as boolean | undefined) ?? DEFAULT_NATIVE_STEP,
+          skipForced: (engine.skipForced as boolean | undefined) ?? DEFAULT_SKIP_FORCED,
         });
         const progress = createProgress({ label: 'decode', unit: 'swipes', quiet: o.quiet });
         // The bar's total is the file's line count (every grid): the count of the chosen grids' swipes is

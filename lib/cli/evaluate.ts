@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { type EvaluationResult, evaluatePredictionFile } from '../evaluate/evaluate.js';
 import { appendResults } from '../evaluate/results-table.js';
 import { checkOutputPath } from '../io/atomic-write.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { formatTextTable } from '../io/text-table.js';
 
 /**

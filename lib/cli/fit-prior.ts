@@ -1,9 +1,10 @@
 /** `neuroswipe fit-prior`: the word-frequency prior's λ, μ and floor rank fitted on validation predictions. */
 import type { Command } from 'commander';
 import { checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { readPredictionFile } from '../predictions.js';
-import { fitPrior, priorOptions, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { fitPrior, readFrequencyTable, WordPrior } from '../decode/prior.js';
+import { priorOptions } from '../options/prior-options.js';
 import { optionSpec } from '../options/schema.js';
 import { checkPredictionsMatchData } from '../evaluate/join.js';
 

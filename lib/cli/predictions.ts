@@ -1,7 +1,7 @@
 /** `neuroswipe predictions merge`: joins the shard files of `predict --shard` into the unsharded files. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { evaluateRows } from '../evaluate/evaluate.js';
 import { findShardSets, isComplete, mergeShardFiles, type MergedPredictions } from '../predict/merge.js';
 import { identityFromMeta } from '../predict/predictor.js';

@@ -6,7 +6,7 @@ import { createReporter } from '../predict/progress.js';
 import { reproduce } from '../reproduce/run.js';
 import { formatReproduceSummary } from '../reproduce/summary.js';
 import { collect, integerArg } from './parse-number.js';
-import { batchSizeOption, deviceOption, workersOption } from './decoding-options.js';
+import { addEngineFlags } from '../options/cli.js';
 import { DEFAULT_THREADS_PER_SEARCH } from '../decode/defaults.js';
 
 interface ReproduceCliOptions {
@@ -27,7 +27,7 @@ interface ReproduceCliOptions {
 
 /** Registers `reproduce`. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('reproduce')
     .description('the Yandex Cup submission in one run: export seed weights, predict, aggregate per grid, fill from the DTW baseline, write the CSV')
     .requiredOption('--config <file>', 'reproduction config (seed prediction_config + aggregation_config), e.g. configs/yandex-cup.json')
@@ -36,10 +36,8 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'the submission CSV')
     .option('--work-dir <dir>', 'intermediate files; a rerun resumes from them (default: <out without extension>.work next to the output)')
     .option('--set <path=value>', 'override a config field, e.g. --set generator_call_kwargs.max_steps_n=20 (repeatable)', collect, [])
-    .option('--force', 'overwrite an existing output CSV')
-    .addOption(deviceOption())
-    .addOption(batchSizeOption())
-    .addOption(workersOption())
+    .option('--force', 'overwrite an existing output CSV');
+  addEngineFlags(cmd, 'reproduce')
     .addOption(
       new Option('--threads <n>', "libtorch intra-op threads per search, and the DTW baseline's threads")
         .argParser(integerArg(1, 1024))

@@ -1,18 +1,19 @@
 /** `neuroswipe serve`: online decoding over HTTP with dynamic batching, and the demo page. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { GENERATOR_NAMES, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
+import { GENERATOR_NAMES, longestWord, resolveDecodingOptions, withNoVocabularyDefault, type GeneratorName } from '../decode/decoding.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
-import { addOptionFlags, CLI_NAMING, flagName, optionsFromFlags } from '../options/cli.js';
+import { addEngineFlags, addOptionFlags, CLI_NAMING, engineFromFlags, flagName, optionsFromFlags } from '../options/cli.js';
+import { overRequestLimit } from '../options/resolve.js';
 import { checkDecodingRules } from '../options/rules.js';
 import { loadGrids, DEFAULT_GRIDS_PATH } from '../keyboard/grid.js';
-import { Model, PRECISIONS, type DeviceRequest, type Precision } from '../model/model.js';
+import { Model, type DeviceRequest, type Precision } from '../model/model.js';
 import { setNumThreads, defaultThreadCount, tuneHeapForThroughput } from '../runtime.js';
 import { Vocabulary } from '../vocabulary.js';
 import { readFrequencyFile, WordPrior } from '../decode/prior.js';
 import { startServer } from '../serve/server.js';
 import { integerArg, numberArg, parseNumber } from './parse-number.js';
-import { checkVocabFlags, deviceOption } from './decoding-options.js';
+import { checkVocabFlags } from './vocab-flags.js';
 
 interface ServeCliOptions {
   model: string[];
@@ -28,7 +29,6 @@ interface ServeCliOptions {
   maxBeamSize: number;
   device: DeviceRequest;
   precision: Precision;
-  workers?: number;
   threads: number;
   maxBatchSize: number;
   maxWaitMs: number;
@@ -36,7 +36,6 @@ interface ServeCliOptions {
   requestTimeoutMs: number;
   maxBodyBytes: number;
   maxSwipesPerRequest: number;
-  torchscriptStep?: boolean;
   quiet?: boolean;
 }
 
@@ -64,22 +63,16 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg(0, 65535), 8080)
     .addOption(new Option('--generator <name>', 'search').choices([...GENERATOR_NAMES]).default('beam'));
-  addOptionFlags(cmd, SERVE_FLAGS)
-    .option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16)
-    .addOption(deviceOption())
-    .addOption(new Option('--precision <dtype>', 'dtype the model computes in').choices([...PRECISIONS]).default('float32'))
-    .addOption(new Option('--workers <n>', 'batches decoded at once (native searches in parallel)').argParser(integerArg(1, 1024)).default(undefined, 'one per core on the CPU, 1 on CUDA'))
-    .option('--threads <n>', 'libtorch intra-op threads per search', integerArg(1, 1024), 1)
+  addEngineFlags(addOptionFlags(cmd, SERVE_FLAGS).option('--max-beam-size <n>', 'largest decoding.beamSize a request may ask for', integerArg(1), 16), 'serve')
     .option('--max-batch-size <n>', 'most swipes decoded together in one batch', integerArg(1), 16)
     .option('--max-wait-ms <ms>', 'longest a request waits for others to fill its batch', numberArg(0), 2)
     .option('--max-queue <n>', 'most swipes waiting for a batch; beyond it requests get 503 with Retry-After', integerArg(1), 1024)
     .option('--request-timeout-ms <ms>', 'time a request may take, body included, before it gets 503', integerArg(1), 10_000)
     .option('--max-body-bytes <n>', 'largest request body', integerArg(1), 1 << 20)
     .option('--max-swipes-per-request <n>', 'most swipes in one request', integerArg(1), 64)
-    .option('--torchscript-step', "on the CPU, call the model's decode_step instead of the built-in decoder step (same results, slower)")
     .action(async (o: ServeCliOptions) => {
       const vocabs = o.vocab ?? [];
-      checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, false);
+      checkVocabFlags({ vocab: vocabs.length > 0 ? vocabs.join(', ') : undefined, useVocab: o.useVocab }, [], {});
       if (vocabs.length > 0 && vocabs.length !== o.model.length) {
         throw new Error(`--vocab: ${vocabs.length} vocabularies for ${o.model.length} models; give one --vocab per --model, in the same order`);
       }
@@ -98,19 +91,19 @@ export function register(program: Command): void {
       for (const w of weights) if (!(w >= 0)) throw new RangeError(`--prior-weight: expected a finite number ≥ 0, got ${w}`);
       if (priors.length > 0 && o.generator === 'greedy') throw new Error('--prior reranks candidate lists: it applies to beam, beam-sync, exact and hybrid, not greedy');
       const { port, maxWaitMs, maxBeamSize } = o;
+      const engine = engineFromFlags(o as unknown as Record<string, unknown>, 'serve', (line) => process.stderr.write(`neuroswipe serve: ${line}\n`));
       setNumThreads(o.threads);
       tuneHeapForThroughput();
       const flags = optionsFromFlags(o as unknown as Record<string, unknown>, o.generator as GeneratorName, SERVE_FLAGS);
       const decoding = flags.decoding;
       checkDecodingRules({
         generator: decoding.generator, decoding, useVocabulary: o.useVocab === true, vocabulary: vocabs.length > 0, prior: false,
-        ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+        ...flags.vocabulary,
       }, CLI_NAMING);
       // Without a vocabulary the beams keep NO_VOCAB_RETURN_HYPOTHESES candidates unless told otherwise.
       Object.assign(decoding, withNoVocabularyDefault(decoding, o.useVocab === true));
-      if (typeof decoding.beamSize === 'number' && decoding.beamSize > maxBeamSize) {
-        throw new RangeError(`--beam-size: ${decoding.beamSize} is above --max-beam-size ${maxBeamSize}`);
-      }
+      const over = overRequestLimit(decoding, { maxBeamSize });
+      if (over !== null) throw new RangeError(`${flagName(over.spec)}: ${over.value} is above ${over.limit.flag} ${over.max}`);
       const grids = loadGrids(o.grids);
       const say = (line: string): void => {
         if (!o.quiet) process.stderr.write(`${line}\n`);
@@ -128,8 +121,8 @@ export function register(program: Command): void {
             continue;
           }
           // The word list fitted to the longest word the search can generate, as decode and predict fit it.
-          const maxSteps = resolveDecodingOptions(decoding, { nClasses: m.metadata.n_classes, maxTokenLen: m.metadata.max_token_len }).maxSteps;
-          vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: maxSteps - 1, onNote: say }));
+          const longest = longestWord(resolveDecodingOptions(decoding, { nClasses: m.metadata.n_classes, maxTokenLen: m.metadata.max_token_len }));
+          vocabularies.push(await Vocabulary.fromFile(path, m, { maxLength: longest, onNote: say }));
         }
         const vocabulary = vocabularies[0] ?? null;
         const servedPriors = priors.map((path, i) => ({ frequencies: new WordPrior(readFrequencyFile(path)), weight: weights[i]!, length: lengths[i] ?? 0, floorRank: floors[i] ?? null }));
@@ -141,13 +134,13 @@ export function register(program: Command): void {
           maxBatchSize: o.maxBatchSize,
           maxWaitMs,
           maxQueue: o.maxQueue,
-          workers: o.workers ?? (onGpu ? 1 : defaultThreadCount()),
+          concurrentBatches: (engine.concurrentBatches as number | undefined) ?? (onGpu ? 1 : defaultThreadCount()),
           requestTimeoutMs: o.requestTimeoutMs,
           maxBodyBytes: o.maxBodyBytes,
           maxSwipesPerRequest: o.maxSwipesPerRequest,
           maxBeamSize,
-          nativeStep: !o.torchscriptStep,
-          ...(flags.vocabScoring !== undefined ? { vocabScoring: flags.vocabScoring } : {}),
+          nativeStep: (engine.nativeStep as boolean | undefined) ?? true,
+          ...flags.vocabulary,
         });
         // The address is printed even with --quiet: with --port 0 it is the only place that names the port.
         const described = models.map((m, i) => {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readPredictionFile } from '../predictions.js';
 import { fillFromBaseline, mergeByIndex, readBaselineCsv, SUBMISSION_WIDTH, writeSubmission } from '../submission.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { checkOutputPaths } from '../io/atomic-write.js';
 
 /** Registers `submit`. */

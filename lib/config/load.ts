@@ -4,15 +4,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { DeviceRequest } from '../model/model.js';
 import { applyOverrides, parseOverride } from './overrides.js';
 import { validateConfigDocument } from './schema.js';
 import { strictDecodingOptions } from './generator-options.js';
 import type { PredictionPlan, PredictorEntry } from './plan.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE } from '../decode/defaults.js';
-import { DEFAULT_VOCAB_SCORING, VOCABULARY_OPTIONS, type VocabScoring } from '../options/schema.js';
-import { checkDecodingRules, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
+import { VOCABULARY_OPTIONS, type VocabularyOptions } from '../options/schema.js';
+import { seedVocabularyOptions, vocabularyDefaults, vocabularyOptionsOf } from '../options/vocabulary-options.js';
+import { checkDecodingRules, optionPath, type ContextTerm, type RuleInput, type RuleNaming, type RuleTerm } from '../options/rules.js';
 import { parseJsonFile } from '../io/json.js';
+import { engineConfigValues } from '../options/engine.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,25 +32,35 @@ function mustExist(path: string, where: string, kind: 'file' | 'dir'): void {
 }
 
 /** The config's own field names of the rule terms (relative to its section). */
-type ConfigNames = Record<RuleTerm, string>;
+/** A config format's names of the rules' terms: the context's, and where the generator's options sit. */
+interface ConfigNames {
+  context: Record<ContextTerm, string>;
+  /** The member holding the generator's own options, and which of an option's names the format uses. */
+  options: { prefix: string; key: 'name' | 'seed' };
+}
 
 const SEED_NAMES: ConfigNames = {
-  generator: 'generator', useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', repair: 'generator_call_kwargs.repair',
-  prior: 'prior_path', priorWeight: 'generator_call_kwargs.prior_weight', vocabScoring: 'vocab_scoring', seedScoring: 'a seed-format config',
+  context: { generator: 'generator', useVocabulary: 'use_vocab_for_generation', vocabulary: 'voc_path', prior: 'prior_path', seedScoring: 'a seed-format config' },
+  options: { prefix: 'generator_call_kwargs', key: 'seed' },
 };
 const NATIVE_NAMES: ConfigNames = {
-  generator: 'generator', useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', repair: 'decoding.repair',
-  prior: 'prior', priorWeight: 'decoding.priorWeight', vocabScoring: 'vocabScoring', seedScoring: 'seedScoring',
+  context: { generator: 'generator', useVocabulary: 'useVocabulary', vocabulary: 'vocabulary', prior: 'prior', seedScoring: 'seedScoring' },
+  options: { prefix: 'decoding', key: 'name' },
 };
+
+/** A term by its config field. */
+function configName(t: RuleTerm, names: ConfigNames): string {
+  return typeof t === 'string' ? names.context[t] : optionPath(t, names.options.prefix, names.options.key);
+}
 
 /** The cross-option rules in a config's words: `file: section.field: problem`. */
 function configNaming(at: (field: string) => string, names: ConfigNames): RuleNaming {
   const flag = (t: RuleTerm) => t === 'useVocabulary';
   return {
-    name: (t) => names[t],
+    name: (t) => configName(t, names),
     need: (t) => (flag(t) ? 'it must be true' : 'missing field'),
-    drop: (t) => (flag(t) ? 'it must be false' : `drop ${names[t]}`),
-    fail: (t, text) => new Error(`${at(names[t])}: ${text}`),
+    drop: (t) => (flag(t) ? 'it must be false' : `drop ${configName(t, names)}`),
+    fail: (t, text) => new Error(`${at(configName(t, names))}: ${text}`),
   };
 }
 
@@ -61,8 +72,8 @@ function configNaming(at: (field: string) => string, names: ConfigNames): RuleNa
  */
 function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; priorPath: string | undefined; at: (field: string) => string; names: ConfigNames }): string | undefined {
   checkDecodingRules(x, configNaming(f.at, f.names));
-  if (f.vocabularyPath !== undefined) mustExist(f.vocabularyPath, f.at(f.names.vocabulary), 'file');
-  if (f.priorPath !== undefined) mustExist(f.priorPath, f.at(f.names.prior), 'file');
+  if (f.vocabularyPath !== undefined) mustExist(f.vocabularyPath, f.at(f.names.context.vocabulary), 'file');
+  if (f.priorPath !== undefined) mustExist(f.priorPath, f.at(f.names.context.prior), 'file');
   return f.priorPath;
 }
 
@@ -73,7 +84,7 @@ function searchFiles(x: RuleInput, f: { vocabularyPath: string | undefined; prio
  * @throws Error naming the file and the field for invalid JSON, unknown or mistyped fields, missing
  *   members, bad generator options, and files or folders that do not exist
  */
-export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: { vocabScoring?: VocabScoring } = {}): PredictionPlan {
+export function loadPredictionConfig(path: string, sets: readonly string[] = [], flags: VocabularyOptions = {}): PredictionPlan {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -124,7 +135,7 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
   const priorPath = searchFiles(
     {
       generator: decoding.generator, decoding, useVocabulary: c.use_vocab_for_generation as boolean, vocabulary: true, prior: seedPrior !== undefined, seedScoring: true,
-      ...(typeof c.vocab_scoring === 'string' ? { vocabScoring: c.vocab_scoring as VocabScoring } : {}),
+      ...vocabularyOptionsOf(c, 'seed'),
     },
     { vocabularyPath, priorPath: seedPrior, at, names: SEED_NAMES },
   );
@@ -138,8 +149,8 @@ function fromSeed(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary: c.use_vocab_for_generation as boolean,
-    // The seed's configs score the vocabulary as the seed does.
-    ...(c.use_vocab_for_generation === true ? { vocabScoring: 'seed' as const } : {}),
+    // The seed's configs use the vocabulary as the seed does.
+    ...(c.use_vocab_for_generation === true ? seedVocabularyOptions() : {}),
     decoding,
     transform: {
       name: c.transform_name as string,
@@ -188,9 +199,9 @@ function fromNative(c: Obj, file: string): PredictionPlan {
   const dec = c.decoding as Obj;
   const decoding = strictDecodingOptions(dec.generator, dec, 'native', at('decoding'));
   const nativePrior = typeof c.prior === 'string' ? res(c.prior) : undefined;
-  const vocabScoring = c.vocabScoring as VocabScoring | undefined;
+  const vocabulary = vocabularyOptionsOf(c);
   const priorPath = searchFiles(
-    { generator: decoding.generator, decoding, useVocabulary, vocabulary: vocabularyPath !== undefined, prior: nativePrior !== undefined, ...(vocabScoring !== undefined ? { vocabScoring } : {}) },
+    { generator: decoding.generator, decoding, useVocabulary, vocabulary: vocabularyPath !== undefined, prior: nativePrior !== undefined, ...vocabulary },
     { vocabularyPath: undefined, priorPath: nativePrior, at, names: NATIVE_NAMES },
   );
   const t = (c.transform ?? {}) as Obj;
@@ -204,7 +215,7 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     vocabularyPath,
     ...(priorPath !== undefined ? { priorPath } : {}),
     useVocabulary,
-    ...(useVocabulary ? { vocabScoring: vocabScoring ?? DEFAULT_VOCAB_SCORING } : {}),
+    ...(useVocabulary ? { ...vocabularyDefaults(), ...vocabulary } : {}),
     decoding,
     transform: {
       name: typeof t.name === 'string' ? t.name : undefined,
@@ -217,9 +228,9 @@ function fromNative(c: Obj, file: string): PredictionPlan {
     outDir,
     registryPath: typeof c.registry === 'string' ? res(c.registry) : undefined,
     predictors,
-    device: (c.device as DeviceRequest | undefined) ?? DEFAULT_DEVICE,
-    batchSize: c.batchSize as number | undefined,
-    chunkSize: (c.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
-    threads: c.threads as number | undefined,
+    device: DEFAULT_DEVICE,
+    chunkSize: DEFAULT_CHUNK_SIZE,
+    // The engine options the section gives (lib/options/engine.ts), over those defaults.
+    ...(engineConfigValues(c, `${file}: predict`) as Partial<Pick<PredictionPlan, 'device' | 'batchSize' | 'workers' | 'threads' | 'chunkSize'>>),
   };
 }

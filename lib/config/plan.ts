@@ -2,7 +2,8 @@
  * What a prediction config asks for, after validation and with paths resolved: the one shape both config
  * formats are turned into.
  */
-import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
+import type { DecodingOptions } from '../decode/decoding.js';
+import type { VocabularyOptions } from '../options/schema.js';
 import type { DeviceRequest } from '../model/model.js';
 
 /** One `(grid, model, weights)` entry. */
@@ -30,8 +31,12 @@ export interface TransformExpectation {
   includeAccelerations?: boolean;
 }
 
-/** A validated prediction config. */
-export interface PredictionPlan {
+/**
+ * A validated prediction config. With the vocabulary it carries the options of the vocabulary's use
+ * ({@link VocabularyOptions}: its scoring, default lib/options/schema.ts; always the seed's in a seed-format
+ * config); without it, none.
+ */
+export interface PredictionPlan extends VocabularyOptions {
   /** The config file. */
   configPath: string;
   /** Which format the file used. */
@@ -51,11 +56,6 @@ export interface PredictionPlan {
   priorPath?: string;
   /** Restrict outputs to the vocabulary (seed `use_vocab_for_generation`). */
   useVocabulary: boolean;
-  /**
-   * With the vocabulary: how it restricts the model's log-probabilities (neuroswipe `vocabScoring`, default
-   * lib/options/schema.ts; always `'seed'` in a seed-format config). Absent without the vocabulary.
-   */
-  vocabScoring?: VocabScoring;
   /** The generator and its exact options. */
   decoding: DecodingOptions;
   /** What the config says about the transform (checked against each model). */

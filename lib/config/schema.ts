@@ -4,13 +4,14 @@
  * `predict` section (docs/CONFIG.md). Unknown members are errors in both.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { GENERATOR_NAMES, VOCAB_SCORINGS } from '../options/schema.js';
+import { GENERATOR_NAMES } from '../options/schema.js';
+import { vocabularyConfigProperties } from '../options/vocabulary-options.js';
+import { engineConfigProperties } from '../options/engine.js';
 import { TRANSFORM_NAMES } from '../features/types.js';
 import { ARCHITECTURES } from '../model/model-metadata.js';
 
 const str = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };
-const posInt = { type: 'integer', minimum: 1 };
 
 /** Schema of the seed's `prediction_config`. */
 export const SEED_SECTION_SCHEMA = {
@@ -42,7 +43,7 @@ export const SEED_SECTION_SCHEMA = {
     generator_call_kwargs: { type: 'object' },
     use_vocab_for_generation: bool,
     // Not the seed's: accepted so that a seed config asking for another scoring is told why it cannot.
-    vocab_scoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
+    ...vocabularyConfigProperties('seed'),
     n_classes: { type: ['integer', 'null'], minimum: 2 },
   },
 } as const;
@@ -59,7 +60,7 @@ export const NATIVE_SECTION_SCHEMA = {
     vocabulary: str,
     prior: str,
     useVocabulary: bool,
-    vocabScoring: { type: 'string', enum: [...VOCAB_SCORINGS] },
+    ...vocabularyConfigProperties('name'),
     modelsRoot: str,
     models: {
       type: 'array',
@@ -90,10 +91,8 @@ export const NATIVE_SECTION_SCHEMA = {
     nClasses: { type: 'integer', minimum: 2 },
     outDir: str,
     registry: str,
-    device: { type: 'string', pattern: '^(auto|cpu|cuda|cuda:[0-9]+)$' },
-    batchSize: posInt,
-    chunkSize: posInt,
-    threads: { type: 'integer', minimum: 1, maximum: 1024 },
+    // device, batchSize, workers, threads, chunkSize: declared with the engine options.
+    ...engineConfigProperties(),
   },
 } as const;
 

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { readPriorOptions, type FittedPriorOptions } from '../decode/prior.js';
+import { readPriorOptions, type PriorWeights } from '../options/prior-options.js';
 
 /**
  * Absolute path of the package's `examples/` folder. It holds the Russian example: `model.pt` (TorchScript
@@ -46,7 +46,7 @@ export interface Example {
    * frequencies. The model card gives the measured gain on both kinds of words. Read from the example's
    * `prior.json` (the `fit-prior --out` of that fit) on first use.
    */
-  prior: ({ frequency: string } & FittedPriorOptions) | null;
+  prior: ({ frequency: string } & PriorWeights) | null;
 }
 
 const en = join(EXAMPLES_DIR, 'en');

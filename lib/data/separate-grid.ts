@@ -2,7 +2,8 @@
  * The seed's `separate_grid` conversion: inline `curve.grid` → `curve.grid_name` plus a grids file.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { parseSwipeLine, readLines } from './dataset.js';
+import { readLines } from './dataset.js';
+import { parseSwipeLine } from './swipe-line.js';
 import { AtomicTextWriter, checkOutputPaths, writeFileAtomic } from '../io/atomic-write.js';
 import { BadLineError } from '../io/bad-line.js';
 import { dumpPyCompact, dumpPyIndented, parsePyJson, type PyValue } from '../io/python-json.js';

@@ -2,7 +2,8 @@
  * Validation of swipes handed to the library (`Decoder.decode`, `FeatureExtractor.extract`): the same
  * field checks as the JSONL reader, with the swipe's position and field in the message.
  */
-import { int16Array, type Swipe } from './dataset.js';
+import { type Swipe } from './dataset.js';
+import { int16Array } from './swipe-line.js';
 import { BadLineError } from '../io/bad-line.js';
 
 /** A swipe given to the library that cannot be decoded; the message names the position and the field. */

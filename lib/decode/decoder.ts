@@ -10,13 +10,16 @@ import { loadGrids } from '../keyboard/grid.js';
 import { Model, withJsStack } from '../model/model.js';
 import { native, type NativeCancelFlag, type NativeDecodeOptions, type NativeDecodeResult, type NativeVocabTrie } from '../native.js';
 import { CharTokenizer } from '../tokenizer.js';
-import { resolveDecodingOptions, type DecodingOptions, type VocabScoring } from './decoding.js';
+import { keptCandidates, resolveDecodingOptions, type DecodingOptions } from './decoding.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { invalidOption } from '../invalid-option.js';
 import { checkDecoderRules } from './decoder-rules.js';
 import { nativeSearchOptions } from '../options/native-payload.js';
+import { checkEngineValue } from '../options/engine.js';
+import { seedVocabularyOptions, vocabularyDefaults, vocabularyOptionsOf } from '../options/vocabulary-options.js';
+import type { VocabularyOptions } from '../options/schema.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
-import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, DEFAULT_VOCAB_SCORING, defaultWorkers } from './defaults.js';
+import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, searchStats, smallerMargins, type DecodeStats } from './stats.js';
 import { WordPrior } from './prior.js';
 import { describeValue } from '../util/checked.js';
@@ -73,7 +76,8 @@ export class Decoder {
   private readonly skipForced: boolean;
   private readonly margins: boolean;
   private readonly seedTies: boolean;
-  private readonly vocabScoring: VocabScoring;
+  /** The options of the vocabulary's use, defaults filled in (the seed's in reference mode). */
+  private readonly vocabularyOptions: VocabularyOptions;
   private readonly traceSteps: boolean;
   /** The post-processors, in the order they run. */
   private readonly post: readonly PostProcessor[];
@@ -85,12 +89,9 @@ export class Decoder {
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
     this.reference = options.reference ?? false;
-    checkDecoderRules(options, this.decoding, m);
-    const bs = options.batchSize ?? CPU_BATCH_SIZE;
-    if (bs !== 'auto' && (!Number.isInteger(bs) || bs < 1)) throw invalidOption('batchSize', "an integer ≥ 1 or 'auto'", bs);
-    const workers = options.workers ?? defaultWorkers(model.device);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw invalidOption('workers', 'an integer in 1..64', workers);
-    this.workers = workers;
+    checkDecoderRules(options, this.decoding);
+    const bs = checkEngineValue('batchSize', options.batchSize ?? CPU_BATCH_SIZE);
+    this.workers = checkEngineValue('workers', options.workers ?? defaultWorkers(model.device));
     // Older exports with another cache layout fall back to full-prefix decoding.
     this.incremental = (options.incremental ?? true) && m.incremental === true && m.kv_layout === 'heads';
     this.nativeStep = options.nativeStep ?? DEFAULT_NATIVE_STEP;
@@ -99,7 +100,7 @@ export class Decoder {
     this.margins = options.margins ?? false;
     if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
     this.seedTies = options.seedTies ?? true;
-    this.vocabScoring = options.vocabScoring ?? (this.reference ? 'seed' : DEFAULT_VOCAB_SCORING);
+    this.vocabularyOptions = { ...(this.reference ? seedVocabularyOptions() : vocabularyDefaults()), ...vocabularyOptionsOf(options) };
     if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
     this.traceSteps = options.traceSteps ?? false;
     this.post = postProcessors(this.decoding, options.repairWords, options.prior instanceof WordPrior ? options.prior : undefined);
@@ -247,7 +248,7 @@ export class Decoder {
   private nativeOptions(): NativeDecodeOptions {
     const m = this.model.metadata;
     return {
-      search: nativeSearchOptions(this.decoding, { vocabScoring: this.vocabScoring, margins: this.margins }),
+      search: nativeSearchOptions(this.decoding, { ...this.vocabularyOptions, margins: this.margins }),
       engine: {
         batchSize: this.runBatchSize, reference: this.reference, incremental: this.incremental, nativeStep: this.nativeStep,
         skipForced: this.skipForced, seedTies: this.seedTies, traceSteps: this.traceSteps,
@@ -269,10 +270,9 @@ export class Decoder {
     const options = this.nativeOptions();
     const res = await call('Decoder.decode', options, trie);
     if (res.stats.oomSplits > 0 && res.stats.finalBatchSize > 0) this.runBatchSize = Math.min(this.runBatchSize, res.stats.finalBatchSize);
-    const d = this.decoding;
-    const keep = d.generator === 'greedy' ? null : d.returnHypotheses;
+    const keep = keptCandidates(this.decoding);
     // A post-processor that cuts the lists (the prior) needs them whole.
-    const rows = await toRows(res, swipes, this.tokenizer, this.post.some((p) => p.cuts) && d.generator !== 'greedy' ? { ...d, returnHypotheses: null } : d, keep);
+    const rows = await toRows(res, swipes, this.tokenizer, { ranked: this.decoding.generator !== 'greedy', cutTo: this.post.some((p) => p.cuts) ? null : keep, keep });
     const stats = searchStats(res.stats);
     await runPostProcessors(this.post, rows, { swipes, tokenizer: this.tokenizer, native: options, rescore: (what, o) => call(what, o, null), stats, keep });
     for (const r of rows) {

@@ -4,56 +4,34 @@
  * Each generator accepts exactly its own options; unknown keys are errors, and defaults are written out by
  * {@link resolveDecodingOptions}, so two identical predictors always have identical resolved options.
  */
-import { generatorOptions, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, type DecodingLimits, type GeneratorName } from '../options/schema.js';
+import { generatorOptions, GENERATOR_NAMES, NO_VOCAB_RETURN_HYPOTHESES, type DecodingLimits, type GeneratorName, type OptionsOf, type PostprocessOptionsOf } from '../options/schema.js';
 import { resolveGeneratorOptions } from '../options/resolve.js';
-import type { PriorOptions } from './prior.js';
+import { needsVocabularyWords } from '../options/rules.js';
 
 export { GENERATOR_NAMES, VOCAB_SCORINGS, NO_VOCAB_RETURN_HYPOTHESES, type GeneratorName, type VocabScoring, type DecodingLimits } from '../options/schema.js';
-/** The word-frequency prior's options (lib/decode/prior.ts), for every generator but greedy. */
-export type { PriorOptions } from './prior.js';
+
+/**
+ * Each generator's options are derived from their declarations in lib/options/schema.ts (names, types,
+ * ranges, defaults, help lines): the options with a default are always present in resolved options, the
+ * others (the pruning thresholds, repair, the prior) only when given.
+ */
 
 /** Options of `greedy` (docs/SEED.md §6.3). */
-export interface GreedyOptions {
-  generator: 'greedy';
-  /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
-  maxSteps: number;
-}
+export type GreedyOptions = OptionsOf<'greedy'>;
 
-/** Options of `beam` (docs/SEED.md §6.4) and `beam-sync`. */
-export interface BeamOptions extends PriorOptions {
-  generator: 'beam' | 'beam-sync';
-  /** Expansions per step and partial hypotheses kept. Default 6; 1..n_classes. */
-  beamSize: number;
-  /** Length normalisation exponent: score = −Σ log p / len^nf. Default 0.5; finite, ≥ 0. */
-  normalizationFactor: number;
-  /** Most tokens generated, `<eos>` included. Default 35; at most the model's `max_token_len`. */
-  maxSteps: number;
-  /**
-   * Candidates returned per swipe (best first); `null` = all. Default `null` (the seed's; the `decode` and
-   * `serve` commands keep 7 without a vocabulary; a config names it).
-   */
-  returnHypotheses: number | null;
-  /**
-   * Pruning threshold, off unless given: a token whose log-probability is at or below this floor is never
-   * expanded (the seed skips only impossible tokens). Finite, ≤ 0. Present in the resolved options only when set.
-   */
-  tokenLogProbFloor?: number;
-  /**
-   * Pruning threshold, off unless given: a hypothesis (partial or final) whose score is above this ceiling is
-   * dropped. Finite, ≥ 0. Present in the resolved options only when set.
-   */
-  scoreCeiling?: number;
-  /**
-   * Post-processing, off unless given: `'levenshtein'` replaces each candidate that is not a vocabulary word by
-   * the vocabulary words within {@link BeamOptions.repairDistance} edits, rescored by the model (for a search
-   * without the vocabulary; the decoder needs the word list, `repairWords`). Present only when set.
-   */
-  repair?: 'levenshtein';
-  /** With `repair`: the largest edit distance (1..3). Default 1. */
-  repairDistance?: number;
-  /** With `repair`: most vocabulary words rescored per swipe (1..1000). Default 8. */
-  repairRescore?: number;
-}
+/**
+ * The word-frequency prior's options, off unless `priorWeight` is given: each candidate's score becomes
+ * `score − priorWeight·log p(word) + priorLength·length(word)` (lower is better; lib/decode/prior.ts), the list is
+ * sorted again and then cut to `returnHypotheses`. The frequencies are the decoder's `prior`
+ * (`DecoderOptions.prior`). Present in the resolved options only when set.
+ */
+export type PriorOptions = PostprocessOptionsOf<'exact'>;
+
+/**
+ * Options of `beam` (docs/SEED.md §6.4) and `beam-sync`: the beam, length normalisation, the pruning
+ * thresholds, and the post-processors (Levenshtein repair of a search without the vocabulary, the prior).
+ */
+export type BeamOptions = OptionsOf<'beam' | 'beam-sync'>;
 
 /** Options a generator takes without requiring them: off when absent, and then absent from the resolved options. */
 export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonly string[] } = Object.fromEntries(
@@ -65,34 +43,14 @@ export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonl
  * once) with the beams' length-normalised score, and the best `returnHypotheses` are returned. The upper bound
  * of any search with the same model and vocabulary.
  */
-export interface ExactOptions extends PriorOptions {
-  generator: 'exact';
-  /** Length normalisation exponent: score = −Σ log p / len^nf, as the beams. Default 0.5; finite, ≥ 0. */
-  normalizationFactor: number;
-  /** Most tokens per word, `<eos>` included: longer words are not scored. Default 35; at most `max_token_len`. */
-  maxSteps: number;
-  /** Best words returned per swipe; `null` = every vocabulary word. Default 6. */
-  returnHypotheses: number | null;
-}
+export type ExactOptions = OptionsOf<'exact'>;
 
 /**
  * Options of `hybrid`: a level-synchronous beam over the vocabulary for the first `hybridSteps` steps, then
  * exact scoring of every vocabulary word under the prefixes the beam kept; the best `returnHypotheses` of
  * those words and of the words the beam finished are returned. 0 steps is `exact`.
  */
-export interface HybridOptions extends PriorOptions {
-  generator: 'hybrid';
-  /** Prefixes the beam keeps per step. Default 6; 1..n_classes. */
-  beamSize: number;
-  /** Beam steps before exact scoring. Default 3; 0..maxSteps. */
-  hybridSteps: number;
-  /** Length normalisation exponent, as the beams. Default 0.5; finite, ≥ 0. */
-  normalizationFactor: number;
-  /** Most tokens per word, `<eos>` included. Default 35; at most `max_token_len`. */
-  maxSteps: number;
-  /** Best words returned per swipe; `null` = every word scored. Default 6. */
-  returnHypotheses: number | null;
-}
+export type HybridOptions = OptionsOf<'hybrid'>;
 
 /** Options of one generator, defaults filled in. */
 export type DecodingOptions = GreedyOptions | BeamOptions | ExactOptions | HybridOptions;
@@ -123,9 +81,18 @@ export const DECODING_DEFAULTS: { readonly [G in GeneratorName]: Readonly<Omit<G
  */
 export function withNoVocabularyDefault<T extends { generator: string }>(input: T, hasVocabulary: boolean): T {
   if (hasVocabulary || (input.generator !== 'beam' && input.generator !== 'beam-sync')) return input;
-  const given = input as { returnHypotheses?: unknown; repair?: unknown };
-  if (given.returnHypotheses !== undefined || (given.repair !== undefined && given.repair !== null)) return input;
+  if ((input as { returnHypotheses?: unknown }).returnHypotheses !== undefined || needsVocabularyWords(input)) return input;
   return { ...input, returnHypotheses: NO_VOCAB_RETURN_HYPOTHESES };
+}
+
+/** Candidates each swipe's list keeps in the end: `returnHypotheses` of a ranked search (null: all), greedy's one. */
+export function keptCandidates(d: DecodingOptions): number | null {
+  return d.generator === 'greedy' ? null : d.returnHypotheses;
+}
+
+/** The longest word a search with these options can generate: `maxSteps` tokens, the last one `<eos>`. */
+export function longestWord(d: DecodingOptions): number {
+  return d.maxSteps - 1;
 }
 
 /**

@@ -5,13 +5,10 @@
 import { availableParallelism } from 'node:os';
 import type { DecodedSwipe } from './decoder-types.js';
 import type { PredictionRow } from '../predictions.js';
-import type { DeviceRequest } from '../model/model.js';
+import { CPU_BATCH_SIZE, DEFAULT_THREADS_PER_SEARCH } from '../options/engine.js';
 
-/** Device when none is named: CUDA when libtorch has it, else the CPU. */
-export const DEFAULT_DEVICE: DeviceRequest = 'auto';
-
-/** Swipes decoded together by each worker on the CPU. */
-export const CPU_BATCH_SIZE = 16;
+/** The engine options' fixed defaults: declared with the options, in lib/options/engine.ts. */
+export { CPU_BATCH_SIZE, DEFAULT_CHUNK_SIZE, DEFAULT_DEVICE, DEFAULT_THREADS_PER_SEARCH } from '../options/engine.js';
 
 /** Whether the built-in CPU decoder step is used (models that export step weights). */
 export const DEFAULT_NATIVE_STEP = true;
@@ -21,15 +18,6 @@ export const DEFAULT_SKIP_FORCED = true;
 
 /** Vocabulary scoring when none is named: declared with the option, in lib/options/schema.ts. */
 export { DEFAULT_VOCAB_SCORING } from '../options/schema.js';
-
-/**
- * Swipes per chunk of `predict` (and so of `reproduce`): each chunk is decoded on its own and is the unit
- * of `--shard`, so all shards of a run must use the same size.
- */
-export const DEFAULT_CHUNK_SIZE = 256;
-
-/** libtorch threads per search when none are given: one, with one search per core. */
-export const DEFAULT_THREADS_PER_SEARCH = 1;
 
 function onCuda(device: string): boolean {
   return device.startsWith('cuda');

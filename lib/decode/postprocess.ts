@@ -10,9 +10,11 @@ import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import type { DecodedSwipe } from './decoder-types.js';
 import type { BeamOptions, DecodingOptions, GeneratorName } from './decoding.js';
-import { applyPrior, priorTerms, type PriorTerms, type WordPrior } from './prior.js';
+import { priorTerms, type PriorTerms } from '../options/prior-options.js';
+import { applyPrior, type WordPrior } from './prior.js';
 import { DeletionIndex, mergeRepaired, repairWords } from './repair.js';
 import { inSlices, toRows, uncertify } from './rows.js';
+import { rescoringOptions } from '../options/native-payload.js';
 import { addDecodeStats, searchStats, type DecodeStats } from './stats.js';
 
 /** What a post-processor may use of the search it follows. */
@@ -61,13 +63,12 @@ export function repairStep(words: readonly string[], d: BeamOptions): PostProces
         swipeOffsets.push(wordOffsets.length - 1);
       }
       // Exact scoring of each swipe's word list, unmasked, with the search's length normalisation.
-      const { beamSize: _b, tokenLogProbFloor: _f, scoreCeiling: _c, ...search } = ctx.native.search;
       const again = await ctx.rescore('Decoder.decode (repair)', {
         ...ctx.native,
-        search: { ...search, generator: 'exact', topN: 0, margins: false, normalizationFactor: d.normalizationFactor },
+        search: rescoringOptions(ctx.native.search),
         wordLists: { ids: Int32Array.from(ids), wordOffsets: Int32Array.from(wordOffsets), swipeOffsets: Int32Array.from(swipeOffsets) },
       });
-      const rescored = await toRows(again, ctx.swipes, ctx.tokenizer, { generator: 'exact', normalizationFactor: d.normalizationFactor, maxSteps: d.maxSteps, returnHypotheses: null });
+      const rescored = await toRows(again, ctx.swipes, ctx.tokenizer, { ranked: true, cutTo: null, keep: null });
       rows.forEach((r, i) => {
         r.candidates = mergeRepaired(r.candidates, at(rescored, i).candidates, index, keep, compareCodePoints);
       });
@@ -101,7 +102,7 @@ export function priorStep(prior: WordPrior, { lambda, mu, floorRank }: PriorTerm
 export function postProcessors(d: DecodingOptions, repair: readonly string[] | undefined, prior: WordPrior | undefined): PostProcessor[] {
   const out: PostProcessor[] = [];
   if ((d.generator === 'beam' || d.generator === 'beam-sync') && d.repair !== undefined && repair !== undefined) out.push(repairStep(repair, d));
-  const terms = d.generator === 'greedy' ? null : priorTerms(d);
+  const terms = priorTerms(d);
   if (terms !== null && prior !== undefined) out.push(priorStep(prior, terms));
   return out.filter((p) => p.generators.includes(d.generator));
 }

@@ -10,8 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { SWIPE_MRR_WEIGHTS } from '../evaluate/metrics.js';
-import { checkOptionValue } from '../options/resolve.js';
-import { optionSpec } from '../options/schema.js';
 import { compareCodePoints } from '../util/code-points.js';
 
 /**
@@ -150,78 +148,6 @@ export class WordPrior {
   }
 }
 
-/**
- * The prior's decoding options (declared in lib/options/schema.ts; the frequencies are the decoder's `prior`,
- * `DecoderOptions.prior`). Off unless `priorWeight` is given: each candidate's score becomes
- * `score − priorWeight·max(log p(word), log p_k) + priorLength·length(word)` (lower is better), with p_k the
- * probability of the word of rank `priorFloorRank` (no floor without it); the list is sorted again and then
- * cut to `returnHypotheses` (the beams rerank every finished hypothesis; `exact` and `hybrid` keep their best
- * `returnHypotheses` words by model score, and those are reranked). Present in the resolved options only when
- * set.
- */
-export interface PriorOptions {
-  /** λ, the weight of −log p(word). Finite, ≥ 0. */
-  priorWeight?: number;
-  /** With `priorWeight`: μ, added per character of the word. Finite. Default 0. */
-  priorLength?: number;
-  /**
-   * With `priorWeight`: k, the floor's rank. log p(word) is raised to at least that of the k-th most frequent
-   * word of the frequency file (a rank beyond its last word: the last word's), so that the words rarer than
-   * the k-th share one prior. Integer ≥ 1. Default: no floor.
-   */
-  priorFloorRank?: number;
-}
-
-/** Prior options as fitted (see {@link readPriorOptions}): the weight and length term always, the floor when there is one. */
-export type FittedPriorOptions = Required<Pick<PriorOptions, 'priorWeight' | 'priorLength'>> & Pick<PriorOptions, 'priorFloorRank'>;
-
-/** The prior's option names, in the order {@link priorOptions} writes them. */
-const PRIOR_OPTION_NAMES = ['priorWeight', 'priorLength', 'priorFloorRank'] as const;
-
-/** The decoding options of a prior's weights: λ, μ, and the floor's rank k (`null`: no floor). */
-export function priorOptions(lambda: number, mu: number, floorRank: number | null): FittedPriorOptions {
-  return floorRank === null ? { priorWeight: lambda, priorLength: mu } : { priorWeight: lambda, priorLength: mu, priorFloorRank: floorRank };
-}
-
-/** The prior's terms in a decoding's options: λ, μ (default 0) and the floor's rank (`null`: none); `null` without `priorWeight` (no prior). */
-export function priorTerms(d: PriorOptions): PriorTerms | null {
-  return d.priorWeight === undefined ? null : { lambda: d.priorWeight, mu: d.priorLength ?? 0, floorRank: d.priorFloorRank ?? null };
-}
-
-/** λ, μ and the floor's rank k (`null`: no floor) of a prior, as {@link applyPrior} takes them. */
-export interface PriorTerms {
-  lambda: number;
-  mu: number;
-  floorRank: number | null;
-}
-
-/**
- * Reads fitted prior options from a JSON file such as `fit-prior --out` writes (members `priorWeight`,
- * `priorLength` and, with a floor, `priorFloorRank`; other members are ignored), each checked against its
- * declaration in lib/options/schema.ts.
- * @throws Error naming the file for unreadable JSON; an error naming the file and the member for a missing or bad value
- */
-export function readPriorOptions(path: string): FittedPriorOptions {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: cannot read the fitted prior: ${(err as Error).message}`, { cause: err });
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${path}: expected a JSON object with priorWeight and priorLength`);
-  const o = json as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const name of PRIOR_OPTION_NAMES) {
-    const v = o[name];
-    if (v === undefined) {
-      if (name !== 'priorFloorRank') throw new Error(`${path}: ${name}: missing`);
-      continue;
-    }
-    out[name] = checkOptionValue(optionSpec(name), v, `${path}: ${name}`, { limits: { nClasses: 1, maxTokenLen: 1 }, generator: 'beam', resolved: {} });
-  }
-  return out as FittedPriorOptions;
-}
-
 /** A candidate's score under the prior: the one formula of {@link applyPrior} and {@link fitPrior}. */
 function priorScore(score: number, logP: number, length: number, lambda: number, mu: number, floor: number): number {
   return score - (lambda === 0 ? 0 : lambda * (logP < floor ? floor : logP)) + mu * length;
@@ -235,7 +161,7 @@ function floorOf(prior: WordPrior, floorRank: number | null | undefined): number
 /**
  * The candidates rescored with the prior (`score − λ·max(log p(word), log p_k) + μ·length`), sorted by the
  * new score then word.
- * @param floorRank - k, the floor's rank (see {@link PriorOptions.priorFloorRank}); `null` or absent: no floor
+ * @param floorRank - k, the floor's rank (decoding option `priorFloorRank`, lib/options/schema.ts); `null` or absent: no floor
  * @throws Error naming the frequency file and the word when the prior turns a finite score into a non-finite one
  */
 export function applyPrior(candidates: readonly [number, string][], prior: WordPrior, lambda: number, mu: number, floorRank: number | null = null): [number, string][] {

@@ -8,19 +8,27 @@ import type { CharTokenizer } from '../tokenizer.js';
 import { at } from '../util/checked.js';
 import { compareCodePoints } from '../util/code-points.js';
 import type { DecodedSwipe, ScoredStep } from './decoder-types.js';
-import type { DecodingOptions } from './decoding.js';
 
 /** Longest stretch, in milliseconds, that turning native results into rows keeps the event loop busy. */
 export const ROWS_SLICE_MS = 2;
 
+/** How {@link toRows} orders and cuts the candidate lists. */
+export interface RowLists {
+  /** Sort each list by score, then word (a ranked search; greedy has one candidate). */
+  ranked: boolean;
+  /** Cut each sorted list to this many candidates; null keeps them all (a post-processor cuts later). */
+  cutTo: number | null;
+  /** Candidates the caller returns in the end (null: all): a row is `certified` when its certificate covers that many. */
+  keep: number | null;
+}
+
 /**
- * The rows of a native result: each swipe's candidates as `[score, word]`, sorted by score then word for the
- * beam searches (greedy has one) and cut to `returnHypotheses`. Runs in slices of about {@link ROWS_SLICE_MS}
- * with the event loop free in between, so that a large decode (many swipes, every hypothesis) never stalls
- * timers and I/O for long. `keep` is the list length the caller returns in the end (a post-processor may cut
- * later): a row is `certified` when its certificate covers that many candidates.
+ * The rows of a native result: each swipe's candidates as `[score, word]`, sorted and cut as `lists` says.
+ * Runs in slices of about {@link ROWS_SLICE_MS} with the event loop free in between, so that a large decode
+ * (many swipes, every hypothesis) never stalls timers and I/O for long.
  */
-export async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, d: DecodingOptions, keep: number | null = d.generator === 'greedy' ? null : d.returnHypotheses): Promise<DecodedSwipe[]> {
+export async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], tokenizer: CharTokenizer, lists: RowLists): Promise<DecodedSwipe[]> {
+  const { ranked, cutTo, keep } = lists;
   const rows = new Array<DecodedSwipe>(swipes.length);
   let j = 0;
   let traced = 0;
@@ -36,9 +44,9 @@ export async function toRows(res: NativeDecodeResult, swipes: readonly Swipe[], 
         sliceStart = performance.now();
       }
     }
-    if (d.generator !== 'greedy') {
+    if (ranked) {
       cands.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : compareCodePoints(a[1], b[1])));
-      if (d.returnHypotheses !== null && cands.length > d.returnHypotheses) cands.length = d.returnHypotheses;
+      if (cutTo !== null && cands.length > cutTo) cands.length = cutTo;
     }
     const row: DecodedSwipe = { index: s.index, gridName: s.gridName, candidates: cands };
     rows[i] = row;

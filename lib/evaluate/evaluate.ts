@@ -5,7 +5,7 @@
 import { accuracy, swipeMrr } from './metrics.js';
 import { type PredictionFile, type PredictionRow, type PredictorMeta, readPredictionFile } from '../predictions.js';
 import { predictorId } from '../aggregate/state.js';
-import type { DataLabels } from '../data/dataset.js';
+import type { DataLabels } from '../data/labels.js';
 import { checkPredictionsMatchData } from './join.js';
 
 /** Metrics of one prediction file. */

@@ -7,7 +7,7 @@
  * plausible number (Swipe MRR 0, or a score on 50 of 1,000 swipes) and exit 0.
  */
 import { sha256File } from '../predict/hash.js';
-import type { DataLabels } from '../data/dataset.js';
+import type { DataLabels } from '../data/labels.js';
 import type { PredictionFile } from '../predictions.js';
 import { isRereadable } from '../io/count-lines.js';
 

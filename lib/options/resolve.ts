@@ -4,7 +4,7 @@
  * ({@link OptionTypeError}, {@link OptionRangeError}).
  */
 import { invalidOption, OptionTypeError } from '../invalid-option.js';
-import { GENERATOR_NAMES, generatorOptions, type BoundContext, type DecodingLimits, type GeneratorName, type OptionSpec } from './schema.js';
+import { DECODING_OPTIONS, GENERATOR_NAMES, generatorOptions, type BoundContext, type DecodingLimits, type GeneratorName, type OptionSpec } from './schema.js';
 
 /**
  * Checks one value against its spec.
@@ -68,4 +68,28 @@ export function resolveGeneratorOptions(input: { generator: string; [k: string]:
     out[spec.name] = checkOptionValue(spec, v, `decoding.${spec.name}`, { limits, generator: g, resolved: out });
   }
   return out;
+}
+
+/** An option above the server's limit for it. */
+export interface OverLimit {
+  spec: OptionSpec;
+  value: number;
+  /** The limit's value, member and flag. */
+  max: number;
+  limit: { name: string; flag: string };
+}
+
+/**
+ * The first option of `decoding` above the server's limit for it (declared as `requestLimit`), or null.
+ * @param limits - the server's limits by member name
+ */
+export function overRequestLimit(decoding: object, limits: object): OverLimit | null {
+  for (const spec of DECODING_OPTIONS) {
+    const limit = spec.requestLimit;
+    if (limit === undefined) continue;
+    const value = (decoding as Record<string, unknown>)[spec.name];
+    const max = (limits as Record<string, unknown>)[limit.name];
+    if (typeof value === 'number' && typeof max === 'number' && value > max) return { spec, value, max, limit };
+  }
+  return null;
 }

@@ -4,10 +4,23 @@
  * {@link RuleNaming}, so that a broken rule names the flag, the config field or the library option the
  * reader wrote. The native engine keeps only the guards that protect memory (a trie a search reads).
  */
-import type { GeneratorName, VocabScoring } from './schema.js';
+import { optionSpec, type GeneratorName, type OptionSpec, type VocabScoring } from './schema.js';
+import { PRIOR_WEIGHT } from './prior-options.js';
 
-/** What the rules are about, named by each caller in its own words. */
-export type RuleTerm = 'generator' | 'useVocabulary' | 'vocabulary' | 'repair' | 'prior' | 'priorWeight' | 'vocabScoring' | 'seedScoring';
+/** What the rules are about besides the options, named by each caller in its own words. */
+export type ContextTerm = 'generator' | 'useVocabulary' | 'vocabulary' | 'prior' | 'seedScoring';
+
+/** A term of a rule: a {@link ContextTerm}, or an option (its declaration: each caller names it in its own naming scheme). */
+export type RuleTerm = ContextTerm | OptionSpec;
+
+/**
+ * An option's name in a naming scheme where the generator's own options (scope `'decoding'`) sit under
+ * `prefix` and the vocabulary's beside it: `decoding.repair`, `generator_call_kwargs.prior_weight`, `vocabScoring`.
+ * @param key - which of the option's names the scheme uses
+ */
+export function optionPath(spec: OptionSpec, prefix: string, key: 'name' | 'seed' = 'name'): string {
+  return spec.scope === 'decoding' ? `${prefix}.${spec[key]}` : spec[key];
+}
 
 /** What the rules read: the generator, its options as given or resolved, and what else the decoder has. */
 export interface RuleInput {
@@ -46,11 +59,25 @@ interface Rule {
   text(n: RuleNaming, x: RuleInput): string;
 }
 
-/** Whether option `k` of the generator's options is set. */
-const has = (x: RuleInput, k: string): boolean => {
-  const v = (x.decoding as Record<string, unknown>)[k];
+/** The option that replaces non-vocabulary candidates by vocabulary words (it reads the vocabulary's words). */
+const REPAIR = optionSpec('repair');
+/** How the vocabulary restricts the model's log-probabilities. */
+const VOCAB_SCORING = optionSpec('vocabScoring');
+
+/** Whether option `spec` of the generator's options is set. */
+const isSet = (decoding: object, spec: OptionSpec): boolean => {
+  const v = (decoding as Record<string, unknown>)[spec.name];
   return v !== undefined && v !== null;
 };
+const has = (x: RuleInput, spec: OptionSpec): boolean => isSet(x.decoding, spec);
+
+/** Whether the generator's options read the vocabulary's words without restricting the search to them (repair). */
+export function needsVocabularyWords(decoding: object): boolean {
+  return isSet(decoding, REPAIR);
+}
+
+/** The options that read the vocabulary's words without restricting the search (for a message naming them). */
+export const VOCABULARY_WORD_READERS: readonly OptionSpec[] = [REPAIR];
 
 /** Every cross-option rule. */
 const RULES: readonly Rule[] = [
@@ -62,33 +89,33 @@ const RULES: readonly Rule[] = [
   },
   {
     at: 'useVocabulary',
-    broken: (x) => has(x, 'repair') && x.useVocabulary,
-    text: (n) => `${n.name('repair')} repairs a search without the vocabulary; ${n.drop('useVocabulary')}`,
+    broken: (x) => has(x, REPAIR) && x.useVocabulary,
+    text: (n) => `${n.name(REPAIR)} repairs a search without the vocabulary; ${n.drop('useVocabulary')}`,
   },
   {
     at: 'vocabulary',
-    broken: (x) => has(x, 'repair') && !x.vocabulary,
-    text: (n) => `${n.name('repair')} needs the vocabulary words: ${n.need('vocabulary')}`,
+    broken: (x) => has(x, REPAIR) && !x.vocabulary,
+    text: (n) => `${n.name(REPAIR)} needs the vocabulary words: ${n.need('vocabulary')}`,
   },
   {
     at: 'prior',
-    broken: (x) => has(x, 'priorWeight') && !x.prior,
-    text: (n) => `${n.need('prior')} (${n.name('priorWeight')} is set: the word-frequency file of the prior)`,
+    broken: (x) => has(x, PRIOR_WEIGHT) && !x.prior,
+    text: (n) => `${n.need('prior')} (${n.name(PRIOR_WEIGHT)} is set: the word-frequency file of the prior)`,
   },
   {
     at: 'prior',
-    broken: (x) => !has(x, 'priorWeight') && x.prior,
-    text: (n) => `applies only with ${n.name('priorWeight')} (the word-frequency prior); add it or drop ${n.name('prior')}`,
+    broken: (x) => !has(x, PRIOR_WEIGHT) && x.prior,
+    text: (n) => `applies only with ${n.name(PRIOR_WEIGHT)} (the word-frequency prior); add it or drop ${n.name('prior')}`,
   },
   {
-    at: 'vocabScoring',
+    at: VOCAB_SCORING,
     broken: (x) => x.vocabScoring !== undefined && !x.useVocabulary,
     text: (n) => `applies only with ${n.name('useVocabulary')} (it says how the vocabulary restricts the model's log-probabilities)`,
   },
   {
-    at: 'vocabScoring',
+    at: VOCAB_SCORING,
     broken: (x) => x.seedScoring === true && x.vocabScoring === 'model',
-    text: (n) => `${n.name('seedScoring')} scores the vocabulary as the seed does ('seed'); ${n.drop('vocabScoring')}`,
+    text: (n) => `${n.name('seedScoring')} scores the vocabulary as the seed does ('seed'); ${n.drop(VOCAB_SCORING)}`,
   },
 ];
 

@@ -27,11 +27,13 @@ export type VocabScoring = 'model' | 'seed';
 export const VOCAB_SCORINGS: readonly VocabScoring[] = Object.freeze(['model', 'seed']);
 
 /** Every generator. */
-const ALL = GENERATOR_NAMES;
+const ALL = ['greedy', 'beam', 'beam-sync', 'exact', 'hybrid'] as const;
 /** The searches that rank several candidates. */
-const RANKED: readonly GeneratorName[] = ['beam', 'beam-sync', 'exact', 'hybrid'];
+const RANKED = ['beam', 'beam-sync', 'exact', 'hybrid'] as const;
 /** The two beam searches (the seed's best-first beam and the level-synchronous one). */
-const BEAMS: readonly GeneratorName[] = ['beam', 'beam-sync'];
+const BEAMS = ['beam', 'beam-sync'] as const;
+/** The searches that score the vocabulary's words themselves. */
+const VOCABULARY_SCORERS = ['exact', 'hybrid'] as const;
 
 /**
  * Vocabulary scoring when none is named (library, `decode`, `serve`, `predict` with a neuroswipe config):
@@ -104,31 +106,44 @@ export interface OptionSpec {
   readonly withDefault?: unknown;
   /** A server's request may set it. */
   readonly request?: boolean;
+  /** The server's upper limit of the option: its member of the server's request limits and its flag. */
+  readonly requestLimit?: { name: string; flag: string };
   /** Part of the predictor identity only when it differs from this value (older predictions lack it). */
   readonly identityUnless?: unknown;
+  /** The value the seed's own paths use (seed-format configs, `reproduce`, reference mode). */
+  readonly seedValue?: unknown;
+  /**
+   * The option's member in the native payload when it is not its name: `name`, for `generators` only, with
+   * `absent` where the option is null or not given (`returnHypotheses` of the vocabulary scorers is `topN`).
+   */
+  readonly native?: { name: string; generators: readonly GeneratorName[]; absent: unknown };
   /** Help line. */
   readonly doc: string;
 }
 
 const finiteAtLeast0 = { kind: 'number', min: 0, expected: 'a finite number ≥ 0' } as const;
 
-/** Every search and post-processing option, in the seed's `generator_call_kwargs` order (docs/SEED.md §3.11). */
-export const DECODING_OPTIONS: readonly OptionSpec[] = [
+/** The declarations, with their literal types (the option types below are derived from them). */
+const DECLARED = [
   {
     name: 'maxSteps', seed: 'max_steps_n', flag: '--max-steps <n>', group: 'search', scope: 'decoding', generators: ALL, request: true,
-    value: { kind: 'int', min: 1, max: (c) => c.limits.maxTokenLen }, default: () => 35,
+    value: { kind: 'int', min: 1, max: (c: BoundContext) => c.limits.maxTokenLen }, default: () => 35,
     doc: 'most tokens generated, <eos> included',
   },
   {
     name: 'returnHypotheses', seed: 'return_hypotheses_n', flag: '--return-hypotheses <n>', group: 'search', scope: 'decoding', generators: RANKED, request: true,
     // The native side keeps exact's best N in an int32.
-    value: { kind: 'int', min: 1, max: (c) => (c.generator === 'exact' || c.generator === 'hybrid' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER), nullable: true },
-    default: (g) => (g === 'exact' || g === 'hybrid' ? 6 : null),
+    value: { kind: 'int', min: 1, max: (c: BoundContext) => (c.generator === 'exact' || c.generator === 'hybrid' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER), nullable: true },
+    default: (g: GeneratorName) => (g === 'exact' || g === 'hybrid' ? 6 : null),
+    // The native search keeps the vocabulary scorers' best N itself (0 = all); the beams' lists are cut in
+    // TypeScript, where the post-processors may need them whole.
+    native: { name: 'topN', generators: VOCABULARY_SCORERS, absent: 0 },
     doc: `candidates kept per swipe (default: all with --use-vocab; ${NO_VOCAB_RETURN_HYPOTHESES} without, as the seed's submission, unless --repair: every finished hypothesis would be hundreds of non-words; exact, hybrid: best words kept, default 6)`,
   },
   {
     name: 'beamSize', seed: 'beamsize', flag: '--beam-size <n>', group: 'search', scope: 'decoding', generators: ['beam', 'beam-sync', 'hybrid'], request: true,
-    value: { kind: 'int', min: 1, max: (c) => c.limits.nClasses }, default: () => 6,
+    requestLimit: { name: 'maxBeamSize', flag: '--max-beam-size' },
+    value: { kind: 'int', min: 1, max: (c: BoundContext) => c.limits.nClasses }, default: () => 6,
     doc: 'expansions per step and partial hypotheses kept',
   },
   {
@@ -138,7 +153,7 @@ export const DECODING_OPTIONS: readonly OptionSpec[] = [
   },
   {
     name: 'hybridSteps', seed: 'hybrid_steps', flag: '--hybrid-steps <n>', group: 'search', scope: 'decoding', generators: ['hybrid'],
-    value: { kind: 'int', min: 0, max: (c) => c.resolved.maxSteps as number }, default: () => 3,
+    value: { kind: 'int', min: 0, max: (c: BoundContext) => c.resolved.maxSteps as number }, default: () => 3,
     doc: 'beam steps before every vocabulary word under the kept prefixes is scored',
   },
   {
@@ -183,10 +198,14 @@ export const DECODING_OPTIONS: readonly OptionSpec[] = [
   },
   {
     name: 'vocabScoring', seed: 'vocab_scoring', flag: '--vocab-scoring <mode>', group: 'search', scope: 'vocabulary', generators: ALL, request: true, identityUnless: 'seed',
+    default: () => DEFAULT_VOCAB_SCORING, seedValue: 'seed',
     value: { kind: 'enum', values: VOCAB_SCORINGS, expected: "'model' or 'seed'" },
     doc: `with the vocabulary: model keeps the model's log-probability of each allowed token, seed renormalises over the allowed tokens (default: ${DEFAULT_VOCAB_SCORING})`,
   },
-];
+] as const satisfies readonly OptionSpec[];
+
+/** Every search and post-processing option, in the seed's `generator_call_kwargs` order (docs/SEED.md §3.11). */
+export const DECODING_OPTIONS: readonly OptionSpec[] = DECLARED;
 
 /** The spec of option `name`. @throws Error for a name that is not declared (a programming error) */
 export function optionSpec(name: string): OptionSpec {
@@ -203,3 +222,42 @@ export function generatorOptions(g: GeneratorName): { required: OptionSpec[]; op
   const own = DECODING_OPTIONS.filter((o) => o.scope === 'decoding' && o.generators.includes(g));
   return { required: own.filter((o) => o.default !== undefined), optional: own.filter((o) => o.default === undefined) };
 }
+
+/** The declared options, each with its literal types. */
+type Declared = (typeof DECLARED)[number];
+
+/** The TypeScript type of an option's values. */
+type ValueType<V> = V extends { kind: 'enum'; values: readonly (infer E)[] } ? E : V extends { nullable: true } ? number | null : number;
+
+/** The options of `Declared` that generator `G` takes with its own options (scope `'decoding'`). */
+type TakenBy<G extends GeneratorName> = Declared extends infer S ? (S extends { scope: 'decoding'; generators: readonly (infer X)[] } ? (G extends X ? S : never) : never) : never;
+
+/** A plain object type of an intersection. */
+type Plain<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The resolved options of generator `G`, derived from {@link DECODING_OPTIONS}: `generator`, the options with a
+ * default (always present), and the others (present only when given).
+ */
+export type OptionsOf<G extends GeneratorName> = Plain<
+  { generator: G } & { [S in TakenBy<G> as S extends { default: unknown } ? S['name'] : never]: ValueType<S['value']> } & {
+    [S in TakenBy<G> as S extends { default: unknown } ? never : S['name']]?: ValueType<S['value']>;
+  }
+>;
+
+/** The member an option has in the native payload: its name, or its declared native name. */
+type NativeKey<S> = S extends { native: { name: infer N extends string } } ? N | (S extends { name: infer M extends string } ? M : never) : S extends { name: infer M extends string } ? M : never;
+
+/**
+ * The search part of the native payload (native SearchOptions), derived from {@link DECODING_OPTIONS}: every
+ * option of group `'search'` by its name, or its declared native name (`topN`), when the generator takes it.
+ */
+export type SearchPayload = Plain<
+  { generator: GeneratorName } & { [S in Extract<Declared, { group: 'search' }> as NativeKey<S>]?: Exclude<ValueType<S['value']>, null> }
+>;
+
+/** The post-processing options (group `'postprocess'`) generator `G` takes, all off unless given. */
+export type PostprocessOptionsOf<G extends GeneratorName> = Plain<{ [S in Extract<TakenBy<G>, { group: 'postprocess' }> as S['name']]?: ValueType<S['value']> }>;
+
+/** The options of the vocabulary's use (scope `'vocabulary'`), by name, derived from {@link DECODING_OPTIONS}; each applies only with the vocabulary. */
+export type VocabularyOptions = Plain<{ [S in Extract<Declared, { scope: 'vocabulary' }> as S['name']]?: ValueType<S['value']> }>;

@@ -2,9 +2,12 @@
  * A predictor's description: the metadata line of its prediction files (the seed's prediction record
  * fields plus content hashes), the registry identity derived from it, and its file names.
  */
-import type { DecodingOptions, VocabScoring } from '../decode/decoding.js';
-import { VOCABULARY_OPTIONS } from '../options/schema.js';
+import type { DecodingOptions } from '../decode/decoding.js';
+import { VOCABULARY_OPTIONS, type VocabularyOptions } from '../options/schema.js';
 import { checkOptionValue } from '../options/resolve.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
+import { needsVocabularyWords } from '../options/rules.js';
+import { needsPrior } from '../options/prior-options.js';
 import type { ModelMetadata } from '../model/model-metadata.js';
 import type { PredictorMeta } from '../predictions.js';
 import type { PredictorEntry } from '../config/plan.js';
@@ -13,8 +16,11 @@ import type { PredictorIdentity } from '../registry/schema.js';
 import { IDENTITY_COLUMNS } from '../registry/schema.js';
 import { sha256Text } from './hash.js';
 
-/** What {@link predictorMeta} needs besides the config entry. */
-export interface MetaInputs {
+/**
+ * What {@link predictorMeta} needs besides the config entry; with the vocabulary, the options of its use
+ * (scope `'vocabulary'` in lib/options/schema.ts).
+ */
+export interface MetaInputs extends VocabularyOptions {
   /** The config entry. */
   entry: PredictorEntry;
   /** The loaded model's metadata. */
@@ -31,8 +37,6 @@ export interface MetaInputs {
   vocabularySha256: string | null;
   /** SHA-256 of the prior's frequency file when `decoding.priorWeight` is set; absent or `null` otherwise. */
   priorSha256?: string | null;
-  /** With the vocabulary: its scoring (an option of scope `'vocabulary'` in lib/options/schema.ts). */
-  vocabScoring?: VocabScoring;
 }
 
 /**
@@ -74,7 +78,7 @@ export function predictorMeta(x: MetaInputs): PredictorMeta {
     vocabulary_sha256: x.vocabularySha256,
   };
   if (x.priorSha256 !== undefined && x.priorSha256 !== null) meta.prior_sha256 = x.priorSha256;
-  if (x.useVocabulary) Object.assign(meta, vocabularyMembers({ ...x }));
+  if (x.useVocabulary) Object.assign(meta, vocabularyMembers({ ...vocabularyOptionsOf(x) }));
   return meta;
 }
 
@@ -100,11 +104,11 @@ export function identityFromMeta(meta: PredictorMeta, where: string): PredictorI
   const useVocab = field<boolean>(meta, 'use_vocab_for_generation', 'boolean', where);
   const vocab = meta.vocabulary_sha256;
   // Levenshtein repair's words are the vocabulary file's: its hash is part of the identity then too.
-  const vocabMatters = useVocab || ('repair' in options && options.repair !== undefined);
+  const vocabMatters = useVocab || needsVocabularyWords(options);
   if (vocabMatters && typeof vocab !== 'string') throw new Error(`${where}: predictor.vocabulary_sha256: expected a string, got ${JSON.stringify(vocab)}`);
   // The prior's frequency file is part of the options' identity, and only with the prior.
   const extra: Record<string, unknown> = {};
-  if (options.generator !== 'greedy' && options.priorWeight !== undefined) {
+  if (needsPrior(options)) {
     const prior = meta.prior_sha256;
     if (typeof prior !== 'string') throw new Error(`${where}: predictor.prior_sha256: expected a string (generator_call_kwargs.prior_weight is set), got ${JSON.stringify(prior)}`);
     extra.priorSha256 = prior;

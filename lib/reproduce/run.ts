@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readVocabSet } from '../aggregate/vocab.js';
-import { readLabels } from '../data/dataset.js';
+import { readLabels } from '../data/labels.js';
 import { loadPredictionConfig } from '../config/load.js';
 import type { PredictionPlan } from '../config/plan.js';
 import { loadGrids } from '../keyboard/grid.js';

@@ -4,12 +4,14 @@
  */
 import { Decoder } from '../decode/decoder.js';
 import type { DecodingInput } from '../decode/decoding.js';
-import { priorOptions, type WordPrior } from '../decode/prior.js';
+import type { WordPrior } from '../decode/prior.js';
 import { gridAlphabet } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import { optionOf } from '../invalid-option.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { RequestError, badField, mergeDecoding, type GridRegistry, type MergedDecoding, type RequestLimits } from './request.js';
+import { overRequestLimit } from '../options/resolve.js';
+import { priorOptions } from '../options/prior-options.js';
 
 /** A model's word-frequency prior: the frequencies and the fitted weights (the prior's decoding options, lib/decode/prior.ts). */
 export interface ServedPrior {
@@ -77,9 +79,8 @@ export class DecoderCache {
       c.decoders.set(c.key(i, d, c.options), d);
     }
     const first = c.base[0]?.decoding;
-    if (first !== undefined && 'beamSize' in first && first.beamSize > limits.maxBeamSize) {
-      throw new RangeError(`decoding.beamSize: ${first.beamSize} is above maxBeamSize ${limits.maxBeamSize}`);
-    }
+    const over = first === undefined ? null : overRequestLimit(first, limits);
+    if (over !== null) throw new RangeError(`decoding.${over.spec.name}: ${over.value} is above ${over.limit.name} ${over.max}`);
     return c;
   }
 

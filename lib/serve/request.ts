@@ -6,11 +6,13 @@
  */
 import { BadLineError } from '../io/bad-line.js';
 import { badField } from './errors.js';
-import { parseSwipeLine, type Swipe } from '../data/dataset.js';
+import type { Swipe } from '../data/dataset.js';
+import { parseSwipeLine } from '../data/swipe-line.js';
 import { keyboardSize } from '../data/swipe-input.js';
 import type { GridRegistry } from './grid-registry.js';
 import { invalidOption } from '../invalid-option.js';
 import { DECODING_OPTIONS } from '../options/schema.js';
+import { overRequestLimit } from '../options/resolve.js';
 import { JsonDepthError, parseJson } from '../io/json.js';
 
 export { GridRegistry } from './grid-registry.js';
@@ -196,9 +198,10 @@ export function mergeDecoding(base: MergedDecoding, request: Record<string, unkn
     if (REQUEST_OPTIONS.find((o) => o.name === k)?.scope === 'vocabulary') vocabulary[k] = v;
     else decoding[k] = v;
   }
-  const bs = decoding.beamSize;
-  if (typeof bs === 'number' && bs > limits.maxBeamSize) {
-    throw badField('decoding.beamSize', invalidOption('decoding.beamSize', `an integer in 1..${limits.maxBeamSize} (the server's --max-beam-size)`, bs).problem);
+  const over = overRequestLimit(decoding, limits);
+  if (over !== null) {
+    const path = `decoding.${over.spec.name}`;
+    throw badField(path, invalidOption(path, `an integer in 1..${over.max} (the server's ${over.limit.flag})`, over.value).problem);
   }
   return { decoding, vocabulary };
 }

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DecodingInput, VocabScoring } from '../decode/decoding.js';
+import type { DecodingInput } from '../decode/decoding.js';
 import type { GridMap } from '../keyboard/grid.js';
 import type { Model } from '../model/model.js';
 import type { Vocabulary } from '../vocabulary.js';
@@ -18,12 +18,18 @@ import { ServeMetrics } from './metrics.js';
 import { DEMO_DIR, loadStatic } from './model-card.js';
 import { GridRegistry, type RequestLimits } from './request.js';
 import { apiRoutes } from './routes.js';
+import { checkEngineValue } from '../options/engine.js';
+import { vocabularyOptionsOf } from '../options/vocabulary-options.js';
+import type { VocabularyOptions } from '../options/schema.js';
 
 export { DEMO_DIR, modelCard } from './model-card.js';
 export type { ServedModel, ServedPrior } from './decoders.js';
 
-/** Options of {@link startServer}. */
-export interface ServeOptions {
+/**
+ * Options of {@link startServer}. The options of the vocabulary's use (`vocabScoring`, as
+ * `DecoderOptions.vocabScoring`) apply to the models with a vocabulary; requests may override them.
+ */
+export interface ServeOptions extends VocabularyOptions {
   /** The loaded model (the server does not dispose it): the first model, see {@link models}. */
   model: Model;
   /** Grids requests may name (and the demo page draws). */
@@ -53,7 +59,12 @@ export interface ServeOptions {
   startWhenIdle?: boolean;
   /** Most swipes waiting; beyond it requests get 503. Default 1024. */
   maxQueue?: number;
-  /** Batches decoded at once (native searches in parallel). Default 1. */
+  /**
+   * Batches of requests decoded at once, each one native search on its own libuv thread (each search runs
+   * its batch alone: `DecoderOptions.workers` is 1 in a server). Default 1.
+   */
+  concurrentBatches?: number;
+  /** @deprecated the earlier name of {@link ServeOptions.concurrentBatches}, still read (with a warning) when that is absent. */
   workers?: number;
   /** Time (ms) a request may take, body included, before it is answered 503. Default 10000. */
   requestTimeoutMs?: number;
@@ -70,8 +81,6 @@ export interface ServeOptions {
   maxInlineGrids?: number;
   /** Use the built-in CPU decoder step (see `DecoderOptions.nativeStep`). Default true. */
   nativeStep?: boolean;
-  /** Vocabulary scoring of the models with a vocabulary (`DecoderOptions.vocabScoring`); requests may override it. */
-  vocabScoring?: VocabScoring;
 }
 
 /** A running server. */
@@ -90,7 +99,7 @@ export interface RunningServer {
 }
 
 /** The server's numeric settings, checked: every one an integer ≥ 1. */
-function settingsOf(opts: ServeOptions): { limits: RequestLimits; maxBatchSize: number; workers: number; requestTimeoutMs: number; maxBodyBytes: number; maxQueue: number; maxWaitMs: number; startWhenIdle: boolean } {
+function settingsOf(opts: ServeOptions): { limits: RequestLimits; maxBatchSize: number; concurrentBatches: number; requestTimeoutMs: number; maxBodyBytes: number; maxQueue: number; maxWaitMs: number; startWhenIdle: boolean } {
   const int = (name: string, v: number | undefined, dflt: number): number => {
     const n = v ?? dflt;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: expected an integer ≥ 1, got ${n}`);
@@ -103,10 +112,19 @@ function settingsOf(opts: ServeOptions): { limits: RequestLimits; maxBatchSize: 
     maxInlineGrids: int('maxInlineGrids', opts.maxInlineGrids, 256),
   };
   return {
-    limits, maxBatchSize: int('maxBatchSize', opts.maxBatchSize, 16), workers: int('workers', opts.workers, 1),
+    limits, maxBatchSize: int('maxBatchSize', opts.maxBatchSize, 16), concurrentBatches: concurrentBatchesOf(opts),
     requestTimeoutMs: int('requestTimeoutMs', opts.requestTimeoutMs, 10_000), maxBodyBytes: int('maxBodyBytes', opts.maxBodyBytes, 1 << 20),
     maxQueue: int('maxQueue', opts.maxQueue, 1024), maxWaitMs: opts.maxWaitMs ?? 2, startWhenIdle: opts.startWhenIdle ?? true,
   };
+}
+
+/** {@link ServeOptions.concurrentBatches}, checked, or its earlier name `workers` with a deprecation warning. */
+function concurrentBatchesOf(opts: ServeOptions): number {
+  if (opts.concurrentBatches === undefined && opts.workers !== undefined) {
+    process.emitWarning('startServer: workers is deprecated: use concurrentBatches (the same value)', 'DeprecationWarning');
+    return checkEngineValue('concurrentBatches', opts.workers, 'workers');
+  }
+  return checkEngineValue('concurrentBatches', opts.concurrentBatches ?? 1);
 }
 
 /** The served models, the first one first; the longest swipe is the shortest of their limits. */
@@ -124,7 +142,7 @@ function createBatcher(s: ReturnType<typeof settingsOf>): { batcher: DynamicBatc
   const ref: { current?: DynamicBatcher } = {};
   const metrics = new ServeMetrics(() => ref.current?.inFlight ?? 0);
   ref.current = new DynamicBatcher({
-    maxBatchSize: s.maxBatchSize, maxWaitMs: s.maxWaitMs, startWhenIdle: s.startWhenIdle, maxQueue: s.maxQueue, concurrency: s.workers,
+    maxBatchSize: s.maxBatchSize, maxWaitMs: s.maxWaitMs, startWhenIdle: s.startWhenIdle, maxQueue: s.maxQueue, concurrency: s.concurrentBatches,
     onBatch: ({ swipes, requests, seconds, failed }) => {
       metrics.batchSize.observe(swipes);
       metrics.batchRequests.observe(requests);
@@ -165,13 +183,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Each batch is one native search with at most 16 swipes in flight (as `decode` on the CPU); a larger
   // batch refills the search's slots as swipes finish (continuous batching) instead of leaving them idle.
   const cache = await DecoderCache.create(served, registry, s.limits, { batchSize: Math.min(s.maxBatchSize, 16), nativeStep: opts.nativeStep ?? true }, {
-    decoding: opts.decoding ?? { generator: 'beam' }, vocabulary: opts.vocabScoring !== undefined ? { vocabScoring: opts.vocabScoring } : {},
+    decoding: opts.decoding ?? { generator: 'beam' }, vocabulary: vocabularyOptionsOf(opts),
   });
   const { batcher, metrics } = createBatcher(s);
   const responder = new Responder();
   const settings = {
     max_points: s.limits.maxPoints, max_swipes_per_request: s.limits.maxSwipes, max_beam_size: s.limits.maxBeamSize, max_batch_size: s.maxBatchSize,
-    max_wait_ms: s.maxWaitMs, max_queue: s.maxQueue, workers: s.workers, request_timeout_ms: s.requestTimeoutMs, max_body_bytes: s.maxBodyBytes,
+    // `workers`: the earlier name of `concurrent_batches`, kept for clients that read it.
+    max_wait_ms: s.maxWaitMs, max_queue: s.maxQueue, concurrent_batches: s.concurrentBatches, workers: s.concurrentBatches, request_timeout_ms: s.requestTimeoutMs, max_body_bytes: s.maxBodyBytes,
   };
   const routes = apiRoutes({ cache, registry, limits: s.limits, batcher, metrics, responder, maxBodyBytes: s.maxBodyBytes, grids: opts.grids, settings });
   let onQuiet: (() => void) | null = null;

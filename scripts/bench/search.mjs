@@ -30,7 +30,8 @@ const { readSwipes } = await lib('data/dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
 const { swipeMrr, accuracy } = await lib('evaluate/metrics.js');
 const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
-const { WordPrior, fitPrior, priorOptions, readFrequencyFile } = await lib('decode/prior.js');
+const { WordPrior, fitPrior, readFrequencyFile } = await lib('decode/prior.js');
+const { priorOptions } = await lib('options/prior-options.js');
 const { FeatureExtractor } = await lib('features/extractor.js');
 const { transformSpecOf } = await lib('decode/decoder.js');
 

@@ -250,6 +250,19 @@ describe('neuroswipe predict format', () => {
     expect(plan.chunkSize).toBe(16);
   });
 
+  it('reads the engine options the section gives (device, batchSize, workers, threads, chunkSize), each checked by its declaration', () => {
+    const c = native();
+    Object.assign(c.predict as Record<string, unknown>, { device: 'cpu', batchSize: 'auto', workers: 3, threads: 2 });
+    const plan = loadPredictionConfig(write('c.json', c));
+    expect([plan.device, plan.batchSize, plan.workers, plan.threads, plan.chunkSize]).toEqual(['cpu', 'auto', 3, 2, 16]);
+    const d = native();
+    (d.predict as Record<string, unknown>).workers = 0;
+    expect(() => loadPredictionConfig(write('c.json', d))).toThrow(/c\.json: predict\.workers: expected >= 1/);
+    const e = native();
+    (e.predict as Record<string, unknown>).device = 'gpu';
+    expect(() => loadPredictionConfig(write('c.json', e))).toThrow(/predict\.device/);
+  });
+
   it('uses the same strictness and field names', () => {
     const c = native();
     (c.predict as Record<string, Record<string, unknown>>).decoding = { generator: 'beam', beamSize: 4 };

@@ -7,7 +7,8 @@ import { fitWordList } from '../../lib/vocabulary.js';
 import { readVocabSet } from '../../lib/aggregate/vocab.js';
 import { buildBaselineVocab } from '../../lib/baseline/vocab.js';
 import { parseVocab } from '../../lib/synth/vocab.js';
-import { readLabels, readSwipes } from '../../lib/data/dataset.js';
+import { readSwipes } from '../../lib/data/dataset.js';
+import { readLabels } from '../../lib/data/labels.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 
 describe('the word-list reader', () => {

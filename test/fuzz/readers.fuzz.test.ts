@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSwipeLine } from '../../lib/data/dataset.js';
+import { parseSwipeLine } from '../../lib/data/swipe-line.js';
 import { BadLineError } from '../../lib/io/bad-line.js';
 import { loadPredictionConfig } from '../../lib/config/load.js';
 import { applyOverrides, parseOverride } from '../../lib/config/overrides.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSwipeLine } from '../../lib/data/dataset.js';
+import { parseSwipeLine } from '../../lib/data/swipe-line.js';
 import { loadPredictionConfig } from '../../lib/config/load.js';
 import { WordPrior, readFrequencyTable } from '../../lib/decode/prior.js';
 import { BadLineError } from '../../lib/io/bad-line.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Registry } from '../../lib/registry/registry.js';
 import { readPredictionFile } from '../../lib/predictions.js';
 import { evaluateRows } from '../../lib/evaluate/evaluate.js';
-import { readLabels } from '../../lib/data/dataset.js';
+import { readLabels } from '../../lib/data/labels.js';
 import { at } from '../../lib/util/checked.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

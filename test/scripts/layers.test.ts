@@ -3,18 +3,13 @@
  * no upward import and no import cycle; and the check finds both in a tree that has them.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT, runScript } from '../helpers/scripts.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SCRIPT = join(ROOT, 'scripts/layers.mjs');
-
-function run(args: string[]): { status: number | null; stdout: string } {
-  const r = spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout };
-}
+const ROOT = REPO_ROOT;
+const run = (args: string[]): { status: number | null; stdout: string } => runScript('layers.mjs', args);
 
 describe('scripts/layers.mjs', () => {
   it('lib/ has no upward import, no module without a layer and no import cycle', () => {

@@ -56,7 +56,7 @@ describe('GET routes', () => {
     expect(m.card.title).toBe('Example model: m1_bigger trained on synthetic swipes');
     expect(m.card.summary).toMatch(/^examples\/model\.pt is a small swipe-decoding model .* on synthetic swipes only\./);
     expect(m.decoding).toEqual({ generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null });
-    expect(m.limits).toMatchObject({ max_batch_size: 8, max_wait_ms: 5, workers: 2, max_beam_size: 16 });
+    expect(m.limits).toMatchObject({ max_batch_size: 8, max_wait_ms: 5, concurrent_batches: 2, workers: 2, max_beam_size: 16 });
 
     const page = await fetch(`${srv.url}/`);
     expect(page.status).toBe(200);
@@ -241,7 +241,7 @@ describe('bad input gets 400 naming the field, in the data reader’s words', ()
 describe('limits', () => {
   it('a full queue answers 503 with Retry-After', async () => {
     // A long wait holds the first requests in the queue, so the queue bound is what decides.
-    const s = await serveExample(model, vocabulary, { maxQueue: 3, maxBatchSize: 16, maxWaitMs: 1500, workers: 1, startWhenIdle: false });
+    const s = await serveExample(model, vocabulary, { maxQueue: 3, maxBatchSize: 16, maxWaitMs: 1500, concurrentBatches: 1, startWhenIdle: false });
     try {
       const first = [0, 1, 2].map((i) => post(`${s.url}/v1/decode`, apiSwipe(at(swipes, i))));
       await new Promise((r) => setTimeout(r, 300));
@@ -262,7 +262,7 @@ describe('limits', () => {
   });
 
   it('a request that waits past the timeout gets 503 and leaves the queue', async () => {
-    const s = await serveExample(model, vocabulary, { requestTimeoutMs: 300, maxWaitMs: 5000, maxBatchSize: 16, workers: 1, startWhenIdle: false });
+    const s = await serveExample(model, vocabulary, { requestTimeoutMs: 300, maxWaitMs: 5000, maxBatchSize: 16, concurrentBatches: 1, startWhenIdle: false });
     try {
       const t0 = performance.now();
       const a = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 0)));
@@ -276,7 +276,7 @@ describe('limits', () => {
   });
 
   it('a request that arrives while the server is idle starts at once, not after the batching wait', async () => {
-    const s = await serveExample(model, vocabulary, { maxWaitMs: 5000, maxBatchSize: 16, workers: 1 });
+    const s = await serveExample(model, vocabulary, { maxWaitMs: 5000, maxBatchSize: 16, concurrentBatches: 1 });
     try {
       const a = await post(`${s.url}/v1/decode`, apiSwipe(at(swipes, 0)));
       expect(a.status).toBe(200);

@@ -48,6 +48,8 @@ describe('neuroswipe serve', () => {
       expect(await s.exited).toBe(0);
       expect(s.stderr()).toMatch(/SIGTERM: finishing [12] queued swipes/);
       expect(s.stderr()).toMatch(/stopped/);
+      // --workers, the flag's earlier name, still sets the concurrent batches, with a note naming the new one.
+      expect(s.stderr()).toContain('neuroswipe serve: --workers is deprecated: use --concurrent-batches (the same value)');
       await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
     } finally {
       s.child.kill('SIGKILL');

@@ -19,7 +19,7 @@ export async function loadExample(): Promise<{ model: Model; vocabulary: Vocabul
 
 /** A server on 127.0.0.1 (free port) over the example model, beam 6 + vocabulary unless overridden. */
 export function serveExample(model: Model, vocabulary: Vocabulary, opts: Partial<ServeOptions> = {}): Promise<RunningServer> {
-  return startServer({ model, vocabulary, grids: loadGrids(), decoding: { generator: 'beam', beamSize: 6 }, host: '127.0.0.1', port: 0, workers: 2, ...opts });
+  return startServer({ model, vocabulary, grids: loadGrids(), decoding: { generator: 'beam', beamSize: 6 }, host: '127.0.0.1', port: 0, concurrentBatches: 2, ...opts });
 }
 
 /** A swipe as the API takes it. */

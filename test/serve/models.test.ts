@@ -31,7 +31,7 @@ beforeAll(async () => {
   ru = await loadExample();
   srv = await startServer({
     model: en.model, vocabulary: en.vocabulary, prior: en.prior, models: [{ model: ru.model, vocabulary: ru.vocabulary }],
-    grids: loadGrids(), decoding: { generator: 'beam', beamSize: 6 }, host: '127.0.0.1', port: 0, workers: 2,
+    grids: loadGrids(), decoding: { generator: 'beam', beamSize: 6 }, host: '127.0.0.1', port: 0, concurrentBatches: 2,
   });
   ({ swipes: enSwipes, words: enWords } = await englishSwipes(6));
   ruSwipes = await exampleSwipes(6);
