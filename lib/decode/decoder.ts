@@ -17,7 +17,7 @@ import { checkDecoderRules } from './decoder-rules.js';
 import { nativeSearchOptions } from '../options/native-payload.js';
 import { checkEngineValue } from '../options/engine.js';
 import { seedVocabularyOptions, vocabularyDefaults, vocabularyOptionsOf } from '../options/vocabulary-options.js';
-import type { VocabularyOptions } from '../options/schema.js';
+import { vocabularySearchDefaults, type VocabularyOptions } from '../options/schema.js';
 import { chooseAutoBatchSize, type AutoBatchChoice } from './auto-batch.js';
 import { CPU_BATCH_SIZE, DEFAULT_NATIVE_STEP, DEFAULT_SKIP_FORCED, defaultWorkers } from './defaults.js';
 import { addDecodeStats, emptyDecodeStats, searchStats, smallerMargins, type DecodeStats } from './stats.js';
@@ -85,10 +85,13 @@ export class Decoder {
   private constructor(model: Model, options: DecoderOptions) {
     const m = model.metadata;
     this.model = model;
-    this.decoding = resolveDecodingOptions(options.decoding ?? { generator: 'beam' }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
-    this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     this.vocabulary = options.vocabulary ?? null;
     this.reference = options.reference ?? false;
+    this.vocabularyOptions = { ...(this.reference ? seedVocabularyOptions() : vocabularyDefaults()), ...vocabularyOptionsOf(options) };
+    const given = options.decoding ?? { generator: 'beam' };
+    const defaults = vocabularySearchDefaults(given.generator, this.vocabulary !== null, this.vocabularyOptions.vocabScoring);
+    this.decoding = resolveDecodingOptions({ ...defaults, ...given } as typeof given, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
+    this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     checkDecoderRules(options, this.decoding);
     const bs = checkEngineValue('batchSize', options.batchSize ?? CPU_BATCH_SIZE);
     this.workers = checkEngineValue('workers', options.workers ?? defaultWorkers(model.device));
@@ -100,7 +103,6 @@ export class Decoder {
     this.margins = options.margins ?? false;
     if (options.seedTies !== undefined && typeof options.seedTies !== 'boolean') throw invalidOption('seedTies', 'a boolean', options.seedTies);
     this.seedTies = options.seedTies ?? true;
-    this.vocabularyOptions = { ...(this.reference ? seedVocabularyOptions() : vocabularyDefaults()), ...vocabularyOptionsOf(options) };
     if (options.traceSteps !== undefined && typeof options.traceSteps !== 'boolean') throw invalidOption('traceSteps', 'a boolean', options.traceSteps);
     this.traceSteps = options.traceSteps ?? false;
     this.post = postProcessors(this.decoding, options.repairWords, options.prior instanceof WordPrior ? options.prior : undefined);

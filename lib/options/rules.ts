@@ -63,6 +63,8 @@ interface Rule {
 const REPAIR = optionSpec('repair');
 /** How the vocabulary restricts the model's log-probabilities. */
 const VOCAB_SCORING = optionSpec('vocabScoring');
+/** The first words a beam proves to be the vocabulary's best. */
+const CERTIFY_TOP = optionSpec('certifyTop');
 
 /** Whether option `spec` of the generator's options is set. */
 const isSet = (decoding: object, spec: OptionSpec): boolean => {
@@ -70,6 +72,8 @@ const isSet = (decoding: object, spec: OptionSpec): boolean => {
   return v !== undefined && v !== null;
 };
 const has = (x: RuleInput, spec: OptionSpec): boolean => isSet(x.decoding, spec);
+/** Whether numeric option `spec` is set above 0. */
+const positive = (x: RuleInput, spec: OptionSpec): boolean => has(x, spec) && ((x.decoding as Record<string, unknown>)[spec.name] as number) > 0;
 
 /** Whether the generator's options read the vocabulary's words without restricting the search to them (repair). */
 export function needsVocabularyWords(decoding: object): boolean {
@@ -106,6 +110,16 @@ const RULES: readonly Rule[] = [
     at: 'prior',
     broken: (x) => !has(x, PRIOR_WEIGHT) && x.prior,
     text: (n) => `applies only with ${n.name(PRIOR_WEIGHT)} (the word-frequency prior); add it or drop ${n.name('prior')}`,
+  },
+  {
+    at: 'useVocabulary',
+    broken: (x) => positive(x, CERTIFY_TOP) && !x.useVocabulary,
+    text: (n) => `${n.name(CERTIFY_TOP)} proves words of the vocabulary: ${n.need('useVocabulary')}`,
+  },
+  {
+    at: CERTIFY_TOP,
+    broken: (x) => positive(x, CERTIFY_TOP) && x.seedScoring === true,
+    text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(CERTIFY_TOP)}`,
   },
   {
     at: VOCAB_SCORING,

@@ -167,6 +167,13 @@ const DECLARED = [
     doc: 'drop a hypothesis whose score is above x (≥ 0; default off)',
   },
   {
+    // No declared default: with a vocabulary under model scoring the beams prove their first word (1), else 0
+    // (vocabularySearchDefaults below).
+    name: 'certifyTop', seed: 'certify_top', flag: '--certify-top <n>', group: 'search', scope: 'decoding', generators: BEAMS, request: true, identityUnless: 0,
+    value: { kind: 'int', min: 0, max: 100 },
+    doc: 'with the vocabulary: prove the first n words are the vocabulary\'s best (a branch-and-bound search from the beam\'s words where its own certificate falls short); default 1 under model scoring, 0 under seed scoring',
+  },
+  {
     name: 'repair', seed: 'repair', flag: '--repair <kind>', group: 'postprocess', scope: 'decoding', generators: BEAMS,
     value: { kind: 'enum', values: ['levenshtein'], expected: "'levenshtein' or null" },
     doc: 'without the vocabulary: replace non-vocabulary candidates by vocabulary words within --repair-distance edits, rescored by the model (levenshtein)',
@@ -203,6 +210,15 @@ const DECLARED = [
     doc: `with the vocabulary: model keeps the model's log-probability of each allowed token, seed renormalises over the allowed tokens (default: ${DEFAULT_VOCAB_SCORING})`,
   },
 ] as const satisfies readonly OptionSpec[];
+
+/**
+ * The search options whose default depends on the vocabulary's use: with a vocabulary under model scoring, a
+ * beam proves its first word (`certifyTop: 1`; docs/SEARCH.md, "Certified beam"), at about the cost of the
+ * beam where its own certificate covers it; under seed scoring (the seed's paths) nothing is added.
+ */
+export function vocabularySearchDefaults(generator: GeneratorName, useVocabulary: boolean, vocabScoring: VocabScoring | undefined): { certifyTop?: number } {
+  return useVocabulary && vocabScoring === 'model' && (BEAMS as readonly GeneratorName[]).includes(generator) ? { certifyTop: 1 } : {};
+}
 
 /** Every search and post-processing option, in the seed's `generator_call_kwargs` order (docs/SEED.md §3.11). */
 export const DECODING_OPTIONS: readonly OptionSpec[] = DECLARED;

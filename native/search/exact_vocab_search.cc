@@ -115,6 +115,10 @@ void ExactVocabSearch::Offer(double score, std::vector<int32_t> word) {
     best_.push_back(std::move(c));
     return;
   }
+  // A word offered before the search (a beam's) and found again by it is kept once.
+  for (const Candidate& b : best_) {
+    if (b.tokens == c.tokens) return;
+  }
   const size_t cap = static_cast<size_t>(o_.top_n);
   if (best_.size() < cap) {
     best_.push_back(std::move(c));
