@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('--grids <file>', 'gridname_to_grid.json for curve.grid_name files', DEFAULT_GRIDS_PATH)
     .option('--vocab <file>', 'vocabulary, one word per line (required with --use-vocab)')
     .option('--use-vocab', 'restrict outputs to vocabulary words (the seed’s use_vocab_for_generation)')
-    .addOption(new Option('--generator <name>', `search; exact scores every vocabulary word of every swipe: about 100× beam's time (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
+    .addOption(new Option('--generator <name>', `search; exact finds the vocabulary's best words by branch and bound: tens of times beam's time under model scoring (progress every ${EXACT_PROGRESS_SWIPES} swipes)`).choices([...GENERATOR_NAMES]).default('beam'))
     .option('--prior <file>', 'word-frequency file (word<TAB>count per line) of the prior: score − λ·max(log p(word), log p_k) + μ·length; off unless given');
   addEngineFlags(addOptionFlags(cmd), 'decode')
     .option('--grid <name>', "decode this grid's swipes (default: the grids named in the model's metadata)")

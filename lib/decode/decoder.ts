@@ -89,8 +89,8 @@ export class Decoder {
     this.reference = options.reference ?? false;
     this.vocabularyOptions = { ...(this.reference ? seedVocabularyOptions() : vocabularyDefaults()), ...vocabularyOptionsOf(options) };
     const given = options.decoding ?? { generator: 'beam' };
-    const defaults = vocabularySearchDefaults(given.generator, this.vocabulary !== null, this.vocabularyOptions.vocabScoring);
-    this.decoding = resolveDecodingOptions({ ...defaults, ...given } as typeof given, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
+    const defaults = vocabularySearchDefaults(given.generator, this.vocabulary !== null, this.vocabularyOptions);
+    this.decoding = resolveDecodingOptions({ ...defaults, ...given }, { nClasses: m.n_classes, maxTokenLen: m.max_token_len });
     this.tokenizer = CharTokenizer.fromTokens([...m.char_tokens]);
     checkDecoderRules(options, this.decoding);
     const bs = checkEngineValue('batchSize', options.batchSize ?? CPU_BATCH_SIZE);

@@ -39,15 +39,15 @@ export const OPTIONAL_DECODING_OPTIONS: { readonly [G in GeneratorName]: readonl
 ) as { [G in GeneratorName]: readonly string[] };
 
 /**
- * Options of `exact`: the model scores every word of the vocabulary (teacher-forced, shared prefixes computed
- * once) with the beams' length-normalised score, and the best `returnHypotheses` are returned. The upper bound
- * of any search with the same model and vocabulary.
+ * Options of `exact`: the vocabulary's best `returnHypotheses` words by the beams' length-normalised score,
+ * teacher-forced, found by branch and bound over the vocabulary trie (shared prefixes computed once; `null`
+ * scores every word). The upper bound of any search with the same model and vocabulary.
  */
 export type ExactOptions = OptionsOf<'exact'>;
 
 /**
  * Options of `hybrid`: a level-synchronous beam over the vocabulary for the first `hybridSteps` steps, then
- * exact scoring of every vocabulary word under the prefixes the beam kept; the best `returnHypotheses` of
+ * the exact best words under the prefixes the beam kept; the best `returnHypotheses` of
  * those words and of the words the beam finished are returned. 0 steps is `exact`.
  */
 export type HybridOptions = OptionsOf<'hybrid'>;

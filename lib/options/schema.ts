@@ -216,8 +216,8 @@ const DECLARED = [
  * beam proves its first word (`certifyTop: 1`; docs/SEARCH.md, "Certified beam"), at about the cost of the
  * beam where its own certificate covers it; under seed scoring (the seed's paths) nothing is added.
  */
-export function vocabularySearchDefaults(generator: GeneratorName, useVocabulary: boolean, vocabScoring: VocabScoring | undefined): { certifyTop?: number } {
-  return useVocabulary && vocabScoring === 'model' && (BEAMS as readonly GeneratorName[]).includes(generator) ? { certifyTop: 1 } : {};
+export function vocabularySearchDefaults(generator: GeneratorName, useVocabulary: boolean, vocabulary: VocabularyOptions): { certifyTop?: number } {
+  return useVocabulary && vocabulary.vocabScoring === 'model' && (BEAMS as readonly GeneratorName[]).includes(generator) ? { certifyTop: 1 } : {};
 }
 
 /** Every search and post-processing option, in the seed's `generator_call_kwargs` order (docs/SEED.md §3.11). */

@@ -186,7 +186,7 @@ export function mergeDecoding(base: MergedDecoding, request: Record<string, unkn
     if (name in given) throw badField(`decoding.${k}`, `given twice (as ${spec?.name} and ${spec?.seed})`);
     given[name] = v;
   }
-  // Exact scoring runs the model on every vocabulary prefix: a server starts with it or not, a request cannot ask.
+  // Exact search costs tens of times a beam: a server starts with it or not, a request cannot ask.
   if ((given.generator === 'exact' || given.generator === 'hybrid') && given.generator !== base.decoding.generator) {
     throw badField('decoding.generator', `${String(given.generator)} scores vocabulary words in bulk; only a server started with it serves it`);
   }

@@ -9,22 +9,28 @@
 
 namespace neuroswipe {
 
+namespace {
+
+constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max(), kIntMin = std::numeric_limits<int32_t>::min();
+
+/** One numeric search option, left at its default when the payload does not give it. */
+void ReadNumber(const OptionsReader& r, const char* name, int& v) {
+  v = static_cast<int>(r.GetInt(name, kIntMin, kIntMax, v));
+}
+void ReadNumber(const OptionsReader& r, const char* name, double& v) { v = r.GetDouble(name, v); }
+
+}  // namespace
+
 DecodingOptions ReadDecodingOptions(const Napi::Value& value) {
   const OptionsReader top(value, "decodeSwipes: ", "options");
   const Napi::Object o = value.As<Napi::Object>();
   const OptionsReader r(o.Get("search"), "decodeSwipes: ", "options.search");
-  constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max(), kIntMin = std::numeric_limits<int32_t>::min();
   DecodingOptions d;
   SearchOptions& s = d.search;
   const std::string generator = r.GetString("generator");
-  s.beam_size = static_cast<int>(r.GetInt("beamSize", kIntMin, kIntMax, s.beam_size));
-  s.normalization_factor = r.GetDouble("normalizationFactor", s.normalization_factor);
-  s.max_steps = static_cast<int>(r.GetInt("maxSteps", kIntMin, kIntMax, s.max_steps));
-  s.top_n = static_cast<int>(r.GetInt("topN", kIntMin, kIntMax, s.top_n));
-  s.hybrid_steps = static_cast<int>(r.GetInt("hybridSteps", kIntMin, kIntMax, s.hybrid_steps));
-  s.certify_top = static_cast<int>(r.GetInt("certifyTop", kIntMin, kIntMax, s.certify_top));
-  s.token_log_prob_floor = r.GetDouble("tokenLogProbFloor", s.token_log_prob_floor);
-  s.score_ceiling = r.GetDouble("scoreCeiling", s.score_ceiling);
+#define NEUROSWIPE_READ_SEARCH(type, field, js, init) ReadNumber(r, #js, s.field);
+  NEUROSWIPE_SEARCH_NUMBERS(NEUROSWIPE_READ_SEARCH)
+#undef NEUROSWIPE_READ_SEARCH
   s.margins = r.GetBool("margins", s.margins);
   const std::string vocab_scoring = r.GetString("vocabScoring", "seed");
   const OptionsReader er(o.Get("engine"), "decodeSwipes: ", "options.engine");

@@ -19,29 +19,41 @@ enum class Generator { kGreedy, kBeam, kBeamSync, kExact, kHybrid };
  */
 enum class VocabScoring { kSeed, kModel };
 
+/**
+ * X(type, field, jsName, default) for every numeric search option, declared once: it generates SearchOptions'
+ * fields and their read from the payload's `search` object (binding/decode_options_reader.cc), where each has the
+ * name of its declaration in lib/options/schema.ts (or its declared native name).
+ */
+#define NEUROSWIPE_SEARCH_NUMBERS(X)                                                                             \
+  /** Expansions per step and partial hypotheses kept. */                                                        \
+  X(int, beam_size, beamSize, 6)                                                                                 \
+  /** Length normalisation: score = −Σ log p / len^nf. */                                                     \
+  X(double, normalization_factor, normalizationFactor, 0.5)                                                      \
+  /** Most tokens generated, `<eos>` included. */                                                                \
+  X(int, max_steps, maxSteps, 35)                                                                                \
+  /**                                                                                                            \
+   * Beam searches: a token whose log-probability is at or below this floor is never expanded (−inf = off, the \
+   * seed's behaviour: only impossible tokens are skipped).                                                      \
+   */                                                                                                            \
+  X(double, token_log_prob_floor, tokenLogProbFloor, -std::numeric_limits<double>::infinity())                   \
+  /** Beam searches: a hypothesis whose score is above this ceiling is dropped (+inf = off). */                  \
+  X(double, score_ceiling, scoreCeiling, std::numeric_limits<double>::infinity())                                \
+  /** Exact scoring and hybrid: words returned per swipe, best first (0 = every word scored). */                 \
+  X(int, top_n, topN, 6)                                                                                         \
+  /**                                                                                                            \
+   * Beams with a vocabulary: the first words to prove (0 = off). When the beam's certificate does not cover     \
+   * them, a branch-and-bound exact search from the beam's words finds the vocabulary's best `certify_top`.      \
+   */                                                                                                            \
+  X(int, certify_top, certifyTop, 0)                                                                             \
+  /** Hybrid: level-synchronous beam steps before the best words under the kept prefixes are found. */           \
+  X(int, hybrid_steps, hybridSteps, 3)
+
 /** The search's own parameters: which search, and the options of lib/decode/decoding.ts. */
 struct SearchOptions {
   Generator generator = Generator::kBeam;
-  int beam_size = 6;
-  double normalization_factor = 0.5;
-  /** Most tokens generated, `<eos>` included. */
-  int max_steps = 35;
-  /**
-   * Beam searches: a token whose log-probability is at or below this floor is never expanded (−inf = off, the
-   * seed's behaviour: only impossible tokens are skipped).
-   */
-  double token_log_prob_floor = -std::numeric_limits<double>::infinity();
-  /** Beam searches: a hypothesis whose score is above this ceiling is dropped (+inf = off). */
-  double score_ceiling = std::numeric_limits<double>::infinity();
-  /** Exact scoring and hybrid: words returned per swipe, best first (0 = every word scored). */
-  int top_n = 6;
-  /**
-   * Beams with a vocabulary: the first words to prove (0 = off). When the beam's certificate does not cover them,
-   * a branch-and-bound exact search from the beam's words finds the vocabulary's best `certify_top`.
-   */
-  int certify_top = 0;
-  /** Hybrid: level-synchronous beam steps before every vocabulary word under the kept prefixes is scored. */
-  int hybrid_steps = 3;
+#define NEUROSWIPE_SEARCH_FIELD(type, field, js, init) type field = init;
+  NEUROSWIPE_SEARCH_NUMBERS(NEUROSWIPE_SEARCH_FIELD)
+#undef NEUROSWIPE_SEARCH_FIELD
   /** Record each swipe's SearchMargins (a debug statistic; a little extra work per expansion). */
   bool margins = false;
   /** With a vocabulary: renormalised (the seed's) or model log-probabilities. */

@@ -134,7 +134,7 @@ describe('option errors', { timeout: 300_000 }, () => {
 
   it('decode --help states the cost of exact and the candidates kept without a vocabulary', () => {
     const help = cli(['decode', '--help']).stdout;
-    expect(optionHelp(help, '--generator')).toContain("exact scores every vocabulary word of every swipe: about 100× beam's time (progress every 10 swipes)");
+    expect(optionHelp(help, '--generator')).toContain("exact finds the vocabulary's best words by branch and bound: tens of times beam's time under model scoring (progress every 10 swipes)");
     expect(optionHelp(help, '--return-hypotheses')).toContain('default: all with --use-vocab; 7 without');
     expect(optionHelp(cli(['serve', '--help']).stdout, '--return-hypotheses')).toContain('default: all with --use-vocab; 7 without');
   });

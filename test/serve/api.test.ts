@@ -55,7 +55,8 @@ describe('GET routes', () => {
     // The model card next to the bundled model: what the demo page says about it.
     expect(m.card.title).toBe('Example model: m1_bigger trained on synthetic swipes');
     expect(m.card.summary).toMatch(/^examples\/model\.pt is a small swipe-decoding model .* on synthetic swipes only\./);
-    expect(m.decoding).toEqual({ generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null });
+    // With the vocabulary under model scoring the beam proves its first word (certifyTop 1, the default).
+    expect(m.decoding).toEqual({ generator: 'beam', beamSize: 6, normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: null, certifyTop: 1 });
     expect(m.limits).toMatchObject({ max_batch_size: 8, max_wait_ms: 5, concurrent_batches: 2, workers: 2, max_beam_size: 16 });
 
     const page = await fetch(`${srv.url}/`);
