@@ -30,7 +30,8 @@ export {
   type BeamOptions, type DecodingInput, type ExactOptions, type GeneratorOptions, type HybridOptions, type DecodingLimits, type DecodingOptions, type GeneratorName, type GreedyOptions,
   type PriorOptions, type VocabScoring,
 } from './decode/decoding.js';
-export { WordPrior, fitPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable, type PriorFit, type PriorGuard } from './decode/prior.js';
+export { WordPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable } from './decode/prior.js';
+export { fitPrior, type PriorFit, type PriorGuard } from './decode/prior-fit.js';
 export { readPriorOptions, type FittedPriorOptions } from './options/prior-options.js';
 export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions, type ScoredStep } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';

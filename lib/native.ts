@@ -43,7 +43,7 @@ export interface NativeScriptModel {
   dispose(): void;
 }
 
-/** The CUDA runtime found in the process (see native/device_memory.h, QueryCudaRuntime). */
+/** The CUDA runtime found in the process (see native/model/device_memory.h, QueryCudaRuntime). */
 export interface NativeCudaRuntime {
   /** The file it was loaded from, symlinks resolved. */
   library: string;

@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
+import { Decoder } from '../../lib/decode/decoder.js';
+import { Model } from '../../lib/model/model.js';
+import { setNumThreads } from '../../lib/runtime.js';
+import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
 
 export const EXAMPLE_MODEL = fileURLToPath(new URL('../../examples/model.pt', import.meta.url));
 export const EXAMPLE_VOCAB = fileURLToPath(new URL('../../examples/vocab.txt', import.meta.url));
@@ -33,4 +37,12 @@ export async function englishSwipes(n: number): Promise<{ swipes: Swipe[]; words
     swipes.push(s);
   }
   return { swipes, words };
+}
+
+/** The example model on the CPU (one libtorch thread) and its 20,000-word vocabulary, built with the model's tokenizer. */
+export async function exampleModelAndVocabulary(): Promise<{ model: Model; vocab: Vocabulary }> {
+  setNumThreads(1);
+  const model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
+  const vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+  return { model, vocab };
 }

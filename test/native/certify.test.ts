@@ -7,12 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
-import { Model } from '../../lib/model/model.js';
-import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import type { Model } from '../../lib/model/model.js';
+import type { Vocabulary } from '../../lib/vocabulary.js';
 import type { Swipe } from '../../lib/data/dataset.js';
-import { setNumThreads } from '../../lib/runtime.js';
 import { at } from '../../lib/util/checked.js';
-import { EXAMPLE_MODEL, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { EXAMPLE_VOCAB, exampleModelAndVocabulary } from '../helpers/examples.js';
 import { synthSwipesInMemory } from '../helpers/synth-swipes.js';
 
 /** Scores of one word from two searches: the same rows, batched differently. */
@@ -26,9 +25,7 @@ describe('certified beam: the first words proven to be the vocabulary\'s best', 
   let swipes: Swipe[];
 
   beforeAll(async () => {
-    setNumThreads(1);
-    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
-    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    ({ model, vocab } = await exampleModelAndVocabulary());
     // Touch noise ×2 (as the search bench's noisier set): the beam misses the model's best word on some.
     swipes = synthSwipesInMemory('default', 24, 7, EXAMPLE_VOCAB, 0, 3);
   });

@@ -1,7 +1,7 @@
 /**
  * One libtorch per process: the built addon's torch libraries (readelf's NEEDED entries, resolved by ldd, and
  * the files this test process has mapped) all lie in the directory of the libtorch it was built against, and
- * a CUDA libtorch brings libtorch_cuda with it. The CUDA runtime lookup of native/device_memory.cc finds its
+ * a CUDA libtorch brings libtorch_cuda with it. The CUDA runtime lookup of native/model/device_memory.cc finds its
  * symbols where libtorch_cuda is loaded (no GPU needed) and nothing on a CPU build. `neuroswipe info` reports
  * all of it and exits cleanly.
  */

@@ -9,12 +9,11 @@ import { Decoder, transformSpecOf } from '../../lib/decode/decoder.js';
 import { resolveDecodingOptions } from '../../lib/decode/decoding.js';
 import { FeatureExtractor } from '../../lib/features/extractor.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
-import { Model } from '../../lib/model/model.js';
-import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import type { Model } from '../../lib/model/model.js';
+import type { Vocabulary } from '../../lib/vocabulary.js';
 import type { Swipe } from '../../lib/data/dataset.js';
-import { setNumThreads } from '../../lib/runtime.js';
 import { at } from '../../lib/util/checked.js';
-import { EXAMPLE_MODEL, EXAMPLE_VOCAB, exampleSwipes } from '../helpers/examples.js';
+import { exampleSwipes, exampleModelAndVocabulary } from '../helpers/examples.js';
 import { tokenLogProbs } from '../helpers/brute-force.js';
 
 describe('pruning thresholds in beam and beam-sync', () => {
@@ -22,9 +21,7 @@ describe('pruning thresholds in beam and beam-sync', () => {
   let vocab: Vocabulary;
   let swipes: Swipe[];
   beforeAll(async () => {
-    setNumThreads(1);
-    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
-    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    ({ model, vocab } = await exampleModelAndVocabulary());
     swipes = await exampleSwipes(10);
   });
   afterAll(() => model.dispose());

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decoder, type DecodedSwipe, type DecoderOptions } from '../../lib/decode/decoder.js';
 import { Model } from '../../lib/model/model.js';
-import { Vocabulary, readVocabularyFile } from '../../lib/vocabulary.js';
+import type { Vocabulary } from '../../lib/vocabulary.js';
 import { readSwipes, type Swipe } from '../../lib/data/dataset.js';
 import { loadGrids } from '../../lib/keyboard/grid.js';
 import { setNumThreads } from '../../lib/runtime.js';
 import { fixture } from '../helpers/fixtures.js';
-import { EXAMPLE_MODEL, EXAMPLE_VALID, EXAMPLE_VOCAB } from '../helpers/examples.js';
+import { EXAMPLE_MODEL, EXAMPLE_VALID, exampleModelAndVocabulary } from '../helpers/examples.js';
 import { at } from '../../lib/util/checked.js';
 import { synthSwipesInMemory } from '../helpers/synth-swipes.js';
 // @ts-expect-error plain ESM shared with scripts/differential.mjs
@@ -49,9 +49,7 @@ describe('built-in decoder step on the trained example model (m1_bigger) and rea
   let vocab: Vocabulary;
   let swipes: Swipe[];
   beforeAll(async () => {
-    setNumThreads(1);
-    model = await Model.load(EXAMPLE_MODEL, { device: 'cpu' });
-    vocab = await Vocabulary.build(readVocabularyFile(EXAMPLE_VOCAB), (await Decoder.create(model)).tokenizer, EXAMPLE_VOCAB);
+    ({ model, vocab } = await exampleModelAndVocabulary());
     swipes = await firstSwipes(EXAMPLE_VALID, 40);
   });
   afterAll(() => model.dispose());
