@@ -30,6 +30,10 @@ scripts/differential.mjs.
 
 Idempotent: when DIR/manifest.json records the same inputs hash and every listed file is present with
 the recorded size, nothing is written. Concurrent runs on one DIR serialise on DIR/.lock.
+
+This script holds the fixture list and the contract-breaking modules (scripted from here, so their TorchScript
+names stay ``__torch__.<class>``); fixture_reference.py makes the reference cases, fixture_long_running.py
+the --long-running-set models, fixture_files.py the writes and the manifest check.
 """
 import argparse
 import fcntl
@@ -47,12 +51,12 @@ warnings.filterwarnings("ignore", message=".*ScriptModule constants.*")
 import torch  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
-from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, TOLERANCE,  # noqa: E402
-                                      check_inputs, make_metadata, prepare_model, save_checked, to_torchscript,
-                                      write_archive)
-from neuroswipe_models.long_running import EOS_BIAS_RANGE, make_long_running  # noqa: E402
-from neuroswipe_models.registry import ARCH_NAMES  # noqa: E402
-from neuroswipe_models.incremental_check import run_schedule, schedule_diff  # noqa: E402
+from fixture_files import sha256, up_to_date, write_bytes, write_text  # noqa: E402
+from fixture_long_running import long_running_set  # noqa: E402
+from fixture_reference import incremental_case, reference_case  # noqa: E402
+from neuroswipe_models.export import (METADATA_FILE, PAD_TOKEN, SOS_TOKEN, make_metadata, prepare_model,  # noqa: E402
+                                      save_checked, to_torchscript, write_archive)
+from neuroswipe_models.long_running import make_long_running  # noqa: E402
 from neuroswipe_models.registry import resolve_transform  # noqa: E402
 from neuroswipe_models.tokenizer import COMPETITION_CHARS, char_tokens_from_text  # noqa: E402
 
@@ -76,10 +80,12 @@ def vocab_text() -> str:
 
 
 def inputs_hash() -> str:
-    """Hash of everything the fixtures depend on: the generator, the model package and the torch version."""
+    """Hash of everything the fixtures depend on: the generator and its ``fixture_*`` modules, the model package
+    and the torch version."""
     here = os.path.dirname(os.path.abspath(__file__))
     digest = hashlib.sha256()
     paths = [os.path.abspath(__file__)]
+    paths += sorted(os.path.join(here, f) for f in os.listdir(here) if f.startswith("fixture_") and f.endswith(".py"))
     pkg = os.path.join(here, "neuroswipe_models")
     paths += sorted(os.path.join(pkg, f) for f in os.listdir(pkg) if f.endswith(".py"))
     for path in paths:
@@ -89,71 +95,6 @@ def inputs_hash() -> str:
     digest.update(torch.__version__.encode())
     digest.update(str(FORMAT_VERSION).encode())
     return digest.hexdigest()
-
-
-def tensor_json(t: Optional[Tensor]) -> Optional[dict]:
-    """``{"shape", "dtype", "data"}``; float32 values as Python floats (exact float32 round trip)."""
-    if t is None:
-        return None
-    t = t.detach().cpu().contiguous()
-    if t.dtype == torch.bool:
-        data: List = [bool(v) for v in t.reshape(-1).tolist()]
-    elif t.dtype.is_floating_point:
-        data = [float(v) for v in t.reshape(-1).tolist()]
-    else:
-        data = [int(v) for v in t.reshape(-1).tolist()]
-    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
-
-
-def reference_case(name: str, model, tcfg, seed: int, lengths: List[int], token_lengths: List[int],
-                   masked: bool) -> dict:
-    traj, keys, pad, tokens, tl = check_inputs(tcfg, model, seed, lengths, token_lengths)
-    mask = pad if masked else None
-    with torch.no_grad():
-        memory = model.encode(traj, keys, mask)
-        logits = model.decode(tokens, memory, mask)
-        last = model.decode_last(tokens, tl, memory, mask)
-    return {
-        "name": name,
-        "swipe_lengths": lengths,
-        "token_lengths": token_lengths,
-        "inputs": {"traj": tensor_json(traj), "keys": tensor_json(keys), "src_pad_mask": tensor_json(mask),
-                   "tokens": tensor_json(tokens), "lengths": tensor_json(tl)},
-        "outputs": {"memory": tensor_json(memory), "logits": tensor_json(logits), "decode_last": tensor_json(last)},
-    }
-
-
-def incremental_case(model, tcfg, seed: int) -> dict:
-    """Step-by-step decoding of a B=2 batch (swipe lengths 6, 3 with the padding mask; prefixes 4, 2).
-
-    Four ``decode_step`` calls; row ``b`` is at position ``step mod token_lengths[b]`` (row 1 restarts from
-    an empty cache at step 2). ``mem_kv`` is ``memory_kv``'s ``[L,2,B,H,S,Dh]`` (``Dh = D/H``); the steps get
-    it as a view of a longer buffer, with the mask as recorded. Each step lists what was passed (``tokens``,
-    ``self_len``, ``self_kv`` = the cache slice ``[L,2,B,H,max(self_len),Dh]``, whose slots
-    ``t >= self_len[b]`` hold stale entries or noise) and what came back (``logits``,
-    ``new_kv [L,2,B,H,Dh]``); after a step, row ``b``'s ``new_kv[:, :, b]`` is the cache entry
-    ``self_kv[:, :, b, :, self_len[b]]`` of later steps. ``decode_logits`` is ``decode`` of the full prefixes:
-    step logits equal ``decode_logits[self_len[b], b]``.
-    """
-    lengths, token_lengths, n_steps = [6, 3], [4, 2], 4
-    traj, keys, pad, tokens, _ = check_inputs(tcfg, model, seed, lengths, token_lengths)
-    with torch.no_grad():
-        memory = model.encode(traj, keys, pad)
-        logits = model.decode(tokens, memory, pad)
-        run = run_schedule(model, tokens, token_lengths, memory, pad, n_steps, seed)
-    diff = schedule_diff(logits, run)
-    assert diff <= TOLERANCE, f"decode_step differs from decode by {diff}"
-    steps = [{k: tensor_json(rec[k]) for k in ("tokens", "self_len", "self_kv", "logits", "new_kv")}
-             for rec in run["steps"]]
-    return {
-        "name": "batch2_padded_steps",
-        "swipe_lengths": lengths,
-        "token_lengths": token_lengths,
-        "inputs": {"traj": tensor_json(traj), "keys": tensor_json(keys), "src_pad_mask": tensor_json(pad),
-                   "tokens": tensor_json(tokens), "memory": tensor_json(memory), "memory_pad_mask": tensor_json(pad)},
-        "outputs": {"mem_kv": tensor_json(run["mem_kv"]), "decode_logits": tensor_json(logits)},
-        "steps": steps,
-    }
 
 
 class _DecodeOnly(nn.Module):
@@ -205,18 +146,6 @@ class _BadStepWeights(_Delegating):
         w = self.inner.step_weights()
         w["out.weight"] = w["out.weight"].t()
         return w
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    """Writes to a per-process temporary name, then renames into place."""
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
-def write_text(path: str, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
 
 
 def generate(out: str) -> Dict[str, str]:
@@ -301,52 +230,6 @@ def generate(out: str) -> Dict[str, str]:
     return files
 
 
-def long_running_set(out: str, per_arch: int, seed: int) -> int:
-    """``per_arch`` long-running and ``per_arch`` plain random-initialised models of every registry architecture,
-    and ``long-running.json`` listing them."""
-    torch.set_num_threads(1)
-    os.makedirs(out, exist_ok=True)
-    char_tokens = char_tokens_from_text(vocab_text())
-    lo, hi = EOS_BIAS_RANGE
-    listed = []
-    for i, arch in enumerate(ARCH_NAMES):
-        tcfg = resolve_transform(arch)
-        meta = make_metadata(arch, tcfg, char_tokens, ["default", "extra"])
-        for k in range(per_arch):
-            bias = hi if per_arch == 1 else lo + (hi - lo) * (per_arch - 1 - k) / (per_arch - 1)
-            model_seed = seed + 100 * i + k
-            model = make_long_running(prepare_model(arch, tcfg, seed=model_seed), bias)
-            name = f"long_{arch}_{k}.pt"
-            diff, step_diff = save_checked(model, tcfg, meta, os.path.join(out, name))
-            print(f"{name}: <eos> bias +{bias:.3g}, seed {model_seed}, self-check {diff:.3g}, incremental {step_diff:.3g}")
-            listed.append({"file": name, "architecture": arch, "seed": model_seed, "eos_bias": bias})
-        for k in range(per_arch):
-            model_seed = seed + 100 * i + 50 + k
-            name = f"plain_{arch}_{k}.pt"
-            diff, step_diff = save_checked(prepare_model(arch, tcfg, seed=model_seed), tcfg, meta, os.path.join(out, name))
-            print(f"{name}: seed {model_seed}, self-check {diff:.3g}, incremental {step_diff:.3g}")
-            listed.append({"file": name, "architecture": arch, "seed": model_seed, "eos_bias": None})
-    write_text(os.path.join(out, "long-running.json"), json.dumps({"models": listed}, indent=1))
-    return 0
-
-
-def sha256(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def up_to_date(out: str, wanted_hash: str) -> bool:
-    path = os.path.join(out, "manifest.json")
-    try:
-        with open(path, "r", encoding="utf-8") as f:
-            manifest = json.load(f)
-        if manifest.get("inputs_hash") != wanted_hash:
-            return False
-        return all(os.path.getsize(os.path.join(out, e["file"])) == e["size"] for e in manifest["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Write TorchScript test fixtures for the native addon.")
     parser.add_argument("--out", required=True, help="output directory")
@@ -358,7 +241,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.long_running_set is not None:
         if args.long_running_set < 1:
             parser.error("--long-running-set: expected a positive count")
-        return long_running_set(args.out, args.long_running_set, args.seed)
+        return long_running_set(args.out, args.long_running_set, args.seed, char_tokens_from_text(vocab_text()))
     wanted = inputs_hash()
     if not args.force and up_to_date(args.out, wanted):
         print(f"{args.out}: fixtures up to date")

@@ -4,5 +4,6 @@ Modules: ``common`` (positional table, causal mask), ``legacy`` (``m1*``), ``v3`
 ``gaussian`` (trainable key Gaussians), ``incremental`` (cached one-token decoder steps),
 ``incremental_check`` (step-by-step decoding against ``decode``), ``registry`` (names, transforms),
 ``contract`` (the exported wrapper), ``tokenizer`` (char tokens), ``checkpoint`` (strict loading),
-``export`` (script, check, save).
+``model_format`` (format constants), ``check_inputs`` (random model inputs), ``self_check`` (TorchScript
+against eager), ``export`` (script, check, save; the export API).
 """
