@@ -16,7 +16,14 @@ export const PRIOR_WEIGHT = optionSpec('priorWeight');
 type PriorDecoding = PostprocessOptionsOf<'exact'>;
 
 /** The prior's options as fitted: λ and μ always, the floor's rank k when there is one. */
-export type PriorWeights = Required<Pick<PriorDecoding, 'priorWeight' | 'priorLength'>> & Pick<PriorDecoding, 'priorFloorRank'>;
+export interface PriorWeights {
+  /** λ, the weight of −log p(word). */
+  priorWeight: number;
+  /** μ, added per character. */
+  priorLength: number;
+  /** k, the floor's rank; absent: no floor. */
+  priorFloorRank?: number;
+}
 
 /** Fitted prior options, as {@link readPriorOptions} reads them (the same as {@link PriorWeights}). */
 export type FittedPriorOptions = PriorWeights;
@@ -75,5 +82,5 @@ export function readPriorOptions(path: string): FittedPriorOptions {
     }
     out[name] = checkOptionValue(optionSpec(name), v, `${path}: ${name}`, { limits: { nClasses: 1, maxTokenLen: 1 }, generator: 'beam', resolved: {} });
   }
-  return out as FittedPriorOptions;
+  return out as unknown as FittedPriorOptions;
 }

@@ -248,11 +248,11 @@ type ValueType<V> = V extends { kind: 'enum'; values: readonly (infer E)[] } ? E
 /** The options of `Declared` that generator `G` takes with its own options (scope `'decoding'`). */
 type TakenBy<G extends GeneratorName> = Declared extends infer S ? (S extends { scope: 'decoding'; generators: readonly (infer X)[] } ? (G extends X ? S : never) : never) : never;
 
-/** A plain object type of an intersection. */
-type Plain<T> = { [K in keyof T]: T[K] };
+/** A plain object type of an intersection (how the option types below are written out). */
+export type Plain<T> = { [K in keyof T]: T[K] };
 
 /**
- * The resolved options of generator `G`, derived from {@link DECODING_OPTIONS}: `generator`, the options with a
+ * The resolved options of generator `G`, derived from the declarations (`DECODING_OPTIONS`): `generator`, the options with a
  * default (always present), and the others (present only when given).
  */
 export type OptionsOf<G extends GeneratorName> = Plain<
@@ -275,5 +275,5 @@ export type SearchPayload = Plain<
 /** The post-processing options (group `'postprocess'`) generator `G` takes, all off unless given. */
 export type PostprocessOptionsOf<G extends GeneratorName> = Plain<{ [S in Extract<TakenBy<G>, { group: 'postprocess' }> as S['name']]?: ValueType<S['value']> }>;
 
-/** The options of the vocabulary's use (scope `'vocabulary'`), by name, derived from {@link DECODING_OPTIONS}; each applies only with the vocabulary. */
+/** The options of the vocabulary's use (scope `'vocabulary'`), by name, derived from the declarations (`DECODING_OPTIONS`); each applies only with the vocabulary. */
 export type VocabularyOptions = Plain<{ [S in Extract<Declared, { scope: 'vocabulary' }> as S['name']]?: ValueType<S['value']> }>;
