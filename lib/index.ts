@@ -32,7 +32,7 @@ export {
 } from './decode/decoding.js';
 export { WordPrior, readFrequencyFile, readFrequencyTable, type FrequencyTable } from './decode/prior.js';
 export { fitPrior, type PriorFit, type PriorGuard } from './decode/prior-fit.js';
-export { readPriorOptions, type FittedPriorOptions, type PriorWeights } from './options/prior-options.js';
+export { readPriorOptions, type PriorWeights } from './options/prior-options.js';
 export type { OptionsOf, PostprocessOptionsOf, Plain, VocabularyOptions } from './options/schema.js';
 export { Decoder, type DecodeCallOptions, type DecodedSwipe, type DecodeProgress, type DecoderOptions, type ScoredStep } from './decode/decoder.js';
 export type { DecodeStats, DecodeWork, SearchMargins } from './decode/stats.js';

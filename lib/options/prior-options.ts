@@ -25,9 +25,6 @@ export interface PriorWeights {
   priorFloorRank?: number;
 }
 
-/** Fitted prior options, as {@link readPriorOptions} reads them (the same as {@link PriorWeights}). */
-export type FittedPriorOptions = PriorWeights;
-
 /** λ, μ and the floor's rank k (`null`: no floor) of a prior, as lib/decode/prior.ts applies them. */
 export interface PriorTerms {
   lambda: number;
@@ -64,7 +61,7 @@ const FITTED: readonly { name: keyof PriorWeights; optional: boolean }[] = [
  * lib/options/schema.ts.
  * @throws Error naming the file for unreadable JSON; an error naming the file and the member for a missing or bad value
  */
-export function readPriorOptions(path: string): FittedPriorOptions {
+export function readPriorOptions(path: string): PriorWeights {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -82,5 +79,5 @@ export function readPriorOptions(path: string): FittedPriorOptions {
     }
     out[name] = checkOptionValue(optionSpec(name), v, `${path}: ${name}`, { limits: { nClasses: 1, maxTokenLen: 1 }, generator: 'beam', resolved: {} });
   }
-  return out as unknown as FittedPriorOptions;
+  return out as unknown as PriorWeights;
 }

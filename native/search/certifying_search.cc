@@ -57,7 +57,7 @@ class CertifyingSearch : public SearchStrategy {
     if (!exact_) return std::move(finals_);
     std::vector<Candidate> best = exact_->TakeResults();
     certified_top_ = exact_->CertifiedTop();
-    // The proven words, then the beam's others (a word both found keeps the exact search's score).
+    // The proven words (a beam's word among them keeps the beam's score), then the beam's others.
     for (Candidate& c : finals_) {
       const bool seen = std::any_of(best.begin(), best.begin() + certified_top_,
                                     [&](const Candidate& b) { return b.tokens == c.tokens; });

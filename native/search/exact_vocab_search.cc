@@ -11,7 +11,7 @@
 
 namespace neuroswipe {
 ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie)
-    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0 && o.normalization_factor >= 0.0) {
+    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0) {
   Hypothesis start;
   start.tokens = {limits.sos};
   start.node = 0;
@@ -20,7 +20,7 @@ ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& li
 
 ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& limits, const VocabTrie& trie,
                                    std::vector<Hypothesis> prefixes)
-    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0 && o.normalization_factor >= 0.0) {
+    : o_(o), limits_(limits), trie_(trie), prune_(o.top_n > 0) {
   for (Hypothesis& h : prefixes) {
     if (h.node != VocabTrie::kNoNode) Push(std::move(h));
   }
@@ -28,27 +28,16 @@ ExactVocabSearch::ExactVocabSearch(const SearchOptions& o, const ModelLimits& li
 
 void ExactVocabSearch::Requests(std::vector<const Hypothesis*>& out) {
   asked_.clear();
-  if (!forced_.empty()) {
-    // Forced prefixes: a stack, taken from the end, so a chain is followed to its end before the next.
-    while (!forced_.empty() && asked_.size() < static_cast<size_t>(kExactRowsPerRound)) {
-      if (!Pruned(forced_.back())) asked_.push_back(std::move(forced_.back()));
-      forced_.pop_back();
+  // Both are stacks taken from the end: a forced chain is followed to its end, and the open prefixes depth first
+  // with the best-scoring child of a round on top. Forced prefixes go first and alone.
+  for (std::vector<Hypothesis>* from : {&forced_, &open_}) {
+    while (!from->empty() && asked_.size() < static_cast<size_t>(kExactRowsPerRound)) {
+      if (!Pruned(from->back())) asked_.push_back(std::move(from->back()));
+      from->pop_back();
     }
-  }
-  if (asked_.empty()) {
-    // Open prefixes: a stack (depth first, the best-scoring child of a round on top).
-    while (!open_.empty() && asked_.size() < static_cast<size_t>(kExactRowsPerRound)) {
-      if (!Pruned(open_.back())) asked_.push_back(std::move(open_.back()));
-      open_.pop_back();
-    }
+    if (!asked_.empty()) break;
   }
   for (const Hypothesis& h : asked_) out.push_back(&h);
-}
-
-double ExactVocabSearch::Bound(const Hypothesis& h) const {
-  const double len = static_cast<double>(h.tokens.size());
-  const double nf = o_.normalization_factor;
-  return h.score * std::pow(len, nf) / std::pow(len + trie_.longest(h.node) + 1.0, nf);
 }
 
 double ExactVocabSearch::Incumbent() const {
@@ -57,10 +46,8 @@ double ExactVocabSearch::Incumbent() const {
   return s + 1e-9 * std::max(1.0, std::abs(s));  // a relative slack: never prune a word that could tie
 }
 
-bool ExactVocabSearch::Pruned(const Hypothesis& h) {
-  if (!prune_ || !(Bound(h) > Incumbent())) return false;
-  ++pruned_;
-  return true;
+bool ExactVocabSearch::Pruned(const Hypothesis& h) const {
+  return prune_ && PrefixBound(h, trie_, o_.normalization_factor) > Incumbent();
 }
 
 void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
@@ -77,7 +64,8 @@ void ExactVocabSearch::Consume(const StepRow* rows, size_t n) {
       if (v == minus_inf) continue;  // as the beams: an impossible continuation is never taken
       const double score = NextScore(parent.score, parent.tokens.size(), o_.normalization_factor, v);
       if (token == limits_.eos) {
-        Offer(score, std::vector<int32_t>(parent.tokens.begin() + 1, parent.tokens.end()));
+        std::vector<int32_t> word(parent.tokens.begin() + 1, parent.tokens.end());
+        if (offered_.count(word) == 0) Keep(score, std::move(word));  // an offered word is kept once
         continue;
       }
       // A word must end with <eos> within max_steps tokens: a prefix of max_steps letters never can.
@@ -110,14 +98,15 @@ void ExactVocabSearch::Push(Hypothesis&& h) {
 }
 
 void ExactVocabSearch::Offer(double score, std::vector<int32_t> word) {
+  offered_.insert(word);
+  Keep(score, std::move(word));
+}
+
+void ExactVocabSearch::Keep(double score, std::vector<int32_t> word) {
   Candidate c{score, std::move(word)};
   if (o_.top_n == 0) {
     best_.push_back(std::move(c));
     return;
-  }
-  // A word offered before the search (a beam's) and found again by it is kept once.
-  for (const Candidate& b : best_) {
-    if (b.tokens == c.tokens) return;
   }
   const size_t cap = static_cast<size_t>(o_.top_n);
   if (best_.size() < cap) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "search/search_strategy.h"
@@ -39,31 +40,31 @@ class ExactVocabSearch : public SearchStrategy {
   /** Every word was scored: all of its results are the vocabulary's best. */
   int32_t CertifiedTop() const override { return certified_top_; }
 
-  /** Offers a finished word (tokens after `<sos>`, without `<eos>`) to the best top_n. */
+  /**
+   * Offers a word found elsewhere (a beam's, with its score; tokens after `<sos>`, without `<eos>`) to the best
+   * top_n, before the search runs; the search keeps it once if it finds it again.
+   */
   void Offer(double score, std::vector<int32_t> word);
-
-  /** Prefixes skipped because no word below them could enter the best top_n. */
-  int64_t pruned() const { return pruned_; }
 
  private:
   void Push(Hypothesis&& h);
-  /** The lowest score any word below `h` can reach. */
-  double Bound(const Hypothesis& h) const;
+  /** Keeps a finished word among the best top_n. */
+  void Keep(double score, std::vector<int32_t> word);
   /** The score a word must beat to enter the best top_n (with a rounding slack); infinity until top_n are found. */
   double Incumbent() const;
-  /** Whether `h` can be skipped (counts it). */
-  bool Pruned(const Hypothesis& h);
+  /** Whether no word below `h` can enter the best top_n (PrefixBound against Incumbent). */
+  bool Pruned(const Hypothesis& h) const;
 
   SearchOptions o_;
   ModelLimits limits_;
   const VocabTrie& trie_;
-  bool prune_;  // branch and bound on (top_n > 0, nf >= 0)
-  int64_t pruned_ = 0;
-  std::vector<Hypothesis> open_;      // prefixes still to expand (a stack: depth first)
-  std::vector<Hypothesis> children_;  // the children of the last Consume, before they are pushed
-  std::vector<Hypothesis> forced_;    // prefixes whose node allows one token
-  std::vector<Hypothesis> asked_;     // the prefixes of the last Requests, in order
-  std::vector<Candidate> best_;       // a max-heap of the best words while searching (all words when top_n is 0)
+  bool prune_;                              // branch and bound on (top_n > 0; nf >= 0 is validated)
+  std::set<std::vector<int32_t>> offered_;  // the words given to Offer
+  std::vector<Hypothesis> open_;            // prefixes still to expand (a stack: depth first)
+  std::vector<Hypothesis> children_;        // the children of the last Consume, before they are pushed
+  std::vector<Hypothesis> forced_;          // prefixes whose node allows one token
+  std::vector<Hypothesis> asked_;           // the prefixes of the last Requests, in order
+  std::vector<Candidate> best_;             // a max-heap of the best words while searching (all words when top_n is 0)
   int32_t certified_top_ = -1;
 };
 

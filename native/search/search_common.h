@@ -90,6 +90,22 @@ struct CandidateLess {
 };
 
 /**
+ * The lowest score of any word through a prefix of `len` tokens and cost `cost` (= score · len^nf) whose trie
+ * node has `longest` letters below it (−1: only `<eos>` may follow, as after the prefix's own `<eos>`): every
+ * step adds −log p ≥ 0 to the cost, and with nf ≥ 0 the longest word divides it most (docs/SEARCH.md,
+ * "Certificate"). The one bound of the certificate and of the exact search's branch and bound.
+ */
+inline double PrefixBound(double cost, double len, double longest, double nf) {
+  return cost / std::pow(len + longest + 1.0, nf);
+}
+
+/** PrefixBound of a hypothesis not ended by `<eos>`. */
+inline double PrefixBound(const Hypothesis& h, const VocabTrie& trie, double nf) {
+  const double len = static_cast<double>(h.tokens.size());
+  return PrefixBound(h.score * std::pow(len, nf), len, trie.longest(h.node), nf);
+}
+
+/**
  * The exactness certificate of a search over a vocabulary (docs/SEARCH.md, "Certificate"): the smallest lower
  * bound on the score of any vocabulary word the search did not finish. Every step adds −log p ≥ 0 to a prefix's
  * cost C = score · len^nf, so a word through a prefix of `len` tokens whose trie node has `longest` letters below
@@ -112,8 +128,7 @@ class Certificate {
       Lower(h.score);
       return;
     }
-    const double len = static_cast<double>(h.tokens.size());
-    Lower(h.score * std::pow(len, nf_) / std::pow(len + trie_->longest(h.node) + 1.0, nf_));
+    Lower(PrefixBound(h, *trie_, nf_));
   }
 
   /**
@@ -131,7 +146,7 @@ class Certificate {
       if (t >= n_classes_ || log_probs[t] == -std::numeric_limits<float>::infinity()) continue;
       const double child = cost - static_cast<double>(log_probs[t]);
       const double longest = t == eos_ ? -1.0 : static_cast<double>(trie_->longest(trie_->child(parent.node, t)));
-      Lower(child / std::pow(len + 1.0 + longest + 1.0, nf_));
+      Lower(PrefixBound(child, len + 1.0, longest, nf_));
     }
   }
 

@@ -89,10 +89,10 @@ const methods = [
   { name: 'beam (no vocabulary) + repair, k 2, 16 rescored', decoding: { ...beam, repair: 'levenshtein', repairDistance: 2, repairRescore: 16 }, vocabulary: null, repairWords: vocabWords, reference: 'model' },
   ...SCORINGS.flatMap((scoring) => [
     // Under model scoring the beams prove their first word by default (certifyTop 1); the plain beams beside them.
-    { name: `beam + vocabulary, ${scoring} scoring`, decoding: beamV, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
-    ...(scoring === 'model' ? [{ name: 'beam + vocabulary, model scoring, certifyTop 0', decoding: { ...beamV, certifyTop: 0 }, vocabScoring: scoring, vocabulary: vocab, reference: scoring }] : []),
-    { name: `beam-sync + vocabulary, ${scoring} scoring`, decoding: { ...beamV, generator: 'beam-sync' }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
-    ...(scoring === 'model' ? [{ name: 'beam-sync + vocabulary, model scoring, certifyTop 0', decoding: { ...beamV, generator: 'beam-sync', certifyTop: 0 }, vocabScoring: scoring, vocabulary: vocab, reference: scoring }] : []),
+    ...['beam', 'beam-sync'].flatMap((generator) => [
+      { name: `${generator} + vocabulary, ${scoring} scoring`, decoding: { ...beamV, generator }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
+      ...(scoring === 'model' ? [{ name: `${generator} + vocabulary, model scoring, certifyTop 0`, decoding: { ...beamV, generator, certifyTop: 0 }, vocabScoring: scoring, vocabulary: vocab, reference: scoring }] : []),
+    ]),
     { name: `greedy + vocabulary, ${scoring} scoring`, decoding: { generator: 'greedy', maxSteps: 35 }, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
     { name: `hybrid (3 beam steps), ${scoring} scoring`, decoding: hybrid, vocabScoring: scoring, vocabulary: vocab, reference: scoring },
     { name: `exact, ${scoring} scoring`, decoding: exactSearch, vocabScoring: scoring, vocabulary: vocab, reference: scoring, exact: scoring },
