@@ -98,8 +98,8 @@ lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} n
 
 lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', feats.trim(), '```', '');
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
-lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', searchTable.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked'), '');
-lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', searchTableV3.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked'), '');
+lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', searchTable.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
+lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', searchTableV3.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
 lines.push(...formatServe(serve));
 
 const tmp = join(root, '.BENCHMARKS.md.tmp');

@@ -6,7 +6,9 @@
 // (`synth --frequency` with Zipf counts by vocabulary line order) and a noisier one still (noise ×2.5). The
 // word-frequency prior is a method row under each scoring: λ and μ are fitted (lib/decode/prior.ts fitPrior)
 // on beam + vocabulary decodes of a held-out split of each set (the --fit-swipes swipes after the evaluated
-// ones), then the decoder runs with them. A last section takes one swipe where repair and the seed-scoring
+// ones), then the decoder runs with them. Wider plain beams (beam-sync 12, 24, 35) and the unnormalised score
+// (nf 0, with its own exact reference) show what a lower search error costs without the proof, and what ranking
+// by the plain log-probability of the whole word gives. A last section takes one swipe where repair and the seed-scoring
 // search disagree and breaks both scores down token by token.
 // Prints a JSON summary on stdout (read by scripts/bench.mjs); with --markdown, the table instead.
 // Usage: node scripts/bench/search.mjs [--model M.pt] [--vocab FILE] [--swipes N] [--exact-swipes N]
@@ -81,6 +83,8 @@ const hybrid = { generator: 'hybrid', beamSize: 6, hybridSteps: 3, normalization
 const exactSearch = { generator: 'exact', normalizationFactor: 0.5, maxSteps: 35, returnHypotheses: 6 };
 /** Both vocabulary scorings (docs/SEARCH.md): the seed's renormalised mask, and the model's own log-probabilities. */
 const SCORINGS = ['model', 'seed'];
+/** The widths of the plain beam-sync rows beyond 6 (35: the widest beam the options allow). */
+const WIDER_BEAMS = [12, 24, 35];
 // Every method with the vocabulary names its scoring; `reference` is the exact run its search error is counted
 // against (the same scoring; the methods without the vocabulary score as the model does).
 const methods = [
@@ -98,6 +102,11 @@ const methods = [
     { name: `exact, ${scoring} scoring`, decoding: exactSearch, vocabScoring: scoring, vocabulary: vocab, reference: scoring, exact: scoring },
   ]),
   { name: 'beam 12 + vocabulary, model scoring', decoding: { ...beamV, beamSize: 12 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model' },
+  // The plain log-probability of the whole word (no length normalisation), searched and proven: its own exact reference.
+  { name: 'beam + vocabulary, model scoring, nf 0', decoding: { ...beamV, normalizationFactor: 0 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model, nf 0' },
+  { name: 'exact, model scoring, nf 0', decoding: { ...exactSearch, normalizationFactor: 0 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model, nf 0', exact: 'model, nf 0' },
+  // Wider plain beams: how search error falls with the width, and what it costs (the trade-off table).
+  ...WIDER_BEAMS.map((width) => ({ name: `beam-sync ${width} + vocabulary, model scoring, certifyTop 0`, decoding: { ...beamV, generator: 'beam-sync', beamSize: width, certifyTop: 0 }, vocabScoring: 'model', vocabulary: vocab, reference: 'model' })),
   // λ, μ and the floor rank are filled in per set and scoring from the held-out split.
   ...SCORINGS.map((scoring) => ({ name: `beam + vocabulary + prior (fitted on held-out), ${scoring} scoring`, decoding: beam, vocabScoring: scoring, vocabulary: vocab, prior: scoring, reference: scoring })),
 ];
