@@ -38,6 +38,8 @@ const searchSizes = quick ? ['--swipes', '40', '--exact-swipes', '8', '--markdow
 const searchTable = node('scripts/bench/search.mjs', searchSizes);
 step('search methods, second trained model');
 const searchTableV3 = node('scripts/bench/search.mjs', ['--model', 'test/fixtures/v3-nearest-ru/model.pt', ...searchSizes]);
+step('latency of the proof');
+const certifyLatency = node('scripts/bench/certify-latency.mjs', ['--swipes', quick ? '20' : '100', '--markdown']);
 step('serving');
 const serve = JSON.parse(node('scripts/bench/serve.mjs', quick ? ['--swipes', '100', '--requests', '200', '--repeats', '1'] : []));
 
@@ -100,6 +102,7 @@ lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', 
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
 lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', searchTable.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
 lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', searchTableV3.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
+lines.push('### Latency of the proof (scripts/bench/certify-latency.mjs; docs/SEARCH.md, "Certified beam")', '', certifyLatency.trim(), '');
 lines.push(...formatServe(serve));
 
 const tmp = join(root, '.BENCHMARKS.md.tmp');

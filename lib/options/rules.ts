@@ -65,6 +65,8 @@ const REPAIR = optionSpec('repair');
 const VOCAB_SCORING = optionSpec('vocabScoring');
 /** The first words a beam proves to be the vocabulary's best. */
 const CERTIFY_TOP = optionSpec('certifyTop');
+/** The most prefixes the proof of certifyTop may expand per swipe. */
+const CERTIFY_ROWS = optionSpec('certifyRows');
 
 /** Whether option `spec` of the generator's options is set. */
 const isSet = (decoding: object, spec: OptionSpec): boolean => {
@@ -120,6 +122,11 @@ const RULES: readonly Rule[] = [
     at: CERTIFY_TOP,
     broken: (x) => positive(x, CERTIFY_TOP) && x.seedScoring === true,
     text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(CERTIFY_TOP)}`,
+  },
+  {
+    at: CERTIFY_ROWS,
+    broken: (x) => positive(x, CERTIFY_ROWS) && (!x.useVocabulary || x.seedScoring === true || (has(x, CERTIFY_TOP) && !positive(x, CERTIFY_TOP))),
+    text: (n) => `bounds the proof of ${n.name(CERTIFY_TOP)}, which needs ${n.name('useVocabulary')} and no ${n.name('seedScoring')} and is off when 0`,
   },
   {
     at: VOCAB_SCORING,

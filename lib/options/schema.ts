@@ -174,6 +174,11 @@ const DECLARED = [
     doc: 'with the vocabulary: prove the first n words are the vocabulary\'s best (a branch-and-bound search from the beam\'s words where its own certificate falls short); default 1 under model scoring, 0 under seed scoring',
   },
   {
+    name: 'certifyRows', seed: 'certify_rows', flag: '--certify-rows <n>', group: 'search', scope: 'decoding', generators: BEAMS, request: true, identityUnless: 0,
+    value: { kind: 'int', min: 0, max: 100_000_000 },
+    doc: 'with --certify-top: the most prefixes the proof may expand for one swipe (their forced letter chains add model rows); where it stops short, the best words found so far come first and the row is not certified (default: 0, no limit)',
+  },
+  {
     name: 'repair', seed: 'repair', flag: '--repair <kind>', group: 'postprocess', scope: 'decoding', generators: BEAMS,
     value: { kind: 'enum', values: ['levenshtein'], expected: "'levenshtein' or null" },
     doc: 'without the vocabulary: replace non-vocabulary candidates by vocabulary words within --repair-distance edits, rescored by the model (levenshtein)',

@@ -1,7 +1,11 @@
 // A beam over the vocabulary that proves its first words: when the beam's certificate does not cover its
 // `certify_top` best words, a branch-and-bound exact search (exact_vocab_search.h) starts from the words the beam
-// finished and finds the vocabulary's true best `certify_top`, which then head the beam's list.
+// finished and finds the vocabulary's true best `certify_top`, which then head the beam's list. With
+// `certify_rows` the proof stops after expanding that many prefixes: the best words it found so far head the
+// list, and only what the beam's own certificate proved counts as certified.
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -26,7 +30,7 @@ class CertifyingSearch : public SearchStrategy {
 
   void Requests(std::vector<const Hypothesis*>& out) override {
     if (exact_) {
-      exact_->Requests(out);
+      if (!OverBudget()) exact_->Requests(out);
     } else {
       beam_->Requests(out);
     }
@@ -35,6 +39,7 @@ class CertifyingSearch : public SearchStrategy {
   void Consume(const StepRow* rows, size_t n) override {
     if (exact_) {
       exact_->Consume(rows, n);
+      proof_rows_ += static_cast<int64_t>(n);
       return;
     }
     beam_->Consume(rows, n);
@@ -51,22 +56,29 @@ class CertifyingSearch : public SearchStrategy {
     for (const Candidate& c : finals_) exact_->Offer(c.score, c.tokens);
   }
 
-  bool Done() const override { return beam_->Done() && (!exact_ || exact_->Done()); }
+  bool Done() const override { return beam_->Done() && (!exact_ || exact_->Done() || OverBudget()); }
 
   std::vector<Candidate> TakeResults() override {
     if (!exact_) return std::move(finals_);
+    const bool proven = exact_->Done();
     std::vector<Candidate> best = exact_->TakeResults();
-    certified_top_ = exact_->CertifiedTop();
-    // The proven words (a beam's word among them keeps the beam's score), then the beam's others.
+    // A proof cut short by certify_rows: its best words so far lead, proven only as far as the beam's
+    // certificate went (those words cannot be beaten, so they head this list too).
+    certified_top_ = proven ? exact_->CertifiedTop() : std::min(certified_top_, static_cast<int32_t>(best.size()));
+    // The proof's words (a beam's word among them keeps the beam's score), then the beam's others.
+    const auto lead = static_cast<std::ptrdiff_t>(best.size());
     for (Candidate& c : finals_) {
-      const bool seen = std::any_of(best.begin(), best.begin() + certified_top_,
-                                    [&](const Candidate& b) { return b.tokens == c.tokens; });
+      const bool seen =
+          std::any_of(best.begin(), best.begin() + lead, [&](const Candidate& b) { return b.tokens == c.tokens; });
       if (!seen) best.push_back(std::move(c));
     }
     return best;
   }
 
   int32_t CertifiedTop() const override { return certified_top_; }
+
+  /** Whether the proof has expanded its certify_rows prefixes (never with 0, no limit). */
+  bool OverBudget() const { return o_.certify_rows > 0 && proof_rows_ >= o_.certify_rows; }
 
   void SetTieReferee(TieReferee* referee) override { beam_->SetTieReferee(referee); }
 
@@ -78,6 +90,7 @@ class CertifyingSearch : public SearchStrategy {
   std::unique_ptr<ExactVocabSearch> exact_;  // once the beam is done and its first words are not proven
   std::vector<Candidate> finals_;
   int32_t certified_top_ = -1;
+  int64_t proof_rows_ = 0;  // prefixes the proof has expanded
 };
 
 }  // namespace

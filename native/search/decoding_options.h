@@ -45,6 +45,8 @@ enum class VocabScoring { kSeed, kModel };
    * them, a branch-and-bound exact search from the beam's words finds the vocabulary's best `certify_top`.      \
    */                                                                                                            \
   X(int, certify_top, certifyTop, 0)                                                                             \
+  /** Beams with certify_top: the most prefixes its proof asks for per swipe (0 = no limit). */                  \
+  X(int, certify_rows, certifyRows, 0)                                                                           \
   /** Hybrid: level-synchronous beam steps before the best words under the kept prefixes are found. */           \
   X(int, hybrid_steps, hybridSteps, 3)
 

@@ -70,6 +70,46 @@ describe('certified beam: the first words proven to be the vocabulary\'s best', 
     }
   });
 
+  it('certifyRows stops the proof: the best words found so far lead, certified only where the proof finished', async () => {
+    const plain = await run({ generator: 'beam', beamSize: 6, certifyTop: 0 });
+    const full = await run({ generator: 'beam', beamSize: 6, certifyTop: 1 });
+    const capped = await run({ generator: 'beam', beamSize: 6, certifyTop: 1, certifyRows: 8 });
+    const roomy = await run({ generator: 'beam', beamSize: 6, certifyTop: 1, certifyRows: 1_000_000 });
+    // A budget the proofs never reach changes nothing.
+    expect(roomy.rows.map(words)).toEqual(full.rows.map(words));
+    expect(roomy.stats.decodeRows).toBe(full.stats.decodeRows);
+    // 8 prefixes per proof: fewer rows than the full proofs, more than the plain beam where a proof ran.
+    expect(capped.stats.decodeRows).toBeLessThan(full.stats.decodeRows);
+    expect(capped.stats.decodeRows).toBeGreaterThan(plain.stats.decodeRows);
+    let cut = 0;
+    capped.rows.forEach((row, i) => {
+      const beam = at(plain.rows, i);
+      const best = at(at(full.rows, i).candidates, 0);
+      if (beam.certifiedTop !== undefined && beam.certifiedTop >= 1) {
+        // The beam proved its word: no proof ran, the row is the plain beam's.
+        expect(words(row), `swipe ${i}`).toEqual(words(beam));
+        expect(row.certified, `swipe ${i}`).toBe(beam.certified);
+        return;
+      }
+      // The proof ran and stopped: the row is certified only if it found and proved the best word anyway.
+      if (row.certifiedTop === 0) cut++;
+      else expect(at(row.candidates, 0)[1], `swipe ${i}`).toBe(best[1]);
+      expect(row.certified, `swipe ${i}`).toBe(false);
+      // Its first word is never worse than the beam's first word, and the list keeps each word once, best first.
+      expect(at(row.candidates, 0)[0]).toBeLessThanOrEqual(at(beam.candidates, 0)[0] + tol(at(beam.candidates, 0)[0]));
+      expect(new Set(words(row)).size).toBe(row.candidates.length);
+      for (let j = 1; j < row.candidates.length; j++) expect(at(row.candidates, j)[0]).toBeGreaterThanOrEqual(at(row.candidates, j - 1)[0]);
+    });
+    expect(cut, 'proofs cut short by the budget').toBeGreaterThan(0);
+    expect(capped.stats.certifiedFirst).toBe(swipes.length - cut);
+  });
+
+  it('rejects certifyRows without a proof to bound', async () => {
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyTop: 0, certifyRows: 100 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyRows: bounds the proof of decoding\.certifyTop/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: 100 } })).rejects.toThrow(/certifyRows/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: -1 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyRows/);
+  });
+
   it('rejects a negative certifyTop, certifyTop without a vocabulary, and certifyTop on greedy', async () => {
     await expect(Decoder.create(model, { decoding: { generator: 'beam-sync', certifyTop: -1 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyTop/);
     await expect(Decoder.create(model, { decoding: { generator: 'beam-sync', certifyTop: 1 } })).rejects.toThrow(/certifyTop/);
