@@ -125,8 +125,19 @@ const RULES: readonly Rule[] = [
   },
   {
     at: CERTIFY_ROWS,
-    broken: (x) => positive(x, CERTIFY_ROWS) && (!x.useVocabulary || x.seedScoring === true || (has(x, CERTIFY_TOP) && !positive(x, CERTIFY_TOP))),
-    text: (n) => `bounds the proof of ${n.name(CERTIFY_TOP)}, which needs ${n.name('useVocabulary')} and no ${n.name('seedScoring')} and is off when 0`,
+    broken: (x) => positive(x, CERTIFY_ROWS) && !x.useVocabulary,
+    text: (n) => `${n.name(CERTIFY_ROWS)} bounds a proof over the vocabulary: ${n.need('useVocabulary')}`,
+  },
+  {
+    at: CERTIFY_ROWS,
+    broken: (x) => positive(x, CERTIFY_ROWS) && x.seedScoring === true,
+    text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(CERTIFY_ROWS)}`,
+  },
+  {
+    at: CERTIFY_ROWS,
+    // certifyTop is 0 when set so, and by default under seed scoring (vocabularySearchDefaults).
+    broken: (x) => positive(x, CERTIFY_ROWS) && x.useVocabulary && (has(x, CERTIFY_TOP) ? !positive(x, CERTIFY_TOP) : x.vocabScoring === 'seed'),
+    text: (n) => `bounds the proof of ${n.name(CERTIFY_TOP)}, which is 0 here (no proof to bound)`,
   },
   {
     at: VOCAB_SCORING,

@@ -105,8 +105,10 @@ describe('certified beam: the first words proven to be the vocabulary\'s best', 
   });
 
   it('rejects certifyRows without a proof to bound', async () => {
-    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyTop: 0, certifyRows: 100 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyRows: bounds the proof of decoding\.certifyTop/);
-    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: 100 } })).rejects.toThrow(/certifyRows/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyTop: 0, certifyRows: 100 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyRows: bounds the proof of decoding\.certifyTop, which is 0/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: 100 } })).rejects.toThrow(/decoding\.certifyRows bounds a proof over the vocabulary/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: 100 }, vocabulary: vocab, vocabScoring: 'seed' })).rejects.toThrow(/which is 0 here/);
+    await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyTop: 1, certifyRows: 100 }, vocabulary: vocab, vocabScoring: 'seed' })).resolves.toBeDefined();
     await expect(Decoder.create(model, { decoding: { generator: 'beam', certifyRows: -1 }, vocabulary: vocab })).rejects.toThrow(/decoding\.certifyRows/);
   });
 
