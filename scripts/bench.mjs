@@ -49,6 +49,9 @@ const mhz = Number((readFileSync('/proc/cpuinfo', 'utf8').match(/cpu MHz\s*:\s*(
 const avx512 = /avx512f/.test(readFileSync('/proc/cpuinfo', 'utf8'));
 const peak = (cpus().length * mhz * 1e6 * (avx512 ? 64 : 32)) / 1e9; // FP32 FMA lanes × 2 FLOP × 2 units
 
+/** The search bench's Markdown one heading level down (### → ####, #### → #####), under this file's sections. */
+const demoteHeadings = (markdown) => markdown.trim().replace(/^(#{3,4}) /gm, '#$1 ');
+
 const lines = [];
 lines.push('# Benchmarks', '');
 lines.push(`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`${quick ? ' --quick' : ''}, all figures in one run on one machine.`, '');
@@ -100,8 +103,8 @@ lines.push(`${trie.words} words (scripts/make_vocab.mjs --full): ${trie.nodes} n
 
 lines.push('## Features and streaming (scripts/bench/features.mjs)', '', '```', feats.trim(), '```', '');
 lines.push('## DTW baseline (scripts/bench/baseline.mjs): C++ with pruning vs a straightforward implementation', '', '```', dtw.trim(), '```', '');
-lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', searchTable.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
-lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', searchTableV3.trim().replace(/^### /gm, '#### ').replace(/^#### Goals/m, '##### Goals').replace(/^#### Masked/m, '##### Masked').replace(/^#### Search error against cost/m, '##### Search error against cost'), '');
+lines.push('## Search methods (scripts/bench/search.mjs; docs/SEARCH.md)', '', '### The example model (`examples/model.pt`, `m1_bigger`)', '', demoteHeadings(searchTable), '');
+lines.push('### A second trained model (`test/fixtures/v3-nearest-ru/model.pt`, `v3_nearest_and_traj_transformer_bigger`, its card beside it)', '', demoteHeadings(searchTableV3), '');
 lines.push('### Latency of the proof (scripts/bench/certify-latency.mjs; docs/SEARCH.md, "Certified beam")', '', certifyLatency.trim(), '');
 lines.push(...formatServe(serve));
 

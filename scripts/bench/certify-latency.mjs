@@ -8,43 +8,30 @@
 // prefixes (certifyRows), the latency cap for an app.
 // Prints a JSON summary on stdout (read by scripts/bench.mjs); with --markdown, the table instead.
 // Usage: node scripts/bench/certify-latency.mjs [--swipes N] [--markdown]
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { flag, lib, opt, root } from './setup.mjs';
+import { benchModel, flag, lib, NOISIEST_SET, opt, root, synthFile } from './setup.mjs';
 
-const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
-const { Vocabulary, readVocabularyFile } = await lib('vocabulary.js');
+const { Vocabulary } = await lib('vocabulary.js');
 const { readSwipes } = await lib('data/dataset.js');
 const { loadGrids } = await lib('keyboard/grid.js');
-const { setNumThreads, tuneHeapForThroughput } = await lib('runtime.js');
 
 const nSwipes = Number(opt('--swipes', '100'));
-setNumThreads(1);
-tuneHeapForThroughput();
-const dir = join(root, '.tmp', 'bench');
-mkdirSync(dir, { recursive: true });
-const noisier = join(dir, `certify-noisier-${nSwipes}.jsonl`);
-if (!existsSync(noisier)) {
-  execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', join(root, 'examples/vocab.txt'), '--count', String(nSwipes), '--seed', '13', '--noise-scale', '3.75', '--out', noisier, '--quiet'], { stdio: 'ignore' });
-}
 const sets = [
   { name: 'examples/valid.jsonl', path: join(root, 'examples/valid.jsonl') },
-  { name: 'synth, seed 13, noise ×2.5 (3.75)', path: noisier },
+  { name: NOISIEST_SET.title, path: synthFile(NOISIEST_SET.stem, nSwipes, ['--vocab', join(root, 'examples/vocab.txt'), ...NOISIEST_SET.args]) },
 ];
+// The first is loaded with the model.
 const vocabularies = ['examples/vocab.txt', 'examples/vocab-everyday.txt'];
 /** The plain beam, the default proof, and the proof stopped after 256 prefixes. */
 const PROOFS = [{ certifyTop: 0 }, { certifyTop: 1 }, { certifyTop: 1, certifyRows: 256 }];
 const label = (p) => (p.certifyRows ? `certifyTop ${p.certifyTop}, certifyRows ${p.certifyRows}` : `certifyTop ${p.certifyTop}${p.certifyTop === 1 ? ' (default)' : ''}`);
 
-const model = await Model.load(join(root, 'examples/model.pt'), { device: 'cpu' });
-const tokenizer = (await Decoder.create(model)).tokenizer;
+const { model, vocabulary: first } = await benchModel({ modelPath: join(root, 'examples/model.pt'), vocabPath: join(root, vocabularies[0]) });
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const results = [];
 for (const vocabPath of vocabularies) {
-  const words = readVocabularyFile(join(root, vocabPath));
-  const vocab = await Vocabulary.build(words, tokenizer, vocabPath);
+  const vocab = vocabPath === vocabularies[0] ? first : await Vocabulary.fromFile(join(root, vocabPath), model);
   for (const set of sets) {
     const swipes = [];
     for await (const s of readSwipes(set.path, { grids: loadGrids() })) {
@@ -68,7 +55,7 @@ for (const vocabPath of vocabularies) {
         maxRows = Math.max(maxRows, stats.decodeRows);
       }
       ms.sort((a, b) => a - b);
-      results.push({ vocabulary: vocabPath, words: words.length, set: set.name, proof: label(proof), proven, swipes: swipes.length, rowsPerSwipe: rows / swipes.length, maxRows, p50: quantile(ms, 0.5), p90: quantile(ms, 0.9), p99: quantile(ms, 0.99), max: ms[ms.length - 1] });
+      results.push({ vocabulary: vocabPath, words: vocab.size, set: set.name, proof: label(proof), proven, swipes: swipes.length, rowsPerSwipe: rows / swipes.length, maxRows, p50: quantile(ms, 0.5), p90: quantile(ms, 0.9), p99: quantile(ms, 0.99), max: ms[ms.length - 1] });
     }
   }
 }

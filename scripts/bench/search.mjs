@@ -19,12 +19,11 @@
 // --exact-swipes of them under each scoring, and the search error of each method is counted on those against exact under the same scoring: the swipes whose
 // top-1 word differs from exact's top-1, split by whether exact's top-1 is the target (a search error that
 // costs accuracy) or not (one that cannot).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatSearch } from './search-format.mjs';
-import { flag, lib, opt, root } from './setup.mjs';
+import { flag, lib, NOISIEST_SET, opt, root, synthFile } from './setup.mjs';
 
 const { Model } = await lib('model/model.js');
 const { Decoder } = await lib('decode/decoder.js');
@@ -57,19 +56,12 @@ const vocabWords = readVocabularyFile(vocabPath);
 // Zipf counts by vocabulary line order: the frequency file of the frequency-drawn set and of the prior.
 const frequencyPath = join(dir, 'search-zipf-counts.tsv');
 writeFileSync(frequencyPath, vocabWords.map((w, i) => `${w}\t${Math.round(1e6 / (i + 1))}`).join('\n') + '\n');
-const synth = (name, extra) => {
-  const count = nSwipes + nFit;
-  const out = join(dir, `search-${name}-${count}.jsonl`);
-  if (!existsSync(out)) {
-    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', 'default', '--vocab', vocabPath, '--count', String(count), '--out', out, '--quiet', ...extra], { stdio: 'ignore' });
-  }
-  return out;
-};
+const synth = (stem, extra) => synthFile(stem, nSwipes + nFit, ['--vocab', vocabPath, ...extra]);
 const sets = [
   { name: 'examples/valid.jsonl', path: join(root, 'examples/valid.jsonl') },
-  { name: 'synth, seed 7, noise ×2 (3.0)', path: synth('noisy', ['--seed', '7', '--noise-scale', '3']) },
-  { name: 'synth, seed 11, words drawn by Zipf counts (--frequency)', path: synth('frequency', ['--seed', '11', '--frequency', frequencyPath]) },
-  { name: 'synth, seed 13, noise ×2.5 (3.75)', path: synth('noisier', ['--seed', '13', '--noise-scale', '3.75']) },
+  { name: 'synth, seed 7, noise ×2 (3.0)', path: synth('search-noisy', ['--grid', 'default', '--seed', '7', '--noise-scale', '3']) },
+  { name: 'synth, seed 11, words drawn by Zipf counts (--frequency)', path: synth('search-frequency', ['--grid', 'default', '--seed', '11', '--frequency', frequencyPath]) },
+  { name: NOISIEST_SET.title, path: synth(NOISIEST_SET.stem, NOISIEST_SET.args) },
 ];
 const prior = new WordPrior(readFrequencyFile(frequencyPath));
 

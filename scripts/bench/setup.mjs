@@ -25,6 +25,26 @@ export function flag(name) {
 }
 
 /**
+ * `count` swipes of `neuroswipe synth` with `args` (grid, vocabulary, seed, noise…), written once to
+ * .tmp/bench/<stem>-<count>.jsonl and reused: its path.
+ */
+export function synthFile(stem, count, args) {
+  const dir = join(root, '.tmp', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${stem}-${count}.jsonl`);
+  if (!existsSync(path)) {
+    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', ...args, '--count', String(count), '--out', path, '--quiet'], { stdio: 'ignore' });
+  }
+  return path;
+}
+
+/**
+ * The noisiest synthetic set of the search bench (touch noise ×2.5 on the default grid, seed 13), also the
+ * noisy set of the proof's latency bench: its title, file stem and `synth` options but the vocabulary.
+ */
+export const NOISIEST_SET = { title: 'synth, seed 13, noise ×2.5 (3.75)', stem: 'search-noisier', args: ['--grid', 'default', '--seed', '13', '--noise-scale', '3.75'] };
+
+/**
  * `n` synthetic swipes (the same ones on every run) on `grid`: their file and the swipes read from it. With
  * `grid` 'both', the first half is drawn on the default grid and the second on the extra one.
  */
@@ -35,12 +55,7 @@ export async function benchSwipes(n, grid = 'default') {
     const b = await benchSwipes(n - half, 'extra');
     return { path: `${a.path} + ${b.path}`, swipes: [...a.swipes, ...b.swipes] };
   }
-  const dir = join(root, '.tmp', 'bench');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, grid === 'default' ? `synth-${n}.jsonl` : `synth-${grid}-${n}.jsonl`);
-  if (!existsSync(path)) {
-    execFileSync(process.execPath, [join(root, 'bin/neuroswipe.js'), 'synth', '--grid', grid, '--vocab', join(root, 'examples/vocab.txt'), '--count', String(n), '--seed', '2023', '--out', path], { stdio: 'ignore' });
-  }
+  const path = synthFile(grid === 'default' ? 'synth' : `synth-${grid}`, n, ['--grid', grid, '--vocab', join(root, 'examples/vocab.txt'), '--seed', '2023']);
   const { readSwipes } = await lib('data/dataset.js');
   const { loadGrids } = await lib('keyboard/grid.js');
   const swipes = [];
