@@ -119,20 +119,16 @@ const RULES: readonly Rule[] = [
     text: (n) => `${n.name(CERTIFY_TOP)} proves words of the vocabulary: ${n.need('useVocabulary')}`,
   },
   {
-    at: CERTIFY_TOP,
-    broken: (x) => positive(x, CERTIFY_TOP) && x.seedScoring === true,
-    text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(CERTIFY_TOP)}`,
-  },
-  {
     at: CERTIFY_ROWS,
     broken: (x) => positive(x, CERTIFY_ROWS) && !x.useVocabulary,
     text: (n) => `${n.name(CERTIFY_ROWS)} bounds a proof over the vocabulary: ${n.need('useVocabulary')}`,
   },
-  {
-    at: CERTIFY_ROWS,
-    broken: (x) => positive(x, CERTIFY_ROWS) && x.seedScoring === true,
-    text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(CERTIFY_ROWS)}`,
-  },
+  // The proof and its cap are not the seed's: reference mode refuses both.
+  ...[CERTIFY_TOP, CERTIFY_ROWS].map((spec): Rule => ({
+    at: spec,
+    broken: (x) => positive(x, spec) && x.seedScoring === true,
+    text: (n) => `${n.name('seedScoring')} runs the seed's search alone; ${n.drop(spec)}`,
+  })),
   {
     at: CERTIFY_ROWS,
     // certifyTop is 0 when set so, and by default under seed scoring (vocabularySearchDefaults).

@@ -77,12 +77,12 @@ class CertifyingSearch : public SearchStrategy {
 
   int32_t CertifiedTop() const override { return certified_top_; }
 
-  /** Whether the proof has expanded its certify_rows prefixes (never with 0, no limit). */
-  bool OverBudget() const { return o_.certify_rows > 0 && proof_rows_ >= o_.certify_rows; }
-
   void SetTieReferee(TieReferee* referee) override { beam_->SetTieReferee(referee); }
 
  private:
+  /** Whether the proof has expanded its certify_rows prefixes (never with 0, no limit). */
+  bool OverBudget() const { return o_.certify_rows > 0 && proof_rows_ >= o_.certify_rows; }
+
   SearchOptions o_;
   ModelLimits limits_;
   const VocabTrie& trie_;

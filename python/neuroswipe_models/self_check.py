@@ -29,6 +29,15 @@ def _max_diff(a: Tensor, b: Tensor) -> float:
     return float((a - b).abs().max()) if a.numel() else 0.0
 
 
+def _check_runs(tcfg: TransformConfig, eager: NeuroswipeModel, seed: int):
+    """Every check case under both graph executors, plain then optimised (what libtorch runs by default; in
+    this order the optimised executor's first-call cost is also far smaller): whether optimised, the case
+    ``(lengths, token_lengths, masked)`` and its inputs ``(traj, keys, pad, tokens, token_lengths tensor)``."""
+    for optimized in (False, True):
+        for k, (lengths, token_lengths, masked) in enumerate(CHECK_CASES):
+            yield optimized, (lengths, token_lengths, masked), check_inputs(tcfg, eager, seed + k, lengths, token_lengths)
+
+
 def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: TransformConfig,
                seed: int = 1234) -> float:
     """Compares TorchScript ``encode``/``decode``/``decode_last`` with the eager model on random inputs.
@@ -36,13 +45,8 @@ def self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptModule, tcfg: T
     Returns the largest absolute difference; raises ``SelfCheckError`` above ``TOLERANCE``.
     """
     worst = 0.0
-    cases = CHECK_CASES
-    # Both graph executors: plain, then optimised (what libtorch runs by default); in this order the
-    # optimised executor's first-call cost is also far smaller.
-    runs = [(optimized, k, case) for optimized in (False, True) for k, case in enumerate(cases)]
     with torch.no_grad():
-        for optimized, k, (lengths, token_lengths, masked) in runs:
-            traj, keys, pad, tokens, tl = check_inputs(tcfg, eager, seed + k, lengths, token_lengths)
+        for optimized, (lengths, _, masked), (traj, keys, pad, tokens, tl) in _check_runs(tcfg, eager, seed):
             mask = pad if masked else None
             mem_e = eager.encode(traj, keys, mask)
             log_e = eager.decode(tokens, mem_e, mask)
@@ -70,10 +74,8 @@ def incremental_self_check(eager: NeuroswipeModel, scripted: torch.jit.ScriptMod
     layout, or when the cache has another layer count than ``n_decoder_layers`` (the metadata).
     """
     worst = 0.0
-    runs = [(optimized, k, case) for optimized in (False, True) for k, case in enumerate(CHECK_CASES)]
     with torch.no_grad():
-        for optimized, k, (lengths, token_lengths, masked) in runs:
-            traj, keys, pad, tokens, _ = check_inputs(tcfg, eager, seed + k, lengths, token_lengths)
+        for optimized, (_, token_lengths, masked), (traj, keys, pad, tokens, _) in _check_runs(tcfg, eager, seed):
             mask = pad if masked else None
             memory = eager.encode(traj, keys, mask)
             reference = eager.decode(tokens, memory, mask)
